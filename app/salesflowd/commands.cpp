@@ -1,0 +1,369 @@
+#include "commands.h"
+
+#include "engine/core/clock.h"
+#include "engine/core/config.h"
+#include "engine/core/logging.h"
+#include "engine/http/apiserver.h"
+#include "engine/local/localengine.h"
+#include "engine/store/database.h"
+#include "engine/store/eventrepository.h"
+#include "engine/store/migrator.h"
+#include "engine/store/tokenrepository.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QFile>
+#include <QHostAddress>
+#include <QSocketNotifier>
+#include <QTcpServer>
+#include <QTextStream>
+
+#include <csignal>
+#include <cstdio>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace salesflow::cli {
+
+namespace {
+
+int g_signalFd[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] auto n = ::write(g_signalFd[1], &c, 1);
+}
+
+void err(const QString &msg)
+{
+    std::fprintf(stderr, "salesflowd: %s\n", qPrintable(msg));
+}
+
+void out(const QString &msg)
+{
+    std::fprintf(stdout, "%s\n", msg.toUtf8().constData());
+    std::fflush(stdout);
+}
+
+const char *kUsage = "usage: salesflowd <command> [options]\n"
+                     "  serve [--db URL] [--listen HOST:PORT] [--workers N] [--role all|api|worker]\n"
+                     "  migrate [--db URL]\n"
+                     "  token create --name NAME --role ingest|viewer|reviewer|admin [--db URL]\n"
+                     "  import FILE --source SOURCE [--db URL]\n"
+                     "  status [--db URL]\n";
+
+QCommandLineOption dbOption()
+{
+    return QCommandLineOption(QStringList{QStringLiteral("db")}, QStringLiteral("database URL"), QStringLiteral("URL"));
+}
+
+/// Parses `args` (after the command words); prints a usage error and returns false when wrong.
+bool parse(QCommandLineParser &p, const QStringList &args)
+{
+    p.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    if (!p.parse(args)) {
+        err(p.errorText());
+        std::fputs(kUsage, stderr);
+        return false;
+    }
+    return true;
+}
+
+Config configFrom(const QCommandLineParser &p)
+{
+    Config c = Config::fromEnvironment();
+    if (p.isSet(QStringLiteral("db")))
+        c.dbUrl = p.value(QStringLiteral("db"));
+    if (c.dbUrl.isEmpty())
+        c.dbUrl = Config::defaultDbUrl();
+    return c;
+}
+
+Result<std::shared_ptr<store::Database>> openMigrated(const Config &c)
+{
+    auto db = store::Database::open(c.dbUrl);
+    if (!db)
+        return db.error();
+    auto conn = db.value()->acquire();
+    if (!conn)
+        return conn.error();
+    auto applied = store::Migrator::migrate(*conn.value());
+    if (!applied)
+        return applied.error();
+    return db;
+}
+
+int serve(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption(dbOption());
+    p.addOption({QStringLiteral("listen"), QStringLiteral("HOST:PORT to listen on"), QStringLiteral("HOST:PORT")});
+    p.addOption({QStringLiteral("workers"), QStringLiteral("worker threads"), QStringLiteral("N")});
+    p.addOption({QStringLiteral("role"), QStringLiteral("all, api or worker"), QStringLiteral("ROLE")});
+    if (!parse(p, args))
+        return 2;
+    installJsonLogHandler();
+    LocalEngine::Options o;
+    o.config = configFrom(p);
+    if (p.isSet(QStringLiteral("listen")))
+        o.config.listen = p.value(QStringLiteral("listen"));
+    if (p.isSet(QStringLiteral("workers"))) {
+        bool ok = false;
+        o.config.workers = p.value(QStringLiteral("workers")).toInt(&ok);
+        if (!ok || o.config.workers < 0 || o.config.workers > 256) {
+            err(QStringLiteral("--workers takes a number from 0 to 256"));
+            return 2;
+        }
+    }
+    const QString role = p.value(QStringLiteral("role")).isEmpty() ? QStringLiteral("all") : p.value(QStringLiteral("role"));
+    if (role != QLatin1String("all") && role != QLatin1String("api") && role != QLatin1String("worker")) {
+        err(QStringLiteral("--role is all, api or worker (got '%1')").arg(role));
+        return 2;
+    }
+    o.runWorkers = role != QLatin1String("api");
+    o.acceptIngest = role != QLatin1String("worker");
+    // The pipeline stages (normalise, enrich, plan, write) arrive with their own issues; until
+    // then events rest at `received` with their normalise job waiting in the queue.
+    auto engine = LocalEngine::open(o);
+    if (!engine) {
+        err(engine.error().message);
+        return 1;
+    }
+    std::unique_ptr<http::ApiServer> server;
+    if (role != QLatin1String("worker")) {
+        const QString listen = o.config.listen;
+        const int colon = int(listen.lastIndexOf(QLatin1Char(':')));
+        bool ok = false;
+        const int port = listen.mid(colon + 1).toInt(&ok);
+        const QHostAddress host(listen.left(colon).remove(QLatin1Char('[')).remove(QLatin1Char(']')));
+        if (colon < 0 || !ok || port < 0 || port > 65535 || host.isNull()) {
+            err(QStringLiteral("--listen takes HOST:PORT with a numeric host, e.g. 127.0.0.1:8765 (got '%1')").arg(listen));
+            return 2;
+        }
+        server = std::make_unique<http::ApiServer>(engine.value().get(),
+                                                   http::ApiServer::Options{o.config.maxBodyBytes, o.config.hubspotClientSecret});
+        auto *tcp = new QTcpServer(server.get());
+        if (!tcp->listen(host, quint16(port))) {
+            err(QStringLiteral("cannot listen on %1: %2").arg(listen, tcp->errorString()));
+            return 1;
+        }
+        server->bind(tcp);
+        // Scripts and tests read the bound port from this line (port 0 picks a free one).
+        out(QStringLiteral("listening on %1:%2").arg(host.toString()).arg(tcp->serverPort()));
+    }
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFd) != 0) {
+        err(QStringLiteral("socketpair failed"));
+        return 1;
+    }
+    QSocketNotifier notifier(g_signalFd[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, qApp, [] {
+        qCInfo(lcEngine) << "stopping: finishing current work";
+        QCoreApplication::quit();
+    });
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGINT, onSignal);
+    const int rc = QCoreApplication::exec();
+    server.reset(); // no new requests
+    engine.value()->stop();
+    qCInfo(lcEngine) << "stopped";
+    return rc;
+}
+
+int migrate(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption(dbOption());
+    if (!parse(p, args))
+        return 2;
+    const Config c = configFrom(p);
+    auto db = store::Database::open(c.dbUrl);
+    if (!db) {
+        err(db.error().message);
+        return 1;
+    }
+    auto conn = db.value()->acquire();
+    if (!conn) {
+        err(conn.error().message);
+        return 1;
+    }
+    auto applied = store::Migrator::migrate(*conn.value());
+    if (!applied) {
+        err(applied.error().message);
+        return 1;
+    }
+    out(QStringLiteral("schema at version %1 (%2 migration(s) applied)").arg(store::Migrator::latestVersion()).arg(applied.value()));
+    return 0;
+}
+
+int token(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption(dbOption());
+    p.addOption({QStringLiteral("name"), QStringLiteral("token name"), QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("role"), QStringLiteral("role"), QStringLiteral("ROLE")});
+    p.addPositionalArgument(QStringLiteral("create"), QStringLiteral("create a token"));
+    if (!parse(p, args))
+        return 2;
+    if (p.positionalArguments() != QStringList{QStringLiteral("create")}) {
+        err(QStringLiteral("usage: salesflowd token create --name NAME --role ingest|viewer|reviewer|admin"));
+        return 2;
+    }
+    const auto role = roleFromName(p.value(QStringLiteral("role")));
+    if (!role || p.value(QStringLiteral("name")).isEmpty()) {
+        err(QStringLiteral("token create needs --name NAME and --role ingest|viewer|reviewer|admin"));
+        return 2;
+    }
+    auto db = openMigrated(configFrom(p));
+    if (!db) {
+        err(db.error().message);
+        return 1;
+    }
+    auto conn = db.value()->acquire();
+    if (!conn) {
+        err(conn.error().message);
+        return 1;
+    }
+    auto t = store::TokenRepository::create(*conn.value(), p.value(QStringLiteral("name")), *role, nowMs());
+    if (!t) {
+        err(t.error().message);
+        return 1;
+    }
+    out(QString::fromLatin1(t.value())); // alone on stdout: scripts capture it
+    return 0;
+}
+
+int import(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption(dbOption());
+    p.addOption({QStringLiteral("source"), QStringLiteral("source of every line"), QStringLiteral("SOURCE")});
+    p.addPositionalArgument(QStringLiteral("file"), QStringLiteral("JSON lines, one event a line"));
+    if (!parse(p, args))
+        return 2;
+    if (p.positionalArguments().size() != 1 || p.value(QStringLiteral("source")).isEmpty()) {
+        err(QStringLiteral("usage: salesflowd import FILE --source SOURCE"));
+        return 2;
+    }
+    QFile f(p.positionalArguments().first());
+    if (!f.open(QIODevice::ReadOnly)) {
+        err(QStringLiteral("cannot read %1: %2").arg(f.fileName(), f.errorString()));
+        return 1;
+    }
+    LocalEngine::Options o;
+    o.config = configFrom(p);
+    o.runWorkers = false;
+    auto engine = LocalEngine::open(o);
+    if (!engine) {
+        err(engine.error().message);
+        return 1;
+    }
+    qint64 added = 0, dups = 0, bad = 0, line = 0;
+    QList<IngestItem> chunk;
+    QList<qint64> lineNos;
+    auto flush = [&]() -> bool {
+        if (chunk.isEmpty())
+            return true;
+        auto fut = engine.value()->ingestAs(QStringLiteral("import"), chunk);
+        fut.waitForFinished();
+        const auto r = fut.result();
+        if (!r) {
+            err(r.error().message);
+            return false;
+        }
+        for (qsizetype i = 0; i < r->size(); ++i) {
+            const auto &one = r->at(i);
+            if (!one) {
+                ++bad;
+                err(QStringLiteral("line %1: %2").arg(lineNos.value(i, 0)).arg(one.error().message));
+            } else {
+                one->duplicate ? ++dups : ++added;
+            }
+        }
+        chunk.clear();
+        lineNos.clear();
+        return true;
+    };
+    while (!f.atEnd()) {
+        const QByteArray l = f.readLine().trimmed();
+        ++line;
+        if (l.isEmpty())
+            continue;
+        chunk.append(IngestItem{p.value(QStringLiteral("source")), "application/json", l, {}});
+        lineNos.append(line);
+        if (chunk.size() >= 500 && !flush())
+            return 1;
+    }
+    if (!flush())
+        return 1;
+    engine.value()->stop();
+    out(QStringLiteral("imported %1 new, %2 duplicate, %3 rejected").arg(added).arg(dups).arg(bad));
+    return bad ? 1 : 0;
+}
+
+int status(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption(dbOption());
+    if (!parse(p, args))
+        return 2;
+    auto db = store::Database::open(configFrom(p).dbUrl);
+    if (!db) {
+        err(db.error().message);
+        return 1;
+    }
+    auto conn = db.value()->acquire();
+    if (!conn) {
+        err(conn.error().message);
+        return 1;
+    }
+    if (Status s = store::Migrator::check(*conn.value()); !s) {
+        err(s.error().message);
+        return 1;
+    }
+    auto s = store::EventRepository::stats(*conn.value(), nowMs());
+    if (!s) {
+        err(s.error().message);
+        return 1;
+    }
+    QTextStream ts(stdout);
+    ts << "store: " << db.value()->displayUrl() << "\n";
+    ts << "events: " << s->total << "\n";
+    for (auto it = s->byStatus.cbegin(); it != s->byStatus.cend(); ++it)
+        ts << "  " << it.key() << ": " << it.value() << "\n";
+    qint64 depth = 0;
+    for (qint64 n : s->queueByStage)
+        depth += n;
+    ts << "queue depth: " << depth << "\n";
+    for (auto it = s->queueByStage.cbegin(); it != s->queueByStage.cend(); ++it)
+        ts << "  " << it.key() << ": " << it.value() << "\n";
+    return 0;
+}
+
+} // namespace
+
+int run(const QStringList &all)
+{
+    const QString cmd = all.value(1);
+    // QCommandLineParser wants the program name first.
+    QStringList rest = all.mid(2);
+    rest.prepend(all.value(0));
+    if (cmd == QLatin1String("serve"))
+        return serve(rest);
+    if (cmd == QLatin1String("migrate"))
+        return migrate(rest);
+    if (cmd == QLatin1String("token"))
+        return token(rest);
+    if (cmd == QLatin1String("import"))
+        return import(rest);
+    if (cmd == QLatin1String("status"))
+        return status(rest);
+    if (cmd == QLatin1String("--version")) {
+        out(QStringLiteral("salesflowd %1").arg(QCoreApplication::applicationVersion()));
+        return 0;
+    }
+    std::fputs(kUsage, cmd == QLatin1String("--help") || cmd == QLatin1String("help") ? stdout : stderr);
+    return cmd == QLatin1String("--help") || cmd == QLatin1String("help") ? 0 : 2;
+}
+
+} // namespace salesflow::cli

@@ -1,0 +1,125 @@
+#pragma once
+
+#include <QByteArray>
+#include <QDateTime>
+#include <QJsonObject>
+#include <QList>
+#include <QMap>
+#include <QString>
+
+namespace salesflow {
+
+/// The sources the ingest API accepts (PRODUCT.md, "HTTP API").
+enum class Source { Form, Email, Transcript, Chat, Product, Hubspot };
+
+/// Lifecycle statuses of an event (PRODUCT.md, "Lifecycle of an event").
+namespace EventStatus {
+inline const QString Received = QStringLiteral("received");
+inline const QString Normalised = QStringLiteral("normalised");
+inline const QString Enriched = QStringLiteral("enriched");
+inline const QString InReview = QStringLiteral("in_review");
+inline const QString Approved = QStringLiteral("approved");
+inline const QString Rejected = QStringLiteral("rejected");
+inline const QString Planned = QStringLiteral("planned");
+inline const QString Done = QStringLiteral("done");
+inline const QString Failed = QStringLiteral("failed");
+QStringList all();
+} // namespace EventStatus
+
+enum class Role { Ingest = 0, Viewer = 1, Reviewer = 2, Admin = 3 };
+QString roleName(Role role);
+std::optional<Role> roleFromName(const QString &name);
+
+/// Who is calling the engine: a token or user, with a role. The desktop app's local user is admin.
+struct Principal
+{
+    QString name;
+    Role role = Role::Viewer;
+};
+
+/// One raw event as handed to the engine: bytes exactly as received, plus what the door knows.
+struct IngestItem
+{
+    QString source;          ///< "form", "email", ...
+    QByteArray contentType;  ///< as sent, e.g. "application/json"
+    QByteArray payload;      ///< raw bytes
+    QByteArray idempotencyKey; ///< the Idempotency-Key header, may be empty
+};
+
+struct IngestReceipt
+{
+    QString id;
+    bool duplicate = false;
+};
+
+struct EventQuery
+{
+    QString status;   ///< empty: any
+    QString source;   ///< empty: any
+    QString text;     ///< substring of the dedup key or id (full-text comes with normalisation)
+    qint64 sinceMs = 0;   ///< received_at >= since (0: unbounded)
+    qint64 untilMs = 0;   ///< received_at < until (0: unbounded)
+    int limit = 100;
+    QString after;    ///< keyset cursor: the last id of the previous page
+};
+
+struct EventSummary
+{
+    QString id;
+    QString source;
+    QString status;
+    QString contentType;
+    QString dedupKey;
+    qint64 receivedAtMs = 0;
+    qint64 updatedAtMs = 0;
+    qint64 sizeBytes = 0;
+    QString failedStage;
+    QString lastError;
+};
+
+struct EventPage
+{
+    QList<EventSummary> items;
+    QString next; ///< empty when this is the last page
+};
+
+struct AuditEntry
+{
+    qint64 id = 0;
+    QString eventId;
+    QString actor;
+    QString action;
+    QString before;
+    QString after;
+    QString detail;
+    qint64 atMs = 0;
+};
+
+struct JobInfo
+{
+    qint64 id = 0;
+    QString stage;
+    int attempts = 0;
+    qint64 runAfterMs = 0;
+    QString leaseOwner;
+    QString lastError;
+};
+
+struct EventDetail
+{
+    EventSummary summary;
+    QByteArray payload;
+    QList<AuditEntry> audit;
+    QList<JobInfo> jobs;
+};
+
+struct Stats
+{
+    QMap<QString, qint64> byStatus;
+    QMap<QString, qint64> bySource;
+    QMap<QString, qint64> queueByStage; ///< jobs waiting or leased, per stage
+    qint64 total = 0;
+    qint64 ingestedLastMinute = 0;
+};
+
+} // namespace salesflow

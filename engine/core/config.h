@@ -1,0 +1,25 @@
+#pragma once
+
+#include <QString>
+
+namespace salesflow {
+
+/// Engine configuration. Every field has an environment variable (PRODUCT.md, "Environment");
+/// command-line flags override it.
+struct Config
+{
+    QString dbUrl;                 ///< SALESFLOW_DB; empty: SQLite in the app-data folder
+    QString listen = QStringLiteral("127.0.0.1:8765"); ///< SALESFLOW_LISTEN
+    int workers = 2;               ///< worker threads in this process
+    QString role = QStringLiteral("all"); ///< all | api | worker
+    qint64 maxBodyBytes = 1024 * 1024;    ///< SALESFLOW_MAX_BODY, 413 above it
+    QByteArray hubspotClientSecret;       ///< HUBSPOT_CLIENT_SECRET (webhook signatures)
+    int maxAttempts = 5;                  ///< per job, then the event is failed
+    int leaseMs = 60000;                  ///< a job lease; an expired lease is taken over
+
+    static Config fromEnvironment();
+    /// The default database: SQLite in QStandardPaths::AppDataLocation.
+    static QString defaultDbUrl();
+};
+
+} // namespace salesflow

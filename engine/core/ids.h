@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+namespace salesflow::ids {
+
+/// A time-ordered id (UUIDv7 layout, RFC 9562): sorts by creation time, so keyset pages by id
+/// are pages in arrival order, on both SQLite and PostgreSQL.
+QString newEventId();
+
+/// `bytes` random bytes from the system CSPRNG, base64url without padding.
+QByteArray randomToken(int bytes);
+
+/// Lower-case hex SHA-256.
+QByteArray sha256Hex(const QByteArray &data);
+
+} // namespace salesflow::ids

@@ -1,0 +1,97 @@
+#include "jsonmapping.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QStringDecoder>
+
+namespace salesflow::http {
+
+namespace {
+QJsonValue orNull(const QString &s)
+{
+    return s.isEmpty() ? QJsonValue() : QJsonValue(s);
+}
+
+QJsonObject counts(const QMap<QString, qint64> &m)
+{
+    QJsonObject o;
+    for (auto it = m.cbegin(); it != m.cend(); ++it)
+        o.insert(it.key(), it.value());
+    return o;
+}
+} // namespace
+
+QString isoTime(qint64 ms)
+{
+    return ms ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs) : QString();
+}
+
+QJsonObject toJson(const EventSummary &e)
+{
+    return QJsonObject{{QStringLiteral("id"), e.id},
+                       {QStringLiteral("source"), e.source},
+                       {QStringLiteral("status"), e.status},
+                       {QStringLiteral("content_type"), e.contentType},
+                       {QStringLiteral("dedup_key"), e.dedupKey},
+                       {QStringLiteral("received_at"), isoTime(e.receivedAtMs)},
+                       {QStringLiteral("updated_at"), isoTime(e.updatedAtMs)},
+                       {QStringLiteral("size_bytes"), e.sizeBytes},
+                       {QStringLiteral("failed_stage"), orNull(e.failedStage)},
+                       {QStringLiteral("last_error"), orNull(e.lastError)}};
+}
+
+QJsonObject toJson(const AuditEntry &a)
+{
+    return QJsonObject{{QStringLiteral("id"), a.id},
+                       {QStringLiteral("event_id"), orNull(a.eventId)},
+                       {QStringLiteral("actor"), a.actor},
+                       {QStringLiteral("action"), a.action},
+                       {QStringLiteral("before"), orNull(a.before)},
+                       {QStringLiteral("after"), orNull(a.after)},
+                       {QStringLiteral("detail"), orNull(a.detail)},
+                       {QStringLiteral("at"), isoTime(a.atMs)}};
+}
+
+QJsonObject toJson(const EventDetail &d)
+{
+    QJsonObject o = toJson(d.summary);
+    QJsonObject raw{{QStringLiteral("content_type"), d.summary.contentType}};
+    // Raw bytes as text when they are valid UTF-8, else base64 — never altered.
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = utf8.decode(d.payload);
+    if (!utf8.hasError()) {
+        raw.insert(QStringLiteral("encoding"), QStringLiteral("utf-8"));
+        raw.insert(QStringLiteral("payload"), text);
+    } else {
+        raw.insert(QStringLiteral("encoding"), QStringLiteral("base64"));
+        raw.insert(QStringLiteral("payload"), QString::fromLatin1(d.payload.toBase64()));
+    }
+    o.insert(QStringLiteral("raw"), raw);
+    QJsonArray audit;
+    for (const AuditEntry &a : d.audit)
+        audit.append(toJson(a));
+    o.insert(QStringLiteral("audit"), audit);
+    QJsonArray jobs;
+    for (const JobInfo &j : d.jobs) {
+        jobs.append(QJsonObject{{QStringLiteral("id"), j.id},
+                                {QStringLiteral("stage"), j.stage},
+                                {QStringLiteral("attempts"), j.attempts},
+                                {QStringLiteral("run_after"), isoTime(j.runAfterMs)},
+                                {QStringLiteral("lease_owner"), orNull(j.leaseOwner)},
+                                {QStringLiteral("last_error"), orNull(j.lastError)}});
+    }
+    o.insert(QStringLiteral("jobs"), jobs);
+    // Later stages add their parts of the lineage (normalised, entities, enrichments, actions).
+    return o;
+}
+
+QJsonObject toJson(const Stats &s)
+{
+    return QJsonObject{{QStringLiteral("total"), s.total},
+                       {QStringLiteral("by_status"), counts(s.byStatus)},
+                       {QStringLiteral("by_source"), counts(s.bySource)},
+                       {QStringLiteral("queue"), counts(s.queueByStage)},
+                       {QStringLiteral("ingested_last_minute"), s.ingestedLastMinute}};
+}
+
+} // namespace salesflow::http

@@ -1,0 +1,72 @@
+#include "webhooksignature.h"
+
+#include <QMessageAuthenticationCode>
+
+namespace salesflow::hubspot {
+
+QByteArray signatureV3(const QByteArray &secret, const QByteArray &method, const QByteArray &uri,
+                       const QByteArray &body, const QByteArray &timestamp)
+{
+    return QMessageAuthenticationCode::hash(method + canonicalUri(uri) + body + timestamp, secret,
+                                            QCryptographicHash::Sha256)
+        .toBase64();
+}
+
+QByteArray canonicalUri(const QByteArray &uri)
+{
+    static const struct
+    {
+        const char *escape;
+        char ch;
+    } decoded[] = {{"%3A", ':'}, {"%2F", '/'}, {"%3F", '?'}, {"%40", '@'}, {"%21", '!'}, {"%24", '$'},
+                   {"%27", '\''}, {"%28", '('}, {"%29", ')'}, {"%2A", '*'}, {"%2C", ','}, {"%3B", ';'}};
+    QByteArray out;
+    out.reserve(uri.size());
+    for (qsizetype i = 0; i < uri.size(); ++i) {
+        if (uri[i] == '%' && i + 2 < uri.size()) {
+            const QByteArray esc = uri.mid(i, 3).toUpper();
+            bool hit = false;
+            for (const auto &d : decoded) {
+                if (esc == d.escape) {
+                    out += d.ch;
+                    i += 2;
+                    hit = true;
+                    break;
+                }
+            }
+            if (hit)
+                continue;
+        }
+        out += uri[i];
+    }
+    return out;
+}
+
+Status verifyV3(const QByteArray &secret, const QByteArray &method, const QByteArray &uri,
+                const QByteArray &body, const QByteArray &timestamp, const QByteArray &signature,
+                qint64 nowMs)
+{
+    auto unauthorized = [](const QString &msg) {
+        return Error{QStringLiteral("auth.bad_signature"), msg, 401};
+    };
+    if (secret.isEmpty())
+        return unauthorized(QStringLiteral("HubSpot webhooks are not configured: set HUBSPOT_CLIENT_SECRET"));
+    if (signature.isEmpty() || timestamp.isEmpty())
+        return unauthorized(QStringLiteral("missing X-HubSpot-Signature-v3 or X-HubSpot-Request-Timestamp"));
+    bool ok = false;
+    const qint64 ts = timestamp.toLongLong(&ok);
+    if (!ok)
+        return unauthorized(QStringLiteral("X-HubSpot-Request-Timestamp is not epoch milliseconds"));
+    if (nowMs - ts > 300000)
+        return unauthorized(QStringLiteral("X-HubSpot-Request-Timestamp is older than 5 minutes"));
+    const QByteArray expected = signatureV3(secret, method, uri, body, timestamp);
+    // Constant time: every byte is compared whatever the first difference.
+    unsigned diff = unsigned(expected.size() ^ signature.size());
+    for (qsizetype i = 0; i < expected.size(); ++i)
+        diff |= unsigned(quint8(expected[i]) ^ quint8(i < signature.size() ? signature[i] : 0));
+    if (diff != 0)
+        return unauthorized(QStringLiteral("the HubSpot v3 signature does not match"));
+    return Done{};
+}
+
+} // namespace salesflow::hubspot

@@ -1,0 +1,132 @@
+#include "groupcommitter.h"
+
+#include "../../core/clock.h"
+#include "../../core/logging.h"
+#include "../../store/database.h"
+
+namespace salesflow::pipeline {
+
+namespace {
+constexpr int kMaxBatchEvents = 2000;
+constexpr qint64 kMaxBatchBytes = 16 * 1024 * 1024;
+} // namespace
+
+GroupCommitter::GroupCommitter(std::shared_ptr<store::Database> db, QString firstStage, int maxAttempts,
+                               int threads, std::function<void()> onCommitted)
+    : m_db(std::move(db)), m_firstStage(std::move(firstStage)), m_maxAttempts(maxAttempts),
+      m_onCommitted(std::move(onCommitted))
+{
+    for (int i = 0; i < threads; ++i)
+        m_threads.emplace_back([this] { loop(); });
+}
+
+GroupCommitter::~GroupCommitter()
+{
+    stop();
+}
+
+void GroupCommitter::stop()
+{
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_cv.notify_all();
+    for (std::thread &t : m_threads)
+        t.join();
+    m_threads.clear();
+    // Anything still waiting was never written: say so rather than leave callers hanging.
+    std::lock_guard lock(m_mutex);
+    for (Pending &p : m_queue) {
+        p.promise.start();
+        p.promise.addResult(Receipts(makeError("store.unavailable", QStringLiteral("the engine is shutting down"), 503)));
+        p.promise.finish();
+    }
+    m_queue.clear();
+}
+
+QFuture<GroupCommitter::Receipts> GroupCommitter::submit(QList<store::NewRawEvent> events)
+{
+    Pending p{std::move(events), QPromise<Receipts>()};
+    QFuture<Receipts> f = p.promise.future();
+    p.promise.start();
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_stopping) {
+            p.promise.addResult(Receipts(makeError("store.unavailable", QStringLiteral("the engine is shutting down"), 503)));
+            p.promise.finish();
+            return f;
+        }
+        m_queue.push_back(std::move(p));
+    }
+    m_cv.notify_one();
+    return f;
+}
+
+void GroupCommitter::loop()
+{
+    std::unique_ptr<store::Connection> conn;
+    for (;;) {
+        std::vector<Pending> batch;
+        {
+            std::unique_lock lock(m_mutex);
+            m_cv.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
+            if (m_queue.empty())
+                return;
+            int events = 0;
+            qint64 bytes = 0;
+            while (!m_queue.empty() && (batch.empty() || (events + m_queue.front().events.size() <= kMaxBatchEvents
+                                                          && bytes < kMaxBatchBytes))) {
+                events += int(m_queue.front().events.size());
+                for (const auto &e : m_queue.front().events)
+                    bytes += e.payload.size();
+                batch.push_back(std::move(m_queue.front()));
+                m_queue.pop_front();
+            }
+        }
+        QList<store::NewRawEvent> all;
+        for (const Pending &p : batch)
+            all += p.events;
+
+        Receipts result = [&]() -> Receipts {
+            if (!conn || conn->broken()) {
+                auto c = m_db->connect();
+                if (!c)
+                    return c.error();
+                conn = std::move(c).value();
+            }
+            store::Tx tx(*conn);
+            if (Status s = tx.begin(true); !s)
+                return s.error();
+            auto receipts = store::EventRepository::insertBatch(*conn, all, m_firstStage, m_maxAttempts, nowMs());
+            if (!receipts)
+                return receipts.error();
+            if (Status s = tx.commit(); !s)
+                return s.error(); // outcome unknown or failed: never acknowledge it
+            return receipts;
+        }();
+        if (!result) {
+            qCWarning(lcIngest) << "ingest commit of" << all.size() << "events failed:" << result.error().message;
+            Error e = result.error();
+            if (conn && conn->broken())
+                e = Error{QStringLiteral("store.unavailable"), e.message, 503};
+            for (Pending &p : batch) {
+                p.promise.addResult(Receipts(e));
+                p.promise.finish();
+            }
+            continue;
+        }
+        ++commits;
+        committedEvents += all.size();
+        qsizetype offset = 0;
+        for (Pending &p : batch) {
+            p.promise.addResult(Receipts(result->mid(offset, p.events.size())));
+            p.promise.finish();
+            offset += p.events.size();
+        }
+        if (m_onCommitted)
+            m_onCommitted();
+    }
+}
+
+} // namespace salesflow::pipeline

@@ -1,0 +1,62 @@
+#pragma once
+
+#include "../../store/eventrepository.h"
+
+#include <QFuture>
+#include <QPromise>
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace salesflow::store {
+class Database;
+}
+
+namespace salesflow::pipeline {
+
+/// Group commit for ingest: concurrent submissions wait in a queue; committer threads each take
+/// everything waiting (up to a cap) and store it in one transaction, so a burst of requests
+/// costs one fsync, not one each. A submission's future resolves only after its commit
+/// succeeded — or fails with the store's error, and then nothing of it was written.
+class GroupCommitter
+{
+public:
+    using Receipts = Result<QList<IngestReceipt>>;
+
+    GroupCommitter(std::shared_ptr<store::Database> db, QString firstStage, int maxAttempts,
+                   int threads, std::function<void()> onCommitted);
+    ~GroupCommitter();
+    GroupCommitter(const GroupCommitter &) = delete;
+    GroupCommitter &operator=(const GroupCommitter &) = delete;
+
+    QFuture<Receipts> submit(QList<store::NewRawEvent> events);
+    void stop();
+
+    std::atomic<qint64> commits{0};
+    std::atomic<qint64> committedEvents{0};
+
+private:
+    struct Pending
+    {
+        QList<store::NewRawEvent> events;
+        QPromise<Receipts> promise;
+    };
+    void loop();
+
+    std::shared_ptr<store::Database> m_db;
+    QString m_firstStage;
+    int m_maxAttempts;
+    std::function<void()> m_onCommitted;
+    std::mutex m_mutex;
+    std::condition_variable m_cv;
+    std::deque<Pending> m_queue;
+    bool m_stopping = false;
+    std::vector<std::thread> m_threads;
+};
+
+} // namespace salesflow::pipeline

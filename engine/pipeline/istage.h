@@ -1,0 +1,33 @@
+#pragma once
+
+#include "../queue/jobqueue.h"
+
+#include <functional>
+
+namespace salesflow::pipeline {
+
+/// What a stage produced for one job, committed with the job's completion in one transaction.
+struct StageOutput
+{
+    QString newStatus;  ///< the event's status after this stage; empty keeps it
+    QString nextStage;  ///< the job to enqueue next; empty for none
+    std::function<Status(store::Connection &)> apply; ///< the stage's own writes, may be empty
+    QString detail;     ///< for the audit entry
+};
+
+/// One stage of the pipeline (normalise, enrich, plan, write). Stages plug into the Runner.
+///
+/// run() is called outside any transaction, from several worker threads at once, and may be
+/// slow (LLM, HTTP). It returns the writes to make, or an Error: retried with backoff, unless its
+/// code starts with "permanent." or the job is out of attempts — then the event is `failed`
+/// with this stage and the error, and can be replayed.
+class IStage
+{
+public:
+    virtual ~IStage() = default;
+    virtual QString name() const = 0;
+    virtual int batchSize() const { return 64; }
+    virtual Result<StageOutput> run(const queue::Job &job, store::Connection &conn) = 0;
+};
+
+} // namespace salesflow::pipeline

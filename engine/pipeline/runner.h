@@ -1,0 +1,66 @@
+#pragma once
+
+#include "../queue/waker.h"
+#include "istage.h"
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+namespace salesflow::store {
+class Database;
+}
+
+namespace salesflow::pipeline {
+
+/// Runs the registered stages on N worker threads, each with its own database connection.
+/// Workers lease jobs in batches, run them, and commit every completion (and the stage's
+/// writes, the event's transition and the next job) in one transaction per batch. On
+/// PostgreSQL a listener thread turns NOTIFY into wake-ups, so idle workers start new jobs
+/// within milliseconds; they also poll, to pick up retries and expired leases.
+class Runner
+{
+public:
+    struct Options
+    {
+        int workers = 2;
+        QString owner;          ///< lease owner prefix, e.g. host:pid
+        qint64 leaseMs = 60000;
+        int pollMs = 250;
+    };
+
+    Runner(std::shared_ptr<store::Database> db, std::vector<std::shared_ptr<IStage>> stages,
+           Options options);
+    ~Runner();
+    Runner(const Runner &) = delete;
+    Runner &operator=(const Runner &) = delete;
+
+    void start();
+    /// Graceful stop: no new leases; each worker finishes and commits its current batch.
+    void stop();
+
+    queue::Waker &waker() { return m_waker; }
+    bool hasStages() const { return !m_stages.empty(); }
+
+    std::atomic<qint64> completed{0};
+    std::atomic<qint64> retried{0};
+    std::atomic<qint64> failed{0};
+
+private:
+    void workerLoop(int index);
+    void listenLoop();
+    bool processBatch(store::Connection &c, IStage &stage, const QList<queue::Job> &jobs,
+                      QList<Result<StageOutput>> &outputs);
+    bool commitBatch(store::Connection &c, IStage &stage, const QList<queue::Job> &jobs,
+                     const QList<Result<StageOutput>> &outputs, Error *err);
+
+    std::shared_ptr<store::Database> m_db;
+    std::vector<std::shared_ptr<IStage>> m_stages;
+    Options m_options;
+    queue::Waker m_waker;
+    std::atomic<bool> m_stopping{false};
+    std::vector<std::thread> m_threads;
+};
+
+} // namespace salesflow::pipeline

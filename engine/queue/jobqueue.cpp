@@ -1,0 +1,148 @@
+#include "jobqueue.h"
+
+#include "../core/ids.h"
+#include "../store/pgarray.h"
+
+#include <QRandomGenerator>
+
+namespace salesflow::queue {
+
+using store::Connection;
+using store::Dialect;
+
+Result<QList<Job>> JobQueue::lease(Connection &c, const QString &stage, int max, const QString &owner,
+                                   qint64 leaseMs, qint64 nowMs)
+{
+    const QString token = QString::fromLatin1(ids::randomToken(12));
+    Result<store::Rows> rows;
+    if (c.dialect() == Dialect::Postgres) {
+        // A lease that is lost in a database crash is harmless (the job is simply due again),
+        // so it does not need to wait for its own WAL flush.
+        store::Tx tx(c);
+        if (Status s = tx.begin(); !s)
+            return s.error();
+        if (auto r = c.exec("SET LOCAL synchronous_commit TO OFF"); !r)
+            return r.error();
+        rows = c.exec("WITH due AS (SELECT id FROM jobs WHERE stage = $1 AND run_after <= $2"
+                      "             ORDER BY run_after, id LIMIT $3 FOR UPDATE SKIP LOCKED)"
+                      " UPDATE jobs j SET run_after = $4, lease_owner = $5, lease_token = $6,"
+                      "        attempts = j.attempts + 1"
+                      " FROM due WHERE j.id = due.id"
+                      " RETURNING j.id, j.event_id, j.attempts, j.max_attempts, j.created_at",
+                      {stage, nowMs, max, nowMs + leaseMs, owner, token});
+        if (!rows)
+            return rows.error();
+        if (Status s = tx.commit(); !s)
+            return s.error();
+    } else {
+        store::Tx tx(c);
+        if (Status s = tx.begin(true); !s)
+            return s.error();
+        rows = c.exec("UPDATE jobs SET run_after = $4, lease_owner = $5, lease_token = $6,"
+                      "        attempts = attempts + 1"
+                      " WHERE id IN (SELECT id FROM jobs WHERE stage = $1 AND run_after <= $2"
+                      "              ORDER BY run_after, id LIMIT $3)"
+                      " RETURNING id, event_id, attempts, max_attempts, created_at",
+                      {stage, nowMs, max, nowMs + leaseMs, owner, token});
+        if (!rows)
+            return rows.error();
+        if (Status s = tx.commit(); !s)
+            return s.error();
+    }
+    QList<Job> jobs;
+    jobs.reserve(rows->size());
+    for (int i = 0; i < rows->size(); ++i) {
+        jobs.append(Job{rows->int64(i, 0), rows->text(i, 1), stage, int(rows->int64(i, 2)),
+                        int(rows->int64(i, 3)), rows->int64(i, 4), token});
+    }
+    std::sort(jobs.begin(), jobs.end(), [](const Job &a, const Job &b) { return a.id < b.id; });
+    return jobs;
+}
+
+Result<QList<qint64>> JobQueue::complete(Connection &c, const QList<Job> &jobs)
+{
+    QList<qint64> done;
+    if (jobs.isEmpty())
+        return done;
+    if (c.dialect() == Dialect::Postgres) {
+        QList<QString> tokens;
+        QList<qint64> idList;
+        for (const Job &j : jobs) {
+            idList << j.id;
+            tokens << j.leaseToken;
+        }
+        auto r = c.exec("DELETE FROM jobs j USING unnest($1::bigint[], $2::text[]) AS t(id, token)"
+                        " WHERE j.id = t.id AND j.lease_token = t.token RETURNING j.id",
+                        {store::pgIntArray(idList), store::pgTextArray(tokens)});
+        if (!r)
+            return r.error();
+        for (int i = 0; i < r->size(); ++i)
+            done << r->int64(i, 0);
+        return done;
+    }
+    for (const Job &j : jobs) {
+        auto r = c.exec("DELETE FROM jobs WHERE id = $1 AND lease_token = $2", {j.id, j.leaseToken});
+        if (!r)
+            return r.error();
+        if (r->affected == 1)
+            done << j.id;
+    }
+    return done;
+}
+
+Status JobQueue::enqueue(Connection &c, const QList<QString> &eventIds, const QString &stage,
+                         int maxAttempts, qint64 runAfterMs, qint64 nowMs)
+{
+    if (eventIds.isEmpty())
+        return Done{};
+    if (c.dialect() == Dialect::Postgres) {
+        auto r = c.exec("INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at)"
+                        " SELECT e, $2, 0, $3, $4, $5 FROM unnest($1::text[]) AS e",
+                        {store::pgTextArray(eventIds), stage, maxAttempts, runAfterMs, nowMs});
+        if (!r)
+            return r.error();
+        if (auto n = c.exec("SELECT pg_notify('salesflow_jobs', $1)", {stage}); !n)
+            return n.error();
+        return Done{};
+    }
+    for (const QString &id : eventIds) {
+        auto r = c.exec("INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at)"
+                        " VALUES ($1, $2, 0, $3, $4, $5)",
+                        {id, stage, maxAttempts, runAfterMs, nowMs});
+        if (!r)
+            return r.error();
+    }
+    return Done{};
+}
+
+Result<bool> JobQueue::retry(Connection &c, const Job &job, const QString &error, qint64 runAfterMs)
+{
+    auto r = c.exec("UPDATE jobs SET run_after = $1, lease_owner = NULL, lease_token = NULL, last_error = $2"
+                    " WHERE id = $3 AND lease_token = $4",
+                    {runAfterMs, error, job.id, job.leaseToken});
+    if (!r)
+        return r.error();
+    return r->affected == 1;
+}
+
+Status JobQueue::release(Connection &c, const QList<Job> &jobs, qint64 nowMs)
+{
+    for (const Job &j : jobs) {
+        auto r = c.exec("UPDATE jobs SET run_after = $1, lease_owner = NULL, lease_token = NULL,"
+                        " attempts = attempts - 1 WHERE id = $2 AND lease_token = $3",
+                        {nowMs, j.id, j.leaseToken});
+        if (!r)
+            return r.error();
+    }
+    return Done{};
+}
+
+qint64 JobQueue::backoffMs(int attempts)
+{
+    const qint64 cap = 5 * 60 * 1000;
+    const qint64 base = qMin<qint64>(cap, qint64(1000) << qBound(0, attempts - 1, 20));
+    // Full jitter (AWS architecture blog): uniform in [base/2, base].
+    return base / 2 + qint64(QRandomGenerator::global()->bounded(quint32(base / 2 + 1)));
+}
+
+} // namespace salesflow::queue

@@ -1,0 +1,247 @@
+#include "intake.h"
+
+#include "../core/ids.h"
+
+#include <nlohmann/json.hpp>
+
+namespace salesflow::sources {
+
+namespace {
+
+using json = nlohmann::json;
+
+const QStringList kSources = {QStringLiteral("form"),    QStringLiteral("email"), QStringLiteral("transcript"),
+                              QStringLiteral("chat"),    QStringLiteral("product"), QStringLiteral("hubspot")};
+
+bool isJsonType(const QByteArray &t)
+{
+    return t == "application/json" || (t.startsWith("application/") && t.endsWith("+json"));
+}
+
+QList<QByteArray> acceptedTypes(const QString &source)
+{
+    if (source == QLatin1String("form"))
+        return {"application/json", "application/x-www-form-urlencoded"};
+    if (source == QLatin1String("email"))
+        return {"message/rfc822", "application/json"};
+    if (source == QLatin1String("transcript"))
+        return {"text/vtt", "application/x-subrip", "text/srt", "text/plain", "application/json"};
+    return {"application/json"};
+}
+
+Error badRequest(const QString &msg)
+{
+    return Error{QStringLiteral("ingest.malformed"), msg, 400};
+}
+
+QString jsonError(const json::parse_error &e)
+{
+    return QStringLiteral("payload is not valid JSON: %1 (at byte %2)")
+        .arg(QString::fromUtf8(e.what()))
+        .arg(e.byte);
+}
+
+/// The Message-ID header of a raw RFC 5322 message (header lookup only; the body is parsed by
+/// the email source's MIME parser in the normalise stage).
+QString rawMessageId(const QByteArray &raw)
+{
+    const qsizetype end = [&] {
+        qsizetype a = raw.indexOf("\r\n\r\n"), b = raw.indexOf("\n\n");
+        if (a < 0)
+            return b < 0 ? raw.size() : b;
+        return b < 0 ? a : qMin(a, b);
+    }();
+    const QList<QByteArray> lines = raw.left(end).split('\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        QByteArray line = lines[i];
+        if (!line.toLower().startsWith("message-id:"))
+            continue;
+        QByteArray value = line.mid(11);
+        while (i + 1 < lines.size() && (lines[i + 1].startsWith(' ') || lines[i + 1].startsWith('\t')))
+            value += lines[++i];
+        return QString::fromUtf8(value.trimmed());
+    }
+    return {};
+}
+
+QString str(const json &o, std::initializer_list<const char *> keys)
+{
+    if (!o.is_object())
+        return {};
+    for (const char *k : keys) {
+        auto it = o.find(k);
+        if (it == o.end())
+            continue;
+        if (it->is_string() && !it->get_ref<const std::string &>().empty())
+            return QString::fromStdString(it->get<std::string>());
+        if (it->is_number_integer())
+            return QString::number(it->get<qint64>());
+    }
+    return {};
+}
+
+QString hubspotCompositeKey(const json &e)
+{
+    // reference/hubspot/NOTES.md §11.5: eventId alone is not unique.
+    auto field = [&](const char *k) -> QString {
+        auto it = e.find(k);
+        if (it == e.end() || it->is_null())
+            return {};
+        return it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString::fromStdString(it->dump());
+    };
+    QStringList parts;
+    for (const char *k : {"portalId", "subscriptionId", "objectId", "subscriptionType", "propertyName",
+                          "propertyValue", "occurredAt"})
+        parts << field(k);
+    return QString::fromLatin1(ids::sha256Hex(parts.join(QChar(0x1f)).toUtf8()));
+}
+
+} // namespace
+
+bool isKnownSource(const QString &source)
+{
+    return kSources.contains(source);
+}
+
+QStringList knownSources()
+{
+    return kSources;
+}
+
+QByteArray mediaType(const QByteArray &contentType)
+{
+    const qsizetype semi = contentType.indexOf(';');
+    return (semi < 0 ? contentType : contentType.left(semi)).trimmed().toLower();
+}
+
+Result<QString> admit(const IngestItem &item)
+{
+    if (!isKnownSource(item.source))
+        return Error{QStringLiteral("ingest.unknown_source"),
+                     QStringLiteral("unknown source '%1'; known sources: %2").arg(item.source, kSources.join(QStringLiteral(", "))),
+                     404};
+    const QByteArray type = mediaType(item.contentType);
+    if (type.isEmpty())
+        return Error{QStringLiteral("ingest.content_type"),
+                     QStringLiteral("a Content-Type header is required for source '%1'").arg(item.source), 415};
+    if (!acceptedTypes(item.source).contains(type)) {
+        QStringList accepted;
+        for (const QByteArray &t : acceptedTypes(item.source))
+            accepted << QString::fromLatin1(t);
+        return Error{QStringLiteral("ingest.content_type"),
+                     QStringLiteral("content type '%1' is not accepted for source '%2'; use one of: %3")
+                         .arg(QString::fromLatin1(type), item.source, accepted.join(QStringLiteral(", "))),
+                     415};
+    }
+    if (item.payload.trimmed().isEmpty())
+        return badRequest(QStringLiteral("the request body is empty"));
+
+    const QString prefix = item.source + QLatin1Char(':');
+    if (!item.idempotencyKey.isEmpty()) {
+        if (item.idempotencyKey.size() > 255)
+            return badRequest(QStringLiteral("Idempotency-Key is longer than 255 bytes"));
+        return QString(prefix + QStringLiteral("key:") + QString::fromUtf8(item.idempotencyKey));
+    }
+    QString natural;
+    if (isJsonType(type)) {
+        json doc;
+        try {
+            doc = json::parse(item.payload.constBegin(), item.payload.constEnd());
+        } catch (const json::parse_error &e) {
+            return badRequest(jsonError(e));
+        }
+        if (!doc.is_object() && !(item.source == QLatin1String("product") && doc.is_array())
+            && !(item.source == QLatin1String("transcript") && doc.is_array()))
+            return badRequest(QStringLiteral("payload must be a JSON object for source '%1'").arg(item.source));
+        if (item.source == QLatin1String("product")) {
+            natural = str(doc, {"messageId"});
+            if (!natural.isEmpty())
+                natural = QStringLiteral("messageId:") + natural;
+        } else if (item.source == QLatin1String("form")) {
+            natural = str(doc, {"submission_id", "submissionId", "conversionId"});
+            if (!natural.isEmpty())
+                natural = QStringLiteral("submission:") + natural;
+        } else if (item.source == QLatin1String("email")) {
+            natural = str(doc, {"message_id", "messageId"});
+            if (!natural.isEmpty())
+                natural = QStringLiteral("message-id:") + natural;
+        } else if (item.source == QLatin1String("hubspot")) {
+            natural = QStringLiteral("event:") + hubspotCompositeKey(doc);
+        }
+    } else if (type == "message/rfc822") {
+        natural = rawMessageId(item.payload);
+        if (!natural.isEmpty())
+            natural = QStringLiteral("message-id:") + natural;
+    }
+    if (!natural.isEmpty())
+        return QString(prefix + natural);
+    return QString(prefix + QStringLiteral("sha256:") + QString::fromLatin1(ids::sha256Hex(item.payload)));
+}
+
+Result<QList<IngestItem>> explode(const IngestItem &item)
+{
+    if (item.source != QLatin1String("hubspot") || !isJsonType(mediaType(item.contentType)))
+        return QList<IngestItem>{item};
+    json doc;
+    try {
+        doc = json::parse(item.payload.constBegin(), item.payload.constEnd());
+    } catch (const json::parse_error &e) {
+        return badRequest(jsonError(e));
+    }
+    if (doc.is_object())
+        return QList<IngestItem>{item};
+    if (!doc.is_array())
+        return badRequest(QStringLiteral("a HubSpot delivery is a JSON array of subscription events"));
+    if (doc.empty())
+        return badRequest(QStringLiteral("the HubSpot delivery is an empty array"));
+    QList<IngestItem> out;
+    for (size_t i = 0; i < doc.size(); ++i) {
+        if (!doc[i].is_object())
+            return badRequest(QStringLiteral("element %1 of the HubSpot delivery is not an object").arg(i));
+        IngestItem e = item;
+        e.payload = QByteArray::fromStdString(doc[i].dump());
+        // An Idempotency-Key names the whole delivery; each element gets its own key.
+        if (!item.idempotencyKey.isEmpty())
+            e.idempotencyKey = item.idempotencyKey + '#' + QByteArray::number(qulonglong(i));
+        out.append(e);
+    }
+    return out;
+}
+
+Result<QList<IngestItem>> splitBatch(const QString &source, const QByteArray &body)
+{
+    json doc;
+    try {
+        doc = json::parse(body.constBegin(), body.constEnd());
+    } catch (const json::parse_error &e) {
+        return badRequest(jsonError(e));
+    }
+    if (!doc.is_array())
+        return badRequest(QStringLiteral("a batch is a JSON array of events"));
+    if (doc.empty())
+        return badRequest(QStringLiteral("the batch is empty"));
+    if (doc.size() > 1000)
+        return Error{QStringLiteral("ingest.batch_too_large"),
+                     QStringLiteral("a batch holds at most 1000 events (got %1)").arg(doc.size()), 413};
+    QList<IngestItem> out;
+    for (const json &e : doc) {
+        IngestItem item;
+        item.source = source;
+        if (e.is_string()) {
+            item.payload = QByteArray::fromStdString(e.get<std::string>());
+            if (source == QLatin1String("email"))
+                item.contentType = "message/rfc822";
+            else if (source == QLatin1String("transcript"))
+                item.contentType = item.payload.trimmed().startsWith("WEBVTT") ? "text/vtt" : "application/x-subrip";
+            else
+                item.contentType = "text/plain"; // refused by admit() with a clear 415 for JSON sources
+        } else {
+            item.contentType = "application/json";
+            item.payload = QByteArray::fromStdString(e.dump());
+        }
+        out.append(item);
+    }
+    return out;
+}
+
+} // namespace salesflow::sources

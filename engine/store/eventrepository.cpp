@@ -1,0 +1,329 @@
+#include "eventrepository.h"
+
+#include "pgarray.h"
+
+#include <QHash>
+
+namespace salesflow::store {
+
+namespace {
+
+const QByteArray kSummaryColumns =
+    "id, source, status, content_type, dedup_key, received_at, updated_at, size_bytes, "
+    "failed_stage, last_error";
+
+EventSummary summaryFrom(const Rows &r, int i)
+{
+    EventSummary s;
+    s.id = r.text(i, 0);
+    s.source = r.text(i, 1);
+    s.status = r.text(i, 2);
+    s.contentType = r.text(i, 3);
+    s.dedupKey = r.text(i, 4);
+    s.receivedAtMs = r.int64(i, 5);
+    s.updatedAtMs = r.int64(i, 6);
+    s.sizeBytes = r.int64(i, 7);
+    s.failedStage = r.text(i, 8);
+    s.lastError = r.text(i, 9);
+    return s;
+}
+
+Result<QList<IngestReceipt>> insertBatchPg(Connection &c, const QList<NewRawEvent> &events,
+                                           const QString &firstStage, int maxAttempts, qint64 now)
+{
+    QList<QString> ids, sources, types, keys, actors;
+    QList<QByteArray> payloads;
+    QList<qint64> sizes;
+    // Rows go in in key order, so two concurrent batches that share keys wait for each other
+    // instead of deadlocking.
+    QList<const NewRawEvent *> sorted;
+    for (const NewRawEvent &e : events)
+        sorted.append(&e);
+    std::sort(sorted.begin(), sorted.end(),
+              [](const NewRawEvent *a, const NewRawEvent *b) { return a->dedupKey < b->dedupKey; });
+    for (const NewRawEvent *ep : sorted) {
+        const NewRawEvent &e = *ep;
+        ids << e.id;
+        sources << e.source;
+        types << QString::fromLatin1(e.contentType);
+        keys << e.dedupKey;
+        actors << e.actor;
+        payloads << e.payload;
+        sizes << e.payload.size();
+    }
+    // One statement: the rows, their first jobs and audit entries. RI checks run at statement end.
+    auto ins = c.exec(
+        "WITH ins AS ("
+        "  INSERT INTO raw_events (id, source, content_type, dedup_key, payload, size_bytes,"
+        "                          received_at, status, updated_at)"
+        "  SELECT t.id, t.source, t.ct, t.k, t.p, t.sz, $7, 'received', $7"
+        "  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::bigint[])"
+        "       AS t(id, source, ct, k, p, sz)"
+        "  ON CONFLICT (dedup_key) DO NOTHING RETURNING id),"
+        " j AS (INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at)"
+        "       SELECT id, $8, 0, $9, $7, $7 FROM ins),"
+        " a AS (INSERT INTO audit_logs (event_id, actor, action, before_state, after_state, at)"
+        "       SELECT ins.id, u.actor, 'received', NULL, 'received', $7 FROM ins"
+        "       JOIN unnest($1::text[], $10::text[]) AS u(id, actor) ON u.id = ins.id)"
+        "SELECT id FROM ins",
+        {pgTextArray(ids), pgTextArray(sources), pgTextArray(types), pgTextArray(keys),
+         pgByteaArray(payloads), pgIntArray(sizes), now, firstStage, maxAttempts, pgTextArray(actors)});
+    if (!ins)
+        return ins.error();
+    QSet<QString> inserted;
+    for (int i = 0; i < ins->size(); ++i)
+        inserted.insert(ins->text(i, 0));
+    QList<IngestReceipt> out;
+    out.reserve(events.size());
+    if (inserted.size() == events.size()) {
+        for (const NewRawEvent &e : events)
+            out.append(IngestReceipt{e.id, false});
+    } else {
+        QList<QString> dupKeys;
+        for (const NewRawEvent &e : events) {
+            if (!inserted.contains(e.id))
+                dupKeys << e.dedupKey;
+        }
+        auto found = c.exec("SELECT dedup_key, id FROM raw_events WHERE dedup_key = ANY($1::text[])",
+                            {pgTextArray(dupKeys)});
+        if (!found)
+            return found.error();
+        QHash<QString, QString> byKey;
+        for (int i = 0; i < found->size(); ++i)
+            byKey.insert(found->text(i, 0), found->text(i, 1));
+        for (const NewRawEvent &e : events) {
+            if (inserted.contains(e.id))
+                out.append(IngestReceipt{e.id, false});
+            else if (byKey.contains(e.dedupKey))
+                out.append(IngestReceipt{byKey.value(e.dedupKey), true});
+            else
+                return makeError("store.error", QStringLiteral("dedup lookup found no row for a conflicting key"));
+        }
+    }
+    if (!inserted.isEmpty()) {
+        if (auto n = c.exec("SELECT pg_notify('salesflow_jobs', $1)", {firstStage}); !n)
+            return n.error();
+    }
+    return out;
+}
+
+Result<QList<IngestReceipt>> insertBatchSqlite(Connection &c, const QList<NewRawEvent> &events,
+                                               const QString &firstStage, int maxAttempts, qint64 now)
+{
+    QList<IngestReceipt> out;
+    out.reserve(events.size());
+    for (const NewRawEvent &e : events) {
+        auto ins = c.exec("INSERT INTO raw_events (id, source, content_type, dedup_key, payload,"
+                          " size_bytes, received_at, status, updated_at)"
+                          " VALUES ($1, $2, $3, $4, $5, $6, $7, 'received', $7)"
+                          " ON CONFLICT (dedup_key) DO NOTHING RETURNING id",
+                          {e.id, e.source, QString::fromLatin1(e.contentType), e.dedupKey, e.payload,
+                           qint64(e.payload.size()), now});
+        if (!ins)
+            return ins.error();
+        if (ins->isEmpty()) {
+            auto found = c.exec("SELECT id FROM raw_events WHERE dedup_key = $1", {e.dedupKey});
+            if (!found)
+                return found.error();
+            if (found->isEmpty())
+                return makeError("store.error", QStringLiteral("dedup lookup found no row for a conflicting key"));
+            out.append(IngestReceipt{found->text(0, 0), true});
+            continue;
+        }
+        auto job = c.exec("INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at)"
+                          " VALUES ($1, $2, 0, $3, $4, $4)",
+                          {e.id, firstStage, maxAttempts, now});
+        if (!job)
+            return job.error();
+        auto audit = c.exec("INSERT INTO audit_logs (event_id, actor, action, after_state, at)"
+                            " VALUES ($1, $2, 'received', 'received', $3)",
+                            {e.id, e.actor, now});
+        if (!audit)
+            return audit.error();
+        out.append(IngestReceipt{e.id, false});
+    }
+    return out;
+}
+
+} // namespace
+
+Result<QList<IngestReceipt>> EventRepository::insertBatch(Connection &c, const QList<NewRawEvent> &events,
+                                                          const QString &firstStage, int maxAttempts,
+                                                          qint64 nowMs)
+{
+    if (events.isEmpty())
+        return QList<IngestReceipt>{};
+    return c.dialect() == Dialect::Postgres
+        ? insertBatchPg(c, events, firstStage, maxAttempts, nowMs)
+        : insertBatchSqlite(c, events, firstStage, maxAttempts, nowMs);
+}
+
+Result<EventPage> EventRepository::list(Connection &c, const EventQuery &q)
+{
+    const int limit = qBound(1, q.limit, 1000);
+    QByteArray sql = "SELECT " + kSummaryColumns + " FROM raw_events WHERE 1=1";
+    QVariantList params;
+    auto add = [&](const char *clause, const QVariant &v) {
+        params.append(v);
+        sql += QByteArray(clause).replace("$?", QByteArray("$" + QByteArray::number(params.size())));
+    };
+    if (!q.status.isEmpty())
+        add(" AND status = $?", q.status);
+    if (!q.source.isEmpty())
+        add(" AND source = $?", q.source);
+    if (q.sinceMs > 0)
+        add(" AND received_at >= $?", q.sinceMs);
+    if (q.untilMs > 0)
+        add(" AND received_at < $?", q.untilMs);
+    if (!q.text.isEmpty()) {
+        // Substring over id and dedup key until normalised text exists (sources issue).
+        QString pattern = q.text;
+        pattern.replace(QLatin1String("\\"), QLatin1String("\\\\"))
+            .replace(QLatin1String("%"), QLatin1String("\\%"))
+            .replace(QLatin1String("_"), QLatin1String("\\_"));
+        add(" AND (dedup_key LIKE $? ESCAPE '\\'", QString(QLatin1Char('%') + pattern + QLatin1Char('%')));
+        sql += " OR id = $" + QByteArray::number(params.size() + 1) + ")";
+        params.append(q.text);
+    }
+    if (!q.after.isEmpty())
+        add(" AND id < $?", q.after); // newest first
+    sql += " ORDER BY id DESC LIMIT " + QByteArray::number(limit + 1);
+    auto rows = c.exec(sql, params);
+    if (!rows)
+        return rows.error();
+    EventPage page;
+    for (int i = 0; i < rows->size() && i < limit; ++i)
+        page.items.append(summaryFrom(rows.value(), i));
+    if (rows->size() > limit)
+        page.next = page.items.last().id;
+    return page;
+}
+
+Result<EventDetail> EventRepository::detail(Connection &c, const QString &id)
+{
+    auto rows = c.exec("SELECT " + kSummaryColumns + ", payload FROM raw_events WHERE id = $1", {id});
+    if (!rows)
+        return rows.error();
+    if (rows->isEmpty())
+        return makeError("event.not_found", QStringLiteral("no event with id %1").arg(id), 404);
+    EventDetail d;
+    d.summary = summaryFrom(rows.value(), 0);
+    d.payload = rows->bytes(0, 10);
+    auto a = audit(c, id, 1000, 0);
+    if (!a)
+        return a.error();
+    d.audit = a.value();
+    auto jobs = c.exec("SELECT id, stage, attempts, run_after, lease_owner, last_error FROM jobs"
+                       " WHERE event_id = $1 ORDER BY id",
+                       {id});
+    if (!jobs)
+        return jobs.error();
+    for (int i = 0; i < jobs->size(); ++i) {
+        d.jobs.append(JobInfo{jobs->int64(i, 0), jobs->text(i, 1), int(jobs->int64(i, 2)),
+                              jobs->int64(i, 3), jobs->text(i, 4), jobs->text(i, 5)});
+    }
+    return d;
+}
+
+Result<QList<AuditEntry>> EventRepository::audit(Connection &c, const QString &eventId, int limit,
+                                                 qint64 afterId)
+{
+    const QByteArray cols = "SELECT id, event_id, actor, action, before_state, after_state, detail, at"
+                            " FROM audit_logs WHERE ";
+    auto rows = eventId.isEmpty()
+        ? c.exec(cols + "($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2", {afterId, qBound(1, limit, 1000)})
+        : c.exec(cols + "event_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+                 {eventId, afterId, qBound(1, limit, 1000)});
+    if (!rows)
+        return rows.error();
+    QList<AuditEntry> out;
+    for (int i = 0; i < rows->size(); ++i) {
+        out.append(AuditEntry{rows->int64(i, 0), rows->text(i, 1), rows->text(i, 2), rows->text(i, 3),
+                              rows->text(i, 4), rows->text(i, 5), rows->text(i, 6), rows->int64(i, 7)});
+    }
+    return out;
+}
+
+Result<Stats> EventRepository::stats(Connection &c, qint64 nowMs)
+{
+    Stats s;
+    auto byStatus = c.exec("SELECT status, count(*) FROM raw_events GROUP BY status");
+    if (!byStatus)
+        return byStatus.error();
+    for (int i = 0; i < byStatus->size(); ++i) {
+        s.byStatus.insert(byStatus->text(i, 0), byStatus->int64(i, 1));
+        s.total += byStatus->int64(i, 1);
+    }
+    auto bySource = c.exec("SELECT source, count(*) FROM raw_events GROUP BY source");
+    if (!bySource)
+        return bySource.error();
+    for (int i = 0; i < bySource->size(); ++i)
+        s.bySource.insert(bySource->text(i, 0), bySource->int64(i, 1));
+    auto queue = c.exec("SELECT stage, count(*) FROM jobs GROUP BY stage");
+    if (!queue)
+        return queue.error();
+    for (int i = 0; i < queue->size(); ++i)
+        s.queueByStage.insert(queue->text(i, 0), queue->int64(i, 1));
+    auto recent = c.exec("SELECT count(*) FROM raw_events WHERE received_at >= $1", {nowMs - 60000});
+    if (!recent)
+        return recent.error();
+    s.ingestedLastMinute = recent->int64(0, 0);
+    return s;
+}
+
+} // namespace salesflow::store
+
+namespace salesflow::store {
+
+Status TransitionWriter::write(Connection &c, const QList<Transition> &ts, const QString &actor, qint64 nowMs)
+{
+    if (ts.isEmpty())
+        return Done{};
+    if (c.dialect() == Dialect::Postgres) {
+        QList<QString> ids, statuses, stages, errors, details;
+        for (const Transition &t : ts) {
+            ids << t.eventId;
+            statuses << t.toStatus;
+            stages << t.failedStage;
+            errors << t.error;
+            details << t.detail;
+        }
+        // All CTEs share one snapshot: `old` sees the status before the update.
+        auto r = c.exec(
+            "WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
+            "           AS t(id, st, fstage, err, detail)),"
+            " old AS (SELECT r.id, r.status FROM raw_events r JOIN t ON r.id = t.id),"
+            " upd AS (UPDATE raw_events r SET status = t.st, failed_stage = NULLIF(t.fstage, ''),"
+            "         last_error = NULLIF(t.err, ''), updated_at = $6 FROM t WHERE r.id = t.id RETURNING r.id)"
+            " INSERT INTO audit_logs (event_id, actor, action, before_state, after_state, detail, at)"
+            " SELECT t.id, $7, 'transition', old.status, t.st, NULLIF(t.detail, ''), $6"
+            " FROM t JOIN old ON old.id = t.id",
+            {pgTextArray(ids), pgTextArray(statuses), pgTextArray(stages), pgTextArray(errors),
+             pgTextArray(details), nowMs, actor});
+        if (!r)
+            return r.error();
+        return Done{};
+    }
+    for (const Transition &t : ts) {
+        auto old = c.exec("SELECT status FROM raw_events WHERE id = $1", {t.eventId});
+        if (!old)
+            return old.error();
+        if (old->isEmpty())
+            continue;
+        auto u = c.exec("UPDATE raw_events SET status = $1, failed_stage = $2, last_error = $3,"
+                        " updated_at = $4 WHERE id = $5",
+                        {t.toStatus, t.failedStage.isEmpty() ? QVariant() : QVariant(t.failedStage),
+                         t.error.isEmpty() ? QVariant() : QVariant(t.error), nowMs, t.eventId});
+        if (!u)
+            return u.error();
+        auto a = c.exec("INSERT INTO audit_logs (event_id, actor, action, before_state, after_state, detail, at)"
+                        " VALUES ($1, $2, 'transition', $3, $4, $5, $6)",
+                        {t.eventId, actor, old->text(0, 0), t.toStatus,
+                         t.detail.isEmpty() ? QVariant() : QVariant(t.detail), nowMs});
+        if (!a)
+            return a.error();
+    }
+    return Done{};
+}
+
+} // namespace salesflow::store

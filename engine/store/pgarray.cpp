@@ -1,0 +1,56 @@
+#include "pgarray.h"
+
+namespace salesflow::store {
+
+QString pgTextArray(const QList<QString> &values)
+{
+    QString out;
+    out.reserve(values.size() * 40);
+    out += QLatin1Char('{');
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        if (i)
+            out += QLatin1Char(',');
+        out += QLatin1Char('"');
+        for (QChar c : values[i]) {
+            if (c == QLatin1Char('"') || c == QLatin1Char('\\'))
+                out += QLatin1Char('\\');
+            out += c;
+        }
+        out += QLatin1Char('"');
+    }
+    out += QLatin1Char('}');
+    return out;
+}
+
+QString pgByteaArray(const QList<QByteArray> &values)
+{
+    QByteArray out;
+    qsizetype total = 2;
+    for (const QByteArray &v : values)
+        total += v.size() * 2 + 8;
+    out.reserve(total);
+    out += '{';
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        if (i)
+            out += ',';
+        out += "\"\\\\x";
+        out += values[i].toHex();
+        out += '"';
+    }
+    out += '}';
+    return QString::fromLatin1(out);
+}
+
+QString pgIntArray(const QList<qint64> &values)
+{
+    QString out = QStringLiteral("{");
+    for (qsizetype i = 0; i < values.size(); ++i) {
+        if (i)
+            out += QLatin1Char(',');
+        out += QString::number(values[i]);
+    }
+    out += QLatin1Char('}');
+    return out;
+}
+
+} // namespace salesflow::store

@@ -1,0 +1,189 @@
+#include "pgconnection.h"
+
+#include "../core/logging.h"
+
+#include <libpq-fe.h>
+
+#include <poll.h>
+
+#include <vector>
+
+namespace salesflow::store {
+
+namespace {
+constexpr Oid kByteaOid = 17;
+
+struct PgResult
+{
+    PGresult *r;
+    ~PgResult() { PQclear(r); }
+};
+} // namespace
+
+PgConnection::PgConnection(pg_conn *conn) : m_conn(conn) {}
+
+PgConnection::~PgConnection()
+{
+    PQfinish(m_conn);
+}
+
+Result<std::unique_ptr<PgConnection>> PgConnection::open(const QString &url)
+{
+    PGconn *conn = PQconnectdb(url.toUtf8().constData());
+    if (PQstatus(conn) != CONNECTION_OK) {
+        const QString msg = QString::fromUtf8(PQerrorMessage(conn)).trimmed();
+        PQfinish(conn);
+        return makeError("store.unavailable",
+                         QStringLiteral("cannot connect to PostgreSQL at %1: %2").arg(redactUrl(url), msg),
+                         503);
+    }
+    PQsetNoticeProcessor(conn, [](void *, const char *) {}, nullptr);
+    return std::unique_ptr<PgConnection>(new PgConnection(conn));
+}
+
+bool PgConnection::broken() const
+{
+    return PQstatus(m_conn) != CONNECTION_OK;
+}
+
+Error PgConnection::lastError(const char *what, const char *sqlstate) const
+{
+    const QString msg = QString::fromUtf8(PQerrorMessage(m_conn)).trimmed();
+    const QByteArray state(sqlstate ? sqlstate : "");
+    // Class 08 (connection), 57P (shutdown), 53 (resources): the store is unavailable.
+    const bool unavailable = broken() || state.startsWith("08") || state.startsWith("57P")
+        || state.startsWith("53");
+    QString code = unavailable ? QStringLiteral("store.unavailable") : QStringLiteral("store.error");
+    if (state == "23505")
+        code = QStringLiteral("store.unique_violation");
+    else if (state == "40001" || state == "40P01")
+        code = QStringLiteral("store.conflict");
+    return Error{code, QStringLiteral("PostgreSQL %1 failed: %2").arg(QString::fromLatin1(what), msg),
+                 unavailable ? 503 : 500};
+}
+
+Result<Rows> PgConnection::exec(const QByteArray &sql, const QVariantList &params)
+{
+    QByteArray name = m_prepared.value(sql);
+    if (name.isEmpty()) {
+        name = "s" + QByteArray::number(m_prepared.size());
+        PgResult prep{PQprepare(m_conn, name.constData(), sql.constData(), 0, nullptr)};
+        if (PQresultStatus(prep.r) != PGRES_COMMAND_OK)
+            return lastError("prepare", PQresultErrorField(prep.r, PG_DIAG_SQLSTATE));
+        m_prepared.insert(sql, name);
+    }
+    const int n = int(params.size());
+    std::vector<QByteArray> storage(static_cast<size_t>(n));
+    std::vector<const char *> values(static_cast<size_t>(n));
+    std::vector<int> lengths(static_cast<size_t>(n));
+    std::vector<int> formats(static_cast<size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        const QVariant &v = params[i];
+        if (v.isNull()) {
+            values[size_t(i)] = nullptr;
+            continue;
+        }
+        if (v.typeId() == QMetaType::QByteArray) {
+            storage[size_t(i)] = v.toByteArray();
+            formats[size_t(i)] = 1;
+        } else if (v.typeId() == QMetaType::Bool) {
+            storage[size_t(i)] = v.toBool() ? "1" : "0";
+        } else {
+            storage[size_t(i)] = v.toString().toUtf8();
+        }
+        values[size_t(i)] = storage[size_t(i)].constData();
+        lengths[size_t(i)] = int(storage[size_t(i)].size());
+    }
+    PgResult res{PQexecPrepared(m_conn, name.constData(), n, values.data(), lengths.data(),
+                                formats.data(), 0)};
+    const ExecStatusType st = PQresultStatus(res.r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+        Error e = lastError("query", PQresultErrorField(res.r, PG_DIAG_SQLSTATE));
+        if (broken())
+            m_prepared.clear();
+        return e;
+    }
+    Rows rows;
+    const int ncol = PQnfields(res.r);
+    const int nrow = PQntuples(res.r);
+    rows.setColumns(ncol);
+    std::vector<bool> isBytea(static_cast<size_t>(ncol));
+    for (int c = 0; c < ncol; ++c)
+        isBytea[size_t(c)] = PQftype(res.r, c) == kByteaOid;
+    for (int r = 0; r < nrow; ++r) {
+        QList<QByteArray> cells;
+        QList<bool> nulls;
+        cells.reserve(ncol);
+        nulls.reserve(ncol);
+        for (int c = 0; c < ncol; ++c) {
+            const bool null = PQgetisnull(res.r, r, c);
+            nulls.append(null);
+            if (null) {
+                cells.append(QByteArray());
+            } else if (isBytea[size_t(c)]) {
+                size_t len = 0;
+                unsigned char *raw = PQunescapeBytea(
+                    reinterpret_cast<const unsigned char *>(PQgetvalue(res.r, r, c)), &len);
+                cells.append(QByteArray(reinterpret_cast<const char *>(raw), qsizetype(len)));
+                PQfreemem(raw);
+            } else {
+                cells.append(QByteArray(PQgetvalue(res.r, r, c), PQgetlength(res.r, r, c)));
+            }
+        }
+        rows.addRow(std::move(cells), std::move(nulls));
+    }
+    rows.affected = QByteArray(PQcmdTuples(res.r)).toLongLong();
+    return rows;
+}
+
+Status PgConnection::execScript(const QByteArray &sql)
+{
+    PgResult res{PQexec(m_conn, sql.constData())};
+    const ExecStatusType st = PQresultStatus(res.r);
+    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+        return lastError("script", PQresultErrorField(res.r, PG_DIAG_SQLSTATE));
+    return Done{};
+}
+
+Status PgConnection::begin(bool)
+{
+    return execScript("BEGIN");
+}
+
+Status PgConnection::commit()
+{
+    // A failed COMMIT means the transaction is gone: the caller must not acknowledge anything.
+    return execScript("COMMIT");
+}
+
+void PgConnection::rollback()
+{
+    if (!broken() && PQtransactionStatus(m_conn) != PQTRANS_IDLE)
+        execScript("ROLLBACK");
+}
+
+Result<QStringList> PgConnection::waitForNotifications(int timeoutMs)
+{
+    QStringList channels;
+    auto drain = [&] {
+        while (PGnotify *n = PQnotifies(m_conn)) {
+            channels.append(QString::fromUtf8(n->relname));
+            PQfreemem(n);
+        }
+    };
+    if (!PQconsumeInput(m_conn))
+        return lastError("listen");
+    drain();
+    if (!channels.isEmpty())
+        return channels;
+    pollfd pfd{PQsocket(m_conn), POLLIN, 0};
+    const int rc = ::poll(&pfd, 1, timeoutMs);
+    if (rc > 0) {
+        if (!PQconsumeInput(m_conn))
+            return lastError("listen");
+        drain();
+    }
+    return channels;
+}
+
+} // namespace salesflow::store

@@ -1,0 +1,43 @@
+#include "tokenrepository.h"
+
+#include "../core/ids.h"
+
+namespace salesflow::store {
+
+Result<QByteArray> TokenRepository::create(Connection &c, const QString &name, Role role, qint64 nowMs)
+{
+    if (name.trimmed().isEmpty())
+        return makeError("token.name", QStringLiteral("a token needs a non-empty --name"), 400);
+    const QByteArray token = "sft_" + ids::randomToken(32);
+    Tx tx(c);
+    if (Status s = tx.begin(true); !s)
+        return s.error();
+    auto r = c.exec("INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES ($1, $2, $3, $4)",
+                    {name, roleName(role), QString::fromLatin1(ids::sha256Hex(token)), nowMs});
+    if (!r)
+        return r.error();
+    auto a = c.exec("INSERT INTO audit_logs (actor, action, after_state, detail, at)"
+                    " VALUES ('cli', 'token.create', $1, $2, $3)",
+                    {roleName(role), QStringLiteral("token %1").arg(name), nowMs});
+    if (!a)
+        return a.error();
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    return token;
+}
+
+Result<Principal> TokenRepository::lookup(Connection &c, const QByteArray &token)
+{
+    auto r = c.exec("SELECT name, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
+                    {QString::fromLatin1(ids::sha256Hex(token))});
+    if (!r)
+        return r.error();
+    if (r->isEmpty())
+        return makeError("auth.bad_token", QStringLiteral("unknown or revoked API token"), 401);
+    const auto role = roleFromName(r->text(0, 1));
+    if (!role)
+        return makeError("auth.bad_token", QStringLiteral("token has an unknown role"), 401);
+    return Principal{r->text(0, 0), *role};
+}
+
+} // namespace salesflow::store
