@@ -132,7 +132,11 @@ void ApiServer::withRole(const QHttpServerRequest &request, const ReplyPtr &repl
                 reply->problem(p.error());
                 return;
             }
-            if (int(p->role) < int(needed) || (needed != Role::Ingest && p->role == Role::Ingest)) {
+            // Posting events: ingest tokens and admins. Reading and deciding: viewer < reviewer < admin.
+            const bool allowed = needed == Role::Ingest
+                ? (p->role == Role::Ingest || p->role == Role::Admin)
+                : (p->role != Role::Ingest && int(p->role) >= int(needed));
+            if (!allowed) {
                 reply->problem(problem(403, "auth.forbidden",
                                        QStringLiteral("role '%1' may not do this; it needs '%2'")
                                            .arg(roleName(p->role), roleName(needed))));

@@ -92,7 +92,16 @@ QFuture<Result<T>> LocalEngine::onStore(F &&f)
         auto c = db->acquire();
         if (!c)
             return c.error();
-        return f(*c.value());
+        Result<T> r = f(*c.value());
+        // A pooled connection may have died with a database restart; reads are safe to retry
+        // once on a fresh one.
+        if (!r.ok() && c.value()->broken()) {
+            c = db->acquire();
+            if (!c)
+                return c.error();
+            r = f(*c.value());
+        }
+        return r;
     });
 }
 

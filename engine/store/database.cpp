@@ -101,7 +101,10 @@ Result<ConnectionPtr> Database::acquire()
 void Database::release(Connection *c)
 {
     if (c->broken()) {
+        // One dead connection usually means the server restarted: the idle ones are dead too.
         delete c;
+        QMutexLocker lock(&m_poolMutex);
+        m_idle.clear();
         return;
     }
     QMutexLocker lock(&m_poolMutex);

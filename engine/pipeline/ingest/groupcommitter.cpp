@@ -88,7 +88,11 @@ void GroupCommitter::loop()
         for (const Pending &p : batch)
             all += p.events;
 
-        Receipts result = [&]() -> Receipts {
+        // A failure before COMMIT was sent leaves nothing behind, so a connection that turned
+        // out dead (database restarted) is replaced and the batch tried once more. A failed
+        // COMMIT is never retried: its outcome is unknown, and the caller gets a 503 instead.
+        bool commitSent = false;
+        auto attempt = [&]() -> Receipts {
             if (!conn || conn->broken()) {
                 auto c = m_db->connect();
                 if (!c)
@@ -101,10 +105,14 @@ void GroupCommitter::loop()
             auto receipts = store::EventRepository::insertBatch(*conn, all, m_firstStage, m_maxAttempts, nowMs());
             if (!receipts)
                 return receipts.error();
+            commitSent = true;
             if (Status s = tx.commit(); !s)
-                return s.error(); // outcome unknown or failed: never acknowledge it
+                return s.error();
             return receipts;
-        }();
+        };
+        Receipts result = attempt();
+        if (!result && !commitSent && conn && conn->broken())
+            result = attempt();
         if (!result) {
             qCWarning(lcIngest) << "ingest commit of" << all.size() << "events failed:" << result.error().message;
             Error e = result.error();

@@ -1,0 +1,35 @@
+# Two commands on a fresh Debian machine: `make run` and `make test` (see README.md).
+BUILD ?= build
+TYPE ?= RelWithDebInfo
+WERROR ?= OFF
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps configure build run test bench clean
+
+all: build
+
+deps:
+	@./.ci/deps
+
+$(BUILD)/build.ninja:
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=$(TYPE) -DSALESFLOW_WERROR=$(WERROR)
+
+configure: deps $(BUILD)/build.ninja
+	cmake -S . -B $(BUILD) -DSALESFLOW_WERROR=$(WERROR) > /dev/null
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The desktop app on its embedded engine (SQLite in the app-data folder), seeded on first start.
+run: build
+	./$(BUILD)/app/salesflow
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure --timeout 900
+
+# Durable ingest over HTTP vs pgbench, and the job queue, against a real PostgreSQL.
+bench: build
+	./$(BUILD)/tests/bench/salesflow_bench
+
+clean:
+	rm -rf $(BUILD)

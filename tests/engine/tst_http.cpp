@@ -1,0 +1,252 @@
+// The HTTP contract of PRODUCT.md over a real socket: status codes, problem+json, roles,
+// batches, HubSpot signatures, paging, metrics — on SQLite and PostgreSQL.
+#include "tst_suites.h"
+
+#include "engine/core/clock.h"
+#include "engine/hubspot/webhooksignature.h"
+#include "engine/http/apiserver.h"
+#include "engine/local/localengine.h"
+#include "engine/store/database.h"
+#include "engine/store/tokenrepository.h"
+#include "tests/support/httpclient.h"
+#include "tests/support/testbackend.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTcpServer>
+#include <QtConcurrent>
+#include <QtTest>
+
+using namespace salesflow;
+using test::HttpResponse;
+
+namespace {
+const QByteArray kSecret = "yyyyyyyy-yyyy-yyyy-yyyy-yyyyyyyyyyyy";
+
+QJsonObject obj(const HttpResponse &r)
+{
+    return QJsonDocument::fromJson(r.body).object();
+}
+} // namespace
+
+struct TestHttp::Fixture
+{
+    std::unique_ptr<LocalEngine> engine;
+    std::unique_ptr<http::ApiServer> server;
+    quint16 port = 0;
+    QByteArray ingest, viewer, admin;
+
+    HttpResponse call(const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
+                      QList<QPair<QByteArray, QByteArray>> headers = {}, const QByteArray &token = {})
+    {
+        if (!token.isEmpty())
+            headers.append(qMakePair(QByteArray("Authorization"), QByteArray("Bearer " + token)));
+        const quint16 p = port;
+        auto f = QtConcurrent::run([=] { return test::HttpClient("127.0.0.1", p).request(method, path, body, headers); });
+        while (!f.isFinished())
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+        return f.result();
+    }
+    HttpResponse postJson(const QByteArray &path, const QByteArray &body, const QByteArray &token,
+                          QList<QPair<QByteArray, QByteArray>> headers = {})
+    {
+        headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
+        return call("POST", path, body, headers, token);
+    }
+};
+
+TestHttp::TestHttp() = default;
+TestHttp::~TestHttp() = default;
+
+void TestHttp::init()
+{
+    m_f = std::make_unique<Fixture>();
+    LocalEngine::Options o;
+    o.config.dbUrl = test::freshDbUrl(QStringLiteral("http"));
+    auto e = LocalEngine::open(o);
+    QVERIFY2(e.ok(), qPrintable(e.error().message));
+    m_f->engine = std::move(e).value();
+    auto c = m_f->engine->database()->acquire();
+    m_f->ingest = store::TokenRepository::create(*c.value(), QStringLiteral("in"), Role::Ingest, nowMs()).value();
+    m_f->viewer = store::TokenRepository::create(*c.value(), QStringLiteral("view"), Role::Viewer, nowMs()).value();
+    m_f->admin = store::TokenRepository::create(*c.value(), QStringLiteral("adm"), Role::Admin, nowMs()).value();
+    m_f->server = std::make_unique<http::ApiServer>(m_f->engine.get(), http::ApiServer::Options{4096, kSecret});
+    auto *tcp = new QTcpServer(m_f->server.get());
+    QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
+    m_f->server->bind(tcp);
+    m_f->port = tcp->serverPort();
+}
+
+void TestHttp::cleanup()
+{
+    m_f.reset();
+}
+
+void TestHttp::healthNeedsNoToken()
+{
+    QCOMPARE(m_f->call("GET", "/healthz").status, 200);
+    auto ready = m_f->call("GET", "/readyz");
+    QCOMPARE(ready.status, 200);
+    QCOMPARE(obj(ready).value(QStringLiteral("status")).toString(), QStringLiteral("ready"));
+}
+
+void TestHttp::authAndRoles()
+{
+    auto none = m_f->postJson("/v1/events/form", "{}", {});
+    QCOMPARE(none.status, 401);
+    QCOMPARE(none.header("Content-Type"), QByteArray("application/problem+json"));
+    const QJsonObject p = obj(none);
+    QCOMPARE(p.value(QStringLiteral("status")).toInt(), 401);
+    QVERIFY(!p.value(QStringLiteral("type")).toString().isEmpty());
+    QVERIFY(!p.value(QStringLiteral("title")).toString().isEmpty());
+    QVERIFY(!p.value(QStringLiteral("detail")).toString().isEmpty());
+    QCOMPARE(m_f->postJson("/v1/events/form", "{}", "sft_not_a_token").status, 401);
+    QCOMPARE(m_f->postJson("/v1/events/form", "{}", m_f->viewer).status, 403);  // viewers only read
+    QCOMPARE(m_f->call("GET", "/v1/events", {}, {}, m_f->ingest).status, 403); // ingest only posts
+    QCOMPARE(m_f->call("GET", "/v1/events", {}, {}, m_f->viewer).status, 200);
+    QCOMPARE(m_f->postJson("/v1/events/form", "{}", m_f->admin).status, 202); // admin may do all
+}
+
+void TestHttp::ingestAnswersPerContract()
+{
+    auto first = m_f->postJson("/v1/events/form", R"({"submission_id":"x1","fields":{"email":"a@b.co"}})", m_f->ingest);
+    QCOMPARE(first.status, 202);
+    const QString id = obj(first).value(QStringLiteral("id")).toString();
+    QVERIFY(!id.isEmpty());
+    QCOMPARE(obj(first).value(QStringLiteral("duplicate")).toBool(), false);
+    auto dup = m_f->postJson("/v1/events/form", R"({"submission_id":"x1"})", m_f->ingest);
+    QCOMPARE(dup.status, 200);
+    QCOMPARE(obj(dup).value(QStringLiteral("id")).toString(), id);
+    QCOMPARE(obj(dup).value(QStringLiteral("duplicate")).toBool(), true);
+    auto idem = m_f->postJson("/v1/events/chat", "{}", m_f->ingest, {{"Idempotency-Key", "abc"}});
+    QCOMPARE(idem.status, 202);
+    QCOMPARE(m_f->postJson("/v1/events/chat", R"({"other":1})", m_f->ingest, {{"Idempotency-Key", "abc"}}).status, 200);
+
+    auto malformed = m_f->postJson("/v1/events/form", "{\"a\":", m_f->ingest);
+    QCOMPARE(malformed.status, 400);
+    QCOMPARE(malformed.header("Content-Type"), QByteArray("application/problem+json"));
+    QCOMPARE(m_f->postJson("/v1/events/telepathy", "{}", m_f->ingest).status, 404);
+    QCOMPARE(m_f->call("POST", "/v1/events/form", "x", {{"Content-Type", "text/plain"}}, m_f->ingest).status, 415);
+    auto big = m_f->postJson("/v1/events/chat", "{\"t\":\"" + QByteArray(5000, 'a') + "\"}", m_f->ingest);
+    QCOMPARE(big.status, 413);
+    QCOMPARE(m_f->call("DELETE", "/v1/events", {}, {}, m_f->admin).status, 405);
+    QCOMPARE(m_f->call("GET", "/v2/nothing", {}, {}, m_f->admin).status, 404);
+    auto email = m_f->call("POST", "/v1/events/email", "From: a@b.c\r\nMessage-ID: <1@b.c>\r\n\r\nhello",
+                           {{"Content-Type", "message/rfc822"}}, m_f->ingest);
+    QCOMPARE(email.status, 202);
+    auto vtt = m_f->call("POST", "/v1/events/transcript", "WEBVTT\n\n00:00.000 --> 00:02.000\n<v Ann>Hello\n",
+                         {{"Content-Type", "text/vtt"}}, m_f->ingest);
+    QCOMPARE(vtt.status, 202);
+    auto seg = m_f->postJson("/v1/events/product", R"({"type":"identify","messageId":"m-1","userId":"u1"})", m_f->ingest);
+    QCOMPARE(seg.status, 202);
+}
+
+void TestHttp::batchAnswersPerItemInOrder()
+{
+    auto r = m_f->postJson("/v1/events/product/batch",
+                           R"([{"type":"track","messageId":"a"},{"type":"track","messageId":"a"},"not an object",{"type":"page","messageId":"b"}])",
+                           m_f->ingest);
+    QCOMPARE(r.status, 202);
+    const QJsonArray items = obj(r).value(QStringLiteral("items")).toArray();
+    QCOMPARE(items.size(), 4);
+    QCOMPARE(items[0].toObject().value(QStringLiteral("status")).toInt(), 202);
+    QCOMPARE(items[1].toObject().value(QStringLiteral("status")).toInt(), 200);
+    QCOMPARE(items[1].toObject().value(QStringLiteral("id")), items[0].toObject().value(QStringLiteral("id")));
+    QCOMPARE(items[2].toObject().value(QStringLiteral("status")).toInt(), 415);
+    QCOMPARE(items[3].toObject().value(QStringLiteral("status")).toInt(), 202);
+    QCOMPARE(m_f->postJson("/v1/events/product/batch", "{}", m_f->ingest).status, 400);
+    QCOMPARE(m_f->postJson("/v1/events/product/batch", "[]", m_f->ingest).status, 400);
+    auto emails = m_f->postJson("/v1/events/email/batch", R"(["From: x@y.z\r\nMessage-ID: <e1@y>\r\n\r\nHi"])", m_f->ingest);
+    QCOMPARE(emails.status, 202);
+}
+
+void TestHttp::hubspotWebhookChecksSignatureV3()
+{
+    const QByteArray body = R"([{"eventId":1,"subscriptionId":2,"portalId":3,"occurredAt":1731612210994,"subscriptionType":"contact.creation","objectId":5,"changeFlag":"NEW"}])";
+    const QByteArray ts = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+    const QByteArray uri = "http://127.0.0.1:" + QByteArray::number(m_f->port) + "/v1/events/hubspot";
+    const QByteArray sig = hubspot::signatureV3(kSecret, "POST", uri, body, ts);
+    auto signedHeaders = [&](const QByteArray &s, const QByteArray &t) {
+        return QList<QPair<QByteArray, QByteArray>>{{"Content-Type", "application/json"},
+                                                    {"X-HubSpot-Signature-v3", s},
+                                                    {"X-HubSpot-Request-Timestamp", t}};
+    };
+    auto ok = m_f->call("POST", "/v1/events/hubspot", body, signedHeaders(sig, ts));
+    QCOMPARE(ok.status, 202);
+    QCOMPARE(obj(ok).value(QStringLiteral("items")).toArray().size(), 1);
+    auto again = m_f->call("POST", "/v1/events/hubspot", body, signedHeaders(sig, ts));
+    QCOMPARE(again.status, 200); // a re-delivery is a duplicate, and still a 2xx for HubSpot
+    QCOMPARE(m_f->call("POST", "/v1/events/hubspot", body, signedHeaders("AAAA" + sig.mid(4), ts)).status, 401);
+    QCOMPARE(m_f->call("POST", "/v1/events/hubspot", body + " ", signedHeaders(sig, ts)).status, 401);
+    const QByteArray old = QByteArray::number(QDateTime::currentMSecsSinceEpoch() - 301000);
+    QCOMPARE(m_f->call("POST", "/v1/events/hubspot", body, signedHeaders(hubspot::signatureV3(kSecret, "POST", uri, body, old), old)).status, 401);
+    QCOMPARE(m_f->call("POST", "/v1/events/hubspot", body, {{"Content-Type", "application/json"}}).status, 401);
+}
+
+void TestHttp::signatureTestVectors()
+{
+    // reference/hubspot/NOTES.md §10, from the official Python SDK's tests.
+    QCOMPARE(hubspot::signatureV3(kSecret, "POST", "https://www.example.com/webhook_uri",
+                                  "{'example_field':'example_value'}", "1693657560000"),
+             QByteArray("K36dawei4A+QBNolUOqo7s91KQDWQ5MXZ/QufNYuk/Y="));
+    QCOMPARE(hubspot::canonicalUri("https://x.com/a%3Ab%2Fc?q=%20%40"), QByteArray("https://x.com/a:b/c?q=%20@"));
+}
+
+void TestHttp::listDetailAndPaging()
+{
+    for (int i = 0; i < 7; ++i)
+        QCOMPARE(m_f->postJson("/v1/events/chat", "{\"n\":" + QByteArray::number(i) + "}", m_f->ingest).status, 202);
+    QCOMPARE(m_f->call("POST", "/v1/events/email", QByteArray("Message-ID: <bin@x>\r\n\r\n\xff\xfe", 25),
+                       {{"Content-Type", "message/rfc822"}}, m_f->ingest).status, 202);
+    QStringList ids;
+    QByteArray path = "/v1/events?source=chat&limit=3";
+    for (int page = 0; page < 5; ++page) {
+        auto r = m_f->call("GET", path, {}, {}, m_f->viewer);
+        QCOMPARE(r.status, 200);
+        for (const auto &v : obj(r).value(QStringLiteral("items")).toArray())
+            ids << v.toObject().value(QStringLiteral("id")).toString();
+        const QJsonValue next = obj(r).value(QStringLiteral("next"));
+        if (next.isNull())
+            break;
+        path = "/v1/events?source=chat&limit=3&after=" + next.toString().toLatin1();
+    }
+    QCOMPARE(ids.size(), 7);
+    QCOMPARE(m_f->call("GET", "/v1/events?status=bogus", {}, {}, m_f->viewer).status, 400);
+    QCOMPARE(m_f->call("GET", "/v1/events?limit=0", {}, {}, m_f->viewer).status, 400);
+    QCOMPARE(m_f->call("GET", "/v1/events?since=yesterday", {}, {}, m_f->viewer).status, 400);
+    QCOMPARE(obj(m_f->call("GET", "/v1/events?status=received&since=2020-01-01T00:00:00Z", {}, {}, m_f->viewer))
+                 .value(QStringLiteral("items")).toArray().size(), 8);
+
+    auto detail = m_f->call("GET", "/v1/events/" + ids.first().toLatin1(), {}, {}, m_f->viewer);
+    QCOMPARE(detail.status, 200);
+    const QJsonObject d = obj(detail);
+    QCOMPARE(d.value(QStringLiteral("status")).toString(), QStringLiteral("received"));
+    QCOMPARE(d.value(QStringLiteral("raw")).toObject().value(QStringLiteral("encoding")).toString(), QStringLiteral("utf-8"));
+    QCOMPARE(d.value(QStringLiteral("audit")).toArray().size(), 1);
+    QCOMPARE(d.value(QStringLiteral("jobs")).toArray().first().toObject().value(QStringLiteral("stage")).toString(), QStringLiteral("normalise"));
+
+    auto emails = obj(m_f->call("GET", "/v1/events?source=email", {}, {}, m_f->viewer)).value(QStringLiteral("items")).toArray();
+    auto bin = obj(m_f->call("GET", "/v1/events/" + emails.first().toObject().value(QStringLiteral("id")).toString().toLatin1(), {}, {}, m_f->viewer));
+    QCOMPARE(bin.value(QStringLiteral("raw")).toObject().value(QStringLiteral("encoding")).toString(), QStringLiteral("base64"));
+    QCOMPARE(QByteArray::fromBase64(bin.value(QStringLiteral("raw")).toObject().value(QStringLiteral("payload")).toString().toLatin1()),
+             QByteArray("Message-ID: <bin@x>\r\n\r\n\xff\xfe", 25));
+    QCOMPARE(m_f->call("GET", "/v1/events/nope", {}, {}, m_f->viewer).status, 404);
+}
+
+void TestHttp::statsAuditAndMetrics()
+{
+    QCOMPARE(m_f->postJson("/v1/events/chat", "{}", m_f->ingest).status, 202);
+    auto stats = obj(m_f->call("GET", "/v1/stats", {}, {}, m_f->viewer));
+    QCOMPARE(stats.value(QStringLiteral("by_status")).toObject().value(QStringLiteral("received")).toInt(), 1);
+    QCOMPARE(stats.value(QStringLiteral("queue")).toObject().value(QStringLiteral("normalise")).toInt(), 1);
+    auto audit = obj(m_f->call("GET", "/v1/audit?limit=10", {}, {}, m_f->viewer));
+    QVERIFY(audit.value(QStringLiteral("items")).toArray().size() >= 1);
+    auto metrics = m_f->call("GET", "/metrics", {}, {}, m_f->viewer);
+    QCOMPARE(metrics.status, 200);
+    QVERIFY(metrics.header("Content-Type").startsWith("text/plain; version=0.0.4"));
+    QVERIFY(metrics.body.contains("# TYPE salesflow_http_requests_total counter"));
+    QVERIFY(metrics.body.contains("salesflow_events{status=\"received\"} 1"));
+    QVERIFY(metrics.body.contains("salesflow_queue_jobs{stage=\"normalise\"} 1"));
+    QCOMPARE(m_f->call("GET", "/metrics").status, 401);
+}

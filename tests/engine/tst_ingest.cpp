@@ -1,0 +1,215 @@
+// Ingest through LocalEngine: dedup keys per source, validation, HubSpot deliveries split per
+// element, concurrent duplicates, and an unavailable store — on SQLite and PostgreSQL.
+#include "tst_suites.h"
+
+#include "engine/local/localengine.h"
+#include "engine/pipeline/ingest/groupcommitter.h"
+#include "engine/store/database.h"
+#include "tests/support/pgserver.h"
+#include "tests/support/testbackend.h"
+
+#include <QtConcurrent>
+#include <QtTest>
+
+using namespace salesflow;
+
+namespace {
+std::unique_ptr<LocalEngine> openEngine(const QString &tag)
+{
+    LocalEngine::Options o;
+    o.config.dbUrl = test::freshDbUrl(tag);
+    auto e = LocalEngine::open(o);
+    if (!e)
+        qFatal("engine: %s", qPrintable(e.error().message));
+    return std::move(e).value();
+}
+
+QList<Result<IngestReceipt>> post(LocalEngine &e, QList<IngestItem> items)
+{
+    auto f = e.ingest(std::move(items));
+    f.waitForFinished();
+    auto r = f.result();
+    if (!r)
+        qFatal("ingest failed: %s", qPrintable(r.error().message));
+    return r.value();
+}
+
+IngestItem item(const char *source, const char *type, const QByteArray &payload, const QByteArray &key = {})
+{
+    return IngestItem{QString::fromLatin1(source), type, payload, key};
+}
+
+qint64 count(LocalEngine &e, const char *sql)
+{
+    auto c = e.database()->acquire();
+    auto r = c.value()->exec(sql);
+    if (!r && c.value()->broken()) // a pooled connection from before a database restart
+        r = e.database()->connect().value()->exec(sql, {});
+    if (!r)
+        qFatal("count failed: %s", qPrintable(r.error().message));
+    return r->int64(0, 0);
+}
+} // namespace
+
+void TestIngest::naturalKeysPerSource_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QByteArray>("type");
+    QTest::addColumn<QByteArray>("first");
+    QTest::addColumn<QByteArray>("sameEvent");
+    QTest::addColumn<QString>("keyPrefix");
+    QTest::newRow("email rfc822 Message-ID")
+        << "email" << QByteArray("message/rfc822")
+        << QByteArray("From: a@x.com\r\nMessage-ID:\r\n <abc@x.com>\r\nSubject: hi\r\n\r\nbody one")
+        << QByteArray("From: a@x.com\r\nSubject: hi (re-sent)\r\nMessage-Id: <abc@x.com>\r\n\r\nbody two")
+        << "email:message-id:<abc@x.com>";
+    QTest::newRow("email json message_id")
+        << "email" << QByteArray("application/json") << QByteArray(R"({"message_id":"<m1@x>","text":"a"})")
+        << QByteArray(R"({"message_id":"<m1@x>","text":"b"})") << "email:message-id:<m1@x>";
+    QTest::newRow("segment messageId")
+        << "product" << QByteArray("application/json") << QByteArray(R"({"type":"track","messageId":"seg-1","event":"A"})")
+        << QByteArray(R"({"type":"track","messageId":"seg-1","event":"B"})") << "product:messageId:seg-1";
+    QTest::newRow("form submission id")
+        << "form" << QByteArray("application/json") << QByteArray(R"({"submission_id":"f-9","fields":{}})")
+        << QByteArray(R"({"submission_id":"f-9","fields":{"x":1}})") << "form:submission:f-9";
+    QTest::newRow("chat payload hash")
+        << "chat" << QByteArray("application/json") << QByteArray(R"({"id":"c","messages":[]})")
+        << QByteArray(R"({"id":"c","messages":[]})") << "chat:sha256:";
+    QTest::newRow("transcript vtt hash")
+        << "transcript" << QByteArray("text/vtt") << QByteArray("WEBVTT\n\n00:00.000 --> 00:01.000\nhi\n")
+        << QByteArray("WEBVTT\n\n00:00.000 --> 00:01.000\nhi\n") << "transcript:sha256:";
+}
+
+void TestIngest::naturalKeysPerSource()
+{
+    QFETCH(QString, source);
+    QFETCH(QByteArray, type);
+    QFETCH(QByteArray, first);
+    QFETCH(QByteArray, sameEvent);
+    QFETCH(QString, keyPrefix);
+    auto e = openEngine(QStringLiteral("keys"));
+    auto a = post(*e, {IngestItem{source, type, first, {}}});
+    auto b = post(*e, {IngestItem{source, type, sameEvent, {}}});
+    QVERIFY2(a.first().ok(), qPrintable(a.first().error().message));
+    QVERIFY(!a.first()->duplicate);
+    QVERIFY(b.first()->duplicate);
+    QCOMPARE(b.first()->id, a.first()->id);
+    auto d = e->event(a.first()->id);
+    d.waitForFinished();
+    QVERIFY(d.result()->summary.dedupKey.startsWith(keyPrefix));
+    QCOMPARE(d.result()->payload, first); // the first payload, byte for byte
+}
+
+void TestIngest::idempotencyKeyWins()
+{
+    auto e = openEngine(QStringLiteral("idem"));
+    auto a = post(*e, {item("form", "application/json", R"({"submission_id":"s1"})", "k-1")});
+    auto b = post(*e, {item("form", "application/json", R"({"submission_id":"s2"})", "k-1")});
+    auto c = post(*e, {item("form", "application/json", R"({"submission_id":"s1"})", "k-2")});
+    QVERIFY(b.first()->duplicate);
+    QCOMPARE(b.first()->id, a.first()->id);
+    QVERIFY(!c.first()->duplicate); // a different key is a different event, whatever the body
+    // The same key on another source is another event.
+    auto d = post(*e, {item("chat", "application/json", R"({})", "k-1")});
+    QVERIFY(!d.first()->duplicate);
+}
+
+void TestIngest::badItemsAreRefusedAndNothingIsStored()
+{
+    auto e = openEngine(QStringLiteral("bad"));
+    auto r = post(*e, {item("form", "text/plain", "x"), item("form", "application/json", "{\"a\":"),
+                       item("form", "application/json", "   "), item("chat", "application/json", "[1,2]"),
+                       item("nope", "application/json", "{}"), item("form", "", "{}"),
+                       item("form", "application/json; charset=utf-8", R"({"ok":true})")});
+    QCOMPARE(r.size(), 7);
+    QCOMPARE(r[0].error().httpStatus, 415);
+    QCOMPARE(r[1].error().httpStatus, 400);
+    QVERIFY(r[1].error().message.contains(QStringLiteral("not valid JSON")));
+    QCOMPARE(r[2].error().httpStatus, 400);
+    QCOMPARE(r[3].error().httpStatus, 400);
+    QCOMPARE(r[4].error().httpStatus, 404);
+    QCOMPARE(r[5].error().httpStatus, 415);
+    QVERIFY(r[6].ok());
+    QCOMPARE(count(*e, "SELECT count(*) FROM raw_events"), 1);
+}
+
+void TestIngest::hubspotDeliverySplitsPerElement()
+{
+    auto e = openEngine(QStringLiteral("hubspot"));
+    const QByteArray delivery = R"([
+      {"eventId":100,"subscriptionId":7,"portalId":44,"occurredAt":1731612210994,"subscriptionType":"contact.propertyChange","objectId":123,"propertyName":"lifecyclestage","propertyValue":"lead","changeSource":"CRM"},
+      {"eventId":100,"subscriptionId":7,"portalId":44,"occurredAt":1731612210995,"subscriptionType":"contact.propertyChange","objectId":123,"propertyName":"lifecyclestage","propertyValue":"customer","changeSource":"CRM"},
+      {"eventId":101,"subscriptionId":8,"portalId":44,"occurredAt":1731612210000,"subscriptionType":"deal.creation","objectId":9,"changeFlag":"NEW"}])";
+    auto r = post(*e, {item("hubspot", "application/json", delivery)});
+    QCOMPARE(r.size(), 3); // eventId 100 twice, but different changes: both kept
+    for (const auto &one : r)
+        QVERIFY(one.ok() && !one->duplicate);
+    // HubSpot re-delivers the same events (attemptNumber differs, fields reordered): duplicates.
+    const QByteArray redelivery = R"([{"attemptNumber":1,"objectId":9,"eventId":101,"subscriptionId":8,"portalId":44,"occurredAt":1731612210000,"subscriptionType":"deal.creation","changeFlag":"NEW"}])";
+    auto again = post(*e, {item("hubspot", "application/json", redelivery)});
+    QCOMPARE(again.size(), 1);
+    QVERIFY(again.first()->duplicate);
+    QCOMPARE(again.first()->id, r[2]->id);
+    auto bad = post(*e, {item("hubspot", "application/json", "[1]")});
+    QCOMPARE(bad.first().error().httpStatus, 400);
+}
+
+void TestIngest::concurrentDuplicatesStoreOneRow()
+{
+    auto e = openEngine(QStringLiteral("concurrent"));
+    // 16 threads post the same 50 keys at once; each key must end up as exactly one row and
+    // every answer for a key must carry that row's id.
+    QMutex mutex;
+    QHash<QString, QSet<QString>> idsPerKey;
+    QList<QFuture<void>> workers;
+    for (int t = 0; t < 16; ++t) {
+        workers << QtConcurrent::run([&, t] {
+            for (int k = 0; k < 50; ++k) {
+                const QByteArray key = "key-" + QByteArray::number((k + t) % 50);
+                auto r = post(*e, {item("product", "application/json", R"({"type":"track"})", key)});
+                QMutexLocker lock(&mutex);
+                idsPerKey[QString::fromLatin1(key)].insert(r.first()->id);
+            }
+        });
+    }
+    for (auto &w : workers)
+        w.waitForFinished();
+    QCOMPARE(idsPerKey.size(), 50);
+    for (const auto &ids : std::as_const(idsPerKey))
+        QCOMPARE(ids.size(), 1);
+    QCOMPARE(count(*e, "SELECT count(*) FROM raw_events"), 50);
+    QCOMPARE(count(*e, "SELECT count(*) FROM jobs"), 50);
+    QVERIFY(e->committer()->commits.load() <= 16 * 50); // grouped at least sometimes
+}
+
+void TestIngest::unavailableStoreAnswers503AndRecovers()
+{
+    if (!test::isPostgres())
+        QSKIP("PostgreSQL only: stops and restarts the database server");
+    // A server of its own, so stopping it does not disturb the other suites.
+    test::PgServer pg;
+    QVERIFY2(pg.start(), qPrintable(pg.error()));
+    LocalEngine::Options o;
+    o.config.dbUrl = pg.createDatabase(QStringLiteral("unavail"));
+    auto opened = LocalEngine::open(o);
+    QVERIFY(opened.ok());
+    auto &e = *opened.value();
+    QVERIFY(post(e, {item("chat", "application/json", R"({"n":1})")}).first().ok());
+
+    pg.stop();
+    auto down = e.ingest({item("chat", "application/json", R"({"n":2})")});
+    down.waitForFinished();
+    QVERIFY(!down.result().ok());
+    QCOMPARE(down.result().error().httpStatus, 503); // never a 202 that is not durable
+
+    QVERIFY(pg.start());
+    // Both committer threads reconnect on their own: every later post is stored.
+    for (int i = 0; i < 4; ++i) {
+        auto up = e.ingest({item("chat", "application/json", QByteArray("{\"n\":") + QByteArray::number(10 + i) + "}")});
+        up.waitForFinished();
+        QVERIFY2(up.result().ok(), qPrintable(up.result().error().message));
+        QVERIFY(up.result()->first().ok());
+    }
+    QCOMPARE(count(e, "SELECT count(*) FROM raw_events"), 5);
+    e.stop();
+}

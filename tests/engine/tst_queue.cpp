@@ -1,0 +1,256 @@
+// Queue and runner: leases, takeover of expired leases, retries with backoff, failure after the
+// last attempt, and exactly-once completion with many workers — on SQLite and PostgreSQL.
+#include "tst_suites.h"
+
+#include "engine/core/clock.h"
+#include "engine/core/ids.h"
+#include "engine/pipeline/runner.h"
+#include "engine/queue/jobqueue.h"
+#include "engine/store/database.h"
+#include "engine/store/eventrepository.h"
+#include "engine/store/migrator.h"
+#include "tests/support/testbackend.h"
+
+#include <QtTest>
+
+#include <atomic>
+
+using namespace salesflow;
+using namespace salesflow::store;
+using queue::Job;
+using queue::JobQueue;
+
+namespace {
+
+/// A clock the test moves by hand.
+class ManualClock : public Clock
+{
+public:
+    qint64 nowMs() const override { return now; }
+    std::atomic<qint64> now{1'800'000'000'000};
+};
+
+std::shared_ptr<Database> openDb(const QString &tag)
+{
+    auto db = Database::open(test::freshDbUrl(tag));
+    if (!db)
+        qFatal("open: %s", qPrintable(db.error().message));
+    auto c = db.value()->acquire();
+    if (!Migrator::migrate(*c.value()))
+        qFatal("migrate failed");
+    c.value()->execScript("CREATE TABLE test_effects (event_id TEXT NOT NULL, attempt INTEGER NOT NULL)");
+    return db.value();
+}
+
+QStringList seed(Database &db, int n, qint64 now)
+{
+    auto c = db.acquire();
+    QList<NewRawEvent> events;
+    QStringList ids;
+    for (int i = 0; i < n; ++i) {
+        const QString id = ids::newEventId();
+        ids << id;
+        events << NewRawEvent{id, QStringLiteral("chat"), "application/json", "{}", QStringLiteral("chat:key:") + id, QStringLiteral("t")};
+    }
+    Tx tx(*c.value());
+    tx.begin(true);
+    if (!EventRepository::insertBatch(*c.value(), events, QStringLiteral("normalise"), 3, now))
+        qFatal("seed failed");
+    tx.commit();
+    return ids;
+}
+
+/// Records each completed run in test_effects, inside the completion transaction.
+class RecordingStage : public pipeline::IStage
+{
+public:
+    QString name() const override { return QStringLiteral("normalise"); }
+    int batchSize() const override { return 16; }
+    Result<pipeline::StageOutput> run(const Job &job, Connection &) override
+    {
+        ++runs;
+        if (failTimes > 0 && job.attempts <= failTimes)
+            return makeError("stage.flaky", QStringLiteral("flaky failure %1").arg(job.attempts));
+        if (permanent)
+            return makeError("permanent.bad_input", QStringLiteral("cannot parse line 3"));
+        pipeline::StageOutput out;
+        out.newStatus = EventStatus::Normalised;
+        const QString id = job.eventId;
+        const int attempt = job.attempts;
+        out.apply = [id, attempt](Connection &c) -> Status {
+            auto r = c.exec("INSERT INTO test_effects (event_id, attempt) VALUES ($1, $2)", {id, attempt});
+            if (!r)
+                return r.error();
+            return Done{};
+        };
+        return out;
+    }
+    std::atomic<int> runs{0};
+    int failTimes = 0;
+    bool permanent = false;
+};
+
+qint64 count(Database &db, const char *sql)
+{
+    auto c = db.acquire();
+    return c.value()->exec(sql)->int64(0, 0);
+}
+
+} // namespace
+
+void TestQueue::leaseTakesDueJobsInOrderOnce()
+{
+    auto db = openDb(QStringLiteral("lease"));
+    const qint64 now = nowMs();
+    seed(*db, 10, now);
+    auto c1 = db->connect();
+    auto c2 = db->connect();
+    auto a = JobQueue::lease(*c1.value(), QStringLiteral("normalise"), 6, QStringLiteral("w1"), 60000, now);
+    auto b = JobQueue::lease(*c2.value(), QStringLiteral("normalise"), 6, QStringLiteral("w2"), 60000, now);
+    QVERIFY(a.ok() && b.ok());
+    QCOMPARE(a->size(), 6);
+    QCOMPARE(b->size(), 4);
+    QSet<qint64> ids;
+    for (const Job &j : a.value() + b.value())
+        ids.insert(j.id);
+    QCOMPARE(ids.size(), 10);
+    QCOMPARE(a->first().attempts, 1);
+    // Nothing is due until the leases expire.
+    QCOMPARE(JobQueue::lease(*c1.value(), QStringLiteral("normalise"), 10, QStringLiteral("w1"), 60000, now)->size(), 0);
+    QCOMPARE(JobQueue::lease(*c1.value(), QStringLiteral("other"), 10, QStringLiteral("w1"), 60000, now + 120000)->size(), 0);
+}
+
+void TestQueue::expiredLeaseIsTakenOverAndStaleCompletionRejected()
+{
+    auto db = openDb(QStringLiteral("takeover"));
+    const qint64 now = nowMs();
+    seed(*db, 1, now);
+    auto c = db->connect();
+    auto first = JobQueue::lease(*c.value(), QStringLiteral("normalise"), 1, QStringLiteral("dead"), 1000, now);
+    QCOMPARE(first->size(), 1);
+    // The first worker "dies"; after its lease runs out another worker takes the job.
+    auto second = JobQueue::lease(*c.value(), QStringLiteral("normalise"), 1, QStringLiteral("alive"), 1000, now + 1001);
+    QCOMPARE(second->size(), 1);
+    QCOMPARE(second->first().id, first->first().id);
+    QCOMPARE(second->first().attempts, 2);
+    // The stale worker's completion must not count.
+    Tx tx(*c.value());
+    tx.begin(true);
+    QCOMPARE(JobQueue::complete(*c.value(), first.value())->size(), 0);
+    QCOMPARE(JobQueue::complete(*c.value(), second.value())->size(), 1);
+    QVERIFY(tx.commit().ok());
+    QCOMPARE(count(*db, "SELECT count(*) FROM jobs"), 0);
+}
+
+void TestQueue::backoffGrowsWithJitterAndCap()
+{
+    for (int attempt = 1; attempt <= 30; ++attempt) {
+        const qint64 base = qMin<qint64>(300000, qint64(1000) << qMin(attempt - 1, 20));
+        const qint64 b = JobQueue::backoffMs(attempt);
+        QVERIFY2(b >= base / 2 && b <= base, qPrintable(QString::number(b)));
+    }
+}
+
+void TestQueue::runnerCompletesEveryJobExactlyOnce()
+{
+    auto db = openDb(QStringLiteral("runner"));
+    const QStringList ids = seed(*db, 300, nowMs());
+    auto stage = std::make_shared<RecordingStage>();
+    pipeline::Runner runner(db, {stage}, pipeline::Runner::Options{4, QStringLiteral("test"), 60000, 50});
+    runner.start();
+    QTRY_COMPARE_WITH_TIMEOUT(count(*db, "SELECT count(*) FROM jobs"), 0, 30000);
+    runner.stop();
+    QCOMPARE(count(*db, "SELECT count(*) FROM test_effects"), 300);
+    QCOMPARE(count(*db, "SELECT count(DISTINCT event_id) FROM test_effects"), 300);
+    QCOMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'normalised'"), 300);
+    // Every transition is audited with before and after.
+    QCOMPARE(count(*db, "SELECT count(*) FROM audit_logs WHERE action = 'transition' AND before_state = 'received'"
+                        " AND after_state = 'normalised' AND actor = 'engine:normalise'"),
+             300);
+    QCOMPARE(runner.completed.load(), 300);
+}
+
+void TestQueue::failingStageRetriesThenSucceeds()
+{
+    ManualClock clock;
+    Clock::setInstance(&clock);
+    auto db = openDb(QStringLiteral("retry"));
+    seed(*db, 1, clock.nowMs());
+    auto stage = std::make_shared<RecordingStage>();
+    stage->failTimes = 2;
+    pipeline::Runner runner(db, {stage}, pipeline::Runner::Options{1, QStringLiteral("test"), 60000, 20});
+    runner.start();
+    QTRY_COMPARE(stage->runs.load(), 1);
+    QTRY_COMPARE(count(*db, "SELECT count(*) FROM jobs WHERE lease_token IS NULL"), 1);
+    QCOMPARE(count(*db, "SELECT count(*) FROM jobs WHERE last_error = 'flaky failure 1'"), 1);
+    clock.now += 1001; // first backoff is at most 1 s
+    QTRY_COMPARE(stage->runs.load(), 2);
+    clock.now += 2001;
+    QTRY_COMPARE(count(*db, "SELECT count(*) FROM test_effects"), 1);
+    runner.stop();
+    Clock::setInstance(nullptr);
+    QCOMPARE(count(*db, "SELECT attempt FROM test_effects"), 3);
+    QCOMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'normalised'"), 1);
+}
+
+void TestQueue::lastAttemptFailsTheEventVisibly()
+{
+    ManualClock clock;
+    Clock::setInstance(&clock);
+    auto db = openDb(QStringLiteral("fail"));
+    seed(*db, 1, clock.nowMs());
+    auto stage = std::make_shared<RecordingStage>();
+    stage->failTimes = 100;
+    pipeline::Runner runner(db, {stage}, pipeline::Runner::Options{1, QStringLiteral("test"), 60000, 20});
+    runner.start();
+    for (int attempt = 1; attempt <= 3; ++attempt) {
+        QTRY_COMPARE(stage->runs.load(), attempt);
+        clock.now += 10 * 60 * 1000;
+    }
+    QTRY_COMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'failed'"), 1);
+    runner.stop();
+    Clock::setInstance(nullptr);
+    auto c = db->acquire();
+    auto row = c.value()->exec("SELECT failed_stage, last_error FROM raw_events");
+    QCOMPARE(row->text(0, 0), QStringLiteral("normalise"));
+    QCOMPARE(row->text(0, 1), QStringLiteral("flaky failure 3"));
+    QCOMPARE(count(*db, "SELECT count(*) FROM jobs"), 0);
+    QCOMPARE(count(*db, "SELECT count(*) FROM audit_logs WHERE after_state = 'failed' AND detail = 'attempt 3 of 3'"), 1);
+}
+
+void TestQueue::permanentErrorFailsAtOnce()
+{
+    auto db = openDb(QStringLiteral("permanent"));
+    seed(*db, 2, nowMs());
+    auto stage = std::make_shared<RecordingStage>();
+    stage->permanent = true;
+    pipeline::Runner runner(db, {stage}, pipeline::Runner::Options{1, QStringLiteral("test"), 60000, 20});
+    runner.start();
+    QTRY_COMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'failed'"), 2);
+    runner.stop();
+    QCOMPARE(stage->runs.load(), 2);
+    QCOMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE last_error = 'cannot parse line 3'"), 2);
+}
+
+void TestQueue::crashedWorkersJobIsRunAgainAfterItsLease()
+{
+    ManualClock clock;
+    Clock::setInstance(&clock);
+    auto db = openDb(QStringLiteral("crashed"));
+    seed(*db, 1, clock.nowMs());
+    {
+        // A worker leases and "dies" without completing.
+        auto c = db->connect();
+        QCOMPARE(JobQueue::lease(*c.value(), QStringLiteral("normalise"), 1, QStringLiteral("dead"), 30000, clock.nowMs())->size(), 1);
+    }
+    auto stage = std::make_shared<RecordingStage>();
+    pipeline::Runner runner(db, {stage}, pipeline::Runner::Options{1, QStringLiteral("test"), 30000, 20});
+    runner.start();
+    QTest::qWait(100);
+    QCOMPARE(stage->runs.load(), 0); // still leased by the dead worker
+    clock.now += 30001;
+    QTRY_COMPARE(count(*db, "SELECT count(*) FROM test_effects"), 1);
+    runner.stop();
+    Clock::setInstance(nullptr);
+    QCOMPARE(count(*db, "SELECT attempt FROM test_effects"), 2);
+}

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <QObject>
+
+#include <memory>
+
+// The engine suites; tests/engine/main.cpp runs each once per backend.
+
+class TestStore : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void migrationCreatesTheDataModel();
+    void newerDatabaseIsRefused();
+    void insertBatchDedupsByUniqueKey();
+    void payloadBytesAreKeptExactly();
+    void rolledBackBatchLeavesNothing();
+    void keysetPagesCoverEverythingOnce();
+    void tokensAreStoredHashed();
+};
+
+class TestQueue : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void leaseTakesDueJobsInOrderOnce();
+    void expiredLeaseIsTakenOverAndStaleCompletionRejected();
+    void backoffGrowsWithJitterAndCap();
+    void runnerCompletesEveryJobExactlyOnce();
+    void failingStageRetriesThenSucceeds();
+    void lastAttemptFailsTheEventVisibly();
+    void permanentErrorFailsAtOnce();
+    void crashedWorkersJobIsRunAgainAfterItsLease();
+};
+
+class TestIngest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void naturalKeysPerSource_data();
+    void naturalKeysPerSource();
+    void idempotencyKeyWins();
+    void badItemsAreRefusedAndNothingIsStored();
+    void hubspotDeliverySplitsPerElement();
+    void concurrentDuplicatesStoreOneRow();
+    void unavailableStoreAnswers503AndRecovers();
+};
+
+class TestHttp : public QObject
+{
+    Q_OBJECT
+public:
+    TestHttp();
+    ~TestHttp() override;
+    struct Fixture;
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void healthNeedsNoToken();
+    void authAndRoles();
+    void ingestAnswersPerContract();
+    void batchAnswersPerItemInOrder();
+    void hubspotWebhookChecksSignatureV3();
+    void signatureTestVectors();
+    void listDetailAndPaging();
+    void statsAuditAndMetrics();
+
+private:
+    std::unique_ptr<Fixture> m_f;
+};

@@ -1,0 +1,45 @@
+#include "testbackend.h"
+
+#include "pgserver.h"
+
+#include <QDir>
+
+#include <atomic>
+
+namespace salesflow::test {
+
+namespace {
+QString g_backend = QStringLiteral("sqlite");
+std::atomic<int> g_counter{0};
+
+QTemporaryDir &sqliteDir()
+{
+    static QTemporaryDir dir(QDir::tempPath() + QStringLiteral("/salesflow-test-XXXXXX"));
+    return dir;
+}
+} // namespace
+
+QString backend()
+{
+    return g_backend;
+}
+
+void setBackend(const QString &name)
+{
+    g_backend = name;
+}
+
+bool isPostgres()
+{
+    return g_backend == QLatin1String("postgres");
+}
+
+QString freshDbUrl(const QString &tag)
+{
+    const QString name = QStringLiteral("t%1_%2").arg(++g_counter).arg(tag.toLower());
+    if (isPostgres())
+        return PgServer::shared()->createDatabase(name);
+    return QStringLiteral("sqlite://") + sqliteDir().path() + QLatin1Char('/') + name + QStringLiteral(".db");
+}
+
+} // namespace salesflow::test
