@@ -1,0 +1,121 @@
+#include "eventdetailview.h"
+
+#include "ui/models/auditmodel.h"
+
+#include <QDateTime>
+#include <QFontDatabase>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QStringDecoder>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace salesflow::ui {
+
+EventDetailView::EventDetailView(IEngine *engine, QWidget *parent)
+    : QWidget(parent), m_engine(engine), m_title(new QLabel(this)), m_fields(new QLabel(this)),
+      m_tabs(new QTabWidget(this)), m_raw(new QPlainTextEdit(this)), m_auditView(new QTableView(this)),
+      m_audit(new AuditModel(this)), m_jobs(new QTreeWidget(this))
+{
+    auto *layout = new QVBoxLayout(this);
+    QFont titleFont = m_title->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.2);
+    m_title->setFont(titleFont);
+    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_fields->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_fields->setWordWrap(true);
+    layout->addWidget(m_title);
+    layout->addWidget(m_fields);
+    layout->addWidget(m_tabs, 1);
+
+    m_raw->setReadOnly(true);
+    m_raw->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_raw->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_tabs->addTab(m_raw, tr("Raw payload"));
+
+    m_auditView->setModel(m_audit);
+    m_auditView->horizontalHeader()->setStretchLastSection(true);
+    m_auditView->verticalHeader()->hide();
+    m_auditView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_tabs->addTab(m_auditView, tr("Audit trail"));
+
+    m_jobs->setHeaderLabels({tr("Stage"), tr("Attempts"), tr("Runs after"), tr("Leased by"), tr("Last error")});
+    m_jobs->setRootIsDecorated(false);
+    m_tabs->addTab(m_jobs, tr("Jobs"));
+    clear(tr("Select an event to see its payload and audit trail."));
+}
+
+QString EventDetailView::rawText() const
+{
+    return m_raw->toPlainText();
+}
+
+void EventDetailView::clear(const QString &message)
+{
+    m_title->setText(message);
+    m_fields->clear();
+    m_raw->clear();
+    m_audit->setEntries({});
+    m_jobs->clear();
+}
+
+void EventDetailView::showEvent(const QString &id)
+{
+    m_id = id;
+    if (id.isEmpty()) {
+        clear(tr("Select an event to see its payload and audit trail."));
+        return;
+    }
+    m_title->setText(tr("Loading event %1…").arg(id));
+    m_engine->event(id).then(this, [this, id](const Result<EventDetail> &d) {
+        if (id != m_id)
+            return; // another event was selected meanwhile
+        if (!d) {
+            clear(tr("Could not load event %1: %2").arg(id, d.error().message));
+            return;
+        }
+        render(d.value());
+        Q_EMIT loaded(id);
+    });
+}
+
+void EventDetailView::render(const EventDetail &d)
+{
+    const EventSummary &s = d.summary;
+    m_title->setText(tr("%1 event — %2").arg(s.source, s.status));
+    QString fields = tr("Id: %1\nReceived: %2\nContent type: %3 (%4)\nDedup key: %5")
+                         .arg(s.id, QLocale().toString(QDateTime::fromMSecsSinceEpoch(s.receivedAtMs), QLocale::LongFormat),
+                              s.contentType, QLocale().formattedDataSize(s.sizeBytes), s.dedupKey);
+    if (!s.lastError.isEmpty())
+        fields += QLatin1Char('\n') + tr("Failed in stage %1: %2").arg(s.failedStage, s.lastError);
+    m_fields->setText(fields);
+
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = utf8.decode(d.payload);
+    if (!utf8.hasError()) {
+        m_raw->setPlainText(text);
+    } else {
+        // Not UTF-8: show the bytes, never a lossy conversion of them.
+        QString dump = tr("Binary or non-UTF-8 payload, %n byte(s); hexadecimal:", nullptr, int(d.payload.size())) + QLatin1Char('\n');
+        for (qsizetype i = 0; i < d.payload.size() && i < 64 * 1024; i += 16)
+            dump += QString::fromLatin1(d.payload.mid(i, 16).toHex(' ')) + QLatin1Char('\n');
+        m_raw->setPlainText(dump);
+    }
+    m_audit->setEntries(d.audit);
+    m_jobs->clear();
+    for (const JobInfo &j : d.jobs) {
+        m_jobs->addTopLevelItem(new QTreeWidgetItem(
+            {j.stage, QString::number(j.attempts),
+             QLocale().toString(QDateTime::fromMSecsSinceEpoch(j.runAfterMs), QLocale::ShortFormat),
+             j.leaseOwner.isEmpty() ? tr("(waiting)") : j.leaseOwner, j.lastError}));
+    }
+    if (d.jobs.isEmpty())
+        m_jobs->addTopLevelItem(new QTreeWidgetItem({tr("(no queued jobs)")}));
+}
+
+} // namespace salesflow::ui

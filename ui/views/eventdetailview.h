@@ -1,0 +1,48 @@
+#pragma once
+
+#include "engine/api/iengine.h"
+
+#include <QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+class QTabWidget;
+class QTableView;
+class QTreeWidget;
+
+namespace salesflow::ui {
+
+class AuditModel;
+
+/// One event's lineage as far as it goes: its fields, the raw payload exactly as received,
+/// the audit trail and the queued jobs. Loads through IEngine without blocking.
+class EventDetailView final : public QWidget
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(EventDetailView)
+
+public:
+    explicit EventDetailView(IEngine *engine, QWidget *parent = nullptr);
+    void showEvent(const QString &id);
+    QString currentId() const { return m_id; }
+    QString rawText() const;
+
+Q_SIGNALS:
+    void loaded(const QString &id);
+
+private:
+    void render(const EventDetail &d);
+    void clear(const QString &message);
+
+    IEngine *m_engine;
+    QString m_id;
+    QLabel *m_title;
+    QLabel *m_fields;
+    QTabWidget *m_tabs;
+    QPlainTextEdit *m_raw;
+    QTableView *m_auditView;
+    AuditModel *m_audit;
+    QTreeWidget *m_jobs;
+};
+
+} // namespace salesflow::ui

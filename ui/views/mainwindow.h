@@ -1,0 +1,54 @@
+#pragma once
+
+#include "engine/api/iengine.h"
+
+#include <QMainWindow>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QTimer;
+
+namespace salesflow::ui {
+
+class EventDetailView;
+class EventListModel;
+
+/// The events window: a lazily paged table with status, source and text filters, and the
+/// selected event's detail beside it. Talks to the engine only through IEngine.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(MainWindow)
+
+public:
+    explicit MainWindow(IEngine *engine, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    EventListModel *eventModel() const { return m_model; }
+    QTableView *eventTable() const { return m_table; }
+    EventDetailView *detailView() const { return m_detail; }
+    void setStatusFilter(const QString &status);
+    void setSourceFilter(const QString &source);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void applyFilter();
+    void updateStatusLine();
+    void restoreSettings();
+
+    IEngine *m_engine;
+    EventListModel *m_model;
+    QTableView *m_table;
+    EventDetailView *m_detail;
+    QComboBox *m_status;
+    QComboBox *m_source;
+    QLineEdit *m_search;
+    QLabel *m_counts;
+    QTimer *m_searchDelay;
+};
+
+} // namespace salesflow::ui
