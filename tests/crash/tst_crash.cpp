@@ -1,0 +1,253 @@
+// "Nothing lost, nothing twice" under kill -9, on SQLite and on a real PostgreSQL:
+//  - salesflowd is killed with SIGKILL while 16 clients post events; after a restart every event
+//    that got a 202 or 200 is stored under the id it was given, and has exactly one first job.
+//  - worker processes are killed with SIGKILL while they drain the queue; at the end every job
+//    ran to a committed completion exactly once.
+#include "engine/store/database.h"
+#include "engine/store/migrator.h"
+#include "tests/support/httpclient.h"
+#include "tests/support/pgserver.h"
+
+#include <QProcess>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+using namespace salesflow;
+
+class TestCrash : public QObject
+{
+    Q_OBJECT
+
+private:
+    QString m_bin; // build/app/salesflowd
+    QString m_worker;
+    std::unique_ptr<test::PgServer> m_pg;
+    QTemporaryDir m_dir;
+
+    QString dbUrl(const QString &backend, const QString &name)
+    {
+        if (backend == QLatin1String("postgres"))
+            return m_pg->createDatabase(name);
+        return QStringLiteral("sqlite://") + m_dir.path() + QLatin1Char('/') + name + QStringLiteral(".db");
+    }
+
+    QByteArray runCli(const QStringList &args)
+    {
+        QProcess p;
+        p.start(m_bin, args);
+        if (!p.waitForFinished(30000) || p.exitCode() != 0)
+            qFatal("salesflowd %s failed: %s", qPrintable(args.join(QLatin1Char(' '))), p.readAllStandardError().constData());
+        return p.readAllStandardOutput().trimmed();
+    }
+
+    /// Starts `salesflowd serve`; returns its port (0 on failure).
+    quint16 startServer(QProcess &p, const QString &url)
+    {
+        p.setProcessChannelMode(QProcess::SeparateChannels);
+        p.start(m_bin, {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--listen"),
+                        QStringLiteral("127.0.0.1:0"), QStringLiteral("--role"), QStringLiteral("api")});
+        if (!p.waitForStarted(10000))
+            return 0;
+        for (int i = 0; i < 200; ++i) {
+            if (p.canReadLine() || p.waitForReadyRead(100)) {
+                const QByteArray line = p.readLine().trimmed();
+                if (line.startsWith("listening on "))
+                    return quint16(line.mid(line.lastIndexOf(':') + 1).toUInt());
+            }
+            if (p.state() != QProcess::Running)
+                return 0;
+        }
+        return 0;
+    }
+
+    qint64 scalar(store::Connection &c, const QByteArray &sql)
+    {
+        auto r = c.exec(sql, {});
+        if (!r)
+            qFatal("%s: %s", sql.constData(), qPrintable(r.error().message));
+        return r->int64(0, 0);
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        m_bin = QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd");
+        m_worker = QCoreApplication::applicationDirPath() + QStringLiteral("/crash_worker");
+        QVERIFY2(QFile::exists(m_bin), qPrintable(m_bin));
+        m_pg = std::make_unique<test::PgServer>();
+        QVERIFY2(m_pg->start(), qPrintable(m_pg->error()));
+    }
+
+    void acknowledgedEventsSurviveKill9_data()
+    {
+        QTest::addColumn<QString>("backend");
+        QTest::newRow("sqlite") << QStringLiteral("sqlite");
+        QTest::newRow("postgres") << QStringLiteral("postgres");
+    }
+
+    void acknowledgedEventsSurviveKill9()
+    {
+        QFETCH(QString, backend);
+        const QString url = dbUrl(backend, QStringLiteral("crash_ingest"));
+        runCli({QStringLiteral("migrate"), QStringLiteral("--db"), url});
+        const QByteArray token = runCli({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--name"),
+                                         QStringLiteral("load"), QStringLiteral("--role"), QStringLiteral("ingest"),
+                                         QStringLiteral("--db"), url});
+        QVERIFY(token.startsWith("sft_"));
+
+        std::mutex mutex;
+        QHash<QByteArray, QString> acked; // Idempotency-Key -> id answered
+        std::atomic<qint64> refused{0};
+        const int rounds = 4;
+        for (int round = 0; round < rounds; ++round) {
+            QProcess server;
+            const quint16 port = startServer(server, url);
+            QVERIFY2(port, server.readAllStandardError().constData());
+            std::atomic<bool> stop{false};
+            std::vector<std::thread> clients;
+            for (int t = 0; t < 16; ++t) {
+                clients.emplace_back([&, t] {
+                    test::HttpClient client("127.0.0.1", port);
+                    for (int seq = 0; !stop; ++seq) {
+                        const QByteArray key = "r" + QByteArray::number(round) + "-c" + QByteArray::number(t) + "-" + QByteArray::number(seq);
+                        const auto r = client.request("POST", "/v1/events/chat", R"({"id":")" + key + R"(","messages":[]})",
+                                                      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token},
+                                                       {"Idempotency-Key", key}},
+                                                      5000);
+                        if (r.status == 202 || r.status == 200) {
+                            const QString id = QString::fromLatin1(r.body.mid(r.body.indexOf("\"id\":\"") + 6, 36));
+                            std::lock_guard lock(mutex);
+                            acked.insert(key, id);
+                        } else if (r.status == 0) {
+                            ++refused;
+                            if (stop)
+                                break;
+                            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+                        } else {
+                            qWarning("unexpected status %d: %s", r.status, r.body.constData());
+                        }
+                    }
+                });
+            }
+            // Kill at a random moment while requests are in flight.
+            QTest::qWait(400 + int(QRandomGenerator::global()->bounded(600)));
+            server.kill(); // SIGKILL
+            server.waitForFinished(5000);
+            stop = true;
+            for (auto &c : clients)
+                c.join();
+        }
+        QVERIFY2(acked.size() > 500, qPrintable(QStringLiteral("only %1 events acknowledged").arg(acked.size())));
+
+        // A restarted server answers every acknowledged key as a duplicate with the same id.
+        QProcess server;
+        const quint16 port = startServer(server, url);
+        QVERIFY(port);
+        test::HttpClient client("127.0.0.1", port);
+        int checked = 0;
+        for (auto it = acked.cbegin(); it != acked.cend() && checked < 200; ++it, ++checked) {
+            const auto r = client.request("POST", "/v1/events/chat", "{}",
+                                          {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token},
+                                           {"Idempotency-Key", it.key()}});
+            QCOMPARE(r.status, 200);
+            QVERIFY(r.body.contains(it.value().toLatin1()));
+        }
+        server.terminate();
+        QVERIFY(server.waitForFinished(10000));
+        QCOMPARE(server.exitCode(), 0); // SIGTERM is a graceful stop
+
+        auto db = store::Database::open(url);
+        QVERIFY(db.ok());
+        auto c = db.value()->acquire();
+        for (auto it = acked.cbegin(); it != acked.cend(); ++it) {
+            auto row = c.value()->exec("SELECT id FROM raw_events WHERE dedup_key = $1",
+                                       {QString(QStringLiteral("chat:key:") + QString::fromLatin1(it.key()))});
+            QVERIFY(row.ok());
+            QVERIFY2(row->size() == 1, qPrintable(QStringLiteral("acknowledged event %1 was lost").arg(QString::fromLatin1(it.key()))));
+            QCOMPARE(row->text(0, 0), it.value());
+        }
+        // Every stored event has exactly one first job; no job without its event.
+        QCOMPARE(scalar(*c.value(), "SELECT count(*) FROM (SELECT r.id FROM raw_events r LEFT JOIN jobs j ON j.event_id = r.id"
+                                    " GROUP BY r.id HAVING count(j.id) <> 1) x"),
+                 0);
+        QCOMPARE(scalar(*c.value(), "SELECT count(*) FROM jobs j LEFT JOIN raw_events r ON r.id = j.event_id WHERE r.id IS NULL"), 0);
+        qInfo("%s: %lld events acknowledged over %d kill -9 rounds, all stored; %lld requests hit a dead server",
+              qPrintable(backend), qint64(acked.size()), rounds, refused.load());
+    }
+
+    void jobsRunExactlyOnceThroughKill9_data()
+    {
+        acknowledgedEventsSurviveKill9_data();
+    }
+
+    void jobsRunExactlyOnceThroughKill9()
+    {
+        QFETCH(QString, backend);
+        const QString url = dbUrl(backend, QStringLiteral("crash_queue"));
+        const int events = 5000;
+        {
+            auto db = store::Database::open(url);
+            QVERIFY(db.ok());
+            auto c = db.value()->acquire();
+            QVERIFY(store::Migrator::migrate(*c.value()).ok());
+            QVERIFY(c.value()->execScript("CREATE TABLE test_effects (event_id TEXT NOT NULL, attempt INTEGER NOT NULL)").ok());
+            // Seed events with their first job, as ingest does.
+            QVERIFY(c.value()->begin(true).ok());
+            for (int i = 0; i < events; ++i) {
+                const QString id = QStringLiteral("00000000-0000-7000-8000-%1").arg(i, 12, 10, QLatin1Char('0'));
+                QVERIFY(c.value()->exec("INSERT INTO raw_events (id, source, content_type, dedup_key, payload, size_bytes,"
+                                        " received_at, status, updated_at) VALUES ($1, 'chat', 'application/json', $1, $2, 2, 0, 'received', 0)",
+                                        {id, QByteArray("{}")}).ok());
+                QVERIFY(c.value()->exec("INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at)"
+                                        " VALUES ($1, 'normalise', 0, 1000, 0, 0)", {id}).ok());
+            }
+            QVERIFY(c.value()->commit().ok());
+        }
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("SALESFLOW_LEASE_MS"), QStringLiteral("800")); // killed leases fall due fast
+        env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("salesflow.*.info=false"));
+        auto db = store::Database::open(url);
+        auto c = db.value()->acquire();
+        int kills = 0;
+        QElapsedTimer timer;
+        timer.start();
+        std::array<std::unique_ptr<QProcess>, 2> workers;
+        while (scalar(*c.value(), "SELECT count(*) FROM jobs") > 0) {
+            QVERIFY2(timer.elapsed() < 240000, "the queue did not drain");
+            for (auto &w : workers) {
+                if (!w || w->state() == QProcess::NotRunning) {
+                    w = std::make_unique<QProcess>();
+                    w->setProcessEnvironment(env);
+                    w->start(m_worker, {url});
+                    QVERIFY(w->waitForStarted(10000));
+                }
+            }
+            QTest::qWait(100 + int(QRandomGenerator::global()->bounded(250)));
+            auto &victim = workers[QRandomGenerator::global()->bounded(2)];
+            if (kills < 25) {
+                victim->kill(); // SIGKILL, mid-batch
+                victim->waitForFinished(5000);
+                ++kills;
+            }
+        }
+        for (auto &w : workers) {
+            w->terminate();
+            w->waitForFinished(10000);
+        }
+        QCOMPARE(scalar(*c.value(), "SELECT count(*) FROM test_effects"), events);
+        QCOMPARE(scalar(*c.value(), "SELECT count(DISTINCT event_id) FROM test_effects"), events);
+        QCOMPARE(scalar(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'normalised'"), events);
+        QCOMPARE(scalar(*c.value(), "SELECT count(*) FROM audit_logs WHERE action = 'transition'"), events);
+        const qint64 retried = scalar(*c.value(), "SELECT count(*) FROM test_effects WHERE attempt > 1");
+        qInfo("%s: %d jobs, %d worker kills, %lld jobs completed on a later attempt, none twice",
+              qPrintable(backend), events, kills, retried);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCrash)
+#include "tst_crash.moc"
