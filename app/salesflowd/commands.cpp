@@ -3,7 +3,7 @@
 #include "engine/core/clock.h"
 #include "engine/core/config.h"
 #include "engine/core/logging.h"
-#include "engine/http/apiserver.h"
+#include "engine/http/apilistener.h"
 #include "engine/local/localengine.h"
 #include "engine/store/database.h"
 #include "engine/store/eventrepository.h"
@@ -15,7 +15,6 @@
 #include <QFile>
 #include <QHostAddress>
 #include <QSocketNotifier>
-#include <QTcpServer>
 #include <QTextStream>
 
 #include <csignal>
@@ -130,7 +129,7 @@ int serve(const QStringList &args)
         err(engine.error().message);
         return 1;
     }
-    std::unique_ptr<http::ApiServer> server;
+    std::unique_ptr<http::ApiListener> listener;
     if (role != QLatin1String("worker")) {
         const QString listen = o.config.listen;
         const int colon = int(listen.lastIndexOf(QLatin1Char(':')));
@@ -141,16 +140,15 @@ int serve(const QStringList &args)
             err(QStringLiteral("--listen takes HOST:PORT with a numeric host, e.g. 127.0.0.1:8765 (got '%1')").arg(listen));
             return 2;
         }
-        server = std::make_unique<http::ApiServer>(engine.value().get(),
-                                                   http::ApiServer::Options{o.config.maxBodyBytes, o.config.hubspotClientSecret});
-        auto *tcp = new QTcpServer(server.get());
-        if (!tcp->listen(host, quint16(port))) {
-            err(QStringLiteral("cannot listen on %1: %2").arg(listen, tcp->errorString()));
+        listener = std::make_unique<http::ApiListener>(engine.value().get(),
+                                                       http::ApiServer::Options{o.config.maxBodyBytes, o.config.hubspotClientSecret});
+        auto bound = listener->listen(host, quint16(port), o.config.httpThreads);
+        if (!bound) {
+            err(bound.error().message);
             return 1;
         }
-        server->bind(tcp);
         // Scripts and tests read the bound port from this line (port 0 picks a free one).
-        out(QStringLiteral("listening on %1:%2").arg(host.toString()).arg(tcp->serverPort()));
+        out(QStringLiteral("listening on %1:%2").arg(host.toString()).arg(bound.value()));
     }
     if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFd) != 0) {
         err(QStringLiteral("socketpair failed"));
@@ -164,7 +162,8 @@ int serve(const QStringList &args)
     std::signal(SIGTERM, onSignal);
     std::signal(SIGINT, onSignal);
     const int rc = QCoreApplication::exec();
-    server.reset(); // no new requests
+    if (listener)
+        listener->stop(); // no new requests
     engine.value()->stop();
     qCInfo(lcEngine) << "stopped";
     return rc;

@@ -21,6 +21,9 @@ Config Config::fromEnvironment()
     const int lease = qEnvironmentVariable("SALESFLOW_LEASE_MS").toInt(&ok);
     if (ok && lease > 0)
         c.leaseMs = lease;
+    const int httpThreads = qEnvironmentVariable("SALESFLOW_HTTP_THREADS").toInt(&ok);
+    if (ok && httpThreads > 0)
+        c.httpThreads = qMin(httpThreads, 64);
     c.hubspotClientSecret = qgetenv("HUBSPOT_CLIENT_SECRET");
     return c;
 }

@@ -11,6 +11,7 @@ struct Config
     QString dbUrl;                 ///< SALESFLOW_DB; empty: SQLite in the app-data folder
     QString listen = QStringLiteral("127.0.0.1:8765"); ///< SALESFLOW_LISTEN
     int workers = 2;               ///< worker threads in this process
+    int httpThreads = 2;           ///< SALESFLOW_HTTP_THREADS: API server threads (SO_REUSEPORT)
     QString role = QStringLiteral("all"); ///< all | api | worker
     qint64 maxBodyBytes = 1024 * 1024;    ///< SALESFLOW_MAX_BODY, 413 above it
     QByteArray hubspotClientSecret;       ///< HUBSPOT_CLIENT_SECRET (webhook signatures)

@@ -37,6 +37,12 @@ QString newEventId()
                                + hex.mid(16, 4) + '-' + hex.mid(20));
 }
 
+QString lowerBound(qint64 ms)
+{
+    const QByteArray hex = QByteArray::number(qMax<qint64>(0, ms), 16).rightJustified(12, '0');
+    return QString::fromLatin1(hex.left(8) + '-' + hex.mid(8, 4) + "-0000-0000-000000000000");
+}
+
 QByteArray randomToken(int bytes)
 {
     QByteArray buf(bytes, Qt::Uninitialized);

@@ -9,6 +9,9 @@ namespace salesflow::ids {
 /// are pages in arrival order, on both SQLite and PostgreSQL.
 QString newEventId();
 
+/// The smallest id that newEventId() can give at `ms`: time ranges become id ranges.
+QString lowerBound(qint64 ms);
+
 /// `bytes` random bytes from the system CSPRNG, base64url without padding.
 QByteArray randomToken(int bytes);
 

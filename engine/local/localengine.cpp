@@ -62,7 +62,7 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::open(Options options)
     }
     if (e->m_options.acceptIngest) {
         e->m_committer = std::make_unique<pipeline::GroupCommitter>(
-            e->m_db, kFirstStage, e->m_options.config.maxAttempts, pg ? 2 : 1,
+            e->m_db, kFirstStage, e->m_options.config.maxAttempts, pg ? qMax(1, qEnvironmentVariableIntValue("SALESFLOW_INGEST_COMMITTERS") ? qEnvironmentVariableIntValue("SALESFLOW_INGEST_COMMITTERS") : 2) : 1,
             [runnerPtr] {
                 if (runnerPtr)
                     runnerPtr->waker().notify(); // SQLite has no NOTIFY; PostgreSQL's also arrives

@@ -41,6 +41,29 @@ QString pgByteaArray(const QList<QByteArray> &values)
     return QString::fromLatin1(out);
 }
 
+QByteArray pgByteaArrayBinary(const QList<QByteArray> &values)
+{
+    auto put32 = [](QByteArray &out, quint32 v) {
+        const char b[4] = {char(v >> 24), char(v >> 16), char(v >> 8), char(v)};
+        out.append(b, 4);
+    };
+    qsizetype total = 20;
+    for (const QByteArray &v : values)
+        total += 4 + v.size();
+    QByteArray out;
+    out.reserve(total);
+    put32(out, 1);  // dimensions
+    put32(out, 0);  // no NULLs
+    put32(out, 17); // element type: bytea
+    put32(out, quint32(values.size()));
+    put32(out, 1);  // lower bound
+    for (const QByteArray &v : values) {
+        put32(out, quint32(v.size()));
+        out.append(v);
+    }
+    return out;
+}
+
 QString pgIntArray(const QList<qint64> &values)
 {
     QString out = QStringLiteral("{");

@@ -201,7 +201,7 @@ private Q_SLOTS:
             for (int i = 0; i < events; ++i) {
                 const QString id = QStringLiteral("00000000-0000-7000-8000-%1").arg(i, 12, 10, QLatin1Char('0'));
                 QVERIFY(c.value()->exec("INSERT INTO raw_events (id, source, content_type, dedup_key, payload, size_bytes,"
-                                        " received_at, status, updated_at) VALUES ($1, 'chat', 'application/json', $1, $2, 2, 0, 'received', 0)",
+                                        " received_at, received_by, status, updated_at) VALUES ($1, 'chat', 'application/json', $1, $2, 2, 0, 'seed', 'received', 0)",
                                         {id, QByteArray("{}")}).ok());
                 QVERIFY(c.value()->exec("INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at)"
                                         " VALUES ($1, 'normalise', 0, 1000, 0, 0)", {id}).ok());

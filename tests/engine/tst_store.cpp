@@ -116,7 +116,7 @@ void TestStore::insertBatchDedupsByUniqueKey()
     // One raw row, one first job and one audit entry per new event.
     QCOMPARE(c.value()->exec("SELECT count(*) FROM raw_events")->int64(0, 0), 2);
     QCOMPARE(c.value()->exec("SELECT count(*) FROM jobs WHERE stage = 'normalise'")->int64(0, 0), 2);
-    QCOMPARE(c.value()->exec("SELECT count(*) FROM audit_logs WHERE action = 'received'")->int64(0, 0), 2);
+    QCOMPARE(c.value()->exec("SELECT count(*) FROM raw_events WHERE received_by = 'test'")->int64(0, 0), 2);
 }
 
 void TestStore::payloadBytesAreKeptExactly()
@@ -132,7 +132,9 @@ void TestStore::payloadBytesAreKeptExactly()
     QCOMPARE(d->payload, e.payload);
     QCOMPARE(d->summary.sizeBytes, e.payload.size());
     QCOMPARE(d->summary.status, QStringLiteral("received"));
-    QCOMPARE(d->audit.size(), 1);
+    QCOMPARE(d->audit.size(), 1); // "received", by whom and when
+    QCOMPARE(d->audit.first().action, QStringLiteral("received"));
+    QCOMPARE(d->audit.first().actor, QStringLiteral("test"));
     QCOMPARE(d->jobs.size(), 1);
     QCOMPARE(d->jobs.first().stage, QStringLiteral("normalise"));
 }
@@ -192,6 +194,12 @@ void TestStore::keysetPagesCoverEverythingOnce()
     EventQuery future;
     future.sinceMs = nowMs() + 60000;
     QCOMPARE(EventRepository::list(*c.value(), future)->items.size(), 0);
+    EventQuery past;
+    past.sinceMs = nowMs() - 60000;
+    past.untilMs = nowMs() + 1;
+    QCOMPARE(EventRepository::list(*c.value(), past)->items.size(), 25);
+    past.untilMs = nowMs() - 30000;
+    QCOMPARE(EventRepository::list(*c.value(), past)->items.size(), 0);
 }
 
 void TestStore::tokensAreStoredHashed()

@@ -1,0 +1,36 @@
+#pragma once
+
+#include "apiserver.h"
+
+#include <QHostAddress>
+#include <QThread>
+
+#include <memory>
+#include <vector>
+
+namespace salesflow::http {
+
+/// Serves the API on several threads: each thread runs its own ApiServer on its own listening
+/// socket, all bound to one address with SO_REUSEPORT, so the kernel spreads connections over
+/// them. One QHttpServer thread tops out near one core; this lets ingest use the others.
+class ApiListener
+{
+public:
+    ApiListener(IEngine *engine, ApiServer::Options options);
+    ~ApiListener();
+    ApiListener(const ApiListener &) = delete;
+    ApiListener &operator=(const ApiListener &) = delete;
+
+    /// Listens on `host:port` (0 picks a free port) with `threads` server threads; returns the
+    /// bound port, or an Error saying why it could not listen.
+    Result<quint16> listen(const QHostAddress &host, quint16 port, int threads);
+    /// Stops accepting and joins the server threads.
+    void stop();
+
+private:
+    IEngine *m_engine;
+    ApiServer::Options m_options;
+    std::vector<std::unique_ptr<QThread>> m_threads;
+};
+
+} // namespace salesflow::http
