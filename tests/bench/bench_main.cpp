@@ -65,7 +65,7 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     const int seconds = qEnvironmentVariableIntValue("SALESFLOW_BENCH_SECONDS") > 0 ? qEnvironmentVariableIntValue("SALESFLOW_BENCH_SECONDS") : 10;
     say(QStringLiteral("# SalesFlow benchmark — reproduce with: make bench   (SALESFLOW_BENCH_SECONDS=%1)").arg(seconds));
-    say(QStringLiteral("# machine: %1 cores; PostgreSQL fsync=on, synchronous_commit=on, private server on loopback").arg(QThread::idealThreadCount()));
+    say(QStringLiteral("# machine: %1 cores; PostgreSQL fsync=on, synchronous_commit=on, wal_init_zero=off, max_wal_size=2GB (same server for both), private server on loopback").arg(QThread::idealThreadCount()));
 
     test::PgServer pg(test::PgServer::Options{true, 300});
     if (!pg.start())

@@ -98,7 +98,7 @@ bool PgServer::start()
         m_port = freePort();
     }
     const QString opts = QStringLiteral("-p %1 -k %2 -c listen_addresses=127.0.0.1 -c max_connections=%3 -c fsync=%4 "
-                                        "-c synchronous_commit=on -c shared_buffers=256MB")
+                                        "-c synchronous_commit=on -c shared_buffers=256MB -c wal_init_zero=off -c max_wal_size=2GB")
                              .arg(m_port)
                              .arg(m_dir->path())
                              .arg(m_options.maxConnections)
