@@ -20,7 +20,7 @@ QList<IngestItem> sampleEvents()
             type = "text/vtt";
         else if (name.endsWith(QLatin1String(".srt")))
             type = "application/x-subrip";
-        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), type, f.readAll(), {}});
+        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), type, f.readAll(), {}, QStringLiteral("desktop:samples")});
     }
     return items;
 }

@@ -288,7 +288,7 @@ int import(const QStringList &args)
         ++line;
         if (l.isEmpty())
             continue;
-        chunk.append(IngestItem{p.value(QStringLiteral("source")), "application/json", l, {}});
+        chunk.append(IngestItem{p.value(QStringLiteral("source")), "application/json", l, {}, {}});
         lineNos.append(line);
         if (chunk.size() >= 500 && !flush())
             return 1;

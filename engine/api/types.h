@@ -44,6 +44,7 @@ struct IngestItem
     QByteArray contentType;  ///< as sent, e.g. "application/json"
     QByteArray payload;      ///< raw bytes
     QByteArray idempotencyKey; ///< the Idempotency-Key header, may be empty
+    QString receivedBy;      ///< who posted it (token name, "hubspot-webhook", "desktop"); audit
 };
 
 struct IngestReceipt

@@ -2,6 +2,7 @@
 
 #include "../core/logging.h"
 
+#include <QElapsedTimer>
 #include <QTcpServer>
 
 #include <arpa/inet.h>
@@ -97,13 +98,29 @@ Result<quint16> ApiListener::listen(const QHostAddress &host, quint16 port, int 
         });
         QObject::connect(thread.get(), &QThread::finished, server, &QObject::deleteLater);
         thread->start();
+        m_servers.push_back(server);
         m_threads.push_back(std::move(thread));
     }
     return port;
 }
 
-void ApiListener::stop()
+void ApiListener::stop(int graceMs)
 {
+    for (ApiServer *s : m_servers)
+        QMetaObject::invokeMethod(s, [s] { s->stopAccepting(); }, Qt::BlockingQueuedConnection);
+    QElapsedTimer waited;
+    waited.start();
+    auto owed = [this] {
+        int n = 0;
+        for (ApiServer *s : m_servers)
+            n += s->inFlight();
+        return n;
+    };
+    while (owed() > 0 && waited.elapsed() < graceMs)
+        QThread::msleep(5);
+    if (owed() > 0)
+        qCWarning(lcHttp) << "stopping with" << owed() << "requests unanswered after" << graceMs << "ms";
+    m_servers.clear();
     for (auto &t : m_threads) {
         t->quit();
         t->wait();

@@ -24,13 +24,15 @@ public:
     /// Listens on `host:port` (0 picks a free port) with `threads` server threads; returns the
     /// bound port, or an Error saying why it could not listen.
     Result<quint16> listen(const QHostAddress &host, quint16 port, int threads);
-    /// Stops accepting and joins the server threads.
-    void stop();
+    /// Graceful stop: closes the listening sockets, waits up to `graceMs` for the answers still
+    /// owed (their events may be committing), then joins the server threads.
+    void stop(int graceMs = 10000);
 
 private:
     IEngine *m_engine;
     ApiServer::Options m_options;
     std::vector<std::unique_ptr<QThread>> m_threads;
+    std::vector<ApiServer *> m_servers; // each lives in its thread
 };
 
 } // namespace salesflow::http

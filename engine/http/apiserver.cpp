@@ -13,6 +13,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QUrlQuery>
 
@@ -22,10 +23,15 @@ namespace salesflow::http {
 class Reply
 {
 public:
-    Reply(QHttpServerResponder &&r, QTcpSocket *socket, std::function<void(int)> onSent)
-        : m_responder(std::move(r)), m_socket(socket), m_onSent(std::move(onSent))
+    Reply(QHttpServerResponder &&r, QTcpSocket *socket, std::function<void(int)> onSent,
+          std::shared_ptr<std::atomic<int>> inFlight)
+        : m_responder(std::move(r)), m_socket(socket), m_onSent(std::move(onSent)), m_inFlight(std::move(inFlight))
     {
+        ++*m_inFlight;
     }
+    ~Reply() { --*m_inFlight; }
+    Reply(const Reply &) = delete;
+    Reply &operator=(const Reply &) = delete;
 
     void send(int status, const QByteArray &body, const QByteArray &type = "application/json")
     {
@@ -47,6 +53,7 @@ private:
     QHttpServerResponder m_responder;
     QPointer<QTcpSocket> m_socket;
     std::function<void(int)> m_onSent;
+    std::shared_ptr<std::atomic<int>> m_inFlight;
     bool m_sent = false;
 };
 
@@ -101,7 +108,7 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
 {
     ++m_requests;
     auto reply = std::make_shared<Reply>(makeResponder(request, socket), socket,
-                                         [this](int status) { count(status); });
+                                         [this](int status) { count(status); }, m_inFlight);
     try {
         route(request, reply);
     } catch (const std::exception &e) {
@@ -114,8 +121,14 @@ bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *soc
 
 void ApiServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
 {
-    Reply(makeResponder(request, socket), socket, [this](int s) { count(s); })
+    Reply(makeResponder(request, socket), socket, [this](int s) { count(s); }, m_inFlight)
         .problem(problem(404, "not_found", QStringLiteral("no such route")));
+}
+
+void ApiServer::stopAccepting()
+{
+    for (QTcpServer *s : servers())
+        s->close();
 }
 
 void ApiServer::withRole(const QHttpServerRequest &request, const ReplyPtr &reply, Role needed,
@@ -257,8 +270,9 @@ void ApiServer::ingest(const QHttpServerRequest &request, const ReplyPtr &reply,
                                    .arg(m_options.maxBodyBytes)));
         return;
     }
-    IngestItem item{source, request.value("Content-Type"), request.body(), request.value("Idempotency-Key")};
-    withRole(request, reply, Role::Ingest, [this, reply, item, batch](const Principal &) {
+    IngestItem item{source, request.value("Content-Type"), request.body(), request.value("Idempotency-Key"), {}};
+    withRole(request, reply, Role::Ingest, [this, reply, item, batch](const Principal &who) mutable {
+        item.receivedBy = QStringLiteral("token:") + who.name;
         if (!batch)
             return submit(reply, {item}, true);
         if (sources::mediaType(item.contentType) != "application/json") {
@@ -268,6 +282,12 @@ void ApiServer::ingest(const QHttpServerRequest &request, const ReplyPtr &reply,
         auto items = sources::splitBatch(item.source, item.payload);
         if (!items)
             return reply->problem(items.error());
+        for (qsizetype i = 0; i < items->size(); ++i) {
+            items.value()[i].receivedBy = item.receivedBy;
+            // An Idempotency-Key names the whole batch; each item gets its own derived key.
+            if (!item.idempotencyKey.isEmpty())
+                items.value()[i].idempotencyKey = item.idempotencyKey + '#' + QByteArray::number(i);
+        }
         submit(reply, items.value(), false);
     });
 }
@@ -288,7 +308,7 @@ void ApiServer::ingestHubspot(const QHttpServerRequest &request, const ReplyPtr 
     if (!s)
         return reply->problem(s.error());
     submit(reply, {IngestItem{QStringLiteral("hubspot"), request.value("Content-Type"), request.body(),
-                              request.value("Idempotency-Key")}},
+                              request.value("Idempotency-Key"), QStringLiteral("hubspot-webhook")}},
            false);
 }
 

@@ -32,6 +32,11 @@ public:
     ApiServer(IEngine *engine, Options options, QObject *parent = nullptr);
     ~ApiServer() override;
 
+    /// Closes the listening sockets (graceful stop, first step); call in the server's thread.
+    void stopAccepting();
+    /// Requests received and not yet answered.
+    int inFlight() const { return m_inFlight->load(); }
+
 protected:
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
@@ -53,6 +58,7 @@ private:
     QMutex m_countMutex;
     QHash<int, qint64> m_responses; // per status code, for /metrics
     std::atomic<qint64> m_requests{0};
+    std::shared_ptr<std::atomic<int>> m_inFlight = std::make_shared<std::atomic<int>>(0);
 };
 
 } // namespace salesflow::http

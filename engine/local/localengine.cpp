@@ -134,7 +134,7 @@ QFuture<Result<QList<Result<IngestReceipt>>>> LocalEngine::ingestAs(const QStrin
             slots.append(int(answers.size()));
             answers.append(Result<IngestReceipt>());
             accepted.append(store::NewRawEvent{ids::newEventId(), part.source, part.contentType, part.payload,
-                                               key.value(), actor.isEmpty() ? QStringLiteral("api") : actor});
+                                               key.value(), !actor.isEmpty() ? actor : !part.receivedBy.isEmpty() ? part.receivedBy : QStringLiteral("api")});
         }
     }
     if (accepted.isEmpty())

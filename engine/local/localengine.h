@@ -48,7 +48,7 @@ public:
     QFuture<Result<QList<AuditEntry>>> audit(int limit, qint64 afterId) override;
     QFuture<Status> ready() override;
 
-    /// Ingest on behalf of a known principal (the desktop app, `salesflowd import`).
+    /// Ingest on behalf of `actor` (overrides each item's receivedBy): `salesflowd import`.
     QFuture<Result<QList<Result<IngestReceipt>>>> ingestAs(const QString &actor, QList<IngestItem> items);
 
     /// Graceful stop: ingest drains, workers finish their current batch.

@@ -157,6 +157,15 @@ void TestHttp::batchAnswersPerItemInOrder()
     QCOMPARE(items[3].toObject().value(QStringLiteral("status")).toInt(), 202);
     QCOMPARE(m_f->postJson("/v1/events/product/batch", "{}", m_f->ingest).status, 400);
     QCOMPARE(m_f->postJson("/v1/events/product/batch", "[]", m_f->ingest).status, 400);
+    // An Idempotency-Key on a batch names the batch: a retried batch is all duplicates.
+    const QByteArray twoChats = R"([{"a":1},{"a":2}])";
+    auto keyed = m_f->postJson("/v1/events/chat/batch", twoChats, m_f->ingest, {{"Idempotency-Key", "batch-7"}});
+    QCOMPARE(keyed.status, 202);
+    auto retried = m_f->postJson("/v1/events/chat/batch", twoChats, m_f->ingest, {{"Idempotency-Key", "batch-7"}});
+    QCOMPARE(retried.status, 200);
+    const QJsonArray again = obj(retried).value(QStringLiteral("items")).toArray();
+    QCOMPARE(again.size(), 2);
+    QCOMPARE(again[1].toObject().value(QStringLiteral("id")), obj(keyed).value(QStringLiteral("items")).toArray()[1].toObject().value(QStringLiteral("id")));
     auto emails = m_f->postJson("/v1/events/email/batch", R"(["From: x@y.z\r\nMessage-ID: <e1@y>\r\n\r\nHi"])", m_f->ingest);
     QCOMPARE(emails.status, 202);
 }
@@ -224,6 +233,9 @@ void TestHttp::listDetailAndPaging()
     QCOMPARE(d.value(QStringLiteral("status")).toString(), QStringLiteral("received"));
     QCOMPARE(d.value(QStringLiteral("raw")).toObject().value(QStringLiteral("encoding")).toString(), QStringLiteral("utf-8"));
     QCOMPARE(d.value(QStringLiteral("audit")).toArray().size(), 1);
+    // The first audit entry says which token posted the event.
+    QCOMPARE(d.value(QStringLiteral("audit")).toArray().first().toObject().value(QStringLiteral("actor")).toString(), QStringLiteral("token:in"));
+    QCOMPARE(d.value(QStringLiteral("audit")).toArray().first().toObject().value(QStringLiteral("action")).toString(), QStringLiteral("received"));
     QCOMPARE(d.value(QStringLiteral("jobs")).toArray().first().toObject().value(QStringLiteral("stage")).toString(), QStringLiteral("normalise"));
 
     auto emails = obj(m_f->call("GET", "/v1/events?source=email", {}, {}, m_f->viewer)).value(QStringLiteral("items")).toArray();

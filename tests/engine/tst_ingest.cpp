@@ -36,7 +36,7 @@ QList<Result<IngestReceipt>> post(LocalEngine &e, QList<IngestItem> items)
 
 IngestItem item(const char *source, const char *type, const QByteArray &payload, const QByteArray &key = {})
 {
-    return IngestItem{QString::fromLatin1(source), type, payload, key};
+    return IngestItem{QString::fromLatin1(source), type, payload, key, {}};
 }
 
 qint64 count(LocalEngine &e, const char *sql)
@@ -88,8 +88,8 @@ void TestIngest::naturalKeysPerSource()
     QFETCH(QByteArray, sameEvent);
     QFETCH(QString, keyPrefix);
     auto e = openEngine(QStringLiteral("keys"));
-    auto a = post(*e, {IngestItem{source, type, first, {}}});
-    auto b = post(*e, {IngestItem{source, type, sameEvent, {}}});
+    auto a = post(*e, {IngestItem{source, type, first, {}, {}}});
+    auto b = post(*e, {IngestItem{source, type, sameEvent, {}, {}}});
     QVERIFY2(a.first().ok(), qPrintable(a.first().error().message));
     QVERIFY(!a.first()->duplicate);
     QVERIFY(b.first()->duplicate);

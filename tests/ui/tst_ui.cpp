@@ -25,7 +25,7 @@ private:
     {
         QList<IngestItem> items;
         for (int i = 0; i < n; ++i)
-            items << IngestItem{source, "application/json", "{\"n\":" + QByteArray::number(i) + ",\"s\":\"" + source.toUtf8() + "\"}", {}};
+            items << IngestItem{source, "application/json", "{\"n\":" + QByteArray::number(i) + ",\"s\":\"" + source.toUtf8() + "\"}", {}, {}};
         auto f = m_engine->ingest(items);
         f.waitForFinished();
         QVERIFY(f.result().ok());
