@@ -79,18 +79,38 @@ Config configFrom(const QCommandLineParser &p)
     return c;
 }
 
-Result<std::shared_ptr<store::Database>> openMigrated(const Config &c)
+/// An open store and one connection to it, for the one-shot commands.
+struct Store
+{
+    std::shared_ptr<store::Database> db;
+    store::ConnectionPtr conn;
+    int migrationsApplied = 0;
+};
+
+/// Opens the store of `c`; with `migrate`, brings its schema up to date first. Prints the error
+/// and returns nothing when it cannot.
+std::optional<Store> openStore(const Config &c, bool migrate)
 {
     auto db = store::Database::open(c.dbUrl);
-    if (!db)
-        return db.error();
+    if (!db) {
+        err(db.error().message);
+        return std::nullopt;
+    }
     auto conn = db.value()->acquire();
-    if (!conn)
-        return conn.error();
-    auto applied = store::Migrator::migrate(*conn.value());
-    if (!applied)
-        return applied.error();
-    return db;
+    if (!conn) {
+        err(conn.error().message);
+        return std::nullopt;
+    }
+    Store s{db.value(), conn.value(), 0};
+    if (migrate) {
+        auto applied = store::Migrator::migrate(*s.conn);
+        if (!applied) {
+            err(applied.error().message);
+            return std::nullopt;
+        }
+        s.migrationsApplied = applied.value();
+    }
+    return s;
 }
 
 int serve(const QStringList &args)
@@ -175,23 +195,10 @@ int migrate(const QStringList &args)
     p.addOption(dbOption());
     if (!parse(p, args))
         return 2;
-    const Config c = configFrom(p);
-    auto db = store::Database::open(c.dbUrl);
-    if (!db) {
-        err(db.error().message);
+    const auto s = openStore(configFrom(p), true);
+    if (!s)
         return 1;
-    }
-    auto conn = db.value()->acquire();
-    if (!conn) {
-        err(conn.error().message);
-        return 1;
-    }
-    auto applied = store::Migrator::migrate(*conn.value());
-    if (!applied) {
-        err(applied.error().message);
-        return 1;
-    }
-    out(QStringLiteral("schema at version %1 (%2 migration(s) applied)").arg(store::Migrator::latestVersion()).arg(applied.value()));
+    out(QStringLiteral("schema at version %1 (%2 migration(s) applied)").arg(store::Migrator::latestVersion()).arg(s->migrationsApplied));
     return 0;
 }
 
@@ -213,17 +220,10 @@ int token(const QStringList &args)
         err(QStringLiteral("token create needs --name NAME and --role ingest|viewer|reviewer|admin"));
         return 2;
     }
-    auto db = openMigrated(configFrom(p));
-    if (!db) {
-        err(db.error().message);
+    const auto s = openStore(configFrom(p), true);
+    if (!s)
         return 1;
-    }
-    auto conn = db.value()->acquire();
-    if (!conn) {
-        err(conn.error().message);
-        return 1;
-    }
-    auto t = store::TokenRepository::create(*conn.value(), p.value(QStringLiteral("name")), *role, nowMs());
+    auto t = store::TokenRepository::create(*s->conn, p.value(QStringLiteral("name")), *role, nowMs());
     if (!t) {
         err(t.error().message);
         return 1;
@@ -306,27 +306,20 @@ int status(const QStringList &args)
     p.addOption(dbOption());
     if (!parse(p, args))
         return 2;
-    auto db = store::Database::open(configFrom(p).dbUrl);
-    if (!db) {
-        err(db.error().message);
+    const auto st = openStore(configFrom(p), false);
+    if (!st)
         return 1;
-    }
-    auto conn = db.value()->acquire();
-    if (!conn) {
-        err(conn.error().message);
-        return 1;
-    }
-    if (Status s = store::Migrator::check(*conn.value()); !s) {
+    if (Status s = store::Migrator::check(*st->conn); !s) {
         err(s.error().message);
         return 1;
     }
-    auto s = store::EventRepository::stats(*conn.value(), nowMs());
+    auto s = store::EventRepository::stats(*st->conn, nowMs());
     if (!s) {
         err(s.error().message);
         return 1;
     }
     QTextStream ts(stdout);
-    ts << "store: " << db.value()->displayUrl() << "\n";
+    ts << "store: " << st->db->displayUrl() << "\n";
     ts << "events: " << s->total << "\n";
     for (auto it = s->byStatus.cbegin(); it != s->byStatus.cend(); ++it)
         ts << "  " << it.key() << ": " << it.value() << "\n";
