@@ -1,275 +1,269 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="de_DE">
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/salesflow/main.cpp" line="33"/>
+        <location filename="../app/salesflow/main.cpp" line="33" />
         <source>SalesFlow cannot start</source>
-        <translation type="unfinished"></translation>
+        <translation>SalesFlow kann nicht starten</translation>
     </message>
     <message>
-        <location filename="../app/salesflow/main.cpp" line="34"/>
+        <location filename="../app/salesflow/main.cpp" line="34" />
         <source>The event store could not be opened:
 
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Ereignisspeicher konnte nicht geöffnet werden:
+
+%1</translation>
     </message>
     <message>
-        <location filename="../app/salesflow/main.cpp" line="45"/>
+        <location filename="../app/salesflow/main.cpp" line="45" />
         <source>Could not add the sample events: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Beispielereignisse konnten nicht hinzugefügt werden: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/salesflow/main.cpp" line="47"/>
+        <location filename="../app/salesflow/main.cpp" line="47" />
         <source>Added %n sample event(s) to the new store.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>
+            <numerusform>%n Beispielereignis zum neuen Speicher hinzugefügt.</numerusform><numerusform>%n Beispielereignisse zum neuen Speicher hinzugefügt.</numerusform></translation>
     </message>
 </context>
 <context>
     <name>salesflow::ui::AuditModel</name>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="48"/>
+        <location filename="../ui/models/auditmodel.cpp" line="48" />
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>Wann</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="49"/>
+        <location filename="../ui/models/auditmodel.cpp" line="49" />
         <source>Who</source>
-        <translation type="unfinished"></translation>
+        <translation>Wer</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="50"/>
+        <location filename="../ui/models/auditmodel.cpp" line="50" />
         <source>What</source>
-        <translation type="unfinished"></translation>
+        <translation>Was</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="51"/>
+        <location filename="../ui/models/auditmodel.cpp" line="51" />
         <source>Before</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorher</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="52"/>
+        <location filename="../ui/models/auditmodel.cpp" line="52" />
         <source>After</source>
-        <translation type="unfinished"></translation>
+        <translation>Nachher</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="53"/>
+        <location filename="../ui/models/auditmodel.cpp" line="53" />
         <source>Detail</source>
-        <translation type="unfinished"></translation>
+        <translation>Detail</translation>
     </message>
 </context>
 <context>
     <name>salesflow::ui::EventDetailView</name>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="39"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="39" />
         <source>Raw payload</source>
-        <translation type="unfinished"></translation>
+        <translation>Rohdaten</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="45"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="45" />
         <source>Audit trail</source>
-        <translation type="unfinished"></translation>
+        <translation>Prüfprotokoll</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="47"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="47" />
         <source>Stage</source>
-        <translation type="unfinished"></translation>
+        <translation>Stufe</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="47"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="47" />
         <source>Attempts</source>
-        <translation type="unfinished"></translation>
+        <translation>Versuche</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="47"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="47" />
         <source>Runs after</source>
-        <translation type="unfinished"></translation>
+        <translation>Läuft ab</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="47"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="47" />
         <source>Leased by</source>
-        <translation type="unfinished"></translation>
+        <translation>Belegt von</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="47"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="47" />
         <source>Last error</source>
-        <translation type="unfinished"></translation>
+        <translation>Letzter Fehler</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="49"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="49" />
         <source>Jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="50"/>
-        <location filename="../ui/views/eventdetailview.cpp" line="71"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="50" />
+        <location filename="../ui/views/eventdetailview.cpp" line="71" />
         <source>Select an event to see its payload and audit trail.</source>
-        <translation type="unfinished"></translation>
+        <translation>Wählen Sie ein Ereignis, um Rohdaten und Prüfprotokoll zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="74"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="74" />
         <source>Loading event %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>Lade Ereignis %1…</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="79"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="79" />
         <source>Could not load event %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignis %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="90"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="90" />
         <source>%1 event — %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1-Ereignis — %2</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="91"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="91" />
         <source>Id: %1
 Received: %2
 Content type: %3 (%4)
 Dedup key: %5</source>
-        <translation type="unfinished"></translation>
+        <translation>ID: %1
+Empfangen: %2
+Inhaltstyp: %3 (%4)
+Dedup-Schlüssel: %5</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="95"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="95" />
         <source>Failed in stage %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen in Stufe %1: %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/eventdetailview.cpp" line="104"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="104" />
         <source>Binary or non-UTF-8 payload, %n byte(s); hexadecimal:</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>
+            <numerusform>Binäre oder nicht UTF-8-kodierte Daten, %n Byte; hexadezimal:</numerusform><numerusform>Binäre oder nicht UTF-8-kodierte Daten, %n Bytes; hexadezimal:</numerusform></translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="115"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="115" />
         <source>(waiting)</source>
-        <translation type="unfinished"></translation>
+        <translation>(wartet)</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="118"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="118" />
         <source>(no queued jobs)</source>
-        <translation type="unfinished"></translation>
+        <translation>(keine Aufträge in der Warteschlange)</translation>
     </message>
 </context>
 <context>
     <name>salesflow::ui::EventListModel</name>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="53"/>
+        <location filename="../ui/models/eventlistmodel.cpp" line="53" />
         <source>Failed in %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlgeschlagen in %1: %2</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="75"/>
+        <location filename="../ui/models/eventlistmodel.cpp" line="75" />
         <source>Received</source>
-        <translation type="unfinished"></translation>
+        <translation>Empfangen</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="76"/>
+        <location filename="../ui/models/eventlistmodel.cpp" line="76" />
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="77"/>
+        <location filename="../ui/models/eventlistmodel.cpp" line="77" />
         <source>Status</source>
-        <translation type="unfinished"></translation>
+        <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="78"/>
+        <location filename="../ui/models/eventlistmodel.cpp" line="78" />
         <source>Event id</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignis-ID</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="79"/>
+        <location filename="../ui/models/eventlistmodel.cpp" line="79" />
         <source>Size</source>
-        <translation type="unfinished"></translation>
+        <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="80"/>
+        <location filename="../ui/models/eventlistmodel.cpp" line="80" />
         <source>Error</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehler</translation>
     </message>
 </context>
 <context>
     <name>salesflow::ui::MainWindow</name>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="32"/>
+        <location filename="../ui/views/mainwindow.cpp" line="32" />
         <source>SalesFlow — Events</source>
-        <translation type="unfinished"></translation>
+        <translation>SalesFlow — Ereignisse</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="34"/>
+        <location filename="../ui/views/mainwindow.cpp" line="34" />
         <source>Filters</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="37"/>
+        <location filename="../ui/views/mainwindow.cpp" line="37" />
         <source>Status:</source>
-        <translation type="unfinished"></translation>
+        <translation>Status:</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="38"/>
+        <location filename="../ui/views/mainwindow.cpp" line="38" />
         <source>All statuses</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Status</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="42"/>
+        <location filename="../ui/views/mainwindow.cpp" line="42" />
         <source>Source:</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelle:</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="43"/>
+        <location filename="../ui/views/mainwindow.cpp" line="43" />
         <source>All sources</source>
-        <translation type="unfinished"></translation>
+        <translation>Alle Quellen</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="47"/>
+        <location filename="../ui/views/mainwindow.cpp" line="47" />
         <source>Search id or dedup key (Ctrl+F)</source>
-        <translation type="unfinished"></translation>
+        <translation>ID oder Dedup-Schlüssel suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="50"/>
+        <location filename="../ui/views/mainwindow.cpp" line="50" />
         <source>Refresh</source>
-        <translation type="unfinished"></translation>
+        <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="52"/>
+        <location filename="../ui/views/mainwindow.cpp" line="52" />
         <source>Reload the events (F5)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse neu laden (F5)</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="88"/>
+        <location filename="../ui/views/mainwindow.cpp" line="94" />
         <source>Could not load events: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse konnten nicht geladen werden: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="151"/>
+        <location filename="../ui/views/mainwindow.cpp" line="157" />
         <source>%n event(s) shown, loading more…</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>
+            <numerusform>%n Ereignis angezeigt, lade weitere…</numerusform><numerusform>%n Ereignisse angezeigt, lade weitere…</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="153"/>
+        <location filename="../ui/views/mainwindow.cpp" line="159" />
         <source>%n event(s) shown, scroll for more</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>
+            <numerusform>%n Ereignis angezeigt, für mehr scrollen</numerusform><numerusform>%n Ereignisse angezeigt, für mehr scrollen</numerusform></translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="155"/>
+        <location filename="../ui/views/mainwindow.cpp" line="161" />
         <source>%n event(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
-        </translation>
+        <translation>
+            <numerusform>%n Ereignis</numerusform><numerusform>%n Ereignisse</numerusform></translation>
     </message>
 </context>
 </TS>
