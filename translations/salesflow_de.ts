@@ -25,7 +25,9 @@
         <location filename="../app/salesflow/main.cpp" line="47" />
         <source>Added %n sample event(s) to the new store.</source>
         <translation>
-            <numerusform>%n Beispielereignis zum neuen Speicher hinzugefügt.</numerusform><numerusform>%n Beispielereignisse zum neuen Speicher hinzugefügt.</numerusform></translation>
+            <numerusform>%n Beispielereignis zum neuen Speicher hinzugefügt.</numerusform>
+            <numerusform>%n Beispielereignisse zum neuen Speicher hinzugefügt.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -144,7 +146,9 @@ Dedup-Schlüssel: %5</translation>
         <location filename="../ui/views/eventdetailview.cpp" line="104" />
         <source>Binary or non-UTF-8 payload, %n byte(s); hexadecimal:</source>
         <translation>
-            <numerusform>Binäre oder nicht UTF-8-kodierte Daten, %n Byte; hexadezimal:</numerusform><numerusform>Binäre oder nicht UTF-8-kodierte Daten, %n Bytes; hexadezimal:</numerusform></translation>
+            <numerusform>Binäre oder nicht UTF-8-kodierte Daten, %n Byte; hexadezimal:</numerusform>
+            <numerusform>Binäre oder nicht UTF-8-kodierte Daten, %n Bytes; hexadezimal:</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../ui/views/eventdetailview.cpp" line="115" />
@@ -198,72 +202,84 @@ Dedup-Schlüssel: %5</translation>
 <context>
     <name>salesflow::ui::MainWindow</name>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="32" />
+        <location filename="../ui/views/mainwindow.cpp" line="33" />
         <source>SalesFlow — Events</source>
         <translation>SalesFlow — Ereignisse</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="34" />
+        <location filename="../ui/views/mainwindow.cpp" line="35" />
         <source>Filters</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="37" />
+        <location filename="../ui/views/mainwindow.cpp" line="38" />
         <source>Status:</source>
         <translation>Status:</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="38" />
+        <location filename="../ui/views/mainwindow.cpp" line="39" />
         <source>All statuses</source>
         <translation>Alle Status</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="42" />
+        <location filename="../ui/views/mainwindow.cpp" line="43" />
         <source>Source:</source>
         <translation>Quelle:</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="43" />
+        <location filename="../ui/views/mainwindow.cpp" line="44" />
         <source>All sources</source>
         <translation>Alle Quellen</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="47" />
+        <location filename="../ui/views/mainwindow.cpp" line="48" />
         <source>Search id or dedup key (Ctrl+F)</source>
         <translation>ID oder Dedup-Schlüssel suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="50" />
+        <location filename="../ui/views/mainwindow.cpp" line="51" />
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="52" />
+        <location filename="../ui/views/mainwindow.cpp" line="53" />
         <source>Reload the events (F5)</source>
         <translation>Ereignisse neu laden (F5)</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="94" />
+        <location filename="../ui/views/mainwindow.cpp" line="95" />
         <source>Could not load events: %1</source>
         <translation>Ereignisse konnten nicht geladen werden: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="157" />
+        <location filename="../ui/views/mainwindow.cpp" line="172" />
+        <source>%n new event(s) arrived — press F5 to show them</source>
+        <translation>
+            <numerusform>%n neues Ereignis eingetroffen — F5 zeigt es an</numerusform><numerusform>%n neue Ereignisse eingetroffen — F5 zeigt sie an</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/views/mainwindow.cpp" line="180" />
         <source>%n event(s) shown, loading more…</source>
         <translation>
-            <numerusform>%n Ereignis angezeigt, lade weitere…</numerusform><numerusform>%n Ereignisse angezeigt, lade weitere…</numerusform></translation>
+            <numerusform>%n Ereignis angezeigt, lade weitere…</numerusform>
+            <numerusform>%n Ereignisse angezeigt, lade weitere…</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="159" />
+        <location filename="../ui/views/mainwindow.cpp" line="182" />
         <source>%n event(s) shown, scroll for more</source>
         <translation>
-            <numerusform>%n Ereignis angezeigt, für mehr scrollen</numerusform><numerusform>%n Ereignisse angezeigt, für mehr scrollen</numerusform></translation>
+            <numerusform>%n Ereignis angezeigt, für mehr scrollen</numerusform>
+            <numerusform>%n Ereignisse angezeigt, für mehr scrollen</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="161" />
+        <location filename="../ui/views/mainwindow.cpp" line="184" />
         <source>%n event(s)</source>
         <translation>
-            <numerusform>%n Ereignis</numerusform><numerusform>%n Ereignisse</numerusform></translation>
+            <numerusform>%n Ereignis</numerusform>
+            <numerusform>%n Ereignisse</numerusform>
+        </translation>
     </message>
 </context>
 </TS>

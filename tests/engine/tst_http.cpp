@@ -9,6 +9,7 @@
 #include "engine/store/database.h"
 #include "engine/store/tokenrepository.h"
 #include "tests/support/httpclient.h"
+#include "tests/support/pgserver.h"
 #include "tests/support/testbackend.h"
 
 #include <QJsonArray>
@@ -261,4 +262,42 @@ void TestHttp::statsAuditAndMetrics()
     QVERIFY(metrics.body.contains("salesflow_events{status=\"received\"} 1"));
     QVERIFY(metrics.body.contains("salesflow_queue_jobs{stage=\"normalise\"} 1"));
     QCOMPARE(m_f->call("GET", "/metrics").status, 401);
+}
+
+void TestHttp::storeDownAnswers503()
+{
+    if (!test::isPostgres())
+        QSKIP("PostgreSQL only: stops and restarts the database server");
+    test::PgServer pg;
+    QVERIFY2(pg.start(), qPrintable(pg.error()));
+    LocalEngine::Options o;
+    o.config.dbUrl = pg.createDatabase(QStringLiteral("down"));
+    auto e = LocalEngine::open(o);
+    QVERIFY(e.ok());
+    QByteArray token;
+    {
+        auto c = e.value()->database()->acquire();
+        token = store::TokenRepository::create(*c.value(), QStringLiteral("in"), Role::Ingest, nowMs()).value();
+    }
+    Fixture f;
+    f.engine = std::move(e).value();
+    f.server = std::make_unique<http::ApiServer>(f.engine.get(), http::ApiServer::Options{4096, kSecret});
+    auto *tcp = new QTcpServer(f.server.get());
+    QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
+    f.server->bind(tcp);
+    f.port = tcp->serverPort();
+    QCOMPARE(f.postJson("/v1/events/chat", R"({"n":1})", token).status, 202); // token now cached
+
+    pg.stop();
+    auto down = f.postJson("/v1/events/chat", R"({"n":2})", token);
+    QCOMPARE(down.status, 503); // never a 202 that is not durable
+    QCOMPARE(down.header("Content-Type"), QByteArray("application/problem+json"));
+    QCOMPARE(f.call("GET", "/readyz").status, 503);
+    QCOMPARE(f.call("GET", "/healthz").status, 200); // the process is up
+
+    QVERIFY(pg.start());
+    QCOMPARE(f.postJson("/v1/events/chat", R"({"n":3})", token).status, 202);
+    QCOMPARE(f.call("GET", "/readyz").status, 200);
+    f.server.reset();
+    f.engine.reset();
 }

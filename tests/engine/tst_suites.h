@@ -64,6 +64,7 @@ private Q_SLOTS:
     void signatureTestVectors();
     void listDetailAndPaging();
     void statsAuditAndMetrics();
+    void storeDownAnswers503();
 
 private:
     std::unique_ptr<Fixture> m_f;

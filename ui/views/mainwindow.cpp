@@ -27,7 +27,8 @@ const QStringList kSources = {QStringLiteral("form"), QStringLiteral("email"), Q
 MainWindow::MainWindow(IEngine *engine, QWidget *parent)
     : QMainWindow(parent), m_engine(engine), m_model(new EventListModel(engine, this)), m_table(new QTableView(this)),
       m_detail(new EventDetailView(engine, this)), m_status(new QComboBox(this)), m_source(new QComboBox(this)),
-      m_search(new QLineEdit(this)), m_counts(new QLabel(this)), m_searchDelay(new QTimer(this))
+      m_search(new QLineEdit(this)), m_counts(new QLabel(this)), m_searchDelay(new QTimer(this)),
+      m_newEventsPoll(new QTimer(this))
 {
     setWindowTitle(tr("SalesFlow — Events"));
 
@@ -66,7 +67,7 @@ MainWindow::MainWindow(IEngine *engine, QWidget *parent)
     m_table->setColumnWidth(EventListModel::Source, 7 * em);
     m_table->setColumnWidth(EventListModel::Status, 7 * em);
     m_table->setColumnWidth(EventListModel::Id, 14 * em);
-    m_table->setColumnWidth(EventListModel::Size, 5 * em);
+    m_table->setColumnWidth(EventListModel::Size, 7 * em);
 
     auto *split = new QSplitter(this);
     split->setObjectName(QStringLiteral("mainSplitter"));
@@ -98,7 +99,15 @@ MainWindow::MainWindow(IEngine *engine, QWidget *parent)
         if (!m_table->currentIndex().isValid() && m_model->rowCount() > 0)
             m_table->selectRow(0);
     });
-    connect(m_model, &QAbstractItemModel::modelReset, this, &MainWindow::updateStatusLine);
+    connect(m_model, &QAbstractItemModel::modelReset, this, [this] {
+        m_knownTotal = -1; // re-read by the next poll
+        updateStatusLine();
+        checkForNewEvents();
+    });
+    // The list is not reloaded under the reviewer's hands; new arrivals are announced instead.
+    m_newEventsPoll->setInterval(5000);
+    connect(m_newEventsPoll, &QTimer::timeout, this, &MainWindow::checkForNewEvents);
+    m_newEventsPoll->start();
 
     restoreSettings();
     applyFilter();
@@ -148,6 +157,20 @@ void MainWindow::applyFilter()
     q.text = m_search->text().trimmed();
     m_detail->showEvent(QString());
     m_model->setFilter(q);
+}
+
+void MainWindow::checkForNewEvents()
+{
+    m_engine->stats().then(this, [this](const Result<Stats> &s) {
+        if (!s)
+            return; // a store that cannot be read shows up when the list loads
+        if (m_knownTotal < 0 || s->total < m_knownTotal) {
+            m_knownTotal = s->total;
+            return;
+        }
+        if (s->total > m_knownTotal)
+            statusBar()->showMessage(tr("%n new event(s) arrived — press F5 to show them", nullptr, int(s->total - m_knownTotal)));
+    });
 }
 
 void MainWindow::updateStatusLine()

@@ -39,6 +39,7 @@ private:
     void applyFilter();
     void updateStatusLine();
     void restoreSettings();
+    void checkForNewEvents();
 
     IEngine *m_engine;
     EventListModel *m_model;
@@ -49,6 +50,8 @@ private:
     QLineEdit *m_search;
     QLabel *m_counts;
     QTimer *m_searchDelay;
+    QTimer *m_newEventsPoll;
+    qint64 m_knownTotal = -1; ///< events in the store when the list was last loaded
 };
 
 } // namespace salesflow::ui
