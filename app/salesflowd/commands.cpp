@@ -8,10 +8,12 @@
 #include "engine/store/database.h"
 #include "engine/store/eventrepository.h"
 #include "engine/store/migrator.h"
+#include "engine/store/replayrepository.h"
 #include "engine/store/tokenrepository.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDateTime>
 #include <QFile>
 #include <QHostAddress>
 #include <QSocketNotifier>
@@ -50,6 +52,7 @@ const char *kUsage = "usage: salesflowd <command> [options]\n"
                      "  migrate [--db URL]\n"
                      "  token create --name NAME --role ingest|viewer|reviewer|admin [--db URL]\n"
                      "  import FILE --source SOURCE [--db URL]\n"
+                     "  replay (--event ID... | --since T --until T --status S) [--from STAGE] [--dry-run] [--db URL]\n"
                      "  status [--db URL]\n";
 
 QCommandLineOption dbOption()
@@ -300,6 +303,71 @@ int import(const QStringList &args)
     return bad ? 1 : 0;
 }
 
+int replay(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption(dbOption());
+    p.addOption({QStringLiteral("event"), QStringLiteral("an event id (repeatable)"), QStringLiteral("ID")});
+    p.addOption({QStringLiteral("since"), QStringLiteral("received at or after (ISO 8601)"), QStringLiteral("T")});
+    p.addOption({QStringLiteral("until"), QStringLiteral("received before (ISO 8601)"), QStringLiteral("T")});
+    p.addOption({QStringLiteral("status"), QStringLiteral("only events in this status"), QStringLiteral("S")});
+    p.addOption({QStringLiteral("from"), QStringLiteral("the stage to start from"), QStringLiteral("STAGE")});
+    p.addOption({QStringLiteral("prompt-version"), QStringLiteral("prompt version for enrich"), QStringLiteral("V")});
+    p.addOption({QStringLiteral("dry-run"), QStringLiteral("show what would be replayed, change nothing")});
+    if (!parse(p, args))
+        return 2;
+    if (p.isSet(QStringLiteral("prompt-version"))) {
+        err(QStringLiteral("--prompt-version is not available yet: this build has no enrich stage"));
+        return 2;
+    }
+    store::ReplaySelection sel;
+    sel.eventIds = p.values(QStringLiteral("event"));
+    auto time = [&](const char *name, qint64 *out) {
+        const QString v = p.value(QString::fromLatin1(name));
+        if (v.isEmpty())
+            return true;
+        const QDateTime t = QDateTime::fromString(v, Qt::ISODateWithMs);
+        if (!t.isValid()) {
+            err(QStringLiteral("--%1 takes an ISO 8601 time, e.g. 2026-11-26T09:00:00Z (got '%2')").arg(QString::fromLatin1(name), v));
+            return false;
+        }
+        *out = t.toMSecsSinceEpoch();
+        return true;
+    };
+    if (!time("since", &sel.sinceMs) || !time("until", &sel.untilMs))
+        return 2;
+    sel.status = p.value(QStringLiteral("status"));
+    if (!sel.status.isEmpty() && !EventStatus::all().contains(sel.status)) {
+        err(QStringLiteral("unknown --status '%1'; one of: %2").arg(sel.status, EventStatus::all().join(QStringLiteral(", "))));
+        return 2;
+    }
+    if (!sel.eventIds.isEmpty() && (sel.sinceMs || sel.untilMs || !sel.status.isEmpty())) {
+        err(QStringLiteral("use either --event ID... or --since/--until/--status, not both"));
+        return 2;
+    }
+    const Config config = configFrom(p);
+    const auto s = openStore(config, true);
+    if (!s)
+        return 1;
+    const bool dry = p.isSet(QStringLiteral("dry-run"));
+    auto plan = store::ReplayRepository::replay(*s->conn, sel, p.value(QStringLiteral("from")), QStringLiteral("cli:replay"),
+                                                config.maxAttempts, dry, nowMs());
+    if (!plan) {
+        err(plan.error().message);
+        return plan.error().httpStatus == 400 ? 2 : 1;
+    }
+    QTextStream ts(stdout);
+    ts << (dry ? "would replay: " : "replayed: ") << plan->queued.size() << "\n";
+    for (const QString &id : plan->queued)
+        ts << "  " << id << "\n";
+    if (!plan->alreadyQueued.isEmpty())
+        ts << "left alone (a job is still waiting): " << plan->alreadyQueued.join(QStringLiteral(" ")) << "\n";
+    if (!plan->missing.isEmpty())
+        ts << "no such event: " << plan->missing.join(QStringLiteral(" ")) << "\n";
+    ts.flush();
+    return plan->missing.isEmpty() ? 0 : 1;
+}
+
 int status(const QStringList &args)
 {
     QCommandLineParser p;
@@ -350,6 +418,8 @@ int run(const QStringList &all)
         return import(rest);
     if (cmd == QLatin1String("status"))
         return status(rest);
+    if (cmd == QLatin1String("replay"))
+        return replay(rest);
     if (cmd == QLatin1String("--version")) {
         out(QStringLiteral("salesflowd %1").arg(QCoreApplication::applicationVersion()));
         return 0;

@@ -9,6 +9,7 @@
 #include "engine/store/database.h"
 #include "engine/store/eventrepository.h"
 #include "engine/store/migrator.h"
+#include "engine/store/replayrepository.h"
 #include "tests/support/testbackend.h"
 
 #include <QtTest>
@@ -253,4 +254,50 @@ void TestQueue::crashedWorkersJobIsRunAgainAfterItsLease()
     runner.stop();
     Clock::setInstance(nullptr);
     QCOMPARE(count(*db, "SELECT attempt FROM test_effects"), 2);
+}
+
+void TestQueue::failedEventIsReplayedFromItsStage()
+{
+    auto db = openDb(QStringLiteral("replay"));
+    const QStringList ids = seed(*db, 1, nowMs());
+    auto broken = std::make_shared<RecordingStage>();
+    broken->permanent = true;
+    {
+        pipeline::Runner runner(db, {broken}, pipeline::Runner::Options{1, QStringLiteral("test"), 60000, 20});
+        runner.start();
+        QTRY_COMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'failed'"), 1);
+    }
+    auto c = db->acquire();
+    store::ReplaySelection byId;
+    byId.eventIds = QStringList{ids.first(), QStringLiteral("no-such-id")};
+    // A dry run says what it would do and writes nothing.
+    auto dry = store::ReplayRepository::replay(*c.value(), byId, QString(), QStringLiteral("test"), 3, true, nowMs());
+    QVERIFY(dry.ok());
+    QCOMPARE(dry->queued, QStringList{ids.first()});
+    QCOMPARE(dry->missing, QStringList{QStringLiteral("no-such-id")});
+    QCOMPARE(count(*db, "SELECT count(*) FROM jobs"), 0);
+    // Without --from the event starts again at the stage it failed in.
+    auto plan = store::ReplayRepository::replay(*c.value(), byId, QString(), QStringLiteral("test"), 3, false, nowMs());
+    QVERIFY2(plan.ok(), qPrintable(plan.error().message));
+    QCOMPARE(count(*db, "SELECT count(*) FROM jobs WHERE stage = 'normalise'"), 1);
+    QCOMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'received' AND last_error IS NULL"), 1);
+    QCOMPARE(count(*db, "SELECT count(*) FROM audit_logs WHERE before_state = 'failed' AND after_state = 'received'"
+                        " AND detail = 'replay from normalise'"), 1);
+    // Replaying again while its job waits changes nothing.
+    auto again = store::ReplayRepository::replay(*c.value(), byId, QString(), QStringLiteral("test"), 3, false, nowMs());
+    QCOMPARE(again->alreadyQueued, QStringList{ids.first()});
+    QCOMPARE(count(*db, "SELECT count(*) FROM jobs"), 1);
+    // Fixed, it goes through.
+    auto fixed = std::make_shared<RecordingStage>();
+    pipeline::Runner runner(db, {fixed}, pipeline::Runner::Options{1, QStringLiteral("test"), 60000, 20});
+    runner.start();
+    QTRY_COMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'normalised'"), 1);
+    runner.stop();
+    // Selection by status and time; a bad stage is refused.
+    store::ReplaySelection byStatus;
+    byStatus.status = EventStatus::Normalised;
+    byStatus.sinceMs = nowMs() - 60000;
+    auto sel = store::ReplayRepository::replay(*c.value(), byStatus, QStringLiteral("normalise"), QStringLiteral("test"), 3, true, nowMs());
+    QCOMPARE(sel->queued.size(), 1);
+    QCOMPARE(store::ReplayRepository::replay(*c.value(), byStatus, QStringLiteral("nowhere"), QStringLiteral("test"), 3, true, nowMs()).error().httpStatus, 400);
 }

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void lastAttemptFailsTheEventVisibly();
     void permanentErrorFailsAtOnce();
     void crashedWorkersJobIsRunAgainAfterItsLease();
+    void failedEventIsReplayedFromItsStage();
 };
 
 class TestIngest : public QObject

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "../api/types.h"
+#include "sql.h"
+
+namespace salesflow::store {
+
+/// What a replay should take: events by id, or by time range and status.
+struct ReplaySelection
+{
+    QStringList eventIds;
+    qint64 sinceMs = 0;
+    qint64 untilMs = 0;
+    QString status;
+};
+
+struct ReplayPlan
+{
+    QStringList queued;        ///< events given a new job at the stage
+    QStringList alreadyQueued; ///< events that still have a job waiting: left alone
+    QStringList missing;       ///< ids that name no event
+};
+
+/// Puts events back into the pipeline at a stage: one new job each, the event moved to the
+/// status that stage starts from, and a `replay` audit entry — all in one transaction. An event
+/// that still has a job waiting is left alone, so replaying twice never runs a stage twice.
+class ReplayRepository
+{
+public:
+    /// The stages a replay may start from, in pipeline order.
+    static QStringList stages();
+    /// The status an event has when `stage` is about to run.
+    static QString statusBefore(const QString &stage);
+
+    /// `stage` empty: each event starts again at the stage it failed in, else at normalise.
+    static Result<ReplayPlan> replay(Connection &c, const ReplaySelection &selection, const QString &stage,
+                                     const QString &actor, int maxAttempts, bool dryRun, qint64 nowMs);
+};
+
+} // namespace salesflow::store
