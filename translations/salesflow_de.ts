@@ -251,14 +251,13 @@ Dedup-Schlüssel: %5</translation>
         <source>Could not load events: %1</source>
         <translation>Ereignisse konnten nicht geladen werden: %1</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="172" />
-        <source>%n new event(s) arrived — press F5 to show them</source>
-        <translation>
-            <numerusform>%n neues Ereignis eingetroffen — F5 zeigt es an</numerusform><numerusform>%n neue Ereignisse eingetroffen — F5 zeigt sie an</numerusform></translation>
+    <message>
+        <location filename="../ui/views/mainwindow.cpp" line="177" />
+        <source>New events arrived — press F5 to show them</source>
+        <translation>Neue Ereignisse sind eingetroffen — F5 zeigt sie an</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="180" />
+        <location filename="../ui/views/mainwindow.cpp" line="185" />
         <source>%n event(s) shown, loading more…</source>
         <translation>
             <numerusform>%n Ereignis angezeigt, lade weitere…</numerusform>
@@ -266,7 +265,7 @@ Dedup-Schlüssel: %5</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="182" />
+        <location filename="../ui/views/mainwindow.cpp" line="187" />
         <source>%n event(s) shown, scroll for more</source>
         <translation>
             <numerusform>%n Ereignis angezeigt, für mehr scrollen</numerusform>
@@ -274,7 +273,7 @@ Dedup-Schlüssel: %5</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="184" />
+        <location filename="../ui/views/mainwindow.cpp" line="189" />
         <source>%n event(s)</source>
         <translation>
             <numerusform>%n Ereignis</numerusform>

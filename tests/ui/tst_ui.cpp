@@ -122,7 +122,7 @@ private Q_SLOTS:
         QTest::qWait(200); // the window learns the store's size
         ingest(3, QStringLiteral("form"));
         // Within one poll (5 s) the status bar says so; the list is left as the reviewer had it.
-        QTRY_VERIFY_WITH_TIMEOUT(w.statusBar()->currentMessage().contains(QStringLiteral("3")), 8000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.statusBar()->currentMessage().contains(QStringLiteral("F5")), 8000);
         QCOMPARE(w.eventModel()->rowCount(), 2);
         w.eventModel()->reload();
         QTRY_COMPARE(w.eventModel()->rowCount(), 5);

@@ -106,19 +106,23 @@ void EventListModel::requestPage()
     m_engine->listEvents(q).then(this, [this, generation](const Result<EventPage> &page) {
         if (generation != m_generation)
             return; // the filter changed meanwhile
-        m_loading = false;
-        Q_EMIT loadingChanged(false);
         if (!page) {
+            m_loading = false;
+            Q_EMIT loadingChanged(false);
             Q_EMIT loadFailed(page.error().message);
             return;
         }
         m_next = page->next;
         m_atEnd = m_next.isEmpty();
+        // Still "loading" while the rows go in: a view or tester asking for more from inside
+        // rowsInserted must not start a nested insert (the answer may arrive synchronously).
         if (!page->items.isEmpty()) {
             beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page->items.size() - 1));
             m_rows += page->items;
             endInsertRows();
         }
+        m_loading = false;
+        Q_EMIT loadingChanged(false);
     });
 }
 

@@ -51,7 +51,8 @@ private:
     QLabel *m_counts;
     QTimer *m_searchDelay;
     QTimer *m_newEventsPoll;
-    qint64 m_knownTotal = -1; ///< events in the store when the list was last loaded
+    QString m_newestKnown; ///< the newest event id when the list was last loaded
+    bool m_newestRead = false;
 };
 
 } // namespace salesflow::ui
