@@ -106,7 +106,7 @@ private Q_SLOTS:
         QTRY_COMPARE(w.eventModel()->rowCount(), 3);
         QSignalSpy loaded(w.detailView(), &ui::EventDetailView::loaded);
         w.eventTable()->selectRow(2);
-        QVERIFY(loaded.wait());
+        QTRY_VERIFY(loaded.count() >= 1); // the detail may load before we start waiting
         QVERIFY(w.detailView()->rawText().contains(QStringLiteral("\"s\":\"chat\"")));
         w.setStatusFilter(QStringLiteral("done"));
         QTRY_VERIFY(!w.eventModel()->isLoading());
