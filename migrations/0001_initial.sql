@@ -1,17 +1,19 @@
 -- SalesFlow schema, version 1: the tables of the data model (PRODUCT.md) and the job queue.
--- Written once for both stores; the migrator replaces {{ID}} (auto-increment key) and {{BLOB}}.
+-- Written once for both stores; the migrator replaces {{ID}} (auto-increment key), {{BLOB}} and
+-- {{KEY}}: machine keys compare bytewise (COLLATE "C" on PostgreSQL, SQLite's default BINARY),
+-- which keeps their indexes cheap whatever the database's locale.
 -- Every timestamp is epoch milliseconds (BIGINT), written by the engine's injectable clock.
 
 CREATE TABLE raw_events (
-    id            TEXT PRIMARY KEY,          -- time-ordered (UUIDv7 layout): keyset pages by id
-    source        TEXT NOT NULL,
+    id            TEXT {{KEY}} PRIMARY KEY,  -- time-ordered (UUIDv7 layout): keyset pages by id
+    source        TEXT {{KEY}} NOT NULL,
     content_type  TEXT NOT NULL,
-    dedup_key     TEXT NOT NULL,
+    dedup_key     TEXT {{KEY}} NOT NULL,
     payload       {{BLOB}} NOT NULL,
     size_bytes    BIGINT NOT NULL,
     received_at   BIGINT NOT NULL,
     received_by   TEXT NOT NULL,             -- token or user that posted it (the first audit entry)
-    status        TEXT NOT NULL DEFAULT 'received',
+    status        TEXT {{KEY}} NOT NULL DEFAULT 'received',
     failed_stage  TEXT,
     last_error    TEXT,
     updated_at    BIGINT NOT NULL
@@ -23,7 +25,7 @@ CREATE INDEX raw_events_source ON raw_events (source, id);
 -- No index on received_at: ids are time-ordered, so time ranges are id ranges.
 
 CREATE TABLE normalised_events (
-    event_id      TEXT PRIMARY KEY REFERENCES raw_events (id),
+    event_id      TEXT {{KEY}} PRIMARY KEY REFERENCES raw_events (id),
     kind          TEXT NOT NULL,
     occurred_at   BIGINT,
     actor         TEXT,
@@ -50,7 +52,7 @@ CREATE UNIQUE INDEX crm_entities_key ON crm_entities (kind, local_key);
 
 CREATE TABLE enrichment_outputs (
     id                {{ID}},
-    event_id          TEXT NOT NULL REFERENCES raw_events (id),
+    event_id          TEXT {{KEY}} NOT NULL REFERENCES raw_events (id),
     summary           TEXT,
     intent            TEXT,
     lead_quality      INTEGER,
@@ -74,7 +76,7 @@ CREATE INDEX enrichment_outputs_event ON enrichment_outputs (event_id, id);
 
 CREATE TABLE crm_actions (
     id                {{ID}},
-    event_id          TEXT NOT NULL REFERENCES raw_events (id),
+    event_id          TEXT {{KEY}} NOT NULL REFERENCES raw_events (id),
     kind              TEXT NOT NULL,         -- note | task | property_update | upsert
     target            TEXT NOT NULL,
     idempotency_key   TEXT NOT NULL,
@@ -100,7 +102,7 @@ CREATE TABLE crm_action_results (
 
 CREATE TABLE audit_logs (
     id            {{ID}},
-    event_id      TEXT,
+    event_id      TEXT {{KEY}},
     actor         TEXT NOT NULL,
     action        TEXT NOT NULL,
     before_state  TEXT,
@@ -117,8 +119,8 @@ CREATE INDEX audit_logs_event ON audit_logs (event_id, id);
 -- that no job is ever without its event.
 CREATE TABLE jobs (
     id            {{ID}},
-    event_id      TEXT NOT NULL,
-    stage         TEXT NOT NULL,
+    event_id      TEXT {{KEY}} NOT NULL,
+    stage         TEXT {{KEY}} NOT NULL,
     attempts      INTEGER NOT NULL DEFAULT 0,
     max_attempts  INTEGER NOT NULL,
     run_after     BIGINT NOT NULL,

@@ -11,10 +11,15 @@ QString pgTextArray(const QList<QString> &values)
         if (i)
             out += QLatin1Char(',');
         out += QLatin1Char('"');
-        for (QChar c : values[i]) {
-            if (c == QLatin1Char('"') || c == QLatin1Char('\\'))
-                out += QLatin1Char('\\');
-            out += c;
+        const QString &v = values[i];
+        if (!v.contains(QLatin1Char('"')) && !v.contains(QLatin1Char('\\'))) {
+            out += v; // the common case: ids, keys, names
+        } else {
+            for (QChar c : v) {
+                if (c == QLatin1Char('"') || c == QLatin1Char('\\'))
+                    out += QLatin1Char('\\');
+                out += c;
+            }
         }
         out += QLatin1Char('"');
     }

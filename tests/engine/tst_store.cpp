@@ -219,3 +219,23 @@ void TestStore::tokensAreStoredHashed()
     auto bad = TokenRepository::lookup(*c.value(), "sft_wrong");
     QCOMPARE(bad.error().httpStatus, 401);
 }
+
+void TestStore::keysWithQuotesAndBracesRoundTrip()
+{
+    auto db = openDb(QStringLiteral("oddkeys"));
+    auto c = db->acquire();
+    const QStringList keys{QStringLiteral("a\"b"), QStringLiteral("back\\slash"), QStringLiteral("{x,y}"),
+                           QStringLiteral("NULL"), QStringLiteral("  spaced  "), QStringLiteral("größe ✓")};
+    QList<NewRawEvent> batch;
+    for (const QString &k : keys)
+        batch << ev(k);
+    auto r = insert(*c.value(), batch);
+    QVERIFY2(r.ok(), qPrintable(r.error().message));
+    for (qsizetype i = 0; i < keys.size(); ++i) {
+        auto d = EventRepository::detail(*c.value(), r->at(i).id);
+        QVERIFY(d.ok());
+        QCOMPARE(d->summary.dedupKey, QStringLiteral("form:key:") + keys[i]);
+    }
+    auto again = insert(*c.value(), {ev(keys[0]), ev(keys[5])});
+    QVERIFY(again->at(0).duplicate && again->at(1).duplicate);
+}

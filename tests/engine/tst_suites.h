@@ -17,6 +17,7 @@ private Q_SLOTS:
     void rolledBackBatchLeavesNothing();
     void keysetPagesCoverEverythingOnce();
     void tokensAreStoredHashed();
+    void keysWithQuotesAndBracesRoundTrip();
 };
 
 class TestQueue : public QObject
