@@ -46,6 +46,8 @@ QByteArray forDialect(QByteArray sql, Dialect d)
                              : "INTEGER PRIMARY KEY AUTOINCREMENT");
     sql.replace("{{BLOB}}", pg ? "BYTEA" : "BLOB");
     sql.replace("{{KEY}}", pg ? "COLLATE \"C\"" : "");
+    if (pg)
+        sql.replace("\n--postgres: ", "\n");
     return sql;
 }
 
