@@ -45,6 +45,7 @@ private Q_SLOTS:
     void badItemsAreRefusedAndNothingIsStored();
     void hubspotDeliverySplitsPerElement();
     void concurrentDuplicatesStoreOneRow();
+    void groupCommitSharesTransactions();
     void unavailableStoreAnswers503AndRecovers();
 };
 
