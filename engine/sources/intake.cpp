@@ -178,8 +178,41 @@ Result<QString> admit(const IngestItem &item)
     return QString(prefix + QStringLiteral("sha256:") + QString::fromLatin1(ids::sha256Hex(item.payload)));
 }
 
+/// A Segment batch ({"batch": [...], "context": {...}}) becomes one event per message, each
+/// deduplicated by its own messageId; the batch's context fills in a message's missing one.
+static Result<QList<IngestItem>> explodeSegmentBatch(const IngestItem &item)
+{
+    json doc;
+    try {
+        doc = json::parse(item.payload.constBegin(), item.payload.constEnd());
+    } catch (const json::parse_error &e) {
+        return badRequest(jsonError(e));
+    }
+    if (!doc.is_object() || !doc.contains("batch"))
+        return QList<IngestItem>{item};
+    const json &batch = doc["batch"];
+    if (!batch.is_array() || batch.empty())
+        return badRequest(QStringLiteral("a Segment batch needs a non-empty \"batch\" array"));
+    QList<IngestItem> out;
+    for (size_t i = 0; i < batch.size(); ++i) {
+        if (!batch[i].is_object())
+            return badRequest(QStringLiteral("batch[%1] of the Segment batch is not an object").arg(i));
+        json message = batch[i];
+        if (!message.contains("context") && doc.contains("context"))
+            message["context"] = doc["context"];
+        IngestItem e = item;
+        e.payload = QByteArray::fromStdString(message.dump());
+        if (!item.idempotencyKey.isEmpty())
+            e.idempotencyKey = item.idempotencyKey + '#' + QByteArray::number(qulonglong(i));
+        out.append(e);
+    }
+    return out;
+}
+
 Result<QList<IngestItem>> explode(const IngestItem &item)
 {
+    if (item.source == QLatin1String("product") && isJsonType(mediaType(item.contentType)) && item.payload.contains("\"batch\""))
+        return explodeSegmentBatch(item);
     if (item.source != QLatin1String("hubspot") || !isJsonType(mediaType(item.contentType)))
         return QList<IngestItem>{item};
     json doc;

@@ -21,7 +21,8 @@ int main(int argc, char *argv[])
     TestQueue queue;
     TestIngest ingest;
     TestHttp http;
-    for (QObject *suite : std::initializer_list<QObject *>{&store, &queue, &ingest, &http})
+    TestNormalise normalise;
+    for (QObject *suite : std::initializer_list<QObject *>{&store, &queue, &ingest, &http, &normalise})
         failed += QTest::qExec(suite, args);
     return failed ? 1 : 0;
 }

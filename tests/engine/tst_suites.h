@@ -72,3 +72,14 @@ private Q_SLOTS:
 private:
     std::unique_ptr<Fixture> m_f;
 };
+
+class TestNormalise : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void identityRules();
+    void formsGenericHubspotAndUrlEncoded();
+    void chatAndProductAndHubspot();
+    void malformedInputGivesPreciseErrors();
+    void stageNormalisesAndLinks();
+};

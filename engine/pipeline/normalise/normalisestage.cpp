@@ -1,0 +1,33 @@
+#include "normalisestage.h"
+
+#include "../../api/types.h"
+#include "../../sources/normalised.h"
+#include "../../store/entityrepository.h"
+
+#include <QJsonDocument>
+
+namespace salesflow::pipeline {
+
+Result<StageOutput> NormaliseStage::run(const queue::Job &job, store::Connection &conn)
+{
+    auto raw = conn.exec("SELECT source, content_type, payload, received_at FROM raw_events WHERE id = $1", {job.eventId});
+    if (!raw)
+        return raw.error();
+    if (raw->isEmpty())
+        return makeError("permanent.missing", QStringLiteral("event %1 has no raw row").arg(job.eventId));
+    auto parsed = sources::normalise(raw->text(0, 0), raw->bytes(0, 1), raw->bytes(0, 2));
+    if (!parsed)
+        return parsed.error();
+    sources::Normalised n = std::move(parsed).value();
+    if (!n.occurredAtMs)
+        n.occurredAtMs = raw->int64(0, 3);
+    StageOutput out;
+    out.newStatus = EventStatus::Normalised;
+    out.nextStage = QStringLiteral("enrich");
+    const QString eventId = job.eventId;
+    out.detail = n.kind;
+    out.apply = [eventId, n](store::Connection &c) -> Status { return store::EntityRepository::storeNormalised(c, eventId, n); };
+    return out;
+}
+
+} // namespace salesflow::pipeline

@@ -1,0 +1,88 @@
+// Chat conversations: {id, channel, participants: [{id, name, email, role}],
+// messages: [{author, role, text, sent_at}]}.
+#include "identity.h"
+#include "jsonutil.h"
+
+namespace salesflow::sources {
+
+namespace {
+bool isOurSide(const QString &role)
+{
+    const QString r = role.toLower();
+    return r == QLatin1String("agent") || r == QLatin1String("rep") || r == QLatin1String("bot") || r == QLatin1String("operator")
+        || r == QLatin1String("assistant") || r == QLatin1String("staff") || r == QLatin1String("support");
+}
+} // namespace
+
+Result<Normalised> parseChat(const QByteArray &payload)
+{
+    auto o = jsonObject(payload, "chat");
+    if (!o)
+        return o.error();
+    const QJsonValue msgs = o->value(QLatin1String("messages"));
+    if (!msgs.isArray())
+        return parseError(QStringLiteral("chat: \"messages\" must be an array of {author, role, text, sent_at}"));
+    struct Person
+    {
+        QString name, email, role;
+    };
+    QHash<QString, Person> people;
+    const QJsonValue parts = o->value(QLatin1String("participants"));
+    if (!parts.isUndefined() && !parts.isArray())
+        return parseError(QStringLiteral("chat: \"participants\" must be an array"));
+    for (const QJsonValue &p : parts.toArray()) {
+        const QJsonObject po = p.toObject();
+        people.insert(firstText(po, {"id", "email", "name"}),
+                      Person{firstText(po, {"name"}), normaliseEmail(firstText(po, {"email"})), firstText(po, {"role"})});
+    }
+    Normalised n;
+    n.kind = QStringLiteral("chat");
+    QStringList lines;
+    qint64 first = 0, last = 0;
+    const QJsonArray arr = msgs.toArray();
+    for (qsizetype i = 0; i < arr.size(); ++i) {
+        if (!arr[i].isObject())
+            return parseError(QStringLiteral("chat: messages[%1] is not an object").arg(i));
+        const QJsonObject m = arr[i].toObject();
+        if (!m.value(QLatin1String("text")).isString())
+            return parseError(QStringLiteral("chat: messages[%1].text must be a string").arg(i));
+        const QString author = firstText(m, {"author", "from", "sender"});
+        const Person who = people.value(author, Person{author, normaliseEmail(author), firstText(m, {"role"})});
+        const QString role = firstText(m, {"role"}).isEmpty() ? who.role : firstText(m, {"role"});
+        const QString label = who.name.isEmpty() ? author : who.name;
+        lines << QStringLiteral("%1%2: %3").arg(label.isEmpty() ? QStringLiteral("unknown") : label,
+                                                role.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(role),
+                                                tidy(m.value(QLatin1String("text")).toString()));
+        const qint64 at = parseTimestamp(firstText(m, {"sent_at", "sentAt", "timestamp"}));
+        if (at && (!first || at < first))
+            first = at;
+        last = qMax(last, at);
+        if (!isOurSide(role) && n.contactEmail.isEmpty() && !who.email.isEmpty()) {
+            n.contactEmail = who.email;
+            n.actor = who.name.isEmpty() ? who.email : QStringLiteral("%1 <%2>").arg(who.name, who.email);
+        }
+    }
+    if (lines.isEmpty())
+        return parseError(QStringLiteral("chat: the conversation has no messages"));
+    if (n.contactEmail.isEmpty()) { // a participant list may name the visitor even if they never wrote
+        for (const Person &p : std::as_const(people)) {
+            if (!isOurSide(p.role) && !p.email.isEmpty()) {
+                n.contactEmail = p.email;
+                n.actor = p.name.isEmpty() ? p.email : QStringLiteral("%1 <%2>").arg(p.name, p.email);
+                break;
+            }
+        }
+    }
+    n.companyDomain = companyDomainOf(n.contactEmail);
+    n.occurredAtMs = last ? last : first;
+    n.subject = QStringLiteral("Chat conversation, %1 message(s)").arg(lines.size());
+    n.text = lines.join(QLatin1Char('\n'));
+    n.attributes.insert(QStringLiteral("conversation_id"), firstText(o.value(), {"id", "conversation_id"}));
+    n.attributes.insert(QStringLiteral("channel"), firstText(o.value(), {"channel"}));
+    n.attributes.insert(QStringLiteral("messages"), int(lines.size()));
+    if (first)
+        n.attributes.insert(QStringLiteral("started_at"), first);
+    return n;
+}
+
+} // namespace salesflow::sources

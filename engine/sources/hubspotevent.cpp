@@ -1,0 +1,52 @@
+// One HubSpot webhook subscription event (a delivery is split per element at the door):
+// eventId, subscriptionId, portalId, occurredAt, subscriptionType, objectId, propertyName,
+// propertyValue, changeSource ... (reference/hubspot/NOTES.md §10).
+#include "jsonutil.h"
+
+namespace salesflow::sources {
+
+Result<Normalised> parseHubspotEvent(const QByteArray &payload)
+{
+    auto o = jsonObject(payload, "hubspot webhook event");
+    if (!o)
+        return o.error();
+    const QString type = firstText(o.value(), {"subscriptionType"});
+    const QString objectId = firstText(o.value(), {"objectId"});
+    if (type.isEmpty() || !type.contains(QLatin1Char('.')))
+        return parseError(QStringLiteral("hubspot: \"subscriptionType\" must look like \"contact.propertyChange\" (got \"%1\")").arg(type));
+    if (objectId.isEmpty())
+        return parseError(QStringLiteral("hubspot: \"objectId\" is missing"));
+    const qint64 at = o->value(QLatin1String("occurredAt")).toVariant().toLongLong();
+    if (at <= 0)
+        return parseError(QStringLiteral("hubspot: \"occurredAt\" must be epoch milliseconds"));
+    const QString object = type.section(QLatin1Char('.'), 0, 0).toLower();
+    const QString change = type.section(QLatin1Char('.'), 1);
+    Normalised n;
+    n.kind = QStringLiteral("crm_change");
+    n.occurredAtMs = at;
+    n.actor = firstText(o.value(), {"sourceId", "changeSource"});
+    if (object == QLatin1String("contact") || object == QLatin1String("company") || object == QLatin1String("deal")) {
+        n.hubspotObjectType = object;
+        n.hubspotObjectId = objectId;
+    }
+    if (object == QLatin1String("deal"))
+        n.dealRef = objectId;
+    const QString prop = firstText(o.value(), {"propertyName"});
+    if (change == QLatin1String("propertyChange")) {
+        if (prop.isEmpty())
+            return parseError(QStringLiteral("hubspot: a propertyChange event needs \"propertyName\""));
+        const QString value = text(o->value(QLatin1String("propertyValue")));
+        n.propertyChanges.append(PropertyChange{prop, value, at});
+        n.subject = QStringLiteral("%1 %2: %3 changed").arg(object, objectId, prop);
+        n.text = QStringLiteral("HubSpot %1 %2: %3 set to \"%4\" (source: %5)")
+                     .arg(object, objectId, prop, value, firstText(o.value(), {"changeSource"}));
+    } else {
+        n.subject = QStringLiteral("%1 %2: %3").arg(object, objectId, change);
+        n.text = QStringLiteral("HubSpot %1 %2: %3 (source: %4)").arg(object, objectId, change, firstText(o.value(), {"changeSource"}));
+    }
+    for (auto it = o->begin(); it != o->end(); ++it)
+        n.attributes.insert(it.key(), it.value());
+    return n;
+}
+
+} // namespace salesflow::sources

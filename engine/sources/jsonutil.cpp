@@ -1,0 +1,57 @@
+#include "jsonutil.h"
+
+#include <QRegularExpression>
+
+namespace salesflow::sources {
+
+Error parseError(const QString &what)
+{
+    return Error{QStringLiteral("permanent.parse"), what, 400};
+}
+
+Result<QJsonObject> jsonObject(const QByteArray &payload, const char *what)
+{
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(payload, &err);
+    if (err.error != QJsonParseError::NoError)
+        return parseError(QStringLiteral("%1: invalid JSON at byte %2: %3").arg(QString::fromLatin1(what)).arg(err.offset).arg(err.errorString()));
+    if (!doc.isObject())
+        return parseError(QStringLiteral("%1: expected a JSON object at the top level").arg(QString::fromLatin1(what)));
+    return doc.object();
+}
+
+QString text(const QJsonValue &v)
+{
+    if (v.isString())
+        return v.toString();
+    if (v.isDouble()) {
+        const double d = v.toDouble();
+        return d == double(qint64(d)) ? QString::number(qint64(d)) : QString::number(d);
+    }
+    if (v.isBool())
+        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    return {};
+}
+
+QString firstText(const QJsonObject &o, std::initializer_list<const char *> keys)
+{
+    for (const char *k : keys) {
+        const QString t = text(o.value(QLatin1String(k))).trimmed();
+        if (!t.isEmpty())
+            return t;
+    }
+    return {};
+}
+
+QString tidy(const QString &s)
+{
+    static const QRegularExpression spaces(QStringLiteral("[ \\t\\x{00a0}]+"));
+    static const QRegularExpression blankLines(QStringLiteral("\\n\\s*\\n+"));
+    QString out = s;
+    out.replace(QLatin1String("\r\n"), QLatin1String("\n"));
+    out.replace(spaces, QStringLiteral(" "));
+    out.replace(blankLines, QStringLiteral("\n\n"));
+    return out.trimmed();
+}
+
+} // namespace salesflow::sources

@@ -1,0 +1,28 @@
+#include "intake.h"
+#include "normalised.h"
+
+namespace salesflow::sources {
+
+Result<Normalised> normalise(const QString &source, const QByteArray &contentType, const QByteArray &payload)
+{
+    const QByteArray type = mediaType(contentType);
+    if (payload.trimmed().isEmpty())
+        return parseError(QStringLiteral("%1: the payload is empty").arg(source));
+    if (source == QLatin1String("form"))
+        return parseForm(type, payload);
+    if (source == QLatin1String("chat"))
+        return parseChat(payload);
+    if (source == QLatin1String("product"))
+        return parseProduct(payload);
+    if (source == QLatin1String("hubspot"))
+        return parseHubspotEvent(payload);
+    // Not built yet (issue 3 is open): email (GMime) and transcripts (WebVTT, SRT, AWS
+    // Transcribe, JSON segments). The event stays raw and replayable: it fails loudly here.
+    return Error{QStringLiteral("permanent.unsupported"),
+                 QStringLiteral("%1 (%2) cannot be normalised yet: this parser is not built; the raw event is kept "
+                                "and can be replayed with `salesflowd replay --event ID` once it is")
+                     .arg(source, QString::fromLatin1(type)),
+                 501};
+}
+
+} // namespace salesflow::sources

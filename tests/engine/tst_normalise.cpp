@@ -1,0 +1,187 @@
+// Sources and the normalise stage: form, chat, product (Segment) and HubSpot webhook events
+// into the internal model, linked to contacts, companies and deals — with malformed input.
+#include "tst_suites.h"
+
+#include "engine/local/localengine.h"
+#include "engine/pipeline/normalise/normalisestage.h"
+#include "engine/pipeline/runner.h"
+#include "engine/sources/identity.h"
+#include "engine/sources/normalised.h"
+#include "engine/store/database.h"
+#include "tests/support/testbackend.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QtTest>
+
+using namespace salesflow;
+using sources::Normalised;
+
+namespace {
+Normalised parse(const char *source, const QByteArray &payload, const QByteArray &type = "application/json")
+{
+    auto r = sources::normalise(QString::fromLatin1(source), type, payload);
+    if (!r)
+        qFatal("parse failed: %s", qPrintable(r.error().message));
+    return r.value();
+}
+
+Error failure(const char *source, const QByteArray &payload, const QByteArray &type = "application/json")
+{
+    auto r = sources::normalise(QString::fromLatin1(source), type, payload);
+    return r.ok() ? Error{} : r.error();
+}
+
+QByteArray sample(const QString &name)
+{
+    QFile f(QStringLiteral(SALESFLOW_SAMPLES_DIR "/") + name);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("no sample %s", qPrintable(name));
+    return f.readAll();
+}
+} // namespace
+
+void TestNormalise::identityRules()
+{
+    QCOMPARE(sources::normaliseEmail(QStringLiteral(" \"Dana O\" <Dana.Okafor@Northwind.COM> ")), QStringLiteral("dana.okafor@northwind.com"));
+    QCOMPARE(sources::normaliseEmail(QStringLiteral("mailto:a@b.io")), QStringLiteral("a@b.io"));
+    QCOMPARE(sources::normaliseEmail(QStringLiteral("not an email")), QString());
+    QCOMPARE(sources::companyDomainOf(QStringLiteral("x@www.acme.io")), QStringLiteral("acme.io"));
+    QCOMPARE(sources::companyDomainOf(QStringLiteral("marco@gmail.com")), QString()); // free mail says nothing
+    QCOMPARE(sources::companyDomainOf(QStringLiteral("https://www.Brightpath.de/about")), QStringLiteral("brightpath.de"));
+    QCOMPARE(sources::parseTimestamp(QStringLiteral("2026-11-24T14:12:09Z")), qint64(1795529529000));
+    QCOMPARE(sources::parseTimestamp(QStringLiteral("1764001234")), qint64(1764001234000));
+    QCOMPARE(sources::parseTimestamp(QStringLiteral("1764001234000")), qint64(1764001234000));
+}
+
+void TestNormalise::formsGenericHubspotAndUrlEncoded()
+{
+    const Normalised a = parse("form", sample(QStringLiteral("form-contact-sales.json")));
+    QCOMPARE(a.kind, QStringLiteral("form_submission"));
+    QCOMPARE(a.contactEmail, QStringLiteral("dana.okafor@northwind-logistics.com")); // "Work Email"
+    QCOMPARE(a.actor, QStringLiteral("Dana Okafor <dana.okafor@northwind-logistics.com>"));
+    QCOMPARE(a.companyName, QStringLiteral("Northwind Logistics"));
+    QCOMPARE(a.companyDomain, QStringLiteral("northwind-logistics.com"));
+    QVERIFY(a.text.startsWith(QStringLiteral("We're evaluating tools")));
+    QVERIFY(a.text.contains(QStringLiteral("Team size: 250-500")));
+    QCOMPARE(a.occurredAtMs, sources::parseTimestamp(QStringLiteral("2026-11-24T14:12:09Z")));
+
+    const Normalised h = parse("form", sample(QStringLiteral("form-hubspot-submission.json")));
+    QCOMPARE(h.contactEmail, QStringLiteral("marco.rossi@gmail.com"));
+    QCOMPARE(h.companyDomain, QString()); // gmail.com is not a company
+    QCOMPARE(h.companyName, QStringLiteral("Rossi Consulting"));
+    QCOMPARE(h.occurredAtMs, qint64(1764001234000));
+
+    const Normalised u = parse("form", "e-mail=Lee%40Example.org&first_name=Lee&comments=Call+me", "application/x-www-form-urlencoded");
+    QCOMPARE(u.contactEmail, QStringLiteral("lee@example.org"));
+    QCOMPARE(u.text, QStringLiteral("Call me"));
+}
+
+void TestNormalise::chatAndProductAndHubspot()
+{
+    const Normalised c = parse("chat", sample(QStringLiteral("chat-website-widget.json")));
+    QCOMPARE(c.kind, QStringLiteral("chat"));
+    QCOMPARE(c.contactEmail, QStringLiteral("lena.fischer@brightpath.de")); // the visitor, not our agent
+    QCOMPARE(c.companyDomain, QStringLiteral("brightpath.de"));
+    QVERIFY(c.text.contains(QStringLiteral("Lena Fischer (visitor): Hi, does your product support GDPR")));
+    QCOMPARE(c.text.count(QLatin1Char('\n')), 2);
+
+    const Normalised t = parse("product", sample(QStringLiteral("product-track-signup.json")));
+    QCOMPARE(t.kind, QStringLiteral("product_track"));
+    QCOMPARE(t.subject, QStringLiteral("Workspace Created"));
+    QCOMPARE(t.contactEmail, QStringLiteral("tom.becker@brightpath.de"));
+    QCOMPARE(t.companyName, QStringLiteral("Brightpath GmbH"));
+    QVERIFY(t.text.contains(QStringLiteral("seats=15")));
+    QCOMPARE(t.attributes.value(QStringLiteral("userId")).toString(), QStringLiteral("usr_48211"));
+    const Normalised g = parse("product", R"({"type":"group","userId":"u1","groupId":"acct-9","traits":{"name":"Acme","website":"https://acme.io"}})");
+    QCOMPARE(g.companyName, QStringLiteral("Acme"));
+    QCOMPARE(g.companyDomain, QStringLiteral("acme.io"));
+    const Normalised i = parse("product", R"({"type":"identify","anonymousId":"a1","traits":{"email":"Z@Zeta.io","name":"Zed"}})");
+    QCOMPARE(i.actor, QStringLiteral("Zed <z@zeta.io>"));
+
+    const Normalised e = parse("hubspot", R"({"eventId":1,"subscriptionId":2,"portalId":3,"occurredAt":1764065400000,"subscriptionType":"contact.propertyChange","objectId":51,"propertyName":"lifecyclestage","propertyValue":"salesqualifiedlead","changeSource":"CRM_UI"})");
+    QCOMPARE(e.kind, QStringLiteral("crm_change"));
+    QCOMPARE(e.hubspotObjectType, QStringLiteral("contact"));
+    QCOMPARE(e.hubspotObjectId, QStringLiteral("51"));
+    QCOMPARE(e.propertyChanges.size(), 1);
+    QCOMPARE(e.propertyChanges.first().value, QStringLiteral("salesqualifiedlead"));
+    const Normalised d = parse("hubspot", R"({"eventId":2,"occurredAt":1764065460000,"subscriptionType":"deal.creation","objectId":9001})");
+    QCOMPARE(d.dealRef, QStringLiteral("9001"));
+}
+
+void TestNormalise::malformedInputGivesPreciseErrors()
+{
+    QVERIFY(failure("form", "{\"fields\": {\"a\": 1,}}").message.contains(QStringLiteral("invalid JSON at byte")));
+    QVERIFY(failure("form", "[]").message.contains(QStringLiteral("expected a JSON object")));
+    QVERIFY(failure("form", "{\"id\":1}").message.contains(QStringLiteral("no \"fields\"")));
+    QVERIFY(failure("form", "{\"fields\":{\"email\":{\"x\":1}}}").message.contains(QStringLiteral("field \"email\" must be text")));
+    QVERIFY(failure("form", "{\"values\":[{\"value\":\"x\"}]}").message.contains(QStringLiteral("fields[0] needs a \"name\"")));
+    QVERIFY(failure("chat", "{\"messages\":\"hi\"}").message.contains(QStringLiteral("\"messages\" must be an array")));
+    QVERIFY(failure("chat", "{\"messages\":[{\"author\":\"a\",\"text\":5}]}").message.contains(QStringLiteral("messages[0].text must be a string")));
+    QVERIFY(failure("chat", "{\"messages\":[]}").message.contains(QStringLiteral("no messages")));
+    QVERIFY(failure("product", "{\"type\":\"purchase\",\"userId\":\"u\"}").message.contains(QStringLiteral("\"type\" must be one of")));
+    QVERIFY(failure("product", "{\"type\":\"track\",\"event\":\"x\"}").message.contains(QStringLiteral("userId or an anonymousId")));
+    QVERIFY(failure("product", "{\"type\":\"track\",\"userId\":\"u\"}").message.contains(QStringLiteral("needs an \"event\"")));
+    QVERIFY(failure("hubspot", "{\"subscriptionType\":\"contact.creation\",\"occurredAt\":1}").message.contains(QStringLiteral("\"objectId\" is missing")));
+    QVERIFY(failure("hubspot", "{\"subscriptionType\":\"x\",\"objectId\":1}").message.contains(QStringLiteral("subscriptionType")));
+    QVERIFY(failure("form", "   ").message.contains(QStringLiteral("empty")));
+    // Hostile sizes and shapes: deep nesting, 10 MB of text, invalid UTF-8 — errors, not crashes.
+    QVERIFY(!failure("chat", QByteArray(100000, '[') + QByteArray(100000, ']')).message.isEmpty());
+    const QByteArray big = "{\"messages\":[{\"author\":\"a\",\"text\":\"" + QByteArray(10 * 1024 * 1024, 'x') + "\"}]}";
+    QCOMPARE(parse("chat", big).text.size(), 10 * 1024 * 1024 + 3); // "a: " + the text
+    QVERIFY(!failure("form", QByteArray("{\"fields\":{\"m\":\"\xff\xfe\"}}")).message.isEmpty());
+    // Every parse error is permanent: retrying cannot fix a payload.
+    QCOMPARE(failure("form", "{").code, QStringLiteral("permanent.parse"));
+    QCOMPARE(failure("email", "From: a@b\r\n\r\nx", "message/rfc822").code, QStringLiteral("permanent.unsupported"));
+}
+
+void TestNormalise::stageNormalisesAndLinks()
+{
+    LocalEngine::Options o;
+    o.config.dbUrl = test::freshDbUrl(QStringLiteral("normalise"));
+    o.config.workers = 2;
+    o.stages = {std::make_shared<pipeline::NormaliseStage>()};
+    auto opened = LocalEngine::open(o);
+    QVERIFY(opened.ok());
+    auto &e = *opened.value();
+    auto db = e.database();
+    // Two HubSpot changes of one property delivered newest first: the older must not win.
+    const QByteArray newer = R"({"eventId":7,"subscriptionId":1,"portalId":3,"occurredAt":1764065500000,"subscriptionType":"contact.propertyChange","objectId":51,"propertyName":"lifecyclestage","propertyValue":"customer"})";
+    const QByteArray older = R"({"eventId":6,"subscriptionId":1,"portalId":3,"occurredAt":1764065400000,"subscriptionType":"contact.propertyChange","objectId":51,"propertyName":"lifecyclestage","propertyValue":"lead"})";
+    QList<IngestItem> items{
+        {QStringLiteral("form"), "application/json", sample(QStringLiteral("form-contact-sales.json")), {}, {}},
+        {QStringLiteral("chat"), "application/json", sample(QStringLiteral("chat-website-widget.json")), {}, {}},
+        {QStringLiteral("product"), "application/json",
+         R"({"batch":[{"type":"track","messageId":"m1","userId":"u1","event":"Invited Teammate"},{"type":"identify","messageId":"m2","userId":"u1","traits":{"email":"lena.fischer@brightpath.de"}}],"context":{"library":{"name":"analytics.js"}}})", {}, {}},
+        {QStringLiteral("hubspot"), "application/json", "[" + newer + "]", {}, {}},
+        {QStringLiteral("form"), "application/json", R"({"submission_id":"anon","fields":{"message":"no identity here"}})", {}, {}},
+        {QStringLiteral("chat"), "application/json", R"({"messages":"broken"})", {}, {}},
+    };
+    auto f = e.ingest(items);
+    f.waitForFinished();
+    QVERIFY(f.result().ok());
+    QCOMPARE(f.result()->size(), 7); // the Segment batch became two events
+    auto f2 = e.ingest({{QStringLiteral("hubspot"), "application/json", "[" + older + "]", {}, {}}});
+    f2.waitForFinished();
+    auto c = db->acquire();
+    auto scalar = [&](const char *sql) { return c.value()->exec(sql)->int64(0, 0); };
+    QTRY_COMPARE(scalar("SELECT count(*) FROM raw_events WHERE status IN ('normalised', 'failed')"), 8);
+    QCOMPARE(scalar("SELECT count(*) FROM raw_events WHERE status = 'normalised'"), 7);
+    QCOMPARE(scalar("SELECT count(*) FROM jobs WHERE stage = 'enrich'"), 7); // waiting for the enrich stage
+    // The broken chat failed at once, with the parser's words, and is kept raw.
+    auto failed = c.value()->exec("SELECT failed_stage, last_error FROM raw_events WHERE status = 'failed'");
+    QCOMPARE(failed->text(0, 0), QStringLiteral("normalise"));
+    QVERIFY(failed->text(0, 1).contains(QStringLiteral("\"messages\" must be an array")));
+    // One contact per email across form, chat and product; companies by domain.
+    QCOMPARE(scalar("SELECT count(*) FROM crm_entities WHERE kind = 'contact' AND local_key = 'lena.fischer@brightpath.de'"), 1);
+    QCOMPARE(scalar("SELECT count(*) FROM normalised_events n JOIN crm_entities e ON e.id = n.contact_id"
+                    " WHERE e.local_key = 'lena.fischer@brightpath.de'"), 2);
+    QCOMPARE(scalar("SELECT count(*) FROM crm_entities WHERE kind = 'company' AND local_key = 'northwind-logistics.com'"), 1);
+    // Unlinked but normalised: the anonymous form, and the Segment track with only a userId.
+    QCOMPARE(scalar("SELECT count(*) FROM normalised_events WHERE attributes LIKE '%\"linked\":false%'"), 2);
+    // The newer HubSpot value stands although the older one arrived later.
+    auto props = c.value()->exec("SELECT properties FROM crm_entities WHERE kind = 'contact' AND local_key = 'hubspot:51'");
+    QCOMPARE(props->size(), 1);
+    QVERIFY2(props->text(0, 0).contains(QStringLiteral("\"value\":\"customer\"")), qPrintable(props->text(0, 0)));
+    e.stop();
+}
