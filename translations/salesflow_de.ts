@@ -3,12 +3,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/salesflow/main.cpp" line="33" />
+        <location filename="../app/salesflow/main.cpp" line="35" />
         <source>SalesFlow cannot start</source>
         <translation>SalesFlow kann nicht starten</translation>
     </message>
     <message>
-        <location filename="../app/salesflow/main.cpp" line="34" />
+        <location filename="../app/salesflow/main.cpp" line="36" />
         <source>The event store could not be opened:
 
 %1</source>
@@ -17,12 +17,12 @@
 %1</translation>
     </message>
     <message>
-        <location filename="../app/salesflow/main.cpp" line="45" />
+        <location filename="../app/salesflow/main.cpp" line="47" />
         <source>Could not add the sample events: %1</source>
         <translation>Die Beispielereignisse konnten nicht hinzugefügt werden: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/salesflow/main.cpp" line="47" />
+        <location filename="../app/salesflow/main.cpp" line="49" />
         <source>Added %n sample event(s) to the new store.</source>
         <translation>
             <numerusform>%n Beispielereignis zum neuen Speicher hinzugefügt.</numerusform>
@@ -66,68 +66,73 @@
 <context>
     <name>salesflow::ui::EventDetailView</name>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="39" />
+        <location filename="../ui/views/eventdetailview.cpp" line="40" />
         <source>Raw payload</source>
         <translation>Rohdaten</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="45" />
+        <location filename="../ui/views/eventdetailview.cpp" line="49" />
+        <source>Normalised</source>
+        <translation>Normalisiert</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="55" />
         <source>Audit trail</source>
         <translation>Prüfprotokoll</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="47" />
+        <location filename="../ui/views/eventdetailview.cpp" line="57" />
         <source>Stage</source>
         <translation>Stufe</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="47" />
+        <location filename="../ui/views/eventdetailview.cpp" line="57" />
         <source>Attempts</source>
         <translation>Versuche</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="47" />
+        <location filename="../ui/views/eventdetailview.cpp" line="57" />
         <source>Runs after</source>
         <translation>Läuft ab</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="47" />
+        <location filename="../ui/views/eventdetailview.cpp" line="57" />
         <source>Leased by</source>
         <translation>Belegt von</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="47" />
+        <location filename="../ui/views/eventdetailview.cpp" line="57" />
         <source>Last error</source>
         <translation>Letzter Fehler</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="49" />
+        <location filename="../ui/views/eventdetailview.cpp" line="59" />
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="50" />
-        <location filename="../ui/views/eventdetailview.cpp" line="71" />
+        <location filename="../ui/views/eventdetailview.cpp" line="60" />
+        <location filename="../ui/views/eventdetailview.cpp" line="88" />
         <source>Select an event to see its payload and audit trail.</source>
         <translation>Wählen Sie ein Ereignis, um Rohdaten und Prüfprotokoll zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="74" />
+        <location filename="../ui/views/eventdetailview.cpp" line="91" />
         <source>Loading event %1…</source>
         <translation>Lade Ereignis %1…</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="79" />
+        <location filename="../ui/views/eventdetailview.cpp" line="96" />
         <source>Could not load event %1: %2</source>
         <translation>Ereignis %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="90" />
+        <location filename="../ui/views/eventdetailview.cpp" line="107" />
         <source>%1 event — %2</source>
         <translation>%1-Ereignis — %2</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="91" />
+        <location filename="../ui/views/eventdetailview.cpp" line="108" />
         <source>Id: %1
 Received: %2
 Content type: %3 (%4)
@@ -138,12 +143,12 @@ Inhaltstyp: %3 (%4)
 Dedup-Schlüssel: %5</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="95" />
+        <location filename="../ui/views/eventdetailview.cpp" line="112" />
         <source>Failed in stage %1: %2</source>
         <translation>Fehlgeschlagen in Stufe %1: %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/eventdetailview.cpp" line="104" />
+        <location filename="../ui/views/eventdetailview.cpp" line="121" />
         <source>Binary or non-UTF-8 payload, %n byte(s); hexadecimal:</source>
         <translation>
             <numerusform>Binäre oder nicht UTF-8-kodierte Daten, %n Byte; hexadezimal:</numerusform>
@@ -151,12 +156,47 @@ Dedup-Schlüssel: %5</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="115" />
+        <location filename="../ui/views/eventdetailview.cpp" line="131" />
+        <source>Kind: %1
+Occurred: %2
+Who: %3
+Company: %4
+Subject: %5
+Linked: %6</source>
+        <translation>Art: %1
+Zeitpunkt: %2
+Wer: %3
+Firma: %4
+Betreff: %5
+Verknüpft: %6</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="134" />
+        <source>contact %1, company %2, deal %3</source>
+        <translation>Kontakt %1, Firma %2, Deal %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="135" />
+        <source>unlinked — no usable email, domain or deal reference</source>
+        <translation>nicht verknüpft — keine verwendbare E-Mail, Domain oder Deal-Referenz</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="138" />
+        <source>Not normalised: the %1 stage failed (see above).</source>
+        <translation>Nicht normalisiert: Die Stufe %1 ist fehlgeschlagen (siehe oben).</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="139" />
+        <source>Not normalised yet.</source>
+        <translation>Noch nicht normalisiert.</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="148" />
         <source>(waiting)</source>
         <translation>(wartet)</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="118" />
+        <location filename="../ui/views/eventdetailview.cpp" line="151" />
         <source>(no queued jobs)</source>
         <translation>(keine Aufträge in der Warteschlange)</translation>
     </message>

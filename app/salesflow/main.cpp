@@ -3,6 +3,7 @@
 #include "seeder.h"
 
 #include "engine/local/localengine.h"
+#include "engine/pipeline/stages.h"
 #include "ui/models/eventlistmodel.h"
 #include "ui/views/mainwindow.h"
 
@@ -28,6 +29,7 @@ int main(int argc, char *argv[])
 
     salesflow::LocalEngine::Options options;
     options.config = salesflow::Config::fromEnvironment();
+    options.stages = salesflow::pipeline::builtStages();
     auto engine = salesflow::LocalEngine::open(options);
     if (!engine) {
         QMessageBox::critical(nullptr, QApplication::translate("main", "SalesFlow cannot start"),

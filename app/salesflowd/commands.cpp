@@ -5,6 +5,7 @@
 #include "engine/core/logging.h"
 #include "engine/http/apilistener.h"
 #include "engine/local/localengine.h"
+#include "engine/pipeline/stages.h"
 #include "engine/store/database.h"
 #include "engine/store/eventrepository.h"
 #include "engine/store/migrator.h"
@@ -145,8 +146,8 @@ int serve(const QStringList &args)
     }
     o.runWorkers = role != QLatin1String("api");
     o.acceptIngest = role != QLatin1String("worker");
-    // The pipeline stages (normalise, enrich, plan, write) arrive with their own issues; until
-    // then events rest at `received` with their normalise job waiting in the queue.
+    // The stages built so far; jobs of later stages (enrich, plan, write) wait in the queue.
+    o.stages = pipeline::builtStages();
     auto engine = LocalEngine::open(o);
     if (!engine) {
         err(engine.error().message);

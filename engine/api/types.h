@@ -7,6 +7,8 @@
 #include <QMap>
 #include <QString>
 
+#include <optional>
+
 namespace salesflow {
 
 /// The sources the ingest API accepts (PRODUCT.md, "HTTP API").
@@ -106,9 +108,26 @@ struct JobInfo
     QString lastError;
 };
 
+/// The internal model of an event after the normalise stage, with its linked entities.
+struct NormalisedInfo
+{
+    QString kind;
+    qint64 occurredAtMs = 0;
+    QString actor;
+    QString company;
+    QString dealRef;
+    QString subject;
+    QString text;
+    QString attributesJson;
+    QString contactKey; ///< the linked contact's key (email or hubspot:ID), empty when unlinked
+    QString companyKey;
+    QString dealKey;
+};
+
 struct EventDetail
 {
     EventSummary summary;
+    std::optional<NormalisedInfo> normalised;
     QByteArray payload;
     QList<AuditEntry> audit;
     QList<JobInfo> jobs;

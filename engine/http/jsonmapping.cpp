@@ -2,6 +2,7 @@
 
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QStringDecoder>
 
 namespace salesflow::http {
@@ -81,6 +82,23 @@ QJsonObject toJson(const EventDetail &d)
                                 {QStringLiteral("last_error"), orNull(j.lastError)}});
     }
     o.insert(QStringLiteral("jobs"), jobs);
+    if (d.normalised) {
+        const NormalisedInfo &n = *d.normalised;
+        o.insert(QStringLiteral("normalised"),
+                 QJsonObject{{QStringLiteral("kind"), n.kind},
+                             {QStringLiteral("occurred_at"), isoTime(n.occurredAtMs)},
+                             {QStringLiteral("actor"), orNull(n.actor)},
+                             {QStringLiteral("company"), orNull(n.company)},
+                             {QStringLiteral("deal_ref"), orNull(n.dealRef)},
+                             {QStringLiteral("subject"), orNull(n.subject)},
+                             {QStringLiteral("text"), n.text},
+                             {QStringLiteral("attributes"), QJsonDocument::fromJson(n.attributesJson.toUtf8()).object()},
+                             {QStringLiteral("linked"), QJsonObject{{QStringLiteral("contact"), orNull(n.contactKey)},
+                                                                    {QStringLiteral("company"), orNull(n.companyKey)},
+                                                                    {QStringLiteral("deal"), orNull(n.dealKey)}}}});
+    } else {
+        o.insert(QStringLiteral("normalised"), QJsonValue());
+    }
     // Later stages add their parts of the lineage (normalised, entities, enrichments, actions).
     return o;
 }

@@ -213,6 +213,18 @@ Result<EventDetail> EventRepository::detail(Connection &c, const QString &id)
                               EventStatus::Received, QStringLiteral("%1, %2 bytes").arg(d.summary.contentType).arg(d.summary.sizeBytes),
                               d.summary.receivedAtMs});
     d.audit += a.value();
+    auto norm = c.exec("SELECT n.kind, n.occurred_at, n.actor, n.company, n.deal_ref, n.subject, n.body_text, n.attributes,"
+                       " ct.local_key, co.local_key, de.local_key FROM normalised_events n"
+                       " LEFT JOIN crm_entities ct ON ct.id = n.contact_id LEFT JOIN crm_entities co ON co.id = n.company_id"
+                       " LEFT JOIN crm_entities de ON de.id = n.deal_id WHERE n.event_id = $1",
+                       {id});
+    if (!norm)
+        return norm.error();
+    if (!norm->isEmpty()) {
+        d.normalised = NormalisedInfo{norm->text(0, 0), norm->int64(0, 1), norm->text(0, 2), norm->text(0, 3),
+                                      norm->text(0, 4), norm->text(0, 5), norm->text(0, 6), norm->text(0, 7),
+                                      norm->text(0, 8), norm->text(0, 9), norm->text(0, 10)};
+    }
     auto jobs = c.exec("SELECT id, stage, attempts, run_after, lease_owner, last_error FROM jobs"
                        " WHERE event_id = $1 ORDER BY id",
                        {id});

@@ -232,6 +232,7 @@ void TestHttp::listDetailAndPaging()
     QCOMPARE(detail.status, 200);
     const QJsonObject d = obj(detail);
     QCOMPARE(d.value(QStringLiteral("status")).toString(), QStringLiteral("received"));
+    QVERIFY(d.value(QStringLiteral("normalised")).isNull()); // no stage ran in this fixture
     QCOMPARE(d.value(QStringLiteral("raw")).toObject().value(QStringLiteral("encoding")).toString(), QStringLiteral("utf-8"));
     QCOMPARE(d.value(QStringLiteral("audit")).toArray().size(), 1);
     // The first audit entry says which token posted the event.

@@ -183,5 +183,13 @@ void TestNormalise::stageNormalisesAndLinks()
     auto props = c.value()->exec("SELECT properties FROM crm_entities WHERE kind = 'contact' AND local_key = 'hubspot:51'");
     QCOMPARE(props->size(), 1);
     QVERIFY2(props->text(0, 0).contains(QStringLiteral("\"value\":\"customer\"")), qPrintable(props->text(0, 0)));
+    // The lineage shows the internal model and what it is linked to.
+    auto detail = e.event(f.result()->at(0)->id);
+    detail.waitForFinished();
+    QVERIFY(detail.result().ok());
+    QVERIFY(detail.result()->normalised.has_value());
+    QCOMPARE(detail.result()->normalised->kind, QStringLiteral("form_submission"));
+    QCOMPARE(detail.result()->normalised->contactKey, QStringLiteral("dana.okafor@northwind-logistics.com"));
+    QCOMPARE(detail.result()->normalised->companyKey, QStringLiteral("northwind-logistics.com"));
     e.stop();
 }

@@ -1,5 +1,6 @@
 // The events window and its models against a real LocalEngine on SQLite, offscreen.
 #include "engine/local/localengine.h"
+#include "engine/pipeline/stages.h"
 #include "tests/support/testbackend.h"
 #include "ui/models/auditmodel.h"
 #include "ui/models/eventlistmodel.h"
@@ -111,6 +112,31 @@ private Q_SLOTS:
         w.setStatusFilter(QStringLiteral("done"));
         QTRY_VERIFY(!w.eventModel()->isLoading());
         QCOMPARE(w.eventModel()->rowCount(), 0);
+    }
+
+    void detailShowsTheNormalisedEvent()
+    {
+        m_engine.reset();
+        LocalEngine::Options o;
+        o.config.dbUrl = test::freshDbUrl(QStringLiteral("uinorm"));
+        o.stages = pipeline::builtStages();
+        auto e = LocalEngine::open(o);
+        QVERIFY(e.ok());
+        m_engine = std::move(e).value();
+        auto f = m_engine->ingest({IngestItem{QStringLiteral("form"), "application/json",
+                                              R"({"fields":{"email":"ann@acme.io","message":"Need pricing"}})", {}, {}}});
+        f.waitForFinished();
+        ui::MainWindow w(m_engine.get());
+        w.show();
+        QTRY_COMPARE(w.eventModel()->rowCount(), 1);
+        // The stage runs in the background; reload until the event shows as normalised.
+        QTRY_VERIFY_WITH_TIMEOUT([&] {
+            w.eventModel()->reload();
+            QTest::qWait(50);
+            return w.detailView()->normalisedSummary().contains(QStringLiteral("form_submission"));
+        }(), 10000);
+        QVERIFY(w.detailView()->normalisedSummary().contains(QStringLiteral("ann@acme.io")));
+        QVERIFY(w.detailView()->normalisedSummary().contains(QStringLiteral("Need pricing")));
     }
 
     void newArrivalsAreAnnouncedNotForced()

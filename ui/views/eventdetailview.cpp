@@ -18,7 +18,8 @@ namespace salesflow::ui {
 
 EventDetailView::EventDetailView(IEngine *engine, QWidget *parent)
     : QWidget(parent), m_engine(engine), m_title(new QLabel(this)), m_fields(new QLabel(this)),
-      m_tabs(new QTabWidget(this)), m_raw(new QPlainTextEdit(this)), m_auditView(new QTableView(this)),
+      m_tabs(new QTabWidget(this)), m_raw(new QPlainTextEdit(this)), m_normalisedFields(new QLabel(this)),
+      m_normalisedText(new QPlainTextEdit(this)), m_auditView(new QTableView(this)),
       m_audit(new AuditModel(this)), m_jobs(new QTreeWidget(this))
 {
     auto *layout = new QVBoxLayout(this);
@@ -38,6 +39,15 @@ EventDetailView::EventDetailView(IEngine *engine, QWidget *parent)
     m_raw->setLineWrapMode(QPlainTextEdit::NoWrap);
     m_tabs->addTab(m_raw, tr("Raw payload"));
 
+    auto *normalised = new QWidget(this);
+    auto *nl = new QVBoxLayout(normalised);
+    m_normalisedFields->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_normalisedFields->setWordWrap(true);
+    m_normalisedText->setReadOnly(true);
+    nl->addWidget(m_normalisedFields);
+    nl->addWidget(m_normalisedText, 1);
+    m_tabs->insertTab(0, normalised, tr("Normalised"));
+
     m_auditView->setModel(m_audit);
     m_auditView->horizontalHeader()->setStretchLastSection(true);
     m_auditView->verticalHeader()->hide();
@@ -55,11 +65,18 @@ QString EventDetailView::rawText() const
     return m_raw->toPlainText();
 }
 
+QString EventDetailView::normalisedSummary() const
+{
+    return m_normalisedFields->text() + QLatin1Char('\n') + m_normalisedText->toPlainText();
+}
+
 void EventDetailView::clear(const QString &message)
 {
     m_title->setText(message);
     m_fields->clear();
     m_raw->clear();
+    m_normalisedFields->clear();
+    m_normalisedText->clear();
     m_audit->setEntries({});
     m_jobs->clear();
 }
@@ -105,6 +122,22 @@ void EventDetailView::render(const EventDetail &d)
         for (qsizetype i = 0; i < d.payload.size() && i < 64 * 1024; i += 16)
             dump += QString::fromLatin1(d.payload.mid(i, 16).toHex(' ')) + QLatin1Char('\n');
         m_raw->setPlainText(dump);
+    }
+    if (d.normalised) {
+        const NormalisedInfo &n = *d.normalised;
+        auto orDash = [](const QString &s) { return s.isEmpty() ? QStringLiteral("—") : s; };
+        const bool linked = !n.contactKey.isEmpty() || !n.companyKey.isEmpty() || !n.dealKey.isEmpty();
+        m_normalisedFields->setText(
+            tr("Kind: %1\nOccurred: %2\nWho: %3\nCompany: %4\nSubject: %5\nLinked: %6")
+                .arg(n.kind, QLocale().toString(QDateTime::fromMSecsSinceEpoch(n.occurredAtMs), QLocale::LongFormat),
+                     orDash(n.actor), orDash(n.company), orDash(n.subject),
+                     linked ? tr("contact %1, company %2, deal %3").arg(orDash(n.contactKey), orDash(n.companyKey), orDash(n.dealKey))
+                            : tr("unlinked — no usable email, domain or deal reference")));
+        m_normalisedText->setPlainText(n.text);
+    } else {
+        m_normalisedFields->setText(s.status == EventStatus::Failed ? tr("Not normalised: the %1 stage failed (see above).").arg(s.failedStage)
+                                                                    : tr("Not normalised yet."));
+        m_normalisedText->clear();
     }
     m_audit->setEntries(d.audit);
     m_jobs->clear();

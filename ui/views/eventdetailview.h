@@ -26,6 +26,7 @@ public:
     void showEvent(const QString &id);
     QString currentId() const { return m_id; }
     QString rawText() const;
+    QString normalisedSummary() const;
 
 Q_SIGNALS:
     void loaded(const QString &id);
@@ -40,6 +41,8 @@ private:
     QLabel *m_fields;
     QTabWidget *m_tabs;
     QPlainTextEdit *m_raw;
+    QLabel *m_normalisedFields;
+    QPlainTextEdit *m_normalisedText;
     QTableView *m_auditView;
     AuditModel *m_audit;
     QTreeWidget *m_jobs;
