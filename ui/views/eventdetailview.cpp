@@ -47,6 +47,7 @@ EventDetailView::EventDetailView(IEngine *engine, QWidget *parent)
     nl->addWidget(m_normalisedFields);
     nl->addWidget(m_normalisedText, 1);
     m_tabs->insertTab(0, normalised, tr("Normalised"));
+    m_tabs->setCurrentIndex(0);
 
     m_auditView->setModel(m_audit);
     m_auditView->horizontalHeader()->setStretchLastSection(true);

@@ -65,7 +65,7 @@ MainWindow::MainWindow(IEngine *engine, QWidget *parent)
     const int em = m_table->fontMetrics().horizontalAdvance(QLatin1Char('M'));
     m_table->setColumnWidth(EventListModel::ReceivedAt, 11 * em);
     m_table->setColumnWidth(EventListModel::Source, 7 * em);
-    m_table->setColumnWidth(EventListModel::Status, 7 * em);
+    m_table->setColumnWidth(EventListModel::Status, 9 * em);
     m_table->setColumnWidth(EventListModel::Id, 14 * em);
     m_table->setColumnWidth(EventListModel::Size, 7 * em);
 
