@@ -16,8 +16,10 @@ Result<Normalised> normalise(const QString &source, const QByteArray &contentTyp
         return parseProduct(payload);
     if (source == QLatin1String("hubspot"))
         return parseHubspotEvent(payload);
-    // Not built yet (issue 3 is open): email (GMime) and transcripts (WebVTT, SRT, AWS
-    // Transcribe, JSON segments). The event stays raw and replayable: it fails loudly here.
+    if (source == QLatin1String("transcript"))
+        return parseTranscript(type, payload);
+    // Not built yet (issue 3 is open): email (RFC 5322 through GMime, and the JSON form).
+    // The event stays raw and replayable: it fails loudly here.
     return Error{QStringLiteral("permanent.unsupported"),
                  QStringLiteral("%1 (%2) cannot be normalised yet: this parser is not built; the raw event is kept "
                                 "and can be replayed with `salesflowd replay --event ID` once it is")

@@ -48,6 +48,7 @@ Result<Normalised> parseForm(const QByteArray &contentType, const QByteArray &pa
 Result<Normalised> parseChat(const QByteArray &payload);
 Result<Normalised> parseProduct(const QByteArray &payload);
 Result<Normalised> parseHubspotEvent(const QByteArray &payload);
+Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArray &payload);
 
 Error parseError(const QString &what);
 

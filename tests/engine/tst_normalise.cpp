@@ -109,6 +109,45 @@ void TestNormalise::chatAndProductAndHubspot()
     QCOMPARE(d.dealRef, QStringLiteral("9001"));
 }
 
+void TestNormalise::transcriptsInFourFormats()
+{
+    const Normalised v = parse("transcript", sample(QStringLiteral("transcript-discovery-call.vtt")), "text/vtt");
+    QCOMPARE(v.kind, QStringLiteral("call_transcript"));
+    QCOMPARE(v.attributes.value(QStringLiteral("speakers")).toArray().size(), 2);
+    QCOMPARE(v.attributes.value(QStringLiteral("turns")).toInt(), 4); // Jordan's last two cues are one turn
+    QCOMPARE(v.attributes.value(QStringLiteral("duration_seconds")).toInt(), 35);
+    QVERIFY(v.text.startsWith(QStringLiteral("Sam Lee: Thanks for making the time, Jordan.")));
+    QVERIFY(v.text.contains(QStringLiteral("Jordan Blake: Our VP of Sales signs off")));
+
+    const Normalised s = parse("transcript", sample(QStringLiteral("transcript-demo-call.srt")), "application/x-subrip");
+    QCOMPARE(s.attributes.value(QStringLiteral("format")).toString(), QStringLiteral("srt"));
+    QVERIFY(s.text.contains(QStringLiteral("Priya Natarajan: Yes. Our CISO needs the SOC 2 report before the pilot, and we have")));
+    QCOMPARE(s.attributes.value(QStringLiteral("turns")).toInt(), 4);
+
+    const Normalised a = parse("transcript", sample(QStringLiteral("transcript-aws-transcribe.json")));
+    QCOMPARE(a.attributes.value(QStringLiteral("format")).toString(), QStringLiteral("aws-transcribe"));
+    QCOMPARE(a.text, QStringLiteral("spk_0: How many seats would you need?\nspk_1: About forty, maybe fifty next year."));
+
+    qputenv("SALESFLOW_OWN_DOMAINS", "example-saas.com");
+    const Normalised g = parse("transcript", sample(QStringLiteral("transcript-segments.json")));
+    qunsetenv("SALESFLOW_OWN_DOMAINS");
+    QCOMPARE(g.contactEmail, QStringLiteral("lena.fischer@brightpath.de")); // the prospect, not our rep
+    QCOMPARE(g.companyDomain, QStringLiteral("brightpath.de"));
+    QCOMPARE(g.attributes.value(QStringLiteral("turns")).toInt(), 2);
+
+    // Overlapping cues are ordered by start, not refused; Teams-style "Name:" lines work in VTT.
+    const Normalised o = parse("transcript", "WEBVTT\n\n00:05.000 --> 00:09.000\nBo: second\n\n00:01.000 --> 00:06.000\nAl: first\n", "text/vtt");
+    QCOMPARE(o.text, QStringLiteral("Al: first\nBo: second"));
+    QVERIFY(failure("transcript", "WEBVTT\n\n00:01.000 00:02.000\nhi\n", "text/vtt").message.contains(QStringLiteral("line 3 has no \"start --> end\"")));
+    QVERIFY(failure("transcript", "1\n00:00:01,000 --> 00:00:xx,000\nhi\n", "application/x-subrip").message.contains(QStringLiteral("bad timestamp")));
+    QVERIFY(failure("transcript", "1\n00:00:05,000 --> 00:00:01,000\nhi\n", "application/x-subrip").message.contains(QStringLiteral("ends before it starts")));
+    QVERIFY(failure("transcript", "NOT VTT\n", "text/vtt").message.contains(QStringLiteral("starts with \"WEBVTT\"")));
+    QVERIFY(failure("transcript", "WEBVTT\n\nNOTE only a note\n", "text/vtt").message.contains(QStringLiteral("no spoken text")));
+    QVERIFY(failure("transcript", "{\"foo\":1}").message.contains(QStringLiteral("AWS Transcribe output")));
+    QVERIFY(failure("transcript", "[{\"speaker\":\"a\",\"text\":3}]").message.contains(QStringLiteral("segments[0].text must be a string")));
+    QVERIFY(!parse("transcript", QByteArray("WEBVTT\n\n00:01.000 --> 00:02.000\nA: \xff\xfe ok\n"), "text/vtt").text.isEmpty());
+}
+
 void TestNormalise::malformedInputGivesPreciseErrors()
 {
     QVERIFY(failure("form", "{\"fields\": {\"a\": 1,}}").message.contains(QStringLiteral("invalid JSON at byte")));

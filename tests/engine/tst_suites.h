@@ -80,6 +80,7 @@ private Q_SLOTS:
     void identityRules();
     void formsGenericHubspotAndUrlEncoded();
     void chatAndProductAndHubspot();
+    void transcriptsInFourFormats();
     void malformedInputGivesPreciseErrors();
     void stageNormalisesAndLinks();
 };
