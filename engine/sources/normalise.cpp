@@ -18,6 +18,8 @@ Result<Normalised> normalise(const QString &source, const QByteArray &contentTyp
         return parseHubspotEvent(payload);
     if (source == QLatin1String("transcript"))
         return parseTranscript(type, payload);
+    if (source == QLatin1String("email"))
+        return parseEmail(type, payload);
     // Not built yet (issue 3 is open): email (RFC 5322 through GMime, and the JSON form).
     // The event stays raw and replayable: it fails loudly here.
     return Error{QStringLiteral("permanent.unsupported"),

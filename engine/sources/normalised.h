@@ -49,6 +49,9 @@ Result<Normalised> parseChat(const QByteArray &payload);
 Result<Normalised> parseProduct(const QByteArray &payload);
 Result<Normalised> parseHubspotEvent(const QByteArray &payload);
 Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArray &payload);
+Result<Normalised> parseEmail(const QByteArray &contentType, const QByteArray &payload);
+QString htmlToText(const QString &html);
+QString trimReply(const QString &body);
 
 Error parseError(const QString &what);
 

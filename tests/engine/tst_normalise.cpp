@@ -148,6 +148,59 @@ void TestNormalise::transcriptsInFourFormats()
     QVERIFY(!parse("transcript", QByteArray("WEBVTT\n\n00:01.000 --> 00:02.000\nA: \xff\xfe ok\n"), "text/vtt").text.isEmpty());
 }
 
+void TestNormalise::emailsRawAndJson()
+{
+    qputenv("SALESFLOW_OWN_DOMAINS", "example-saas.com");
+    const Normalised m = parse("email", sample(QStringLiteral("email-security-questions.eml")), "message/rfc822");
+    QCOMPARE(m.kind, QStringLiteral("email"));
+    QCOMPARE(m.subject, QStringLiteral("Re: Follow-up on our call - security review"));
+    QCOMPARE(m.contactEmail, QStringLiteral("priya.natarajan@acme-fintech.io"));
+    QCOMPARE(m.companyDomain, QStringLiteral("acme-fintech.io"));
+    QVERIFY(m.text.contains(QStringLiteral("SOC 2 Type II report and a completed security questionnaire"))); // QP soft breaks joined
+    QVERIFY(!m.text.contains(QStringLiteral("Great speaking with you today"))); // the quoted reply is trimmed
+    QCOMPARE(m.attributes.value(QStringLiteral("in_reply_to")).toString(), QStringLiteral("<20261120.sam.lee.followup@example-saas.com>"));
+    QCOMPARE(m.attributes.value(QStringLiteral("message_id")).toString(), QStringLiteral("CAF3x9k2mQ@mail.acme-fintech.io"));
+
+    // HTML-only, base64, an encoded-word subject in ISO-8859-1, an attachment, our rep as sender.
+    const QByteArray html = "<html><head><style>p{}</style></head><body><p>Hallo J&uuml;rgen,</p><p>Preis &amp; Vertrag "
+                            "anbei.<br>Gr&#252;&#xDF;e</p><blockquote>old quoted text</blockquote></body></html>";
+    const QByteArray raw = "From: Sam Lee <sam.lee@example-saas.com>\r\nTo: =?ISO-8859-1?Q?J=FCrgen_M=FCller?= <jm@kunde.de>\r\n"
+                           "Subject: =?ISO-8859-1?Q?Angebot_f=FCr_M=FCller?=\r\nDate: Tue, 24 Nov 2026 09:41:17 +0100\r\n"
+                           "Message-ID: <x1@example-saas.com>\r\nMIME-Version: 1.0\r\n"
+                           "Content-Type: multipart/mixed; boundary=\"B\"\r\n\r\n--B\r\n"
+                           "Content-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                           + html.toBase64() + "\r\n--B\r\nContent-Type: application/pdf\r\n"
+                           "Content-Disposition: attachment; filename=\"angebot.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                           + QByteArray(300, 'x').toBase64() + "\r\n--B--\r\n";
+    const Normalised h = parse("email", raw, "message/rfc822");
+    qunsetenv("SALESFLOW_OWN_DOMAINS");
+    QCOMPARE(h.subject, QStringLiteral("Angebot für Müller"));
+    QCOMPARE(h.contactEmail, QStringLiteral("jm@kunde.de")); // the recipient, since the sender is us
+    QVERIFY2(h.text.contains(QStringLiteral("Preis & Vertrag anbei.")), qPrintable(h.text));
+    QVERIFY(h.text.contains(QStringLiteral("Grüße")));
+    QVERIFY(h.text.contains(QStringLiteral("Hallo Jürgen,")));
+    QVERIFY(!h.text.contains(QStringLiteral("old quoted text")));
+    QVERIFY(!h.text.contains(QStringLiteral("p{}")));
+    const QJsonArray att = h.attributes.value(QStringLiteral("attachments")).toArray();
+    QCOMPARE(att.size(), 1);
+    QCOMPARE(att.first().toObject().value(QStringLiteral("filename")).toString(), QStringLiteral("angebot.pdf"));
+    QCOMPARE(att.first().toObject().value(QStringLiteral("size")).toInt(), 300);
+    QVERIFY(!h.text.contains(QStringLiteral("xxxx"))); // attachments are listed, not enriched
+
+    // A broken boundary still yields the text GMime can find; a message without From is refused.
+    const Normalised b = parse("email", "From: a@b-corp.com\r\nContent-Type: multipart/alternative; boundary=\"Q\"\r\n\r\n"
+                                        "--Q\r\nContent-Type: text/plain\r\n\r\nstill readable\r\n", "message/rfc822");
+    QCOMPARE(b.text, QStringLiteral("still readable"));
+    QVERIFY(failure("email", "Subject: x\r\n\r\nbody", "message/rfc822").message.contains(QStringLiteral("From header")));
+    QCOMPARE(sources::trimReply(QStringLiteral("Yes please.\n\nOn Mon, 2 Nov 2026 at 10:00, Sam <s@x.io> wrote:\n> hi")), QStringLiteral("Yes please."));
+    QCOMPARE(sources::trimReply(QStringLiteral("Thanks!\n-- \nDana\nVP Ops")), QStringLiteral("Thanks!"));
+
+    const Normalised j = parse("email", R"({"from":"\"Ann\" <ann@acme.io>","to":["s@example-saas.com"],"subject":"Pricing","date":"2026-11-24T10:00:00Z","message_id":"<j1@acme.io>","html":"<p>Can we talk &amp; decide?</p>"})");
+    QCOMPARE(j.actor, QStringLiteral("Ann <ann@acme.io>"));
+    QCOMPARE(j.text, QStringLiteral("Can we talk & decide?"));
+    QVERIFY(failure("email", R"({"from":"nobody","text":"x"})").message.contains(QStringLiteral("\"from\"")));
+}
+
 void TestNormalise::malformedInputGivesPreciseErrors()
 {
     QVERIFY(failure("form", "{\"fields\": {\"a\": 1,}}").message.contains(QStringLiteral("invalid JSON at byte")));
@@ -171,7 +224,7 @@ void TestNormalise::malformedInputGivesPreciseErrors()
     QVERIFY(!failure("form", QByteArray("{\"fields\":{\"m\":\"\xff\xfe\"}}")).message.isEmpty());
     // Every parse error is permanent: retrying cannot fix a payload.
     QCOMPARE(failure("form", "{").code, QStringLiteral("permanent.parse"));
-    QCOMPARE(failure("email", "From: a@b\r\n\r\nx", "message/rfc822").code, QStringLiteral("permanent.unsupported"));
+    QCOMPARE(failure("email", "From: nobody\r\n\r\nx", "message/rfc822").code, QStringLiteral("permanent.parse"));
 }
 
 void TestNormalise::stageNormalisesAndLinks()

@@ -81,6 +81,7 @@ private Q_SLOTS:
     void formsGenericHubspotAndUrlEncoded();
     void chatAndProductAndHubspot();
     void transcriptsInFourFormats();
+    void emailsRawAndJson();
     void malformedInputGivesPreciseErrors();
     void stageNormalisesAndLinks();
 };
