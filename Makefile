@@ -4,7 +4,7 @@ TYPE ?= RelWithDebInfo
 WERROR ?= OFF
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build run test bench fuzz clean
 
 all: build
 
@@ -31,5 +31,9 @@ test: build
 bench: build
 	./$(BUILD)/tests/bench/salesflow_bench
 
+# One libFuzzer target per source parser (clang, ASan, UBSan), FUZZ_SECONDS each (default 20).
+fuzz: deps
+	./tests/fuzz/run build-fuzz
+
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-fuzz

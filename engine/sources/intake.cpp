@@ -34,11 +34,13 @@ Error badRequest(const QString &msg)
     return Error{QStringLiteral("ingest.malformed"), msg, 400};
 }
 
-QString jsonError(const json::parse_error &e)
+/// Any nlohmann error: a syntax error (with its byte offset) or an out-of-range number such as
+/// 6e46665 (found by the fuzzer: it is not a parse_error and must not escape).
+QString jsonError(const json::exception &e)
 {
-    return QStringLiteral("payload is not valid JSON: %1 (at byte %2)")
-        .arg(QString::fromUtf8(e.what()))
-        .arg(e.byte);
+    if (const auto *pe = dynamic_cast<const json::parse_error *>(&e))
+        return QStringLiteral("payload is not valid JSON: %1 (at byte %2)").arg(QString::fromUtf8(pe->what())).arg(pe->byte);
+    return QStringLiteral("payload is not valid JSON: %1").arg(QString::fromUtf8(e.what()));
 }
 
 /// The Message-ID header of a raw RFC 5322 message (header lookup only; the body is parsed by
@@ -147,7 +149,7 @@ Result<QString> admit(const IngestItem &item)
         json doc;
         try {
             doc = json::parse(item.payload.constBegin(), item.payload.constEnd());
-        } catch (const json::parse_error &e) {
+        } catch (const json::exception &e) {
             return badRequest(jsonError(e));
         }
         if (!doc.is_object() && !(item.source == QLatin1String("product") && doc.is_array())
@@ -185,7 +187,7 @@ static Result<QList<IngestItem>> explodeSegmentBatch(const IngestItem &item)
     json doc;
     try {
         doc = json::parse(item.payload.constBegin(), item.payload.constEnd());
-    } catch (const json::parse_error &e) {
+    } catch (const json::exception &e) {
         return badRequest(jsonError(e));
     }
     if (!doc.is_object() || !doc.contains("batch"))
@@ -218,7 +220,7 @@ Result<QList<IngestItem>> explode(const IngestItem &item)
     json doc;
     try {
         doc = json::parse(item.payload.constBegin(), item.payload.constEnd());
-    } catch (const json::parse_error &e) {
+    } catch (const json::exception &e) {
         return badRequest(jsonError(e));
     }
     if (doc.is_object())
@@ -246,7 +248,7 @@ Result<QList<IngestItem>> splitBatch(const QString &source, const QByteArray &bo
     json doc;
     try {
         doc = json::parse(body.constBegin(), body.constEnd());
-    } catch (const json::parse_error &e) {
+    } catch (const json::exception &e) {
         return badRequest(jsonError(e));
     }
     if (!doc.is_array())

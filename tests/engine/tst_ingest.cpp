@@ -121,8 +121,12 @@ void TestIngest::badItemsAreRefusedAndNothingIsStored()
     auto r = post(*e, {item("form", "text/plain", "x"), item("form", "application/json", "{\"a\":"),
                        item("form", "application/json", "   "), item("chat", "application/json", "[1,2]"),
                        item("nope", "application/json", "{}"), item("form", "", "{}"),
-                       item("form", "application/json; charset=utf-8", R"({"ok":true})")});
-    QCOMPARE(r.size(), 7);
+                       item("form", "application/json; charset=utf-8", R"({"ok":true})"),
+                       item("chat", "application/json", "6e46665"), item("product", "application/json", R"({"batch":[1e99999]})")});
+    QCOMPARE(r.size(), 9);
+    // Numbers out of range are malformed JSON too (found by the fuzzer), not an escaping exception.
+    QCOMPARE(r[7].error().httpStatus, 400);
+    QCOMPARE(r[8].error().httpStatus, 400);
     QCOMPARE(r[0].error().httpStatus, 415);
     QCOMPARE(r[1].error().httpStatus, 400);
     QVERIFY(r[1].error().message.contains(QStringLiteral("not valid JSON")));
