@@ -20,6 +20,8 @@ QList<IngestItem> sampleEvents()
             type = "text/vtt";
         else if (name.endsWith(QLatin1String(".srt")))
             type = "application/x-subrip";
+        else if (name.endsWith(QLatin1String(".urlencoded")))
+            type = "application/x-www-form-urlencoded";
         items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), type, f.readAll(), {}, QStringLiteral("desktop:samples")});
     }
     return items;

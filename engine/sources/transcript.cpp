@@ -226,8 +226,10 @@ Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArr
         const bool ours = !domain.isEmpty() && own.contains(domain);
         roles.append(QJsonObject{{QStringLiteral("name"), firstText(po, {"name"})},
                                  {QStringLiteral("email"), email},
-                                 {QStringLiteral("side"), email.isEmpty() ? QStringLiteral("unknown") : ours ? QStringLiteral("ours") : QStringLiteral("prospect")}});
-        if (!ours && !email.isEmpty() && n.contactEmail.isEmpty()) {
+                                 {QStringLiteral("side"), email.isEmpty() || own.isEmpty() ? QStringLiteral("unknown")
+                                                          : ours ? QStringLiteral("ours") : QStringLiteral("prospect")}});
+        // Without SALESFLOW_OWN_DOMAINS we cannot tell our rep from the prospect: link nobody.
+        if (!own.isEmpty() && !ours && !email.isEmpty() && n.contactEmail.isEmpty()) {
             n.contactEmail = email;
             n.actor = firstText(po, {"name"}).isEmpty() ? email : QStringLiteral("%1 <%2>").arg(firstText(po, {"name"}), email);
         }

@@ -84,4 +84,5 @@ private Q_SLOTS:
     void emailsRawAndJson();
     void malformedInputGivesPreciseErrors();
     void stageNormalisesAndLinks();
+    void everySampleComesOutNormalised();
 };
