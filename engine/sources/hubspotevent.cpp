@@ -3,6 +3,8 @@
 // propertyValue, changeSource ... (reference/hubspot/NOTES.md §10).
 #include "jsonutil.h"
 
+#include <cmath>
+
 namespace salesflow::sources {
 
 Result<Normalised> parseHubspotEvent(const QByteArray &payload)
@@ -16,7 +18,8 @@ Result<Normalised> parseHubspotEvent(const QByteArray &payload)
         return parseError(QStringLiteral("hubspot: \"subscriptionType\" must look like \"contact.propertyChange\" (got \"%1\")").arg(type));
     if (objectId.isEmpty())
         return parseError(QStringLiteral("hubspot: \"objectId\" is missing"));
-    const qint64 at = o->value(QLatin1String("occurredAt")).toVariant().toLongLong();
+    const double when = o->value(QLatin1String("occurredAt")).toDouble(-1);
+    const qint64 at = std::isfinite(when) && when > 0 && when < 1.0e15 ? qint64(when) : -1;
     if (at <= 0)
         return parseError(QStringLiteral("hubspot: \"occurredAt\" must be epoch milliseconds"));
     const QString object = type.section(QLatin1Char('.'), 0, 0).toLower();

@@ -72,8 +72,11 @@ qint64 parseTimestamp(const QString &text)
         return 0;
     bool ok = false;
     const qint64 n = t.toLongLong(&ok);
-    if (ok)
+    if (ok) {
+        if (n <= 0 || n > 100000000000000LL)
+            return 0; // not a plausible epoch
         return n < 100000000000LL ? n * 1000 : n; // seconds or milliseconds
+    }
     QDateTime d = QDateTime::fromString(t, Qt::ISODateWithMs);
     if (!d.isValid())
         d = QDateTime::fromString(t, Qt::RFC2822Date);

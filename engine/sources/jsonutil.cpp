@@ -2,6 +2,8 @@
 
 #include <QRegularExpression>
 
+#include <cmath>
+
 namespace salesflow::sources {
 
 Error parseError(const QString &what)
@@ -26,7 +28,11 @@ QString text(const QJsonValue &v)
         return v.toString();
     if (v.isDouble()) {
         const double d = v.toDouble();
-        return d == double(qint64(d)) ? QString::number(qint64(d)) : QString::number(d);
+        // Whole numbers within the exact range print as integers; anything else as a double
+        // (casting an out-of-range double to an integer is undefined: found by the fuzzer).
+        if (std::isfinite(d) && std::fabs(d) < 9.0e15 && d == std::floor(d))
+            return QString::number(qint64(d));
+        return QString::number(d, 'g', 17);
     }
     if (v.isBool())
         return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");

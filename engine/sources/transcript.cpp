@@ -8,6 +8,7 @@
 #include <QRegularExpression>
 
 #include <algorithm>
+#include <cmath>
 
 namespace salesflow::sources {
 
@@ -122,7 +123,11 @@ Result<QList<Cue>> parseAws(const QJsonObject &results)
         QString speaker = text(it.value(QLatin1String("speaker_label")));
         if (speaker.isEmpty())
             speaker = speakerAt.value(start);
-        Cue cue{start.toDouble(), text(it.value(QLatin1String("end_time"))).toDouble(), speaker, content};
+        auto secs = [](const QString &t) {
+            const double d = t.toDouble();
+            return std::isfinite(d) && d >= 0 && d < 1.0e7 ? d : 0.0;
+        };
+        Cue cue{secs(start), secs(text(it.value(QLatin1String("end_time")))), speaker, content};
         if (!cues.isEmpty() && cues.last().speaker == speaker) {
             cues.last().text += QLatin1Char(' ') + content;
             cues.last().end = cue.end;
@@ -149,7 +154,8 @@ Result<QList<Cue>> parseSegments(const QJsonArray &segments)
             return parseError(QStringLiteral("transcript: segments[%1].text must be a string").arg(i));
         auto seconds = [&](const char *k) {
             const QJsonValue v = s.value(QLatin1String(k));
-            return v.isDouble() ? v.toDouble() : clockSeconds(v.toString());
+            const double t = v.isDouble() ? v.toDouble() : clockSeconds(v.toString());
+            return std::isfinite(t) && t >= 0 && t < 1.0e7 ? t : 0.0; // NaN or absurd times would break ordering
         };
         cues.append(Cue{seconds("start"), seconds("end"), firstText(s, {"speaker", "speaker_name", "name"}),
                         tidy(s.value(QLatin1String("text")).toString())});
@@ -240,7 +246,7 @@ Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArr
     n.attributes.insert(QStringLiteral("format"), format);
     n.attributes.insert(QStringLiteral("speakers"), QJsonArray::fromStringList(speakers));
     n.attributes.insert(QStringLiteral("turns"), int(turns.size()));
-    n.attributes.insert(QStringLiteral("duration_seconds"), qRound(end - list.first().start));
+    n.attributes.insert(QStringLiteral("duration_seconds"), qint64(std::llround(qBound(0.0, end - list.first().start, 1.0e7))));
     if (!roles.isEmpty())
         n.attributes.insert(QStringLiteral("participants"), roles);
     return n;
