@@ -1,5 +1,7 @@
 #include "seeder.h"
 
+#include "engine/sources/intake.h"
+
 #include <QDir>
 #include <QFile>
 
@@ -13,16 +15,7 @@ QList<IngestItem> sampleEvents()
         QFile f(dir.filePath(name));
         if (!f.open(QIODevice::ReadOnly))
             continue;
-        QByteArray type = "application/json";
-        if (name.endsWith(QLatin1String(".eml")))
-            type = "message/rfc822";
-        else if (name.endsWith(QLatin1String(".vtt")))
-            type = "text/vtt";
-        else if (name.endsWith(QLatin1String(".srt")))
-            type = "application/x-subrip";
-        else if (name.endsWith(QLatin1String(".urlencoded")))
-            type = "application/x-www-form-urlencoded";
-        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), type, f.readAll(), {}, QStringLiteral("desktop:samples")});
+        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), f.readAll(), {}, QStringLiteral("desktop:samples")});
     }
     return items;
 }

@@ -110,6 +110,19 @@ QStringList knownSources()
     return kSources;
 }
 
+QByteArray contentTypeForFile(const QString &fileName)
+{
+    if (fileName.endsWith(QLatin1String(".eml")))
+        return "message/rfc822";
+    if (fileName.endsWith(QLatin1String(".vtt")))
+        return "text/vtt";
+    if (fileName.endsWith(QLatin1String(".srt")))
+        return "application/x-subrip";
+    if (fileName.endsWith(QLatin1String(".urlencoded")))
+        return "application/x-www-form-urlencoded";
+    return "application/json";
+}
+
 QByteArray mediaType(const QByteArray &contentType)
 {
     const qsizetype semi = contentType.indexOf(';');

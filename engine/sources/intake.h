@@ -23,6 +23,10 @@ Result<QList<IngestItem>> explode(const IngestItem &item);
 /// the raw body of a text source (email: message/rfc822, transcript: WebVTT or SRT).
 Result<QList<IngestItem>> splitBatch(const QString &source, const QByteArray &body);
 
+/// The content type a file of raw events is sent with, by its extension (.eml, .vtt, .srt,
+/// .urlencoded; anything else JSON): used to seed and import sample files.
+QByteArray contentTypeForFile(const QString &fileName);
+
 /// The bare media type, lower-case, without parameters.
 QByteArray mediaType(const QByteArray &contentType);
 

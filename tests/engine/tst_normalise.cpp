@@ -6,6 +6,7 @@
 #include "engine/pipeline/normalise/normalisestage.h"
 #include "engine/pipeline/runner.h"
 #include "engine/sources/identity.h"
+#include "engine/sources/intake.h"
 #include "engine/sources/normalised.h"
 #include "engine/store/database.h"
 #include "tests/support/testbackend.h"
@@ -299,16 +300,7 @@ void TestNormalise::everySampleComesOutNormalised()
     const QDir dir(QStringLiteral(SALESFLOW_SAMPLES_DIR));
     QList<IngestItem> items;
     for (const QString &name : dir.entryList(QDir::Files, QDir::Name)) {
-        QByteArray type = "application/json";
-        if (name.endsWith(QLatin1String(".eml")))
-            type = "message/rfc822";
-        else if (name.endsWith(QLatin1String(".vtt")))
-            type = "text/vtt";
-        else if (name.endsWith(QLatin1String(".srt")))
-            type = "application/x-subrip";
-        else if (name.endsWith(QLatin1String(".urlencoded")))
-            type = "application/x-www-form-urlencoded";
-        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), type, sample(name), {}, QStringLiteral("test")});
+        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), sample(name), {}, QStringLiteral("test")});
     }
     QVERIFY(items.size() >= 13);
     auto f = e.ingest(items);
