@@ -29,7 +29,13 @@ int main(int argc, char *argv[])
 
     salesflow::LocalEngine::Options options;
     options.config = salesflow::Config::fromEnvironment();
-    options.stages = salesflow::pipeline::builtStages();
+    auto stages = salesflow::pipeline::builtStages(options.config);
+    if (!stages) {
+        QMessageBox::critical(nullptr, QApplication::translate("main", "SalesFlow cannot start"),
+                              QApplication::translate("main", "The configuration is not usable:\n\n%1").arg(stages.error().message));
+        return 1;
+    }
+    options.stages = stages.value();
     auto engine = salesflow::LocalEngine::open(options);
     if (!engine) {
         QMessageBox::critical(nullptr, QApplication::translate("main", "SalesFlow cannot start"),

@@ -146,8 +146,15 @@ int serve(const QStringList &args)
     }
     o.runWorkers = role != QLatin1String("api");
     o.acceptIngest = role != QLatin1String("worker");
-    // The stages built so far; jobs of later stages (enrich, plan, write) wait in the queue.
-    o.stages = pipeline::builtStages();
+    // The stages built so far; jobs of later stages (plan, write) wait in the queue.
+    if (o.runWorkers) {
+        auto stages = pipeline::builtStages(o.config);
+        if (!stages) {
+            err(stages.error().message);
+            return 2;
+        }
+        o.stages = stages.value();
+    }
     auto engine = LocalEngine::open(o);
     if (!engine) {
         err(engine.error().message);

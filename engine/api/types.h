@@ -5,6 +5,7 @@
 #include <QJsonObject>
 #include <QList>
 #include <QMap>
+#include <QStringList>
 #include <QString>
 
 #include <optional>
@@ -124,10 +125,50 @@ struct NormalisedInfo
     QString dealKey;
 };
 
+struct ObjectionInfo
+{
+    QString category;
+    QString evidence;
+};
+
+/// One enrichment of an event with its provenance (enrichment_outputs).
+struct EnrichmentInfo
+{
+    qint64 id = 0;
+    QString summary;
+    QString intent;
+    int leadQuality = 0;
+    QList<ObjectionInfo> objections;
+    QString nextAction;
+    QString followUpSubject;
+    QString followUpBody;
+    int leadScoreChange = 0;
+    double confidence = 0;
+    QString promptName;
+    int promptVersion = 0;
+    QString provider;
+    QString model;
+    QString requestId;
+    qint64 inputTokens = 0;
+    qint64 outputTokens = 0;
+    qint64 cachedTokens = 0;
+    qint64 latencyMs = 0;
+    std::optional<double> costUsd; ///< empty when the model has no price in the table
+    int llmCalls = 0;
+    int httpRetries = 0;
+    QString outcome;               ///< ok | invalid | refused | truncated | filtered | no_tool_use
+    QString reviewState;           ///< not_required | pending | approved | rejected
+    QStringList reviewReasons;
+    QStringList validationNotes;
+    QString rawOutput;
+    qint64 createdAtMs = 0;
+};
+
 struct EventDetail
 {
     EventSummary summary;
     std::optional<NormalisedInfo> normalised;
+    QList<EnrichmentInfo> enrichments; ///< oldest first
     QByteArray payload;
     QList<AuditEntry> audit;
     QList<JobInfo> jobs;
@@ -140,6 +181,11 @@ struct Stats
     QMap<QString, qint64> queueByStage; ///< jobs waiting or leased, per stage
     qint64 total = 0;
     qint64 ingestedLastMinute = 0;
+    qint64 enrichments = 0;
+    qint64 llmInputTokens = 0;
+    qint64 llmOutputTokens = 0;
+    qint64 llmCachedTokens = 0;
+    double llmCostUsd = 0;
 };
 
 } // namespace salesflow

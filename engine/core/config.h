@@ -18,6 +18,19 @@ struct Config
     int maxAttempts = 5;                  ///< per job, then the event is failed
     int leaseMs = 60000;                  ///< a job lease; an expired lease is taken over
 
+    // Enrichment (PRODUCT.md "Environment"; the last five are SalesFlow extensions).
+    QString llm = QStringLiteral("offline"); ///< SALESFLOW_LLM: offline | openai | openai-compatible | anthropic
+    QString llmModel;                     ///< SALESFLOW_LLM_MODEL; empty: the provider's default
+    QByteArray openaiApiKey;              ///< OPENAI_API_KEY
+    QString openaiBaseUrl;                ///< OPENAI_BASE_URL (any OpenAI-compatible server)
+    QByteArray anthropicApiKey;           ///< ANTHROPIC_API_KEY
+    QString anthropicBaseUrl;             ///< ANTHROPIC_BASE_URL
+    double reviewThreshold = 0.6;         ///< SALESFLOW_REVIEW_THRESHOLD
+    int llmConcurrency = 4;               ///< SALESFLOW_LLM_CONCURRENCY: calls in flight per process
+    int llmTimeoutMs = 60000;             ///< SALESFLOW_LLM_TIMEOUT_MS: per HTTP attempt
+    int llmMaxRetries = 3;                ///< SALESFLOW_LLM_MAX_RETRIES: transport retries per call
+    QString llmPricesFile;                ///< SALESFLOW_LLM_PRICES: JSON price table; empty: built in
+
     static Config fromEnvironment();
     /// The default database: SQLite in QStandardPaths::AppDataLocation.
     static QString defaultDbUrl();

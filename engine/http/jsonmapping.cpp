@@ -99,8 +99,50 @@ QJsonObject toJson(const EventDetail &d)
     } else {
         o.insert(QStringLiteral("normalised"), QJsonValue());
     }
-    // Later stages add their parts of the lineage (normalised, entities, enrichments, actions).
+    QJsonArray enrichments;
+    for (const EnrichmentInfo &e : d.enrichments)
+        enrichments.append(toJson(e));
+    o.insert(QStringLiteral("enrichments"), enrichments);
+    // The plan and write stages add planned actions and writeback results (next issue).
     return o;
+}
+
+QJsonObject toJson(const EnrichmentInfo &e)
+{
+    QJsonArray objections;
+    for (const ObjectionInfo &ob : e.objections)
+        objections.append(QJsonObject{{QStringLiteral("category"), ob.category}, {QStringLiteral("evidence"), ob.evidence}});
+    const bool answered = e.outcome == QLatin1String("ok");
+    auto ifAnswered = [answered](const QJsonValue &v) { return answered ? v : QJsonValue(); };
+    return QJsonObject{
+        {QStringLiteral("id"), e.id},
+        {QStringLiteral("summary"), ifAnswered(e.summary)},
+        {QStringLiteral("intent"), ifAnswered(e.intent)},
+        {QStringLiteral("lead_quality"), ifAnswered(e.leadQuality)},
+        {QStringLiteral("objections"), objections},
+        {QStringLiteral("next_action"), ifAnswered(e.nextAction)},
+        {QStringLiteral("follow_up_email"), ifAnswered(QJsonObject{{QStringLiteral("subject"), e.followUpSubject},
+                                                                   {QStringLiteral("body"), e.followUpBody}})},
+        {QStringLiteral("lead_score_change"), ifAnswered(e.leadScoreChange)},
+        {QStringLiteral("confidence"), ifAnswered(e.confidence)},
+        {QStringLiteral("outcome"), e.outcome},
+        {QStringLiteral("review_state"), e.reviewState},
+        {QStringLiteral("review_reasons"), QJsonArray::fromStringList(e.reviewReasons)},
+        {QStringLiteral("validation_notes"), QJsonArray::fromStringList(e.validationNotes)},
+        {QStringLiteral("prompt"), QJsonObject{{QStringLiteral("name"), e.promptName}, {QStringLiteral("version"), e.promptVersion}}},
+        {QStringLiteral("provider"), e.provider},
+        {QStringLiteral("model"), e.model},
+        {QStringLiteral("request_id"), orNull(e.requestId)},
+        {QStringLiteral("tokens"), QJsonObject{{QStringLiteral("input"), e.inputTokens},
+                                               {QStringLiteral("output"), e.outputTokens},
+                                               {QStringLiteral("cached"), e.cachedTokens}}},
+        {QStringLiteral("latency_ms"), e.latencyMs},
+        {QStringLiteral("cost_usd"), e.costUsd ? QJsonValue(*e.costUsd) : QJsonValue()},
+        {QStringLiteral("llm_calls"), e.llmCalls},
+        {QStringLiteral("http_retries"), e.httpRetries},
+        {QStringLiteral("raw_output"), orNull(e.rawOutput)},
+        {QStringLiteral("created_at"), isoTime(e.createdAtMs)},
+    };
 }
 
 QJsonObject toJson(const Stats &s)
@@ -109,7 +151,12 @@ QJsonObject toJson(const Stats &s)
                        {QStringLiteral("by_status"), counts(s.byStatus)},
                        {QStringLiteral("by_source"), counts(s.bySource)},
                        {QStringLiteral("queue"), counts(s.queueByStage)},
-                       {QStringLiteral("ingested_last_minute"), s.ingestedLastMinute}};
+                       {QStringLiteral("ingested_last_minute"), s.ingestedLastMinute},
+                       {QStringLiteral("llm"), QJsonObject{{QStringLiteral("enrichments"), s.enrichments},
+                                                           {QStringLiteral("input_tokens"), s.llmInputTokens},
+                                                           {QStringLiteral("output_tokens"), s.llmOutputTokens},
+                                                           {QStringLiteral("cached_tokens"), s.llmCachedTokens},
+                                                           {QStringLiteral("estimated_cost_usd"), s.llmCostUsd}}}};
 }
 
 } // namespace salesflow::http

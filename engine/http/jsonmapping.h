@@ -11,6 +11,7 @@ QString isoTime(qint64 ms);
 QJsonObject toJson(const EventSummary &e);
 QJsonObject toJson(const EventDetail &d);
 QJsonObject toJson(const AuditEntry &a);
+QJsonObject toJson(const EnrichmentInfo &e);
 QJsonObject toJson(const Stats &s);
 
 } // namespace salesflow::http

@@ -9,6 +9,7 @@
 #include "../store/database.h"
 #include "../store/eventrepository.h"
 #include "../store/migrator.h"
+#include "../store/promptrepository.h"
 #include "../store/tokenrepository.h"
 
 #include <QHostInfo>
@@ -49,6 +50,8 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::open(Options options)
         auto applied = store::Migrator::migrate(*c.value());
         if (!applied)
             return applied.error();
+        if (Status seeded = store::PromptRepository::seedDefaults(*c.value(), nowMs()); !seeded)
+            return seeded.error();
     }
     const bool pg = e->m_db->dialect() == store::Dialect::Postgres;
     pipeline::Runner *runnerPtr = nullptr;

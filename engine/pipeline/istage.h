@@ -27,6 +27,11 @@ public:
     virtual ~IStage() = default;
     virtual QString name() const = 0;
     virtual int batchSize() const { return 64; }
+    /// 0: the stage shares the Runner's general workers. N > 0: it gets N workers of its own,
+    /// so a slow stage (an LLM call) never holds up the others, and N bounds its concurrency.
+    virtual int dedicatedWorkers() const { return 0; }
+    /// The lease on this stage's jobs; 0 uses the Runner's. Longer than the slowest run().
+    virtual qint64 leaseMs() const { return 0; }
     virtual Result<StageOutput> run(const queue::Job &job, store::Connection &conn) = 0;
 };
 

@@ -28,8 +28,23 @@ void Runner::start()
 {
     if (!m_threads.empty() || m_stages.empty())
         return;
-    for (int i = 0; i < m_options.workers; ++i)
-        m_threads.emplace_back([this, i] { workerLoop(i); });
+    std::vector<IStage *> shared;
+    for (const auto &stage : m_stages) {
+        if (stage->dedicatedWorkers() <= 0) {
+            shared.push_back(stage.get());
+            continue;
+        }
+        for (int i = 0; i < stage->dedicatedWorkers(); ++i) {
+            const QString owner = m_options.owner + QLatin1Char('/') + stage->name() + QString::number(i);
+            m_threads.emplace_back([this, owner, s = stage.get()] { workerLoop(owner, {s}); });
+        }
+    }
+    if (!shared.empty()) {
+        for (int i = 0; i < m_options.workers; ++i) {
+            const QString owner = m_options.owner + QLatin1Char('/') + QString::number(i);
+            m_threads.emplace_back([this, owner, shared] { workerLoop(owner, shared); });
+        }
+    }
     if (m_db->dialect() == store::Dialect::Postgres)
         m_threads.emplace_back([this] { listenLoop(); });
 }
@@ -69,9 +84,8 @@ void Runner::listenLoop()
     }
 }
 
-void Runner::workerLoop(int index)
+void Runner::workerLoop(const QString &owner, std::vector<IStage *> stages)
 {
-    const QString owner = m_options.owner + QLatin1Char('/') + QString::number(index);
     std::unique_ptr<store::Connection> conn;
     int backoff = 100;
     size_t next = 0;
@@ -89,10 +103,10 @@ void Runner::workerLoop(int index)
         }
         const quint64 gen = m_waker.generation();
         bool worked = false;
-        for (size_t k = 0; k < m_stages.size() && !m_stopping; ++k) {
-            IStage &stage = *m_stages[(next + k) % m_stages.size()];
-            auto jobs = JobQueue::lease(*conn, stage.name(), stage.batchSize(), owner, m_options.leaseMs,
-                                        nowMs());
+        for (size_t k = 0; k < stages.size() && !m_stopping; ++k) {
+            IStage &stage = *stages[(next + k) % stages.size()];
+            auto jobs = JobQueue::lease(*conn, stage.name(), stage.batchSize(), owner,
+                                        stage.leaseMs() > 0 ? stage.leaseMs() : m_options.leaseMs, nowMs());
             if (!jobs) {
                 qCWarning(lcQueue) << owner << "lease failed:" << jobs.error().message;
                 break;

@@ -14,7 +14,8 @@ class Database;
 
 namespace salesflow::pipeline {
 
-/// Runs the registered stages on N worker threads, each with its own database connection.
+/// Runs the registered stages on N worker threads, each with its own database connection (plus
+/// the dedicated workers of stages that ask for them, IStage::dedicatedWorkers()).
 /// Workers lease jobs in batches, run them, and commit every completion (and the stage's
 /// writes, the event's transition and the next job) in one transaction per batch. On
 /// PostgreSQL a listener thread turns NOTIFY into wake-ups, so idle workers start new jobs
@@ -48,7 +49,7 @@ public:
     std::atomic<qint64> failed{0};
 
 private:
-    void workerLoop(int index);
+    void workerLoop(const QString &owner, std::vector<IStage *> stages);
     void listenLoop();
     bool processBatch(store::Connection &c, IStage &stage, const QList<queue::Job> &jobs,
                       QList<Result<StageOutput>> &outputs);

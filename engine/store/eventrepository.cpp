@@ -1,5 +1,7 @@
 #include "eventrepository.h"
 
+#include "enrichmentrepository.h"
+
 #include "pgarray.h"
 
 #include "../core/ids.h"
@@ -225,6 +227,10 @@ Result<EventDetail> EventRepository::detail(Connection &c, const QString &id)
                                       norm->text(0, 4), norm->text(0, 5), norm->text(0, 6), norm->text(0, 7),
                                       norm->text(0, 8), norm->text(0, 9), norm->text(0, 10)};
     }
+    auto enrichments = EnrichmentRepository::forEvent(c, id);
+    if (!enrichments)
+        return enrichments.error();
+    d.enrichments = enrichments.value();
     auto jobs = c.exec("SELECT id, stage, attempts, run_after, lease_owner, last_error FROM jobs"
                        " WHERE event_id = $1 ORDER BY id",
                        {id});
@@ -280,6 +286,15 @@ Result<Stats> EventRepository::stats(Connection &c, qint64 nowMs)
     if (!recent)
         return recent.error();
     s.ingestedLastMinute = recent->int64(0, 0);
+    auto llm = c.exec("SELECT count(*), COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0),"
+                      " COALESCE(SUM(cached_tokens), 0), COALESCE(SUM(cost_usd), 0) FROM enrichment_outputs");
+    if (!llm)
+        return llm.error();
+    s.enrichments = llm->int64(0, 0);
+    s.llmInputTokens = llm->int64(0, 1);
+    s.llmOutputTokens = llm->int64(0, 2);
+    s.llmCachedTokens = llm->int64(0, 3);
+    s.llmCostUsd = llm->real(0, 4);
     return s;
 }
 

@@ -119,7 +119,7 @@ private Q_SLOTS:
         m_engine.reset();
         LocalEngine::Options o;
         o.config.dbUrl = test::freshDbUrl(QStringLiteral("uinorm"));
-        o.stages = pipeline::builtStages();
+        o.stages = pipeline::builtStages(o.config).value();
         auto e = LocalEngine::open(o);
         QVERIFY(e.ok());
         m_engine = std::move(e).value();

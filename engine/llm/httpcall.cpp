@@ -1,0 +1,138 @@
+#include "httpcall.h"
+
+#include "../core/logging.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRandomGenerator>
+#include <QThreadStorage>
+#include <QTimer>
+
+#include <chrono>
+#include <cmath>
+#include <thread>
+
+namespace salesflow::llm {
+
+namespace {
+
+bool retryableStatus(int status)
+{
+    return status == 0 || status == 408 || status == 409 || status == 429 || status >= 500;
+}
+
+/// retry-after-ms, then retry-after as seconds, then as an HTTP-date; -1 when none parses.
+qint64 serverDelayMs(const QHash<QByteArray, QByteArray> &headers)
+{
+    bool ok = false;
+    const double ms = headers.value("retry-after-ms").trimmed().toDouble(&ok);
+    if (ok)
+        return qint64(ms);
+    const QByteArray ra = headers.value("retry-after").trimmed();
+    if (ra.isEmpty())
+        return -1;
+    const double s = ra.toDouble(&ok);
+    if (ok)
+        return qint64(s * 1000);
+    const QDateTime when = QDateTime::fromString(QString::fromLatin1(ra), Qt::RFC2822Date);
+    if (when.isValid())
+        return QDateTime::currentDateTimeUtc().msecsTo(when);
+    return -1;
+}
+
+QNetworkAccessManager *threadNam()
+{
+    static QThreadStorage<QNetworkAccessManager *> storage;
+    if (!storage.hasLocalData())
+        storage.setLocalData(new QNetworkAccessManager);
+    return storage.localData();
+}
+
+} // namespace
+
+std::optional<qint64> retryDelayMs(const RetryPolicy &policy, int status, const QHash<QByteArray, QByteArray> &headers,
+                                   const QByteArray &body, int retriesTaken, double random01)
+{
+    if (retriesTaken >= policy.maxRetries)
+        return std::nullopt;
+    const QByteArray should = headers.value("x-should-retry").trimmed().toLower();
+    if (should == "false")
+        return std::nullopt;
+    if (should != "true") {
+        if (!retryableStatus(status))
+            return std::nullopt;
+        // A 429 about billing never clears by waiting (NOTES §5).
+        if (status == 429 && (body.contains("insufficient_quota") || body.contains("credit_balance_exhausted")))
+            return std::nullopt;
+    }
+    const qint64 server = serverDelayMs(headers);
+    const bool openai = policy.flavour == RetryPolicy::Flavour::OpenAi;
+    const qint64 cap = openai ? 120000 : 60000;
+    if (server > 0 && server <= cap)
+        return server;
+    if (server > cap && openai)
+        return std::nullopt;
+    const double base = std::min(0.5 * std::pow(2.0, retriesTaken), 8.0);
+    return qint64(base * (1.0 - 0.25 * random01) * 1000.0);
+}
+
+Result<HttpAnswer> postJson(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers,
+                            const QByteArray &body, const RetryPolicy &policy)
+{
+    QElapsedTimer clock;
+    clock.start();
+    QNetworkAccessManager *nam = threadNam();
+    for (int attempt = 0;; ++attempt) {
+        QNetworkRequest req(url);
+        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
+        for (const auto &[name, value] : headers)
+            req.setRawHeader(name, value);
+        req.setRawHeader("x-stainless-retry-count", QByteArray::number(attempt));
+        req.setRawHeader("x-stainless-read-timeout", QByteArray::number(policy.timeoutMs / 1000));
+        QEventLoop loop;
+        QTimer timer;
+        timer.setSingleShot(true);
+        bool timedOut = false;
+        QNetworkReply *reply = nam->post(req, body);
+        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        QObject::connect(&timer, &QTimer::timeout, &loop, [&] {
+            timedOut = true;
+            reply->abort();
+        });
+        timer.start(policy.timeoutMs);
+        if (!reply->isFinished())
+            loop.exec();
+        timer.stop();
+        HttpAnswer a;
+        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+        QString failure;
+        if (!timedOut && status.isValid()) {
+            a.status = status.toInt();
+            a.body = reply->readAll();
+            for (const auto &[name, value] : reply->rawHeaderPairs())
+                a.headers.insert(name.toLower(), value);
+        } else {
+            failure = timedOut ? QStringLiteral("no answer within %1 ms").arg(policy.timeoutMs) : reply->errorString();
+        }
+        reply->deleteLater();
+        const auto delay = retryDelayMs(policy, a.status, a.headers, a.body, attempt,
+                                        QRandomGenerator::global()->generateDouble());
+        if (!delay) {
+            a.retries = attempt;
+            a.latencyMs = clock.elapsed();
+            if (a.status == 0) {
+                return Error{timedOut ? QStringLiteral("llm.timeout") : QStringLiteral("llm.connection"),
+                             QStringLiteral("%1: %2 (after %3 retries)").arg(url.host(), failure).arg(attempt), 502};
+            }
+            return a;
+        }
+        qCInfo(lcPipeline) << "LLM call to" << url.host() << "answered" << (a.status ? QString::number(a.status) : failure)
+                           << "- retry" << attempt + 1 << "in" << *delay << "ms";
+        std::this_thread::sleep_for(std::chrono::milliseconds(*delay));
+    }
+}
+
+} // namespace salesflow::llm

@@ -1,0 +1,257 @@
+#include "enrichstage.h"
+
+#include "../../core/clock.h"
+#include "../../core/logging.h"
+#include "../../llm/analysis.h"
+#include "../../store/enrichmentrepository.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace salesflow::pipeline {
+
+namespace {
+
+constexpr int kCharsPerToken = 4; // budget heuristic (NOTES §8); usage reconciles the real count
+
+QString propertiesBlock(const std::optional<store::EnrichContext::Entity> &e, int maxProperties)
+{
+    if (!e)
+        return QStringLiteral("(not known)");
+    QStringList lines;
+    lines << QStringLiteral("- key: %1%2").arg(e->key, e->hubspotId.isEmpty() ? QString() : QStringLiteral(" (HubSpot %1)").arg(e->hubspotId));
+    const QStringList keys = e->properties.keys();
+    for (qsizetype i = 0; i < keys.size() && i < maxProperties; ++i) {
+        const QJsonValue v = e->properties.value(keys[i]);
+        lines << QStringLiteral("- %1: %2").arg(keys[i], v.isString() ? v.toString().left(200) : QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1));
+    }
+    if (keys.size() > maxProperties)
+        lines << QStringLiteral("- (%1 more properties left out)").arg(keys.size() - maxProperties);
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString isoTime(qint64 ms)
+{
+    return ms > 0 ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODate) : QStringLiteral("unknown time");
+}
+
+QString recentBlock(const QList<store::EnrichContext::Earlier> &recent)
+{
+    if (recent.isEmpty())
+        return QStringLiteral("(none)");
+    QStringList lines;
+    for (const auto &r : recent) {
+        QString line = QStringLiteral("- %1 %2").arg(isoTime(r.occurredAtMs), r.kind);
+        if (!r.subject.isEmpty())
+            line += QStringLiteral(" \"%1\"").arg(r.subject.left(120));
+        line += QStringLiteral(": ") + (r.summary.isEmpty() ? r.text.simplified().left(300) : r.summary.left(300));
+        lines << line;
+    }
+    return lines.join(QLatin1Char('\n'));
+}
+
+QString firstName(const store::EnrichContext &ctx)
+{
+    if (ctx.contact) {
+        const QString f = ctx.contact->properties.value(QLatin1String("firstname")).toString();
+        if (!f.isEmpty())
+            return f;
+    }
+    QString actor = ctx.actor;
+    const qsizetype lt = actor.indexOf(QLatin1Char('<'));
+    if (lt >= 0)
+        actor = actor.left(lt);
+    actor = actor.trimmed().remove(QLatin1Char('"'));
+    if (actor.isEmpty() || actor.contains(QLatin1Char('@')))
+        return {};
+    return actor.section(QLatin1Char(' '), 0, 0);
+}
+
+/// Keeps the head and the tail of a long text (the ask is usually at one end).
+QString trimMiddle(const QString &text, qsizetype maxChars)
+{
+    if (text.size() <= maxChars)
+        return text;
+    const qsizetype head = maxChars * 7 / 10;
+    const qsizetype tail = maxChars - head;
+    return text.left(head) + QStringLiteral("\n[... %1 characters left out ...]\n").arg(text.size() - maxChars) + text.right(tail);
+}
+
+} // namespace
+
+EnrichStage::EnrichStage(std::shared_ptr<llm::IProvider> provider, llm::PriceTable prices, Options options)
+    : m_provider(std::move(provider)), m_prices(std::move(prices)), m_options(std::move(options))
+{
+}
+
+int EnrichStage::dedicatedWorkers() const
+{
+    return m_provider->concurrency();
+}
+
+Result<EnrichmentInfo> EnrichStage::enrich(store::Connection &conn, const QString &eventId, const store::PromptVersion &prompt)
+{
+    const int recentEvents = prompt.settings.value(QLatin1String("recent_events")).toInt(5);
+    auto loaded = store::EnrichmentRepository::loadContext(conn, eventId, recentEvents);
+    if (!loaded)
+        return loaded.error();
+    store::EnrichContext ctx = std::move(loaded).value();
+
+    // Render within the token budget: drop the oldest earlier events first, then shorten the
+    // event text in the middle, then cap the property lists.
+    const int budgetTokens = prompt.settings.value(QLatin1String("context_token_budget")).toInt(3000);
+    const qsizetype budgetChars = qsizetype(budgetTokens) * kCharsPerToken;
+    int maxProperties = 40;
+    QString text = ctx.text;
+    QString user;
+    for (int round = 0;; ++round) {
+        const QHash<QString, QString> values{
+            {QStringLiteral("event.id"), ctx.eventId},
+            {QStringLiteral("event.kind"), ctx.kind},
+            {QStringLiteral("event.source"), ctx.source},
+            {QStringLiteral("event.occurred_at"), isoTime(ctx.occurredAtMs)},
+            {QStringLiteral("event.actor"), ctx.actor.isEmpty() ? QStringLiteral("(unknown)") : ctx.actor},
+            {QStringLiteral("event.subject"), ctx.subject.isEmpty() ? QStringLiteral("(none)") : ctx.subject},
+            {QStringLiteral("event.text"), text.isEmpty() ? QStringLiteral("(no text)") : text},
+            {QStringLiteral("contact"), propertiesBlock(ctx.contact, maxProperties)},
+            {QStringLiteral("company"), propertiesBlock(ctx.company_, maxProperties)},
+            {QStringLiteral("deal"), propertiesBlock(ctx.deal, maxProperties)},
+            {QStringLiteral("recent_events"), recentBlock(ctx.recent)},
+        };
+        auto rendered = store::PromptRepository::render(prompt.userPart(), values);
+        if (!rendered)
+            return rendered.error();
+        user = rendered.value();
+        const qsizetype over = user.size() - budgetChars;
+        if (over <= 0 || round > 8)
+            break;
+        if (!ctx.recent.isEmpty())
+            ctx.recent.removeLast();
+        else if (text.size() > 400)
+            text = trimMiddle(ctx.text, std::max<qsizetype>(400, text.size() - over));
+        else if (maxProperties > 5)
+            maxProperties = 5;
+        else
+            break; // the fixed parts alone exceed the budget; send what we have
+    }
+
+    llm::Request req;
+    req.system = prompt.systemPart();
+    req.user = user;
+    req.schema = llm::analysisSchema();
+    req.schemaName = QStringLiteral("record_sales_analysis");
+    req.maxOutputTokens = prompt.settings.value(QLatin1String("max_output_tokens")).toInt(1200);
+    req.temperature = prompt.settings.value(QLatin1String("temperature")).toDouble(0.2);
+    req.model = prompt.settings.value(QLatin1String("model")).toString();
+    req.eventText = ctx.text;
+    req.facts = QJsonObject{{QStringLiteral("kind"), ctx.kind},
+                            {QStringLiteral("actor"), ctx.actor},
+                            {QStringLiteral("first_name"), firstName(ctx)},
+                            {QStringLiteral("subject"), ctx.subject},
+                            {QStringLiteral("company"), ctx.company},
+                            {QStringLiteral("company_domain"), ctx.company_ ? ctx.company_->key : QString()},
+                            {QStringLiteral("linked"), ctx.contact.has_value()},
+                            {QStringLiteral("deal_stage"), ctx.deal ? ctx.deal->properties.value(QLatin1String("dealstage")).toString(QStringLiteral("open")) : QString()}};
+
+    EnrichmentInfo info;
+    info.promptName = prompt.name;
+    info.promptVersion = prompt.version;
+    llm::Validation validation;
+    llm::Response last;
+    const QString originalUser = req.user;
+    for (int call = 1; call <= 2; ++call) {
+        auto answer = m_provider->complete(req);
+        if (!answer)
+            return answer.error();
+        last = std::move(answer).value();
+        info.llmCalls = call;
+        info.inputTokens += last.inputTokens;
+        info.outputTokens += last.outputTokens;
+        info.cachedTokens += last.cachedTokens;
+        info.latencyMs += last.latencyMs;
+        info.httpRetries += last.retries;
+        const auto cost = m_prices.cost(last.model, last.inputTokens, last.cachedTokens, last.cacheWriteTokens, last.outputTokens);
+        if (cost)
+            info.costUsd = info.costUsd.value_or(0) + *cost;
+        else
+            info.costUsd.reset();
+        if (last.outcome != llm::Outcome::Ok)
+            break; // refusal, truncation, filter, no tool use: not retried, reviewed
+        validation = last.parseError.isEmpty() ? llm::validate(last.output, ctx.text) : llm::Validation{{}, {last.parseError}, {}};
+        if (validation.analysis || call == 2)
+            break;
+        req.user = originalUser + QStringLiteral("\n\nYour previous answer was rejected because: ") + validation.errors.join(QLatin1String("; "))
+                   + QStringLiteral(". Answer again, following the schema and the ranges exactly.");
+    }
+    info.provider = last.provider.isEmpty() ? m_provider->name() : last.provider;
+    info.model = last.model.isEmpty() ? m_provider->model() : last.model;
+    info.requestId = last.requestId;
+    info.rawOutput = last.rawOutput.isEmpty() && !last.output.isEmpty()
+                         ? QString::fromUtf8(QJsonDocument(last.output).toJson(QJsonDocument::Compact))
+                         : last.rawOutput;
+    info.createdAtMs = nowMs();
+    if (last.outcome != llm::Outcome::Ok) {
+        info.outcome = llm::outcomeName(last.outcome);
+        info.reviewReasons << QStringLiteral("%1: %2").arg(info.outcome, last.reason);
+    } else if (!validation.analysis) {
+        info.outcome = QStringLiteral("invalid");
+        info.reviewReasons << QStringLiteral("invalid answer after %1 calls: %2").arg(info.llmCalls).arg(validation.errors.join(QLatin1String("; ")));
+    } else {
+        info.outcome = QStringLiteral("ok");
+        const llm::Analysis &a = *validation.analysis;
+        info.summary = a.summary;
+        info.intent = a.intent;
+        info.leadQuality = a.leadQuality;
+        for (const llm::Objection &o : a.objections)
+            info.objections.append({o.category, o.evidence});
+        info.nextAction = a.nextAction;
+        info.followUpSubject = a.followUpSubject;
+        info.followUpBody = a.followUpBody;
+        info.leadScoreChange = a.leadScoreChange;
+        info.confidence = a.confidence;
+        info.validationNotes = validation.notes;
+        if (a.confidence < m_options.reviewThreshold)
+            info.reviewReasons << QStringLiteral("confidence %1 is below the review threshold %2")
+                                      .arg(a.confidence, 0, 'f', 2).arg(m_options.reviewThreshold, 0, 'f', 2);
+        if (std::abs(a.leadScoreChange) > m_options.scoreChangePolicy)
+            info.reviewReasons << QStringLiteral("policy: lead score change %1%2 is beyond ±%3")
+                                      .arg(a.leadScoreChange > 0 ? QStringLiteral("+") : QString()).arg(a.leadScoreChange).arg(m_options.scoreChangePolicy);
+    }
+    info.reviewState = info.reviewReasons.isEmpty() ? QStringLiteral("not_required") : QStringLiteral("pending");
+    return info;
+}
+
+Result<StageOutput> EnrichStage::run(const queue::Job &job, store::Connection &conn)
+{
+    auto kind = conn.exec("SELECT kind FROM normalised_events WHERE event_id = $1", {job.eventId});
+    if (!kind)
+        return kind.error();
+    if (!kind->isEmpty() && kind->text(0, 0) == QLatin1String("crm_change")) {
+        // HubSpot telling us about its own records: it updated the entity snapshot (context for
+        // later events) and there is nothing for a model to analyse or a rep to act on.
+        StageOutput out;
+        out.newStatus = EventStatus::Done;
+        out.detail = QStringLiteral("HubSpot change kept as CRM context; nothing to enrich");
+        return out;
+    }
+    auto prompt = store::PromptRepository::active(conn, m_options.promptName);
+    if (!prompt)
+        return prompt.error();
+    auto info = enrich(conn, job.eventId, prompt.value());
+    if (!info)
+        return info.error();
+    StageOutput out;
+    const bool review = !info->reviewReasons.isEmpty();
+    out.newStatus = review ? EventStatus::InReview : EventStatus::Enriched;
+    out.nextStage = review ? QString() : QStringLiteral("plan");
+    out.detail = QStringLiteral("%1/%2 prompt %3 v%4").arg(info->provider, info->model, info->promptName).arg(info->promptVersion);
+    if (review)
+        out.detail += QStringLiteral("; review: ") + info->reviewReasons.join(QLatin1String("; "));
+    const QString eventId = job.eventId;
+    EnrichmentInfo row = std::move(info).value();
+    out.apply = [eventId, row](store::Connection &c) { return store::EnrichmentRepository::insert(c, eventId, row); };
+    return out;
+}
+
+} // namespace salesflow::pipeline

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "../../api/types.h"
+#include "../../llm/llm.h"
+#include "../../llm/pricing.h"
+#include "../../store/promptrepository.h"
+#include "../istage.h"
+
+#include <memory>
+
+namespace salesflow::pipeline {
+
+/// The enrich stage: renders the active `enrich` prompt with the event and its CRM context,
+/// asks the configured provider for the structured analysis, validates it (one retry with the
+/// validation errors in the prompt), records the output with its provenance and cost, and
+/// routes the event: `enriched` (next: plan) or `in_review` with the reasons. Transport
+/// failures are retried by the provider as the SDKs do, then by the job queue; refusals,
+/// truncations and content-filter stops go to review without a retry.
+class EnrichStage final : public IStage
+{
+public:
+    struct Options
+    {
+        double reviewThreshold = 0.6;
+        int scoreChangePolicy = 15; ///< |lead_score_change| above this goes to review
+        QString promptName = QStringLiteral("enrich");
+    };
+
+    EnrichStage(std::shared_ptr<llm::IProvider> provider, llm::PriceTable prices, Options options);
+
+    QString name() const override { return QStringLiteral("enrich"); }
+    int batchSize() const override { return 1; }
+    int dedicatedWorkers() const override;
+    qint64 leaseMs() const override { return 15 * 60 * 1000; }
+    Result<StageOutput> run(const queue::Job &job, store::Connection &conn) override;
+
+    /// The enrichment of one event with a given prompt version, written nowhere (the stage and
+    /// prompt tests use it). `in_review` reasons are filled; reviewState says pending or not.
+    Result<EnrichmentInfo> enrich(store::Connection &conn, const QString &eventId, const store::PromptVersion &prompt);
+
+    const llm::IProvider &provider() const { return *m_provider; }
+
+private:
+    std::shared_ptr<llm::IProvider> m_provider;
+    llm::PriceTable m_prices;
+    Options m_options;
+};
+
+} // namespace salesflow::pipeline

@@ -1,0 +1,174 @@
+#include "enrichmentrepository.h"
+
+#include "../core/clock.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace salesflow::store {
+
+namespace {
+
+Result<std::optional<EnrichContext::Entity>> entity(Connection &c, const Rows &row, int col)
+{
+    if (row.isNull(0, col))
+        return std::optional<EnrichContext::Entity>();
+    auto r = c.exec("SELECT local_key, hubspot_id, properties FROM crm_entities WHERE id = $1", {row.int64(0, col)});
+    if (!r)
+        return r.error();
+    if (r->isEmpty())
+        return std::optional<EnrichContext::Entity>();
+    EnrichContext::Entity e;
+    e.key = r->text(0, 0);
+    e.hubspotId = r->text(0, 1);
+    // The snapshot keeps {value, occurred_at} per property; the prompt needs the values.
+    const QJsonObject snapshot = QJsonDocument::fromJson(r->bytes(0, 2)).object();
+    for (auto it = snapshot.begin(); it != snapshot.end(); ++it)
+        e.properties.insert(it.key(), it.value().isObject() ? it.value().toObject().value(QLatin1String("value")) : it.value());
+    return std::optional<EnrichContext::Entity>(e);
+}
+
+bool closedStage(const QJsonObject &props)
+{
+    const QString stage = props.value(QLatin1String("dealstage")).toString().toLower();
+    return stage.contains(QLatin1String("closed"));
+}
+
+} // namespace
+
+Result<EnrichContext> EnrichmentRepository::loadContext(Connection &c, const QString &eventId, int recentEvents)
+{
+    auto r = c.exec("SELECT r.source, n.kind, n.occurred_at, n.actor, n.company, n.subject, n.body_text, n.attributes,"
+                    " n.contact_id, n.company_id, n.deal_id"
+                    " FROM raw_events r JOIN normalised_events n ON n.event_id = r.id WHERE r.id = $1",
+                    {eventId});
+    if (!r)
+        return r.error();
+    if (r->isEmpty())
+        return makeError("permanent.missing", QStringLiteral("event %1 is not normalised; replay it from normalise").arg(eventId));
+    EnrichContext ctx;
+    ctx.eventId = eventId;
+    ctx.source = r->text(0, 0);
+    ctx.kind = r->text(0, 1);
+    ctx.occurredAtMs = r->int64(0, 2);
+    ctx.actor = r->text(0, 3);
+    ctx.company = r->text(0, 4);
+    ctx.subject = r->text(0, 5);
+    ctx.text = r->text(0, 6);
+    ctx.attributes = QJsonDocument::fromJson(r->bytes(0, 7)).object();
+    ctx.linked = ctx.attributes.value(QLatin1String("linked")).toBool(!r->isNull(0, 8));
+    for (auto [col, slot] : {std::pair{8, &ctx.contact}, std::pair{9, &ctx.company_}, std::pair{10, &ctx.deal}}) {
+        auto e = entity(c, r.value(), col);
+        if (!e)
+            return e.error();
+        *slot = e.value();
+    }
+    if (r->isNull(0, 8))
+        return ctx;
+    const qint64 contactId = r->int64(0, 8);
+    if (!ctx.deal) {
+        auto deals = c.exec("SELECT DISTINCT deal_id FROM normalised_events WHERE contact_id = $1 AND deal_id IS NOT NULL"
+                            " AND event_id < $2 ORDER BY deal_id DESC LIMIT 5",
+                            {contactId, eventId});
+        if (!deals)
+            return deals.error();
+        for (int i = 0; i < deals->size() && !ctx.deal; ++i) {
+            Rows one;
+            one.setColumns(1);
+            one.addRow({deals->bytes(i, 0)}, {false});
+            auto d = entity(c, one, 0);
+            if (!d)
+                return d.error();
+            if (d.value() && !closedStage(d.value()->properties))
+                ctx.deal = d.value();
+        }
+    }
+    if (recentEvents > 0) {
+        auto rec = c.exec("SELECT n.event_id, n.kind, n.occurred_at, n.subject, n.body_text,"
+                          " (SELECT e.summary FROM enrichment_outputs e WHERE e.event_id = n.event_id ORDER BY e.id DESC LIMIT 1)"
+                          " FROM normalised_events n WHERE n.contact_id = $1 AND n.event_id < $2"
+                          " ORDER BY n.event_id DESC LIMIT $3",
+                          {contactId, eventId, recentEvents});
+        if (!rec)
+            return rec.error();
+        for (int i = 0; i < rec->size(); ++i)
+            ctx.recent.append({rec->text(i, 0), rec->text(i, 1), rec->int64(i, 2), rec->text(i, 3), rec->text(i, 4), rec->text(i, 5)});
+    }
+    return ctx;
+}
+
+Status EnrichmentRepository::insert(Connection &c, const QString &eventId, const EnrichmentInfo &e)
+{
+    QJsonArray objections;
+    for (const ObjectionInfo &o : e.objections)
+        objections.append(QJsonObject{{QStringLiteral("category"), o.category}, {QStringLiteral("evidence"), o.evidence}});
+    auto json = [](const QJsonArray &a) { return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact)); };
+    auto r = c.exec("INSERT INTO enrichment_outputs (event_id, summary, intent, lead_quality, objections, next_action,"
+                    " follow_up_subject, follow_up_body, score_change, confidence, prompt_name, prompt_version, provider, model,"
+                    " input_tokens, output_tokens, latency_ms, review_state, created_at, request_id, cached_tokens, cost_usd,"
+                    " llm_calls, http_retries, outcome, review_reasons, validation_notes, raw_output)"
+                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
+                    " $22, $23, $24, $25, $26, $27, $28)",
+                    {eventId, e.summary, e.intent, e.leadQuality, json(objections), e.nextAction, e.followUpSubject,
+                     e.followUpBody, e.leadScoreChange, e.confidence, e.promptName, e.promptVersion, e.provider, e.model,
+                     e.inputTokens, e.outputTokens, e.latencyMs, e.reviewState, e.createdAtMs ? e.createdAtMs : nowMs(),
+                     e.requestId, e.cachedTokens, e.costUsd ? QVariant(*e.costUsd) : QVariant(),
+                     e.llmCalls, e.httpRetries, e.outcome, json(QJsonArray::fromStringList(e.reviewReasons)),
+                     json(QJsonArray::fromStringList(e.validationNotes)), e.rawOutput});
+    if (!r)
+        return r.error();
+    return Done{};
+}
+
+Result<QList<EnrichmentInfo>> EnrichmentRepository::forEvent(Connection &c, const QString &eventId)
+{
+    auto r = c.exec("SELECT id, summary, intent, lead_quality, objections, next_action, follow_up_subject, follow_up_body,"
+                    " score_change, confidence, prompt_name, prompt_version, provider, model, request_id, input_tokens,"
+                    " output_tokens, cached_tokens, latency_ms, cost_usd, llm_calls, http_retries, outcome, review_state,"
+                    " review_reasons, validation_notes, raw_output, created_at"
+                    " FROM enrichment_outputs WHERE event_id = $1 ORDER BY id",
+                    {eventId});
+    if (!r)
+        return r.error();
+    QList<EnrichmentInfo> out;
+    for (int i = 0; i < r->size(); ++i) {
+        EnrichmentInfo e;
+        e.id = r->int64(i, 0);
+        e.summary = r->text(i, 1);
+        e.intent = r->text(i, 2);
+        e.leadQuality = int(r->int64(i, 3));
+        for (const QJsonValue &v : QJsonDocument::fromJson(r->bytes(i, 4)).array())
+            e.objections.append({v.toObject().value(QLatin1String("category")).toString(),
+                                 v.toObject().value(QLatin1String("evidence")).toString()});
+        e.nextAction = r->text(i, 5);
+        e.followUpSubject = r->text(i, 6);
+        e.followUpBody = r->text(i, 7);
+        e.leadScoreChange = int(r->int64(i, 8));
+        e.confidence = r->real(i, 9);
+        e.promptName = r->text(i, 10);
+        e.promptVersion = int(r->int64(i, 11));
+        e.provider = r->text(i, 12);
+        e.model = r->text(i, 13);
+        e.requestId = r->text(i, 14);
+        e.inputTokens = r->int64(i, 15);
+        e.outputTokens = r->int64(i, 16);
+        e.cachedTokens = r->int64(i, 17);
+        e.latencyMs = r->int64(i, 18);
+        if (!r->isNull(i, 19))
+            e.costUsd = r->real(i, 19);
+        e.llmCalls = int(r->int64(i, 20));
+        e.httpRetries = int(r->int64(i, 21));
+        e.outcome = r->text(i, 22);
+        e.reviewState = r->text(i, 23);
+        for (const QJsonValue &v : QJsonDocument::fromJson(r->bytes(i, 24)).array())
+            e.reviewReasons << v.toString();
+        for (const QJsonValue &v : QJsonDocument::fromJson(r->bytes(i, 25)).array())
+            e.validationNotes << v.toString();
+        e.rawOutput = r->text(i, 26);
+        e.createdAtMs = r->int64(i, 27);
+        out.append(e);
+    }
+    return out;
+}
+
+} // namespace salesflow::store
