@@ -75,16 +75,17 @@ const QList<Category> &categories()
         {QStringLiteral("budget"),
          cues({"expensive", "too pricey", "over budget", "out of budget", "no budget", "budget is tight",
                "tight budget", "afford*", "cheaper", "discount*", "cost concern*", "price is high", "too costly"}),
-         cues({"budget", "cost*", "price", "pricing"}), true},
+         cues({"budget", "cost*", "price", "pricing"}), false},
         {QStringLiteral("timing"),
          cues({"next quarter", "next year", "not a priority", "not right now", "not now", "budget freeze",
-               "hiring freeze", "on hold", "revisit", "later this year", "too busy", "wait until", "after our"}),
-         cues({"timing", "timeline", "q1", "q2", "q3", "q4", "later"}), false},
+               "hiring freeze", "on hold", "revisit", "later this year", "too busy", "wait until", "after our",
+               "deadline", "closes on", "not until"}),
+         cues({"timing", "timeline", "q1", "q2", "q3", "q4", "later", "next year"}), false},
         {QStringLiteral("authority"),
          cues({"need approval", "needs approval", "sign-off", "sign off", "run it by", "decision maker*",
                "my boss", "my manager", "the board", "procurement process", "legal review", "legal team",
                "not my decision", "cfo", "final say"}),
-         cues({"approval", "approve", "vp", "director", "procurement", "stakeholder*"}), true},
+         cues({"approval", "approve", "vp", "director", "stakeholder*"}), true},
         {QStringLiteral("competition"),
          cues({"competitor*", "currently using", "already use", "already using", "switching from", "alternative*",
                "other vendor*", "compared to", "versus", "incumbent"}),
@@ -222,7 +223,13 @@ Analysis OfflineAnalyser::analyse(const QString &text, const QJsonObject &facts)
         score[i] = 2 * int(st.size()) + int(md.size());
         const bool concern = anyMatch(concernMarkers(), s);
         const bool question = s.contains(QLatin1Char('?'));
+        // "Budget is approved" is a buying signal, not a budget objection.
+        static const QRegularExpression budgetOk(QStringLiteral("budget\\s+(is\\s+|was\\s+|has\\s+been\\s+)?approved"),
+                                                 QRegularExpression::CaseInsensitiveOption);
+        const bool budgetApproved = budgetOk.match(s).hasMatch();
         for (const Category &c : categories()) {
+            if (budgetApproved && c.name == QLatin1String("budget"))
+                continue;
             const bool hit = anyMatch(c.strong, s) || (anyMatch(c.weak, s) && (concern || (question && c.questionIsConcern)));
             if (!hit)
                 continue;

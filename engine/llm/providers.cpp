@@ -3,6 +3,7 @@
 #include "llm.h"
 
 #include "../core/config.h"
+#include "../core/logging.h"
 #include "httpcall.h"
 #include "offline.h"
 
@@ -305,14 +306,20 @@ Result<std::shared_ptr<IProvider>> makeProvider(const Config &c)
     if (c.llm == QLatin1String("offline") || c.llm.isEmpty())
         return std::shared_ptr<IProvider>(std::make_shared<OfflineAnalyser>());
     if (c.llm == QLatin1String("openai") || c.llm == QLatin1String("openai-compatible")) {
-        // A base URL that is not OpenAI's own is a local/compatible server (Ollama, llama.cpp, vLLM).
+        // `openai` speaks OpenAI's dialect (developer role, max_completion_tokens, store) to the
+        // base URL, which may be a gateway; `openai-compatible` speaks what local servers read
+        // (system role, max_tokens): Ollama, llama.cpp, vLLM (NOTES §6).
+        const bool compatible = c.llm == QLatin1String("openai-compatible");
         const QUrl base(c.openaiBaseUrl);
-        const bool compatible = c.llm == QLatin1String("openai-compatible")
-                                || (!c.openaiBaseUrl.isEmpty() && base.host() != QLatin1String("api.openai.com"));
-        if (!compatible && c.openaiApiKey.isEmpty())
-            return makeError("config.llm", QStringLiteral("SALESFLOW_LLM=openai needs OPENAI_API_KEY (or OPENAI_BASE_URL for a local OpenAI-compatible server)"));
         if (!c.openaiBaseUrl.isEmpty() && (!base.isValid() || base.host().isEmpty()))
             return makeError("config.llm", QStringLiteral("OPENAI_BASE_URL is not a URL: %1").arg(c.openaiBaseUrl));
+        if (compatible && c.openaiBaseUrl.isEmpty())
+            return makeError("config.llm", QStringLiteral("SALESFLOW_LLM=openai-compatible needs OPENAI_BASE_URL, e.g. http://127.0.0.1:11434/v1 for Ollama"));
+        if (!compatible && c.openaiApiKey.isEmpty())
+            return makeError("config.llm", QStringLiteral("SALESFLOW_LLM=openai needs OPENAI_API_KEY (for a local server without a key use SALESFLOW_LLM=openai-compatible)"));
+        if (!compatible && !c.openaiBaseUrl.isEmpty() && base.host() != QLatin1String("api.openai.com"))
+            qCInfo(lcPipeline) << "OPENAI_BASE_URL points at" << base.host()
+                               << "- if that is a local server (Ollama, llama.cpp, vLLM), set SALESFLOW_LLM=openai-compatible";
         return std::shared_ptr<IProvider>(std::make_shared<OpenAiProvider>(c, compatible));
     }
     if (c.llm == QLatin1String("anthropic")) {

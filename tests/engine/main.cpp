@@ -22,7 +22,11 @@ int main(int argc, char *argv[])
     TestIngest ingest;
     TestHttp http;
     TestNormalise normalise;
-    for (QObject *suite : std::initializer_list<QObject *>{&store, &queue, &ingest, &http, &normalise})
+    TestEnrich enrich;
+    // SALESFLOW_SUITE=TestEnrich runs one suite (QTest's own arguments then apply to it).
+    const QByteArray only = qgetenv("SALESFLOW_SUITE");
+    for (QObject *suite : std::initializer_list<QObject *>{&store, &queue, &ingest, &http, &normalise, &enrich})
+        if (only.isEmpty() || only == suite->metaObject()->className())
         failed += QTest::qExec(suite, args);
     return failed ? 1 : 0;
 }

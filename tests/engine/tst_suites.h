@@ -86,3 +86,20 @@ private Q_SLOTS:
     void stageNormalisesAndLinks();
     void everySampleComesOutNormalised();
 };
+
+class TestEnrich : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void schemaIsStrictAndValidationCatchesBadAnswers();
+    void retryPolicyFollowsTheSdks();
+    void promptsAreSeededVersionedAndChecked();
+    void offlineEnrichesEverySampleWithContext();
+    void contextCarriesCrmKnowledgeWithinBudget();
+    void everyProviderEnrichesTheSamples_data();
+    void everyProviderEnrichesTheSamples();
+    void everyFaultEndsRetriedOrReviewed_data();
+    void everyFaultEndsRetriedOrReviewed();
+    void reviewRoutingByThresholdAndPolicy();
+    void badConfigurationIsRefusedClearly();
+};

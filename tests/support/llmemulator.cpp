@@ -1,0 +1,514 @@
+#include "llmemulator.h"
+
+#include "engine/llm/offline.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QPointer>
+#include <QRegularExpression>
+#include <QRandomGenerator>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTimer>
+
+#include <deque>
+
+namespace salesflow::test {
+
+QByteArray LlmEmulator::Received::header(const QByteArray &name) const
+{
+    for (const auto &h : headers)
+        if (h.first == name.toLower())
+            return h.second;
+    return {};
+}
+
+namespace {
+
+QByteArray reasonPhrase(int status)
+{
+    static const QHash<int, QByteArray> m = {{200, "OK"}, {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"},
+                                             {404, "Not Found"}, {408, "Request Timeout"}, {409, "Conflict"},
+                                             {413, "Payload Too Large"}, {422, "Unprocessable Entity"},
+                                             {429, "Too Many Requests"}, {500, "Internal Server Error"}, {502, "Bad Gateway"},
+                                             {503, "Service Unavailable"}, {504, "Gateway Timeout"}, {529, "Site Overloaded"}};
+    return m.value(status, "Status");
+}
+
+QByteArray randomHex(int bytes)
+{
+    QByteArray b(bytes, Qt::Uninitialized);
+    for (int i = 0; i < bytes; ++i)
+        b[i] = char(QRandomGenerator::global()->bounded(256));
+    return b.toHex();
+}
+
+/// The event text the enrich prompt fences with """ lines.
+QString eventTextOf(const QString &prompt)
+{
+    const qsizetype open = prompt.indexOf(QLatin1String("\"\"\"\n"));
+    const qsizetype close = open < 0 ? -1 : prompt.indexOf(QLatin1String("\n\"\"\""), open + 4);
+    return close < 0 ? prompt : prompt.mid(open + 4, close - open - 4);
+}
+
+QString missingRequired(const QJsonObject &schema, const QString &path)
+{
+    // OpenAI strict mode: every object closed and every property required (NOTES §1).
+    if (schema.value(QLatin1String("type")).toString() == QLatin1String("object")) {
+        if (schema.value(QLatin1String("additionalProperties")) != QJsonValue(false))
+            return QStringLiteral("In context=(%1), 'additionalProperties' is required to be supplied and to be false.").arg(path);
+        const QJsonArray req = schema.value(QLatin1String("required")).toArray();
+        const QJsonObject props = schema.value(QLatin1String("properties")).toObject();
+        for (const QString &k : props.keys()) {
+            if (!req.contains(k))
+                return QStringLiteral("In context=(%1), 'required' is required to be supplied and to be an array including every key in properties. Missing '%2'.").arg(path, k);
+            const QString inner = missingRequired(props.value(k).toObject(), path.isEmpty() ? QStringLiteral("'properties', '%1'").arg(k) : path + QStringLiteral(", 'properties', '%1'").arg(k));
+            if (!inner.isEmpty())
+                return inner;
+        }
+    }
+    if (schema.value(QLatin1String("type")).toString() == QLatin1String("array"))
+        return missingRequired(schema.value(QLatin1String("items")).toObject(), path + QStringLiteral(", 'items'"));
+    return {};
+}
+
+} // namespace
+
+struct LlmEmulator::Server : QObject
+{
+    LlmEmulator *owner;
+    QTcpServer tcp;
+    QHash<QTcpSocket *, QByteArray> buffers;
+    std::deque<qint64> window; // request times for the rpm limit
+    int counter = 0;
+
+    explicit Server(LlmEmulator *o) : owner(o)
+    {
+        connect(&tcp, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *s = tcp.nextPendingConnection()) {
+                connect(s, &QTcpSocket::readyRead, this, [this, s] { onRead(s); });
+                connect(s, &QTcpSocket::disconnected, this, [this, s] {
+                    buffers.remove(s);
+                    s->deleteLater();
+                });
+            }
+        });
+    }
+
+    void onRead(QTcpSocket *s)
+    {
+        QByteArray &buf = buffers[s];
+        buf += s->readAll();
+        for (;;) {
+            const qsizetype end = buf.indexOf("\r\n\r\n");
+            if (end < 0)
+                return;
+            const QList<QByteArray> lines = buf.left(end).split('\n');
+            const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+            QList<QPair<QByteArray, QByteArray>> headers;
+            qsizetype length = 0;
+            for (qsizetype i = 1; i < lines.size(); ++i) {
+                const qsizetype colon = lines[i].indexOf(':');
+                if (colon < 0)
+                    continue;
+                const QByteArray name = lines[i].left(colon).trimmed().toLower();
+                const QByteArray value = lines[i].mid(colon + 1).trimmed();
+                headers.append({name, value});
+                if (name == "content-length")
+                    length = value.toLongLong();
+            }
+            if (buf.size() < end + 4 + length)
+                return;
+            const QByteArray body = buf.mid(end + 4, length);
+            buf.remove(0, end + 4 + length);
+            handle(s, requestLine.value(0), requestLine.value(1), headers, body);
+        }
+    }
+
+    static QByteArray header(const QList<QPair<QByteArray, QByteArray>> &h, const QByteArray &name)
+    {
+        for (const auto &p : h)
+            if (p.first == name)
+                return p.second;
+        return {};
+    }
+
+    void send(QTcpSocket *s, int status, const QJsonObject &body, QList<QPair<QByteArray, QByteArray>> headers, int delayMs,
+              bool html = false)
+    {
+        QByteArray payload = html ? QByteArrayLiteral("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>")
+                                  : QJsonDocument(body).toJson(QJsonDocument::Compact);
+        QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
+        out += html ? "Content-Type: text/html\r\n" : "Content-Type: application/json\r\n";
+        out += "Content-Length: " + QByteArray::number(payload.size()) + "\r\n";
+        for (const auto &h : headers)
+            out += h.first + ": " + h.second + "\r\n";
+        out += "\r\n" + payload;
+        if (status == 200)
+            ++owner->m_answered;
+        QPointer<QTcpSocket> guard(s);
+        auto write = [guard, out] {
+            if (guard)
+                guard->write(out);
+        };
+        if (delayMs > 0)
+            QTimer::singleShot(delayMs, this, write);
+        else
+            write();
+    }
+
+    QList<QPair<QByteArray, QByteArray>> rateHeaders(Api api, int remaining)
+    {
+        const int limit = owner->m_rpm > 0 ? owner->m_rpm.load() : 5000;
+        if (api == Api::OpenAi) {
+            return {{"x-ratelimit-limit-requests", QByteArray::number(limit)},
+                    {"x-ratelimit-remaining-requests", QByteArray::number(remaining)},
+                    {"x-ratelimit-reset-requests", "12ms"},
+                    {"x-ratelimit-limit-tokens", "800000"},
+                    {"x-ratelimit-remaining-tokens", "799000"},
+                    {"x-ratelimit-reset-tokens", "6m0s"},
+                    {"openai-version", "2020-10-01"},
+                    {"openai-processing-ms", "42"}};
+        }
+        const QByteArray reset = QDateTime::currentDateTimeUtc().addSecs(60).toString(Qt::ISODate).toLatin1();
+        return {{"anthropic-ratelimit-requests-limit", QByteArray::number(limit)},
+                {"anthropic-ratelimit-requests-remaining", QByteArray::number(remaining)},
+                {"anthropic-ratelimit-requests-reset", reset},
+                {"anthropic-ratelimit-tokens-limit", "400000"},
+                {"anthropic-ratelimit-tokens-remaining", "399000"},
+                {"anthropic-ratelimit-tokens-reset", reset}};
+    }
+
+    void error(QTcpSocket *s, Api api, int status, QByteArray type, QByteArray code, const QString &message,
+               QList<QPair<QByteArray, QByteArray>> headers, int delayMs = 0)
+    {
+        const QByteArray requestId = "req_" + randomHex(12);
+        headers += rateHeaders(api, 100);
+        if (api == Api::OpenAi) {
+            if (type.isEmpty())
+                type = status == 429 ? "rate_limit_error" : status >= 500 ? "server_error" : "invalid_request_error";
+            headers.append({"x-request-id", requestId});
+            send(s, status, QJsonObject{{QStringLiteral("error"), QJsonObject{
+                                  {QStringLiteral("message"), message},
+                                  {QStringLiteral("type"), QString::fromLatin1(type)},
+                                  {QStringLiteral("param"), QJsonValue()},
+                                  {QStringLiteral("code"), code.isEmpty() ? QJsonValue() : QJsonValue(QString::fromLatin1(code))}}}},
+                 headers, delayMs);
+        } else {
+            if (type.isEmpty()) {
+                static const QHash<int, QByteArray> types = {{400, "invalid_request_error"}, {401, "authentication_error"},
+                                                             {403, "permission_error"}, {404, "not_found_error"},
+                                                             {413, "request_too_large"}, {429, "rate_limit_error"},
+                                                             {500, "api_error"}, {504, "timeout_error"}, {529, "overloaded_error"}};
+                type = types.value(status, "api_error");
+            }
+            headers.append({"request-id", requestId});
+            send(s, status, QJsonObject{{QStringLiteral("type"), QStringLiteral("error")},
+                                        {QStringLiteral("error"), QJsonObject{{QStringLiteral("type"), QString::fromLatin1(type)},
+                                                                             {QStringLiteral("message"), message}}},
+                                        {QStringLiteral("request_id"), QString::fromLatin1(requestId)}},
+                 headers, delayMs);
+        }
+    }
+
+    QJsonObject defaultAnswer(const QString &userPrompt)
+    {
+        llm::Analysis a = llm::OfflineAnalyser::analyse(eventTextOf(userPrompt), QJsonObject{{QStringLiteral("linked"), true}});
+        a.confidence = 0.85; // a model that is sure of itself
+        return llm::toJson(a);
+    }
+
+    void handle(QTcpSocket *s, const QByteArray &method, const QByteArray &path,
+                const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &raw)
+    {
+        ++owner->m_requests;
+        const Api api = path.startsWith("/v1/messages") ? Api::Anthropic : Api::OpenAi;
+        QJsonParseError pe;
+        const QJsonDocument doc = QJsonDocument::fromJson(raw, &pe);
+        {
+            QMutexLocker lock(&owner->m_mutex);
+            owner->m_received.append({api, path, headers, doc.object()});
+        }
+        if (method != "POST" || (path != "/v1/chat/completions" && path != "/v1/messages")) {
+            error(s, api, 404, "not_found_error", {}, QStringLiteral("Unknown request URL: %1 %2").arg(QString::fromLatin1(method), QString::fromLatin1(path)), {});
+            return;
+        }
+        // Authentication and headers, as each API checks them.
+        if (api == Api::OpenAi) {
+            // An empty key is a local server that takes none (Ollama ignores it, NOTES §6).
+            if (!owner->openaiKey.isEmpty() && header(headers, "authorization") != "Bearer " + owner->openaiKey) {
+                error(s, api, 401, "invalid_request_error", "invalid_api_key",
+                      QStringLiteral("Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys."), {});
+                return;
+            }
+        } else {
+            const QByteArray key = header(headers, "x-api-key");
+            if (key.isEmpty() || key != owner->anthropicKey) {
+                error(s, api, 401, {}, {}, key.isEmpty() ? QStringLiteral("x-api-key header is required") : QStringLiteral("invalid x-api-key"), {});
+                return;
+            }
+            if (header(headers, "anthropic-version").isEmpty()) {
+                error(s, api, 400, {}, {}, QStringLiteral("anthropic-version: header is required"), {});
+                return;
+            }
+        }
+        if (pe.error != QJsonParseError::NoError || !doc.isObject()) {
+            error(s, api, 400, {}, {}, QStringLiteral("We could not parse the JSON body of your request."), {});
+            return;
+        }
+        const QJsonObject body = doc.object();
+        QString userPrompt;
+        QString toolName;
+        if (api == Api::OpenAi) {
+            if (!body.value(QLatin1String("model")).isString()) {
+                error(s, api, 400, {}, {}, QStringLiteral("you must provide a model parameter"), {});
+                return;
+            }
+            const QJsonArray messages = body.value(QLatin1String("messages")).toArray();
+            if (messages.isEmpty()) {
+                error(s, api, 400, {}, {}, QStringLiteral("Missing required parameter: 'messages'."), {});
+                return;
+            }
+            for (const QJsonValue &m : messages)
+                if (m.toObject().value(QLatin1String("role")).toString() == QLatin1String("user"))
+                    userPrompt = m.toObject().value(QLatin1String("content")).toString();
+            const QJsonObject rf = body.value(QLatin1String("response_format")).toObject();
+            if (rf.value(QLatin1String("type")).toString() == QLatin1String("json_schema")) {
+                const QJsonObject js = rf.value(QLatin1String("json_schema")).toObject();
+                static const QRegularExpression nameRe(QStringLiteral("^[a-zA-Z0-9_-]{1,64}$"));
+                if (!nameRe.match(js.value(QLatin1String("name")).toString()).hasMatch()) {
+                    error(s, api, 400, {}, {}, QStringLiteral("Missing required parameter: 'response_format.json_schema.name'."), {});
+                    return;
+                }
+                if (js.value(QLatin1String("strict")).toBool()) {
+                    const QString why = missingRequired(js.value(QLatin1String("schema")).toObject(), {});
+                    if (!why.isEmpty()) {
+                        error(s, api, 400, {}, {}, QStringLiteral("Invalid schema for response_format '%1': %2").arg(js.value(QLatin1String("name")).toString(), why), {});
+                        return;
+                    }
+                }
+            }
+        } else {
+            for (const char *field : {"model", "max_tokens", "messages"}) {
+                if (!body.contains(QLatin1String(field))) {
+                    error(s, api, 400, {}, {}, QStringLiteral("%1: Field required").arg(QLatin1String(field)), {});
+                    return;
+                }
+            }
+            const double t = body.value(QLatin1String("temperature")).toDouble(1.0);
+            if (t < 0 || t > 1) {
+                error(s, api, 400, {}, {}, QStringLiteral("temperature: range: 0..1"), {});
+                return;
+            }
+            const QJsonValue content = body.value(QLatin1String("messages")).toArray().first().toObject().value(QLatin1String("content"));
+            userPrompt = content.toString();
+            toolName = body.value(QLatin1String("tool_choice")).toObject().value(QLatin1String("name")).toString();
+            bool known = toolName.isEmpty();
+            for (const QJsonValue &tool : body.value(QLatin1String("tools")).toArray())
+                known = known || tool.toObject().value(QLatin1String("name")).toString() == toolName;
+            if (!known) {
+                error(s, api, 400, {}, {}, QStringLiteral("tool_choice.name: Tool '%1' not found in provided tools").arg(toolName), {});
+                return;
+            }
+        }
+        // Rate limit (requests a minute).
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        while (!window.empty() && window.front() <= now - 60000)
+            window.pop_front();
+        const int rpm = owner->m_rpm;
+        if (rpm > 0 && int(window.size()) >= rpm) {
+            const qint64 wait = window.front() + 60000 - now;
+            error(s, api, 429, {}, api == Api::OpenAi ? "rate_limit_exceeded" : QByteArray(),
+                  QStringLiteral("Rate limit reached for requests: limit %1 requests per minute.").arg(rpm),
+                  {{"retry-after", QByteArray::number((wait + 999) / 1000)}});
+            return;
+        }
+        window.push_back(now);
+        Step step;
+        {
+            QMutexLocker lock(&owner->m_mutex);
+            for (qsizetype i = 0; i < owner->m_script.size(); ++i) {
+                if (owner->m_script[i].first == api) {
+                    step = owner->m_script.takeAt(i).second;
+                    break;
+                }
+            }
+        }
+        const int delay = step.delayMs > 0 ? step.delayMs : owner->m_defaultDelayMs.load();
+        switch (step.kind) {
+        case Step::Status:
+            error(s, api, step.status, step.errorType, step.errorCode,
+                  step.errorType == "insufficient_quota" ? QStringLiteral("You exceeded your current quota, please check your plan and billing details.")
+                  : step.status == 529 ? QStringLiteral("Overloaded")
+                  : step.status == 429 ? QStringLiteral("Rate limit reached for requests.")
+                                       : QStringLiteral("The server had an error while processing your request."),
+                  step.headers, delay);
+            return;
+        case Step::Timeout:
+            return; // hold the connection; the client gives up
+        case Step::Drop:
+            s->abort();
+            return;
+        case Step::NotJsonBody:
+            send(s, 200, {}, {}, delay, true);
+            return;
+        default:
+            break;
+        }
+        QJsonObject answer = step.kind == Step::Custom ? step.answer : defaultAnswer(userPrompt);
+        if (step.kind == Step::InvalidAnswer) {
+            answer.insert(QStringLiteral("intent"), QStringLiteral("maybe"));
+            answer.insert(QStringLiteral("lead_quality"), 150);
+        } else if (step.kind == Step::FakeEvidence) {
+            QJsonArray objections = answer.value(QLatin1String("objections")).toArray();
+            objections.append(QJsonObject{{QStringLiteral("category"), QStringLiteral("budget")},
+                                          {QStringLiteral("evidence"), QStringLiteral("We can never afford a tool like this")}});
+            answer.insert(QStringLiteral("objections"), objections);
+        }
+        const QByteArray answerJson = QJsonDocument(answer).toJson(QJsonDocument::Compact);
+        const QString content = step.kind == Step::MalformedContent || step.kind == Step::Truncated
+                                    ? QString::fromUtf8(answerJson.left(answerJson.size() / 2))
+                                    : QString::fromUtf8(answerJson);
+        const qint64 promptTokens = (raw.size() + 3) / 4;
+        const qint64 completionTokens = (answerJson.size() + 3) / 4;
+        const QByteArray requestId = "req_" + randomHex(12);
+        ++counter;
+        QList<QPair<QByteArray, QByteArray>> hs = rateHeaders(api, rpm > 0 ? rpm - int(window.size()) : 4999);
+        if (api == Api::OpenAi) {
+            hs.append({"x-request-id", requestId});
+            QJsonObject message{{QStringLiteral("role"), QStringLiteral("assistant")},
+                                {QStringLiteral("content"), content},
+                                {QStringLiteral("refusal"), QJsonValue()},
+                                {QStringLiteral("annotations"), QJsonArray()}};
+            QString finish = QStringLiteral("stop");
+            if (step.kind == Step::Refusal) {
+                message.insert(QStringLiteral("content"), QJsonValue());
+                message.insert(QStringLiteral("refusal"), QStringLiteral("I'm sorry, I can't help with that request."));
+            } else if (step.kind == Step::Truncated) {
+                finish = QStringLiteral("length");
+            } else if (step.kind == Step::ContentFilter) {
+                message.insert(QStringLiteral("content"), QJsonValue());
+                finish = QStringLiteral("content_filter");
+            }
+            send(s, 200, QJsonObject{
+                     {QStringLiteral("id"), QStringLiteral("chatcmpl-emu%1").arg(counter)},
+                     {QStringLiteral("object"), QStringLiteral("chat.completion")},
+                     {QStringLiteral("created"), now / 1000},
+                     {QStringLiteral("model"), QString(body.value(QLatin1String("model")).toString() + QStringLiteral("-2024-08-06"))},
+                     {QStringLiteral("choices"), QJsonArray{QJsonObject{{QStringLiteral("index"), 0},
+                                                                       {QStringLiteral("message"), message},
+                                                                       {QStringLiteral("logprobs"), QJsonValue()},
+                                                                       {QStringLiteral("finish_reason"), finish}}}},
+                     {QStringLiteral("usage"), QJsonObject{
+                          {QStringLiteral("prompt_tokens"), promptTokens},
+                          {QStringLiteral("completion_tokens"), completionTokens},
+                          {QStringLiteral("total_tokens"), promptTokens + completionTokens},
+                          {QStringLiteral("prompt_tokens_details"), QJsonObject{{QStringLiteral("cached_tokens"), 0}, {QStringLiteral("audio_tokens"), 0}}},
+                          {QStringLiteral("completion_tokens_details"), QJsonObject{{QStringLiteral("reasoning_tokens"), 0}, {QStringLiteral("audio_tokens"), 0},
+                                                                                    {QStringLiteral("accepted_prediction_tokens"), 0},
+                                                                                    {QStringLiteral("rejected_prediction_tokens"), 0}}}}},
+                     {QStringLiteral("service_tier"), QStringLiteral("default")},
+                     {QStringLiteral("system_fingerprint"), QStringLiteral("fp_emulator")}},
+                 hs, delay);
+            return;
+        }
+        hs.append({"request-id", requestId});
+        QJsonArray blocks;
+        QString stop = QStringLiteral("tool_use");
+        QJsonObject extra;
+        const QJsonObject toolUse{{QStringLiteral("type"), QStringLiteral("tool_use")},
+                                  {QStringLiteral("id"), QStringLiteral("toolu_emu%1").arg(counter)},
+                                  {QStringLiteral("name"), toolName},
+                                  {QStringLiteral("input"), answer}};
+        if (step.kind == Step::Refusal) {
+            stop = QStringLiteral("refusal");
+            extra.insert(QStringLiteral("stop_details"), QJsonObject{{QStringLiteral("type"), QStringLiteral("refusal")},
+                                                                     {QStringLiteral("category"), QStringLiteral("cyber")},
+                                                                     {QStringLiteral("explanation"), QStringLiteral("This request was declined by the safety system.")}});
+        } else if (step.kind == Step::Truncated) {
+            stop = QStringLiteral("max_tokens");
+            blocks.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("tool_use")}, {QStringLiteral("id"), QStringLiteral("toolu_emu%1").arg(counter)},
+                                      {QStringLiteral("name"), toolName}, {QStringLiteral("input"), QJsonObject{{QStringLiteral("summary"), QStringLiteral("The prospect")}}}});
+        } else if (step.kind == Step::TextInsteadOfTool || step.kind == Step::MalformedContent) {
+            stop = QStringLiteral("end_turn");
+            blocks.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("text")}, {QStringLiteral("text"), content}});
+        } else {
+            blocks.append(toolUse);
+        }
+        QJsonObject msg{{QStringLiteral("id"), QStringLiteral("msg_emu%1").arg(counter)},
+                        {QStringLiteral("type"), QStringLiteral("message")},
+                        {QStringLiteral("role"), QStringLiteral("assistant")},
+                        {QStringLiteral("model"), body.value(QLatin1String("model")).toString()},
+                        {QStringLiteral("content"), blocks},
+                        {QStringLiteral("stop_reason"), stop},
+                        {QStringLiteral("stop_sequence"), QJsonValue()},
+                        {QStringLiteral("usage"), QJsonObject{{QStringLiteral("input_tokens"), promptTokens},
+                                                              {QStringLiteral("output_tokens"), completionTokens},
+                                                              {QStringLiteral("cache_creation_input_tokens"), 0},
+                                                              {QStringLiteral("cache_read_input_tokens"), 0},
+                                                              {QStringLiteral("cache_creation"), QJsonObject{{QStringLiteral("ephemeral_5m_input_tokens"), 0},
+                                                                                                             {QStringLiteral("ephemeral_1h_input_tokens"), 0}}},
+                                                              {QStringLiteral("service_tier"), QStringLiteral("standard")}}}};
+        for (auto it = extra.begin(); it != extra.end(); ++it)
+            msg.insert(it.key(), it.value());
+        send(s, 200, msg, hs, delay);
+    }
+};
+
+LlmEmulator::LlmEmulator()
+{
+    m_thread.setObjectName(QStringLiteral("llm-emulator"));
+    m_anchor = std::make_unique<QObject>();
+    m_anchor->moveToThread(&m_thread);
+    m_thread.start();
+}
+
+LlmEmulator::~LlmEmulator()
+{
+    QMetaObject::invokeMethod(m_anchor.get(), [this] {
+        delete m_server;
+        m_server = nullptr;
+        m_anchor.reset();
+    }, Qt::BlockingQueuedConnection);
+    m_thread.quit();
+    m_thread.wait();
+}
+
+quint16 LlmEmulator::start(quint16 port)
+{
+    QMetaObject::invokeMethod(
+        m_anchor.get(),
+        [this, port] {
+            m_server = new Server(this);
+            if (m_server->tcp.listen(QHostAddress::LocalHost, port))
+                m_port = m_server->tcp.serverPort();
+        },
+        Qt::BlockingQueuedConnection);
+    return m_port;
+}
+
+QString LlmEmulator::openaiBaseUrl() const
+{
+    return QStringLiteral("http://127.0.0.1:%1/v1").arg(m_port);
+}
+
+QString LlmEmulator::anthropicBaseUrl() const
+{
+    return QStringLiteral("http://127.0.0.1:%1").arg(m_port);
+}
+
+void LlmEmulator::script(Api api, const Step &step)
+{
+    QMutexLocker lock(&m_mutex);
+    m_script.append({api, step});
+}
+
+QList<LlmEmulator::Received> LlmEmulator::received() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_received;
+}
+
+} // namespace salesflow::test
