@@ -137,6 +137,17 @@ private Q_SLOTS:
         }(), 10000);
         QVERIFY(w.detailView()->normalisedSummary().contains(QStringLiteral("ann@acme.io")));
         QVERIFY(w.detailView()->normalisedSummary().contains(QStringLiteral("Need pricing")));
+        // The offline analysis shows up with its provenance once the enrich stage has run.
+        QTRY_VERIFY_WITH_TIMEOUT([&] {
+            w.eventModel()->reload();
+            QTest::qWait(50);
+            return w.detailView()->enrichmentText().contains(QStringLiteral("offline-rules-1"));
+        }(), 10000);
+        const QString analysis = w.detailView()->enrichmentText();
+        QVERIFY2(analysis.contains(QStringLiteral("By offline / offline-rules-1 with prompt enrich v1")), qPrintable(analysis));
+        QVERIFY(analysis.contains(QStringLiteral("Intent: medium")));
+        QVERIFY(analysis.contains(QStringLiteral("Needs review"))); // two words of text: low confidence
+        QVERIFY(analysis.contains(QStringLiteral("Follow-up email:")));
     }
 
     void newArrivalsAreAnnouncedNotForced()

@@ -11,6 +11,7 @@
 #include <QStringDecoder>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTextBrowser>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -19,7 +20,7 @@ namespace salesflow::ui {
 EventDetailView::EventDetailView(IEngine *engine, QWidget *parent)
     : QWidget(parent), m_engine(engine), m_title(new QLabel(this)), m_fields(new QLabel(this)),
       m_tabs(new QTabWidget(this)), m_raw(new QPlainTextEdit(this)), m_normalisedFields(new QLabel(this)),
-      m_normalisedText(new QPlainTextEdit(this)), m_auditView(new QTableView(this)),
+      m_normalisedText(new QPlainTextEdit(this)), m_enrichment(new QTextBrowser(this)), m_auditView(new QTableView(this)),
       m_audit(new AuditModel(this)), m_jobs(new QTreeWidget(this))
 {
     auto *layout = new QVBoxLayout(this);
@@ -47,6 +48,8 @@ EventDetailView::EventDetailView(IEngine *engine, QWidget *parent)
     nl->addWidget(m_normalisedFields);
     nl->addWidget(m_normalisedText, 1);
     m_tabs->insertTab(0, normalised, tr("Normalised"));
+    m_enrichment->setOpenLinks(false);
+    m_tabs->insertTab(1, m_enrichment, tr("AI analysis"));
     m_tabs->setCurrentIndex(0);
 
     m_auditView->setModel(m_audit);
@@ -66,6 +69,11 @@ QString EventDetailView::rawText() const
     return m_raw->toPlainText();
 }
 
+QString EventDetailView::enrichmentText() const
+{
+    return m_enrichment->toPlainText();
+}
+
 QString EventDetailView::normalisedSummary() const
 {
     return m_normalisedFields->text() + QLatin1Char('\n') + m_normalisedText->toPlainText();
@@ -78,6 +86,7 @@ void EventDetailView::clear(const QString &message)
     m_raw->clear();
     m_normalisedFields->clear();
     m_normalisedText->clear();
+    m_enrichment->clear();
     m_audit->setEntries({});
     m_jobs->clear();
 }
@@ -140,6 +149,7 @@ void EventDetailView::render(const EventDetail &d)
                                                                     : tr("Not normalised yet."));
         m_normalisedText->clear();
     }
+    renderEnrichments(d);
     m_audit->setEntries(d.audit);
     m_jobs->clear();
     for (const JobInfo &j : d.jobs) {
@@ -150,6 +160,87 @@ void EventDetailView::render(const EventDetail &d)
     }
     if (d.jobs.isEmpty())
         m_jobs->addTopLevelItem(new QTreeWidgetItem({tr("(no queued jobs)")}));
+}
+
+void EventDetailView::renderEnrichments(const EventDetail &d)
+{
+    if (d.enrichments.isEmpty()) {
+        const QString why = d.summary.status == EventStatus::Failed && d.summary.failedStage == QLatin1String("enrich")
+                                ? tr("The enrich stage failed: %1").arg(d.summary.lastError)
+                            : d.summary.status == EventStatus::Done ? tr("Nothing to analyse: this event is CRM context only.")
+                                                                     : tr("Not analysed yet.");
+        m_enrichment->setHtml(QStringLiteral("<p>%1</p>").arg(why.toHtmlEscaped()));
+        return;
+    }
+    auto esc = [](const QString &s) { return s.toHtmlEscaped(); };
+    const EnrichmentInfo &e = d.enrichments.last();
+    QString html;
+    // Provenance first: who produced this, with which prompt, at what cost.
+    const QString cost = e.costUsd ? QLocale().toString(*e.costUsd, 'f', 5) + QStringLiteral(" USD") : tr("unknown (no price for this model)");
+    html += QStringLiteral("<p><small>%1</small></p>")
+                .arg(esc(tr("By %1 / %2 with prompt %3 v%4 · %5 ms · tokens in %6 (cached %7), out %8 · cost %9 · calls %10, retries %11%12")
+                             .arg(e.provider, e.model, e.promptName)
+                             .arg(e.promptVersion)
+                             .arg(e.latencyMs)
+                             .arg(e.inputTokens)
+                             .arg(e.cachedTokens)
+                             .arg(e.outputTokens)
+                             .arg(cost)
+                             .arg(e.llmCalls)
+                             .arg(e.httpRetries)
+                             .arg(e.requestId.isEmpty() ? QString() : tr(" · request %1").arg(e.requestId))));
+    if (!e.reviewReasons.isEmpty()) {
+        QString items;
+        for (const QString &r : e.reviewReasons)
+            items += QStringLiteral("<li>%1</li>").arg(esc(r));
+        html += QStringLiteral("<p><b>%1</b></p><ul>%2</ul>").arg(esc(tr("Needs review (%1):").arg(e.reviewState)), items);
+    }
+    if (e.outcome == QLatin1String("ok")) {
+        static const QHash<QString, const char *> intents = {{QStringLiteral("high"), QT_TR_NOOP("high")},
+                                                             {QStringLiteral("medium"), QT_TR_NOOP("medium")},
+                                                             {QStringLiteral("low"), QT_TR_NOOP("low")},
+                                                             {QStringLiteral("none"), QT_TR_NOOP("none")}};
+        html += QStringLiteral("<p>%1</p>").arg(esc(e.summary));
+        html += QStringLiteral("<p>%1</p>")
+                    .arg(esc(tr("Intent: %1 · Lead quality: %2/100 · Lead score change: %3 · Confidence: %4")
+                                 .arg(tr(intents.value(e.intent, "?")))
+                                 .arg(e.leadQuality)
+                                 .arg(e.leadScoreChange > 0 ? QStringLiteral("+%1").arg(e.leadScoreChange) : QString::number(e.leadScoreChange))
+                                 .arg(QLocale().toString(e.confidence, 'f', 2))));
+        if (e.objections.isEmpty()) {
+            html += QStringLiteral("<p>%1</p>").arg(esc(tr("No objections found.")));
+        } else {
+            QString items;
+            for (const ObjectionInfo &o : e.objections)
+                items += QStringLiteral("<li><b>%1</b>: “%2”</li>").arg(esc(o.category), esc(o.evidence));
+            html += QStringLiteral("<p><b>%1</b></p><ul>%2</ul>").arg(esc(tr("Objections")), items);
+        }
+        html += QStringLiteral("<p><b>%1</b> %2</p>").arg(esc(tr("Next action:")), esc(e.nextAction));
+        html += QStringLiteral("<p><b>%1</b> %2</p><pre>%3</pre>")
+                    .arg(esc(tr("Follow-up email:")), esc(e.followUpSubject), esc(e.followUpBody));
+    } else {
+        html += QStringLiteral("<p>%1</p><pre>%2</pre>").arg(esc(tr("The model's answer (%1):").arg(e.outcome)), esc(e.rawOutput.left(4000)));
+    }
+    if (!e.validationNotes.isEmpty()) {
+        QString items;
+        for (const QString &n : e.validationNotes)
+            items += QStringLiteral("<li>%1</li>").arg(esc(n));
+        html += QStringLiteral("<p><b>%1</b></p><ul>%2</ul>").arg(esc(tr("Corrected by validation")), items);
+    }
+    if (d.enrichments.size() > 1) {
+        QString items;
+        for (qsizetype i = d.enrichments.size() - 2; i >= 0; --i) {
+            const EnrichmentInfo &old = d.enrichments[i];
+            items += QStringLiteral("<li>%1</li>")
+                         .arg(esc(tr("%1: %2 / %3, prompt v%4, %5")
+                                      .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(old.createdAtMs), QLocale::ShortFormat),
+                                           old.provider, old.model)
+                                      .arg(old.promptVersion)
+                                      .arg(old.outcome == QLatin1String("ok") ? old.intent : old.outcome)));
+        }
+        html += QStringLiteral("<p><b>%1</b></p><ul>%2</ul>").arg(esc(tr("Earlier analyses")), items);
+    }
+    m_enrichment->setHtml(html);
 }
 
 } // namespace salesflow::ui

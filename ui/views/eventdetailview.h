@@ -7,6 +7,7 @@
 class QLabel;
 class QPlainTextEdit;
 class QTabWidget;
+class QTextBrowser;
 class QTableView;
 class QTreeWidget;
 
@@ -27,6 +28,7 @@ public:
     QString currentId() const { return m_id; }
     QString rawText() const;
     QString normalisedSummary() const;
+    QString enrichmentText() const;
 
 Q_SIGNALS:
     void loaded(const QString &id);
@@ -34,6 +36,7 @@ Q_SIGNALS:
 private:
     void render(const EventDetail &d);
     void clear(const QString &message);
+    void renderEnrichments(const EventDetail &d);
 
     IEngine *m_engine;
     QString m_id;
@@ -43,6 +46,7 @@ private:
     QPlainTextEdit *m_raw;
     QLabel *m_normalisedFields;
     QPlainTextEdit *m_normalisedText;
+    QTextBrowser *m_enrichment;
     QTableView *m_auditView;
     AuditModel *m_audit;
     QTreeWidget *m_jobs;
