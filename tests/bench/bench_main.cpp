@@ -2,6 +2,7 @@
 // single-row insert rate (pgbench, 8 clients) measured in the same run, and the job queue:
 // no-op jobs completed per second at 4 and 16 workers, and enqueue-to-start latency with 0,
 // 10,000 and 100,000 other jobs queued. Run: `make bench` (or build/tests/bench/salesflow_bench).
+#include "benchenrich.h"
 #include "benchqueue.h"
 
 #include "engine/store/database.h"
@@ -71,6 +72,13 @@ int main(int argc, char *argv[])
     test::PgServer pg(test::PgServer::Options{true, 300});
     if (!pg.start())
         qFatal("%s", qPrintable(pg.error()));
+    // SALESFLOW_BENCH_ONLY=ingest|queue|enrich runs one section.
+    const QString only = qEnvironmentVariable("SALESFLOW_BENCH_ONLY");
+    if (only == QLatin1String("enrich")) {
+        say(QStringLiteral("\n## Enrichment throughput with a slow LLM (SALESFLOW_BENCH_ONLY=enrich make bench)"));
+        bench::runEnrichBenchmarks(pg, say);
+        return 0;
+    }
 
     // 1. Set-up: pgbench's table, and salesflowd --role api on its own database.
     pg.createDatabase(QStringLiteral("pgbench"));
@@ -151,5 +159,9 @@ int main(int argc, char *argv[])
     // 3. The queue.
     say(QStringLiteral("\n## Job queue on PostgreSQL: no-op jobs, every completion committed"));
     bench::runQueueBenchmarks(pg, say);
+
+    // 4. Enrichment with a slow LLM.
+    say(QStringLiteral("\n## Enrichment throughput with a slow LLM (SALESFLOW_BENCH_ONLY=enrich make bench)"));
+    bench::runEnrichBenchmarks(pg, say);
     return 0;
 }

@@ -149,7 +149,8 @@ struct LlmEmulator::Server : QObject
         if (status == 200)
             ++owner->m_answered;
         QPointer<QTcpSocket> guard(s);
-        auto write = [guard, out] {
+        auto write = [this, guard, out] {
+            --owner->m_inFlight;
             if (guard)
                 guard->write(out);
         };
@@ -224,6 +225,8 @@ struct LlmEmulator::Server : QObject
                 const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &raw)
     {
         ++owner->m_requests;
+        if (++owner->m_inFlight > owner->m_maxInFlight)
+            owner->m_maxInFlight = owner->m_inFlight;
         const Api api = path.startsWith("/v1/messages") ? Api::Anthropic : Api::OpenAi;
         QJsonParseError pe;
         const QJsonDocument doc = QJsonDocument::fromJson(raw, &pe);
@@ -347,8 +350,10 @@ struct LlmEmulator::Server : QObject
                   step.headers, delay);
             return;
         case Step::Timeout:
+            --owner->m_inFlight;
             return; // hold the connection; the client gives up
         case Step::Drop:
+            --owner->m_inFlight;
             s->abort();
             return;
         case Step::NotJsonBody:

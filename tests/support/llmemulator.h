@@ -79,6 +79,8 @@ public:
     QList<Received> received() const;
     int requestCount() const { return m_requests.load(); }
     int answered200() const { return m_answered.load(); }
+    /// The most requests that were waiting for their answer at the same moment.
+    int maxInFlight() const { return m_maxInFlight.load(); }
 
     struct Server;
 
@@ -95,6 +97,8 @@ private:
     std::atomic<int> m_rpm{0};
     std::atomic<int> m_requests{0};
     std::atomic<int> m_answered{0};
+    int m_inFlight = 0; ///< emulator thread only
+    std::atomic<int> m_maxInFlight{0};
 };
 
 } // namespace salesflow::test
