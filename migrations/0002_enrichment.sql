@@ -10,3 +10,5 @@ ALTER TABLE enrichment_outputs ADD COLUMN validation_notes TEXT NOT NULL DEFAULT
 ALTER TABLE enrichment_outputs ADD COLUMN raw_output TEXT;        -- the model's answer as received
 -- The enrich stage reads a contact's earlier events for the prompt's context.
 CREATE INDEX normalised_events_contact ON normalised_events (contact_id, event_id);
+-- Per-job arguments (JSON), e.g. {"prompt_version": 3} for a replay with a chosen prompt.
+ALTER TABLE jobs ADD COLUMN args TEXT;

@@ -324,9 +324,14 @@ int replay(const QStringList &args)
     p.addOption({QStringLiteral("dry-run"), QStringLiteral("show what would be replayed, change nothing")});
     if (!parse(p, args))
         return 2;
+    int promptVersion = 0;
     if (p.isSet(QStringLiteral("prompt-version"))) {
-        err(QStringLiteral("--prompt-version is not available yet: this build has no enrich stage"));
-        return 2;
+        bool ok = false;
+        promptVersion = p.value(QStringLiteral("prompt-version")).toInt(&ok);
+        if (!ok || promptVersion <= 0) {
+            err(QStringLiteral("--prompt-version takes a version number of the enrich prompt, e.g. 2 (got '%1')").arg(p.value(QStringLiteral("prompt-version"))));
+            return 2;
+        }
     }
     store::ReplaySelection sel;
     sel.eventIds = p.values(QStringLiteral("event"));
@@ -359,7 +364,7 @@ int replay(const QStringList &args)
         return 1;
     const bool dry = p.isSet(QStringLiteral("dry-run"));
     auto plan = store::ReplayRepository::replay(*s->conn, sel, p.value(QStringLiteral("from")), QStringLiteral("cli:replay"),
-                                                config.maxAttempts, dry, nowMs());
+                                                config.maxAttempts, dry, nowMs(), promptVersion);
     if (!plan) {
         err(plan.error().message);
         return plan.error().httpStatus == 400 ? 2 : 1;

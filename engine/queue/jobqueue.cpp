@@ -28,7 +28,7 @@ Result<QList<Job>> JobQueue::lease(Connection &c, const QString &stage, int max,
                       " UPDATE jobs j SET run_after = $4, lease_owner = $5, lease_token = $6,"
                       "        attempts = j.attempts + 1"
                       " FROM due WHERE j.id = due.id"
-                      " RETURNING j.id, j.event_id, j.attempts, j.max_attempts, j.created_at",
+                      " RETURNING j.id, j.event_id, j.attempts, j.max_attempts, j.created_at, j.args",
                       {stage, nowMs, max, nowMs + leaseMs, owner, token});
         if (!rows)
             return rows.error();
@@ -42,7 +42,7 @@ Result<QList<Job>> JobQueue::lease(Connection &c, const QString &stage, int max,
                       "        attempts = attempts + 1"
                       " WHERE id IN (SELECT id FROM jobs WHERE stage = $1 AND run_after <= $2"
                       "              ORDER BY run_after, id LIMIT $3)"
-                      " RETURNING id, event_id, attempts, max_attempts, created_at",
+                      " RETURNING id, event_id, attempts, max_attempts, created_at, args",
                       {stage, nowMs, max, nowMs + leaseMs, owner, token});
         if (!rows)
             return rows.error();
@@ -53,7 +53,7 @@ Result<QList<Job>> JobQueue::lease(Connection &c, const QString &stage, int max,
     jobs.reserve(rows->size());
     for (int i = 0; i < rows->size(); ++i) {
         jobs.append(Job{rows->int64(i, 0), rows->text(i, 1), stage, int(rows->int64(i, 2)),
-                        int(rows->int64(i, 3)), rows->int64(i, 4), token});
+                        int(rows->int64(i, 3)), rows->int64(i, 4), token, rows->text(i, 5)});
     }
     std::sort(jobs.begin(), jobs.end(), [](const Job &a, const Job &b) { return a.id < b.id; });
     return jobs;
@@ -91,14 +91,15 @@ Result<QList<qint64>> JobQueue::complete(Connection &c, const QList<Job> &jobs)
 }
 
 Status JobQueue::enqueue(Connection &c, const QList<QString> &eventIds, const QString &stage,
-                         int maxAttempts, qint64 runAfterMs, qint64 nowMs)
+                         int maxAttempts, qint64 runAfterMs, qint64 nowMs, const QString &args)
 {
+    const QVariant argsValue = args.isEmpty() ? QVariant() : QVariant(args);
     if (eventIds.isEmpty())
         return Done{};
     if (c.dialect() == Dialect::Postgres) {
-        auto r = c.exec("INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at)"
-                        " SELECT e, $2, 0, $3, $4, $5 FROM unnest($1::text[]) AS e",
-                        {store::pgTextArray(eventIds), stage, maxAttempts, runAfterMs, nowMs});
+        auto r = c.exec("INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at, args)"
+                        " SELECT e, $2, 0, $3, $4, $5, $6 FROM unnest($1::text[]) AS e",
+                        {store::pgTextArray(eventIds), stage, maxAttempts, runAfterMs, nowMs, argsValue});
         if (!r)
             return r.error();
         if (auto n = c.exec("SELECT pg_notify('salesflow_jobs', $1)", {stage}); !n)
@@ -106,9 +107,9 @@ Status JobQueue::enqueue(Connection &c, const QList<QString> &eventIds, const QS
         return Done{};
     }
     for (const QString &id : eventIds) {
-        auto r = c.exec("INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at)"
-                        " VALUES ($1, $2, 0, $3, $4, $5)",
-                        {id, stage, maxAttempts, runAfterMs, nowMs});
+        auto r = c.exec("INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at, args)"
+                        " VALUES ($1, $2, 0, $3, $4, $5, $6)",
+                        {id, stage, maxAttempts, runAfterMs, nowMs, argsValue});
         if (!r)
             return r.error();
     }

@@ -17,6 +17,7 @@ struct Job
     int maxAttempts = 0;
     qint64 createdAtMs = 0;
     QString leaseToken;
+    QString args; ///< JSON object given at enqueue (e.g. a replay's prompt version), may be empty
 };
 
 /// The durable job queue, in the same database as the state it follows from.
@@ -37,8 +38,9 @@ public:
     static Result<QList<qint64>> complete(store::Connection &c, const QList<Job> &jobs);
 
     /// Inside the caller's transaction.
+    /// `args`: a JSON object every job gets (empty: none).
     static Status enqueue(store::Connection &c, const QList<QString> &eventIds, const QString &stage,
-                          int maxAttempts, qint64 runAfterMs, qint64 nowMs);
+                          int maxAttempts, qint64 runAfterMs, qint64 nowMs, const QString &args = {});
 
     /// Inside the caller's transaction: gives the job back to run again at `runAfterMs`.
     /// False when the lease was lost meanwhile (nothing changed).

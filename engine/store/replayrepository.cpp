@@ -3,6 +3,7 @@
 #include "../core/ids.h"
 #include "../queue/jobqueue.h"
 #include "eventrepository.h"
+#include "promptrepository.h"
 
 #include <QHash>
 
@@ -24,9 +25,20 @@ QString ReplayRepository::statusBefore(const QString &stage)
     return EventStatus::Received;
 }
 
-Result<ReplayPlan> ReplayRepository::replay(Connection &c, const ReplaySelection &sel, const QString &stage,
-                                           const QString &actor, int maxAttempts, bool dryRun, qint64 now)
+Result<ReplayPlan> ReplayRepository::replay(Connection &c, const ReplaySelection &sel, const QString &stageAsked,
+                                           const QString &actor, int maxAttempts, bool dryRun, qint64 now, int promptVersion)
 {
+    QString stage = stageAsked;
+    QString args;
+    if (promptVersion > 0) {
+        if (!stage.isEmpty() && stage != QLatin1String("enrich"))
+            return makeError("replay.prompt", QStringLiteral("a prompt version re-runs the enrich stage: use --from enrich (or leave --from out), not --from %1").arg(stage), 400);
+        stage = QStringLiteral("enrich");
+        auto prompt = PromptRepository::get(c, QStringLiteral("enrich"), promptVersion);
+        if (!prompt)
+            return Error{QStringLiteral("replay.prompt"), prompt.error().message, 400};
+        args = QStringLiteral("{\"prompt_version\":%1}").arg(promptVersion);
+    }
     if (!stage.isEmpty() && !stages().contains(stage))
         return makeError("replay.stage", QStringLiteral("unknown stage '%1'; replay from one of: %2").arg(stage, stages().join(QStringLiteral(", "))), 400);
     if (sel.eventIds.isEmpty() && sel.sinceMs <= 0 && sel.untilMs <= 0 && sel.status.isEmpty())
@@ -67,25 +79,47 @@ Result<ReplayPlan> ReplayRepository::replay(Connection &c, const ReplaySelection
     QHash<QString, QStringList> byStage;
     QList<Transition> ts;
     for (const QString &id : std::as_const(candidates)) {
-        auto row = c.exec("SELECT (SELECT count(*) FROM jobs WHERE event_id = $1), failed_stage FROM raw_events WHERE id = $1", {id});
+        auto row = c.exec("SELECT failed_stage FROM raw_events WHERE id = $1", {id});
         if (!row)
             return row.error();
-        if (row->int64(0, 0) > 0) {
-            plan.alreadyQueued.append(id);
-            continue;
-        }
         // Without --from, a failed event starts again at the stage that failed.
         QString from = stage;
         if (from.isEmpty())
-            from = stages().contains(row->text(0, 1)) ? row->text(0, 1) : stages().first();
+            from = stages().contains(row->text(0, 0)) ? row->text(0, 0) : stages().first();
+        // A job still waiting at this stage or before it will run anyway: leave the event alone.
+        // One waiting for a later stage (e.g. plan after enrich) is replaced, unless a worker
+        // holds it right now.
+        auto pending = c.exec("SELECT id, stage, run_after FROM jobs WHERE event_id = $1", {id});
+        if (!pending)
+            return pending.error();
+        bool leave = false;
+        QList<qint64> superseded;
+        for (int i = 0; i < pending->size(); ++i) {
+            const bool later = stages().indexOf(pending->text(i, 1)) > stages().indexOf(from);
+            const bool leased = pending->int64(i, 2) > now;
+            if (!later || leased)
+                leave = true;
+            else
+                superseded << pending->int64(i, 0);
+        }
+        if (leave) {
+            plan.alreadyQueued.append(id);
+            continue;
+        }
+        for (qint64 jobId : superseded) {
+            if (auto d = c.exec("DELETE FROM jobs WHERE id = $1", {jobId}); !d)
+                return d.error();
+        }
         plan.queued.append(id);
         byStage[from].append(id);
-        ts.append(Transition{id, statusBefore(from), {}, {}, QStringLiteral("replay from %1").arg(from)});
+        ts.append(Transition{id, statusBefore(from), {}, {},
+                             promptVersion > 0 ? QStringLiteral("replay from %1 with prompt version %2").arg(from).arg(promptVersion)
+                                               : QStringLiteral("replay from %1").arg(from)});
     }
     if (dryRun || plan.queued.isEmpty())
         return plan; // the guard rolls back: a dry run writes nothing
     for (auto it = byStage.cbegin(); it != byStage.cend(); ++it) {
-        if (Status s = queue::JobQueue::enqueue(c, it.value(), it.key(), maxAttempts, now, now); !s)
+        if (Status s = queue::JobQueue::enqueue(c, it.value(), it.key(), maxAttempts, now, now, args); !s)
             return s.error();
     }
     if (Status s = TransitionWriter::write(c, ts, actor, now); !s)

@@ -23,7 +23,8 @@ struct ReplayPlan
 
 /// Puts events back into the pipeline at a stage: one new job each, the event moved to the
 /// status that stage starts from, and a `replay` audit entry — all in one transaction. An event
-/// that still has a job waiting is left alone, so replaying twice never runs a stage twice.
+/// that still has a job waiting at that stage or an earlier one (or one a worker holds) is left
+/// alone, so replaying twice never runs a stage twice; a waiting job of a later stage is replaced.
 class ReplayRepository
 {
 public:
@@ -33,8 +34,11 @@ public:
     static QString statusBefore(const QString &stage);
 
     /// `stage` empty: each event starts again at the stage it failed in, else at normalise.
+    /// `promptVersion` > 0 re-enriches with that version of the enrich prompt (the stage must be
+    /// enrich or empty; the active version stays as it is).
     static Result<ReplayPlan> replay(Connection &c, const ReplaySelection &selection, const QString &stage,
-                                     const QString &actor, int maxAttempts, bool dryRun, qint64 nowMs);
+                                     const QString &actor, int maxAttempts, bool dryRun, qint64 nowMs,
+                                     int promptVersion = 0);
 };
 
 } // namespace salesflow::store

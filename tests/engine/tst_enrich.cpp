@@ -13,6 +13,9 @@
 #include "engine/sources/intake.h"
 #include "engine/store/database.h"
 #include "engine/store/promptrepository.h"
+#include "engine/store/replayrepository.h"
+#include "engine/core/clock.h"
+#include "engine/pipeline/runner.h"
 #include "tests/support/llmemulator.h"
 #include "tests/support/testbackend.h"
 
@@ -534,5 +537,33 @@ void TestEnrich::badConfigurationIsRefusedClearly()
     QVERIFY2(d.summary.lastError.contains(QLatin1String("HTTP 401 (invalid_request_error/invalid_api_key)")), qPrintable(d.summary.lastError));
     QVERIFY(!d.summary.lastError.contains(QLatin1String("sk-wrong-secret-123")));
     QCOMPARE(emu.requestCount(), 1); // not retried
+    engine->stop();
+}
+
+void TestEnrich::replayWithAPromptVersionReEnriches()
+{
+    auto engine = openEngine(Config{}, QStringLiteral("replayprompt"));
+    const QString id = ingestOne(*engine, QStringLiteral("chat"), "application/json", chat(7));
+    QTRY_VERIFY_WITH_TIMEOUT(settled(*engine, id), 20000);
+    auto c = engine->database()->acquire();
+    auto v1 = store::PromptRepository::active(*c.value(), QStringLiteral("enrich"));
+    QVERIFY(c.value()->exec("INSERT INTO prompt_versions (name, version, template, settings, author, created_at, active)"
+                            " VALUES ('enrich', 2, $1, '{}', 'test', 1, 0)",
+                            {QString(v1->templateText + QStringLiteral("\nBe brief."))}).ok());
+    // Wrong uses are refused before anything changes.
+    auto bad = store::ReplayRepository::replay(*c.value(), {{id}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"), 5, false, nowMs(), 2);
+    QVERIFY(!bad.ok() && bad.error().httpStatus == 400);
+    bad = store::ReplayRepository::replay(*c.value(), {{id}, 0, 0, {}}, {}, QStringLiteral("test"), 5, false, nowMs(), 9);
+    QVERIFY(!bad.ok() && bad.error().message.contains(QLatin1String("no version 9")));
+    auto plan = store::ReplayRepository::replay(*c.value(), {{id}, 0, 0, {}}, {}, QStringLiteral("test"), 5, false, nowMs(), 2);
+    QVERIFY2(plan.ok(), qPrintable(plan.error().message));
+    QCOMPARE(plan->queued, QStringList{id});
+    engine->runner()->waker().notify();
+    QTRY_COMPARE_WITH_TIMEOUT(detailOf(*engine, id).enrichments.size(), 2, 20000);
+    const EventDetail d = detailOf(*engine, id);
+    QCOMPARE(d.enrichments.first().promptVersion, 1);
+    QCOMPARE(d.enrichments.last().promptVersion, 2);
+    // The active version is unchanged: new events still use version 1.
+    QCOMPARE(store::PromptRepository::active(*c.value(), QStringLiteral("enrich"))->version, 1);
     engine->stop();
 }

@@ -102,4 +102,5 @@ private Q_SLOTS:
     void everyFaultEndsRetriedOrReviewed();
     void reviewRoutingByThresholdAndPolicy();
     void badConfigurationIsRefusedClearly();
+    void replayWithAPromptVersionReEnriches();
 };

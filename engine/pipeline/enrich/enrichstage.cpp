@@ -235,7 +235,10 @@ Result<StageOutput> EnrichStage::run(const queue::Job &job, store::Connection &c
         out.detail = QStringLiteral("HubSpot change kept as CRM context; nothing to enrich");
         return out;
     }
-    auto prompt = store::PromptRepository::active(conn, m_options.promptName);
+    // A replay may pin a prompt version; otherwise the active one.
+    const int pinned = QJsonDocument::fromJson(job.args.toUtf8()).object().value(QLatin1String("prompt_version")).toInt();
+    auto prompt = pinned > 0 ? store::PromptRepository::get(conn, m_options.promptName, pinned)
+                             : store::PromptRepository::active(conn, m_options.promptName);
     if (!prompt)
         return prompt.error();
     auto info = enrich(conn, job.eventId, prompt.value());
