@@ -395,6 +395,15 @@ void ApiServer::metrics(const ReplyPtr &reply)
             out += "# HELP salesflow_queue_jobs Jobs waiting or leased, by stage.\n# TYPE salesflow_queue_jobs gauge\n";
             for (auto it = s->queueByStage.cbegin(); it != s->queueByStage.cend(); ++it)
                 out += "salesflow_queue_jobs{stage=\"" + it.key().toUtf8() + "\"} " + QByteArray::number(it.value()) + "\n";
+            out += "# HELP salesflow_enrichments Enrichment outputs stored.\n# TYPE salesflow_enrichments gauge\n"
+                   "salesflow_enrichments " + QByteArray::number(s->enrichments) + "\n";
+            out += "# HELP salesflow_llm_tokens LLM tokens used by stored enrichments, by kind.\n# TYPE salesflow_llm_tokens gauge\n"
+                   "salesflow_llm_tokens{kind=\"input\"} " + QByteArray::number(s->llmInputTokens) + "\n"
+                   "salesflow_llm_tokens{kind=\"output\"} " + QByteArray::number(s->llmOutputTokens) + "\n"
+                   "salesflow_llm_tokens{kind=\"cached\"} " + QByteArray::number(s->llmCachedTokens) + "\n";
+            out += "# HELP salesflow_llm_estimated_cost_usd Estimated cost of stored enrichments (price table).\n"
+                   "# TYPE salesflow_llm_estimated_cost_usd gauge\n"
+                   "salesflow_llm_estimated_cost_usd " + QByteArray::number(s->llmCostUsd, 'f', 6) + "\n";
         }
         out += "# HELP salesflow_store_up Whether the store answered.\n# TYPE salesflow_store_up gauge\n"
                "salesflow_store_up " + QByteArray(s ? "1" : "0") + "\n";

@@ -8,6 +8,7 @@
 #include "engine/llm/httpcall.h"
 #include "engine/llm/offline.h"
 #include "engine/llm/pricing.h"
+#include "engine/http/jsonmapping.h"
 #include "engine/local/localengine.h"
 #include "engine/pipeline/stages.h"
 #include "engine/sources/intake.h"
@@ -252,6 +253,15 @@ void TestEnrich::offlineEnrichesEverySampleWithContext()
     QCOMPARE(d.enrichments.size(), 1);
     QCOMPARE(d.enrichments.first().provider, QStringLiteral("offline"));
     QCOMPARE(d.enrichments.first().promptVersion, 1);
+    // ... and so does GET /v1/events/{id}.
+    const QJsonObject lineage = http::toJson(d);
+    const QJsonObject first = lineage.value(QLatin1String("enrichments")).toArray().first().toObject();
+    QCOMPARE(first.value(QLatin1String("provider")).toString(), QStringLiteral("offline"));
+    QCOMPARE(first.value(QLatin1String("prompt")).toObject().value(QLatin1String("version")).toInt(), 1);
+    QVERIFY(first.value(QLatin1String("intent")).isString());
+    QVERIFY(first.value(QLatin1String("follow_up_email")).toObject().contains(QLatin1String("body")));
+    QVERIFY(first.value(QLatin1String("cost_usd")).isDouble()); // offline is priced at 0
+    QVERIFY(first.contains(QLatin1String("review_reasons")));
     engine->stop();
 }
 

@@ -262,6 +262,9 @@ void TestHttp::statsAuditAndMetrics()
     QVERIFY(metrics.body.contains("# TYPE salesflow_http_requests_total counter"));
     QVERIFY(metrics.body.contains("salesflow_events{status=\"received\"} 1"));
     QVERIFY(metrics.body.contains("salesflow_queue_jobs{stage=\"normalise\"} 1"));
+    QVERIFY(metrics.body.contains("salesflow_llm_tokens{kind=\"input\"} 0"));
+    QVERIFY(metrics.body.contains("# TYPE salesflow_llm_estimated_cost_usd gauge"));
+    QCOMPARE(stats.value(QStringLiteral("llm")).toObject().value(QStringLiteral("enrichments")).toInt(-1), 0);
     QCOMPARE(m_f->call("GET", "/metrics").status, 401);
 }
 
