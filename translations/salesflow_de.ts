@@ -1,14 +1,25 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/salesflow/main.cpp" line="35" />
+        <location filename="../app/salesflow/main.cpp" line="34"/>
+        <location filename="../app/salesflow/main.cpp" line="41"/>
         <source>SalesFlow cannot start</source>
         <translation>SalesFlow kann nicht starten</translation>
     </message>
     <message>
-        <location filename="../app/salesflow/main.cpp" line="36" />
+        <location filename="../app/salesflow/main.cpp" line="35"/>
+        <source>The configuration is not usable:
+
+%1</source>
+        <translation>Die Konfiguration ist nicht verwendbar:
+
+%1</translation>
+    </message>
+    <message>
+        <location filename="../app/salesflow/main.cpp" line="42"/>
         <source>The event store could not be opened:
 
 %1</source>
@@ -17,12 +28,12 @@
 %1</translation>
     </message>
     <message>
-        <location filename="../app/salesflow/main.cpp" line="47" />
+        <location filename="../app/salesflow/main.cpp" line="53"/>
         <source>Could not add the sample events: %1</source>
         <translation>Die Beispielereignisse konnten nicht hinzugefügt werden: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/salesflow/main.cpp" line="49" />
+        <location filename="../app/salesflow/main.cpp" line="55"/>
         <source>Added %n sample event(s) to the new store.</source>
         <translation>
             <numerusform>%n Beispielereignis zum neuen Speicher hinzugefügt.</numerusform>
@@ -33,32 +44,32 @@
 <context>
     <name>salesflow::ui::AuditModel</name>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="48" />
+        <location filename="../ui/models/auditmodel.cpp" line="48"/>
         <source>When</source>
         <translation>Wann</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="49" />
+        <location filename="../ui/models/auditmodel.cpp" line="49"/>
         <source>Who</source>
         <translation>Wer</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="50" />
+        <location filename="../ui/models/auditmodel.cpp" line="50"/>
         <source>What</source>
         <translation>Was</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="51" />
+        <location filename="../ui/models/auditmodel.cpp" line="51"/>
         <source>Before</source>
         <translation>Vorher</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="52" />
+        <location filename="../ui/models/auditmodel.cpp" line="52"/>
         <source>After</source>
         <translation>Nachher</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="53" />
+        <location filename="../ui/models/auditmodel.cpp" line="53"/>
         <source>Detail</source>
         <translation>Detail</translation>
     </message>
@@ -66,73 +77,78 @@
 <context>
     <name>salesflow::ui::EventDetailView</name>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="40" />
+        <location filename="../ui/views/eventdetailview.cpp" line="41"/>
         <source>Raw payload</source>
         <translation>Rohdaten</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="49" />
+        <location filename="../ui/views/eventdetailview.cpp" line="50"/>
         <source>Normalised</source>
         <translation>Normalisiert</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="55" />
+        <location filename="../ui/views/eventdetailview.cpp" line="52"/>
+        <source>AI analysis</source>
+        <translation>KI-Analyse</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="59"/>
         <source>Audit trail</source>
         <translation>Prüfprotokoll</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="57" />
+        <location filename="../ui/views/eventdetailview.cpp" line="61"/>
         <source>Stage</source>
         <translation>Stufe</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="57" />
+        <location filename="../ui/views/eventdetailview.cpp" line="61"/>
         <source>Attempts</source>
         <translation>Versuche</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="57" />
+        <location filename="../ui/views/eventdetailview.cpp" line="61"/>
         <source>Runs after</source>
         <translation>Läuft ab</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="57" />
+        <location filename="../ui/views/eventdetailview.cpp" line="61"/>
         <source>Leased by</source>
         <translation>Belegt von</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="57" />
+        <location filename="../ui/views/eventdetailview.cpp" line="61"/>
         <source>Last error</source>
         <translation>Letzter Fehler</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="59" />
+        <location filename="../ui/views/eventdetailview.cpp" line="63"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="60" />
-        <location filename="../ui/views/eventdetailview.cpp" line="88" />
+        <location filename="../ui/views/eventdetailview.cpp" line="64"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="98"/>
         <source>Select an event to see its payload and audit trail.</source>
         <translation>Wählen Sie ein Ereignis, um Rohdaten und Prüfprotokoll zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="91" />
+        <location filename="../ui/views/eventdetailview.cpp" line="101"/>
         <source>Loading event %1…</source>
         <translation>Lade Ereignis %1…</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="96" />
+        <location filename="../ui/views/eventdetailview.cpp" line="106"/>
         <source>Could not load event %1: %2</source>
         <translation>Ereignis %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="107" />
+        <location filename="../ui/views/eventdetailview.cpp" line="117"/>
         <source>%1 event — %2</source>
         <translation>%1-Ereignis — %2</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="108" />
+        <location filename="../ui/views/eventdetailview.cpp" line="118"/>
         <source>Id: %1
 Received: %2
 Content type: %3 (%4)
@@ -143,12 +159,12 @@ Inhaltstyp: %3 (%4)
 Dedup-Schlüssel: %5</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="112" />
+        <location filename="../ui/views/eventdetailview.cpp" line="122"/>
         <source>Failed in stage %1: %2</source>
         <translation>Fehlgeschlagen in Stufe %1: %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/eventdetailview.cpp" line="121" />
+        <location filename="../ui/views/eventdetailview.cpp" line="131"/>
         <source>Binary or non-UTF-8 payload, %n byte(s); hexadecimal:</source>
         <translation>
             <numerusform>Binäre oder nicht UTF-8-kodierte Daten, %n Byte; hexadezimal:</numerusform>
@@ -156,7 +172,7 @@ Dedup-Schlüssel: %5</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="131" />
+        <location filename="../ui/views/eventdetailview.cpp" line="141"/>
         <source>Kind: %1
 Occurred: %2
 Who: %3
@@ -171,70 +187,170 @@ Betreff: %5
 Verknüpft: %6</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="134" />
+        <location filename="../ui/views/eventdetailview.cpp" line="144"/>
         <source>contact %1, company %2, deal %3</source>
         <translation>Kontakt %1, Firma %2, Deal %3</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="135" />
+        <location filename="../ui/views/eventdetailview.cpp" line="145"/>
         <source>unlinked — no usable email, domain or deal reference</source>
         <translation>nicht verknüpft — keine verwendbare E-Mail, Domain oder Deal-Referenz</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="138" />
+        <location filename="../ui/views/eventdetailview.cpp" line="148"/>
         <source>Not normalised: the %1 stage failed (see above).</source>
         <translation>Nicht normalisiert: Die Stufe %1 ist fehlgeschlagen (siehe oben).</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="139" />
+        <location filename="../ui/views/eventdetailview.cpp" line="149"/>
         <source>Not normalised yet.</source>
         <translation>Noch nicht normalisiert.</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="148" />
+        <location filename="../ui/views/eventdetailview.cpp" line="159"/>
         <source>(waiting)</source>
         <translation>(wartet)</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="151" />
+        <location filename="../ui/views/eventdetailview.cpp" line="162"/>
         <source>(no queued jobs)</source>
         <translation>(keine Aufträge in der Warteschlange)</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="169"/>
+        <source>The enrich stage failed: %1</source>
+        <translation>Die Anreicherung ist fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="170"/>
+        <source>Nothing to analyse: this event is CRM context only.</source>
+        <translation>Nichts zu analysieren: Dieses Ereignis ist nur CRM-Kontext.</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="171"/>
+        <source>Not analysed yet.</source>
+        <translation>Noch nicht analysiert.</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="179"/>
+        <source>unknown (no price for this model)</source>
+        <translation>unbekannt (kein Preis für dieses Modell)</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="181"/>
+        <source>By %1 / %2 with prompt %3 v%4 · %5 ms · tokens in %6 (cached %7), out %8 · cost %9 · calls %10, retries %11%12</source>
+        <translation>Von %1 / %2 mit Prompt %3 v%4 · %5 ms · Tokens ein %6 (aus Cache %7), aus %8 · Kosten %9 · Aufrufe %10, Wiederholungen %11%12</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="191"/>
+        <source> · request %1</source>
+        <translation> · Anfrage %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="196"/>
+        <source>Needs review (%1):</source>
+        <translation>Muss geprüft werden (%1):</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="199"/>
+        <source>high</source>
+        <translation>hoch</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="200"/>
+        <source>medium</source>
+        <translation>mittel</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="201"/>
+        <source>low</source>
+        <translation>niedrig</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="202"/>
+        <source>none</source>
+        <translation>keine</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="205"/>
+        <source>Intent: %1 · Lead quality: %2/100 · Lead score change: %3 · Confidence: %4</source>
+        <translation>Kaufabsicht: %1 · Lead-Qualität: %2/100 · Änderung des Lead-Scores: %3 · Konfidenz: %4</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="211"/>
+        <source>No objections found.</source>
+        <translation>Keine Einwände gefunden.</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="216"/>
+        <source>Objections</source>
+        <translation>Einwände</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="218"/>
+        <source>Next action:</source>
+        <translation>Nächster Schritt:</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="220"/>
+        <source>Follow-up email:</source>
+        <translation>Follow-up-E-Mail:</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="222"/>
+        <source>The model&apos;s answer (%1):</source>
+        <translation>Antwort des Modells (%1):</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="228"/>
+        <source>Corrected by validation</source>
+        <translation>Bei der Prüfung korrigiert</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="235"/>
+        <source>%1: %2 / %3, prompt v%4, %5</source>
+        <translation>%1: %2 / %3, Prompt v%4, %5</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="241"/>
+        <source>Earlier analyses</source>
+        <translation>Frühere Analysen</translation>
     </message>
 </context>
 <context>
     <name>salesflow::ui::EventListModel</name>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="53" />
+        <location filename="../ui/models/eventlistmodel.cpp" line="53"/>
         <source>Failed in %1: %2</source>
         <translation>Fehlgeschlagen in %1: %2</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="75" />
+        <location filename="../ui/models/eventlistmodel.cpp" line="75"/>
         <source>Received</source>
         <translation>Empfangen</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="76" />
+        <location filename="../ui/models/eventlistmodel.cpp" line="76"/>
         <source>Source</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="77" />
+        <location filename="../ui/models/eventlistmodel.cpp" line="77"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="78" />
+        <location filename="../ui/models/eventlistmodel.cpp" line="78"/>
         <source>Event id</source>
         <translation>Ereignis-ID</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="79" />
+        <location filename="../ui/models/eventlistmodel.cpp" line="79"/>
         <source>Size</source>
         <translation>Größe</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="80" />
+        <location filename="../ui/models/eventlistmodel.cpp" line="80"/>
         <source>Error</source>
         <translation>Fehler</translation>
     </message>
@@ -242,62 +358,62 @@ Verknüpft: %6</translation>
 <context>
     <name>salesflow::ui::MainWindow</name>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="33" />
+        <location filename="../ui/views/mainwindow.cpp" line="33"/>
         <source>SalesFlow — Events</source>
         <translation>SalesFlow — Ereignisse</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="35" />
+        <location filename="../ui/views/mainwindow.cpp" line="35"/>
         <source>Filters</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="38" />
+        <location filename="../ui/views/mainwindow.cpp" line="38"/>
         <source>Status:</source>
         <translation>Status:</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="39" />
+        <location filename="../ui/views/mainwindow.cpp" line="39"/>
         <source>All statuses</source>
         <translation>Alle Status</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="43" />
+        <location filename="../ui/views/mainwindow.cpp" line="43"/>
         <source>Source:</source>
         <translation>Quelle:</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="44" />
+        <location filename="../ui/views/mainwindow.cpp" line="44"/>
         <source>All sources</source>
         <translation>Alle Quellen</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="48" />
+        <location filename="../ui/views/mainwindow.cpp" line="48"/>
         <source>Search id or dedup key (Ctrl+F)</source>
         <translation>ID oder Dedup-Schlüssel suchen (Strg+F)</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="51" />
+        <location filename="../ui/views/mainwindow.cpp" line="51"/>
         <source>Refresh</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="53" />
+        <location filename="../ui/views/mainwindow.cpp" line="53"/>
         <source>Reload the events (F5)</source>
         <translation>Ereignisse neu laden (F5)</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="95" />
+        <location filename="../ui/views/mainwindow.cpp" line="95"/>
         <source>Could not load events: %1</source>
         <translation>Ereignisse konnten nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="177" />
+        <location filename="../ui/views/mainwindow.cpp" line="177"/>
         <source>New events arrived — press F5 to show them</source>
         <translation>Neue Ereignisse sind eingetroffen — F5 zeigt sie an</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="185" />
+        <location filename="../ui/views/mainwindow.cpp" line="185"/>
         <source>%n event(s) shown, loading more…</source>
         <translation>
             <numerusform>%n Ereignis angezeigt, lade weitere…</numerusform>
@@ -305,7 +421,7 @@ Verknüpft: %6</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="187" />
+        <location filename="../ui/views/mainwindow.cpp" line="187"/>
         <source>%n event(s) shown, scroll for more</source>
         <translation>
             <numerusform>%n Ereignis angezeigt, für mehr scrollen</numerusform>
@@ -313,7 +429,7 @@ Verknüpft: %6</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="189" />
+        <location filename="../ui/views/mainwindow.cpp" line="189"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>%n Ereignis</numerusform>

@@ -74,7 +74,8 @@ const QList<Category> &categories()
          cues({"security", "compliance", "encrypt*", "sso", "saml", "privacy", "audit*", "data protection"}), true},
         {QStringLiteral("budget"),
          cues({"expensive", "too pricey", "over budget", "out of budget", "no budget", "budget is tight",
-               "tight budget", "afford*", "cheaper", "discount*", "cost concern*", "price is high", "too costly"}),
+               "tight budget", "afford*", "cheaper", "discount*", "cost concern*", "price is high", "too costly",
+               "too high", "seemed high", "seems high", "pricey", "steep", "more than we need", "more than we want to spend"}),
          cues({"budget", "cost*", "price", "pricing"}), false},
         {QStringLiteral("timing"),
          cues({"next quarter", "next year", "not a priority", "not right now", "not now", "budget freeze",
@@ -313,8 +314,12 @@ Analysis OfflineAnalyser::analyse(const QString &text, const QJsonObject &facts)
         a.nextAction = QStringLiteral("Add %1 to nurture; no direct outreach yet").arg(who);
 
     const QString subject = facts.value(QLatin1String("subject")).toString();
-    if (!subject.isEmpty())
+    if (kind == QLatin1String("email") && !subject.isEmpty())
         a.followUpSubject = subject.startsWith(QLatin1String("Re:"), Qt::CaseInsensitive) ? subject : QStringLiteral("Re: ") + subject;
+    else if (kind == QLatin1String("call_transcript"))
+        a.followUpSubject = QStringLiteral("Following up on our call");
+    else if (kind == QLatin1String("form_submission") || kind == QLatin1String("chat"))
+        a.followUpSubject = QStringLiteral("Following up on your request");
     else
         a.followUpSubject = company.isEmpty() ? QStringLiteral("Following up") : QStringLiteral("Following up: ") + company;
     QStringList body;

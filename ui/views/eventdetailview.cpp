@@ -8,6 +8,7 @@
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
+#include <QSettings>
 #include <QStringDecoder>
 #include <QTabWidget>
 #include <QTableView>
@@ -50,7 +51,12 @@ EventDetailView::EventDetailView(IEngine *engine, QWidget *parent)
     m_tabs->insertTab(0, normalised, tr("Normalised"));
     m_enrichment->setOpenLinks(false);
     m_tabs->insertTab(1, m_enrichment, tr("AI analysis"));
-    m_tabs->setCurrentIndex(0);
+    // Reviewers live on one tab (usually the analysis): keep it across events and sessions.
+    m_tabs->setCurrentIndex(qBound(0, QSettings().value(QStringLiteral("detail/tab"), 0).toInt(), 1));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [](int index) {
+        if (index <= 1)
+            QSettings().setValue(QStringLiteral("detail/tab"), index);
+    });
 
     m_auditView->setModel(m_audit);
     m_auditView->horizontalHeader()->setStretchLastSection(true);
@@ -216,10 +222,10 @@ void EventDetailView::renderEnrichments(const EventDetail &d)
             html += QStringLiteral("<p><b>%1</b></p><ul>%2</ul>").arg(esc(tr("Objections")), items);
         }
         html += QStringLiteral("<p><b>%1</b> %2</p>").arg(esc(tr("Next action:")), esc(e.nextAction));
-        html += QStringLiteral("<p><b>%1</b> %2</p><pre>%3</pre>")
+        html += QStringLiteral("<p><b>%1</b> %2</p><p style=\"white-space: pre-wrap\">%3</p>")
                     .arg(esc(tr("Follow-up email:")), esc(e.followUpSubject), esc(e.followUpBody));
     } else {
-        html += QStringLiteral("<p>%1</p><pre>%2</pre>").arg(esc(tr("The model's answer (%1):").arg(e.outcome)), esc(e.rawOutput.left(4000)));
+        html += QStringLiteral("<p>%1</p><p style=\"white-space: pre-wrap\"><tt>%2</tt></p>").arg(esc(tr("The model's answer (%1):").arg(e.outcome)), esc(e.rawOutput.left(4000)));
     }
     if (!e.validationNotes.isEmpty()) {
         QString items;
