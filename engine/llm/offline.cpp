@@ -10,29 +10,36 @@ namespace salesflow::llm {
 
 namespace {
 
-struct Cue
+/// A list of cues compiled into one alternation with a capture group per cue, so a sentence
+/// is scanned once per list instead of once per cue.
+struct Cues
 {
     QRegularExpression re;
-    QString label;
+    QStringList labels;
 };
 
-QList<Cue> cues(std::initializer_list<const char *> words)
+Cues cues(std::initializer_list<const char *> words)
 {
-    QList<Cue> out;
+    Cues out;
+    QStringList parts;
     for (const char *w : words) {
         const QString word = QString::fromUtf8(w);
+        const bool prefix = word.endsWith(QLatin1Char('*'));
         // A cue matches at a word start; a trailing '*' lets it match a longer word.
-        QString pattern = QRegularExpression::escape(word.endsWith(QLatin1Char('*')) ? word.chopped(1) : word);
+        QString pattern = QRegularExpression::escape(prefix ? word.chopped(1) : word);
         pattern.replace(QLatin1String("\\ "), QLatin1String("\\s+"));
-        pattern = QStringLiteral("(?<![\\w])") + pattern + (word.endsWith(QLatin1Char('*')) ? QString() : QStringLiteral("(?![\\w])"));
-        out.append({QRegularExpression(pattern, QRegularExpression::CaseInsensitiveOption), word.endsWith(QLatin1Char('*')) ? word.chopped(1) : word});
+        parts << QStringLiteral("(") + pattern + (prefix ? QString() : QStringLiteral("(?![\\w])")) + QStringLiteral(")");
+        out.labels << (prefix ? word.chopped(1) : word);
     }
+    out.re = QRegularExpression(QStringLiteral("(?<![\\w])(?:") + parts.join(QLatin1Char('|')) + QStringLiteral(")"),
+                                QRegularExpression::CaseInsensitiveOption);
+    out.re.optimize();
     return out;
 }
 
-const QList<Cue> &strongIntent()
+const Cues &strongIntent()
 {
-    static const QList<Cue> c = cues({"pricing", "price", "quote", "proposal", "contract", "purchase*", "buy", "demo*",
+    static const Cues c = cues({"pricing", "price", "quote", "proposal", "contract", "purchase*", "buy", "demo*",
                                       "trial", "pilot", "rollout", "roll out", "implementation", "onboarding", "seats",
                                       "licen*", "procurement", "purchase order", "budget approved", "get started",
                                       "sign up", "signed up", "upgrade*", "subscribe", "talk to sales", "contact sales",
@@ -41,17 +48,17 @@ const QList<Cue> &strongIntent()
     return c;
 }
 
-const QList<Cue> &mediumIntent()
+const Cues &mediumIntent()
 {
-    static const QList<Cue> c = cues({"interested", "evaluat*", "compar*", "learn more", "more information", "webinar",
+    static const Cues c = cues({"interested", "evaluat*", "compar*", "learn more", "more information", "webinar",
                                       "whitepaper", "how does", "how do", "feature*", "use case", "explor*",
                                       "looking for", "considering", "shortlist*", "requirements", "team of"});
     return c;
 }
 
-const QList<Cue> &negativeIntent()
+const Cues &negativeIntent()
 {
-    static const QList<Cue> c = cues({"unsubscribe", "not interested", "no longer interested", "remove me",
+    static const Cues c = cues({"unsubscribe", "not interested", "no longer interested", "remove me",
                                       "stop emailing", "stop contacting", "job application", "looking for a job",
                                       "wrong person", "i am a student", "just browsing"});
     return c;
@@ -60,8 +67,8 @@ const QList<Cue> &negativeIntent()
 struct Category
 {
     QString name;
-    QList<Cue> strong;  ///< an objection on their own
-    QList<Cue> weak;    ///< an objection only next to a concern marker
+    Cues strong;  ///< an objection on their own
+    Cues weak;    ///< an objection only next to a concern marker
     bool questionIsConcern;
 };
 
@@ -100,25 +107,31 @@ const QList<Category> &categories()
     return c;
 }
 
-const QList<Cue> &concernMarkers()
+const Cues &concernMarkers()
 {
-    static const QList<Cue> c = cues({"concern*", "worr*", "issue*", "problem*", "risk*", "blocker*", "hesitan*",
+    static const Cues c = cues({"concern*", "worr*", "issue*", "problem*", "risk*", "blocker*", "hesitan*",
                                       "unsure", "not sure", "but", "however", "although", "need to", "needs to",
                                       "must", "require*", "can't", "cannot", "won't", "don't", "doesn't", "unless",
                                       "only if", "too", "struggl*", "tight", "limited"});
     return c;
 }
 
-bool anyMatch(const QList<Cue> &list, const QString &s, QStringList *labels = nullptr)
+bool anyMatch(const Cues &list, const QString &s, QStringList *labels = nullptr)
 {
+    if (!labels)
+        return list.re.match(s).hasMatch();
     bool hit = false;
-    for (const Cue &c : list) {
-        if (c.re.match(s).hasMatch()) {
+    auto it = list.re.globalMatch(s);
+    while (it.hasNext()) {
+        const QRegularExpressionMatch m = it.next();
+        for (int g = 1; g <= m.lastCapturedIndex(); ++g) {
+            if (m.capturedStart(g) < 0)
+                continue;
             hit = true;
-            if (!labels)
-                return true;
-            if (!labels->contains(c.label))
-                labels->append(c.label);
+            const QString &label = list.labels[g - 1];
+            if (!labels->contains(label))
+                labels->append(label);
+            break;
         }
     }
     return hit;
