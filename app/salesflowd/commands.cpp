@@ -4,6 +4,7 @@
 #include "engine/core/config.h"
 #include "engine/core/logging.h"
 #include "engine/http/apilistener.h"
+#include "engine/hubspot/setup.h"
 #include "engine/local/localengine.h"
 #include "engine/pipeline/stages.h"
 #include "engine/store/database.h"
@@ -53,8 +54,9 @@ const char *kUsage = "usage: salesflowd <command> [options]\n"
                      "  migrate [--db URL]\n"
                      "  token create --name NAME --role ingest|viewer|reviewer|admin [--db URL]\n"
                      "  import FILE --source SOURCE [--db URL]\n"
-                     "  replay (--event ID... | --since T --until T --status S) [--from STAGE] [--dry-run] [--db URL]\n"
-                     "  status [--db URL]\n";
+                     "  replay (--event ID... | --since T --until T --status S) [--from STAGE] [--prompt-version V] [--dry-run] [--db URL]\n"
+                     "  status [--db URL]\n"
+                     "  hubspot setup [--db URL]   (needs HUBSPOT_ACCESS_TOKEN)\n";
 
 QCommandLineOption dbOption()
 {
@@ -413,6 +415,43 @@ int status(const QStringList &args)
     return 0;
 }
 
+int hubspotSetup(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption(dbOption());
+    p.addPositionalArgument(QStringLiteral("setup"), QStringLiteral("the hubspot subcommand"));
+    if (!parse(p, args))
+        return 2;
+    if (p.positionalArguments() != QStringList{QStringLiteral("setup")}) {
+        err(QStringLiteral("usage: salesflowd hubspot setup [--db URL]"));
+        return 2;
+    }
+    const Config config = configFrom(p);
+    // The shared rate budget lives in the store, so setup counts against it like the writers.
+    const auto st = openStore(config, true);
+    if (!st)
+        return 1;
+    hubspot::ClientConfig hc;
+    hc.baseUrl = config.hubspotBaseUrl;
+    hc.token = config.hubspotAccessToken;
+    hc.burstLimit = config.hubspotBurst;
+    hc.dailyLimit = config.hubspotDaily;
+    hc.dailyReserve = config.hubspotDailyReserve;
+    hc.timeoutMs = config.hubspotTimeoutMs;
+    hc.maxRetries = 2;
+    hubspot::Client client(hc);
+    auto lines = hubspot::setup(client, *st->conn);
+    if (!lines) {
+        err(lines.error().message);
+        return lines.error().httpStatus == 400 ? 2 : 1;
+    }
+    QTextStream ts(stdout);
+    ts << "HubSpot at " << hc.baseUrl << ": token accepted\n";
+    for (const QString &l : lines.value())
+        ts << "  " << l << "\n";
+    return 0;
+}
+
 } // namespace
 
 int run(const QStringList &all)
@@ -433,6 +472,8 @@ int run(const QStringList &all)
         return status(rest);
     if (cmd == QLatin1String("replay"))
         return replay(rest);
+    if (cmd == QLatin1String("hubspot"))
+        return hubspotSetup(rest);
     if (cmd == QLatin1String("--version")) {
         out(QStringLiteral("salesflowd %1").arg(QCoreApplication::applicationVersion()));
         return 0;

@@ -14,6 +14,8 @@ struct Error
     QString code;
     QString message;
     int httpStatus = 500;
+    /// For "hold." errors: how long the job waits before it is tried again (no attempt used).
+    qint64 retryAfterMs = 0;
 };
 
 /// Expected-style result (STYLE habit 6): either a value or an Error, never both.

@@ -45,6 +45,27 @@ Config Config::fromEnvironment()
     if (ok && retries >= 0)
         c.llmMaxRetries = qMin(retries, 10);
     c.llmPricesFile = qEnvironmentVariable("SALESFLOW_LLM_PRICES");
+    c.hubspotAccessToken = qgetenv("HUBSPOT_ACCESS_TOKEN").trimmed();
+    if (qEnvironmentVariableIsSet("HUBSPOT_BASE_URL"))
+        c.hubspotBaseUrl = qEnvironmentVariable("HUBSPOT_BASE_URL");
+    const int burst = qEnvironmentVariable("SALESFLOW_HUBSPOT_BURST").toInt(&ok);
+    if (ok && burst > 1)
+        c.hubspotBurst = burst;
+    const qint64 daily = qEnvironmentVariable("SALESFLOW_HUBSPOT_DAILY").toLongLong(&ok);
+    if (ok && daily > 0)
+        c.hubspotDaily = daily;
+    const double reserve = qEnvironmentVariable("SALESFLOW_HUBSPOT_DAILY_RESERVE").toDouble(&ok);
+    if (ok && reserve >= 0 && reserve < 1)
+        c.hubspotDailyReserve = reserve;
+    const int hsWorkers = qEnvironmentVariable("SALESFLOW_HUBSPOT_WORKERS").toInt(&ok);
+    if (ok && hsWorkers > 0)
+        c.hubspotWorkers = qMin(hsWorkers, 32);
+    const double verify = qEnvironmentVariable("SALESFLOW_HUBSPOT_VERIFY").toDouble(&ok);
+    if (ok && verify >= 0 && verify <= 1)
+        c.hubspotVerify = verify;
+    const int hsTimeout = qEnvironmentVariable("SALESFLOW_HUBSPOT_TIMEOUT_MS").toInt(&ok);
+    if (ok && hsTimeout > 0)
+        c.hubspotTimeoutMs = hsTimeout;
     return c;
 }
 

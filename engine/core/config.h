@@ -31,6 +31,16 @@ struct Config
     int llmMaxRetries = 3;                ///< SALESFLOW_LLM_MAX_RETRIES: transport retries per call
     QString llmPricesFile;                ///< SALESFLOW_LLM_PRICES: JSON price table; empty: built in
 
+    // HubSpot writeback.
+    QByteArray hubspotAccessToken;        ///< HUBSPOT_ACCESS_TOKEN; empty: dry run
+    QString hubspotBaseUrl = QStringLiteral("https://api.hubapi.com"); ///< HUBSPOT_BASE_URL
+    int hubspotBurst = 100;               ///< SALESFLOW_HUBSPOT_BURST: requests per 10 s (100 | 190 | 250 by tier)
+    qint64 hubspotDaily = 250000;         ///< SALESFLOW_HUBSPOT_DAILY: the account's daily quota
+    double hubspotDailyReserve = 0.1;     ///< SALESFLOW_HUBSPOT_DAILY_RESERVE: left for other apps
+    int hubspotWorkers = 2;               ///< SALESFLOW_HUBSPOT_WORKERS: write workers per process
+    double hubspotVerify = 0.1;           ///< SALESFLOW_HUBSPOT_VERIFY: share of writes read back
+    int hubspotTimeoutMs = 30000;         ///< SALESFLOW_HUBSPOT_TIMEOUT_MS
+
     static Config fromEnvironment();
     /// The default database: SQLite in QStandardPaths::AppDataLocation.
     static QString defaultDbUrl();

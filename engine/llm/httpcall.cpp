@@ -1,15 +1,11 @@
 #include "httpcall.h"
 
+#include "../core/blockinghttp.h"
 #include "../core/logging.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
-#include <QEventLoop>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
 #include <QRandomGenerator>
-#include <QThreadStorage>
-#include <QTimer>
 
 #include <chrono>
 #include <cmath>
@@ -41,14 +37,6 @@ qint64 serverDelayMs(const QHash<QByteArray, QByteArray> &headers)
     if (when.isValid())
         return QDateTime::currentDateTimeUtc().msecsTo(when);
     return -1;
-}
-
-QNetworkAccessManager *threadNam()
-{
-    static QThreadStorage<QNetworkAccessManager *> storage;
-    if (!storage.hasLocalData())
-        storage.setLocalData(new QNetworkAccessManager);
-    return storage.localData();
 }
 
 } // namespace
@@ -84,40 +72,17 @@ Result<HttpAnswer> postJson(const QUrl &url, const QList<std::pair<QByteArray, Q
 {
     QElapsedTimer clock;
     clock.start();
-    QNetworkAccessManager *nam = threadNam();
     for (int attempt = 0;; ++attempt) {
-        QNetworkRequest req(url);
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-        for (const auto &[name, value] : headers)
-            req.setRawHeader(name, value);
-        req.setRawHeader("x-stainless-retry-count", QByteArray::number(attempt));
-        req.setRawHeader("x-stainless-read-timeout", QByteArray::number(policy.timeoutMs / 1000));
-        QEventLoop loop;
-        QTimer timer;
-        timer.setSingleShot(true);
-        bool timedOut = false;
-        QNetworkReply *reply = nam->post(req, body);
-        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        QObject::connect(&timer, &QTimer::timeout, &loop, [&] {
-            timedOut = true;
-            reply->abort();
-        });
-        timer.start(policy.timeoutMs);
-        if (!reply->isFinished())
-            loop.exec();
-        timer.stop();
+        QList<std::pair<QByteArray, QByteArray>> hs = headers;
+        hs.append({QByteArrayLiteral("x-stainless-retry-count"), QByteArray::number(attempt)});
+        hs.append({QByteArrayLiteral("x-stainless-read-timeout"), QByteArray::number(policy.timeoutMs / 1000)});
+        const net::Answer answer = net::send("POST", url, hs, body, policy.timeoutMs);
         HttpAnswer a;
-        const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-        QString failure;
-        if (!timedOut && status.isValid()) {
-            a.status = status.toInt();
-            a.body = reply->readAll();
-            for (const auto &[name, value] : reply->rawHeaderPairs())
-                a.headers.insert(name.toLower(), value);
-        } else {
-            failure = timedOut ? QStringLiteral("no answer within %1 ms").arg(policy.timeoutMs) : reply->errorString();
-        }
-        reply->deleteLater();
+        a.status = answer.status;
+        a.body = answer.body;
+        a.headers = answer.headers;
+        const QString failure = answer.failure;
+        const bool timedOut = answer.timedOut;
         const auto delay = retryDelayMs(policy, a.status, a.headers, a.body, attempt,
                                         QRandomGenerator::global()->generateDouble());
         if (!delay) {

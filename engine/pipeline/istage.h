@@ -20,7 +20,9 @@ struct StageOutput
 /// run() is called outside any transaction, from several worker threads at once, and may be
 /// slow (LLM, HTTP). It returns the writes to make, or an Error: retried with backoff, unless its
 /// code starts with "permanent." or the job is out of attempts — then the event is `failed`
-/// with this stage and the error, and can be replayed.
+/// with this stage and the error, and can be replayed. A code starting with "hold." puts the
+/// job back for Error::retryAfterMs without using an attempt (the outside world said "wait":
+/// a daily quota, a rejected token an operator must fix).
 class IStage
 {
 public:
@@ -33,6 +35,14 @@ public:
     /// The lease on this stage's jobs; 0 uses the Runner's. Longer than the slowest run().
     virtual qint64 leaseMs() const { return 0; }
     virtual Result<StageOutput> run(const queue::Job &job, store::Connection &conn) = 0;
+    /// A whole leased batch at once (stages that group work across events override it).
+    virtual QList<Result<StageOutput>> runBatch(const QList<queue::Job> &jobs, store::Connection &conn)
+    {
+        QList<Result<StageOutput>> out;
+        for (const queue::Job &job : jobs)
+            out.append(run(job, conn));
+        return out;
+    }
 };
 
 } // namespace salesflow::pipeline

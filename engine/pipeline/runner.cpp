@@ -127,6 +127,13 @@ bool Runner::processBatch(store::Connection &c, IStage &stage, const QList<Job> 
                           QList<Result<StageOutput>> &outputs)
 {
     outputs.clear();
+    QList<Job> runnable;
+    for (const Job &job : jobs) {
+        if (job.attempts <= job.maxAttempts)
+            runnable.append(job);
+    }
+    QList<Result<StageOutput>> ran = runnable.isEmpty() ? QList<Result<StageOutput>>() : stage.runBatch(runnable, c);
+    qsizetype next = 0;
     for (const Job &job : jobs) {
         if (job.attempts > job.maxAttempts) {
             // Its last attempt never finished (the worker died or its lease ran out).
@@ -135,7 +142,8 @@ bool Runner::processBatch(store::Connection &c, IStage &stage, const QList<Job> 
                                          .arg(job.maxAttempts)));
             continue;
         }
-        outputs.append(stage.run(job, c));
+        outputs.append(next < ran.size() ? ran[next] : Result<StageOutput>(makeError("stage.batch", QStringLiteral("the stage returned too few results"))));
+        ++next;
     }
     Error err;
     if (commitBatch(c, stage, jobs, outputs, &err))
@@ -201,6 +209,18 @@ bool Runner::commitBatch(store::Connection &c, IStage &stage, const QList<Job> &
             continue;
         }
         const Error &e = out.error();
+        if (e.code.startsWith(QLatin1String("hold."))) {
+            // Not the job's fault: put it back for later without using an attempt.
+            if (Status s = JobQueue::release(c, {job}, now + qMax<qint64>(1000, e.retryAfterMs)); !s) {
+                *err = s.error();
+                return false;
+            }
+            if (Status s = JobQueue::noteError(c, job, e.message); !s) {
+                *err = s.error();
+                return false;
+            }
+            continue;
+        }
         const bool permanent = e.code.startsWith(QLatin1String("permanent."));
         if (!permanent && job.attempts < job.maxAttempts) {
             auto r = JobQueue::retry(c, job, e.message, now + JobQueue::backoffMs(job.attempts));

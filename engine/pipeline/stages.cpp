@@ -1,8 +1,12 @@
 #include "stages.h"
 
 #include "../core/config.h"
+
+#include <QUrl>
 #include "enrich/enrichstage.h"
 #include "normalise/normalisestage.h"
+#include "plan/planstage.h"
+#include "write/writestage.h"
 
 namespace salesflow::pipeline {
 
@@ -16,9 +20,24 @@ Result<std::vector<std::shared_ptr<IStage>>> builtStages(const Config &config)
         return prices.error();
     EnrichStage::Options eo;
     eo.reviewThreshold = config.reviewThreshold;
+    hubspot::ClientConfig hc;
+    hc.baseUrl = config.hubspotBaseUrl;
+    hc.token = config.hubspotAccessToken;
+    hc.burstLimit = config.hubspotBurst;
+    hc.dailyLimit = config.hubspotDaily;
+    hc.dailyReserve = config.hubspotDailyReserve;
+    hc.timeoutMs = config.hubspotTimeoutMs;
+    const QUrl base(hc.baseUrl);
+    if (!base.isValid() || base.host().isEmpty() || (base.scheme() != QLatin1String("https") && base.scheme() != QLatin1String("http")))
+        return makeError("config.hubspot", QStringLiteral("HUBSPOT_BASE_URL is not an http(s) URL: %1").arg(hc.baseUrl));
+    WriteStage::Options wo;
+    wo.workers = config.hubspotWorkers;
+    wo.verifyRate = config.hubspotVerify;
     std::vector<std::shared_ptr<IStage>> stages{
         std::make_shared<NormaliseStage>(),
         std::make_shared<EnrichStage>(provider.value(), prices.value(), eo),
+        std::make_shared<PlanStage>(),
+        std::make_shared<WriteStage>(std::make_shared<hubspot::Client>(hc), wo),
     };
     return stages;
 }

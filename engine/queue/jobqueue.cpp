@@ -126,6 +126,14 @@ Result<bool> JobQueue::retry(Connection &c, const Job &job, const QString &error
     return r->affected == 1;
 }
 
+Status JobQueue::noteError(Connection &c, const Job &job, const QString &error)
+{
+    auto r = c.exec("UPDATE jobs SET last_error = $1 WHERE id = $2", {error, job.id});
+    if (!r)
+        return r.error();
+    return Done{};
+}
+
 Status JobQueue::release(Connection &c, const QList<Job> &jobs, qint64 nowMs)
 {
     for (const Job &j : jobs) {

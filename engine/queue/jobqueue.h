@@ -49,6 +49,8 @@ public:
 
     /// Gives leased jobs back at once without counting the attempt (graceful stop).
     static Status release(store::Connection &c, const QList<Job> &jobs, qint64 nowMs);
+    /// Records why a job is waiting (shown in the app and the lineage).
+    static Status noteError(store::Connection &c, const Job &job, const QString &error);
 
     /// Exponential backoff with full jitter: base 1 s doubling per attempt, capped at 5 minutes.
     static qint64 backoffMs(int attempts);

@@ -106,6 +106,12 @@ Result<ReplayPlan> ReplayRepository::replay(Connection &c, const ReplaySelection
             plan.alreadyQueued.append(id);
             continue;
         }
+        if (from == QLatin1String("write")) {
+            // Failed and dry-run actions are sent again (e.g. after HUBSPOT_ACCESS_TOKEN is set).
+            if (auto u = c.exec("UPDATE crm_actions SET status = 'planned', last_error = NULL WHERE event_id = $1"
+                                " AND status IN ('failed', 'dry_run')", {id}); !u)
+                return u.error();
+        }
         for (qint64 jobId : superseded) {
             if (auto d = c.exec("DELETE FROM jobs WHERE id = $1", {jobId}); !d)
                 return d.error();

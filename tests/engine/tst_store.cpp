@@ -70,9 +70,10 @@ void TestStore::migrationCreatesTheDataModel()
     QVERIFY2(applied.ok(), qPrintable(applied.error().message));
     QCOMPARE(applied.value(), Migrator::latestVersion());
     QVERIFY(Migrator::check(*c.value()).ok());
-    // Golden: the tables of the data model (PRODUCT.md) at schema version 1.
+    // Golden: the tables of the data model (PRODUCT.md) plus the writers' shared rate budget.
     const QStringList expected{QStringLiteral("api_tokens"), QStringLiteral("audit_logs"), QStringLiteral("crm_action_results"),
                                QStringLiteral("crm_actions"), QStringLiteral("crm_entities"), QStringLiteral("enrichment_outputs"),
+                               QStringLiteral("hubspot_calls"), QStringLiteral("hubspot_state"),
                                QStringLiteral("jobs"), QStringLiteral("normalised_events"), QStringLiteral("prompt_versions"),
                                QStringLiteral("raw_events"), QStringLiteral("replays"), QStringLiteral("schema_migrations"),
                                QStringLiteral("users")};

@@ -1,6 +1,7 @@
 #include "llmemulator.h"
 
 #include "engine/llm/offline.h"
+#include "emulatorserver.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -9,8 +10,6 @@
 #include <QPointer>
 #include <QRegularExpression>
 #include <QRandomGenerator>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTimer>
 
 #include <deque>
@@ -26,16 +25,6 @@ QByteArray LlmEmulator::Received::header(const QByteArray &name) const
 }
 
 namespace {
-
-QByteArray reasonPhrase(int status)
-{
-    static const QHash<int, QByteArray> m = {{200, "OK"}, {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"},
-                                             {404, "Not Found"}, {408, "Request Timeout"}, {409, "Conflict"},
-                                             {413, "Payload Too Large"}, {422, "Unprocessable Entity"},
-                                             {429, "Too Many Requests"}, {500, "Internal Server Error"}, {502, "Bad Gateway"},
-                                             {503, "Service Unavailable"}, {504, "Gateway Timeout"}, {529, "Site Overloaded"}};
-    return m.value(status, "Status");
-}
 
 QByteArray randomHex(int bytes)
 {
@@ -76,56 +65,13 @@ QString missingRequired(const QJsonObject &schema, const QString &path)
 
 } // namespace
 
-struct LlmEmulator::Server : QObject
+struct LlmEmulator::Server
 {
     LlmEmulator *owner;
-    QTcpServer tcp;
-    QHash<QTcpSocket *, QByteArray> buffers;
     std::deque<qint64> window; // request times for the rpm limit
     int counter = 0;
 
-    explicit Server(LlmEmulator *o) : owner(o)
-    {
-        connect(&tcp, &QTcpServer::newConnection, this, [this] {
-            while (QTcpSocket *s = tcp.nextPendingConnection()) {
-                connect(s, &QTcpSocket::readyRead, this, [this, s] { onRead(s); });
-                connect(s, &QTcpSocket::disconnected, this, [this, s] {
-                    buffers.remove(s);
-                    s->deleteLater();
-                });
-            }
-        });
-    }
-
-    void onRead(QTcpSocket *s)
-    {
-        QByteArray &buf = buffers[s];
-        buf += s->readAll();
-        for (;;) {
-            const qsizetype end = buf.indexOf("\r\n\r\n");
-            if (end < 0)
-                return;
-            const QList<QByteArray> lines = buf.left(end).split('\n');
-            const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-            QList<QPair<QByteArray, QByteArray>> headers;
-            qsizetype length = 0;
-            for (qsizetype i = 1; i < lines.size(); ++i) {
-                const qsizetype colon = lines[i].indexOf(':');
-                if (colon < 0)
-                    continue;
-                const QByteArray name = lines[i].left(colon).trimmed().toLower();
-                const QByteArray value = lines[i].mid(colon + 1).trimmed();
-                headers.append({name, value});
-                if (name == "content-length")
-                    length = value.toLongLong();
-            }
-            if (buf.size() < end + 4 + length)
-                return;
-            const QByteArray body = buf.mid(end + 4, length);
-            buf.remove(0, end + 4 + length);
-            handle(s, requestLine.value(0), requestLine.value(1), headers, body);
-        }
-    }
+    explicit Server(LlmEmulator *o) : owner(o) {}
 
     static QByteArray header(const QList<QPair<QByteArray, QByteArray>> &h, const QByteArray &name)
     {
@@ -135,29 +81,15 @@ struct LlmEmulator::Server : QObject
         return {};
     }
 
-    void send(QTcpSocket *s, int status, const QJsonObject &body, QList<QPair<QByteArray, QByteArray>> headers, int delayMs,
-              bool html = false)
+    void send(const EmulatorServer::Reply &s, int status, const QJsonObject &body, QList<QPair<QByteArray, QByteArray>> headers,
+              int delayMs, bool html = false)
     {
-        QByteArray payload = html ? QByteArrayLiteral("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>")
-                                  : QJsonDocument(body).toJson(QJsonDocument::Compact);
-        QByteArray out = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reasonPhrase(status) + "\r\n";
-        out += html ? "Content-Type: text/html\r\n" : "Content-Type: application/json\r\n";
-        out += "Content-Length: " + QByteArray::number(payload.size()) + "\r\n";
-        for (const auto &h : headers)
-            out += h.first + ": " + h.second + "\r\n";
-        out += "\r\n" + payload;
+        const QByteArray payload = html ? QByteArrayLiteral("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>")
+                                        : QJsonDocument(body).toJson(QJsonDocument::Compact);
         if (status == 200)
             ++owner->m_answered;
-        QPointer<QTcpSocket> guard(s);
-        auto write = [this, guard, out] {
-            --owner->m_inFlight;
-            if (guard)
-                guard->write(out);
-        };
-        if (delayMs > 0)
-            QTimer::singleShot(delayMs, this, write);
-        else
-            write();
+        s.send(status, html ? "text/html" : "application/json", payload, headers, delayMs);
+        QTimer::singleShot(qMax(0, delayMs), s.context, [o = owner] { --o->m_inFlight; });
     }
 
     QList<QPair<QByteArray, QByteArray>> rateHeaders(Api api, int remaining)
@@ -182,7 +114,7 @@ struct LlmEmulator::Server : QObject
                 {"anthropic-ratelimit-tokens-reset", reset}};
     }
 
-    void error(QTcpSocket *s, Api api, int status, QByteArray type, QByteArray code, const QString &message,
+    void error(const EmulatorServer::Reply &s, Api api, int status, QByteArray type, QByteArray code, const QString &message,
                QList<QPair<QByteArray, QByteArray>> headers, int delayMs = 0)
     {
         const QByteArray requestId = "req_" + randomHex(12);
@@ -221,9 +153,12 @@ struct LlmEmulator::Server : QObject
         return llm::toJson(a);
     }
 
-    void handle(QTcpSocket *s, const QByteArray &method, const QByteArray &path,
-                const QList<QPair<QByteArray, QByteArray>> &headers, const QByteArray &raw)
+    void handle(const EmulatorServer::Request &req, const EmulatorServer::Reply &s)
     {
+        const QByteArray &method = req.method;
+        const QByteArray &path = req.path;
+        const QList<QPair<QByteArray, QByteArray>> &headers = req.headers;
+        const QByteArray &raw = req.body;
         ++owner->m_requests;
         if (++owner->m_inFlight > owner->m_maxInFlight)
             owner->m_maxInFlight = owner->m_inFlight;
@@ -354,7 +289,7 @@ struct LlmEmulator::Server : QObject
             return; // hold the connection; the client gives up
         case Step::Drop:
             --owner->m_inFlight;
-            s->abort();
+            s.drop();
             return;
         case Step::NotJsonBody:
             send(s, 200, {}, {}, delay, true);
@@ -463,34 +398,21 @@ struct LlmEmulator::Server : QObject
 };
 
 LlmEmulator::LlmEmulator()
+    : m_server(std::make_unique<Server>(this)),
+      m_http(std::make_unique<EmulatorServer>([this](const EmulatorServer::Request &r, const EmulatorServer::Reply &reply) {
+          m_server->handle(r, reply);
+      }))
 {
-    m_thread.setObjectName(QStringLiteral("llm-emulator"));
-    m_anchor = std::make_unique<QObject>();
-    m_anchor->moveToThread(&m_thread);
-    m_thread.start();
 }
 
 LlmEmulator::~LlmEmulator()
 {
-    QMetaObject::invokeMethod(m_anchor.get(), [this] {
-        delete m_server;
-        m_server = nullptr;
-        m_anchor.reset();
-    }, Qt::BlockingQueuedConnection);
-    m_thread.quit();
-    m_thread.wait();
+    m_http.reset(); // stops the server thread before the state it uses goes
 }
 
 quint16 LlmEmulator::start(quint16 port)
 {
-    QMetaObject::invokeMethod(
-        m_anchor.get(),
-        [this, port] {
-            m_server = new Server(this);
-            if (m_server->tcp.listen(QHostAddress::LocalHost, port))
-                m_port = m_server->tcp.serverPort();
-        },
-        Qt::BlockingQueuedConnection);
+    m_port = m_http->start(port);
     return m_port;
 }
 

@@ -6,7 +6,6 @@
 #include <QMutex>
 #include <QPair>
 #include <QString>
-#include <QThread>
 
 #include <atomic>
 #include <memory>
@@ -17,7 +16,7 @@ namespace salesflow::test {
 /// Messages (`POST /v1/messages`) as reference/llm/NOTES.md describes them: bearer / x-api-key
 /// auth, anthropic-version, required fields, the success bodies with usage and request ids,
 /// each API's error body, rate-limit headers (OpenAI durations, Anthropic RFC 3339), and
-/// scripted faults. It runs on its own thread, so blocking callers in other threads work.
+/// scripted faults. It runs on its own thread (EmulatorServer), so blocking callers work.
 ///
 /// Answers: the next scripted Step for that API, else a default analysis made from the event
 /// text in the prompt (the text between the prompt's `"""` fences), with evidence quoted from it.
@@ -86,9 +85,8 @@ public:
 
 private:
     friend struct Server;
-    QThread m_thread;
-    std::unique_ptr<QObject> m_anchor; ///< lives in m_thread; runs the server's setup and teardown
-    Server *m_server = nullptr;
+    std::unique_ptr<Server> m_server;
+    std::unique_ptr<class EmulatorServer> m_http;
     quint16 m_port = 0;
     mutable QMutex m_mutex;
     QList<QPair<Api, Step>> m_script;

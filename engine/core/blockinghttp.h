@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QByteArray>
+#include <QHash>
+#include <QList>
+#include <QString>
+#include <QUrl>
+
+#include <utility>
+
+namespace salesflow::net {
+
+/// One HTTP exchange, as the blocking clients (LLM providers, HubSpot) see it.
+struct Answer
+{
+    int status = 0;      ///< 0: no answer (connection refused/reset, timeout)
+    QByteArray body;
+    QHash<QByteArray, QByteArray> headers; ///< names lower-cased
+    QString failure;     ///< why there was no answer
+    bool timedOut = false;
+};
+
+/// Sends one request and waits for the answer on the calling (worker) thread; each thread keeps
+/// its own QNetworkAccessManager, so connections are reused. `timeoutMs` bounds the whole exchange.
+Answer send(const QByteArray &method, const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers,
+            const QByteArray &body, int timeoutMs);
+
+} // namespace salesflow::net

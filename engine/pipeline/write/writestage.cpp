@@ -1,0 +1,444 @@
+#include "writestage.h"
+
+#include "../../api/types.h"
+#include "../../core/clock.h"
+#include "../../core/logging.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSet>
+
+namespace salesflow::pipeline {
+
+using store::Action;
+using store::ActionRepository;
+namespace AS = store::ActionStatus;
+
+namespace {
+constexpr int kBatchInputs = 100; // "Object API batch endpoints are limited to 100 inputs per request"
+
+QByteArray compact(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+bool permanentCategory(const QString &category)
+{
+    // Errors a repeat cannot fix; the action fails with HubSpot's message and can be replayed.
+    return category == QLatin1String("VALIDATION_ERROR") || category == QLatin1String("OBJECT_NOT_FOUND")
+           || category == QLatin1String("CONFLICT") || category == QLatin1String("INVALID_PARAMS");
+}
+} // namespace
+
+struct WriteStage::Batch
+{
+    store::Connection &conn;
+    QList<Action> actions;
+    std::optional<Error> hold;
+    QList<ActionRepository::Outcome> outcomes;
+    QSet<qint64> doneNow; ///< notes and tasks finished in this batch (candidates for read-back)
+
+    void flush()
+    {
+        if (Status s = ActionRepository::record(conn, outcomes, nowMs()); !s)
+            qCWarning(lcPipeline) << "could not record HubSpot outcomes:" << s.error().message;
+        outcomes.clear();
+    }
+    void outcome(Action &a, const QString &status, const QString &hubspotId, const QByteArray &request, int code,
+                 const QByteArray &response, const QString &error, bool sent = true)
+    {
+        if (!status.isEmpty())
+            a.status = status;
+        if (!hubspotId.isEmpty())
+            a.hubspotId = hubspotId;
+        a.lastError = error;
+        outcomes.append({a.id, status, hubspotId, request, code, response, error, sent});
+    }
+};
+
+WriteStage::WriteStage(std::shared_ptr<hubspot::Client> client, Options options)
+    : m_client(std::move(client)), m_options(options)
+{
+}
+
+Result<StageOutput> WriteStage::run(const queue::Job &job, store::Connection &conn)
+{
+    return runBatch({job}, conn).first();
+}
+
+void WriteStage::upsert(Batch &b, const QString &objectType, QList<Action *> actions)
+{
+    for (qsizetype from = 0; from < actions.size() && !b.hold; from += kBatchInputs) {
+        const QList<Action *> chunk = actions.mid(from, kBatchInputs);
+        QJsonArray inputs;
+        QHash<QString, Action *> byTrace;
+        QHash<QString, Action *> byKey;
+        for (Action *a : chunk) {
+            const QString trace = QString::number(a->id);
+            inputs.append(QJsonObject{{QStringLiteral("idProperty"), a->payload.value(QLatin1String("idProperty"))},
+                                      {QStringLiteral("id"), a->payload.value(QLatin1String("id"))},
+                                      {QStringLiteral("properties"), a->payload.value(QLatin1String("properties"))},
+                                      {QStringLiteral("objectWriteTraceId"), trace}});
+            byTrace.insert(trace, a);
+            byKey.insert(a->payload.value(QLatin1String("id")).toString().toLower(), a);
+        }
+        const QJsonObject body{{QStringLiteral("inputs"), inputs}};
+        auto res = m_client->call(b.conn, "POST", QStringLiteral("/crm/v3/objects/%1/batch/upsert").arg(objectType), QJsonDocument(body));
+        if (!res) {
+            if (res.error().code.startsWith(QLatin1String("hold.")))
+                b.hold = res.error();
+            for (Action *a : chunk)
+                b.outcome(*a, {}, {}, compact(body), 0, {}, res.error().message);
+            b.flush();
+            continue;
+        }
+        const hubspot::Response &r = res.value();
+        if (r.status == 200 || r.status == 201 || r.status == 207) {
+            QSet<Action *> seen;
+            for (const QJsonValue &v : r.json.object().value(QLatin1String("results")).toArray()) {
+                const QJsonObject o = v.toObject();
+                Action *a = byTrace.value(o.value(QLatin1String("objectWriteTraceId")).toString());
+                if (!a && !chunk.isEmpty()) {
+                    const QString idProperty = chunk.first()->payload.value(QLatin1String("idProperty")).toString();
+                    a = byKey.value(o.value(QLatin1String("properties")).toObject().value(idProperty).toString().toLower());
+                }
+                if (!a || seen.contains(a))
+                    continue;
+                seen.insert(a);
+                const QString id = o.value(QLatin1String("id")).toString();
+                const bool hasAssociations = !a->payload.value(QLatin1String("associations")).toArray().isEmpty();
+                b.outcome(*a, hasAssociations ? AS::Written : AS::Done, id, compact(body).left(2000), r.status, compact(o), {});
+                if (a->kind == QLatin1String("upsert_contact") || a->kind == QLatin1String("upsert_company")) {
+                    const QString kind = a->kind == QLatin1String("upsert_contact") ? QStringLiteral("contact") : QStringLiteral("company");
+                    (void)ActionRepository::linkEntity(b.conn, kind, a->payload.value(QLatin1String("entity_key")).toString(), id);
+                }
+            }
+            for (const QJsonValue &v : r.json.object().value(QLatin1String("errors")).toArray()) {
+                const QJsonObject err = v.toObject();
+                const QJsonArray traces = err.value(QLatin1String("context")).toObject().value(QLatin1String("objectWriteTraceId")).toArray();
+                Action *a = traces.isEmpty() ? nullptr : byTrace.value(traces.first().toString());
+                if (!a || seen.contains(a))
+                    continue;
+                seen.insert(a);
+                const QString category = err.value(QLatin1String("category")).toString();
+                const QString msg = QStringLiteral("HubSpot refused it (%1): %2 [correlationId %3]")
+                                        .arg(category, err.value(QLatin1String("message")).toString(), r.correlationId);
+                b.outcome(*a, permanentCategory(category) ? AS::Failed : QString(), {}, compact(body).left(2000), r.status, compact(err), msg);
+            }
+            for (Action *a : chunk) {
+                if (!seen.contains(a))
+                    b.outcome(*a, {}, {}, compact(body).left(2000), r.status, r.body.left(2000),
+                              QStringLiteral("HubSpot's answer has no result for this input; it is sent again"));
+            }
+            b.flush();
+            continue;
+        }
+        // A 4xx for the whole batch: find the bad input by sending the inputs one by one.
+        if (chunk.size() > 1) {
+            b.flush();
+            for (Action *a : chunk)
+                upsert(b, objectType, {a});
+            continue;
+        }
+        b.outcome(*chunk.first(), AS::Failed, {}, compact(body), r.status, r.body.left(4000), hubspot::Client::describe(r));
+        b.flush();
+    }
+}
+
+void WriteStage::associate(Batch &b)
+{
+    struct Pair
+    {
+        QString fromType, toType;
+        int typeId;
+        bool operator==(const Pair &o) const { return fromType == o.fromType && toType == o.toType && typeId == o.typeId; }
+    };
+    struct Input
+    {
+        Action *action;
+        QString toId;
+    };
+    QList<std::pair<Pair, QList<Input>>> groups;
+    QHash<Action *, int> needed, succeeded;
+    QHash<Action *, QStringList> notes;
+    for (Action &a : b.actions) {
+        if (a.status != AS::Written || a.hubspotId.isEmpty())
+            continue;
+        bool waiting = false;
+        for (const QJsonValue &v : a.payload.value(QLatin1String("associations")).toArray()) {
+            const QJsonObject as = v.toObject();
+            const QString entity = as.value(QLatin1String("entity")).toString();
+            const QString key = as.value(QLatin1String("key")).toString();
+            auto toId = ActionRepository::hubspotIdOf(b.conn, entity, key);
+            if (!toId || toId->isEmpty()) {
+                if (entity == QLatin1String("deal")) {
+                    notes[&a] << QStringLiteral("deal %1 is not in HubSpot: not associated").arg(key);
+                    continue;
+                }
+                waiting = true;
+                notes[&a] << QStringLiteral("waiting for %1 %2 to exist in HubSpot").arg(entity, key);
+                continue;
+            }
+            const Pair p{a.objectType, as.value(QLatin1String("toType")).toString(), as.value(QLatin1String("typeId")).toInt()};
+            auto it = std::find_if(groups.begin(), groups.end(), [&](const auto &g) { return g.first == p; });
+            if (it == groups.end()) {
+                groups.append({p, {}});
+                it = groups.end() - 1;
+            }
+            it->second.append({&a, toId.value()});
+            ++needed[&a];
+        }
+        if (waiting)
+            needed[&a] += 1000; // cannot finish in this batch
+    }
+    for (const auto &[pair, inputs] : groups) {
+        for (qsizetype from = 0; from < inputs.size() && !b.hold; from += kBatchInputs) {
+            const QList<Input> chunk = inputs.mid(from, kBatchInputs);
+            QJsonArray arr;
+            for (const Input &in : chunk) {
+                arr.append(QJsonObject{{QStringLiteral("from"), QJsonObject{{QStringLiteral("id"), in.action->hubspotId}}},
+                                       {QStringLiteral("to"), QJsonObject{{QStringLiteral("id"), in.toId}}},
+                                       {QStringLiteral("types"), QJsonArray{QJsonObject{{QStringLiteral("associationCategory"), QStringLiteral("HUBSPOT_DEFINED")},
+                                                                                        {QStringLiteral("associationTypeId"), pair.typeId}}}}});
+            }
+            const QJsonObject body{{QStringLiteral("inputs"), arr}};
+            auto res = m_client->call(b.conn, "POST", QStringLiteral("/crm/v4/associations/%1/%2/batch/create").arg(pair.fromType, pair.toType),
+                                      QJsonDocument(body));
+            if (!res) {
+                if (res.error().code.startsWith(QLatin1String("hold.")))
+                    b.hold = res.error();
+                for (const Input &in : chunk)
+                    notes[in.action] << res.error().message;
+                continue;
+            }
+            const hubspot::Response &r = res.value();
+            QSet<QString> ok;
+            for (const QJsonValue &v : r.json.object().value(QLatin1String("results")).toArray()) {
+                const QJsonObject o = v.toObject();
+                ok.insert(QString::number(o.value(QLatin1String("fromObjectId")).toVariant().toLongLong()) + QLatin1Char('>')
+                          + QString::number(o.value(QLatin1String("toObjectId")).toVariant().toLongLong()));
+            }
+            for (const Input &in : chunk) {
+                if (ok.contains(in.action->hubspotId + QLatin1Char('>') + in.toId))
+                    ++succeeded[in.action];
+                else
+                    notes[in.action] << QStringLiteral("association %1 → %2 %3 not confirmed: %4")
+                                            .arg(pair.fromType, pair.toType, in.toId, hubspot::Client::describe(r));
+            }
+        }
+    }
+    for (Action &a : b.actions) {
+        if (a.status != AS::Written)
+            continue;
+        const bool complete = succeeded.value(&a) == needed.value(&a);
+        const QString note = notes.value(&a).join(QLatin1String("; "));
+        if (complete) {
+            b.outcome(a, AS::Done, {}, {}, 0, {}, note, false);
+            b.doneNow.insert(a.id);
+        } else {
+            b.outcome(a, {}, {}, {}, 0, {}, note.isEmpty() ? QStringLiteral("associations pending") : note, false);
+        }
+    }
+    b.flush();
+}
+
+void WriteStage::updateContacts(Batch &b)
+{
+    // The newest event's values per contact; older updates of the same contact are superseded.
+    QHash<QString, Action *> newest;
+    for (Action &a : b.actions) {
+        if (a.kind != QLatin1String("update_contact") || a.status != AS::Planned)
+            continue;
+        const QString key = a.payload.value(QLatin1String("entity_key")).toString();
+        Action *&slot = newest[key];
+        if (slot && slot->eventId > a.eventId) {
+            b.outcome(a, AS::Superseded, {}, {}, 0, {}, QStringLiteral("a newer event's update of the same contact was sent"), false);
+            continue;
+        }
+        if (slot)
+            b.outcome(*slot, AS::Superseded, {}, {}, 0, {}, QStringLiteral("a newer event's update of the same contact was sent"), false);
+        slot = &a;
+    }
+    QList<std::pair<Action *, QString>> ready;
+    for (auto it = newest.begin(); it != newest.end(); ++it) {
+        auto id = ActionRepository::hubspotIdOf(b.conn, QStringLiteral("contact"), it.key());
+        if (!id || id->isEmpty())
+            b.outcome(*it.value(), {}, {}, {}, 0, {}, QStringLiteral("waiting for contact %1 to exist in HubSpot").arg(it.key()), false);
+        else
+            ready.append({it.value(), id.value()});
+    }
+    b.flush();
+    for (qsizetype from = 0; from < ready.size() && !b.hold; from += kBatchInputs) {
+        const auto chunk = ready.mid(from, kBatchInputs);
+        QJsonArray inputs;
+        for (const auto &[a, id] : chunk)
+            inputs.append(QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("properties"), a->payload.value(QLatin1String("properties"))}});
+        const QJsonObject body{{QStringLiteral("inputs"), inputs}};
+        auto res = m_client->call(b.conn, "POST", QStringLiteral("/crm/v3/objects/contacts/batch/update"), QJsonDocument(body));
+        if (!res) {
+            if (res.error().code.startsWith(QLatin1String("hold.")))
+                b.hold = res.error();
+            for (const auto &[a, id] : chunk)
+                b.outcome(*a, {}, {}, compact(body).left(2000), 0, {}, res.error().message);
+            b.flush();
+            continue;
+        }
+        const hubspot::Response &r = res.value();
+        QSet<QString> ok;
+        QHash<QString, QString> failed;
+        for (const QJsonValue &v : r.json.object().value(QLatin1String("results")).toArray())
+            ok.insert(v.toObject().value(QLatin1String("id")).toString());
+        for (const QJsonValue &v : r.json.object().value(QLatin1String("errors")).toArray()) {
+            const QJsonObject e = v.toObject();
+            for (const QJsonValue &id : e.value(QLatin1String("context")).toObject().value(QLatin1String("ids")).toArray())
+                failed.insert(id.toString(), QStringLiteral("HubSpot refused it (%1): %2").arg(e.value(QLatin1String("category")).toString(),
+                                                                                              e.value(QLatin1String("message")).toString()));
+        }
+        for (const auto &[a, id] : chunk) {
+            if (ok.contains(id))
+                b.outcome(*a, AS::Done, id, compact(body).left(2000), r.status, {}, {});
+            else if (r.status >= 400 && r.status < 500)
+                b.outcome(*a, AS::Failed, {}, compact(body).left(2000), r.status, r.body.left(4000), hubspot::Client::describe(r));
+            else
+                b.outcome(*a, failed.contains(id) ? AS::Failed : QString(), {}, compact(body).left(2000), r.status, r.body.left(2000),
+                          failed.value(id, QStringLiteral("no result for this contact; sent again")));
+        }
+        b.flush();
+    }
+}
+
+void WriteStage::verify(Batch &b)
+{
+    if (m_options.verifyRate <= 0)
+        return;
+    // Read back a sample: does the object exist, and is it associated with its contact?
+    QHash<QString, QList<Action *>> byType;
+    for (Action &a : b.actions) {
+        if (!b.doneNow.contains(a.id))
+            continue;
+        const uint bucket = qHash(a.key) % 1000;
+        if (bucket < uint(m_options.verifyRate * 1000))
+            byType[a.objectType].append(&a);
+    }
+    for (auto it = byType.begin(); it != byType.end() && !b.hold; ++it) {
+        const QList<Action *> sample = it.value().mid(0, kBatchInputs);
+        QJsonArray inputs;
+        for (Action *a : sample)
+            inputs.append(QJsonObject{{QStringLiteral("id"), a->hubspotId}});
+        auto read = m_client->call(b.conn, "POST", QStringLiteral("/crm/v3/objects/%1/batch/read").arg(it.key()),
+                                   QJsonDocument(QJsonObject{{QStringLiteral("inputs"), inputs},
+                                                             {QStringLiteral("properties"), QJsonArray{QStringLiteral("salesflow_action_key")}}}));
+        auto assoc = m_client->call(b.conn, "POST", QStringLiteral("/crm/v4/associations/%1/contacts/batch/read").arg(it.key()),
+                                    QJsonDocument(QJsonObject{{QStringLiteral("inputs"), inputs}}));
+        if (!read || !assoc)
+            continue; // verification is best effort; the writes themselves are recorded
+        QSet<QString> present;
+        for (const QJsonValue &v : read->json.object().value(QLatin1String("results")).toArray())
+            present.insert(v.toObject().value(QLatin1String("id")).toString());
+        QHash<QString, QSet<QString>> linked;
+        for (const QJsonValue &v : assoc->json.object().value(QLatin1String("results")).toArray()) {
+            const QJsonObject o = v.toObject();
+            const QString from = o.value(QLatin1String("from")).toObject().value(QLatin1String("id")).toString();
+            for (const QJsonValue &t : o.value(QLatin1String("to")).toArray())
+                linked[from].insert(QString::number(t.toObject().value(QLatin1String("toObjectId")).toVariant().toLongLong()));
+        }
+        for (Action *a : sample) {
+            QString verdict = QStringLiteral("ok");
+            if (!present.contains(a->hubspotId)) {
+                verdict = QStringLiteral("missing: %1 %2 not found on read-back").arg(it.key(), a->hubspotId);
+            } else {
+                for (const QJsonValue &v : a->payload.value(QLatin1String("associations")).toArray()) {
+                    const QJsonObject as = v.toObject();
+                    if (as.value(QLatin1String("entity")).toString() != QLatin1String("contact"))
+                        continue;
+                    auto cid = ActionRepository::hubspotIdOf(b.conn, QStringLiteral("contact"), as.value(QLatin1String("key")).toString());
+                    if (cid && !cid->isEmpty() && !linked.value(a->hubspotId).contains(cid.value()))
+                        verdict = QStringLiteral("missing: association to contact %1").arg(cid.value());
+                }
+            }
+            if (verdict != QLatin1String("ok"))
+                qCWarning(lcPipeline) << "write verification:" << a->key << verdict;
+            (void)ActionRepository::setVerified(b.conn, a->id, verdict);
+        }
+    }
+}
+
+QList<Result<StageOutput>> WriteStage::runBatch(const QList<queue::Job> &jobs, store::Connection &conn)
+{
+    QStringList eventIds;
+    for (const queue::Job &j : jobs)
+        eventIds << j.eventId;
+    QList<Result<StageOutput>> out;
+    auto loaded = ActionRepository::unfinished(conn, eventIds);
+    if (!loaded) {
+        for (qsizetype i = 0; i < jobs.size(); ++i)
+            out.append(loaded.error());
+        return out;
+    }
+    Batch b{conn, std::move(loaded).value(), {}, {}, {}};
+    if (m_client->dryRun()) {
+        for (Action &a : b.actions) {
+            if (a.status == AS::Planned)
+                b.outcome(a, AS::DryRun, {}, {}, 0, {}, {}, false);
+        }
+        b.flush();
+    } else {
+        auto pick = [&](const char *kind, const QString &status) {
+            QList<Action *> list;
+            for (Action &a : b.actions)
+                if (a.kind == QLatin1String(kind) && a.status == status)
+                    list.append(&a);
+            return list;
+        };
+        upsert(b, QStringLiteral("contacts"), pick("upsert_contact", AS::Planned));
+        upsert(b, QStringLiteral("companies"), pick("upsert_company", AS::Planned));
+        upsert(b, QStringLiteral("notes"), pick("note", AS::Planned));
+        upsert(b, QStringLiteral("tasks"), pick("task", AS::Planned));
+        if (!b.hold)
+            associate(b);
+        if (!b.hold)
+            updateContacts(b);
+        if (!b.hold)
+            verify(b);
+    }
+    auto all = ActionRepository::forEvents(conn, eventIds);
+    if (!all) {
+        for (qsizetype i = 0; i < jobs.size(); ++i)
+            out.append(all.error());
+        return out;
+    }
+    for (const queue::Job &job : jobs) {
+        int total = 0, finished = 0, dry = 0;
+        QStringList failures, pending;
+        for (const Action &a : all.value()) {
+            if (a.eventId != job.eventId)
+                continue;
+            ++total;
+            if (a.status == AS::Done || a.status == AS::Superseded)
+                ++finished;
+            else if (a.status == AS::DryRun)
+                ++dry;
+            else if (a.status == AS::Failed)
+                failures << QStringLiteral("%1 %2: %3").arg(a.kind, a.key, a.lastError);
+            else
+                pending << QStringLiteral("%1 %2%3").arg(a.kind, a.key, a.lastError.isEmpty() ? QString() : QStringLiteral(" (") + a.lastError + QLatin1Char(')'));
+        }
+        if (!failures.isEmpty() && pending.isEmpty()) {
+            out.append(Error{QStringLiteral("permanent.write"), QStringLiteral("%1 of %2 actions failed: %3").arg(failures.size()).arg(total).arg(failures.join(QLatin1String("; "))), 502});
+        } else if (!pending.isEmpty()) {
+            if (b.hold)
+                out.append(*b.hold);
+            else
+                out.append(Error{QStringLiteral("hubspot.pending"), QStringLiteral("%1 of %2 actions not finished yet: %3").arg(pending.size()).arg(total).arg(pending.mid(0, 3).join(QLatin1String("; "))), 502});
+        } else {
+            StageOutput s;
+            s.newStatus = EventStatus::Done;
+            s.detail = dry > 0 ? QStringLiteral("dry run: %1 actions planned, nothing sent (HUBSPOT_ACCESS_TOKEN is not set)").arg(dry)
+                               : QStringLiteral("%1 actions written to HubSpot").arg(finished);
+            out.append(s);
+        }
+    }
+    return out;
+}
+
+} // namespace salesflow::pipeline

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "../../hubspot/client.h"
+#include "../../store/actionrepository.h"
+#include "../istage.h"
+
+#include <memory>
+#include <optional>
+
+namespace salesflow::pipeline {
+
+/// The write stage: executes the planned actions of a leased batch of events against HubSpot,
+/// grouped across events into batch calls of up to 100 inputs: contacts and companies upserted
+/// (by email / by salesflow_company_key), notes and tasks upserted by their unique
+/// salesflow_action_key (so a call repeated after a crash or a timeout updates the object it
+/// made instead of making a second one), then their associations (v4 batch create), then the
+/// contacts' properties (batch update, newest event per contact). Every attempt is recorded in
+/// crm_action_results. Without HUBSPOT_ACCESS_TOKEN nothing is sent: actions become dry_run.
+class WriteStage final : public IStage
+{
+public:
+    struct Options
+    {
+        int workers = 2;         ///< SALESFLOW_HUBSPOT_WORKERS
+        double verifyRate = 0.1; ///< SALESFLOW_HUBSPOT_VERIFY: share of written notes/tasks read back
+    };
+    WriteStage(std::shared_ptr<hubspot::Client> client, Options options);
+
+    QString name() const override { return QStringLiteral("write"); }
+    int batchSize() const override { return 100; }
+    int dedicatedWorkers() const override { return m_options.workers; }
+    qint64 leaseMs() const override { return 10 * 60 * 1000; }
+    Result<StageOutput> run(const queue::Job &job, store::Connection &conn) override;
+    QList<Result<StageOutput>> runBatch(const QList<queue::Job> &jobs, store::Connection &conn) override;
+
+private:
+    struct Batch;
+    void upsert(Batch &b, const QString &objectType, QList<store::Action *> actions);
+    void associate(Batch &b);
+    void updateContacts(Batch &b);
+    void verify(Batch &b);
+
+    std::shared_ptr<hubspot::Client> m_client;
+    Options m_options;
+};
+
+} // namespace salesflow::pipeline
