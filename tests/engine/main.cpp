@@ -23,9 +23,10 @@ int main(int argc, char *argv[])
     TestHttp http;
     TestNormalise normalise;
     TestEnrich enrich;
+    TestWriteback writeback;
     // SALESFLOW_SUITE=TestEnrich runs one suite (QTest's own arguments then apply to it).
     const QByteArray only = qgetenv("SALESFLOW_SUITE");
-    for (QObject *suite : std::initializer_list<QObject *>{&store, &queue, &ingest, &http, &normalise, &enrich})
+    for (QObject *suite : std::initializer_list<QObject *>{&store, &queue, &ingest, &http, &normalise, &enrich, &writeback})
         if (only.isEmpty() || only == suite->metaObject()->className())
         failed += QTest::qExec(suite, args);
     return failed ? 1 : 0;

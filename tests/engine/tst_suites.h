@@ -104,3 +104,16 @@ private Q_SLOTS:
     void badConfigurationIsRefusedClearly();
     void replayWithAPromptVersionReEnriches();
 };
+
+class TestWriteback : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void setupCreatesTheCustomPropertiesOnce();
+    void samplesEndToEndMakeWhatARepExpects();
+    void dryRunPlansAndSendsNothing();
+    void rejectedTokenStopsTheWriterWithoutAStorm();
+    void faultsAndRetriesEndExactlyOnce();
+    void partialBatchRetriesOnlyTheFailedItems();
+    void rateBudgetKeepsUnderTheLimit();
+};

@@ -80,6 +80,13 @@ struct EmulatorServer::Impl : QObject
         });
     }
 
+    ~Impl() override
+    {
+        // The sockets die with `tcp`, after our members: their signals must not reach us then.
+        for (QTcpSocket *s : tcp.findChildren<QTcpSocket *>())
+            QObject::disconnect(s, nullptr, this, nullptr);
+    }
+
     void onRead(QTcpSocket *s)
     {
         QByteArray &buf = buffers[s];

@@ -1,0 +1,406 @@
+// HubSpot writeback: the plan and write stages against the HubSpot emulator
+// (tests/support/hubspotemulator), exactly-once through faults and replays, the shared rate
+// budget, dry run, a rejected token, and the emulator's own fidelity against the OpenAPI files.
+#include "tst_suites.h"
+
+#include "engine/core/clock.h"
+#include "engine/core/config.h"
+#include "engine/hubspot/setup.h"
+#include "engine/local/localengine.h"
+#include "engine/pipeline/runner.h"
+#include "engine/pipeline/stages.h"
+#include "engine/sources/intake.h"
+#include "engine/store/actionrepository.h"
+#include "engine/store/database.h"
+#include "engine/store/migrator.h"
+#include "engine/pipeline/write/writestage.h"
+#include "engine/store/replayrepository.h"
+#include "tests/support/hubspotemulator.h"
+#include "tests/support/testbackend.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QtTest>
+
+#include <thread>
+
+using namespace salesflow;
+using test::HubSpotEmulator;
+
+namespace {
+
+QByteArray sampleFile(const QString &name)
+{
+    QFile f(QStringLiteral(SALESFLOW_SAMPLES_DIR "/") + name);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("no sample %s", qPrintable(name));
+    return f.readAll();
+}
+
+Config hubspotConfig(const HubSpotEmulator &emu)
+{
+    Config c;
+    c.hubspotAccessToken = emu.token;
+    c.hubspotBaseUrl = emu.baseUrl();
+    c.hubspotVerify = 1.0; // read every write back in tests
+    c.hubspotTimeoutMs = 1500;
+    c.reviewThreshold = 0.0; // plan everything the offline analyser produced
+    return c;
+}
+
+std::unique_ptr<LocalEngine> openEngine(Config config, const QString &url)
+{
+    LocalEngine::Options o;
+    config.dbUrl = url;
+    o.config = config;
+    auto stages = pipeline::builtStages(o.config);
+    if (!stages)
+        qFatal("stages: %s", qPrintable(stages.error().message));
+    o.stages = stages.value();
+    auto e = LocalEngine::open(o);
+    if (!e)
+        qFatal("engine: %s", qPrintable(e.error().message));
+    return std::move(e).value();
+}
+
+Status runSetup(const Config &config, store::Connection &c)
+{
+    hubspot::ClientConfig hc;
+    hc.baseUrl = config.hubspotBaseUrl;
+    hc.token = config.hubspotAccessToken;
+    hubspot::Client client(hc);
+    auto lines = hubspot::setup(client, c);
+    if (!lines)
+        return lines.error();
+    return Done{};
+}
+
+QList<IngestItem> samples()
+{
+    QList<IngestItem> items;
+    const QDir dir(QStringLiteral(SALESFLOW_SAMPLES_DIR));
+    for (const QString &name : dir.entryList(QDir::Files, QDir::Name))
+        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), sampleFile(name), {}, name});
+    return items;
+}
+
+qint64 count(store::Connection &c, const QByteArray &sql, const QVariantList &params = {})
+{
+    return c.exec(sql, params)->int64(0, 0);
+}
+
+QByteArray chat(int n)
+{
+    return QStringLiteral(R"({"id":"w-%1","participants":[{"id":"v","name":"Alex Doe","email":"buyer%1@acme-%2.com","role":"visitor"}],
+        "messages":[{"author":"v","role":"visitor","text":"We need pricing for 30 seats and a demo. Our security team must review your SOC 2 report.","sent_at":"2026-11-26T10:00:00Z"}]})")
+        .arg(n).arg(n % 7).toUtf8();
+}
+
+} // namespace
+
+void TestWriteback::setupCreatesTheCustomPropertiesOnce()
+{
+    HubSpotEmulator emu;
+    QVERIFY(emu.start());
+    const Config cfg = hubspotConfig(emu);
+    auto db = store::Database::open(test::freshDbUrl(QStringLiteral("setup")));
+    auto c = db.value()->acquire();
+    QVERIFY(store::Migrator::migrate(*c.value()).ok());
+    QVERIFY(runSetup(cfg, *c.value()).ok());
+    QVERIFY(emu.propertyDefinitions(QStringLiteral("notes")).value(QStringLiteral("salesflow_action_key")).value(QLatin1String("hasUniqueValue")).toBool());
+    QVERIFY(emu.propertyDefinitions(QStringLiteral("contacts")).contains(QStringLiteral("salesflow_lead_score")));
+    const int calls = emu.calls();
+    QVERIFY(runSetup(cfg, *c.value()).ok()); // again: everything exists, nothing created
+    QCOMPARE(emu.calls() - calls, 11);        // 4 group checks + 7 property reads
+    // A wrong token is refused with HubSpot's message.
+    Config bad = cfg;
+    bad.hubspotAccessToken = "pat-na1-wrong";
+    const Status s = runSetup(bad, *c.value());
+    QVERIFY(!s.ok());
+    QVERIFY2(s.error().message.contains(QLatin1String("401 (INVALID_AUTHENTICATION)")), qPrintable(s.error().message));
+    QVERIFY(!s.error().message.contains(QLatin1String("pat-na1-wrong")));
+}
+
+void TestWriteback::samplesEndToEndMakeWhatARepExpects()
+{
+    HubSpotEmulator emu;
+    QVERIFY(emu.start());
+    const Config cfg = hubspotConfig(emu);
+    const QString url = test::freshDbUrl(QStringLiteral("e2e"));
+    auto engine = openEngine(cfg, url);
+    auto c = engine->database()->acquire();
+    QVERIFY(runSetup(cfg, *c.value()).ok());
+    auto f = engine->ingest(samples());
+    f.waitForFinished();
+    const qint64 total = count(*c.value(), "SELECT count(*) FROM raw_events");
+    QTRY_COMPARE_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM raw_events WHERE status IN ('done', 'failed', 'in_review')"), total, 60000);
+    QCOMPARE(count(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'failed'"), 0);
+    const qint64 planned = count(*c.value(), "SELECT count(DISTINCT event_id) FROM crm_actions");
+    QVERIFY(planned >= 10);
+    // Every action done, none left over; every write read back and found.
+    QCOMPARE(count(*c.value(), "SELECT count(*) FROM crm_actions WHERE status NOT IN ('done', 'superseded')"), 0);
+    QCOMPARE(count(*c.value(), "SELECT count(*) FROM crm_actions WHERE verified IS NOT NULL AND verified <> 'ok'"), 0);
+    QVERIFY(count(*c.value(), "SELECT count(*) FROM crm_actions WHERE verified = 'ok'") > 0);
+    // One note and one task per planned event, each with its key; no duplicates.
+    const auto notes = emu.objects(QStringLiteral("notes"));
+    const auto tasks = emu.objects(QStringLiteral("tasks"));
+    QCOMPARE(qint64(notes.size()), planned);
+    QCOMPARE(qint64(tasks.size()), planned);
+    // The security email: its contact, company, note with the objection, task with the draft.
+    auto row = c.value()->exec("SELECT n.event_id, ce.local_key, ce.hubspot_id FROM normalised_events n JOIN raw_events r ON r.id = n.event_id"
+                               " JOIN crm_entities ce ON ce.id = n.contact_id WHERE r.received_by = 'email-security-questions.eml'");
+    QCOMPARE(row->size(), 1);
+    const QString eventId = row->text(0, 0);
+    const QString email = row->text(0, 1);
+    const qint64 contactId = row->text(0, 2).toLongLong();
+    QVERIFY(contactId > 0);
+    bool contactFound = false;
+    for (const auto &o : emu.objects(QStringLiteral("contacts"))) {
+        if (o.id != contactId)
+            continue;
+        contactFound = true;
+        QCOMPARE(o.properties.value(QStringLiteral("email")), email);
+        QCOMPARE(o.properties.value(QStringLiteral("salesflow_intent")), QStringLiteral("high"));
+        QVERIFY(!o.properties.value(QStringLiteral("salesflow_lead_score")).isEmpty());
+        QVERIFY(!o.properties.value(QStringLiteral("salesflow_last_ai_summary_date")).isEmpty());
+    }
+    QVERIFY(contactFound);
+    qint64 noteId = 0, taskId = 0;
+    for (const auto &n : notes)
+        if (n.properties.value(QStringLiteral("salesflow_action_key")) == QStringLiteral("note:") + eventId) {
+            noteId = n.id;
+            QVERIFY(n.properties.value(QStringLiteral("hs_note_body")).contains(QLatin1String("security")));
+            QVERIFY(n.properties.value(QStringLiteral("hs_note_body")).contains(QLatin1String("Next action")));
+        }
+    for (const auto &t : tasks)
+        if (t.properties.value(QStringLiteral("salesflow_action_key")) == QStringLiteral("task:") + eventId) {
+            taskId = t.id;
+            QVERIFY(t.properties.value(QStringLiteral("hs_task_body")).contains(QLatin1String("Draft email")));
+            QCOMPARE(t.properties.value(QStringLiteral("hs_task_status")), QStringLiteral("NOT_STARTED"));
+        }
+    QVERIFY(noteId && taskId);
+    auto assoc = [&](const QString &from, qint64 fromId, const QString &to, int typeId) {
+        for (const auto &a : emu.associations())
+            if (a.fromType == from && a.fromId == fromId && a.toType == to && a.typeId == typeId)
+                return true;
+        return false;
+    };
+    QVERIFY(assoc(QStringLiteral("notes"), noteId, QStringLiteral("contacts"), 202));
+    QVERIFY(assoc(QStringLiteral("notes"), noteId, QStringLiteral("companies"), 190));
+    QVERIFY(assoc(QStringLiteral("tasks"), taskId, QStringLiteral("contacts"), 204));
+    QVERIFY(assoc(QStringLiteral("tasks"), taskId, QStringLiteral("companies"), 192));
+    // Writes go through the batch endpoints only (how many inputs a call carries depends on how
+    // events arrive together; the benchmark measures it at volume).
+    const qint64 actions = count(*c.value(), "SELECT count(*) FROM crm_actions");
+    qInfo() << "writeback of the samples:" << actions << "actions," << emu.calls() << "HubSpot calls (setup and read-back included)";
+    for (const auto &x : emu.exchanges())
+        if (!x.path.startsWith("/crm/v3/properties/"))
+            QVERIFY2(x.path.contains("/batch/"), x.path.constData());
+    QCOMPARE(emu.tooManyRequests(), 0);
+
+    // A replay whose actions are unchanged sends nothing.
+    const int before = emu.calls();
+    auto plan = store::ReplayRepository::replay(*c.value(), {{eventId}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"), 5, false, nowMs());
+    QVERIFY2(plan.ok() && plan->queued.size() == 1, plan.ok() ? "not queued" : qPrintable(plan.error().message));
+    engine->runner()->waker().notify();
+    QTRY_COMPARE_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM raw_events WHERE id = $1 AND status = 'done'", {eventId}), 1, 20000);
+    QTest::qWait(300);
+    QCOMPARE(emu.calls(), before);
+    // A changed one updates the objects it made before: a new enrichment, same note and task.
+    QVERIFY(c.value()->exec("UPDATE enrichment_outputs SET summary = 'Changed summary for the replay' WHERE event_id = $1", {eventId}).ok());
+    plan = store::ReplayRepository::replay(*c.value(), {{eventId}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"), 5, false, nowMs());
+    QVERIFY(plan.ok() && plan->queued.size() == 1);
+    engine->runner()->waker().notify();
+    QTRY_VERIFY_WITH_TIMEOUT([&] {
+        for (const auto &n : emu.objects(QStringLiteral("notes")))
+            if (n.id == noteId)
+                return n.properties.value(QStringLiteral("hs_note_body")).contains(QLatin1String("Changed summary for the replay"));
+        return false;
+    }(), 20000);
+    QCOMPARE(qint64(emu.objects(QStringLiteral("notes")).size()), planned);
+    QCOMPARE(qint64(emu.objects(QStringLiteral("tasks")).size()), planned);
+    engine->stop();
+}
+
+void TestWriteback::dryRunPlansAndSendsNothing()
+{
+    Config cfg; // no HUBSPOT_ACCESS_TOKEN
+    cfg.reviewThreshold = 0.0;
+    cfg.hubspotBaseUrl = QStringLiteral("http://127.0.0.1:9"); // would refuse, if anything were sent
+    auto engine = openEngine(cfg, test::freshDbUrl(QStringLiteral("dry")));
+    auto c = engine->database()->acquire();
+    auto f = engine->ingest({IngestItem{QStringLiteral("chat"), "application/json", chat(1), {}, QStringLiteral("test")}});
+    f.waitForFinished();
+    const QString id = f.result().value().first().value().id;
+    QTRY_COMPARE_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM raw_events WHERE id = $1 AND status = 'done'", {id}), 1, 20000);
+    const qint64 planned = count(*c.value(), "SELECT count(*) FROM crm_actions WHERE event_id = $1", {id});
+    QVERIFY2(planned >= 4, qPrintable(c.value()->exec("SELECT status || ' ' || COALESCE(last_error, '') FROM raw_events WHERE id = $1", {id})->text(0, 0)
+                                      + QString::number(planned)));
+    QCOMPARE(count(*c.value(), "SELECT count(*) FROM crm_actions WHERE event_id = $1 AND status <> 'dry_run'", {id}), 0);
+    QCOMPARE(count(*c.value(), "SELECT count(*) FROM crm_action_results"), 0);
+    QCOMPARE(count(*c.value(), "SELECT count(*) FROM hubspot_calls"), 0);
+    const QString detail = c.value()->exec("SELECT detail FROM audit_logs WHERE event_id = $1 ORDER BY id DESC LIMIT 1", {id})->text(0, 0);
+    QVERIFY2(detail.contains(QLatin1String("dry run")), qPrintable(detail));
+    engine->stop();
+}
+
+void TestWriteback::rejectedTokenStopsTheWriterWithoutAStorm()
+{
+    HubSpotEmulator emu;
+    QVERIFY(emu.start());
+    Config cfg = hubspotConfig(emu);
+    cfg.hubspotAccessToken = "pat-na1-revoked";
+    auto engine = openEngine(cfg, test::freshDbUrl(QStringLiteral("revoked")));
+    auto c = engine->database()->acquire();
+    QList<IngestItem> items;
+    for (int i = 0; i < 5; ++i)
+        items.append(IngestItem{QStringLiteral("chat"), "application/json", chat(i), {}, QStringLiteral("test")});
+    auto f = engine->ingest(items);
+    f.waitForFinished();
+    QTRY_VERIFY_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM jobs WHERE stage = 'write' AND last_error LIKE '%401%'") > 0, 20000);
+    const int calls = emu.calls();
+    QTest::qWait(2000);
+    QVERIFY2(emu.calls() - calls <= 2, qPrintable(QString::number(emu.calls() - calls)));
+    const QString why = c.value()->exec("SELECT last_error FROM jobs WHERE stage = 'write' AND last_error IS NOT NULL LIMIT 1")->text(0, 0);
+    QVERIFY2(why.contains(QLatin1String("INVALID_AUTHENTICATION")) && why.contains(QLatin1String("HUBSPOT_ACCESS_TOKEN")), qPrintable(why));
+    // Nothing failed: the events wait for a fixed token, with their attempts untouched.
+    QCOMPARE(count(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'failed'"), 0);
+    QCOMPARE(count(*c.value(), "SELECT max(attempts) FROM jobs WHERE stage = 'write'"), 0);
+    engine->stop();
+}
+
+void TestWriteback::faultsAndRetriesEndExactlyOnce()
+{
+    HubSpotEmulator emu;
+    QVERIFY(emu.start());
+    Config cfg = hubspotConfig(emu);
+    cfg.hubspotTimeoutMs = 400;
+    cfg.maxAttempts = 50;
+    auto engine = openEngine(cfg, test::freshDbUrl(QStringLiteral("faults")));
+    auto c = engine->database()->acquire();
+    QVERIFY(runSetup(cfg, *c.value()).ok());
+    // The faults that matter most first (the write lands, the answer does not), then 20% at random.
+    emu.script(HubSpotEmulator::Fault::DropAfterCommit);
+    emu.script(HubSpotEmulator::Fault::TimeoutAfterCommit);
+    emu.script(HubSpotEmulator::Fault::Status503);
+    emu.script(HubSpotEmulator::Fault::TenSecondly429);
+    emu.setFaultRate(0.2, 7);
+    QList<IngestItem> items;
+    for (int i = 0; i < 40; ++i)
+        items.append(IngestItem{QStringLiteral("chat"), "application/json", chat(i), {}, QStringLiteral("test")});
+    auto f = engine->ingest(items);
+    f.waitForFinished();
+    QTRY_COMPARE_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'done'"), 40, 120000);
+    QVERIFY(emu.faultsInjected() >= 4);
+    // Exactly once: one note and one task per event, whatever was dropped or timed out.
+    QCOMPARE(emu.objects(QStringLiteral("notes")).size(), 40);
+    QCOMPARE(emu.objects(QStringLiteral("tasks")).size(), 40);
+    QCOMPARE(emu.objects(QStringLiteral("contacts")).size(), 40);
+    QCOMPARE(emu.objects(QStringLiteral("companies")).size(), 7);
+    QSet<QString> keys;
+    for (const auto &n : emu.objects(QStringLiteral("notes")))
+        keys.insert(n.properties.value(QStringLiteral("salesflow_action_key")));
+    QCOMPARE(keys.size(), 40);
+    // Every action that was sent has its attempts in the ledger (retries inside one call after a
+    // timeout or 5xx are counted by the client, not as separate rows).
+    QCOMPARE(count(*c.value(), "SELECT count(*) FROM crm_actions a WHERE a.status = 'done' AND a.kind <> 'note' AND a.kind <> 'task'"
+                               " AND NOT EXISTS (SELECT 1 FROM crm_action_results r WHERE r.action_id = a.id)"), 0);
+    qInfo() << "faults injected:" << emu.faultsInjected() << "of" << emu.calls() << "calls";
+    engine->stop();
+}
+
+void TestWriteback::partialBatchRetriesOnlyTheFailedItems()
+{
+    HubSpotEmulator emu;
+    QVERIFY(emu.start());
+    const Config cfg = hubspotConfig(emu);
+    auto db = store::Database::open(test::freshDbUrl(QStringLiteral("partial")));
+    auto c = db.value()->acquire();
+    QVERIFY(store::Migrator::migrate(*c.value()).ok());
+    QVERIFY(runSetup(cfg, *c.value()).ok());
+    // Three notes in one batch; the second lacks hs_timestamp, which HubSpot requires.
+    QVERIFY(c.value()->exec("INSERT INTO raw_events (id, source, content_type, dedup_key, payload, size_bytes, received_at, received_by, status, updated_at)"
+                            " VALUES ('ev1', 'chat', 'application/json', 'k1', $1, 2, 1, 't', 'planned', 1)",
+                            {QByteArray("{}")}).ok());
+    QList<store::PlannedAction> actions;
+    for (int i = 0; i < 3; ++i) {
+        QJsonObject props{{QStringLiteral("hs_note_body"), QStringLiteral("note %1").arg(i)},
+                          {QStringLiteral("salesflow_action_key"), QStringLiteral("note:p%1").arg(i)}};
+        if (i != 1)
+            props.insert(QStringLiteral("hs_timestamp"), QStringLiteral("2026-11-27T10:00:00.000Z"));
+        actions.append({QStringLiteral("note"), QStringLiteral("notes"), QStringLiteral("event:ev1"), QStringLiteral("note:p%1").arg(i),
+                        QJsonObject{{QStringLiteral("idProperty"), QStringLiteral("salesflow_action_key")}, {QStringLiteral("id"), QStringLiteral("note:p%1").arg(i)},
+                                    {QStringLiteral("properties"), props}}});
+    }
+    QVERIFY(store::ActionRepository::plan(*c.value(), QStringLiteral("ev1"), actions, 1).ok());
+    hubspot::ClientConfig hc;
+    hc.baseUrl = cfg.hubspotBaseUrl;
+    hc.token = cfg.hubspotAccessToken;
+    pipeline::WriteStage stage(std::make_shared<hubspot::Client>(hc), pipeline::WriteStage::Options{1, 0.0});
+    queue::Job job;
+    job.eventId = QStringLiteral("ev1");
+    auto out = stage.runBatch({job}, *c.value());
+    QVERIFY(!out.first().ok());
+    QVERIFY2(out.first().error().message.contains(QLatin1String("hs_timestamp is required")), qPrintable(out.first().error().message));
+    QCOMPARE(emu.objects(QStringLiteral("notes")).size(), 2);
+    auto failed = c.value()->exec("SELECT idempotency_key, last_error FROM crm_actions WHERE status = 'failed'");
+    QCOMPARE(failed->size(), 1);
+    QCOMPARE(failed->text(0, 0), QStringLiteral("note:p1"));
+    QVERIFY(failed->text(0, 1).contains(QLatin1String("correlationId")));
+    const QString code = c.value()->exec("SELECT response_code FROM crm_action_results r JOIN crm_actions a ON a.id = r.action_id"
+                                         " WHERE a.idempotency_key = 'note:p1'")->text(0, 0);
+    QCOMPARE(code, QStringLiteral("207"));
+    // Run again: the two done notes are not sent; nothing is left to do but the failed one.
+    const int calls = emu.calls();
+    out = stage.runBatch({job}, *c.value());
+    QCOMPARE(emu.calls(), calls);
+}
+
+void TestWriteback::rateBudgetKeepsUnderTheLimit()
+{
+    HubSpotEmulator emu;
+    emu.burstLimit = 10;
+    emu.windowMs = 1000; // a fast-forward HubSpot: 10 calls a second
+    QVERIFY(emu.start());
+    auto db = store::Database::open(test::freshDbUrl(QStringLiteral("budget")));
+    auto c = db.value()->acquire();
+    QVERIFY(store::Migrator::migrate(*c.value()).ok());
+    hubspot::ClientConfig hc;
+    hc.baseUrl = emu.baseUrl();
+    hc.token = emu.token;
+    hc.burstLimit = 10;
+    hc.windowMs = 1000;
+    // Two clients (as two worker processes would) share the budget through the database.
+    hubspot::Client a(hc), b(hc);
+    auto c2 = db.value()->acquire();
+    QElapsedTimer t;
+    t.start();
+    std::thread other([&] {
+        for (int i = 0; i < 20; ++i)
+            (void)b.call(*c2.value(), "GET", QStringLiteral("/crm/v3/properties/contacts/email"));
+    });
+    for (int i = 0; i < 20; ++i)
+        QVERIFY(a.call(*c.value(), "GET", QStringLiteral("/crm/v3/properties/contacts/email")).ok());
+    other.join();
+    QCOMPARE(emu.calls(), 40);
+    QCOMPARE(emu.tooManyRequests(), 0);
+    // 40 calls at 9 a window (one kept as headroom): at least 4 windows.
+    QVERIFY2(t.elapsed() >= 3000, qPrintable(QString::number(t.elapsed())));
+    // The daily share: with a tiny quota and a reserve, the writer holds instead of calling.
+    hc.dailyLimit = 50;
+    hc.dailyReserve = 0.1;
+    hubspot::Client daily(hc);
+    auto r = daily.call(*c.value(), "GET", QStringLiteral("/crm/v3/properties/contacts/email"));
+    int made = 0;
+    while (r.ok() && made < 100) {
+        ++made;
+        r = daily.call(*c.value(), "GET", QStringLiteral("/crm/v3/properties/contacts/email"));
+    }
+    QVERIFY(!r.ok());
+    QCOMPARE(r.error().code, QStringLiteral("hold.daily"));
+    QVERIFY(r.error().retryAfterMs > 0);
+    QCOMPARE(count(*c.value(), "SELECT count(*) FROM hubspot_calls"), qint64(45)); // 90% of 50, all processes together
+}
