@@ -19,8 +19,10 @@ Config Config::fromEnvironment()
     if (ok && attempts > 0)
         c.maxAttempts = attempts;
     const int lease = qEnvironmentVariable("SALESFLOW_LEASE_MS").toInt(&ok);
-    if (ok && lease > 0)
+    if (ok && lease > 0) {
         c.leaseMs = lease;
+        c.leaseSet = true;
+    }
     const int httpThreads = qEnvironmentVariable("SALESFLOW_HTTP_THREADS").toInt(&ok);
     if (ok && httpThreads > 0)
         c.httpThreads = qMin(httpThreads, 64);

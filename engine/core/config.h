@@ -17,6 +17,7 @@ struct Config
     QByteArray hubspotClientSecret;       ///< HUBSPOT_CLIENT_SECRET (webhook signatures)
     int maxAttempts = 5;                  ///< per job, then the event is failed
     int leaseMs = 60000;                  ///< a job lease; an expired lease is taken over
+    bool leaseSet = false;                ///< SALESFLOW_LEASE_MS given: every stage uses it (else slow stages lease longer)
 
     // Enrichment (PRODUCT.md "Environment"; the last five are SalesFlow extensions).
     QString llm = QStringLiteral("offline"); ///< SALESFLOW_LLM: offline | openai | openai-compatible | anthropic

@@ -20,6 +20,8 @@ Result<std::vector<std::shared_ptr<IStage>>> builtStages(const Config &config)
         return prices.error();
     EnrichStage::Options eo;
     eo.reviewThreshold = config.reviewThreshold;
+    if (config.leaseSet)
+        eo.leaseMs = config.leaseMs;
     hubspot::ClientConfig hc;
     hc.baseUrl = config.hubspotBaseUrl;
     hc.token = config.hubspotAccessToken;
@@ -33,6 +35,8 @@ Result<std::vector<std::shared_ptr<IStage>>> builtStages(const Config &config)
     WriteStage::Options wo;
     wo.workers = config.hubspotWorkers;
     wo.verifyRate = config.hubspotVerify;
+    if (config.leaseSet)
+        wo.leaseMs = config.leaseMs;
     std::vector<std::shared_ptr<IStage>> stages{
         std::make_shared<NormaliseStage>(),
         std::make_shared<EnrichStage>(provider.value(), prices.value(), eo),

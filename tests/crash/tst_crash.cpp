@@ -5,10 +5,14 @@
 //    ran to a committed completion exactly once.
 #include "engine/store/database.h"
 #include "engine/store/migrator.h"
+#include "engine/hubspot/setup.h"
+#include "engine/local/localengine.h"
+#include "tests/support/hubspotemulator.h"
 #include "tests/support/httpclient.h"
 #include "tests/support/pgserver.h"
 
 #include <QProcess>
+#include <QSet>
 #include <QRandomGenerator>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -246,6 +250,107 @@ private Q_SLOTS:
         const qint64 retried = scalar(*c.value(), "SELECT count(*) FROM test_effects WHERE attempt > 1");
         qInfo("%s: %d jobs, %d worker kills, %lld jobs completed on a later attempt, none twice",
               qPrintable(backend), events, kills, retried);
+    }
+
+    void writebackExactlyOnceThroughKill9AndFaults_data()
+    {
+        acknowledgedEventsSurviveKill9_data();
+    }
+
+    // The whole pipeline in two salesflowd worker processes against the HubSpot emulator, which
+    // fails 20% of the writes (5xx, 429, timeouts, and connections dropped after the write
+    // landed), while the workers are killed with SIGKILL again and again. At the end every
+    // event has exactly one note, one task, one contact, and the companies once each.
+    void writebackExactlyOnceThroughKill9AndFaults()
+    {
+        QFETCH(QString, backend);
+        const QString url = dbUrl(backend, QStringLiteral("crash_write"));
+        const int events = 60;
+        test::HubSpotEmulator emu;
+        QVERIFY(emu.start());
+        {
+            LocalEngine::Options o;
+            o.config.dbUrl = url;
+            o.runWorkers = false;
+            auto e = LocalEngine::open(o);
+            QVERIFY2(e.ok(), e.ok() ? "" : qPrintable(e.error().message));
+            auto c = e.value()->database()->acquire();
+            hubspot::ClientConfig hc;
+            hc.baseUrl = emu.baseUrl();
+            hc.token = emu.token;
+            hubspot::Client client(hc);
+            QVERIFY(hubspot::setup(client, *c.value()).ok());
+            QList<IngestItem> items;
+            for (int i = 0; i < events; ++i) {
+                items.append(IngestItem{QStringLiteral("chat"), "application/json",
+                                        QStringLiteral(R"({"id":"k-%1","participants":[{"id":"v","name":"Kim Lee","email":"kim%1@corp-%2.com","role":"visitor"}],
+                                            "messages":[{"author":"v","role":"visitor","text":"Please send pricing for 20 seats; we want a demo next week.","sent_at":"2026-11-26T10:00:00Z"}]})")
+                                            .arg(i).arg(i % 7).toUtf8(),
+                                        {}, QStringLiteral("crash")});
+            }
+            auto f = e.value()->ingest(items);
+            f.waitForFinished();
+            QVERIFY(f.result().ok());
+            e.value()->stop();
+        }
+        emu.setFaultRate(0.2, 11);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("salesflow.*.info=false;salesflow.*.warning=false"));
+        env.insert(QStringLiteral("SALESFLOW_LEASE_MS"), QStringLiteral("3000"));
+        env.insert(QStringLiteral("SALESFLOW_MAX_ATTEMPTS"), QStringLiteral("100"));
+        env.insert(QStringLiteral("SALESFLOW_REVIEW_THRESHOLD"), QStringLiteral("0"));
+        env.insert(QStringLiteral("HUBSPOT_ACCESS_TOKEN"), QString::fromLatin1(emu.token));
+        env.insert(QStringLiteral("HUBSPOT_BASE_URL"), emu.baseUrl());
+        env.insert(QStringLiteral("SALESFLOW_HUBSPOT_TIMEOUT_MS"), QStringLiteral("800"));
+        auto db = store::Database::open(url);
+        auto c = db.value()->acquire();
+        int kills = 0;
+        QElapsedTimer timer;
+        timer.start();
+        std::array<std::unique_ptr<QProcess>, 2> workers;
+        while (scalar(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'done'") < events) {
+            QVERIFY2(timer.elapsed() < 240000, "the writeback did not finish");
+            for (auto &w : workers) {
+                if (!w || w->state() == QProcess::NotRunning) {
+                    w = std::make_unique<QProcess>();
+                    w->setProcessEnvironment(env);
+                    w->setProcessChannelMode(QProcess::ForwardedErrorChannel);
+                    w->start(QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd"),
+                             {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--role"), QStringLiteral("worker"),
+                              QStringLiteral("--workers"), QStringLiteral("2")});
+                    QVERIFY(w->waitForStarted(10000));
+                }
+            }
+            QTest::qWait(300 + int(QRandomGenerator::global()->bounded(700)));
+            if (kills < 12) {
+                auto &victim = workers[QRandomGenerator::global()->bounded(2)];
+                victim->kill(); // SIGKILL, wherever it is: mid-call, mid-commit
+                victim->waitForFinished(5000);
+                ++kills;
+            }
+        }
+        for (auto &w : workers) {
+            w->terminate();
+            w->waitForFinished(10000);
+        }
+        QCOMPARE(emu.objects(QStringLiteral("notes")).size(), events);
+        QCOMPARE(emu.objects(QStringLiteral("tasks")).size(), events);
+        QCOMPARE(emu.objects(QStringLiteral("contacts")).size(), events);
+        QCOMPARE(emu.objects(QStringLiteral("companies")).size(), 7);
+        QSet<QString> keys;
+        for (const auto &n : emu.objects(QStringLiteral("notes")))
+            keys.insert(n.properties.value(QStringLiteral("salesflow_action_key")));
+        QCOMPARE(keys.size(), events);
+        QCOMPARE(scalar(*c.value(), "SELECT count(*) FROM crm_actions WHERE status NOT IN ('done', 'superseded')"), 0);
+        // Every note is on its contact's timeline (association type 202), once per pair.
+        QSet<QString> noteToContact;
+        for (const auto &a : emu.associations())
+            if (a.fromType == QLatin1String("notes") && a.typeId == 202)
+                noteToContact.insert(QStringLiteral("%1>%2").arg(a.fromId).arg(a.toId));
+        QCOMPARE(noteToContact.size(), events);
+        qInfo("%s: %d events written back through %d worker kills and %d injected HubSpot faults in %d calls; "
+              "one note, task and contact each",
+              qPrintable(backend), events, kills, emu.faultsInjected(), emu.calls());
     }
 };
 

@@ -24,6 +24,7 @@ public:
         double reviewThreshold = 0.6;
         int scoreChangePolicy = 15; ///< |lead_score_change| above this goes to review
         QString promptName = QStringLiteral("enrich");
+        qint64 leaseMs = 15 * 60 * 1000; ///< longer than the slowest call with its retries
     };
 
     EnrichStage(std::shared_ptr<llm::IProvider> provider, llm::PriceTable prices, Options options);
@@ -31,7 +32,7 @@ public:
     QString name() const override { return QStringLiteral("enrich"); }
     int batchSize() const override { return 1; }
     int dedicatedWorkers() const override;
-    qint64 leaseMs() const override { return 15 * 60 * 1000; }
+    qint64 leaseMs() const override { return m_options.leaseMs; }
     Result<StageOutput> run(const queue::Job &job, store::Connection &conn) override;
 
     /// The enrichment of one event with a given prompt version, written nowhere (the stage and

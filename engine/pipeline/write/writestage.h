@@ -23,13 +23,14 @@ public:
     {
         int workers = 2;         ///< SALESFLOW_HUBSPOT_WORKERS
         double verifyRate = 0.1; ///< SALESFLOW_HUBSPOT_VERIFY: share of written notes/tasks read back
+        qint64 leaseMs = 10 * 60 * 1000;
     };
     WriteStage(std::shared_ptr<hubspot::Client> client, Options options);
 
     QString name() const override { return QStringLiteral("write"); }
     int batchSize() const override { return 100; }
     int dedicatedWorkers() const override { return m_options.workers; }
-    qint64 leaseMs() const override { return 10 * 60 * 1000; }
+    qint64 leaseMs() const override { return m_options.leaseMs; }
     Result<StageOutput> run(const queue::Job &job, store::Connection &conn) override;
     QList<Result<StageOutput>> runBatch(const QList<queue::Job> &jobs, store::Connection &conn) override;
 
