@@ -89,17 +89,20 @@ Status RateBudget::acquire(store::Connection &c)
                 waitMs = pausedUntil - now;
             } else {
                 const int limit = effectiveLimit();
-                auto count = c.exec("SELECT count(*) FROM hubspot_calls WHERE at > $1", {now - m_config.windowMs});
+                // A call is stamped here, before it is sent; HubSpot counts it when it arrives.
+                // A slightly longer window keeps the two counts from disagreeing at the edge.
+                const qint64 window = m_config.windowMs + qMax<qint64>(50, m_config.windowMs / 40);
+                auto count = c.exec("SELECT count(*) FROM hubspot_calls WHERE at > $1", {now - window});
                 if (!count)
                     return count.error();
                 const qint64 inWindow = count->int64(0, 0);
                 if (inWindow >= limit) {
                     // Wait until the call that makes room falls out of the rolling window.
                     auto oldest = c.exec("SELECT at FROM hubspot_calls WHERE at > $1 ORDER BY at LIMIT 1 OFFSET $2",
-                                         {now - m_config.windowMs, inWindow - limit});
+                                         {now - window, inWindow - limit});
                     if (!oldest)
                         return oldest.error();
-                    waitMs = (oldest->isEmpty() ? 50 : oldest->int64(0, 0) + m_config.windowMs - now) + 20;
+                    waitMs = (oldest->isEmpty() ? 50 : oldest->int64(0, 0) + window - now) + 5;
                 } else {
                     const QString day = dayOf(now);
                     const QString key = QStringLiteral("daily:") + day;

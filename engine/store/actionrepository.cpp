@@ -3,6 +3,8 @@
 #include "../core/ids.h"
 
 #include <QJsonArray>
+
+#include <algorithm>
 #include <QJsonDocument>
 
 namespace salesflow::store {
@@ -46,17 +48,21 @@ Status ActionRepository::plan(Connection &c, const QString &eventId, const QList
     for (const PlannedAction &p : actions) {
         const QString payload = compact(p.payload);
         const QString hash = QString::fromLatin1(ids::sha256Hex((p.kind + QLatin1Char('\n') + payload).toUtf8()));
+        // Insert first: two workers planning the same shared key (a company) at once must not
+        // collide; the loser finds the row and compares.
+        auto ins = c.exec("INSERT INTO crm_actions (event_id, kind, target, idempotency_key, payload, status, created_at,"
+                          " updated_at, object_type, payload_hash) VALUES ($1, $2, $3, $4, $5, 'planned', $6, $6, $7, $8)"
+                          " ON CONFLICT (idempotency_key) DO NOTHING",
+                          {eventId, p.kind, p.target, p.key, payload, now, p.objectType, hash});
+        if (!ins)
+            return ins.error();
+        if (ins->affected == 1)
+            continue;
         auto row = c.exec("SELECT id, payload_hash, status FROM crm_actions WHERE idempotency_key = $1", {p.key});
         if (!row)
             return row.error();
-        if (row->isEmpty()) {
-            auto ins = c.exec("INSERT INTO crm_actions (event_id, kind, target, idempotency_key, payload, status, created_at,"
-                              " updated_at, object_type, payload_hash) VALUES ($1, $2, $3, $4, $5, 'planned', $6, $6, $7, $8)",
-                              {eventId, p.kind, p.target, p.key, payload, now, p.objectType, hash});
-            if (!ins)
-                return ins.error();
-            continue;
-        }
+        if (row->isEmpty())
+            return makeError("store.conflict", QStringLiteral("action %1 vanished while planning").arg(p.key));
         const qint64 id = row->int64(0, 0);
         const QString status = row->text(0, 2);
         if (row->text(0, 1) == hash) {
@@ -123,10 +129,13 @@ Result<QList<Action>> ActionRepository::forEvents(Connection &c, const QStringLi
     return out;
 }
 
-Status ActionRepository::record(Connection &c, const QList<Outcome> &outcomes, qint64 now)
+Status ActionRepository::record(Connection &c, const QList<Outcome> &unsorted, qint64 now)
 {
-    if (outcomes.isEmpty())
+    if (unsorted.isEmpty())
         return Done{};
+    // One lock order for every writer: two batches may share a contact's or company's upsert.
+    QList<Outcome> outcomes = unsorted;
+    std::stable_sort(outcomes.begin(), outcomes.end(), [](const Outcome &a, const Outcome &b) { return a.actionId < b.actionId; });
     Tx tx(c);
     if (Status s = tx.begin(true); !s)
         return s;

@@ -3,6 +3,7 @@
 // no-op jobs completed per second at 4 and 16 workers, and enqueue-to-start latency with 0,
 // 10,000 and 100,000 other jobs queued. Run: `make bench` (or build/tests/bench/salesflow_bench).
 #include "benchenrich.h"
+#include "benchwrite.h"
 #include "benchqueue.h"
 
 #include "engine/store/database.h"
@@ -74,6 +75,11 @@ int main(int argc, char *argv[])
         qFatal("%s", qPrintable(pg.error()));
     // SALESFLOW_BENCH_ONLY=ingest|queue|enrich runs one section.
     const QString only = qEnvironmentVariable("SALESFLOW_BENCH_ONLY");
+    if (only == QLatin1String("write")) {
+        say(QStringLiteral("\n## HubSpot writeback within the rate limits (SALESFLOW_BENCH_ONLY=write make bench)"));
+        bench::runWriteBenchmarks(pg, say);
+        return 0;
+    }
     if (only == QLatin1String("enrich")) {
         say(QStringLiteral("\n## Enrichment throughput with a slow LLM (SALESFLOW_BENCH_ONLY=enrich make bench)"));
         bench::runEnrichBenchmarks(pg, say);
@@ -163,5 +169,9 @@ int main(int argc, char *argv[])
     // 4. Enrichment with a slow LLM.
     say(QStringLiteral("\n## Enrichment throughput with a slow LLM (SALESFLOW_BENCH_ONLY=enrich make bench)"));
     bench::runEnrichBenchmarks(pg, say);
+
+    // 5. HubSpot writeback.
+    say(QStringLiteral("\n## HubSpot writeback within the rate limits (SALESFLOW_BENCH_ONLY=write make bench)"));
+    bench::runWriteBenchmarks(pg, say);
     return 0;
 }

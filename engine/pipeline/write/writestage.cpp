@@ -40,8 +40,15 @@ struct WriteStage::Batch
 
     void flush()
     {
-        if (Status s = ActionRepository::record(conn, outcomes, nowMs()); !s)
-            qCWarning(lcPipeline) << "could not record HubSpot outcomes:" << s.error().message;
+        Status s = ActionRepository::record(conn, outcomes, nowMs());
+        if (!s && !conn.broken())
+            s = ActionRepository::record(conn, outcomes, nowMs()); // a deadlock victim: once more
+        if (!s) {
+            // The writes stand in HubSpot; without their record the actions are sent again next
+            // time, which the upserts by key make harmless. Say so.
+            qCWarning(lcPipeline) << "could not record" << outcomes.size() << "HubSpot outcomes; those actions will be sent again:"
+                                  << s.error().message;
+        }
         outcomes.clear();
     }
     void outcome(Action &a, const QString &status, const QString &hubspotId, const QByteArray &request, int code,
@@ -311,15 +318,19 @@ void WriteStage::verify(Batch &b)
 {
     if (m_options.verifyRate <= 0)
         return;
-    // Read back a sample: does the object exist, and is it associated with its contact?
+    // Read back a sample of batches (verifyRate of them): does each note/task written in the
+    // batch exist, and is it associated with its contact? Two calls per object type.
     QHash<QString, QList<Action *>> byType;
+    QString first;
     for (Action &a : b.actions) {
         if (!b.doneNow.contains(a.id))
             continue;
-        const uint bucket = qHash(a.key) % 1000;
-        if (bucket < uint(m_options.verifyRate * 1000))
-            byType[a.objectType].append(&a);
+        if (first.isEmpty())
+            first = a.key;
+        byType[a.objectType].append(&a);
     }
+    if (first.isEmpty() || qHash(first) % 1000 >= uint(m_options.verifyRate * 1000))
+        return;
     for (auto it = byType.begin(); it != byType.end() && !b.hold; ++it) {
         const QList<Action *> sample = it.value().mid(0, kBatchInputs);
         QJsonArray inputs;

@@ -22,7 +22,7 @@ public:
     struct Options
     {
         int workers = 2;         ///< SALESFLOW_HUBSPOT_WORKERS
-        double verifyRate = 0.1; ///< SALESFLOW_HUBSPOT_VERIFY: share of written notes/tasks read back
+        double verifyRate = 0.1; ///< SALESFLOW_HUBSPOT_VERIFY: share of write batches read back
         qint64 leaseMs = 10 * 60 * 1000;
     };
     WriteStage(std::shared_ptr<hubspot::Client> client, Options options);
