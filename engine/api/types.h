@@ -164,11 +164,28 @@ struct EnrichmentInfo
     qint64 createdAtMs = 0;
 };
 
+/// A planned HubSpot change and where it stands (crm_actions, with its latest attempt).
+struct ActionInfo
+{
+    qint64 id = 0;
+    QString kind;       ///< upsert_contact | upsert_company | note | task | update_contact
+    QString key;        ///< idempotency key
+    QString target;
+    QString status;     ///< planned | written | done | failed | dry_run | superseded
+    QString hubspotId;
+    int attempts = 0;
+    QString lastError;
+    QString verified;   ///< empty: not read back; ok; or what was missing
+    int lastResponseCode = 0;
+    QString payloadJson;
+};
+
 struct EventDetail
 {
     EventSummary summary;
     std::optional<NormalisedInfo> normalised;
     QList<EnrichmentInfo> enrichments; ///< oldest first
+    QList<ActionInfo> actions;         ///< planned HubSpot changes, in plan order
     QByteArray payload;
     QList<AuditEntry> audit;
     QList<JobInfo> jobs;

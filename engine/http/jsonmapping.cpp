@@ -103,7 +103,21 @@ QJsonObject toJson(const EventDetail &d)
     for (const EnrichmentInfo &e : d.enrichments)
         enrichments.append(toJson(e));
     o.insert(QStringLiteral("enrichments"), enrichments);
-    // The plan and write stages add planned actions and writeback results (next issue).
+    QJsonArray actions;
+    for (const ActionInfo &a : d.actions) {
+        actions.append(QJsonObject{{QStringLiteral("id"), a.id},
+                                   {QStringLiteral("kind"), a.kind},
+                                   {QStringLiteral("idempotency_key"), a.key},
+                                   {QStringLiteral("target"), a.target},
+                                   {QStringLiteral("status"), a.status},
+                                   {QStringLiteral("hubspot_id"), orNull(a.hubspotId)},
+                                   {QStringLiteral("attempts"), a.attempts},
+                                   {QStringLiteral("last_error"), orNull(a.lastError)},
+                                   {QStringLiteral("verified"), orNull(a.verified)},
+                                   {QStringLiteral("last_response_code"), a.lastResponseCode ? QJsonValue(a.lastResponseCode) : QJsonValue()},
+                                   {QStringLiteral("payload"), QJsonDocument::fromJson(a.payloadJson.toUtf8()).object()}});
+    }
+    o.insert(QStringLiteral("actions"), actions);
     return o;
 }
 

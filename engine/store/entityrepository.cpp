@@ -9,6 +9,13 @@ namespace salesflow::store {
 
 Result<qint64> EntityRepository::upsert(Connection &c, const QString &kind, const QString &localKey, const QString &hubspotId)
 {
+    // Most entities exist already: a plain read takes no lock, so concurrent batches that
+    // touch the same contacts in another order cannot deadlock on them.
+    auto known = c.exec("SELECT id, hubspot_id FROM crm_entities WHERE kind = $1 AND local_key = $2", {kind, localKey});
+    if (!known)
+        return known.error();
+    if (!known->isEmpty() && (hubspotId.isEmpty() || !known->isNull(0, 1)))
+        return known->int64(0, 0);
     auto r = c.exec("INSERT INTO crm_entities (kind, local_key, hubspot_id, properties, updated_at) VALUES ($1, $2, $3, '{}', $4)"
                     " ON CONFLICT (kind, local_key) DO UPDATE SET"
                     " hubspot_id = COALESCE(crm_entities.hubspot_id, excluded.hubspot_id)"
@@ -45,6 +52,18 @@ Status EntityRepository::applyPropertyChanges(Connection &c, qint64 entityId, co
                     {QString::fromUtf8(QJsonDocument(props).toJson(QJsonDocument::Compact)), nowMs(), entityId});
     if (!u)
         return u.error();
+    return Done{};
+}
+
+Status EntityRepository::precreate(Connection &c, const sources::Normalised &n)
+{
+    // Outside any transaction: each insert commits on its own and holds no lock afterwards.
+    for (const auto &[kind, key] : {std::pair{QStringLiteral("contact"), n.contactEmail}, std::pair{QStringLiteral("company"), n.companyDomain}}) {
+        if (key.isEmpty())
+            continue;
+        if (auto id = upsert(c, kind, key, {}); !id)
+            return id.error();
+    }
     return Done{};
 }
 

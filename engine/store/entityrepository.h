@@ -13,6 +13,10 @@ public:
     /// sight) and writes the normalised row (replacing an earlier one on replay).
     static Status storeNormalised(Connection &c, const QString &eventId, const sources::Normalised &n);
 
+    /// Creates the event's contact and company entities ahead of the stage's transaction (in
+    /// autocommit), so the batch transaction only reads them.
+    static Status precreate(Connection &c, const sources::Normalised &n);
+
     /// The id of the entity (kind, key), created when missing.
     static Result<qint64> upsert(Connection &c, const QString &kind, const QString &localKey, const QString &hubspotId);
 

@@ -231,6 +231,17 @@ Result<EventDetail> EventRepository::detail(Connection &c, const QString &id)
     if (!enrichments)
         return enrichments.error();
     d.enrichments = enrichments.value();
+    auto actions = c.exec("SELECT a.id, a.kind, a.idempotency_key, a.target, a.status, a.hubspot_id, a.attempts, a.last_error, a.verified,"
+                          " (SELECT r.response_code FROM crm_action_results r WHERE r.action_id = a.id ORDER BY r.id DESC LIMIT 1), a.payload"
+                          " FROM crm_actions a WHERE a.event_id = $1 ORDER BY a.id",
+                          {id});
+    if (!actions)
+        return actions.error();
+    for (int i = 0; i < actions->size(); ++i) {
+        d.actions.append(ActionInfo{actions->int64(i, 0), actions->text(i, 1), actions->text(i, 2), actions->text(i, 3), actions->text(i, 4),
+                                    actions->text(i, 5), int(actions->int64(i, 6)), actions->text(i, 7), actions->text(i, 8),
+                                    int(actions->int64(i, 9)), actions->text(i, 10)});
+    }
     auto jobs = c.exec("SELECT id, stage, attempts, run_after, lease_owner, last_error FROM jobs"
                        " WHERE event_id = $1 ORDER BY id",
                        {id});

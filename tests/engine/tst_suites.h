@@ -116,4 +116,5 @@ private Q_SLOTS:
     void faultsAndRetriesEndExactlyOnce();
     void partialBatchRetriesOnlyTheFailedItems();
     void rateBudgetKeepsUnderTheLimit();
+    void emulatorMatchesTheOpenApiFiles();
 };

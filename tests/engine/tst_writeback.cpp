@@ -99,6 +99,74 @@ QByteArray chat(int n)
         .arg(n).arg(n % 7).toUtf8();
 }
 
+/// A JSON-Schema check of the OpenAPI subset we use: types, required, properties, maps, items,
+/// enums, nullable, oneOf/anyOf/allOf. `lenient` names required fields the live API does not
+/// enforce on requests (reference/hubspot/README.md, "Caveats").
+void checkSchema(const QJsonValue &v, const QJsonObject &schema, const QString &at, const QStringList &lenient, QStringList *errors)
+{
+    if (schema.isEmpty())
+        return;
+    if (v.isNull() && schema.value(QLatin1String("nullable")).toBool())
+        return;
+    for (const char *any : {"oneOf", "anyOf"}) {
+        if (schema.contains(QLatin1String(any))) {
+            for (const QJsonValue &alt : schema.value(QLatin1String(any)).toArray()) {
+                QStringList e;
+                checkSchema(v, alt.toObject(), at, lenient, &e);
+                if (e.isEmpty())
+                    return;
+            }
+            errors->append(QStringLiteral("%1: matches none of %2").arg(at, QLatin1String(any)));
+            return;
+        }
+    }
+    for (const QJsonValue &part : schema.value(QLatin1String("allOf")).toArray())
+        checkSchema(v, part.toObject(), at, lenient, errors);
+    const QString type = schema.value(QLatin1String("type")).toString();
+    if (type == QLatin1String("object") || schema.contains(QLatin1String("properties"))) {
+        if (!v.isObject()) {
+            errors->append(QStringLiteral("%1: expected an object").arg(at));
+            return;
+        }
+        const QJsonObject o = v.toObject();
+        for (const QJsonValue &r : schema.value(QLatin1String("required")).toArray())
+            if (!o.contains(r.toString()) && !lenient.contains(r.toString()))
+                errors->append(QStringLiteral("%1: missing required %2").arg(at, r.toString()));
+        const QJsonObject props = schema.value(QLatin1String("properties")).toObject();
+        const QJsonValue extra = schema.value(QLatin1String("additionalProperties"));
+        for (auto it = o.begin(); it != o.end(); ++it) {
+            if (props.contains(it.key()))
+                checkSchema(it.value(), props.value(it.key()).toObject(), at + QLatin1Char('.') + it.key(), lenient, errors);
+            else if (extra.isObject())
+                checkSchema(it.value(), extra.toObject(), at + QLatin1Char('.') + it.key(), lenient, errors);
+            else if (!props.isEmpty() && extra == QJsonValue(false))
+                errors->append(QStringLiteral("%1: unexpected %2").arg(at, it.key()));
+        }
+    } else if (type == QLatin1String("array")) {
+        if (!v.isArray()) {
+            errors->append(QStringLiteral("%1: expected an array").arg(at));
+            return;
+        }
+        int i = 0;
+        for (const QJsonValue &item : v.toArray())
+            checkSchema(item, schema.value(QLatin1String("items")).toObject(), QStringLiteral("%1[%2]").arg(at).arg(i++), lenient, errors);
+    } else if (type == QLatin1String("string")) {
+        if (!v.isString())
+            errors->append(QStringLiteral("%1: expected a string").arg(at));
+        else if (schema.contains(QLatin1String("enum")) && !schema.value(QLatin1String("enum")).toArray().contains(v))
+            errors->append(QStringLiteral("%1: %2 is not one of the enum").arg(at, v.toString()));
+    } else if (type == QLatin1String("integer")) {
+        if (!v.isDouble() || v.toDouble() != double(qint64(v.toDouble())))
+            errors->append(QStringLiteral("%1: expected an integer").arg(at));
+    } else if (type == QLatin1String("number")) {
+        if (!v.isDouble())
+            errors->append(QStringLiteral("%1: expected a number").arg(at));
+    } else if (type == QLatin1String("boolean")) {
+        if (!v.isBool())
+            errors->append(QStringLiteral("%1: expected a boolean").arg(at));
+    }
+}
+
 } // namespace
 
 void TestWriteback::setupCreatesTheCustomPropertiesOnce()
@@ -403,4 +471,87 @@ void TestWriteback::rateBudgetKeepsUnderTheLimit()
     QCOMPARE(r.error().code, QStringLiteral("hold.daily"));
     QVERIFY(r.error().retryAfterMs > 0);
     QCOMPARE(count(*c.value(), "SELECT count(*) FROM hubspot_calls"), qint64(45)); // 90% of 50, all processes together
+}
+
+void TestWriteback::emulatorMatchesTheOpenApiFiles()
+{
+    QFile f(QStringLiteral(SALESFLOW_HUBSPOT_SUBSET));
+    QVERIFY2(f.open(QIODevice::ReadOnly), "tests/support/hubspot/openapi-subset.json is missing");
+    const QJsonObject operations = QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("operations")).toObject();
+    QVERIFY(operations.size() >= 11);
+    // Every route the writer and setup use, errors included, through the real client.
+    HubSpotEmulator emu;
+    QVERIFY(emu.start());
+    const Config cfg = hubspotConfig(emu);
+    auto db = store::Database::open(test::freshDbUrl(QStringLiteral("openapi")));
+    auto c = db.value()->acquire();
+    QVERIFY(store::Migrator::migrate(*c.value()).ok());
+    QVERIFY(runSetup(cfg, *c.value()).ok());
+    hubspot::ClientConfig hc;
+    hc.baseUrl = cfg.hubspotBaseUrl;
+    hc.token = cfg.hubspotAccessToken;
+    hubspot::Client client(hc);
+    auto post = [&](const QString &path, const QByteArray &json) {
+        auto r = client.call(*c.value(), "POST", path, QJsonDocument::fromJson(json));
+        return r.ok() ? r->status : 0;
+    };
+    QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/batch/upsert"),
+                  R"({"inputs":[{"idProperty":"email","id":"ann@acme.io","properties":{"email":"ann@acme.io","firstname":"Ann"},"objectWriteTraceId":"1"}]})"), 200);
+    QCOMPARE(post(QStringLiteral("/crm/v3/objects/notes/batch/upsert"),
+                  R"({"inputs":[{"idProperty":"salesflow_action_key","id":"note:x","properties":{"hs_timestamp":"2026-11-27T10:00:00.000Z","hs_note_body":"hi","salesflow_action_key":"note:x"}},
+                               {"idProperty":"salesflow_action_key","id":"note:y","properties":{"hs_note_body":"no timestamp"},"objectWriteTraceId":"9"}]})"), 207);
+    QCOMPARE(post(QStringLiteral("/crm/v3/objects/notes/batch/upsert"), R"({"inputs":[{"idProperty":"salesflow_action_key","id":"a","properties":{"nope":"x"}}]})"), 400);
+    const QString contact = QString::number(emu.objects(QStringLiteral("contacts")).first().id);
+    const QString note = QString::number(emu.objects(QStringLiteral("notes")).first().id);
+    QCOMPARE(post(QStringLiteral("/crm/v4/associations/notes/contacts/batch/create"),
+                  QStringLiteral(R"({"inputs":[{"from":{"id":"%1"},"to":{"id":"%2"},"types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":202}]}]})")
+                      .arg(note, contact).toUtf8()), 201);
+    QCOMPARE(post(QStringLiteral("/crm/v4/associations/notes/contacts/batch/read"), QStringLiteral(R"({"inputs":[{"id":"%1"}]})").arg(note).toUtf8()), 200);
+    QCOMPARE(post(QStringLiteral("/crm/v3/objects/notes/batch/read"), QStringLiteral(R"({"inputs":[{"id":"%1"},{"id":"999999"}],"properties":["hs_note_body"]})").arg(note).toUtf8()), 207);
+    QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/batch/update"),
+                  QStringLiteral(R"({"inputs":[{"id":"%1","properties":{"salesflow_lead_score":"60"}}]})").arg(contact).toUtf8()), 200);
+    QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/batch/create"), R"({"inputs":[{"properties":{"email":"bo@acme.io"}}]})"), 201);
+    QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts"), R"({"properties":{"email":"ann@acme.io"}})"), 409);
+    QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/search"),
+                  R"({"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"ann@acme.io"}]}],"limit":10})"), 200);
+    QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/search"), R"({"filterGroups":[{},{},{},{},{},{}]})"), 400);
+    // Now every exchange against the operation it matches.
+    int checked = 0;
+    for (const auto &x : emu.exchanges()) {
+        if (x.status == 0)
+            continue;
+        const QString path = QString::fromUtf8(x.path);
+        const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+        QString key;
+        for (auto it = operations.begin(); it != operations.end() && key.isEmpty(); ++it) {
+            const QString method = it.key().section(QLatin1Char(' '), 0, 0);
+            const QStringList tmpl = it.key().section(QLatin1Char(' '), 1).split(QLatin1Char('/'), Qt::SkipEmptyParts);
+            if (method.toUtf8().toUpper() != x.method || tmpl.size() != parts.size())
+                continue;
+            bool same = true;
+            for (qsizetype i = 0; i < tmpl.size(); ++i)
+                same = same && (tmpl[i].startsWith(QLatin1Char('{')) || tmpl[i] == parts[i]);
+            if (same)
+                key = it.key();
+        }
+        QVERIFY2(!key.isEmpty(), qPrintable(QStringLiteral("%1 %2 is no operation of the OpenAPI files").arg(QString::fromUtf8(x.method), path)));
+        const QJsonObject op = operations.value(key).toObject();
+        QStringList errors;
+        if (!x.body.isEmpty()) {
+            checkSchema(QJsonDocument::fromJson(x.body).object(), op.value(QLatin1String("request")).toObject(), QStringLiteral("request"),
+                        {QStringLiteral("associations"), QStringLiteral("after"), QStringLiteral("sorts"), QStringLiteral("properties"),
+                         QStringLiteral("filterGroups"), QStringLiteral("limit"), QStringLiteral("propertiesWithHistory"), QStringLiteral("idProperty")},
+                        &errors);
+        }
+        const QJsonObject responses = op.value(QLatin1String("responses")).toObject();
+        const QJsonValue schema = responses.contains(QString::number(x.status)) ? responses.value(QString::number(x.status)) : responses.value(QLatin1String("default"));
+        QVERIFY2(responses.contains(QString::number(x.status)) || x.status >= 400,
+                 qPrintable(QStringLiteral("%1 answered %2, which its operation does not declare").arg(key).arg(x.status)));
+        if (!x.response.isEmpty())
+            checkSchema(QJsonDocument::fromJson(x.response).object(), schema.toObject(), QStringLiteral("response %1").arg(x.status), {}, &errors);
+        QVERIFY2(errors.isEmpty(), qPrintable(key + QStringLiteral(": ") + errors.join(QLatin1String("; "))));
+        ++checked;
+    }
+    QVERIFY(checked >= 25);
+    qInfo() << checked << "emulator exchanges match the OpenAPI files";
 }

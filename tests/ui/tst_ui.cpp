@@ -150,6 +150,34 @@ private Q_SLOTS:
         QVERIFY(analysis.contains(QStringLiteral("Follow-up email:")));
     }
 
+    void detailShowsTheDryRunActions()
+    {
+        m_engine.reset();
+        LocalEngine::Options o;
+        o.config.dbUrl = test::freshDbUrl(QStringLiteral("uiactions"));
+        o.config.reviewThreshold = 0.0; // straight through to planning
+        o.stages = pipeline::builtStages(o.config).value();
+        auto e = LocalEngine::open(o);
+        QVERIFY(e.ok());
+        m_engine = std::move(e).value();
+        auto f = m_engine->ingest({IngestItem{QStringLiteral("form"), "application/json",
+                                              R"({"fields":{"email":"ann@acme.io","message":"We need pricing for 40 seats and a demo."}})", {}, {}}});
+        f.waitForFinished();
+        ui::MainWindow w(m_engine.get());
+        w.show();
+        QTRY_COMPARE(w.eventModel()->rowCount(), 1);
+        // No HUBSPOT_ACCESS_TOKEN: the actions are planned and shown as dry_run.
+        QTRY_VERIFY_WITH_TIMEOUT([&] {
+            w.eventModel()->reload();
+            QTest::qWait(50);
+            return w.detailView()->actionRows().contains(QStringLiteral("note dry_run"));
+        }(), 15000);
+        const QStringList rows = w.detailView()->actionRows();
+        QVERIFY2(rows.contains(QStringLiteral("task dry_run")) && rows.contains(QStringLiteral("upsert_contact dry_run"))
+                     && rows.contains(QStringLiteral("update_contact dry_run")),
+                 qPrintable(rows.join(QLatin1Char('|'))));
+    }
+
     void newArrivalsAreAnnouncedNotForced()
     {
         ingest(2, QStringLiteral("chat"));

@@ -22,7 +22,7 @@ EventDetailView::EventDetailView(IEngine *engine, QWidget *parent)
     : QWidget(parent), m_engine(engine), m_title(new QLabel(this)), m_fields(new QLabel(this)),
       m_tabs(new QTabWidget(this)), m_raw(new QPlainTextEdit(this)), m_normalisedFields(new QLabel(this)),
       m_normalisedText(new QPlainTextEdit(this)), m_enrichment(new QTextBrowser(this)), m_auditView(new QTableView(this)),
-      m_audit(new AuditModel(this)), m_jobs(new QTreeWidget(this))
+      m_audit(new AuditModel(this)), m_jobs(new QTreeWidget(this)), m_actions(new QTreeWidget(this))
 {
     auto *layout = new QVBoxLayout(this);
     QFont titleFont = m_title->font();
@@ -67,12 +67,23 @@ EventDetailView::EventDetailView(IEngine *engine, QWidget *parent)
     m_jobs->setHeaderLabels({tr("Stage"), tr("Attempts"), tr("Runs after"), tr("Leased by"), tr("Last error")});
     m_jobs->setRootIsDecorated(false);
     m_tabs->addTab(m_jobs, tr("Jobs"));
+    m_actions->setHeaderLabels({tr("Action"), tr("Status"), tr("HubSpot id"), tr("Attempts"), tr("Last answer"), tr("Read back"), tr("Note")});
+    m_actions->setRootIsDecorated(false);
+    m_tabs->insertTab(2, m_actions, tr("HubSpot"));
     clear(tr("Select an event to see its payload and audit trail."));
 }
 
 QString EventDetailView::rawText() const
 {
     return m_raw->toPlainText();
+}
+
+QStringList EventDetailView::actionRows() const
+{
+    QStringList rows;
+    for (int i = 0; i < m_actions->topLevelItemCount(); ++i)
+        rows << m_actions->topLevelItem(i)->text(0) + QLatin1Char(' ') + m_actions->topLevelItem(i)->text(1);
+    return rows;
 }
 
 QString EventDetailView::enrichmentText() const
@@ -95,6 +106,7 @@ void EventDetailView::clear(const QString &message)
     m_enrichment->clear();
     m_audit->setEntries({});
     m_jobs->clear();
+    m_actions->clear();
 }
 
 void EventDetailView::showEvent(const QString &id)
@@ -166,6 +178,16 @@ void EventDetailView::render(const EventDetail &d)
     }
     if (d.jobs.isEmpty())
         m_jobs->addTopLevelItem(new QTreeWidgetItem({tr("(no queued jobs)")}));
+    m_actions->clear();
+    for (const ActionInfo &a : d.actions) {
+        auto *item = new QTreeWidgetItem({a.kind, a.status, a.hubspotId, QString::number(a.attempts),
+                                          a.lastResponseCode ? QString::number(a.lastResponseCode) : QString(), a.verified, a.lastError});
+        item->setToolTip(0, a.key);
+        item->setToolTip(6, a.lastError);
+        m_actions->addTopLevelItem(item);
+    }
+    if (d.actions.isEmpty())
+        m_actions->addTopLevelItem(new QTreeWidgetItem({tr("(nothing planned)")}));
 }
 
 void EventDetailView::renderEnrichments(const EventDetail &d)

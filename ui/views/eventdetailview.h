@@ -29,6 +29,8 @@ public:
     QString rawText() const;
     QString normalisedSummary() const;
     QString enrichmentText() const;
+    /// The HubSpot tab's rows as "kind status" lines.
+    QStringList actionRows() const;
 
 Q_SIGNALS:
     void loaded(const QString &id);
@@ -50,6 +52,7 @@ private:
     QTableView *m_auditView;
     AuditModel *m_audit;
     QTreeWidget *m_jobs;
+    QTreeWidget *m_actions;
 };
 
 } // namespace salesflow::ui

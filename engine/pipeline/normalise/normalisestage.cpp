@@ -21,6 +21,8 @@ Result<StageOutput> NormaliseStage::run(const queue::Job &job, store::Connection
     sources::Normalised n = std::move(parsed).value();
     if (!n.occurredAtMs)
         n.occurredAtMs = raw->int64(0, 3);
+    if (Status s = store::EntityRepository::precreate(conn, n); !s)
+        return s.error();
     StageOutput out;
     out.newStatus = EventStatus::Normalised;
     out.nextStage = QStringLiteral("enrich");
