@@ -457,8 +457,9 @@ struct HubSpotEmulator::State
                         assocs.append({from, fromId, to, toId, tid});
                     }
                 }
-                results.append(QJsonObject{{QStringLiteral("fromObjectTypeId"), typeId(from)}, {QStringLiteral("fromObjectId"), fromId},
-                                           {QStringLiteral("toObjectTypeId"), typeId(to)}, {QStringLiteral("toObjectId"), toId},
+                // Object ids are strings in v4 answers (LabelsBetweenObjectPair, MultiAssociatedObjectWithLabel).
+                results.append(QJsonObject{{QStringLiteral("fromObjectTypeId"), typeId(from)}, {QStringLiteral("fromObjectId"), QString::number(fromId)},
+                                           {QStringLiteral("toObjectTypeId"), typeId(to)}, {QStringLiteral("toObjectId"), QString::number(toId)},
                                            {QStringLiteral("labels"), labels}});
             }
             return batchResponse(201, results, errors, now);
@@ -474,7 +475,7 @@ struct HubSpotEmulator::State
                         if (!types.contains(a.toId))
                             order << a.toId;
                         types[a.toId].append(QJsonObject{{QStringLiteral("category"), QStringLiteral("HUBSPOT_DEFINED")},
-                                                         {QStringLiteral("typeId"), a.typeId}, {QStringLiteral("label"), QJsonValue()}});
+                                                         {QStringLiteral("typeId"), a.typeId}}); // unlabelled: no label
                     }
                 }
                 if (order.isEmpty()) {
@@ -483,7 +484,7 @@ struct HubSpotEmulator::State
                     continue;
                 }
                 for (qint64 t : order)
-                    tos.append(QJsonObject{{QStringLiteral("toObjectId"), t}, {QStringLiteral("associationTypes"), types[t]}});
+                    tos.append(QJsonObject{{QStringLiteral("toObjectId"), QString::number(t)}, {QStringLiteral("associationTypes"), types[t]}});
                 results.append(QJsonObject{{QStringLiteral("from"), QJsonObject{{QStringLiteral("id"), id}}}, {QStringLiteral("to"), tos}});
             }
             return batchResponse(200, results, errors, now);
