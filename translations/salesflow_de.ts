@@ -77,78 +77,114 @@
 <context>
     <name>salesflow::ui::EventDetailView</name>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="41"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="42"/>
         <source>Raw payload</source>
         <translation>Rohdaten</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="50"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="51"/>
         <source>Normalised</source>
         <translation>Normalisiert</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="52"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="53"/>
         <source>AI analysis</source>
         <translation>KI-Analyse</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="59"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="65"/>
         <source>Audit trail</source>
         <translation>Prüfprotokoll</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="61"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="67"/>
         <source>Stage</source>
         <translation>Stufe</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="61"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="67"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="70"/>
         <source>Attempts</source>
         <translation>Versuche</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="61"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="67"/>
         <source>Runs after</source>
         <translation>Läuft ab</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="61"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="67"/>
         <source>Leased by</source>
         <translation>Belegt von</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="61"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="67"/>
         <source>Last error</source>
         <translation>Letzter Fehler</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="63"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="69"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="64"/>
-        <location filename="../ui/views/eventdetailview.cpp" line="98"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="70"/>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="70"/>
+        <source>Status</source>
+        <translation type="unfinished">Status</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="70"/>
+        <source>HubSpot id</source>
+        <translation>HubSpot-ID</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="70"/>
+        <source>Last answer</source>
+        <translation>Letzte Antwort</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="70"/>
+        <source>Read back</source>
+        <translation>Rückprüfung</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="70"/>
+        <source>Note</source>
+        <translation>Hinweis</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="72"/>
+        <source>HubSpot</source>
+        <translation>HubSpot</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="73"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="116"/>
         <source>Select an event to see its payload and audit trail.</source>
         <translation>Wählen Sie ein Ereignis, um Rohdaten und Prüfprotokoll zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="101"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="119"/>
         <source>Loading event %1…</source>
         <translation>Lade Ereignis %1…</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="106"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="124"/>
         <source>Could not load event %1: %2</source>
         <translation>Ereignis %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="117"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="135"/>
         <source>%1 event — %2</source>
         <translation>%1-Ereignis — %2</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="118"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="136"/>
         <source>Id: %1
 Received: %2
 Content type: %3 (%4)
@@ -159,12 +195,12 @@ Inhaltstyp: %3 (%4)
 Dedup-Schlüssel: %5</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="122"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="140"/>
         <source>Failed in stage %1: %2</source>
         <translation>Fehlgeschlagen in Stufe %1: %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/eventdetailview.cpp" line="131"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="149"/>
         <source>Binary or non-UTF-8 payload, %n byte(s); hexadecimal:</source>
         <translation>
             <numerusform>Binäre oder nicht UTF-8-kodierte Daten, %n Byte; hexadezimal:</numerusform>
@@ -172,7 +208,7 @@ Dedup-Schlüssel: %5</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="141"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="159"/>
         <source>Kind: %1
 Occurred: %2
 Who: %3
@@ -187,132 +223,137 @@ Betreff: %5
 Verknüpft: %6</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="144"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="162"/>
         <source>contact %1, company %2, deal %3</source>
         <translation>Kontakt %1, Firma %2, Deal %3</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="145"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="163"/>
         <source>unlinked — no usable email, domain or deal reference</source>
         <translation>nicht verknüpft — keine verwendbare E-Mail, Domain oder Deal-Referenz</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="148"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="166"/>
         <source>Not normalised: the %1 stage failed (see above).</source>
         <translation>Nicht normalisiert: Die Stufe %1 ist fehlgeschlagen (siehe oben).</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="149"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="167"/>
         <source>Not normalised yet.</source>
         <translation>Noch nicht normalisiert.</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="159"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="177"/>
         <source>(waiting)</source>
         <translation>(wartet)</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="162"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="180"/>
         <source>(no queued jobs)</source>
         <translation>(keine Aufträge in der Warteschlange)</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="169"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="190"/>
+        <source>(nothing planned)</source>
+        <translation>(nichts geplant)</translation>
+    </message>
+    <message>
+        <location filename="../ui/views/eventdetailview.cpp" line="197"/>
         <source>The enrich stage failed: %1</source>
         <translation>Die Anreicherung ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="170"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="198"/>
         <source>Nothing to analyse: this event is CRM context only.</source>
         <translation>Nichts zu analysieren: Dieses Ereignis ist nur CRM-Kontext.</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="171"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="199"/>
         <source>Not analysed yet.</source>
         <translation>Noch nicht analysiert.</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="179"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="207"/>
         <source>unknown (no price for this model)</source>
         <translation>unbekannt (kein Preis für dieses Modell)</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="181"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="209"/>
         <source>By %1 / %2 with prompt %3 v%4 · %5 ms · tokens in %6 (cached %7), out %8 · cost %9 · calls %10, retries %11%12</source>
         <translation>Von %1 / %2 mit Prompt %3 v%4 · %5 ms · Tokens ein %6 (aus Cache %7), aus %8 · Kosten %9 · Aufrufe %10, Wiederholungen %11%12</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="191"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="219"/>
         <source> · request %1</source>
         <translation> · Anfrage %1</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="196"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="224"/>
         <source>Needs review (%1):</source>
         <translation>Muss geprüft werden (%1):</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="199"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="227"/>
         <source>high</source>
         <translation>hoch</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="200"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="228"/>
         <source>medium</source>
         <translation>mittel</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="201"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="229"/>
         <source>low</source>
         <translation>niedrig</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="202"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="230"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="205"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="233"/>
         <source>Intent: %1 · Lead quality: %2/100 · Lead score change: %3 · Confidence: %4</source>
         <translation>Kaufabsicht: %1 · Lead-Qualität: %2/100 · Änderung des Lead-Scores: %3 · Konfidenz: %4</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="211"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="239"/>
         <source>No objections found.</source>
         <translation>Keine Einwände gefunden.</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="216"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="244"/>
         <source>Objections</source>
         <translation>Einwände</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="218"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="246"/>
         <source>Next action:</source>
         <translation>Nächster Schritt:</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="220"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="248"/>
         <source>Follow-up email:</source>
         <translation>Follow-up-E-Mail:</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="222"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="250"/>
         <source>The model&apos;s answer (%1):</source>
         <translation>Antwort des Modells (%1):</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="228"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="256"/>
         <source>Corrected by validation</source>
         <translation>Bei der Prüfung korrigiert</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="235"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="263"/>
         <source>%1: %2 / %3, prompt v%4, %5</source>
         <translation>%1: %2 / %3, Prompt v%4, %5</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="241"/>
+        <location filename="../ui/views/eventdetailview.cpp" line="269"/>
         <source>Earlier analyses</source>
         <translation>Frühere Analysen</translation>
     </message>
