@@ -135,7 +135,7 @@
     <message>
         <location filename="../ui/views/eventdetailview.cpp" line="70"/>
         <source>Status</source>
-        <translation type="unfinished">Status</translation>
+        <translation>Status</translation>
     </message>
     <message>
         <location filename="../ui/views/eventdetailview.cpp" line="70"/>
