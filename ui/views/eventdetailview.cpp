@@ -51,12 +51,6 @@ EventDetailView::EventDetailView(IEngine *engine, QWidget *parent)
     m_tabs->insertTab(0, normalised, tr("Normalised"));
     m_enrichment->setOpenLinks(false);
     m_tabs->insertTab(1, m_enrichment, tr("AI analysis"));
-    // Reviewers live on one tab (usually the analysis): keep it across events and sessions.
-    m_tabs->setCurrentIndex(qBound(0, QSettings().value(QStringLiteral("detail/tab"), 0).toInt(), 1));
-    connect(m_tabs, &QTabWidget::currentChanged, this, [](int index) {
-        if (index <= 1)
-            QSettings().setValue(QStringLiteral("detail/tab"), index);
-    });
 
     m_auditView->setModel(m_audit);
     m_auditView->horizontalHeader()->setStretchLastSection(true);
@@ -70,6 +64,13 @@ EventDetailView::EventDetailView(IEngine *engine, QWidget *parent)
     m_actions->setHeaderLabels({tr("Action"), tr("Status"), tr("HubSpot id"), tr("Attempts"), tr("Last answer"), tr("Read back"), tr("Note")});
     m_actions->setRootIsDecorated(false);
     m_tabs->insertTab(2, m_actions, tr("HubSpot"));
+    // Reviewers live on one tab (usually the analysis): keep it across events and sessions.
+    m_tabs->setCurrentIndex(qBound(0, QSettings().value(QStringLiteral("detail/tab"), 0).toInt(), 2));
+    connect(m_tabs, &QTabWidget::currentChanged, this, [](int index) {
+        if (index <= 2) // Normalised, AI analysis, HubSpot
+            QSettings().setValue(QStringLiteral("detail/tab"), index);
+    });
+
     clear(tr("Select an event to see its payload and audit trail."));
 }
 

@@ -50,6 +50,13 @@ Result<StageOutput> PlanStage::run(const queue::Job &job, store::Connection &con
     if (!ctx)
         return ctx.error();
     const QString eventId = job.eventId;
+    if (!ctx->contact && !ctx->company_ && !ctx->deal) {
+        // A note or task attached to nobody is lost on HubSpot's side: plan nothing, say why.
+        StageOutput out;
+        out.newStatus = EventStatus::Done;
+        out.detail = QStringLiteral("nothing planned: the event is linked to no contact, company or deal to attach a note to");
+        return out;
+    }
     QList<store::PlannedAction> actions;
     QJsonArray assocNote, assocTask;
     QString contactKey;
