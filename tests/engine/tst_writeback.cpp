@@ -198,6 +198,9 @@ void TestWriteback::samplesEndToEndMakeWhatARepExpects()
     QVERIFY(emu.start());
     const Config cfg = hubspotConfig(emu);
     const QString url = test::freshDbUrl(QStringLiteral("e2e"));
+    // As a real team would configure it: our reps write from example-saas.com, so the other
+    // people in emails and transcripts are the prospects.
+    qputenv("SALESFLOW_OWN_DOMAINS", "example-saas.com");
     auto engine = openEngine(cfg, url);
     auto c = engine->database()->acquire();
     QVERIFY(runSetup(cfg, *c.value()).ok());
@@ -207,7 +210,8 @@ void TestWriteback::samplesEndToEndMakeWhatARepExpects()
     QTRY_COMPARE_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM raw_events WHERE status IN ('done', 'failed', 'in_review')"), total, 60000);
     QCOMPARE(count(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'failed'"), 0);
     const qint64 planned = count(*c.value(), "SELECT count(DISTINCT event_id) FROM crm_actions");
-    QVERIFY(planned >= 10);
+    qInfo() << planned << "of" << total << "sample events planned (the others are unlinked, CRM changes or in review)";
+    QVERIFY(planned >= 8);
     // Every action done, none left over; every write read back and found.
     QCOMPARE(count(*c.value(), "SELECT count(*) FROM crm_actions WHERE status NOT IN ('done', 'superseded')"), 0);
     QCOMPARE(count(*c.value(), "SELECT count(*) FROM crm_actions WHERE verified IS NOT NULL AND verified <> 'ok'"), 0);
@@ -291,6 +295,7 @@ void TestWriteback::samplesEndToEndMakeWhatARepExpects()
     QCOMPARE(qint64(emu.objects(QStringLiteral("notes")).size()), planned);
     QCOMPARE(qint64(emu.objects(QStringLiteral("tasks")).size()), planned);
     engine->stop();
+    qunsetenv("SALESFLOW_OWN_DOMAINS");
 }
 
 void TestWriteback::dryRunPlansAndSendsNothing()
@@ -521,10 +526,31 @@ void TestWriteback::emulatorMatchesTheOpenApiFiles()
                                                                                         {QStringLiteral("operator"), QStringLiteral("HAS_PROPERTY")}}}}});
         QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/search"), QJsonDocument(QJsonObject{{QStringLiteral("filterGroups"), groups}}).toJson()), 400);
     }
+    // Search lags behind writes, as HubSpot's index does.
+    emu.indexDelayMs = 400;
+    QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/batch/upsert"),
+                  R"({"inputs":[{"idProperty":"email","id":"cy@acme.io","properties":{"email":"cy@acme.io"}}]})"), 200);
+    auto found = [&] {
+        auto r = client.call(*c.value(), "POST", QStringLiteral("/crm/v3/objects/contacts/search"),
+                             QJsonDocument::fromJson(R"({"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"cy@acme.io"}]}]})"));
+        return r.ok() ? r->json.object().value(QLatin1String("total")).toInt() : -1;
+    };
+    QCOMPARE(found(), 0);
+    QTest::qWait(500);
+    QCOMPARE(found(), 1);
+    // The inspection route answers without a token.
+    {
+        hubspot::ClientConfig anon = hc;
+        anon.token = "x";
+        hubspot::Client inspector(anon);
+        auto state = inspector.call(*c.value(), "GET", QStringLiteral("/__emulator/state"));
+        QVERIFY(state.ok() && state->status == 200);
+        QCOMPARE(state->json.object().value(QLatin1String("objects")).toObject().value(QLatin1String("contacts")).toArray().size(), 3);
+    }
     // Now every exchange against the operation it matches.
     int checked = 0;
     for (const auto &x : emu.exchanges()) {
-        if (x.status == 0)
+        if (x.status == 0 || x.path.startsWith("/__emulator"))
             continue;
         const QString path = QString::fromUtf8(x.path);
         const QStringList parts = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
