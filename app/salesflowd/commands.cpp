@@ -431,13 +431,7 @@ int hubspotSetup(const QStringList &args)
     const auto st = openStore(config, true);
     if (!st)
         return 1;
-    hubspot::ClientConfig hc;
-    hc.baseUrl = config.hubspotBaseUrl;
-    hc.token = config.hubspotAccessToken;
-    hc.burstLimit = config.hubspotBurst;
-    hc.dailyLimit = config.hubspotDaily;
-    hc.dailyReserve = config.hubspotDailyReserve;
-    hc.timeoutMs = config.hubspotTimeoutMs;
+    hubspot::ClientConfig hc = hubspot::clientConfigFrom(config);
     hc.maxRetries = 2;
     hubspot::Client client(hc);
     auto lines = hubspot::setup(client, *st->conn);

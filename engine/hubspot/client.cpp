@@ -2,6 +2,7 @@
 
 #include "../core/blockinghttp.h"
 #include "../core/clock.h"
+#include "../core/config.h"
 #include "../core/logging.h"
 #include "../store/sql.h"
 
@@ -47,6 +48,18 @@ void sleepMs(qint64 ms)
 }
 
 } // namespace
+
+ClientConfig clientConfigFrom(const Config &config)
+{
+    ClientConfig hc;
+    hc.baseUrl = config.hubspotBaseUrl;
+    hc.token = config.hubspotAccessToken;
+    hc.burstLimit = config.hubspotBurst;
+    hc.dailyLimit = config.hubspotDaily;
+    hc.dailyReserve = config.hubspotDailyReserve;
+    hc.timeoutMs = config.hubspotTimeoutMs;
+    return hc;
+}
 
 int RateBudget::effectiveLimit() const
 {

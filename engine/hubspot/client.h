@@ -9,6 +9,9 @@
 
 #include <atomic>
 
+namespace salesflow {
+struct Config;
+}
 namespace salesflow::store {
 class Connection;
 }
@@ -26,6 +29,9 @@ struct ClientConfig
     int timeoutMs = 30000;
     int maxRetries = 4;         ///< transport / 5xx / 429 retries per call
 };
+
+/// The client settings the engine configuration names (HUBSPOT_* and SALESFLOW_HUBSPOT_*).
+ClientConfig clientConfigFrom(const Config &config);
 
 /// A HubSpot answer (any status) with what the client parsed from it.
 struct Response

@@ -80,6 +80,26 @@ private:
     QSemaphore &m_s;
 };
 
+/// One call under the provider's concurrency cap: the 200 answer and its JSON object, or the
+/// provider's error (statusError) or a bad body.
+Result<std::pair<HttpAnswer, QJsonObject>> exchange(const QString &provider, QSemaphore &slots, const QUrl &url,
+                                                    const QList<std::pair<QByteArray, QByteArray>> &headers,
+                                                    const QJsonObject &body, const RetryPolicy &policy)
+{
+    SemaphoreGuard slot(slots);
+    auto answer = postJson(url, headers, QJsonDocument(body).toJson(QJsonDocument::Compact), policy);
+    if (!answer)
+        return answer.error();
+    const HttpAnswer &a = answer.value();
+    if (a.status != 200)
+        return statusError(provider, a);
+    QJsonParseError pe;
+    const QJsonDocument doc = QJsonDocument::fromJson(a.body, &pe);
+    if (pe.error != QJsonParseError::NoError || !doc.isObject())
+        return badBody(provider, a, QStringLiteral("a body that is not JSON"));
+    return std::make_pair(a, doc.object());
+}
+
 class OpenAiProvider final : public IProvider
 {
 public:
@@ -122,18 +142,11 @@ public:
         QList<std::pair<QByteArray, QByteArray>> headers;
         if (!m_key.isEmpty())
             headers.append({QByteArrayLiteral("Authorization"), QByteArray("Bearer " + m_key)});
-        SemaphoreGuard slot(m_slots);
-        auto answer = postJson(m_url, headers, QJsonDocument(body).toJson(QJsonDocument::Compact), m_policy);
-        if (!answer)
-            return answer.error();
-        const HttpAnswer &a = answer.value();
-        if (a.status != 200)
-            return statusError(name(), a);
-        QJsonParseError pe;
-        const QJsonDocument doc = QJsonDocument::fromJson(a.body, &pe);
-        if (pe.error != QJsonParseError::NoError || !doc.isObject())
-            return badBody(name(), a, QStringLiteral("a body that is not JSON"));
-        const QJsonObject root = doc.object();
+        auto exchanged = exchange(name(), m_slots, m_url, headers, body, m_policy);
+        if (!exchanged)
+            return exchanged.error();
+        const HttpAnswer &a = exchanged->first;
+        const QJsonObject &root = exchanged->second;
         const QJsonArray choices = root.value(QLatin1String("choices")).toArray();
         if (choices.isEmpty())
             return badBody(name(), a, QStringLiteral("no choices"));
@@ -225,18 +238,11 @@ public:
         };
         const QList<std::pair<QByteArray, QByteArray>> headers{{QByteArrayLiteral("x-api-key"), m_key},
                                                                {QByteArrayLiteral("anthropic-version"), QByteArrayLiteral("2023-06-01")}};
-        SemaphoreGuard slot(m_slots);
-        auto answer = postJson(m_url, headers, QJsonDocument(body).toJson(QJsonDocument::Compact), m_policy);
-        if (!answer)
-            return answer.error();
-        const HttpAnswer &a = answer.value();
-        if (a.status != 200)
-            return statusError(name(), a);
-        QJsonParseError pe;
-        const QJsonDocument doc = QJsonDocument::fromJson(a.body, &pe);
-        if (pe.error != QJsonParseError::NoError || !doc.isObject())
-            return badBody(name(), a, QStringLiteral("a body that is not JSON"));
-        const QJsonObject root = doc.object();
+        auto exchanged = exchange(name(), m_slots, m_url, headers, body, m_policy);
+        if (!exchanged)
+            return exchanged.error();
+        const HttpAnswer &a = exchanged->first;
+        const QJsonObject &root = exchanged->second;
         if (root.value(QLatin1String("type")).toString() != QLatin1String("message"))
             return badBody(name(), a, QStringLiteral("no message object"));
         Response out;

@@ -22,13 +22,7 @@ Result<std::vector<std::shared_ptr<IStage>>> builtStages(const Config &config)
     eo.reviewThreshold = config.reviewThreshold;
     if (config.leaseSet)
         eo.leaseMs = config.leaseMs;
-    hubspot::ClientConfig hc;
-    hc.baseUrl = config.hubspotBaseUrl;
-    hc.token = config.hubspotAccessToken;
-    hc.burstLimit = config.hubspotBurst;
-    hc.dailyLimit = config.hubspotDaily;
-    hc.dailyReserve = config.hubspotDailyReserve;
-    hc.timeoutMs = config.hubspotTimeoutMs;
+    const hubspot::ClientConfig hc = hubspot::clientConfigFrom(config);
     const QUrl base(hc.baseUrl);
     if (!base.isValid() || base.host().isEmpty() || (base.scheme() != QLatin1String("https") && base.scheme() != QLatin1String("http")))
         return makeError("config.hubspot", QStringLiteral("HUBSPOT_BASE_URL is not an http(s) URL: %1").arg(hc.baseUrl));

@@ -32,13 +32,6 @@ using Step = test::LlmEmulator::Step;
 
 namespace {
 
-QByteArray sampleFile(const QString &name)
-{
-    QFile f(QStringLiteral(SALESFLOW_SAMPLES_DIR "/") + name);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("no sample %s", qPrintable(name));
-    return f.readAll();
-}
 
 const QStringList kSettled{EventStatus::Enriched, EventStatus::InReview, EventStatus::Done, EventStatus::Failed};
 
@@ -207,7 +200,7 @@ void TestEnrich::offlineEnrichesEverySampleWithContext()
     const QDir dir(QStringLiteral(SALESFLOW_SAMPLES_DIR));
     QList<IngestItem> items;
     for (const QString &name : dir.entryList(QDir::Files, QDir::Name))
-        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), sampleFile(name), {}, name});
+        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), test::sampleFile(name), {}, name});
     auto f = engine->ingest(items);
     f.waitForFinished();
     auto c = engine->database()->acquire();
@@ -339,7 +332,7 @@ void TestEnrich::everyProviderEnrichesTheSamples()
     const QDir dir(QStringLiteral(SALESFLOW_SAMPLES_DIR));
     QList<IngestItem> items;
     for (const QString &name : dir.entryList(QDir::Files, QDir::Name))
-        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), sampleFile(name), {}, name});
+        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), test::sampleFile(name), {}, name});
     auto f = engine->ingest(items);
     f.waitForFinished();
     auto c = engine->database()->acquire();

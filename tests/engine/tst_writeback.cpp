@@ -32,13 +32,6 @@ using test::HubSpotEmulator;
 
 namespace {
 
-QByteArray sampleFile(const QString &name)
-{
-    QFile f(QStringLiteral(SALESFLOW_SAMPLES_DIR "/") + name);
-    if (!f.open(QIODevice::ReadOnly))
-        qFatal("no sample %s", qPrintable(name));
-    return f.readAll();
-}
 
 Config hubspotConfig(const HubSpotEmulator &emu)
 {
@@ -83,7 +76,7 @@ QList<IngestItem> samples()
     QList<IngestItem> items;
     const QDir dir(QStringLiteral(SALESFLOW_SAMPLES_DIR));
     for (const QString &name : dir.entryList(QDir::Files, QDir::Name))
-        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), sampleFile(name), {}, name});
+        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), test::sampleFile(name), {}, name});
     return items;
 }
 

@@ -1,5 +1,7 @@
 #include "testbackend.h"
 
+#include <QFile>
+
 #include "pgserver.h"
 
 #include <QDir>
@@ -40,6 +42,14 @@ QString freshDbUrl(const QString &tag)
     if (isPostgres())
         return PgServer::shared()->createDatabase(name);
     return QStringLiteral("sqlite://") + sqliteDir().path() + QLatin1Char('/') + name + QStringLiteral(".db");
+}
+
+QByteArray sampleFile(const QString &name)
+{
+    QFile f(QStringLiteral(SALESFLOW_SAMPLES_DIR "/") + name);
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("no sample %s", qPrintable(name));
+    return f.readAll();
 }
 
 } // namespace salesflow::test

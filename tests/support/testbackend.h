@@ -13,6 +13,9 @@ QString backend();
 void setBackend(const QString &name);
 bool isPostgres();
 
+/// The bytes of resources/samples/NAME (fatal when missing).
+QByteArray sampleFile(const QString &name);
+
 /// A fresh, empty database URL on the current backend, unique per call.
 QString freshDbUrl(const QString &tag);
 
