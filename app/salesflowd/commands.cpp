@@ -389,7 +389,8 @@ int status(const QStringList &args)
     p.addOption(dbOption());
     if (!parse(p, args))
         return 2;
-    const auto st = openStore(configFrom(p), false);
+    const Config config = configFrom(p);
+    const auto st = openStore(config, false);
     if (!st)
         return 1;
     if (Status s = store::Migrator::check(*st->conn); !s) {
@@ -412,6 +413,18 @@ int status(const QStringList &args)
     ts << "queue depth: " << depth << "\n";
     for (auto it = s->queueByStage.cbegin(); it != s->queueByStage.cend(); ++it)
         ts << "  " << it.key() << ": " << it.value() << "\n";
+    ts << "enrichments: " << s->enrichments << " (LLM tokens in " << s->llmInputTokens << ", out " << s->llmOutputTokens
+       << ", estimated cost " << QString::number(s->llmCostUsd, 'f', 4) << " USD)\n";
+    ts << "hubspot actions:";
+    if (s->actionsByStatus.isEmpty())
+        ts << " none";
+    ts << "\n";
+    for (auto it = s->actionsByStatus.cbegin(); it != s->actionsByStatus.cend(); ++it)
+        ts << "  " << it.key() << ": " << it.value() << "\n";
+    ts << "hubspot calls today (UTC, all writers): " << s->hubspotCallsToday << "\n";
+    if (s->hubspotPausedUntilMs > nowMs())
+        ts << "hubspot writers paused until " << QDateTime::fromMSecsSinceEpoch(s->hubspotPausedUntilMs, Qt::UTC).toString(Qt::ISODateWithMs) << "\n";
+    ts << "writeback from this environment: " << (config.hubspotAccessToken.isEmpty() ? "dry run (HUBSPOT_ACCESS_TOKEN is not set)" : "HUBSPOT_ACCESS_TOKEN is set") << "\n";
     return 0;
 }
 

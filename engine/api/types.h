@@ -203,6 +203,9 @@ struct Stats
     qint64 llmOutputTokens = 0;
     qint64 llmCachedTokens = 0;
     double llmCostUsd = 0;
+    QMap<QString, qint64> actionsByStatus; ///< HubSpot actions: planned, done, failed, dry_run, ...
+    qint64 hubspotCallsToday = 0;          ///< by every writer (UTC day)
+    qint64 hubspotPausedUntilMs = 0;       ///< writers wait until then (a 429 or the headers said so)
 };
 
 } // namespace salesflow

@@ -401,6 +401,11 @@ void ApiServer::metrics(const ReplyPtr &reply)
                    "salesflow_llm_tokens{kind=\"input\"} " + QByteArray::number(s->llmInputTokens) + "\n"
                    "salesflow_llm_tokens{kind=\"output\"} " + QByteArray::number(s->llmOutputTokens) + "\n"
                    "salesflow_llm_tokens{kind=\"cached\"} " + QByteArray::number(s->llmCachedTokens) + "\n";
+            out += "# HELP salesflow_hubspot_actions HubSpot actions in the ledger, by status.\n# TYPE salesflow_hubspot_actions gauge\n";
+            for (auto it = s->actionsByStatus.cbegin(); it != s->actionsByStatus.cend(); ++it)
+                out += "salesflow_hubspot_actions{status=\"" + it.key().toUtf8() + "\"} " + QByteArray::number(it.value()) + "\n";
+            out += "# HELP salesflow_hubspot_calls_today HubSpot calls by all writers today (UTC).\n# TYPE salesflow_hubspot_calls_today gauge\n"
+                   "salesflow_hubspot_calls_today " + QByteArray::number(s->hubspotCallsToday) + "\n";
             out += "# HELP salesflow_llm_estimated_cost_usd Estimated cost of stored enrichments (price table).\n"
                    "# TYPE salesflow_llm_estimated_cost_usd gauge\n"
                    "salesflow_llm_estimated_cost_usd " + QByteArray::number(s->llmCostUsd, 'f', 6) + "\n";

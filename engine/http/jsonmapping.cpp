@@ -170,7 +170,10 @@ QJsonObject toJson(const Stats &s)
                                                            {QStringLiteral("input_tokens"), s.llmInputTokens},
                                                            {QStringLiteral("output_tokens"), s.llmOutputTokens},
                                                            {QStringLiteral("cached_tokens"), s.llmCachedTokens},
-                                                           {QStringLiteral("estimated_cost_usd"), s.llmCostUsd}}}};
+                                                           {QStringLiteral("estimated_cost_usd"), s.llmCostUsd}}},
+                       {QStringLiteral("hubspot"), QJsonObject{{QStringLiteral("actions"), counts(s.actionsByStatus)},
+                                                               {QStringLiteral("calls_today"), s.hubspotCallsToday},
+                                                               {QStringLiteral("paused_until"), s.hubspotPausedUntilMs > 0 ? QJsonValue(isoTime(s.hubspotPausedUntilMs)) : QJsonValue()}}}};
 }
 
 } // namespace salesflow::http

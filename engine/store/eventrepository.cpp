@@ -2,6 +2,8 @@
 
 #include "enrichmentrepository.h"
 
+#include <QDateTime>
+
 #include "pgarray.h"
 
 #include "../core/ids.h"
@@ -306,6 +308,21 @@ Result<Stats> EventRepository::stats(Connection &c, qint64 nowMs)
     s.llmOutputTokens = llm->int64(0, 2);
     s.llmCachedTokens = llm->int64(0, 3);
     s.llmCostUsd = llm->real(0, 4);
+    auto actions = c.exec("SELECT status, count(*) FROM crm_actions GROUP BY status");
+    if (!actions)
+        return actions.error();
+    for (int i = 0; i < actions->size(); ++i)
+        s.actionsByStatus.insert(actions->text(i, 0), actions->int64(i, 1));
+    const QString day = QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC).date().toString(Qt::ISODate);
+    auto hs = c.exec("SELECT name, value FROM hubspot_state WHERE name = $1 OR name = 'paused_until'", {QString(QStringLiteral("daily:") + day)});
+    if (!hs)
+        return hs.error();
+    for (int i = 0; i < hs->size(); ++i) {
+        if (hs->text(i, 0) == QLatin1String("paused_until"))
+            s.hubspotPausedUntilMs = hs->text(i, 1).toLongLong();
+        else
+            s.hubspotCallsToday = hs->text(i, 1).toLongLong();
+    }
     return s;
 }
 
