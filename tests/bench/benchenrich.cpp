@@ -113,7 +113,7 @@ void runEnrichBenchmarks(test::PgServer &pg, const std::function<void(const QStr
     const int concurrency = 16;
     say(QStringLiteral("emulated LLM: OpenAI Chat Completions from tests/support/llmemulator (in the bench process), "
                        "salesflowd serve --role worker --workers 2 with SALESFLOW_LLM=openai SALESFLOW_LLM_CONCURRENCY=%1; "
-                       "rate measured between 10%% and 90%% of the events enriched; CPU = salesflowd utime+stime (start-up and normalise included) / events")
+                       "rate measured between 10% and 90% of the events enriched; CPU = salesflowd utime+stime (start-up and normalise included) / events")
             .arg(concurrency));
     const Round slow = runRound(pg, 1000, concurrency, 480, QStringLiteral("enrich_slow"));
     const double bound = concurrency * 1000.0 / 1000.0;
