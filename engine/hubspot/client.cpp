@@ -162,7 +162,8 @@ void RateBudget::observe(store::Connection &c, const Response &r)
     if (ok && remaining <= 0) {
         // HubSpot counts this window as full (other traffic of this app?): wait before it says 429.
         const qint64 interval = qMax<qint64>(1000, r.headers.value("x-hubspot-ratelimit-interval-milliseconds").toLongLong());
-        (void)pauseUntil(c, nowMs() + qMin<qint64>(interval, 1000));
+        if (Status s = pauseUntil(c, nowMs() + qMin<qint64>(interval, 1000)); !s)
+            qCWarning(lcPipeline) << "could not share a HubSpot pause with the other writers:" << s.error().message;
     }
 }
 
@@ -226,8 +227,9 @@ Result<Response> Client::call(store::Connection &c, const QByteArray &method, co
                 waitMs = 1000 * (attempt + 1);
             else
                 waitMs = qMax<qint64>(1000, r.headers.value("x-hubspot-ratelimit-interval-milliseconds").toLongLong());
-            // Every writer waits, not only this one.
-            (void)RateBudget::pauseUntil(c, nowMs() + waitMs);
+            // Every writer waits, not only this one (this one sleeps below in any case).
+            if (Status s = RateBudget::pauseUntil(c, nowMs() + waitMs); !s)
+                qCWarning(lcPipeline) << "could not share a HubSpot pause with the other writers:" << s.error().message;
             qCWarning(lcPipeline) << "HubSpot said 429 (" << policy << ") - all writers pause" << waitMs << "ms";
         } else if (a.status == 423) {
             waitMs = 2000;

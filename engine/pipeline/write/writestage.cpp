@@ -37,6 +37,19 @@ struct WriteStage::Batch
     std::optional<Error> hold;
     QList<ActionRepository::Outcome> outcomes;
     QSet<qint64> doneNow; ///< notes and tasks finished in this batch (candidates for read-back)
+    QHash<QString, QString> hubspotIds; ///< "kind\nkey" -> HubSpot id, known during this batch
+
+    /// The HubSpot id of an entity, read once per batch; empty while HubSpot does not have it.
+    Result<QString> hubspotIdOf(const QString &kind, const QString &key)
+    {
+        const QString cacheKey = kind + QLatin1Char('\n') + key;
+        if (auto it = hubspotIds.constFind(cacheKey); it != hubspotIds.cend())
+            return it.value();
+        auto id = ActionRepository::hubspotIdOf(conn, kind, key);
+        if (id && !id->isEmpty())
+            hubspotIds.insert(cacheKey, id.value());
+        return id;
+    }
 
     void flush()
     {
@@ -114,11 +127,19 @@ void WriteStage::upsert(Batch &b, const QString &objectType, QList<Action *> act
                 seen.insert(a);
                 const QString id = o.value(QLatin1String("id")).toString();
                 const bool hasAssociations = !a->payload.value(QLatin1String("associations")).toArray().isEmpty();
-                b.outcome(*a, hasAssociations ? AS::Written : AS::Done, id, compact(body).left(2000), r.status, compact(o), {});
                 if (a->kind == QLatin1String("upsert_contact") || a->kind == QLatin1String("upsert_company")) {
                     const QString kind = a->kind == QLatin1String("upsert_contact") ? QStringLiteral("contact") : QStringLiteral("company");
-                    (void)ActionRepository::linkEntity(b.conn, kind, a->payload.value(QLatin1String("entity_key")).toString(), id);
+                    const QString key = a->payload.value(QLatin1String("entity_key")).toString();
+                    if (Status linked = ActionRepository::linkEntity(b.conn, kind, key, id); !linked) {
+                        // Without the link nothing can be associated with it: keep the action
+                        // open, so the next attempt upserts (harmlessly) and links again.
+                        b.outcome(*a, {}, id, compact(body).left(2000), r.status, compact(o),
+                                  QStringLiteral("HubSpot has it as %1, but linking %2 %3 failed: %4").arg(id, kind, key, linked.error().message));
+                        continue;
+                    }
+                    b.hubspotIds.insert(kind + QLatin1Char('\n') + key, id);
                 }
+                b.outcome(*a, hasAssociations ? AS::Written : AS::Done, id, compact(body).left(2000), r.status, compact(o), {});
             }
             for (const QJsonValue &v : r.json.object().value(QLatin1String("errors")).toArray()) {
                 const QJsonObject err = v.toObject();
@@ -176,8 +197,13 @@ void WriteStage::associate(Batch &b)
             const QJsonObject as = v.toObject();
             const QString entity = as.value(QLatin1String("entity")).toString();
             const QString key = as.value(QLatin1String("key")).toString();
-            auto toId = ActionRepository::hubspotIdOf(b.conn, entity, key);
-            if (!toId || toId->isEmpty()) {
+            auto toId = b.hubspotIdOf(entity, key);
+            if (!toId) {
+                waiting = true;
+                notes[&a] << QStringLiteral("could not look up %1 %2: %3").arg(entity, key, toId.error().message);
+                continue;
+            }
+            if (toId->isEmpty()) {
                 if (entity == QLatin1String("deal")) {
                     notes[&a] << QStringLiteral("deal %1 is not in HubSpot: not associated").arg(key);
                     continue;
@@ -268,8 +294,10 @@ void WriteStage::updateContacts(Batch &b)
     }
     QList<std::pair<Action *, QString>> ready;
     for (auto it = newest.begin(); it != newest.end(); ++it) {
-        auto id = ActionRepository::hubspotIdOf(b.conn, QStringLiteral("contact"), it.key());
-        if (!id || id->isEmpty())
+        auto id = b.hubspotIdOf(QStringLiteral("contact"), it.key());
+        if (!id)
+            b.outcome(*it.value(), {}, {}, {}, 0, {}, QStringLiteral("could not look up contact %1: %2").arg(it.key(), id.error().message), false);
+        else if (id->isEmpty())
             b.outcome(*it.value(), {}, {}, {}, 0, {}, QStringLiteral("waiting for contact %1 to exist in HubSpot").arg(it.key()), false);
         else
             ready.append({it.value(), id.value()});
@@ -341,8 +369,14 @@ void WriteStage::verify(Batch &b)
                                                              {QStringLiteral("properties"), QJsonArray{QStringLiteral("salesflow_action_key")}}}));
         auto assoc = m_client->call(b.conn, "POST", QStringLiteral("/crm/v4/associations/%1/contacts/batch/read").arg(it.key()),
                                     QJsonDocument(QJsonObject{{QStringLiteral("inputs"), inputs}}));
-        if (!read || !assoc)
-            continue; // verification is best effort; the writes themselves are recorded
+        if (!read || !assoc) {
+            // The writes themselves are recorded; this sample stays unverified (verified NULL).
+            qCWarning(lcPipeline) << "write verification skipped for" << sample.size() << it.key() << ":"
+                                  << (!read ? read.error().message : assoc.error().message);
+            if (!read && read.error().code.startsWith(QLatin1String("hold.")))
+                b.hold = read.error();
+            continue;
+        }
         QSet<QString> present;
         for (const QJsonValue &v : read->json.object().value(QLatin1String("results")).toArray())
             present.insert(v.toObject().value(QLatin1String("id")).toString());
@@ -362,14 +396,15 @@ void WriteStage::verify(Batch &b)
                     const QJsonObject as = v.toObject();
                     if (as.value(QLatin1String("entity")).toString() != QLatin1String("contact"))
                         continue;
-                    auto cid = ActionRepository::hubspotIdOf(b.conn, QStringLiteral("contact"), as.value(QLatin1String("key")).toString());
+                    auto cid = b.hubspotIdOf(QStringLiteral("contact"), as.value(QLatin1String("key")).toString());
                     if (cid && !cid->isEmpty() && !linked.value(a->hubspotId).contains(cid.value()))
                         verdict = QStringLiteral("missing: association to contact %1").arg(cid.value());
                 }
             }
             if (verdict != QLatin1String("ok"))
                 qCWarning(lcPipeline) << "write verification:" << a->key << verdict;
-            (void)ActionRepository::setVerified(b.conn, a->id, verdict);
+            if (Status s = ActionRepository::setVerified(b.conn, a->id, verdict); !s)
+                qCWarning(lcPipeline) << "could not store the verification of" << a->key << ":" << s.error().message;
         }
     }
 }
@@ -386,7 +421,7 @@ QList<Result<StageOutput>> WriteStage::runBatch(const QList<queue::Job> &jobs, s
             out.append(loaded.error());
         return out;
     }
-    Batch b{conn, std::move(loaded).value(), {}, {}, {}};
+    Batch b{conn, std::move(loaded).value(), {}, {}, {}, {}};
     if (m_client->dryRun()) {
         for (Action &a : b.actions) {
             if (a.status == AS::Planned)
