@@ -100,6 +100,19 @@ Result<std::pair<HttpAnswer, QJsonObject>> exchange(const QString &provider, QSe
     return std::make_pair(a, doc.object());
 }
 
+/// What every answer records about where it came from.
+Response provenance(const QString &provider, const QString &configuredModel, const HttpAnswer &a, const QJsonObject &root,
+                    const QByteArray &requestIdHeader)
+{
+    Response out;
+    out.provider = provider;
+    out.model = root.value(QLatin1String("model")).toString(configuredModel);
+    out.requestId = QString::fromLatin1(a.headers.value(requestIdHeader));
+    out.latencyMs = a.latencyMs;
+    out.retries = a.retries;
+    return out;
+}
+
 class OpenAiProvider final : public IProvider
 {
 public:
@@ -150,12 +163,7 @@ public:
         const QJsonArray choices = root.value(QLatin1String("choices")).toArray();
         if (choices.isEmpty())
             return badBody(name(), a, QStringLiteral("no choices"));
-        Response out;
-        out.provider = name();
-        out.model = root.value(QLatin1String("model")).toString(m_model);
-        out.requestId = QString::fromLatin1(a.headers.value("x-request-id"));
-        out.latencyMs = a.latencyMs;
-        out.retries = a.retries;
+        Response out = provenance(name(), m_model, a, root, "x-request-id");
         const QJsonObject usage = root.value(QLatin1String("usage")).toObject();
         out.inputTokens = usage.value(QLatin1String("prompt_tokens")).toInteger();
         out.outputTokens = usage.value(QLatin1String("completion_tokens")).toInteger();
@@ -245,12 +253,7 @@ public:
         const QJsonObject &root = exchanged->second;
         if (root.value(QLatin1String("type")).toString() != QLatin1String("message"))
             return badBody(name(), a, QStringLiteral("no message object"));
-        Response out;
-        out.provider = name();
-        out.model = root.value(QLatin1String("model")).toString(m_model);
-        out.requestId = QString::fromLatin1(a.headers.value("request-id"));
-        out.latencyMs = a.latencyMs;
-        out.retries = a.retries;
+        Response out = provenance(name(), m_model, a, root, "request-id");
         const QJsonObject usage = root.value(QLatin1String("usage")).toObject();
         out.cachedTokens = usage.value(QLatin1String("cache_read_input_tokens")).toInteger();
         out.cacheWriteTokens = usage.value(QLatin1String("cache_creation_input_tokens")).toInteger();

@@ -82,6 +82,17 @@ QByteArray chat(int n, const char *extra = "")
         .arg(n).arg(QLatin1String(extra)).toUtf8();
 }
 
+/// OpenAI against the emulator, one call at a time (scripted answers arrive in order).
+Config openaiConfig(const LlmEmulator &emu)
+{
+    Config cfg;
+    cfg.llm = QStringLiteral("openai");
+    cfg.openaiApiKey = emu.openaiKey;
+    cfg.openaiBaseUrl = emu.openaiBaseUrl();
+    cfg.llmConcurrency = 1;
+    return cfg;
+}
+
 } // namespace
 
 void TestEnrich::schemaIsStrictAndValidationCatchesBadAnswers()
@@ -266,11 +277,7 @@ void TestEnrich::contextCarriesCrmKnowledgeWithinBudget()
 {
     LlmEmulator emu;
     QVERIFY(emu.start());
-    Config cfg;
-    cfg.llm = QStringLiteral("openai");
-    cfg.openaiApiKey = emu.openaiKey;
-    cfg.openaiBaseUrl = emu.openaiBaseUrl();
-    cfg.llmConcurrency = 1;
+    Config cfg = openaiConfig(emu);
     auto engine = openEngine(cfg, QStringLiteral("context"));
     // Earlier history of the same contact, then a HubSpot property change on the contact.
     QString last;
@@ -472,11 +479,7 @@ void TestEnrich::reviewRoutingByThresholdAndPolicy()
 {
     LlmEmulator emu;
     QVERIFY(emu.start());
-    Config cfg;
-    cfg.llm = QStringLiteral("openai");
-    cfg.openaiApiKey = emu.openaiKey;
-    cfg.openaiBaseUrl = emu.openaiBaseUrl();
-    cfg.llmConcurrency = 1;
+    Config cfg = openaiConfig(emu);
     cfg.reviewThreshold = 0.9;
     auto engine = openEngine(cfg, QStringLiteral("routing"));
     // 0.85 < 0.9: review for confidence.
