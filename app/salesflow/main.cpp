@@ -44,11 +44,13 @@ int main(int argc, char *argv[])
         return 1;
     }
 
-    salesflow::ui::MainWindow window(engine.value().get());
+    // On its own store the desktop user is the admin; the audit names them `desktop:<OS user>`.
+    const salesflow::Caller caller = salesflow::Caller::desktop(salesflow::Caller::osUserName());
+    salesflow::ui::MainWindow window(engine.value().get(), caller);
     window.resize(1280, 800);
     window.show();
 
-    salesflow::app::seedIfEmpty(engine.value().get()).then(&window, [&window](const salesflow::Result<int> &seeded) {
+    salesflow::app::seedIfEmpty(engine.value().get(), caller).then(&window, [&window](const salesflow::Result<int> &seeded) {
         if (!seeded) {
             window.statusBar()->showMessage(QApplication::translate("main", "Could not add the sample events: %1").arg(seeded.error().message));
         } else if (seeded.value() > 0) {

@@ -15,19 +15,19 @@ QList<IngestItem> sampleEvents()
         QFile f(dir.filePath(name));
         if (!f.open(QIODevice::ReadOnly))
             continue;
-        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), f.readAll(), {}, QStringLiteral("desktop:samples")});
+        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), f.readAll(), {}});
     }
     return items;
 }
 
-QFuture<Result<int>> seedIfEmpty(IEngine *engine)
+QFuture<Result<int>> seedIfEmpty(IEngine *engine, const Caller &caller)
 {
-    return engine->stats().then([engine](const Result<Stats> &stats) -> Result<int> {
+    return engine->stats(caller).then([engine, caller](const Result<Stats> &stats) -> Result<int> {
         if (!stats)
             return stats.error();
         if (stats->total > 0)
             return 0;
-        auto f = engine->ingest(sampleEvents());
+        auto f = engine->ingest(caller, sampleEvents());
         f.waitForFinished(); // on the future's own worker thread, never the GUI thread
         const auto r = f.result();
         if (!r)

@@ -10,6 +10,6 @@ QList<IngestItem> sampleEvents();
 
 /// On the first start against an empty store, ingests the samples. Resolves to the number of
 /// events stored (0 when the store already had events).
-QFuture<Result<int>> seedIfEmpty(IEngine *engine);
+QFuture<Result<int>> seedIfEmpty(IEngine *engine, const Caller &caller);
 
 } // namespace salesflow::app

@@ -1,7 +1,33 @@
-// salesflowd: the headless engine. Thin main; the commands live in commands.cpp.
-#include "commands.h"
+// salesflowd: the headless engine. Thin main: the commands live one per file.
+#include "command.h"
 
 #include <QCoreApplication>
+
+#include <cstdio>
+#include <iterator>
+
+namespace {
+
+const salesflow::cli::Command kCommands[] = {
+    {"serve", "serve [--db URL] [--listen HOST:PORT] [--workers N] [--role all|api|worker]", salesflow::cli::serve},
+    {"migrate", "migrate [--db URL]", salesflow::cli::migrate},
+    {"token", "token create --name NAME --role ingest|viewer|reviewer|admin [--db URL]", salesflow::cli::token},
+    {"import", "import FILE --source SOURCE [--db URL]", salesflow::cli::import},
+    {"replay",
+     "replay (--event ID... | --since T --until T --status S) [--from STAGE] [--prompt-version V] [--dry-run] [--db URL]",
+     salesflow::cli::replay},
+    {"status", "status [--db URL]", salesflow::cli::status},
+    {"hubspot", "hubspot setup [--db URL]   (needs HUBSPOT_ACCESS_TOKEN)", salesflow::cli::hubspot},
+};
+
+void usage(FILE *to)
+{
+    std::fputs("usage: salesflowd <command> [options]\n", to);
+    for (const auto &c : kCommands)
+        std::fprintf(to, "  %s\n", c.usage);
+}
+
+} // namespace
 
 int main(int argc, char *argv[])
 {
@@ -9,5 +35,19 @@ int main(int argc, char *argv[])
     QCoreApplication::setOrganizationName(QStringLiteral("SalesFlow"));
     QCoreApplication::setApplicationName(QStringLiteral("salesflow"));
     QCoreApplication::setApplicationVersion(QStringLiteral(SALESFLOW_VERSION));
-    return salesflow::cli::run(QCoreApplication::arguments());
+    const QStringList all = QCoreApplication::arguments();
+    const QString cmd = all.value(1);
+    QStringList rest = all.mid(2);
+    rest.prepend(all.value(0)); // QCommandLineParser wants the program name first
+    for (const auto &c : kCommands) {
+        if (cmd == QLatin1String(c.name))
+            return c.run(rest);
+    }
+    if (cmd == QLatin1String("--version")) {
+        std::printf("salesflowd %s\n", SALESFLOW_VERSION);
+        return 0;
+    }
+    const bool help = cmd == QLatin1String("--help") || cmd == QLatin1String("help");
+    usage(help ? stdout : stderr);
+    return help ? 0 : 2;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "caller.h"
 #include "result.h"
 #include "types.h"
 
@@ -11,9 +12,11 @@ namespace salesflow {
 /// The one interface the UI and the HTTP controllers see (STYLE, dependency rules 2 and 4).
 /// Implemented in-process by LocalEngine and over HTTP by RemoteEngine (a later issue).
 ///
+/// Every operation is performed for a Caller and checks the caller's role itself: a caller who
+/// may not do it gets Error 403 `auth.forbidden`, whoever asked (desktop, HTTP, command line).
 /// Every call returns at once with a future; nothing blocks the caller's thread. Failures come
-/// back as an Error inside the Result (store unavailable, not found, forbidden, ...), never as
-/// an exception.
+/// back as an Error inside the Result (store unavailable 503, not found 404, bad argument 400,
+/// forbidden 403, ...), never as an exception.
 class IEngine
 {
 public:
@@ -23,18 +26,28 @@ public:
     /// resolves. Items are answered in order: a new id, the first id of a duplicate, or the
     /// item's own error (bad content type, malformed payload). A failed commit fails the whole
     /// call (the outer Result); nothing is half-written. A HubSpot delivery answers one receipt
-    /// per subscription event.
-    virtual QFuture<Result<QList<Result<IngestReceipt>>>> ingest(QList<IngestItem> items) = 0;
+    /// per subscription event. The caller is recorded as the events' `received_by`.
+    virtual QFuture<Result<QList<Result<IngestReceipt>>>> ingest(const Caller &caller, QList<IngestItem> items) = 0;
 
-    /// Resolves an API token to its principal; Error 401 when unknown.
-    virtual QFuture<Result<Principal>> authenticate(QByteArray token) = 0;
+    virtual QFuture<Result<EventPage>> listEvents(const Caller &caller, EventQuery query) = 0;
+    /// Error 404 `event.not_found` when no event has that id.
+    virtual QFuture<Result<EventDetail>> event(const Caller &caller, QString id) = 0;
+    virtual QFuture<Result<Stats>> stats(const Caller &caller) = 0;
+    /// Error 400 `query.cursor` for a cursor this engine never issued.
+    virtual QFuture<Result<AuditPage>> audit(const Caller &caller, AuditQuery query) = 0;
 
-    virtual QFuture<Result<EventPage>> listEvents(EventQuery query) = 0;
-    virtual QFuture<Result<EventDetail>> event(QString id) = 0;
-    virtual QFuture<Result<Stats>> stats() = 0;
-    virtual QFuture<Result<QList<AuditEntry>>> audit(int limit, qint64 afterId) = 0;
+    /// The change feed. An empty `cursor` answers at once with the counts and the cursor of
+    /// "now"; otherwise answers as soon as something changed after `cursor`, or after `waitMs`
+    /// (at most 30 s) with no items. Changes made by any process on the same store appear
+    /// within about a second. Error 400 `changes.cursor` for a cursor never issued.
+    virtual QFuture<Result<ChangeSet>> changes(const Caller &caller, QString cursor, int waitMs) = 0;
 
-    /// True when the store is reachable and its schema is the one this binary expects.
+    /// Admin: creates an API token and answers it in clear, the only time it is ever shown (the
+    /// store keeps a hash). Error 400 `token.name` for an empty name.
+    virtual QFuture<Result<QByteArray>> createToken(const Caller &caller, QString name, Role role) = 0;
+
+    /// True when the store is reachable and its schema is the one this binary expects. Needs no
+    /// caller: health checks are anonymous.
     virtual QFuture<Status> ready() = 0;
 };
 

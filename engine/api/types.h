@@ -1,5 +1,7 @@
 #pragma once
 
+#include "caller.h"
+
 #include <QByteArray>
 #include <QDateTime>
 #include <QJsonObject>
@@ -29,17 +31,6 @@ inline const QString Failed = QStringLiteral("failed");
 QStringList all();
 } // namespace EventStatus
 
-enum class Role { Ingest = 0, Viewer = 1, Reviewer = 2, Admin = 3 };
-QString roleName(Role role);
-std::optional<Role> roleFromName(const QString &name);
-
-/// Who is calling the engine: a token or user, with a role. The desktop app's local user is admin.
-struct Principal
-{
-    QString name;
-    Role role = Role::Viewer;
-};
-
 /// One raw event as handed to the engine: bytes exactly as received, plus what the door knows.
 struct IngestItem
 {
@@ -47,7 +38,6 @@ struct IngestItem
     QByteArray contentType;  ///< as sent, e.g. "application/json"
     QByteArray payload;      ///< raw bytes
     QByteArray idempotencyKey; ///< the Idempotency-Key header, may be empty
-    QString receivedBy;      ///< who posted it (token name, "hubspot-webhook", "desktop"); audit
 };
 
 struct IngestReceipt
@@ -97,6 +87,43 @@ struct AuditEntry
     QString after;
     QString detail;
     qint64 atMs = 0;
+};
+
+/// A page of the audit log, newest first (GET /v1/audit). Every filter is optional.
+struct AuditQuery
+{
+    QString actor;   ///< exact actor, e.g. "token:website" or "user:dana"
+    QString eventId;
+    QString action;  ///< e.g. "received", "normalised", "replay"
+    qint64 sinceMs = 0; ///< at >= since (0: unbounded)
+    qint64 untilMs = 0; ///< at < until (0: unbounded)
+    int limit = 100;    ///< 1..1000
+    QString after;      ///< keyset cursor from the previous page's `next`; empty: the newest
+};
+
+struct AuditPage
+{
+    QList<AuditEntry> items;
+    QString next; ///< empty when this is the last page
+};
+
+/// One event whose status changed (an audit entry of it was written) after the feed's cursor.
+struct Change
+{
+    QString eventId;
+    QString status; ///< the event's status now
+    QString action; ///< the latest audit action that touched it
+    QString actor;
+    qint64 atMs = 0;
+};
+
+/// The change feed (GET /v1/changes): what changed after a cursor, the counts per status now,
+/// and the cursor to ask with next time. Each event appears once, with its latest status.
+struct ChangeSet
+{
+    QList<Change> items;
+    QMap<QString, qint64> counts;
+    QString cursor;
 };
 
 struct JobInfo

@@ -63,7 +63,12 @@ quint16 boundPort(int fd)
 
 } // namespace
 
-ApiListener::ApiListener(IEngine *engine, ApiServer::Options options) : m_engine(engine), m_options(std::move(options)) {}
+ApiListener::ApiListener(IEngine *engine, IAuthenticator *auth, ApiServer::Options options)
+    : m_engine(engine), m_auth(auth), m_options(std::move(options))
+{
+    if (!m_options.metrics)
+        m_options.metrics = std::make_shared<HttpMetrics>(); // one set of counters for all threads
+}
 
 ApiListener::~ApiListener()
 {
@@ -88,7 +93,7 @@ Result<quint16> ApiListener::listen(const QHostAddress &host, quint16 port, int 
     for (int fd : fds) {
         auto thread = std::make_unique<QThread>();
         thread->setObjectName(QStringLiteral("http"));
-        auto *server = new ApiServer(m_engine, m_options);
+        auto *server = new ApiServer(m_engine, m_auth, m_options);
         server->moveToThread(thread.get());
         QObject::connect(thread.get(), &QThread::started, server, [server, fd] {
             auto *tcp = new QTcpServer(server);

@@ -16,7 +16,7 @@ namespace salesflow::http {
 class ApiListener
 {
 public:
-    ApiListener(IEngine *engine, ApiServer::Options options);
+    ApiListener(IEngine *engine, IAuthenticator *auth, ApiServer::Options options);
     ~ApiListener();
     ApiListener(const ApiListener &) = delete;
     ApiListener &operator=(const ApiListener &) = delete;
@@ -30,6 +30,7 @@ public:
 
 private:
     IEngine *m_engine;
+    IAuthenticator *m_auth;
     ApiServer::Options m_options;
     std::vector<std::unique_ptr<QThread>> m_threads;
     std::vector<ApiServer *> m_servers; // each lives in its thread

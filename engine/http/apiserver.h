@@ -1,22 +1,25 @@
 #pragma once
 
+#include "../api/iauthenticator.h"
 #include "../api/iengine.h"
+#include "httpmetrics.h"
+#include "router.h"
 
 #include <QAbstractHttpServer>
-#include <QHash>
-#include <QMutex>
 
 #include <atomic>
 #include <memory>
+#include <vector>
 
 namespace salesflow::http {
 
-class Reply;
+class Controller;
 
-/// The HTTP API of PRODUCT.md: routes, bearer auth and roles, problem+json errors. It talks to
-/// the engine only through IEngine (STYLE rule 4). Responses to slow operations (durable
-/// ingest, queries) are sent when the engine's future resolves, so many requests are in flight
-/// at once and share group commits.
+/// The HTTP API of PRODUCT.md: one route table filled by one controller per area, bearer auth
+/// and the route's permission checked at the door, errors mapped to problem+json here once.
+/// Controllers talk to the engine only through IEngine (STYLE rule 4), which checks the
+/// caller's role again. Answers to slow operations (durable ingest, queries, long polls) are
+/// sent when the engine's future resolves, so many requests are in flight at once.
 class ApiServer final : public QAbstractHttpServer
 {
     Q_OBJECT
@@ -27,9 +30,11 @@ public:
     {
         qint64 maxBodyBytes = 1024 * 1024;
         QByteArray hubspotClientSecret;
+        /// Shared by every server thread of the process; made here when not given.
+        std::shared_ptr<HttpMetrics> metrics;
     };
 
-    ApiServer(IEngine *engine, Options options, QObject *parent = nullptr);
+    ApiServer(IEngine *engine, IAuthenticator *auth, Options options, QObject *parent = nullptr);
     ~ApiServer() override;
 
     /// Closes the listening sockets (graceful stop, first step); call in the server's thread.
@@ -42,22 +47,17 @@ protected:
     void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
 
 private:
-    using ReplyPtr = std::shared_ptr<Reply>;
-    void route(const QHttpServerRequest &request, const ReplyPtr &reply);
-    void withRole(const QHttpServerRequest &request, const ReplyPtr &reply, Role needed,
-                  std::function<void(const Principal &)> next);
-    void ingest(const QHttpServerRequest &request, const ReplyPtr &reply, const QString &source, bool batch);
-    void ingestHubspot(const QHttpServerRequest &request, const ReplyPtr &reply);
-    void submit(const ReplyPtr &reply, QList<IngestItem> items, bool single);
-    void listEvents(const QUrl &url, const ReplyPtr &reply);
-    void metrics(const ReplyPtr &reply);
-    void count(int status);
+    void dispatch(const QHttpServerRequest &request, const ReplyPtr &reply);
+    /// Authenticates the bearer token, checks `needs`, then calls `next` with the caller.
+    void authorize(const QHttpServerRequest &request, const ReplyPtr &reply, Permission needs,
+                   std::function<void(const Caller &)> next);
+    ReplyPtr replyFor(const QHttpServerRequest &request, QTcpSocket *socket);
 
     IEngine *m_engine;
+    IAuthenticator *m_auth;
     Options m_options;
-    QMutex m_countMutex;
-    QHash<int, qint64> m_responses; // per status code, for /metrics
-    std::atomic<qint64> m_requests{0};
+    Router m_router;
+    std::vector<std::unique_ptr<Controller>> m_controllers;
     std::shared_ptr<std::atomic<int>> m_inFlight = std::make_shared<std::atomic<int>>(0);
 };
 

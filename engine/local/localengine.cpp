@@ -4,9 +4,12 @@
 #include "../core/ids.h"
 #include "../core/logging.h"
 #include "../pipeline/ingest/groupcommitter.h"
+#include "../hubspot/setup.h"
+#include "../pipeline/replay.h"
 #include "../pipeline/runner.h"
 #include "../sources/intake.h"
 #include "../store/database.h"
+#include "changefeed.h"
 #include "../store/eventrepository.h"
 #include "../store/migrator.h"
 #include "../store/promptrepository.h"
@@ -20,11 +23,15 @@ namespace salesflow {
 namespace {
 constexpr qint64 kAuthCacheMs = 10000;
 const QString kFirstStage = QStringLiteral("normalise");
+constexpr int kMaxWaitMs = 30000;
+constexpr int kPollMs = 250;          // other processes' changes are seen by polling this often
+
 } // namespace
 
 LocalEngine::LocalEngine(Options options) : m_options(std::move(options))
 {
     m_readers.setMaxThreadCount(4);
+    m_waiters.setMaxThreadCount(64);
 }
 
 LocalEngine::~LocalEngine()
@@ -66,7 +73,8 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::open(Options options)
     if (e->m_options.acceptIngest) {
         e->m_committer = std::make_unique<pipeline::GroupCommitter>(
             e->m_db, kFirstStage, e->m_options.config.maxAttempts, pg ? qMax(1, qEnvironmentVariableIntValue("SALESFLOW_INGEST_COMMITTERS") ? qEnvironmentVariableIntValue("SALESFLOW_INGEST_COMMITTERS") : 2) : 1,
-            [runnerPtr] {
+            [runnerPtr, engine = e.get()] {
+                engine->announceChange();
                 if (runnerPtr)
                     runnerPtr->waker().notify(); // SQLite has no NOTIFY; PostgreSQL's also arrives
             });
@@ -80,11 +88,23 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::open(Options options)
 
 void LocalEngine::stop()
 {
+    {
+        QMutexLocker lock(&m_changeMutex);
+        m_stopping = true;
+        m_changed.wakeAll();
+    }
     if (m_committer)
         m_committer->stop();
     if (m_runner)
         m_runner->stop();
     m_readers.waitForDone();
+    m_waiters.waitForDone();
+}
+
+void LocalEngine::announceChange()
+{
+    QMutexLocker lock(&m_changeMutex);
+    m_changed.wakeAll();
 }
 
 template <typename T, typename F>
@@ -108,14 +128,52 @@ QFuture<Result<T>> LocalEngine::onStore(F &&f)
     });
 }
 
-QFuture<Result<QList<Result<IngestReceipt>>>> LocalEngine::ingest(QList<IngestItem> items)
+namespace {
+
+Status validate(const EventQuery &q)
 {
-    return ingestAs(QString(), std::move(items));
+    if (!q.status.isEmpty() && !EventStatus::all().contains(q.status))
+        return makeError("query.status", QStringLiteral("unknown status '%1'").arg(q.status), 400);
+    if (!q.source.isEmpty() && !sources::isKnownSource(q.source))
+        return makeError("query.source", QStringLiteral("unknown source '%1'").arg(q.source), 400);
+    if (q.limit < 1 || q.limit > 1000)
+        return makeError("query.limit", QStringLiteral("limit is 1 to 1000"), 400);
+    if (q.sinceMs < 0 || q.untilMs < 0)
+        return makeError("query.time", QStringLiteral("since/until are times after 1970"), 400);
+    return Done{};
 }
 
-QFuture<Result<QList<Result<IngestReceipt>>>> LocalEngine::ingestAs(const QString &actor, QList<IngestItem> items)
+Status validate(const AuditQuery &q)
+{
+    if (q.limit < 1 || q.limit > 1000)
+        return makeError("query.limit", QStringLiteral("limit is 1 to 1000"), 400);
+    if (q.sinceMs < 0 || q.untilMs < 0)
+        return makeError("query.time", QStringLiteral("since/until are times after 1970"), 400);
+    return Done{};
+}
+
+template <typename T>
+QFuture<Result<T>> refused(const Error &e)
+{
+    return QtFuture::makeReadyFuture(Result<T>(e));
+}
+
+} // namespace
+
+template <typename T, typename F>
+QFuture<Result<T>> LocalEngine::onStoreAs(const Caller &caller, Permission needed, F &&f)
+{
+    if (Status allowed = allow(caller, needed); !allowed)
+        return QtFuture::makeReadyFuture(Result<T>(allowed.error()));
+    return onStore<T>(std::forward<F>(f));
+}
+
+QFuture<Result<QList<Result<IngestReceipt>>>> LocalEngine::ingest(const Caller &caller, QList<IngestItem> items)
 {
     using Out = Result<QList<Result<IngestReceipt>>>;
+    if (Status allowed = allow(caller, Permission::Ingest); !allowed)
+        return QtFuture::makeReadyFuture(Out(allowed.error()));
+    const QString actor = caller.actor();
     if (!m_committer)
         return QtFuture::makeReadyFuture(Out(makeError("ingest.disabled", QStringLiteral("this process does not accept events (--role worker)"), 503)));
     // Validate and key every item first; only admitted ones go to the committer.
@@ -137,7 +195,7 @@ QFuture<Result<QList<Result<IngestReceipt>>>> LocalEngine::ingestAs(const QStrin
             slots.append(int(answers.size()));
             answers.append(Result<IngestReceipt>());
             accepted.append(store::NewRawEvent{ids::newEventId(), part.source, part.contentType, part.payload,
-                                               key.value(), !actor.isEmpty() ? actor : !part.receivedBy.isEmpty() ? part.receivedBy : QStringLiteral("api")});
+                                               key.value(), actor});
         }
     }
     if (accepted.isEmpty())
@@ -151,16 +209,16 @@ QFuture<Result<QList<Result<IngestReceipt>>>> LocalEngine::ingestAs(const QStrin
     });
 }
 
-QFuture<Result<Principal>> LocalEngine::authenticate(QByteArray token)
+QFuture<Result<Caller>> LocalEngine::authenticate(QByteArray token)
 {
     const QByteArray key = ids::sha256Hex(token);
     {
         QMutexLocker lock(&m_authMutex);
         auto it = m_authCache.constFind(key);
         if (it != m_authCache.cend() && it->expiresMs > nowMs())
-            return QtFuture::makeReadyFuture(Result<Principal>(it->principal));
+            return QtFuture::makeReadyFuture(Result<Caller>(it->caller));
     }
-    return onStore<Principal>([this, token, key](store::Connection &c) -> Result<Principal> {
+    return onStore<Caller>([this, token, key](store::Connection &c) -> Result<Caller> {
         auto p = store::TokenRepository::lookup(c, token);
         if (p) {
             QMutexLocker lock(&m_authMutex);
@@ -172,30 +230,120 @@ QFuture<Result<Principal>> LocalEngine::authenticate(QByteArray token)
     });
 }
 
-QFuture<Result<EventPage>> LocalEngine::listEvents(EventQuery query)
+QFuture<Result<EventPage>> LocalEngine::listEvents(const Caller &caller, EventQuery query)
 {
-    return onStore<EventPage>([query](store::Connection &c) { return store::EventRepository::list(c, query); });
+    if (Status allowed = allow(caller, Permission::Read); !allowed)
+        return refused<EventPage>(allowed.error());
+    if (Status valid = validate(query); !valid)
+        return refused<EventPage>(valid.error());
+    return onStoreAs<EventPage>(caller, Permission::Read,
+                                [query](store::Connection &c) { return store::EventRepository::list(c, query); });
 }
 
-QFuture<Result<EventDetail>> LocalEngine::event(QString id)
+QFuture<Result<EventDetail>> LocalEngine::event(const Caller &caller, QString id)
 {
-    return onStore<EventDetail>([id](store::Connection &c) { return store::EventRepository::detail(c, id); });
+    return onStoreAs<EventDetail>(caller, Permission::Read,
+                                  [id](store::Connection &c) { return store::EventRepository::detail(c, id); });
 }
 
-QFuture<Result<Stats>> LocalEngine::stats()
+QFuture<Result<Stats>> LocalEngine::stats(const Caller &caller)
 {
-    return onStore<Stats>([](store::Connection &c) { return store::EventRepository::stats(c, nowMs()); });
+    return onStoreAs<Stats>(caller, Permission::Read,
+                            [](store::Connection &c) { return store::EventRepository::stats(c, nowMs()); });
 }
 
-QFuture<Result<QList<AuditEntry>>> LocalEngine::audit(int limit, qint64 afterId)
+QFuture<Result<AuditPage>> LocalEngine::audit(const Caller &caller, AuditQuery query)
 {
-    return onStore<QList<AuditEntry>>(
-        [limit, afterId](store::Connection &c) { return store::EventRepository::audit(c, QString(), limit, afterId); });
+    if (Status allowed = allow(caller, Permission::Read); !allowed)
+        return refused<AuditPage>(allowed.error());
+    if (Status valid = validate(query); !valid)
+        return refused<AuditPage>(valid.error());
+    return onStoreAs<AuditPage>(caller, Permission::Read,
+                                [query](store::Connection &c) { return store::EventRepository::audit(c, query); });
+}
+
+QFuture<Result<QByteArray>> LocalEngine::createToken(const Caller &caller, QString name, Role role)
+{
+    const QString actor = caller.actor();
+    return onStoreAs<QByteArray>(caller, Permission::Admin, [name, role, actor](store::Connection &c) {
+        return store::TokenRepository::create(c, name, role, actor, nowMs());
+    });
+}
+
+Result<int> LocalEngine::migrate(const QString &dbUrl)
+{
+    auto db = store::Database::open(dbUrl);
+    if (!db)
+        return db.error();
+    auto c = db.value()->acquire();
+    if (!c)
+        return c.error();
+    return store::Migrator::migrate(*c.value());
+}
+
+int LocalEngine::schemaVersion()
+{
+    return store::Migrator::latestVersion();
+}
+
+QFuture<Result<pipeline::ReplayPlan>> LocalEngine::requeue(const Caller &caller,
+                                                           const pipeline::ReplaySelection &selection,
+                                                           const QString &stage, int promptVersion, bool dryRun)
+{
+    const QString actor = caller.actor();
+    const int maxAttempts = m_options.config.maxAttempts;
+    return onStoreAs<pipeline::ReplayPlan>(caller, Permission::Admin, [=](store::Connection &c) {
+        return pipeline::Replay::replay(c, selection, stage, actor, maxAttempts, dryRun, nowMs(), promptVersion);
+    });
+}
+
+QFuture<Result<QStringList>> LocalEngine::hubspotSetup(const Caller &caller)
+{
+    hubspot::ClientConfig hc = hubspot::clientConfigFrom(m_options.config);
+    hc.maxRetries = 2;
+    return onStoreAs<QStringList>(caller, Permission::Admin, [hc](store::Connection &c) {
+        hubspot::Client client(hc);
+        return hubspot::setup(client, c);
+    });
+}
+
+QString LocalEngine::storeDisplayUrl() const
+{
+    return m_db->displayUrl();
 }
 
 QFuture<Status> LocalEngine::ready()
 {
     return onStore<Done>([](store::Connection &c) { return store::Migrator::check(c); });
+}
+
+QFuture<Result<ChangeSet>> LocalEngine::changes(const Caller &caller, QString cursor, int waitMs)
+{
+    if (Status allowed = allow(caller, Permission::Read); !allowed)
+        return QtFuture::makeReadyFuture(Result<ChangeSet>(allowed.error()));
+    if (cursor.isEmpty())
+        return onStore<ChangeSet>([db = m_db](store::Connection &) { return local::ChangeFeed::now(*db); });
+    auto from = local::ChangeFeed::parseCursor(cursor);
+    if (!from)
+        return QtFuture::makeReadyFuture(Result<ChangeSet>(from.error()));
+    const qint64 deadline = nowMs() + qBound(0, waitMs, kMaxWaitMs);
+    return QtConcurrent::run(&m_waiters, [this, f = from.value(), deadline] { return waitForChanges(f, deadline); });
+}
+
+Result<ChangeSet> LocalEngine::waitForChanges(store::FeedPosition from, qint64 deadlineMs)
+{
+    for (;;) {
+        const bool last = nowMs() >= deadlineMs || m_stopping;
+        auto set = local::ChangeFeed::after(*m_db, from, last);
+        if (!set || last)
+            return set;
+        if (!set->items.isEmpty())
+            return local::ChangeFeed::after(*m_db, from, true); // again, with the counts
+        from = local::ChangeFeed::parseCursor(set->cursor).value(); // entries about no event move it on
+        QMutexLocker lock(&m_changeMutex);
+        if (!m_stopping)
+            m_changed.wait(&m_changeMutex, QDeadlineTimer(qMin<qint64>(deadlineMs - nowMs(), kPollMs)));
+    }
 }
 
 } // namespace salesflow

@@ -1,19 +1,25 @@
 #pragma once
 
+#include "../api/iauthenticator.h"
 #include "../api/iengine.h"
 #include "../core/config.h"
 
 #include <QHash>
 #include <QMutex>
 #include <QThreadPool>
+#include <QWaitCondition>
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
 namespace salesflow::store {
 class Database;
+struct FeedPosition;
 }
 namespace salesflow::pipeline {
+struct ReplaySelection;
+struct ReplayPlan;
 class GroupCommitter;
 class Runner;
 class IStage;
@@ -22,8 +28,9 @@ class IStage;
 namespace salesflow {
 
 /// IEngine in-process: owns the store, the ingest group committer and the workers. Used by the
-/// desktop app (embedded SQLite) and by salesflowd behind the HTTP API.
-class LocalEngine final : public IEngine
+/// desktop app (embedded SQLite), by salesflowd behind the HTTP API (which also uses it as the
+/// IAuthenticator) and by the salesflowd commands.
+class LocalEngine final : public IEngine, public IAuthenticator
 {
 public:
     struct Options
@@ -40,18 +47,35 @@ public:
     static Result<std::unique_ptr<LocalEngine>> open(Options options);
     ~LocalEngine() override;
 
-    QFuture<Result<QList<Result<IngestReceipt>>>> ingest(QList<IngestItem> items) override;
-    QFuture<Result<Principal>> authenticate(QByteArray token) override;
-    QFuture<Result<EventPage>> listEvents(EventQuery query) override;
-    QFuture<Result<EventDetail>> event(QString id) override;
-    QFuture<Result<Stats>> stats() override;
-    QFuture<Result<QList<AuditEntry>>> audit(int limit, qint64 afterId) override;
+    QFuture<Result<QList<Result<IngestReceipt>>>> ingest(const Caller &caller, QList<IngestItem> items) override;
+    QFuture<Result<EventPage>> listEvents(const Caller &caller, EventQuery query) override;
+    QFuture<Result<EventDetail>> event(const Caller &caller, QString id) override;
+    QFuture<Result<Stats>> stats(const Caller &caller) override;
+    QFuture<Result<AuditPage>> audit(const Caller &caller, AuditQuery query) override;
+    QFuture<Result<ChangeSet>> changes(const Caller &caller, QString cursor, int waitMs) override;
+    QFuture<Result<QByteArray>> createToken(const Caller &caller, QString name, Role role) override;
     QFuture<Status> ready() override;
 
-    /// Ingest on behalf of `actor` (overrides each item's receivedBy): `salesflowd import`.
-    QFuture<Result<QList<Result<IngestReceipt>>>> ingestAs(const QString &actor, QList<IngestItem> items);
+    QFuture<Result<Caller>> authenticate(QByteArray token) override;
 
-    /// Graceful stop: ingest drains, workers finish their current batch.
+    // Operations of the salesflowd commands that are not (yet) part of IEngine; each checks the
+    // caller's role like the IEngine ones.
+
+    /// Brings the store's schema up to date without starting anything; answers how many
+    /// migrations were applied. Fails with a clear Error when the store is unreachable or newer.
+    static Result<int> migrate(const QString &dbUrl);
+    /// The schema version this binary brings its stores to.
+    static int schemaVersion();
+    /// Admin: puts events back into the pipeline at `stage` (see pipeline::Replay).
+    QFuture<Result<pipeline::ReplayPlan>> requeue(const Caller &caller, const pipeline::ReplaySelection &selection,
+                                                  const QString &stage, int promptVersion, bool dryRun);
+    /// Admin: checks the HubSpot token and creates the custom properties (hubspot::setup), with
+    /// the store's shared rate budget.
+    QFuture<Result<QStringList>> hubspotSetup(const Caller &caller);
+    /// The store's URL without credentials, for titles and status lines.
+    QString storeDisplayUrl() const;
+
+    /// Graceful stop: ingest drains, workers finish their current batch, long polls answer.
     void stop();
 
     std::shared_ptr<store::Database> database() const { return m_db; }
@@ -62,19 +86,27 @@ private:
     explicit LocalEngine(Options options);
     template <typename T, typename F>
     QFuture<Result<T>> onStore(F &&f);
+    template <typename T, typename F>
+    QFuture<Result<T>> onStoreAs(const Caller &caller, Permission needed, F &&f);
+    Result<ChangeSet> waitForChanges(store::FeedPosition from, qint64 deadlineMs);
+    void announceChange();
 
     Options m_options;
     std::shared_ptr<store::Database> m_db;
     std::unique_ptr<pipeline::GroupCommitter> m_committer;
     std::unique_ptr<pipeline::Runner> m_runner;
     QThreadPool m_readers;
+    QThreadPool m_waiters; // long polls of the change feed, so they never hold up the readers
+    QMutex m_changeMutex;
+    QWaitCondition m_changed;
+    std::atomic<bool> m_stopping{false};
     QMutex m_authMutex;
-    struct CachedPrincipal
+    struct CachedCaller
     {
-        Principal principal;
+        Caller caller;
         qint64 expiresMs;
     };
-    QHash<QByteArray, CachedPrincipal> m_authCache; // sha256(token) -> principal, short-lived
+    QHash<QByteArray, CachedCaller> m_authCache; // sha256(token) -> caller, short-lived
 };
 
 } // namespace salesflow

@@ -209,7 +209,7 @@ Result<EventDetail> EventRepository::detail(Connection &c, const QString &id)
     EventDetail d;
     d.summary = summaryFrom(rows.value(), 0);
     d.payload = rows->bytes(0, 11);
-    auto a = audit(c, id, 1000, 0);
+    auto a = auditOf(c, id);
     if (!a)
         return a.error();
     // The first entry of every trail: the event arriving, kept on the row itself.
@@ -256,15 +256,11 @@ Result<EventDetail> EventRepository::detail(Connection &c, const QString &id)
     return d;
 }
 
-Result<QList<AuditEntry>> EventRepository::audit(Connection &c, const QString &eventId, int limit,
-                                                 qint64 afterId)
+Result<QList<AuditEntry>> EventRepository::auditOf(Connection &c, const QString &eventId)
 {
-    const QByteArray cols = "SELECT id, event_id, actor, action, before_state, after_state, detail, at"
-                            " FROM audit_logs WHERE ";
-    auto rows = eventId.isEmpty()
-        ? c.exec(cols + "($1 = 0 OR id < $1) ORDER BY id DESC LIMIT $2", {afterId, qBound(1, limit, 1000)})
-        : c.exec(cols + "event_id = $1 AND id > $2 ORDER BY id LIMIT $3",
-                 {eventId, afterId, qBound(1, limit, 1000)});
+    auto rows = c.exec("SELECT id, event_id, actor, action, before_state, after_state, detail, at FROM audit_logs"
+                       " WHERE event_id = $1 ORDER BY id LIMIT 1000",
+                       {eventId});
     if (!rows)
         return rows.error();
     QList<AuditEntry> out;
@@ -273,6 +269,33 @@ Result<QList<AuditEntry>> EventRepository::audit(Connection &c, const QString &e
                               rows->text(i, 4), rows->text(i, 5), rows->text(i, 6), rows->int64(i, 7)});
     }
     return out;
+}
+
+Result<AuditPage> EventRepository::audit(Connection &c, const AuditQuery &q)
+{
+    qint64 after = 0;
+    if (!q.after.isEmpty()) {
+        bool ok = false;
+        after = q.after.toLongLong(&ok);
+        if (!ok || after <= 0)
+            return makeError("query.cursor", QStringLiteral("'after' is not a cursor this server gave out"), 400);
+    }
+    const int limit = qBound(1, q.limit, 1000);
+    auto rows = c.exec("SELECT id, event_id, actor, action, before_state, after_state, detail, at FROM audit_logs"
+                       " WHERE ($1 = 0 OR id < $1) AND ($2 = '' OR actor = $2) AND ($3 = '' OR event_id = $3)"
+                       " AND ($4 = '' OR action = $4) AND ($5 = 0 OR at >= $5) AND ($6 = 0 OR at < $6)"
+                       " ORDER BY id DESC LIMIT $7",
+                       {after, q.actor, q.eventId, q.action, q.sinceMs, q.untilMs, limit + 1});
+    if (!rows)
+        return rows.error();
+    AuditPage page;
+    for (int i = 0; i < rows->size() && i < limit; ++i) {
+        page.items.append(AuditEntry{rows->int64(i, 0), rows->text(i, 1), rows->text(i, 2), rows->text(i, 3),
+                                     rows->text(i, 4), rows->text(i, 5), rows->text(i, 6), rows->int64(i, 7)});
+    }
+    if (rows->size() > limit)
+        page.next = QString::number(page.items.last().id);
+    return page;
 }
 
 Result<Stats> EventRepository::stats(Connection &c, qint64 nowMs)

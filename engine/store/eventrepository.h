@@ -30,8 +30,10 @@ public:
     static Result<EventPage> list(Connection &c, const EventQuery &q);
     static Result<EventDetail> detail(Connection &c, const QString &id);
     static Result<Stats> stats(Connection &c, qint64 nowMs);
-    static Result<QList<AuditEntry>> audit(Connection &c, const QString &eventId, int limit,
-                                           qint64 afterId);
+    /// The audit trail of one event, oldest first (at most 1000 entries).
+    static Result<QList<AuditEntry>> auditOf(Connection &c, const QString &eventId);
+    /// Newest first, filtered; Error 400 `query.cursor` for an `after` that is no audit id.
+    static Result<AuditPage> audit(Connection &c, const AuditQuery &q);
 };
 
 } // namespace salesflow::store

@@ -4,7 +4,8 @@
 
 namespace salesflow::store {
 
-Result<QByteArray> TokenRepository::create(Connection &c, const QString &name, Role role, qint64 nowMs)
+Result<QByteArray> TokenRepository::create(Connection &c, const QString &name, Role role, const QString &actor,
+                                          qint64 nowMs)
 {
     if (name.trimmed().isEmpty())
         return makeError("token.name", QStringLiteral("a token needs a non-empty --name"), 400);
@@ -17,8 +18,8 @@ Result<QByteArray> TokenRepository::create(Connection &c, const QString &name, R
     if (!r)
         return r.error();
     auto a = c.exec("INSERT INTO audit_logs (actor, action, after_state, detail, at)"
-                    " VALUES ('cli', 'token.create', $1, $2, $3)",
-                    {roleName(role), QStringLiteral("token %1").arg(name), nowMs});
+                    " VALUES ($1, 'token.create', $2, $3, $4)",
+                    {actor, roleName(role), QStringLiteral("token %1").arg(name), nowMs});
     if (!a)
         return a.error();
     if (Status s = tx.commit(); !s)
@@ -26,7 +27,7 @@ Result<QByteArray> TokenRepository::create(Connection &c, const QString &name, R
     return token;
 }
 
-Result<Principal> TokenRepository::lookup(Connection &c, const QByteArray &token)
+Result<Caller> TokenRepository::lookup(Connection &c, const QByteArray &token)
 {
     auto r = c.exec("SELECT name, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",
                     {QString::fromLatin1(ids::sha256Hex(token))});
@@ -37,7 +38,7 @@ Result<Principal> TokenRepository::lookup(Connection &c, const QByteArray &token
     const auto role = roleFromName(r->text(0, 1));
     if (!role)
         return makeError("auth.bad_token", QStringLiteral("token has an unknown role"), 401);
-    return Principal{r->text(0, 0), *role};
+    return Caller::token(r->text(0, 0), *role);
 }
 
 } // namespace salesflow::store

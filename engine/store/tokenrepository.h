@@ -10,8 +10,9 @@ class TokenRepository
 {
 public:
     /// Creates a token and returns it in clear (the only time it exists outside the caller).
-    static Result<QByteArray> create(Connection &c, const QString &name, Role role, qint64 nowMs);
-    static Result<Principal> lookup(Connection &c, const QByteArray &token);
+    static Result<QByteArray> create(Connection &c, const QString &name, Role role, const QString &actor,
+                                     qint64 nowMs);
+    static Result<Caller> lookup(Connection &c, const QByteArray &token);
 };
 
 } // namespace salesflow::store

@@ -103,7 +103,7 @@ int main(int argc, char *argv[])
     auto c = db.value()->acquire();
     if (!store::Migrator::migrate(*c.value()))
         qFatal("migrate failed");
-    const QByteArray token = store::TokenRepository::create(*c.value(), QStringLiteral("bench"), Role::Ingest, nowMs()).value();
+    const QByteArray token = store::TokenRepository::create(*c.value(), QStringLiteral("bench"), Role::Ingest, QStringLiteral("cli:bench"), nowMs()).value();
     const QString daemon = QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd");
     QProcess server;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

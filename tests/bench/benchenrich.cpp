@@ -5,6 +5,7 @@
 #include "engine/store/database.h"
 #include "tests/support/llmemulator.h"
 #include "tests/support/pgserver.h"
+#include "tests/support/testbackend.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -59,10 +60,10 @@ Round runRound(test::PgServer &pg, int delayMs, int concurrency, int events, con
                                     QStringLiteral(R"({"conversation_id":"b%1","visitor":{"email":"buyer%1@example-corp.com","name":"Sam Lee"},
                                         "messages":[{"from":"visitor","text":"Hi, we need pricing for 25 seats and a demo. Does it integrate with Salesforce? Our security team needs the SOC 2 report."}]})")
                                         .arg(i).toUtf8(),
-                                    {}, QStringLiteral("bench")});
+                                    {}});
         }
         for (qsizetype i = 0; i < items.size(); i += 500) {
-            auto f = e.value()->ingest(items.mid(i, 500));
+            auto f = e.value()->ingest(test::caller(), items.mid(i, 500));
             f.waitForFinished();
         }
         e.value()->stop();

@@ -7,6 +7,7 @@
 #include "engine/store/database.h"
 #include "tests/support/hubspotemulator.h"
 #include "tests/support/pgserver.h"
+#include "tests/support/testbackend.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -49,10 +50,10 @@ void runWriteBenchmarks(test::PgServer &pg, const std::function<void(const QStri
                                     QStringLiteral(R"({"id":"b-%1","participants":[{"id":"v","name":"Pat Kim","email":"pat%1@firm-%2.com","role":"visitor"}],
                                         "messages":[{"author":"v","role":"visitor","text":"We need pricing for 40 seats and a demo next week; is there SSO?","sent_at":"2026-11-26T10:00:00Z"}]})")
                                         .arg(i).arg(i % 200).toUtf8(),
-                                    {}, QStringLiteral("bench")});
+                                    {}});
         }
         for (qsizetype i = 0; i < items.size(); i += 500) {
-            auto f = e.value()->ingest(items.mid(i, 500));
+            auto f = e.value()->ingest(test::caller(), items.mid(i, 500));
             f.waitForFinished();
         }
         QElapsedTimer t;

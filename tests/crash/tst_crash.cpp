@@ -10,6 +10,7 @@
 #include "tests/support/hubspotemulator.h"
 #include "tests/support/httpclient.h"
 #include "tests/support/pgserver.h"
+#include "tests/support/testbackend.h"
 
 #include <QProcess>
 #include <QSet>
@@ -286,9 +287,9 @@ private Q_SLOTS:
                                         QStringLiteral(R"({"id":"k-%1","participants":[{"id":"v","name":"Kim Lee","email":"kim%1@corp-%2.com","role":"visitor"}],
                                             "messages":[{"author":"v","role":"visitor","text":"Please send pricing for 20 seats; we want a demo next week.","sent_at":"2026-11-26T10:00:00Z"}]})")
                                             .arg(i).arg(i % 7).toUtf8(),
-                                        {}, QStringLiteral("crash")});
+                                        {}});
             }
-            auto f = e.value()->ingest(items);
+            auto f = e.value()->ingest(test::caller(), items);
             f.waitForFinished();
             QVERIFY(f.result().ok());
             e.value()->stop();

@@ -1,4 +1,5 @@
-// Runs every engine suite on one backend: `engine_tests sqlite|postgres [QTest args]`.
+// Runs the engine suites on one backend: `engine_tests sqlite|postgres [SUITE] [QTest args]`;
+// with SUITE (e.g. TestHttp) only that one. CMake registers one ctest entry per suite and store.
 #include "tests/support/testbackend.h"
 #include "tst_suites.h"
 
@@ -16,6 +17,9 @@ int main(int argc, char *argv[])
         return 2;
     }
     salesflow::test::setBackend(backend);
+    QByteArray only = qgetenv("SALESFLOW_SUITE");
+    if (args.size() > 1 && args[1].startsWith(QLatin1String("Test")))
+        only = args.takeAt(1).toLatin1();
     int failed = 0;
     TestStore store;
     TestQueue queue;
@@ -24,10 +28,21 @@ int main(int argc, char *argv[])
     TestNormalise normalise;
     TestEnrich enrich;
     TestWriteback writeback;
-    // SALESFLOW_SUITE=TestEnrich runs one suite (QTest's own arguments then apply to it).
-    const QByteArray only = qgetenv("SALESFLOW_SUITE");
-    for (QObject *suite : std::initializer_list<QObject *>{&store, &queue, &ingest, &http, &normalise, &enrich, &writeback})
-        if (only.isEmpty() || only == suite->metaObject()->className())
+    TestContractLocal contractLocal;
+    TestContractHttp contractHttp;
+    TestJson json;
+    const std::initializer_list<QObject *> suites{&store,     &queue,     &ingest,        &http,         &normalise,
+                                                  &enrich,    &writeback, &contractLocal, &contractHttp, &json};
+    bool ran = false;
+    for (QObject *suite : suites) {
+        if (!only.isEmpty() && only != suite->metaObject()->className())
+            continue;
+        ran = true;
         failed += QTest::qExec(suite, args);
+    }
+    if (!ran) {
+        qCritical("no suite named %s", only.constData());
+        return 2;
+    }
     return failed ? 1 : 0;
 }

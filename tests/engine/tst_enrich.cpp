@@ -8,13 +8,13 @@
 #include "engine/llm/httpcall.h"
 #include "engine/llm/offline.h"
 #include "engine/llm/pricing.h"
-#include "engine/http/jsonmapping.h"
+#include "engine/api/json.h"
 #include "engine/local/localengine.h"
 #include "engine/pipeline/stages.h"
 #include "engine/sources/intake.h"
 #include "engine/store/database.h"
 #include "engine/store/promptrepository.h"
-#include "engine/store/replayrepository.h"
+#include "engine/pipeline/replay.h"
 #include "engine/core/clock.h"
 #include "engine/pipeline/runner.h"
 #include "tests/support/llmemulator.h"
@@ -56,14 +56,14 @@ std::unique_ptr<LocalEngine> openEngine(Config config, const QString &tag)
 
 QString ingestOne(LocalEngine &e, const QString &source, const QByteArray &type, const QByteArray &payload)
 {
-    auto f = e.ingest({IngestItem{source, type, payload, {}, QStringLiteral("test")}});
+    auto f = e.ingest(test::caller(), {IngestItem{source, type, payload, {}}});
     f.waitForFinished();
     return f.result().value().first().value().id;
 }
 
 EventDetail detailOf(LocalEngine &e, const QString &id)
 {
-    auto f = e.event(id);
+    auto f = e.event(test::caller(), id);
     f.waitForFinished();
     return f.result().value();
 }
@@ -208,12 +208,7 @@ void TestEnrich::promptsAreSeededVersionedAndChecked()
 void TestEnrich::offlineEnrichesEverySampleWithContext()
 {
     auto engine = openEngine(Config{}, QStringLiteral("offline"));
-    const QDir dir(QStringLiteral(SALESFLOW_SAMPLES_DIR));
-    QList<IngestItem> items;
-    for (const QString &name : dir.entryList(QDir::Files, QDir::Name))
-        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), test::sampleFile(name), {}, name});
-    auto f = engine->ingest(items);
-    f.waitForFinished();
+    const QHash<QString, QString> ids = test::ingestSamples(*engine);
     auto c = engine->database()->acquire();
     const qint64 total = c.value()->exec("SELECT count(*) FROM raw_events")->int64(0, 0);
     QTRY_COMPARE_WITH_TIMEOUT(c.value()->exec("SELECT count(*) FROM raw_events WHERE status IN ('enriched','in_review','done','failed')")->int64(0, 0),
@@ -223,9 +218,12 @@ void TestEnrich::offlineEnrichesEverySampleWithContext()
     QCOMPARE(c.value()->exec("SELECT count(*) FROM enrichment_outputs WHERE provider = 'offline' AND model = 'offline-rules-1'")->int64(0, 0),
              c.value()->exec("SELECT count(*) FROM normalised_events WHERE kind <> 'crm_change'")->int64(0, 0));
     // The report the issue asks for: what offline made of each sample.
-    auto rows = c.value()->exec("SELECT r.received_by, n.kind, e.intent, e.lead_quality, e.confidence, r.status, e.objections,"
+    QHash<QString, QString> names;
+    for (auto it = ids.cbegin(); it != ids.cend(); ++it)
+        names.insert(it.value(), it.key());
+    auto rows = c.value()->exec("SELECT r.id, n.kind, e.intent, e.lead_quality, e.confidence, r.status, e.objections,"
                                 " e.review_reasons, e.next_action FROM raw_events r JOIN normalised_events n ON n.event_id = r.id"
-                                " LEFT JOIN enrichment_outputs e ON e.event_id = r.id ORDER BY r.received_by, r.id");
+                                " LEFT JOIN enrichment_outputs e ON e.event_id = r.id ORDER BY r.id");
     for (int i = 0; i < rows->size(); ++i) {
         QStringList cats;
         for (const QJsonValue &o : QJsonDocument::fromJson(rows->bytes(i, 6)).array()) {
@@ -234,14 +232,14 @@ void TestEnrich::offlineEnrichesEverySampleWithContext()
                               << o.toObject().value(QLatin1String("evidence")).toString();
         }
         qInfo().noquote() << QStringLiteral("offline | %1 | %2 | intent %3 | quality %4 | confidence %5 | %6 | objections [%7] | %8")
-                                 .arg(rows->text(i, 0), -36).arg(rows->text(i, 1), -16).arg(rows->text(i, 2), -6)
+                                 .arg(names.value(rows->text(i, 0), rows->text(i, 0)), -36).arg(rows->text(i, 1), -16).arg(rows->text(i, 2), -6)
                                  .arg(rows->text(i, 3), 3).arg(rows->text(i, 4), 4).arg(rows->text(i, 5), -9)
                                  .arg(cats.join(QLatin1Char(',')), rows->text(i, 8));
     }
     // Spot checks a rep would make: the security questions are found with their quotes, the
     // pricing follow-up is a buyer.
     auto sec = c.value()->exec("SELECT e.objections, e.intent FROM enrichment_outputs e JOIN raw_events r ON r.id = e.event_id"
-                               " WHERE r.received_by = 'email-security-questions.eml'");
+                               " WHERE r.id = $1", {ids.value(QStringLiteral("email-security-questions.eml"))});
     QCOMPARE(sec->size(), 1);
     const QJsonArray objections = QJsonDocument::fromJson(sec->bytes(0, 0)).array();
     bool security = false;
@@ -249,7 +247,7 @@ void TestEnrich::offlineEnrichesEverySampleWithContext()
         security = security || o.toObject().value(QLatin1String("category")).toString() == QLatin1String("security");
     QVERIFY2(security, sec->bytes(0, 0).constData());
     auto pricing = c.value()->exec("SELECT e.intent FROM enrichment_outputs e JOIN raw_events r ON r.id = e.event_id"
-                                   " WHERE r.received_by = 'email-pricing-followup.json'");
+                                   " WHERE r.id = $1", {ids.value(QStringLiteral("email-pricing-followup.json"))});
     QCOMPARE(pricing->text(0, 0), QStringLiteral("high"));
     // Events that went on are waiting for the plan stage; the others wait for a reviewer.
     QCOMPARE(c.value()->exec("SELECT count(*) FROM jobs WHERE stage = 'plan'")->int64(0, 0),
@@ -262,7 +260,7 @@ void TestEnrich::offlineEnrichesEverySampleWithContext()
     QCOMPARE(d.enrichments.first().provider, QStringLiteral("offline"));
     QCOMPARE(d.enrichments.first().promptVersion, 1);
     // ... and so does GET /v1/events/{id}.
-    const QJsonObject lineage = http::toJson(d);
+    const QJsonObject lineage = json::toJson(d);
     const QJsonObject first = lineage.value(QLatin1String("enrichments")).toArray().first().toObject();
     QCOMPARE(first.value(QLatin1String("provider")).toString(), QStringLiteral("offline"));
     QCOMPARE(first.value(QLatin1String("prompt")).toObject().value(QLatin1String("version")).toInt(), 1);
@@ -336,12 +334,7 @@ void TestEnrich::everyProviderEnrichesTheSamples()
     if (provider == QLatin1String("openai-compatible"))
         emu.openaiKey = QByteArray(); // Ollama: no key
     auto engine = openEngine(cfg, QStringLiteral("prov"));
-    const QDir dir(QStringLiteral(SALESFLOW_SAMPLES_DIR));
-    QList<IngestItem> items;
-    for (const QString &name : dir.entryList(QDir::Files, QDir::Name))
-        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), test::sampleFile(name), {}, name});
-    auto f = engine->ingest(items);
-    f.waitForFinished();
+    test::ingestSamples(*engine);
     auto c = engine->database()->acquire();
     const qint64 total = c.value()->exec("SELECT count(*) FROM raw_events")->int64(0, 0);
     QTRY_COMPARE_WITH_TIMEOUT(c.value()->exec("SELECT count(*) FROM raw_events WHERE status IN ('enriched','in_review','done')")->int64(0, 0),
@@ -371,7 +364,7 @@ void TestEnrich::everyProviderEnrichesTheSamples()
     }
     // Concurrency cap: no more requests in flight than configured is checked by the bench;
     // here, the stats show the tokens.
-    auto sf = engine->stats();
+    auto sf = engine->stats(test::caller());
     sf.waitForFinished();
     QVERIFY(sf.result()->llmInputTokens > 0);
     engine->stop();
@@ -561,11 +554,11 @@ void TestEnrich::replayWithAPromptVersionReEnriches()
                             " VALUES ('enrich', 2, $1, '{}', 'test', 1, 0)",
                             {QString(v1->templateText + QStringLiteral("\nBe brief."))}).ok());
     // Wrong uses are refused before anything changes.
-    auto bad = store::ReplayRepository::replay(*c.value(), {{id}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"), 5, false, nowMs(), 2);
+    auto bad = pipeline::Replay::replay(*c.value(), {{id}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"), 5, false, nowMs(), 2);
     QVERIFY(!bad.ok() && bad.error().httpStatus == 400);
-    bad = store::ReplayRepository::replay(*c.value(), {{id}, 0, 0, {}}, {}, QStringLiteral("test"), 5, false, nowMs(), 9);
+    bad = pipeline::Replay::replay(*c.value(), {{id}, 0, 0, {}}, {}, QStringLiteral("test"), 5, false, nowMs(), 9);
     QVERIFY(!bad.ok() && bad.error().message.contains(QLatin1String("no version 9")));
-    auto plan = store::ReplayRepository::replay(*c.value(), {{id}, 0, 0, {}}, {}, QStringLiteral("test"), 5, false, nowMs(), 2);
+    auto plan = pipeline::Replay::replay(*c.value(), {{id}, 0, 0, {}}, {}, QStringLiteral("test"), 5, false, nowMs(), 2);
     QVERIFY2(plan.ok(), qPrintable(plan.error().message));
     QCOMPARE(plan->queued, QStringList{id});
     engine->runner()->waker().notify();

@@ -27,7 +27,7 @@ std::unique_ptr<LocalEngine> openEngine(const QString &tag)
 
 QList<Result<IngestReceipt>> post(LocalEngine &e, QList<IngestItem> items)
 {
-    auto f = e.ingest(std::move(items));
+    auto f = e.ingest(test::caller(), std::move(items));
     f.waitForFinished();
     auto r = f.result();
     if (!r)
@@ -37,7 +37,7 @@ QList<Result<IngestReceipt>> post(LocalEngine &e, QList<IngestItem> items)
 
 IngestItem item(const char *source, const char *type, const QByteArray &payload, const QByteArray &key = {})
 {
-    return IngestItem{QString::fromLatin1(source), type, payload, key, {}};
+    return IngestItem{QString::fromLatin1(source), type, payload, key};
 }
 
 qint64 count(LocalEngine &e, const char *sql)
@@ -89,13 +89,13 @@ void TestIngest::naturalKeysPerSource()
     QFETCH(QByteArray, sameEvent);
     QFETCH(QString, keyPrefix);
     auto e = openEngine(QStringLiteral("keys"));
-    auto a = post(*e, {IngestItem{source, type, first, {}, {}}});
-    auto b = post(*e, {IngestItem{source, type, sameEvent, {}, {}}});
+    auto a = post(*e, {IngestItem{source, type, first, {}}});
+    auto b = post(*e, {IngestItem{source, type, sameEvent, {}}});
     QVERIFY2(a.first().ok(), qPrintable(a.first().error().message));
     QVERIFY(!a.first()->duplicate);
     QVERIFY(b.first()->duplicate);
     QCOMPARE(b.first()->id, a.first()->id);
-    auto d = e->event(a.first()->id);
+    auto d = e->event(test::caller(), a.first()->id);
     d.waitForFinished();
     QVERIFY(d.result()->summary.dedupKey.startsWith(keyPrefix));
     QCOMPARE(d.result()->payload, first); // the first payload, byte for byte
@@ -203,7 +203,7 @@ void TestIngest::groupCommitSharesTransactions()
     const qint64 before = e->committer()->commits.load();
     QList<QFuture<Result<QList<Result<IngestReceipt>>>>> pending;
     for (int i = 0; i < 200; ++i)
-        pending << e->ingest({item("chat", "application/json", "{\"i\":" + QByteArray::number(i) + "}")});
+        pending << e->ingest(test::caller(), {item("chat", "application/json", "{\"i\":" + QByteArray::number(i) + "}")});
     QTest::qWait(200);
     for (const auto &f : pending)
         QVERIFY(!f.isFinished()); // nothing is acknowledged before it is committed
@@ -233,7 +233,7 @@ void TestIngest::unavailableStoreAnswers503AndRecovers()
     QVERIFY(post(e, {item("chat", "application/json", R"({"n":1})")}).first().ok());
 
     pg.stop();
-    auto down = e.ingest({item("chat", "application/json", R"({"n":2})")});
+    auto down = e.ingest(test::caller(), {item("chat", "application/json", R"({"n":2})")});
     down.waitForFinished();
     QVERIFY(!down.result().ok());
     QCOMPARE(down.result().error().httpStatus, 503); // never a 202 that is not durable
@@ -241,7 +241,7 @@ void TestIngest::unavailableStoreAnswers503AndRecovers()
     QVERIFY(pg.start());
     // Both committer threads reconnect on their own: every later post is stored.
     for (int i = 0; i < 4; ++i) {
-        auto up = e.ingest({item("chat", "application/json", QByteArray("{\"n\":") + QByteArray::number(10 + i) + "}")});
+        auto up = e.ingest(test::caller(), {item("chat", "application/json", QByteArray("{\"n\":") + QByteArray::number(10 + i) + "}")});
         up.waitForFinished();
         QVERIFY2(up.result().ok(), qPrintable(up.result().error().message));
         QVERIFY(up.result()->first().ok());

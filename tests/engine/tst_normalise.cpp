@@ -243,19 +243,19 @@ void TestNormalise::stageNormalisesAndLinks()
     const QByteArray newer = R"({"eventId":7,"subscriptionId":1,"portalId":3,"occurredAt":1764065500000,"subscriptionType":"contact.propertyChange","objectId":51,"propertyName":"lifecyclestage","propertyValue":"customer"})";
     const QByteArray older = R"({"eventId":6,"subscriptionId":1,"portalId":3,"occurredAt":1764065400000,"subscriptionType":"contact.propertyChange","objectId":51,"propertyName":"lifecyclestage","propertyValue":"lead"})";
     QList<IngestItem> items{
-        {QStringLiteral("form"), "application/json", sample(QStringLiteral("form-contact-sales.json")), {}, {}},
-        {QStringLiteral("chat"), "application/json", sample(QStringLiteral("chat-website-widget.json")), {}, {}},
+        {QStringLiteral("form"), "application/json", sample(QStringLiteral("form-contact-sales.json")), {}},
+        {QStringLiteral("chat"), "application/json", sample(QStringLiteral("chat-website-widget.json")), {}},
         {QStringLiteral("product"), "application/json",
-         R"({"batch":[{"type":"track","messageId":"m1","userId":"u1","event":"Invited Teammate"},{"type":"identify","messageId":"m2","userId":"u1","traits":{"email":"lena.fischer@brightpath.de"}}],"context":{"library":{"name":"analytics.js"}}})", {}, {}},
-        {QStringLiteral("hubspot"), "application/json", "[" + newer + "]", {}, {}},
-        {QStringLiteral("form"), "application/json", R"({"submission_id":"anon","fields":{"message":"no identity here"}})", {}, {}},
-        {QStringLiteral("chat"), "application/json", R"({"messages":"broken"})", {}, {}},
+         R"({"batch":[{"type":"track","messageId":"m1","userId":"u1","event":"Invited Teammate"},{"type":"identify","messageId":"m2","userId":"u1","traits":{"email":"lena.fischer@brightpath.de"}}],"context":{"library":{"name":"analytics.js"}}})", {}},
+        {QStringLiteral("hubspot"), "application/json", "[" + newer + "]", {}},
+        {QStringLiteral("form"), "application/json", R"({"submission_id":"anon","fields":{"message":"no identity here"}})", {}},
+        {QStringLiteral("chat"), "application/json", R"({"messages":"broken"})", {}},
     };
-    auto f = e.ingest(items);
+    auto f = e.ingest(test::caller(), items);
     f.waitForFinished();
     QVERIFY(f.result().ok());
     QCOMPARE(f.result()->size(), 7); // the Segment batch became two events
-    auto f2 = e.ingest({{QStringLiteral("hubspot"), "application/json", "[" + older + "]", {}, {}}});
+    auto f2 = e.ingest(test::caller(), {{QStringLiteral("hubspot"), "application/json", "[" + older + "]", {}}});
     f2.waitForFinished();
     auto c = db->acquire();
     auto scalar = [&](const char *sql) { return c.value()->exec(sql)->int64(0, 0); };
@@ -278,7 +278,7 @@ void TestNormalise::stageNormalisesAndLinks()
     QCOMPARE(props->size(), 1);
     QVERIFY2(props->text(0, 0).contains(QStringLiteral("\"value\":\"customer\"")), qPrintable(props->text(0, 0)));
     // The lineage shows the internal model and what it is linked to.
-    auto detail = e.event(f.result()->at(0)->id);
+    auto detail = e.event(test::caller(), f.result()->at(0)->id);
     detail.waitForFinished();
     QVERIFY(detail.result().ok());
     QVERIFY(detail.result()->normalised.has_value());
@@ -300,10 +300,10 @@ void TestNormalise::everySampleComesOutNormalised()
     const QDir dir(QStringLiteral(SALESFLOW_SAMPLES_DIR));
     QList<IngestItem> items;
     for (const QString &name : dir.entryList(QDir::Files, QDir::Name)) {
-        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), sample(name), {}, QStringLiteral("test")});
+        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), sample(name), {}});
     }
     QVERIFY(items.size() >= 13);
-    auto f = e.ingest(items);
+    auto f = e.ingest(test::caller(), items);
     f.waitForFinished();
     const auto receipts = f.result();
     QVERIFY(receipts.ok());

@@ -9,7 +9,7 @@
 #include "engine/store/database.h"
 #include "engine/store/eventrepository.h"
 #include "engine/store/migrator.h"
-#include "engine/store/replayrepository.h"
+#include "engine/pipeline/replay.h"
 #include "tests/support/testbackend.h"
 
 #include <QtTest>
@@ -268,23 +268,23 @@ void TestQueue::failedEventIsReplayedFromItsStage()
         QTRY_COMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'failed'"), 1);
     }
     auto c = db->acquire();
-    store::ReplaySelection byId;
+    pipeline::ReplaySelection byId;
     byId.eventIds = QStringList{ids.first(), QStringLiteral("no-such-id")};
     // A dry run says what it would do and writes nothing.
-    auto dry = store::ReplayRepository::replay(*c.value(), byId, QString(), QStringLiteral("test"), 3, true, nowMs());
+    auto dry = pipeline::Replay::replay(*c.value(), byId, QString(), QStringLiteral("test"), 3, true, nowMs());
     QVERIFY(dry.ok());
     QCOMPARE(dry->queued, QStringList{ids.first()});
     QCOMPARE(dry->missing, QStringList{QStringLiteral("no-such-id")});
     QCOMPARE(count(*db, "SELECT count(*) FROM jobs"), 0);
     // Without --from the event starts again at the stage it failed in.
-    auto plan = store::ReplayRepository::replay(*c.value(), byId, QString(), QStringLiteral("test"), 3, false, nowMs());
+    auto plan = pipeline::Replay::replay(*c.value(), byId, QString(), QStringLiteral("test"), 3, false, nowMs());
     QVERIFY2(plan.ok(), qPrintable(plan.error().message));
     QCOMPARE(count(*db, "SELECT count(*) FROM jobs WHERE stage = 'normalise'"), 1);
     QCOMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'received' AND last_error IS NULL"), 1);
     QCOMPARE(count(*db, "SELECT count(*) FROM audit_logs WHERE before_state = 'failed' AND after_state = 'received'"
                         " AND detail = 'replay from normalise'"), 1);
     // Replaying again while its job waits changes nothing.
-    auto again = store::ReplayRepository::replay(*c.value(), byId, QString(), QStringLiteral("test"), 3, false, nowMs());
+    auto again = pipeline::Replay::replay(*c.value(), byId, QString(), QStringLiteral("test"), 3, false, nowMs());
     QCOMPARE(again->alreadyQueued, QStringList{ids.first()});
     QCOMPARE(count(*db, "SELECT count(*) FROM jobs"), 1);
     // Fixed, it goes through.
@@ -294,10 +294,10 @@ void TestQueue::failedEventIsReplayedFromItsStage()
     QTRY_COMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'normalised'"), 1);
     runner.stop();
     // Selection by status and time; a bad stage is refused.
-    store::ReplaySelection byStatus;
+    pipeline::ReplaySelection byStatus;
     byStatus.status = EventStatus::Normalised;
     byStatus.sinceMs = nowMs() - 60000;
-    auto sel = store::ReplayRepository::replay(*c.value(), byStatus, QStringLiteral("normalise"), QStringLiteral("test"), 3, true, nowMs());
+    auto sel = pipeline::Replay::replay(*c.value(), byStatus, QStringLiteral("normalise"), QStringLiteral("test"), 3, true, nowMs());
     QCOMPARE(sel->queued.size(), 1);
-    QCOMPARE(store::ReplayRepository::replay(*c.value(), byStatus, QStringLiteral("nowhere"), QStringLiteral("test"), 3, true, nowMs()).error().httpStatus, 400);
+    QCOMPARE(pipeline::Replay::replay(*c.value(), byStatus, QStringLiteral("nowhere"), QStringLiteral("test"), 3, true, nowMs()).error().httpStatus, 400);
 }

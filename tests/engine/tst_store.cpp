@@ -214,7 +214,7 @@ void TestStore::tokensAreStoredHashed()
 {
     auto db = openDb(QStringLiteral("tokens"));
     auto c = db->acquire();
-    auto t = TokenRepository::create(*c.value(), QStringLiteral("ci"), Role::Reviewer, nowMs());
+    auto t = TokenRepository::create(*c.value(), QStringLiteral("ci"), Role::Reviewer, QStringLiteral("cli:test"), nowMs());
     QVERIFY(t.ok());
     QVERIFY(t->startsWith("sft_"));
     auto rows = c.value()->exec("SELECT token_hash FROM api_tokens");

@@ -118,3 +118,51 @@ private Q_SLOTS:
     void rateBudgetKeepsUnderTheLimit();
     void emulatorMatchesTheOpenApiFiles();
 };
+
+/// The IEngine contract (tst_contract.cpp), run against LocalEngine and against the HTTP API.
+class TestContract : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Mode { Local, Http };
+    explicit TestContract(Mode mode);
+    ~TestContract() override;
+    struct Fixture;
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void ingestAnswersOnceAndDuplicatesPointToTheFirst();
+    void lineageKeepsTheRawBytesAndWhoSentThem();
+    void listPagesCoverEveryEventOnce();
+    void rolesAreEnforcedByTheEngine();
+    void auditIsNewestFirstInKeysetPages();
+    void changeFeedAnnouncesArrivalsAndTransitions();
+    void longPollWakesForAnotherClientsChange();
+
+private:
+    Mode m_mode;
+    std::unique_ptr<Fixture> m_f;
+};
+
+class TestContractLocal final : public TestContract
+{
+    Q_OBJECT
+public:
+    TestContractLocal() : TestContract(Mode::Local) {}
+};
+
+class TestContractHttp final : public TestContract
+{
+    Q_OBJECT
+public:
+    TestContractHttp() : TestContract(Mode::Http) {}
+};
+
+/// The JSON codec of engine/api: every type round-trips (tst_json.cpp).
+class TestJson : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void everyTypeRoundTrips();
+    void lineagePayloadKeepsBinaryBytes();
+};

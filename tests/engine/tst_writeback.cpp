@@ -14,7 +14,7 @@
 #include "engine/store/database.h"
 #include "engine/store/migrator.h"
 #include "engine/pipeline/write/writestage.h"
-#include "engine/store/replayrepository.h"
+#include "engine/pipeline/replay.h"
 #include "tests/support/hubspotemulator.h"
 #include "tests/support/testbackend.h"
 
@@ -69,15 +69,6 @@ Status runSetup(const Config &config, store::Connection &c)
     if (!lines)
         return lines.error();
     return Done{};
-}
-
-QList<IngestItem> samples()
-{
-    QList<IngestItem> items;
-    const QDir dir(QStringLiteral(SALESFLOW_SAMPLES_DIR));
-    for (const QString &name : dir.entryList(QDir::Files, QDir::Name))
-        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), test::sampleFile(name), {}, name});
-    return items;
 }
 
 qint64 count(store::Connection &c, const QByteArray &sql, const QVariantList &params = {})
@@ -197,8 +188,7 @@ void TestWriteback::samplesEndToEndMakeWhatARepExpects()
     auto engine = openEngine(cfg, url);
     auto c = engine->database()->acquire();
     QVERIFY(runSetup(cfg, *c.value()).ok());
-    auto f = engine->ingest(samples());
-    f.waitForFinished();
+    const QHash<QString, QString> ids = test::ingestSamples(*engine);
     const qint64 total = count(*c.value(), "SELECT count(*) FROM raw_events");
     QTRY_COMPARE_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM raw_events WHERE status IN ('done', 'failed', 'in_review')"), total, 60000);
     QCOMPARE(count(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'failed'"), 0);
@@ -216,7 +206,8 @@ void TestWriteback::samplesEndToEndMakeWhatARepExpects()
     QCOMPARE(qint64(tasks.size()), planned);
     // The security email: its contact, company, note with the objection, task with the draft.
     auto row = c.value()->exec("SELECT n.event_id, ce.local_key, ce.hubspot_id FROM normalised_events n JOIN raw_events r ON r.id = n.event_id"
-                               " JOIN crm_entities ce ON ce.id = n.contact_id WHERE r.received_by = 'email-security-questions.eml'");
+                               " JOIN crm_entities ce ON ce.id = n.contact_id WHERE r.id = $1",
+                               {ids.value(QStringLiteral("email-security-questions.eml"))});
     QCOMPARE(row->size(), 1);
     const QString eventId = row->text(0, 0);
     const QString email = row->text(0, 1);
@@ -268,7 +259,7 @@ void TestWriteback::samplesEndToEndMakeWhatARepExpects()
 
     // A replay whose actions are unchanged sends nothing.
     const int before = emu.calls();
-    auto plan = store::ReplayRepository::replay(*c.value(), {{eventId}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"), 5, false, nowMs());
+    auto plan = pipeline::Replay::replay(*c.value(), {{eventId}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"), 5, false, nowMs());
     QVERIFY2(plan.ok() && plan->queued.size() == 1, plan.ok() ? "not queued" : qPrintable(plan.error().message));
     engine->runner()->waker().notify();
     QTRY_COMPARE_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM raw_events WHERE id = $1 AND status = 'done'", {eventId}), 1, 20000);
@@ -276,7 +267,7 @@ void TestWriteback::samplesEndToEndMakeWhatARepExpects()
     QCOMPARE(emu.calls(), before);
     // A changed one updates the objects it made before: a new enrichment, same note and task.
     QVERIFY(c.value()->exec("UPDATE enrichment_outputs SET summary = 'Changed summary for the replay' WHERE event_id = $1", {eventId}).ok());
-    plan = store::ReplayRepository::replay(*c.value(), {{eventId}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"), 5, false, nowMs());
+    plan = pipeline::Replay::replay(*c.value(), {{eventId}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"), 5, false, nowMs());
     QVERIFY(plan.ok() && plan->queued.size() == 1);
     engine->runner()->waker().notify();
     QTRY_VERIFY_WITH_TIMEOUT([&] {
@@ -298,7 +289,7 @@ void TestWriteback::dryRunPlansAndSendsNothing()
     cfg.hubspotBaseUrl = QStringLiteral("http://127.0.0.1:9"); // would refuse, if anything were sent
     auto engine = openEngine(cfg, test::freshDbUrl(QStringLiteral("dry")));
     auto c = engine->database()->acquire();
-    auto f = engine->ingest({IngestItem{QStringLiteral("chat"), "application/json", chat(1), {}, QStringLiteral("test")}});
+    auto f = engine->ingest(test::caller(), {IngestItem{QStringLiteral("chat"), "application/json", chat(1), {}}});
     f.waitForFinished();
     const QString id = f.result().value().first().value().id;
     QTRY_COMPARE_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM raw_events WHERE id = $1 AND status = 'done'", {id}), 1, 20000);
@@ -323,8 +314,8 @@ void TestWriteback::rejectedTokenStopsTheWriterWithoutAStorm()
     auto c = engine->database()->acquire();
     QList<IngestItem> items;
     for (int i = 0; i < 5; ++i)
-        items.append(IngestItem{QStringLiteral("chat"), "application/json", chat(i), {}, QStringLiteral("test")});
-    auto f = engine->ingest(items);
+        items.append(IngestItem{QStringLiteral("chat"), "application/json", chat(i), {}});
+    auto f = engine->ingest(test::caller(), items);
     f.waitForFinished();
     QTRY_VERIFY_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM jobs WHERE stage = 'write' AND last_error LIKE '%401%'") > 0, 20000);
     const int calls = emu.calls();
@@ -356,8 +347,8 @@ void TestWriteback::faultsAndRetriesEndExactlyOnce()
     emu.setFaultRate(0.2, 7);
     QList<IngestItem> items;
     for (int i = 0; i < 40; ++i)
-        items.append(IngestItem{QStringLiteral("chat"), "application/json", chat(i), {}, QStringLiteral("test")});
-    auto f = engine->ingest(items);
+        items.append(IngestItem{QStringLiteral("chat"), "application/json", chat(i), {}});
+    auto f = engine->ingest(test::caller(), items);
     f.waitForFinished();
     QTRY_COMPARE_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'done'"), 40, 120000);
     QVERIFY(emu.faultsInjected() >= 4);

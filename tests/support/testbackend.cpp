@@ -4,6 +4,8 @@
 
 #include "pgserver.h"
 
+#include "engine/sources/intake.h"
+
 #include <QDir>
 
 #include <atomic>
@@ -42,6 +44,43 @@ QString freshDbUrl(const QString &tag)
     if (isPostgres())
         return PgServer::shared()->createDatabase(name);
     return QStringLiteral("sqlite://") + sqliteDir().path() + QLatin1Char('/') + name + QStringLiteral(".db");
+}
+
+QByteArray createToken(IEngine &engine, const QString &name, Role role)
+{
+    auto f = engine.createToken(caller(), name, role);
+    f.waitForFinished();
+    if (!f.result())
+        qFatal("cannot create token %s: %s", qPrintable(name), qPrintable(f.result().error().message));
+    return f.result().value();
+}
+
+QList<IngestItem> sampleItems(QStringList *names)
+{
+    QList<IngestItem> items;
+    const QDir dir(QStringLiteral(SALESFLOW_SAMPLES_DIR));
+    for (const QString &name : dir.entryList(QDir::Files, QDir::Name)) {
+        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), sampleFile(name), {}});
+        if (names)
+            names->append(name);
+    }
+    return items;
+}
+
+QHash<QString, QString> ingestSamples(IEngine &engine)
+{
+    QStringList names;
+    auto f = engine.ingest(caller(), sampleItems(&names));
+    f.waitForFinished();
+    const auto r = f.result();
+    if (!r)
+        qFatal("samples refused: %s", qPrintable(r.error().message));
+    QHash<QString, QString> ids;
+    for (qsizetype i = 0; i < r->size() && i < names.size(); ++i) {
+        if (r->at(i).ok())
+            ids.insert(names[i], r->at(i)->id);
+    }
+    return ids;
 }
 
 QByteArray sampleFile(const QString &name)

@@ -27,8 +27,8 @@ private:
     {
         QList<IngestItem> items;
         for (int i = 0; i < n; ++i)
-            items << IngestItem{source, "application/json", "{\"n\":" + QByteArray::number(i) + ",\"s\":\"" + source.toUtf8() + "\"}", {}, {}};
-        auto f = m_engine->ingest(items);
+            items << IngestItem{source, "application/json", "{\"n\":" + QByteArray::number(i) + ",\"s\":\"" + source.toUtf8() + "\"}", {}};
+        auto f = m_engine->ingest(test::caller(), items);
         f.waitForFinished();
         QVERIFY(f.result().ok());
     }
@@ -50,7 +50,7 @@ private Q_SLOTS:
     {
         ingest(250, QStringLiteral("chat"));
         ingest(30, QStringLiteral("form"));
-        ui::EventListModel model(m_engine.get());
+        ui::EventListModel model(m_engine.get(), test::caller());
         model.setPageSize(100);
         model.reload();
         QTRY_COMPARE(model.rowCount(), 100);
@@ -96,7 +96,7 @@ private Q_SLOTS:
     {
         ingest(3, QStringLiteral("chat"));
         ingest(2, QStringLiteral("product"));
-        ui::MainWindow w(m_engine.get());
+        ui::MainWindow w(m_engine.get(), test::caller());
         w.show();
         QVERIFY(QTest::qWaitForWindowExposed(&w));
         QTRY_COMPARE(w.eventModel()->rowCount(), 5);
@@ -123,10 +123,10 @@ private Q_SLOTS:
         auto e = LocalEngine::open(o);
         QVERIFY(e.ok());
         m_engine = std::move(e).value();
-        auto f = m_engine->ingest({IngestItem{QStringLiteral("form"), "application/json",
-                                              R"({"fields":{"email":"ann@acme.io","message":"Need pricing"}})", {}, {}}});
+        auto f = m_engine->ingest(test::caller(), {IngestItem{QStringLiteral("form"), "application/json",
+                                              R"({"fields":{"email":"ann@acme.io","message":"Need pricing"}})", {}}});
         f.waitForFinished();
-        ui::MainWindow w(m_engine.get());
+        ui::MainWindow w(m_engine.get(), test::caller());
         w.show();
         QTRY_COMPARE(w.eventModel()->rowCount(), 1);
         // The stage runs in the background; reload until the event shows as normalised.
@@ -160,10 +160,10 @@ private Q_SLOTS:
         auto e = LocalEngine::open(o);
         QVERIFY(e.ok());
         m_engine = std::move(e).value();
-        auto f = m_engine->ingest({IngestItem{QStringLiteral("form"), "application/json",
-                                              R"({"fields":{"email":"ann@acme.io","message":"We need pricing for 40 seats and a demo."}})", {}, {}}});
+        auto f = m_engine->ingest(test::caller(), {IngestItem{QStringLiteral("form"), "application/json",
+                                              R"({"fields":{"email":"ann@acme.io","message":"We need pricing for 40 seats and a demo."}})", {}}});
         f.waitForFinished();
-        ui::MainWindow w(m_engine.get());
+        ui::MainWindow w(m_engine.get(), test::caller());
         w.show();
         QTRY_COMPARE(w.eventModel()->rowCount(), 1);
         // No HUBSPOT_ACCESS_TOKEN: the actions are planned and shown as dry_run.
@@ -181,7 +181,7 @@ private Q_SLOTS:
     void newArrivalsAreAnnouncedNotForced()
     {
         ingest(2, QStringLiteral("chat"));
-        ui::MainWindow w(m_engine.get());
+        ui::MainWindow w(m_engine.get(), test::caller());
         w.show();
         QTRY_COMPARE(w.eventModel()->rowCount(), 2);
         QTest::qWait(200); // the window learns the store's size

@@ -5,7 +5,10 @@
 
 namespace salesflow::ui {
 
-EventListModel::EventListModel(IEngine *engine, QObject *parent) : QAbstractTableModel(parent), m_engine(engine) {}
+EventListModel::EventListModel(IEngine *engine, Caller caller, QObject *parent)
+    : QAbstractTableModel(parent), m_engine(engine), m_caller(std::move(caller))
+{
+}
 
 void EventListModel::setFilter(const EventQuery &filter)
 {
@@ -103,7 +106,7 @@ void EventListModel::requestPage()
     q.limit = m_pageSize;
     q.after = m_next;
     const quint64 generation = m_generation;
-    m_engine->listEvents(q).then(this, [this, generation](const Result<EventPage> &page) {
+    m_engine->listEvents(m_caller, q).then(this, [this, generation](const Result<EventPage> &page) {
         if (generation != m_generation)
             return; // the filter changed meanwhile
         if (!page) {

@@ -18,7 +18,7 @@ public:
     enum Column { ReceivedAt, Source, Status, Id, Size, Error, ColumnCount };
     enum Roles { IdRole = Qt::UserRole + 1, StatusRole };
 
-    explicit EventListModel(IEngine *engine, QObject *parent = nullptr);
+    EventListModel(IEngine *engine, Caller caller, QObject *parent = nullptr);
 
     void setFilter(const EventQuery &filter);
     EventQuery filter() const { return m_filter; }
@@ -44,6 +44,7 @@ private:
     void requestPage();
 
     IEngine *m_engine;
+    Caller m_caller;
     EventQuery m_filter;
     QList<EventSummary> m_rows;
     QString m_next;

@@ -18,8 +18,8 @@
 
 namespace salesflow::ui {
 
-EventDetailView::EventDetailView(IEngine *engine, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_title(new QLabel(this)), m_fields(new QLabel(this)),
+EventDetailView::EventDetailView(IEngine *engine, Caller caller, QWidget *parent)
+    : QWidget(parent), m_engine(engine), m_caller(std::move(caller)), m_title(new QLabel(this)), m_fields(new QLabel(this)),
       m_tabs(new QTabWidget(this)), m_raw(new QPlainTextEdit(this)), m_normalisedFields(new QLabel(this)),
       m_normalisedText(new QPlainTextEdit(this)), m_enrichment(new QTextBrowser(this)), m_auditView(new QTableView(this)),
       m_audit(new AuditModel(this)), m_jobs(new QTreeWidget(this)), m_actions(new QTreeWidget(this))
@@ -118,7 +118,7 @@ void EventDetailView::showEvent(const QString &id)
         return;
     }
     m_title->setText(tr("Loading event %1…").arg(id));
-    m_engine->event(id).then(this, [this, id](const Result<EventDetail> &d) {
+    m_engine->event(m_caller, id).then(this, [this, id](const Result<EventDetail> &d) {
         if (id != m_id)
             return; // another event was selected meanwhile
         if (!d) {

@@ -23,7 +23,7 @@ class EventDetailView final : public QWidget
     Q_DISABLE_COPY_MOVE(EventDetailView)
 
 public:
-    explicit EventDetailView(IEngine *engine, QWidget *parent = nullptr);
+    EventDetailView(IEngine *engine, Caller caller, QWidget *parent = nullptr);
     void showEvent(const QString &id);
     QString currentId() const { return m_id; }
     QString rawText() const;
@@ -41,6 +41,7 @@ private:
     void renderEnrichments(const EventDetail &d);
 
     IEngine *m_engine;
+    Caller m_caller;
     QString m_id;
     QLabel *m_title;
     QLabel *m_fields;

@@ -24,9 +24,9 @@ const QStringList kSources = {QStringLiteral("form"), QStringLiteral("email"), Q
                               QStringLiteral("chat"), QStringLiteral("product"), QStringLiteral("hubspot")};
 }
 
-MainWindow::MainWindow(IEngine *engine, QWidget *parent)
-    : QMainWindow(parent), m_engine(engine), m_model(new EventListModel(engine, this)), m_table(new QTableView(this)),
-      m_detail(new EventDetailView(engine, this)), m_status(new QComboBox(this)), m_source(new QComboBox(this)),
+MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
+    : QMainWindow(parent), m_engine(engine), m_caller(caller), m_model(new EventListModel(engine, caller, this)), m_table(new QTableView(this)),
+      m_detail(new EventDetailView(engine, caller, this)), m_status(new QComboBox(this)), m_source(new QComboBox(this)),
       m_search(new QLineEdit(this)), m_counts(new QLabel(this)), m_searchDelay(new QTimer(this)),
       m_newEventsPoll(new QTimer(this))
 {
@@ -164,7 +164,7 @@ void MainWindow::checkForNewEvents()
     // The newest id is one primary-key lookup, cheap with a million events; ids are time-ordered.
     EventQuery newest;
     newest.limit = 1;
-    m_engine->listEvents(newest).then(this, [this](const Result<EventPage> &page) {
+    m_engine->listEvents(m_caller, newest).then(this, [this](const Result<EventPage> &page) {
         if (!page)
             return; // a store that cannot be read shows up when the list loads
         const QString id = page->items.isEmpty() ? QString() : page->items.first().id;

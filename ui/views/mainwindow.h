@@ -23,7 +23,7 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    explicit MainWindow(IEngine *engine, QWidget *parent = nullptr);
+    MainWindow(IEngine *engine, Caller caller, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     EventListModel *eventModel() const { return m_model; }
@@ -42,6 +42,7 @@ private:
     void checkForNewEvents();
 
     IEngine *m_engine;
+    Caller m_caller;
     EventListModel *m_model;
     QTableView *m_table;
     EventDetailView *m_detail;

@@ -1,11 +1,11 @@
-#include "jsonmapping.h"
+#include "json.h"
 
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QStringDecoder>
 
-namespace salesflow::http {
+namespace salesflow::json {
 
 namespace {
 QJsonValue orNull(const QString &s)
@@ -20,11 +20,49 @@ QJsonObject counts(const QMap<QString, qint64> &m)
         o.insert(it.key(), it.value());
     return o;
 }
+
+template <typename T>
+QJsonArray array(const QList<T> &items)
+{
+    QJsonArray a;
+    for (const T &item : items)
+        a.append(toJson(item));
+    return a;
+}
+
+QJsonValue cursor(const QString &next)
+{
+    return next.isEmpty() ? QJsonValue() : QJsonValue(next);
+}
+
+/// Raw bytes as text when they are valid UTF-8, else base64 — never altered.
+QJsonObject rawJson(const QByteArray &payload, const QString &contentType)
+{
+    QJsonObject raw{{QStringLiteral("content_type"), contentType}};
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = utf8.decode(payload);
+    const bool isText = !utf8.hasError();
+    raw.insert(QStringLiteral("encoding"), isText ? QStringLiteral("utf-8") : QStringLiteral("base64"));
+    raw.insert(QStringLiteral("payload"), isText ? text : QString::fromLatin1(payload.toBase64()));
+    return raw;
+}
 } // namespace
 
 QString isoTime(qint64 ms)
 {
     return ms ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs) : QString();
+}
+
+qint64 parseTime(const QString &s)
+{
+    if (s.isEmpty())
+        return 0;
+    bool ok = false;
+    const qint64 ms = s.toLongLong(&ok);
+    if (ok)
+        return ms;
+    const QDateTime t = QDateTime::fromString(s, Qt::ISODateWithMs);
+    return t.isValid() ? t.toMSecsSinceEpoch() : -1;
 }
 
 QJsonObject toJson(const EventSummary &e)
@@ -41,6 +79,11 @@ QJsonObject toJson(const EventSummary &e)
                        {QStringLiteral("last_error"), orNull(e.lastError)}};
 }
 
+QJsonObject toJson(const EventPage &p)
+{
+    return QJsonObject{{QStringLiteral("items"), array(p.items)}, {QStringLiteral("next"), cursor(p.next)}};
+}
+
 QJsonObject toJson(const AuditEntry &a)
 {
     return QJsonObject{{QStringLiteral("id"), a.id},
@@ -53,71 +96,61 @@ QJsonObject toJson(const AuditEntry &a)
                        {QStringLiteral("at"), isoTime(a.atMs)}};
 }
 
+QJsonObject toJson(const AuditPage &p)
+{
+    return QJsonObject{{QStringLiteral("items"), array(p.items)}, {QStringLiteral("next"), cursor(p.next)}};
+}
+
+QJsonObject toJson(const JobInfo &j)
+{
+    return QJsonObject{{QStringLiteral("id"), j.id},
+                       {QStringLiteral("stage"), j.stage},
+                       {QStringLiteral("attempts"), j.attempts},
+                       {QStringLiteral("run_after"), isoTime(j.runAfterMs)},
+                       {QStringLiteral("lease_owner"), orNull(j.leaseOwner)},
+                       {QStringLiteral("last_error"), orNull(j.lastError)}};
+}
+
+QJsonObject toJson(const NormalisedInfo &n)
+{
+    return QJsonObject{{QStringLiteral("kind"), n.kind},
+                       {QStringLiteral("occurred_at"), isoTime(n.occurredAtMs)},
+                       {QStringLiteral("actor"), orNull(n.actor)},
+                       {QStringLiteral("company"), orNull(n.company)},
+                       {QStringLiteral("deal_ref"), orNull(n.dealRef)},
+                       {QStringLiteral("subject"), orNull(n.subject)},
+                       {QStringLiteral("text"), n.text},
+                       {QStringLiteral("attributes"), QJsonDocument::fromJson(n.attributesJson.toUtf8()).object()},
+                       {QStringLiteral("linked"), QJsonObject{{QStringLiteral("contact"), orNull(n.contactKey)},
+                                                              {QStringLiteral("company"), orNull(n.companyKey)},
+                                                              {QStringLiteral("deal"), orNull(n.dealKey)}}}};
+}
+
+QJsonObject toJson(const ActionInfo &a)
+{
+    return QJsonObject{{QStringLiteral("id"), a.id},
+                       {QStringLiteral("kind"), a.kind},
+                       {QStringLiteral("idempotency_key"), a.key},
+                       {QStringLiteral("target"), a.target},
+                       {QStringLiteral("status"), a.status},
+                       {QStringLiteral("hubspot_id"), orNull(a.hubspotId)},
+                       {QStringLiteral("attempts"), a.attempts},
+                       {QStringLiteral("last_error"), orNull(a.lastError)},
+                       {QStringLiteral("verified"), orNull(a.verified)},
+                       {QStringLiteral("last_response_code"),
+                        a.lastResponseCode ? QJsonValue(a.lastResponseCode) : QJsonValue()},
+                       {QStringLiteral("payload"), QJsonDocument::fromJson(a.payloadJson.toUtf8()).object()}};
+}
+
 QJsonObject toJson(const EventDetail &d)
 {
     QJsonObject o = toJson(d.summary);
-    QJsonObject raw{{QStringLiteral("content_type"), d.summary.contentType}};
-    // Raw bytes as text when they are valid UTF-8, else base64 — never altered.
-    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString text = utf8.decode(d.payload);
-    if (!utf8.hasError()) {
-        raw.insert(QStringLiteral("encoding"), QStringLiteral("utf-8"));
-        raw.insert(QStringLiteral("payload"), text);
-    } else {
-        raw.insert(QStringLiteral("encoding"), QStringLiteral("base64"));
-        raw.insert(QStringLiteral("payload"), QString::fromLatin1(d.payload.toBase64()));
-    }
-    o.insert(QStringLiteral("raw"), raw);
-    QJsonArray audit;
-    for (const AuditEntry &a : d.audit)
-        audit.append(toJson(a));
-    o.insert(QStringLiteral("audit"), audit);
-    QJsonArray jobs;
-    for (const JobInfo &j : d.jobs) {
-        jobs.append(QJsonObject{{QStringLiteral("id"), j.id},
-                                {QStringLiteral("stage"), j.stage},
-                                {QStringLiteral("attempts"), j.attempts},
-                                {QStringLiteral("run_after"), isoTime(j.runAfterMs)},
-                                {QStringLiteral("lease_owner"), orNull(j.leaseOwner)},
-                                {QStringLiteral("last_error"), orNull(j.lastError)}});
-    }
-    o.insert(QStringLiteral("jobs"), jobs);
-    if (d.normalised) {
-        const NormalisedInfo &n = *d.normalised;
-        o.insert(QStringLiteral("normalised"),
-                 QJsonObject{{QStringLiteral("kind"), n.kind},
-                             {QStringLiteral("occurred_at"), isoTime(n.occurredAtMs)},
-                             {QStringLiteral("actor"), orNull(n.actor)},
-                             {QStringLiteral("company"), orNull(n.company)},
-                             {QStringLiteral("deal_ref"), orNull(n.dealRef)},
-                             {QStringLiteral("subject"), orNull(n.subject)},
-                             {QStringLiteral("text"), n.text},
-                             {QStringLiteral("attributes"), QJsonDocument::fromJson(n.attributesJson.toUtf8()).object()},
-                             {QStringLiteral("linked"), QJsonObject{{QStringLiteral("contact"), orNull(n.contactKey)},
-                                                                    {QStringLiteral("company"), orNull(n.companyKey)},
-                                                                    {QStringLiteral("deal"), orNull(n.dealKey)}}}});
-    } else {
-        o.insert(QStringLiteral("normalised"), QJsonValue());
-    }
-    QJsonArray enrichments;
-    for (const EnrichmentInfo &e : d.enrichments)
-        enrichments.append(toJson(e));
-    o.insert(QStringLiteral("enrichments"), enrichments);
-    QJsonArray actions;
-    for (const ActionInfo &a : d.actions) {
-        actions.append(QJsonObject{{QStringLiteral("id"), a.id},
-                                   {QStringLiteral("kind"), a.kind},
-                                   {QStringLiteral("idempotency_key"), a.key},
-                                   {QStringLiteral("target"), a.target},
-                                   {QStringLiteral("status"), a.status},
-                                   {QStringLiteral("hubspot_id"), orNull(a.hubspotId)},
-                                   {QStringLiteral("attempts"), a.attempts},
-                                   {QStringLiteral("last_error"), orNull(a.lastError)},
-                                   {QStringLiteral("verified"), orNull(a.verified)},
-                                   {QStringLiteral("last_response_code"), a.lastResponseCode ? QJsonValue(a.lastResponseCode) : QJsonValue()},
-                                   {QStringLiteral("payload"), QJsonDocument::fromJson(a.payloadJson.toUtf8()).object()}});
-    }
-    o.insert(QStringLiteral("actions"), actions);
+    o.insert(QStringLiteral("raw"), rawJson(d.payload, d.summary.contentType));
+    o.insert(QStringLiteral("audit"), array(d.audit));
+    o.insert(QStringLiteral("jobs"), array(d.jobs));
+    o.insert(QStringLiteral("normalised"), d.normalised ? QJsonValue(toJson(*d.normalised)) : QJsonValue());
+    o.insert(QStringLiteral("enrichments"), array(d.enrichments));
+    o.insert(QStringLiteral("actions"), array(d.actions));
     return o;
 }
 
@@ -176,4 +209,25 @@ QJsonObject toJson(const Stats &s)
                                                                {QStringLiteral("paused_until"), s.hubspotPausedUntilMs > 0 ? QJsonValue(isoTime(s.hubspotPausedUntilMs)) : QJsonValue()}}}};
 }
 
-} // namespace salesflow::http
+QJsonObject toJson(const Change &c)
+{
+    return QJsonObject{{QStringLiteral("event_id"), c.eventId},
+                       {QStringLiteral("status"), c.status},
+                       {QStringLiteral("action"), c.action},
+                       {QStringLiteral("actor"), c.actor},
+                       {QStringLiteral("at"), isoTime(c.atMs)}};
+}
+
+QJsonObject toJson(const ChangeSet &c)
+{
+    return QJsonObject{{QStringLiteral("items"), array(c.items)},
+                       {QStringLiteral("counts"), counts(c.counts)},
+                       {QStringLiteral("cursor"), c.cursor}};
+}
+
+QJsonObject toJson(const IngestReceipt &r)
+{
+    return QJsonObject{{QStringLiteral("id"), r.id}, {QStringLiteral("duplicate"), r.duplicate}};
+}
+
+} // namespace salesflow::json

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "../api/types.h"
-#include "sql.h"
+#include "../store/sql.h"
 
-namespace salesflow::store {
+namespace salesflow::pipeline {
+
+using store::Connection;
 
 /// What a replay should take: events by id, or by time range and status.
 struct ReplaySelection
@@ -25,7 +27,7 @@ struct ReplayPlan
 /// status that stage starts from, and a `replay` audit entry — all in one transaction. An event
 /// that still has a job waiting at that stage or an earlier one (or one a worker holds) is left
 /// alone, so replaying twice never runs a stage twice; a waiting job of a later stage is replaced.
-class ReplayRepository
+class Replay
 {
 public:
     /// The stages a replay may start from, in pipeline order.
@@ -41,4 +43,4 @@ public:
                                      int promptVersion = 0);
 };
 
-} // namespace salesflow::store
+} // namespace salesflow::pipeline

@@ -1,20 +1,23 @@
-#include "replayrepository.h"
+#include "replay.h"
 
 #include "../core/ids.h"
 #include "../queue/jobqueue.h"
-#include "eventrepository.h"
-#include "promptrepository.h"
+#include "../store/eventrepository.h"
+#include "../store/promptrepository.h"
 
 #include <QHash>
 
-namespace salesflow::store {
+namespace salesflow::pipeline {
 
-QStringList ReplayRepository::stages()
+using store::Connection;
+using store::Tx;
+
+QStringList Replay::stages()
 {
     return {QStringLiteral("normalise"), QStringLiteral("enrich"), QStringLiteral("plan"), QStringLiteral("write")};
 }
 
-QString ReplayRepository::statusBefore(const QString &stage)
+QString Replay::statusBefore(const QString &stage)
 {
     if (stage == QLatin1String("enrich"))
         return EventStatus::Normalised;
@@ -25,7 +28,7 @@ QString ReplayRepository::statusBefore(const QString &stage)
     return EventStatus::Received;
 }
 
-Result<ReplayPlan> ReplayRepository::replay(Connection &c, const ReplaySelection &sel, const QString &stageAsked,
+Result<ReplayPlan> Replay::replay(Connection &c, const ReplaySelection &sel, const QString &stageAsked,
                                            const QString &actor, int maxAttempts, bool dryRun, qint64 now, int promptVersion)
 {
     QString stage = stageAsked;
@@ -34,7 +37,7 @@ Result<ReplayPlan> ReplayRepository::replay(Connection &c, const ReplaySelection
         if (!stage.isEmpty() && stage != QLatin1String("enrich"))
             return makeError("replay.prompt", QStringLiteral("a prompt version re-runs the enrich stage: use --from enrich (or leave --from out), not --from %1").arg(stage), 400);
         stage = QStringLiteral("enrich");
-        auto prompt = PromptRepository::get(c, QStringLiteral("enrich"), promptVersion);
+        auto prompt = store::PromptRepository::get(c, QStringLiteral("enrich"), promptVersion);
         if (!prompt)
             return Error{QStringLiteral("replay.prompt"), prompt.error().message, 400};
         args = QStringLiteral("{\"prompt_version\":%1}").arg(promptVersion);
@@ -77,7 +80,7 @@ Result<ReplayPlan> ReplayRepository::replay(Connection &c, const ReplaySelection
             candidates << r->text(i, 0);
     }
     QHash<QString, QStringList> byStage;
-    QList<Transition> ts;
+    QList<store::Transition> ts;
     for (const QString &id : std::as_const(candidates)) {
         auto row = c.exec("SELECT failed_stage FROM raw_events WHERE id = $1", {id});
         if (!row)
@@ -118,7 +121,7 @@ Result<ReplayPlan> ReplayRepository::replay(Connection &c, const ReplaySelection
         }
         plan.queued.append(id);
         byStage[from].append(id);
-        ts.append(Transition{id, statusBefore(from), {}, {},
+        ts.append(store::Transition{id, statusBefore(from), {}, {},
                              promptVersion > 0 ? QStringLiteral("replay from %1 with prompt version %2").arg(from).arg(promptVersion)
                                                : QStringLiteral("replay from %1").arg(from)});
     }
@@ -128,11 +131,11 @@ Result<ReplayPlan> ReplayRepository::replay(Connection &c, const ReplaySelection
         if (Status s = queue::JobQueue::enqueue(c, it.value(), it.key(), maxAttempts, now, now, args); !s)
             return s.error();
     }
-    if (Status s = TransitionWriter::write(c, ts, actor, now); !s)
+    if (Status s = store::TransitionWriter::write(c, ts, actor, now); !s)
         return s.error();
     if (Status s = tx.commit(); !s)
         return s.error();
     return plan;
 }
 
-} // namespace salesflow::store
+} // namespace salesflow::pipeline

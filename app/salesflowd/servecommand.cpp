@@ -1,0 +1,137 @@
+// salesflowd serve: the engine with its workers and the HTTP API, until SIGTERM or SIGINT.
+#include "command.h"
+
+#include "engine/core/logging.h"
+#include "engine/http/apilistener.h"
+#include "engine/pipeline/stages.h"
+
+#include <QCoreApplication>
+#include <QHostAddress>
+#include <QSocketNotifier>
+
+#include <csignal>
+#include <optional>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace salesflow::cli {
+
+namespace {
+
+const char *kUsage = "serve [--db URL] [--listen HOST:PORT] [--workers N] [--role all|api|worker]";
+int g_signalFd[2] = {-1, -1};
+
+void onSignal(int)
+{
+    const char c = 1;
+    [[maybe_unused]] auto n = ::write(g_signalFd[1], &c, 1);
+}
+
+/// The engine options of the command line; nothing when they are wrong (said on stderr).
+std::optional<LocalEngine::Options> engineOptions(const QCommandLineParser &p, const QString &role)
+{
+    LocalEngine::Options o;
+    o.config = configFrom(p);
+    if (p.isSet(QStringLiteral("listen")))
+        o.config.listen = p.value(QStringLiteral("listen"));
+    if (p.isSet(QStringLiteral("workers"))) {
+        bool ok = false;
+        o.config.workers = p.value(QStringLiteral("workers")).toInt(&ok);
+        if (!ok || o.config.workers < 0 || o.config.workers > 256) {
+            err(QStringLiteral("--workers takes a number from 0 to 256"));
+            return std::nullopt;
+        }
+    }
+    o.runWorkers = role != QLatin1String("api");
+    o.acceptIngest = role != QLatin1String("worker");
+    if (o.runWorkers) {
+        auto stages = pipeline::builtStages(o.config);
+        if (!stages) {
+            err(stages.error().message);
+            return std::nullopt;
+        }
+        o.stages = stages.value();
+    }
+    return o;
+}
+
+/// Listens on `listen`; returns the exit code to stop with, or 0 when serving.
+int startListener(http::ApiListener &listener, const QString &listen, int threads)
+{
+    const int colon = int(listen.lastIndexOf(QLatin1Char(':')));
+    bool ok = false;
+    const int port = listen.mid(colon + 1).toInt(&ok);
+    const QHostAddress host(listen.left(colon).remove(QLatin1Char('[')).remove(QLatin1Char(']')));
+    if (colon < 0 || !ok || port < 0 || port > 65535 || host.isNull()) {
+        err(QStringLiteral("--listen takes HOST:PORT with a numeric host, e.g. 127.0.0.1:8765 (got '%1')").arg(listen));
+        return 2;
+    }
+    auto bound = listener.listen(host, quint16(port), threads);
+    if (!bound) {
+        err(bound.error().message);
+        return 1;
+    }
+    // Scripts and tests read the bound port from this line (port 0 picks a free one).
+    out(QStringLiteral("listening on %1:%2").arg(host.toString()).arg(bound.value()));
+    return 0;
+}
+
+/// Runs the event loop until SIGTERM or SIGINT.
+int runUntilSignalled()
+{
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, g_signalFd) != 0) {
+        err(QStringLiteral("socketpair failed"));
+        return 1;
+    }
+    QSocketNotifier notifier(g_signalFd[0], QSocketNotifier::Read);
+    QObject::connect(&notifier, &QSocketNotifier::activated, qApp, [] {
+        qCInfo(lcEngine) << "stopping: finishing current work";
+        QCoreApplication::quit();
+    });
+    std::signal(SIGTERM, onSignal);
+    std::signal(SIGINT, onSignal);
+    return QCoreApplication::exec();
+}
+
+} // namespace
+
+int serve(const QStringList &args)
+{
+    QCommandLineParser p;
+    p.addOption(dbOption());
+    p.addOption({QStringLiteral("listen"), QStringLiteral("HOST:PORT to listen on"), QStringLiteral("HOST:PORT")});
+    p.addOption({QStringLiteral("workers"), QStringLiteral("worker threads"), QStringLiteral("N")});
+    p.addOption({QStringLiteral("role"), QStringLiteral("all, api or worker"), QStringLiteral("ROLE")});
+    if (!parse(p, args, kUsage))
+        return 2;
+    installJsonLogHandler();
+    const QString role = p.value(QStringLiteral("role")).isEmpty() ? QStringLiteral("all") : p.value(QStringLiteral("role"));
+    if (role != QLatin1String("all") && role != QLatin1String("api") && role != QLatin1String("worker")) {
+        err(QStringLiteral("--role is all, api or worker (got '%1')").arg(role));
+        return 2;
+    }
+    const auto options = engineOptions(p, role);
+    if (!options)
+        return 2;
+    auto engine = LocalEngine::open(*options);
+    if (!engine) {
+        err(engine.error().message);
+        return 1;
+    }
+    LocalEngine *e = engine.value().get();
+    std::unique_ptr<http::ApiListener> listener;
+    if (role != QLatin1String("worker")) {
+        const Config &c = options->config;
+        listener = std::make_unique<http::ApiListener>(e, e, http::ApiServer::Options{c.maxBodyBytes, c.hubspotClientSecret, {}});
+        if (int rc = startListener(*listener, c.listen, c.httpThreads); rc != 0)
+            return rc;
+    }
+    const int rc = runUntilSignalled();
+    if (listener)
+        listener->stop(); // no new requests
+    e->stop();
+    qCInfo(lcEngine) << "stopped";
+    return rc;
+}
+
+} // namespace salesflow::cli

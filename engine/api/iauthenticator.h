@@ -1,0 +1,23 @@
+#pragma once
+
+#include "caller.h"
+#include "result.h"
+
+#include <QByteArray>
+#include <QFuture>
+
+namespace salesflow {
+
+/// Turns a bearer credential into a Caller. Only the server side needs it (the HTTP API in
+/// salesflowd), so it is not part of IEngine: the UI never authenticates anyone.
+class IAuthenticator
+{
+public:
+    virtual ~IAuthenticator() = default;
+
+    /// Resolves an API token; Error 401 `auth.bad_token` when unknown or revoked (a revoked token
+    /// is refused from the moment it is revoked), 503 when the store cannot be asked.
+    virtual QFuture<Result<Caller>> authenticate(QByteArray token) = 0;
+};
+
+} // namespace salesflow

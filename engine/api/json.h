@@ -1,0 +1,49 @@
+#pragma once
+
+#include "types.h"
+
+#include <QJsonObject>
+
+namespace salesflow::json {
+
+/// The one JSON codec of the API types, both ways: the HTTP server writes with toJson and a
+/// remote client reads with fromJson, so the two cannot drift. Timestamps are ISO 8601 UTC with
+/// milliseconds (empty or null for "none"); empty optional strings are null. fromJson is lenient
+/// about missing members (they keep their defaults) and never throws: the shapes are the
+/// server's own. Round trips are tested (tests/engine/tst_json.cpp).
+QString isoTime(qint64 ms);
+/// Epoch ms of an ISO 8601 time or of a number of epoch milliseconds; 0 for empty, -1 when neither.
+qint64 parseTime(const QString &s);
+
+QJsonObject toJson(const EventSummary &e);
+QJsonObject toJson(const EventPage &p);
+QJsonObject toJson(const AuditEntry &a);
+QJsonObject toJson(const AuditPage &p);
+QJsonObject toJson(const JobInfo &j);
+QJsonObject toJson(const NormalisedInfo &n);
+QJsonObject toJson(const EnrichmentInfo &e);
+QJsonObject toJson(const ActionInfo &a);
+QJsonObject toJson(const EventDetail &d);
+QJsonObject toJson(const Stats &s);
+QJsonObject toJson(const Change &c);
+QJsonObject toJson(const ChangeSet &c);
+QJsonObject toJson(const IngestReceipt &r);
+
+template <typename T>
+T fromJson(const QJsonObject &o);
+
+template <> EventSummary fromJson<EventSummary>(const QJsonObject &o);
+template <> EventPage fromJson<EventPage>(const QJsonObject &o);
+template <> AuditEntry fromJson<AuditEntry>(const QJsonObject &o);
+template <> AuditPage fromJson<AuditPage>(const QJsonObject &o);
+template <> JobInfo fromJson<JobInfo>(const QJsonObject &o);
+template <> NormalisedInfo fromJson<NormalisedInfo>(const QJsonObject &o);
+template <> EnrichmentInfo fromJson<EnrichmentInfo>(const QJsonObject &o);
+template <> ActionInfo fromJson<ActionInfo>(const QJsonObject &o);
+template <> EventDetail fromJson<EventDetail>(const QJsonObject &o);
+template <> Stats fromJson<Stats>(const QJsonObject &o);
+template <> Change fromJson<Change>(const QJsonObject &o);
+template <> ChangeSet fromJson<ChangeSet>(const QJsonObject &o);
+template <> IngestReceipt fromJson<IngestReceipt>(const QJsonObject &o);
+
+} // namespace salesflow::json

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "../../api/iengine.h"
+#include "../router.h"
+
+#include <QFuture>
+#include <QObject>
+
+namespace salesflow::http {
+
+/// One area of the HTTP API (events, ingest, audit, ...): adds its routes to the table and
+/// answers them through IEngine only. Continuations run on `context`, the server's thread.
+class Controller
+{
+public:
+    Controller(IEngine *engine, QObject *context) : m_engine(engine), m_context(context) {}
+    virtual ~Controller() = default;
+    Controller(const Controller &) = delete;
+    Controller &operator=(const Controller &) = delete;
+
+    virtual void addRoutes(Router &router) = 0;
+
+protected:
+    /// Answers 200 with `write(value)`, or the engine's error as problem+json.
+    template <typename T, typename W>
+    void answer(QFuture<Result<T>> future, const ReplyPtr &reply, W write)
+    {
+        future.then(m_context, [reply, write](const Result<T> &r) {
+            r ? reply->json(200, write(r.value())) : reply->problem(r.error());
+        });
+    }
+
+    IEngine *m_engine;
+    QObject *m_context;
+};
+
+/// A 400 problem for a bad query parameter.
+inline Error badQuery(const char *code, const QString &detail)
+{
+    return makeError(code, detail, 400);
+}
+
+} // namespace salesflow::http

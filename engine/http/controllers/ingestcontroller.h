@@ -1,0 +1,30 @@
+#pragma once
+
+#include "controller.h"
+
+namespace salesflow::http {
+
+/// POST /v1/events/{source} and /v1/events/{source}/batch (ingest tokens), and HubSpot's signed
+/// webhook POST /v1/events/hubspot (v3 signature instead of a token). Answers 202 only after the
+/// engine says the raw payload is durably committed.
+class IngestController final : public Controller
+{
+public:
+    IngestController(IEngine *engine, QObject *context, QByteArray hubspotClientSecret)
+        : Controller(engine, context), m_hubspotSecret(std::move(hubspotClientSecret))
+    {
+    }
+    void addRoutes(Router &router) override;
+
+private:
+    void single(const Request &request, const ReplyPtr &reply);
+    void batch(const Request &request, const ReplyPtr &reply);
+    void hubspotWebhook(const Request &request, const ReplyPtr &reply);
+    /// Hands the items to the engine; `one` answers the single item's receipt or problem, else
+    /// every item's receipt in order.
+    void submit(const Caller &caller, QList<IngestItem> items, bool one, const ReplyPtr &reply);
+
+    QByteArray m_hubspotSecret;
+};
+
+} // namespace salesflow::http

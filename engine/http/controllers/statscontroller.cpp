@@ -1,0 +1,71 @@
+#include "statscontroller.h"
+
+#include "../../api/json.h"
+
+namespace salesflow::http {
+
+void StatsController::addRoutes(Router &router)
+{
+    using M = QHttpServerRequest::Method;
+    router.add({M::Get, QStringLiteral("/v1/stats"), Permission::Read, [this](const Request &rq, const ReplyPtr &r) {
+                    answer(m_engine->stats(rq.caller), r, [](const Stats &s) { return json::toJson(s); });
+                }});
+    router.add({M::Get, QStringLiteral("/metrics"), Permission::Read,
+                [this](const Request &rq, const ReplyPtr &r) { metrics(rq, r); }});
+}
+
+namespace {
+
+void header(QByteArray &out, const char *name, const char *help)
+{
+    out += QByteArray("# HELP ") + name + ' ' + help + "\n# TYPE " + name + " gauge\n";
+}
+
+void gauge(QByteArray &out, const char *name, const char *help, qint64 value)
+{
+    header(out, name, help);
+    out += QByteArray(name) + ' ' + QByteArray::number(value) + '\n';
+}
+
+void gauges(QByteArray &out, const char *name, const char *help, const char *label,
+            const QMap<QString, qint64> &values)
+{
+    header(out, name, help);
+    for (auto it = values.cbegin(); it != values.cend(); ++it)
+        out += QByteArray(name) + '{' + label + "=\"" + it.key().toUtf8() + "\"} " + QByteArray::number(it.value())
+            + '\n';
+}
+
+} // namespace
+
+QByteArray statsExposition(const Stats &s)
+{
+    QByteArray out;
+    gauges(out, "salesflow_events", "Events in the store, by status.", "status", s.byStatus);
+    gauges(out, "salesflow_queue_jobs", "Jobs waiting or leased, by stage.", "stage", s.queueByStage);
+    gauge(out, "salesflow_enrichments", "Enrichment outputs stored.", s.enrichments);
+    gauges(out, "salesflow_llm_tokens", "LLM tokens used by stored enrichments, by kind.", "kind",
+           {{QStringLiteral("input"), s.llmInputTokens},
+            {QStringLiteral("output"), s.llmOutputTokens},
+            {QStringLiteral("cached"), s.llmCachedTokens}});
+    gauges(out, "salesflow_hubspot_actions", "HubSpot actions in the ledger, by status.", "status",
+           s.actionsByStatus);
+    gauge(out, "salesflow_hubspot_calls_today", "HubSpot calls by all writers today (UTC).", s.hubspotCallsToday);
+    header(out, "salesflow_llm_estimated_cost_usd", "Estimated cost of stored enrichments (price table).");
+    out += "salesflow_llm_estimated_cost_usd " + QByteArray::number(s.llmCostUsd, 'f', 6) + "\n";
+    return out;
+}
+
+void StatsController::metrics(const Request &request, const ReplyPtr &reply)
+{
+    QByteArray out = m_metrics->exposition();
+    m_engine->stats(request.caller).then(m_context, [reply, out](const Result<Stats> &s) mutable {
+        if (s)
+            out += statsExposition(s.value());
+        out += "# HELP salesflow_store_up Whether the store answered.\n# TYPE salesflow_store_up gauge\n"
+               "salesflow_store_up " + QByteArray(s ? "1" : "0") + "\n";
+        reply->send(200, out, "text/plain; version=0.0.4");
+    });
+}
+
+} // namespace salesflow::http

@@ -1,0 +1,90 @@
+#include "router.h"
+
+#include <QUrl>
+
+namespace salesflow::http {
+
+namespace {
+
+/// The path's segments, each percent-decoded after splitting.
+QStringList segments(const QByteArray &encodedPath)
+{
+    QStringList out;
+    for (const QByteArray &s : encodedPath.split('/')) {
+        if (!s.isEmpty())
+            out.append(QUrl::fromPercentEncoding(s));
+    }
+    return out;
+}
+
+/// The `{name}` values when `path` fits `pattern`, else nothing.
+std::optional<QStringList> fit(const QString &pattern, const QStringList &path)
+{
+    const QStringList want = pattern.split(QLatin1Char('/'), Qt::SkipEmptyParts);
+    if (want.size() != path.size())
+        return std::nullopt;
+    QStringList params;
+    for (qsizetype i = 0; i < want.size(); ++i) {
+        if (want[i].startsWith(QLatin1Char('{')))
+            params.append(path[i]);
+        else if (want[i] != path[i])
+            return std::nullopt;
+    }
+    return params;
+}
+
+} // namespace
+
+QByteArray Request::header(const char *name) const
+{
+    for (const auto &h : headers) {
+        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
+            return h.second;
+    }
+    return QByteArray();
+}
+
+QString Request::queryValue(const char *name) const
+{
+    return query.queryItemValue(QLatin1String(name), QUrl::FullyDecoded);
+}
+
+QByteArray methodName(QHttpServerRequest::Method m)
+{
+    switch (m) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    default: return "OTHER";
+    }
+}
+
+void Router::add(Route route)
+{
+    m_routes.push_back(std::move(route));
+}
+
+Router::Match Router::match(QHttpServerRequest::Method method, const QByteArray &encodedPath) const
+{
+    const QStringList path = segments(encodedPath);
+    Match m;
+    for (const Route &r : m_routes) {
+        auto params = fit(r.pattern, path);
+        if (!params)
+            continue;
+        if (r.method == method) {
+            m.route = &r;
+            m.params = *params;
+            return m;
+        }
+        if (!m.allowed.contains(methodName(r.method)))
+            m.allowed.append(methodName(r.method));
+    }
+    return m;
+}
+
+} // namespace salesflow::http

@@ -1,0 +1,70 @@
+#pragma once
+
+#include "../api/caller.h"
+#include "reply.h"
+
+#include <QHttpServerRequest>
+#include <QStringList>
+#include <QUrlQuery>
+
+#include <functional>
+#include <optional>
+#include <vector>
+
+namespace salesflow::http {
+
+/// What a handler gets: the request (copied: a handler may answer after the server's request
+/// object is gone), the decoded `{placeholders}` of its path in order, and the caller
+/// (authenticated and allowed by the route's permission; anonymous for open routes).
+struct Request
+{
+    QUrl url;
+    QByteArray body;
+    QList<QPair<QByteArray, QByteArray>> headers;
+    QStringList params;
+    QUrlQuery query;
+    Caller caller;
+
+    /// The header's value (names compared case-insensitively); empty when absent.
+    QByteArray header(const char *name) const;
+    QString param(int i) const { return params.value(i); }
+    QString queryValue(const char *name) const;
+    bool hasQuery(const char *name) const { return query.hasQueryItem(QLatin1String(name)); }
+};
+
+using Handler = std::function<void(const Request &, const ReplyPtr &)>;
+
+/// One line of the route table (qBittorrent's webui/api, one controller per area): method, path
+/// pattern with `{name}` segments, the permission the caller needs (none: open, e.g. health or
+/// a signed webhook), and the handler.
+struct Route
+{
+    QHttpServerRequest::Method method;
+    QString pattern;
+    std::optional<Permission> needs;
+    Handler handler;
+};
+
+/// Matches a request to a route. Paths are split on '/' before percent-decoding, so an encoded
+/// slash is part of a segment, never a separator. Routes are tried in the order added: add
+/// literal paths before patterns that would also match them.
+class Router
+{
+public:
+    struct Match
+    {
+        const Route *route = nullptr;
+        QStringList params;
+        QByteArrayList allowed; ///< when the path exists but not for this method (405)
+    };
+
+    void add(Route route);
+    Match match(QHttpServerRequest::Method method, const QByteArray &encodedPath) const;
+
+private:
+    std::vector<Route> m_routes;
+};
+
+QByteArray methodName(QHttpServerRequest::Method m);
+
+} // namespace salesflow::http

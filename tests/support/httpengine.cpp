@@ -1,0 +1,165 @@
+#include "httpengine.h"
+
+#include "engine/api/json.h"
+#include "httpclient.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QUrlQuery>
+#include <QtConcurrent>
+
+namespace salesflow::test {
+
+namespace {
+
+Error problemOf(const HttpResponse &r)
+{
+    const QJsonObject p = QJsonDocument::fromJson(r.body).object();
+    if (r.status == 0)
+        return makeError("http.unreachable", QStringLiteral("no answer from the server"), 503);
+    return Error{p.value(QStringLiteral("code")).toString(), p.value(QStringLiteral("detail")).toString(), r.status};
+}
+
+template <typename T>
+QFuture<Result<T>> decoded(QFuture<Result<QJsonObject>> f)
+{
+    return f.then([](const Result<QJsonObject> &o) -> Result<T> {
+        if (!o)
+            return o.error();
+        return json::fromJson<T>(o.value());
+    });
+}
+
+QByteArray encoded(const QString &v)
+{
+    return QUrl::toPercentEncoding(v);
+}
+
+void addTime(QUrlQuery &q, const char *name, qint64 ms)
+{
+    if (ms != 0)
+        q.addQueryItem(QLatin1String(name), QString::number(ms));
+}
+
+} // namespace
+
+void HttpEngine::setToken(const QString &callerName, const QByteArray &token)
+{
+    QMutexLocker lock(&m_mutex);
+    m_tokens.insert(callerName, token);
+}
+
+QFuture<Result<QJsonObject>> HttpEngine::call(const Caller &caller, const QByteArray &method, const QByteArray &path,
+                                              const QByteArray &body, const QByteArray &contentType)
+{
+    QByteArray token;
+    {
+        QMutexLocker lock(&m_mutex);
+        token = m_tokens.value(caller.name);
+    }
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!token.isEmpty())
+        headers.append({"Authorization", "Bearer " + token});
+    if (!contentType.isEmpty())
+        headers.append({"Content-Type", contentType});
+    return QtConcurrent::run([host = m_host, port = m_port, method, path, body, headers]() -> Result<QJsonObject> {
+        const HttpResponse r = HttpClient(host, port).request(method, path, body, headers, 40000);
+        if (r.status < 200 || r.status > 299)
+            return problemOf(r);
+        return QJsonDocument::fromJson(r.body).object();
+    });
+}
+
+QFuture<Result<QList<Result<IngestReceipt>>>> HttpEngine::ingest(const Caller &caller, QList<IngestItem> items)
+{
+    // One POST per item, as senders do; answers in order.
+    QList<QFuture<Result<QJsonObject>>> posts;
+    for (const IngestItem &item : items)
+        posts.append(call(caller, "POST", "/v1/events/" + encoded(item.source), item.payload, item.contentType));
+    return QtConcurrent::run([posts]() mutable -> Result<QList<Result<IngestReceipt>>> {
+        QList<Result<IngestReceipt>> out;
+        for (auto &p : posts) {
+            p.waitForFinished();
+            const auto r = p.result();
+            if (!r && r.error().httpStatus == 503)
+                return r.error();
+            out.append(r ? Result<IngestReceipt>(json::fromJson<IngestReceipt>(r.value())) : Result<IngestReceipt>(r.error()));
+        }
+        return out;
+    });
+}
+
+QFuture<Result<EventPage>> HttpEngine::listEvents(const Caller &caller, EventQuery query)
+{
+    QUrlQuery q;
+    if (!query.status.isEmpty())
+        q.addQueryItem(QStringLiteral("status"), query.status);
+    if (!query.source.isEmpty())
+        q.addQueryItem(QStringLiteral("source"), query.source);
+    if (!query.text.isEmpty())
+        q.addQueryItem(QStringLiteral("q"), query.text);
+    if (!query.after.isEmpty())
+        q.addQueryItem(QStringLiteral("after"), query.after);
+    addTime(q, "since", query.sinceMs);
+    addTime(q, "until", query.untilMs);
+    q.addQueryItem(QStringLiteral("limit"), QString::number(query.limit));
+    return decoded<EventPage>(call(caller, "GET", "/v1/events?" + q.toString(QUrl::FullyEncoded).toUtf8()));
+}
+
+QFuture<Result<EventDetail>> HttpEngine::event(const Caller &caller, QString id)
+{
+    return decoded<EventDetail>(call(caller, "GET", "/v1/events/" + encoded(id)));
+}
+
+QFuture<Result<Stats>> HttpEngine::stats(const Caller &caller)
+{
+    return decoded<Stats>(call(caller, "GET", "/v1/stats"));
+}
+
+QFuture<Result<AuditPage>> HttpEngine::audit(const Caller &caller, AuditQuery query)
+{
+    QUrlQuery q;
+    const QList<QPair<const char *, QString>> filters{
+        {"actor", query.actor}, {"event", query.eventId}, {"action", query.action}, {"after", query.after}};
+    for (const auto &f : filters) {
+        if (!f.second.isEmpty())
+            q.addQueryItem(QLatin1String(f.first), f.second);
+    }
+    addTime(q, "since", query.sinceMs);
+    addTime(q, "until", query.untilMs);
+    q.addQueryItem(QStringLiteral("limit"), QString::number(query.limit));
+    return decoded<AuditPage>(call(caller, "GET", "/v1/audit?" + q.toString(QUrl::FullyEncoded).toUtf8()));
+}
+
+QFuture<Result<ChangeSet>> HttpEngine::changes(const Caller &caller, QString cursor, int waitMs)
+{
+    QUrlQuery q;
+    if (!cursor.isEmpty())
+        q.addQueryItem(QStringLiteral("after"), cursor);
+    q.addQueryItem(QStringLiteral("wait_ms"), QString::number(waitMs));
+    return decoded<ChangeSet>(call(caller, "GET", "/v1/changes?" + q.toString(QUrl::FullyEncoded).toUtf8()));
+}
+
+QFuture<Result<QByteArray>> HttpEngine::createToken(const Caller &caller, QString name, Role role)
+{
+    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("name"), name},
+                                                      {QStringLiteral("role"), roleName(role)}})
+                                .toJson(QJsonDocument::Compact);
+    return call(caller, "POST", "/v1/tokens", body, "application/json")
+        .then([](const Result<QJsonObject> &o) -> Result<QByteArray> {
+            if (!o)
+                return o.error();
+            return o->value(QStringLiteral("token")).toString().toLatin1();
+        });
+}
+
+QFuture<Status> HttpEngine::ready()
+{
+    return call(Caller(), "GET", "/readyz").then([](const Result<QJsonObject> &o) -> Status {
+        if (!o)
+            return o.error();
+        return Done{};
+    });
+}
+
+} // namespace salesflow::test
