@@ -1,7 +1,7 @@
 // salesflowd hubspot setup: checks the token and creates the custom properties SalesFlow writes.
 #include "command.h"
 
-#include "engine/hubspot/client.h"
+#include "engine/hubspot/setup.h"
 
 #include <QTextStream>
 
@@ -10,7 +10,7 @@ namespace salesflow::cli {
 int hubspot(const QStringList &args)
 {
     QCommandLineParser p;
-    p.addOption(dbOption());
+    p.addOption(dbOption()); // accepted for scripts that pass it; setup needs no store
     p.addPositionalArgument(QStringLiteral("setup"), QStringLiteral("the hubspot subcommand"));
     if (!parse(p, args, "hubspot setup [--db URL]"))
         return 2;
@@ -19,17 +19,19 @@ int hubspot(const QStringList &args)
         return 2;
     }
     const Config config = configFrom(p);
-    // The shared rate budget lives in the store, so setup counts against it like the writers.
-    auto engine = openEngine(config);
-    if (!engine)
-        return 1;
-    auto lines = await(engine->hubspotSetup(operatorCaller()));
+    // A handful of calls: setup keeps its own budget and needs no store. Should writers be
+    // busy at the limit, HubSpot's 429 pauses it like any client.
+    hubspot::ClientConfig hc = hubspot::clientConfigFrom(config);
+    hc.maxRetries = 2;
+    hubspot::Client client(hc);
+    hubspot::LocalRateBudget budget;
+    auto lines = hubspot::setup(client, budget);
     if (!lines) {
         err(lines.error().message);
         return exitCodeFor(lines.error());
     }
     QTextStream ts(stdout);
-    ts << "HubSpot at " << hubspot::clientConfigFrom(config).baseUrl << ": token accepted\n";
+    ts << "HubSpot at " << hc.baseUrl << ": token accepted\n";
     for (const QString &l : lines.value())
         ts << "  " << l << "\n";
     return 0;

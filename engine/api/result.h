@@ -7,6 +7,13 @@
 
 namespace salesflow {
 
+/// How the job queue treats a stage that failed with an Error.
+enum class Retry {
+    Backoff,   ///< try again later with backoff, using an attempt (a timeout, a 5xx, the store away)
+    Permanent, ///< a repeat cannot fix it: the event fails at once (unparseable payload, bad key)
+    Hold,      ///< the outside world asked us to wait `retryAfterMs`: no attempt is used
+};
+
 /// A recoverable failure: a stable machine code ("store.unavailable", "ingest.too_large", ...)
 /// and a message a person can act on. `httpStatus` is the status the HTTP API answers with.
 struct Error
@@ -14,8 +21,9 @@ struct Error
     QString code;
     QString message;
     int httpStatus = 500;
-    /// For "hold." errors: how long the job waits before it is tried again (no attempt used).
+    /// For Retry::Hold: how long the job waits before it is tried again.
     qint64 retryAfterMs = 0;
+    Retry retry = Retry::Backoff;
 };
 
 /// Expected-style result (STYLE habit 6): either a value or an Error, never both.
@@ -50,6 +58,18 @@ using Status = Result<Done>;
 inline Error makeError(const char *code, QString message, int httpStatus = 500)
 {
     return Error{QString::fromLatin1(code), std::move(message), httpStatus};
+}
+
+/// An error a retry cannot fix (by convention its code starts with "permanent.").
+inline Error permanentError(const char *code, QString message, int httpStatus = 500)
+{
+    return Error{QString::fromLatin1(code), std::move(message), httpStatus, 0, Retry::Permanent};
+}
+
+/// Wait `retryAfterMs`, then try again without using an attempt (by convention "hold.*").
+inline Error holdError(const char *code, QString message, qint64 retryAfterMs)
+{
+    return Error{QString::fromLatin1(code), std::move(message), 503, retryAfterMs, Retry::Hold};
 }
 
 } // namespace salesflow

@@ -1,5 +1,7 @@
 #include "blockinghttp.h"
 
+#include "stoptoken.h"
+
 #include <QBuffer>
 #include <QEventLoop>
 #include <QNetworkAccessManager>
@@ -40,18 +42,36 @@ Answer send(const QByteArray &method, const QUrl &url, const QList<std::pair<QBy
         a.timedOut = true;
         reply->abort();
     });
+    // A stop request aborts the call: the caller gets no answer and gives the job back.
+    QTimer stopCheck;
+    QObject::connect(&stopCheck, &QTimer::timeout, &loop, [&] {
+        if (StopToken::stopping()) {
+            a.stopped = true;
+            reply->abort();
+        }
+    });
+    if (StopToken::current())
+        stopCheck.start(100);
     timer.start(timeoutMs);
-    if (!reply->isFinished())
+    if (!reply->isFinished() && !StopToken::stopping())
         loop.exec();
     timer.stop();
+    stopCheck.stop();
+    if (!reply->isFinished()) { // stopping before the call left
+        a.stopped = true;
+        reply->abort();
+    }
+
     const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-    if (!a.timedOut && status.isValid()) {
+    if (!a.timedOut && !a.stopped && status.isValid()) {
         a.status = status.toInt();
         a.body = reply->readAll();
         for (const auto &[name, value] : reply->rawHeaderPairs())
             a.headers.insert(name.toLower(), value);
     } else {
-        a.failure = a.timedOut ? QStringLiteral("no answer within %1 ms").arg(timeoutMs) : reply->errorString();
+        a.failure = a.stopped    ? QStringLiteral("stopped: the process is shutting down")
+            : a.timedOut ? QStringLiteral("no answer within %1 ms").arg(timeoutMs)
+                         : reply->errorString();
     }
     reply->deleteLater();
     return a;

@@ -18,10 +18,12 @@ struct Answer
     QHash<QByteArray, QByteArray> headers; ///< names lower-cased
     QString failure;     ///< why there was no answer
     bool timedOut = false;
+    bool stopped = false; ///< aborted: the calling thread's StopToken asked to stop
 };
 
 /// Sends one request and waits for the answer on the calling (worker) thread; each thread keeps
-/// its own QNetworkAccessManager, so connections are reused. `timeoutMs` bounds the whole exchange.
+/// its own QNetworkAccessManager, so connections are reused. `timeoutMs` bounds the whole exchange;
+/// the thread's StopToken (core/stoptoken.h) aborts it within 100 ms.
 Answer send(const QByteArray &method, const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers,
             const QByteArray &body, int timeoutMs);
 

@@ -12,6 +12,8 @@ Q_LOGGING_CATEGORY(lcIngest, "salesflow.ingest", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcHttp, "salesflow.http", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcPipeline, "salesflow.pipeline", QtInfoMsg)
 Q_LOGGING_CATEGORY(lcEngine, "salesflow.engine", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcHubspot, "salesflow.hubspot", QtInfoMsg)
+Q_LOGGING_CATEGORY(lcLlm, "salesflow.llm", QtInfoMsg)
 
 namespace salesflow {
 

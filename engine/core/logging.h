@@ -8,6 +8,8 @@ Q_DECLARE_LOGGING_CATEGORY(lcIngest)
 Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 Q_DECLARE_LOGGING_CATEGORY(lcPipeline)
 Q_DECLARE_LOGGING_CATEGORY(lcEngine)
+Q_DECLARE_LOGGING_CATEGORY(lcHubspot)
+Q_DECLARE_LOGGING_CATEGORY(lcLlm)
 
 namespace salesflow {
 /// Headless mode: every log line becomes one JSON object on stderr (for log shippers).

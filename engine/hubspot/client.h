@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../api/result.h"
+#include "ratebudget.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -8,12 +9,10 @@
 #include <QString>
 
 #include <atomic>
+#include <optional>
 
 namespace salesflow {
 struct Config;
-}
-namespace salesflow::store {
-class Connection;
 }
 
 namespace salesflow::hubspot {
@@ -46,29 +45,9 @@ struct Response
     QString correlationId;
 };
 
-/// The budget every writer process shares, kept in the database (hubspot_calls, hubspot_state):
-/// at most `burstLimit − 1` calls in any rolling window (HubSpot counts TEN_SECONDLY_ROLLING),
-/// the daily quota minus the reserve, and pauses the rate-limit headers or a 429 asked for.
-class RateBudget
-{
-public:
-    explicit RateBudget(const ClientConfig &config) : m_config(config) {}
-    /// Waits until one more call fits, then records it. "hold.daily" when the day's share is used.
-    Status acquire(store::Connection &c);
-    /// Reads X-HubSpot-RateLimit-* and slows down before HubSpot would say 429.
-    void observe(store::Connection &c, const Response &r);
-    /// Every writer waits until `untilMs` (a 429, or Remaining at 0).
-    static Status pauseUntil(store::Connection &c, qint64 untilMs);
-    int effectiveLimit() const;
-
-private:
-    ClientConfig m_config;
-    std::atomic<int> m_learntMax{0};
-    std::atomic<int> m_calls{0};
-};
-
-/// HubSpot over HTTP for the write stage and `salesflowd hubspot setup`: bearer auth, the
-/// shared budget before every call, and HubSpot's retry rules (NOTES §9): 429 by policy
+/// HubSpot over HTTP for the write stage and `salesflowd hubspot setup`: bearer auth, one call
+/// taken from the budget before every call (the rate-limit headers teach it the tier's limit, and
+/// Remaining at 0 pauses every writer sharing the budget), and HubSpot's retry rules (NOTES §9): 429 by policy
 /// (TEN_SECONDLY_ROLLING waits out the window; DAILY holds the writers until the next day),
 /// 423 waits 2 s, 477 and Retry-After are honoured, 5xx/timeouts back off; 401/403 stop the
 /// writers ("hold.auth") with HubSpot's message instead of retrying. Other 4xx are returned.
@@ -78,16 +57,25 @@ public:
     explicit Client(ClientConfig config);
     bool dryRun() const { return m_config.token.isEmpty(); }
     const ClientConfig &config() const { return m_config; }
-    RateBudget &budget() { return m_budget; }
+    /// The limits a call must fit in now: the configured tier, or less when HubSpot said so.
+    BudgetLimits limits() const;
 
-    Result<Response> call(store::Connection &c, const QByteArray &method, const QString &path, const QJsonDocument &body = {});
+    Result<Response> call(IRateBudget &budget, const QByteArray &method, const QString &path,
+                          const QJsonDocument &body = {});
 
     /// "HubSpot answered 400 (VALIDATION_ERROR): ... [correlationId ...]"
     static QString describe(const Response &r);
 
 private:
+    /// Reads X-HubSpot-RateLimit-* and slows every writer down before HubSpot would say 429.
+    void observe(IRateBudget &budget, const Response &r);
+    /// How long to wait before trying the answer `r` again; -1: do not retry, `error` says why
+    /// (or nothing: hand the answer to the caller).
+    qint64 retryDelay(IRateBudget &budget, const Response &r, int attempt, std::optional<Error> *error);
+    Response parse(const QByteArray &body, int status, const QHash<QByteArray, QByteArray> &headers, int attempt) const;
+
     ClientConfig m_config;
-    RateBudget m_budget;
+    std::atomic<int> m_learntMax{0};
 };
 
 } // namespace salesflow::hubspot

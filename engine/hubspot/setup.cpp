@@ -26,7 +26,7 @@ const Wanted kWanted[] = {
 };
 } // namespace
 
-Result<QStringList> setup(Client &client, store::Connection &c)
+Result<QStringList> setup(Client &client, IRateBudget &budget)
 {
     if (client.dryRun())
         return makeError("hubspot.setup", QStringLiteral("HUBSPOT_ACCESS_TOKEN is not set: nothing to set up (the writer runs dry)"), 400);
@@ -35,7 +35,7 @@ Result<QStringList> setup(Client &client, store::Connection &c)
     for (const Wanted &w : kWanted) {
         const QString type = QString::fromLatin1(w.type);
         if (!groupsDone.contains(type)) {
-            auto g = client.call(c, "POST", QStringLiteral("/crm/v3/properties/%1/groups").arg(type),
+            auto g = client.call(budget, "POST", QStringLiteral("/crm/v3/properties/%1/groups").arg(type),
                                  QJsonDocument(QJsonObject{{QStringLiteral("name"), QStringLiteral("salesflow")},
                                                            {QStringLiteral("label"), QStringLiteral("SalesFlow")}}));
             if (!g)
@@ -45,7 +45,7 @@ Result<QStringList> setup(Client &client, store::Connection &c)
             lines << QStringLiteral("%1: property group salesflow %2").arg(type, g->status == 201 ? QStringLiteral("created") : QStringLiteral("exists"));
             groupsDone << type;
         }
-        auto have = client.call(c, "GET", QStringLiteral("/crm/v3/properties/%1/%2").arg(type, QLatin1String(w.name)));
+        auto have = client.call(budget, "GET", QStringLiteral("/crm/v3/properties/%1/%2").arg(type, QLatin1String(w.name)));
         if (!have)
             return have.error();
         if (have->status == 200) {
@@ -65,7 +65,7 @@ Result<QStringList> setup(Client &client, store::Connection &c)
                         {QStringLiteral("groupName"), QStringLiteral("salesflow")}};
         if (w.unique)
             def.insert(QStringLiteral("hasUniqueValue"), true);
-        auto made = client.call(c, "POST", QStringLiteral("/crm/v3/properties/%1").arg(type), QJsonDocument(def));
+        auto made = client.call(budget, "POST", QStringLiteral("/crm/v3/properties/%1").arg(type), QJsonDocument(def));
         if (!made)
             return made.error();
         if (made->status != 201)

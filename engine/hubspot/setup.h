@@ -11,6 +11,7 @@ namespace salesflow::hubspot {
 /// salesflow_lead_quality, salesflow_lead_score, salesflow_last_ai_summary_date; the unique
 /// keys salesflow_company_key (companies) and salesflow_action_key (notes, tasks) that make
 /// every write an upsert. Returns one line per check; idempotent.
-Result<QStringList> setup(Client &client, store::Connection &c);
+/// `budget`: the store's shared budget when there is one, else a LocalRateBudget.
+Result<QStringList> setup(Client &client, IRateBudget &budget);
 
 } // namespace salesflow::hubspot

@@ -2,6 +2,7 @@
 
 #include "../core/blockinghttp.h"
 #include "../core/logging.h"
+#include "../core/stoptoken.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>
@@ -67,6 +68,14 @@ std::optional<qint64> retryDelayMs(const RetryPolicy &policy, int status, const 
     return qint64(base * (1.0 - 0.25 * random01) * 1000.0);
 }
 
+namespace {
+/// The process is stopping: the job goes back to the queue at once, no attempt used.
+Error stoppingError(const QUrl &url)
+{
+    return holdError("hold.stopping", QStringLiteral("%1: call abandoned, the process is stopping").arg(url.host()), 0);
+}
+} // namespace
+
 Result<HttpAnswer> postJson(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers,
                             const QByteArray &body, const RetryPolicy &policy)
 {
@@ -77,6 +86,8 @@ Result<HttpAnswer> postJson(const QUrl &url, const QList<std::pair<QByteArray, Q
         hs.append({QByteArrayLiteral("x-stainless-retry-count"), QByteArray::number(attempt)});
         hs.append({QByteArrayLiteral("x-stainless-read-timeout"), QByteArray::number(policy.timeoutMs / 1000)});
         const net::Answer answer = net::send("POST", url, hs, body, policy.timeoutMs);
+        if (answer.stopped)
+            return stoppingError(url);
         HttpAnswer a;
         a.status = answer.status;
         a.body = answer.body;
@@ -94,9 +105,10 @@ Result<HttpAnswer> postJson(const QUrl &url, const QList<std::pair<QByteArray, Q
             }
             return a;
         }
-        qCInfo(lcPipeline) << "LLM call to" << url.host() << "answered" << (a.status ? QString::number(a.status) : failure)
+        qCInfo(lcLlm) << "LLM call to" << url.host() << "answered" << (a.status ? QString::number(a.status) : failure)
                            << "- retry" << attempt + 1 << "in" << *delay << "ms";
-        std::this_thread::sleep_for(std::chrono::milliseconds(*delay));
+        if (!StopToken::sleep(*delay))
+            return stoppingError(url);
     }
 }
 

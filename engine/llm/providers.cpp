@@ -57,7 +57,9 @@ Error statusError(const QString &provider, const HttpAnswer &a)
         text += QStringLiteral(" [request %1]").arg(requestId);
     const bool quota = a.body.contains("insufficient_quota") || a.body.contains("credit_balance_exhausted");
     const QString codeName = QStringLiteral("llm.http_%1").arg(a.status);
-    return Error{(retryable(a.status) && !quota) ? codeName : QStringLiteral("permanent.") + codeName, text, 502};
+    if (retryable(a.status) && !quota)
+        return Error{codeName, text, 502};
+    return Error{QStringLiteral("permanent.") + codeName, text, 502, 0, Retry::Permanent};
 }
 
 Error badBody(const QString &provider, const HttpAnswer &a, const QString &why)
@@ -327,7 +329,7 @@ Result<std::shared_ptr<IProvider>> makeProvider(const Config &c)
         if (!compatible && c.openaiApiKey.isEmpty())
             return makeError("config.llm", QStringLiteral("SALESFLOW_LLM=openai needs OPENAI_API_KEY (for a local server without a key use SALESFLOW_LLM=openai-compatible)"));
         if (!compatible && !c.openaiBaseUrl.isEmpty() && base.host() != QLatin1String("api.openai.com"))
-            qCInfo(lcPipeline) << "OPENAI_BASE_URL points at" << base.host()
+            qCInfo(lcLlm) << "OPENAI_BASE_URL points at" << base.host()
                                << "- if that is a local server (Ollama, llama.cpp, vLLM), set SALESFLOW_LLM=openai-compatible";
         return std::shared_ptr<IProvider>(std::make_shared<OpenAiProvider>(c, compatible));
     }

@@ -4,7 +4,6 @@
 #include "../core/ids.h"
 #include "../core/logging.h"
 #include "../pipeline/ingest/groupcommitter.h"
-#include "../hubspot/setup.h"
 #include "../pipeline/replay.h"
 #include "../pipeline/runner.h"
 #include "../sources/intake.h"
@@ -294,16 +293,6 @@ QFuture<Result<pipeline::ReplayPlan>> LocalEngine::requeue(const Caller &caller,
     const int maxAttempts = m_options.config.maxAttempts;
     return onStoreAs<pipeline::ReplayPlan>(caller, Permission::Admin, [=](store::Connection &c) {
         return pipeline::Replay::replay(c, selection, stage, actor, maxAttempts, dryRun, nowMs(), promptVersion);
-    });
-}
-
-QFuture<Result<QStringList>> LocalEngine::hubspotSetup(const Caller &caller)
-{
-    hubspot::ClientConfig hc = hubspot::clientConfigFrom(m_options.config);
-    hc.maxRetries = 2;
-    return onStoreAs<QStringList>(caller, Permission::Admin, [hc](store::Connection &c) {
-        hubspot::Client client(hc);
-        return hubspot::setup(client, c);
     });
 }
 

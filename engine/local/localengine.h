@@ -69,9 +69,6 @@ public:
     /// Admin: puts events back into the pipeline at `stage` (see pipeline::Replay).
     QFuture<Result<pipeline::ReplayPlan>> requeue(const Caller &caller, const pipeline::ReplaySelection &selection,
                                                   const QString &stage, int promptVersion, bool dryRun);
-    /// Admin: checks the HubSpot token and creates the custom properties (hubspot::setup), with
-    /// the store's shared rate budget.
-    QFuture<Result<QStringList>> hubspotSetup(const Caller &caller);
     /// The store's URL without credentials, for titles and status lines.
     QString storeDisplayUrl() const;
 

@@ -18,11 +18,11 @@ struct StageOutput
 /// One stage of the pipeline (normalise, enrich, plan, write). Stages plug into the Runner.
 ///
 /// run() is called outside any transaction, from several worker threads at once, and may be
-/// slow (LLM, HTTP). It returns the writes to make, or an Error: retried with backoff, unless its
-/// code starts with "permanent." or the job is out of attempts — then the event is `failed`
-/// with this stage and the error, and can be replayed. A code starting with "hold." puts the
-/// job back for Error::retryAfterMs without using an attempt (the outside world said "wait":
-/// a daily quota, a rejected token an operator must fix).
+/// slow (LLM, HTTP). It returns the writes to make, or an Error: retried with backoff, unless it
+/// is Retry::Permanent or the job is out of attempts — then the event is `failed` with this
+/// stage and the error, and can be replayed. Retry::Hold puts the job back for
+/// Error::retryAfterMs without using an attempt (the outside world said "wait": a daily quota, a
+/// rejected token an operator must fix, the process stopping).
 class IStage
 {
 public:

@@ -28,6 +28,8 @@ void Runner::start()
 {
     if (!m_threads.empty() || m_stages.empty())
         return;
+    m_stopping = false;
+    m_stop.reset();
     std::vector<IStage *> shared;
     for (const auto &stage : m_stages) {
         if (stage->dedicatedWorkers() <= 0) {
@@ -52,6 +54,7 @@ void Runner::start()
 void Runner::stop()
 {
     m_stopping = true;
+    m_stop.request();
     m_waker.stop();
     for (std::thread &t : m_threads)
         t.join();
@@ -86,6 +89,7 @@ void Runner::listenLoop()
 
 void Runner::workerLoop(const QString &owner, std::vector<IStage *> stages)
 {
+    const StopToken::Scope stopScope(&m_stop);
     std::unique_ptr<store::Connection> conn;
     int backoff = 100;
     size_t next = 0;
@@ -137,7 +141,7 @@ bool Runner::processBatch(store::Connection &c, IStage &stage, const QList<Job> 
     for (const Job &job : jobs) {
         if (job.attempts > job.maxAttempts) {
             // Its last attempt never finished (the worker died or its lease ran out).
-            outputs.append(makeError("permanent.attempts",
+            outputs.append(permanentError("permanent.attempts",
                                      QStringLiteral("gave up after %1 attempts whose leases expired")
                                          .arg(job.maxAttempts)));
             continue;
@@ -209,7 +213,7 @@ bool Runner::commitBatch(store::Connection &c, IStage &stage, const QList<Job> &
             continue;
         }
         const Error &e = out.error();
-        if (e.code.startsWith(QLatin1String("hold."))) {
+        if (e.retry == Retry::Hold) {
             // Not the job's fault: put it back for later without using an attempt.
             if (Status s = JobQueue::release(c, {job}, now + qMax<qint64>(1000, e.retryAfterMs)); !s) {
                 *err = s.error();
@@ -221,7 +225,7 @@ bool Runner::commitBatch(store::Connection &c, IStage &stage, const QList<Job> &
             }
             continue;
         }
-        const bool permanent = e.code.startsWith(QLatin1String("permanent."));
+        const bool permanent = e.retry == Retry::Permanent;
         if (!permanent && job.attempts < job.maxAttempts) {
             auto r = JobQueue::retry(c, job, e.message, now + JobQueue::backoffMs(job.attempts));
             if (!r) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../core/stoptoken.h"
 #include "../queue/waker.h"
 #include "istage.h"
 
@@ -61,6 +62,7 @@ private:
     Options m_options;
     queue::Waker m_waker;
     std::atomic<bool> m_stopping{false};
+    StopToken m_stop; // current on every worker thread: stop() aborts their sleeps and HTTP calls
     std::vector<std::thread> m_threads;
 };
 

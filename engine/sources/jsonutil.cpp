@@ -8,7 +8,7 @@ namespace salesflow::sources {
 
 Error parseError(const QString &what)
 {
-    return Error{QStringLiteral("permanent.parse"), what, 400};
+    return permanentError("permanent.parse", what, 400);
 }
 
 Result<QJsonObject> jsonObject(const QByteArray &payload, const char *what)

@@ -22,11 +22,11 @@ Result<Normalised> normalise(const QString &source, const QByteArray &contentTyp
         return parseEmail(type, payload);
     // Not built yet (issue 3 is open): email (RFC 5322 through GMime, and the JSON form).
     // The event stays raw and replayable: it fails loudly here.
-    return Error{QStringLiteral("permanent.unsupported"),
-                 QStringLiteral("%1 (%2) cannot be normalised yet: this parser is not built; the raw event is kept "
-                                "and can be replayed with `salesflowd replay --event ID` once it is")
-                     .arg(source, QString::fromLatin1(type)),
-                 501};
+    return permanentError("permanent.unsupported",
+                          QStringLiteral("%1 (%2) cannot be normalised yet: this parser is not built; the raw event "
+                                         "is kept and can be replayed with `salesflowd replay --event ID` once it is")
+                              .arg(source, QString::fromLatin1(type)),
+                          501);
 }
 
 } // namespace salesflow::sources

@@ -45,7 +45,7 @@ Result<EnrichContext> EnrichmentRepository::loadContext(Connection &c, const QSt
     if (!r)
         return r.error();
     if (r->isEmpty())
-        return makeError("permanent.missing", QStringLiteral("event %1 is not normalised; replay it from normalise").arg(eventId));
+        return permanentError("permanent.missing", QStringLiteral("event %1 is not normalised; replay it from normalise").arg(eventId));
     EnrichContext ctx;
     ctx.eventId = eventId;
     ctx.source = r->text(0, 0);

@@ -2,6 +2,7 @@
 
 #include "engine/core/config.h"
 #include "engine/hubspot/setup.h"
+#include "engine/store/sharedratebudget.h"
 #include "engine/local/localengine.h"
 #include "engine/pipeline/stages.h"
 #include "engine/store/database.h"
@@ -42,7 +43,8 @@ void runWriteBenchmarks(test::PgServer &pg, const std::function<void(const QStri
         hc.baseUrl = emu.baseUrl();
         hc.token = emu.token;
         hubspot::Client client(hc);
-        if (auto s = hubspot::setup(client, *c.value()); !s)
+        store::SharedRateBudget budget(*c.value());
+        if (auto s = hubspot::setup(client, budget); !s)
             qFatal("%s", qPrintable(s.error().message));
         QList<IngestItem> items;
         for (int i = 0; i < events; ++i) {

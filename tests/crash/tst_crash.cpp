@@ -6,6 +6,7 @@
 #include "engine/store/database.h"
 #include "engine/store/migrator.h"
 #include "engine/hubspot/setup.h"
+#include "engine/store/sharedratebudget.h"
 #include "engine/local/localengine.h"
 #include "tests/support/hubspotemulator.h"
 #include "tests/support/httpclient.h"
@@ -280,7 +281,8 @@ private Q_SLOTS:
             hc.baseUrl = emu.baseUrl();
             hc.token = emu.token;
             hubspot::Client client(hc);
-            QVERIFY(hubspot::setup(client, *c.value()).ok());
+            store::SharedRateBudget budget(*c.value());
+            QVERIFY(hubspot::setup(client, budget).ok());
             QList<IngestItem> items;
             for (int i = 0; i < events; ++i) {
                 items.append(IngestItem{QStringLiteral("chat"), "application/json",

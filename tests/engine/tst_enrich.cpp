@@ -191,12 +191,12 @@ void TestEnrich::promptsAreSeededVersionedAndChecked()
     // Seeding again changes nothing.
     QVERIFY(store::PromptRepository::seedDefaults(*c.value(), 1).ok());
     QCOMPARE(c.value()->exec("SELECT count(*) FROM prompt_versions")->int64(0, 0), 1);
-    store::PromptVersion broken = active.value();
+    llm::PromptVersion broken = active.value();
     broken.templateText.replace(QLatin1String("{{deal}}"), QLatin1String("{{dael}}"));
-    const Status s = store::PromptRepository::check(broken);
+    const Status s = llm::checkPrompt(broken);
     QVERIFY(!s.ok());
     QVERIFY(s.error().message.contains(QLatin1String("{{dael}}")));
-    auto rendered = store::PromptRepository::render(QStringLiteral("a {{ x }} b {{y}}"), {{QStringLiteral("x"), QStringLiteral("1")}, {QStringLiteral("y"), QStringLiteral("{{x}}")}});
+    auto rendered = llm::renderPrompt(QStringLiteral("a {{ x }} b {{y}}"), {{QStringLiteral("x"), QStringLiteral("1")}, {QStringLiteral("y"), QStringLiteral("{{x}}")}});
     QCOMPARE(rendered.value(), QStringLiteral("a 1 b {{x}}")); // values are not re-expanded
     auto prices = llm::PriceTable::load({});
     QVERIFY(prices.ok());
@@ -569,4 +569,29 @@ void TestEnrich::replayWithAPromptVersionReEnriches()
     // The active version is unchanged: new events still use version 1.
     QCOMPARE(store::PromptRepository::active(*c.value(), QStringLiteral("enrich"))->version, 1);
     engine->stop();
+}
+
+void TestEnrich::stopAbandonsASlowCallAndGivesTheJobBack()
+{
+    LlmEmulator emu;
+    emu.start();
+    emu.setDefaultDelayMs(120000); // a model that would keep the worker for two minutes
+    Config cfg = openaiConfig(emu);
+    cfg.llmTimeoutMs = 120000;
+    auto engine = openEngine(cfg, QStringLiteral("stop"));
+    const QString id = ingestOne(*engine, QStringLiteral("chat"), "application/json", chat(1));
+    QTRY_VERIFY_WITH_TIMEOUT(emu.requestCount() > 0, 20000); // the call is out and waiting
+    QElapsedTimer stopping;
+    stopping.start();
+    engine->stop();
+    const qint64 tookMs = stopping.elapsed();
+    qInfo() << "stop with an LLM call in flight took" << tookMs << "ms";
+    QVERIFY2(tookMs < 10000, "stop waited for the LLM call instead of abandoning it");
+    // The job is back in the queue, no attempt used, and nobody holds it.
+    const EventDetail d = detailOf(*engine, id);
+    QCOMPARE(d.summary.status, EventStatus::Normalised);
+    QCOMPARE(d.jobs.size(), 1);
+    QCOMPARE(d.jobs.first().stage, QStringLiteral("enrich"));
+    QCOMPARE(d.jobs.first().attempts, 0);
+    QVERIFY(d.jobs.first().lastError.contains(QLatin1String("stopping")));
 }

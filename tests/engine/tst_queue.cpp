@@ -73,7 +73,7 @@ public:
         if (failTimes > 0 && job.attempts <= failTimes)
             return makeError("stage.flaky", QStringLiteral("flaky failure %1").arg(job.attempts));
         if (permanent)
-            return makeError("permanent.bad_input", QStringLiteral("cannot parse line 3"));
+            return permanentError("permanent.bad_input", QStringLiteral("cannot parse line 3"));
         pipeline::StageOutput out;
         out.newStatus = EventStatus::Normalised;
         const QString id = job.eventId;

@@ -103,6 +103,7 @@ private Q_SLOTS:
     void reviewRoutingByThresholdAndPolicy();
     void badConfigurationIsRefusedClearly();
     void replayWithAPromptVersionReEnriches();
+    void stopAbandonsASlowCallAndGivesTheJobBack();
 };
 
 class TestWriteback : public QObject

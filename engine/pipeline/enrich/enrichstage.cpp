@@ -90,7 +90,7 @@ int EnrichStage::dedicatedWorkers() const
     return m_provider->concurrency();
 }
 
-Result<EnrichmentInfo> EnrichStage::enrich(store::Connection &conn, const QString &eventId, const store::PromptVersion &prompt)
+Result<EnrichmentInfo> EnrichStage::enrich(store::Connection &conn, const QString &eventId, const llm::PromptVersion &prompt)
 {
     const int recentEvents = prompt.settings.value(QLatin1String("recent_events")).toInt(5);
     auto loaded = store::EnrichmentRepository::loadContext(conn, eventId, recentEvents);
@@ -119,7 +119,7 @@ Result<EnrichmentInfo> EnrichStage::enrich(store::Connection &conn, const QStrin
             {QStringLiteral("deal"), propertiesBlock(ctx.deal, maxProperties)},
             {QStringLiteral("recent_events"), recentBlock(ctx.recent)},
         };
-        auto rendered = store::PromptRepository::render(prompt.userPart(), values);
+        auto rendered = llm::renderPrompt(prompt.userPart(), values);
         if (!rendered)
             return rendered.error();
         user = rendered.value();

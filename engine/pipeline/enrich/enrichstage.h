@@ -37,7 +37,7 @@ public:
 
     /// The enrichment of one event with a given prompt version, written nowhere (the stage and
     /// prompt tests use it). `in_review` reasons are filled; reviewState says pending or not.
-    Result<EnrichmentInfo> enrich(store::Connection &conn, const QString &eventId, const store::PromptVersion &prompt);
+    Result<EnrichmentInfo> enrich(store::Connection &conn, const QString &eventId, const llm::PromptVersion &prompt);
 
     const llm::IProvider &provider() const { return *m_provider; }
 

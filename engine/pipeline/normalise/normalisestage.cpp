@@ -14,7 +14,7 @@ Result<StageOutput> NormaliseStage::run(const queue::Job &job, store::Connection
     if (!raw)
         return raw.error();
     if (raw->isEmpty())
-        return makeError("permanent.missing", QStringLiteral("event %1 has no raw row").arg(job.eventId));
+        return permanentError("permanent.missing", QStringLiteral("event %1 has no raw row").arg(job.eventId));
     auto parsed = sources::normalise(raw->text(0, 0), raw->bytes(0, 1), raw->bytes(0, 2));
     if (!parsed)
         return parsed.error();

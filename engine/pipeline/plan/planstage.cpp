@@ -45,7 +45,7 @@ Result<StageOutput> PlanStage::run(const queue::Job &job, store::Connection &con
         if (o.outcome == QLatin1String("ok"))
             e = &o;
     if (!e)
-        return makeError("permanent.plan", QStringLiteral("event %1 has no usable enrichment to plan from").arg(job.eventId));
+        return permanentError("permanent.plan", QStringLiteral("event %1 has no usable enrichment to plan from").arg(job.eventId));
     auto ctx = store::EnrichmentRepository::loadContext(conn, job.eventId, 0);
     if (!ctx)
         return ctx.error();

@@ -3,6 +3,7 @@
 #include "../../api/types.h"
 #include "../../core/clock.h"
 #include "../../core/logging.h"
+#include "../../store/sharedratebudget.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -33,6 +34,7 @@ bool permanentCategory(const QString &category)
 struct WriteStage::Batch
 {
     store::Connection &conn;
+    store::SharedRateBudget budget; ///< shared with every writer on this store
     QList<Action> actions;
     std::optional<Error> hold;
     QList<ActionRepository::Outcome> outcomes;
@@ -103,9 +105,9 @@ void WriteStage::upsert(Batch &b, const QString &objectType, QList<Action *> act
             byKey.insert(a->payload.value(QLatin1String("id")).toString().toLower(), a);
         }
         const QJsonObject body{{QStringLiteral("inputs"), inputs}};
-        auto res = m_client->call(b.conn, "POST", QStringLiteral("/crm/v3/objects/%1/batch/upsert").arg(objectType), QJsonDocument(body));
+        auto res = m_client->call(b.budget, "POST", QStringLiteral("/crm/v3/objects/%1/batch/upsert").arg(objectType), QJsonDocument(body));
         if (!res) {
-            if (res.error().code.startsWith(QLatin1String("hold.")))
+            if (res.error().retry == Retry::Hold)
                 b.hold = res.error();
             for (Action *a : chunk)
                 b.outcome(*a, {}, {}, compact(body), 0, {}, res.error().message);
@@ -235,10 +237,10 @@ void WriteStage::associate(Batch &b)
                                                                                         {QStringLiteral("associationTypeId"), pair.typeId}}}}});
             }
             const QJsonObject body{{QStringLiteral("inputs"), arr}};
-            auto res = m_client->call(b.conn, "POST", QStringLiteral("/crm/v4/associations/%1/%2/batch/create").arg(pair.fromType, pair.toType),
+            auto res = m_client->call(b.budget, "POST", QStringLiteral("/crm/v4/associations/%1/%2/batch/create").arg(pair.fromType, pair.toType),
                                       QJsonDocument(body));
             if (!res) {
-                if (res.error().code.startsWith(QLatin1String("hold.")))
+                if (res.error().retry == Retry::Hold)
                     b.hold = res.error();
                 for (const Input &in : chunk)
                     notes[in.action] << res.error().message;
@@ -309,9 +311,9 @@ void WriteStage::updateContacts(Batch &b)
         for (const auto &[a, id] : chunk)
             inputs.append(QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("properties"), a->payload.value(QLatin1String("properties"))}});
         const QJsonObject body{{QStringLiteral("inputs"), inputs}};
-        auto res = m_client->call(b.conn, "POST", QStringLiteral("/crm/v3/objects/contacts/batch/update"), QJsonDocument(body));
+        auto res = m_client->call(b.budget, "POST", QStringLiteral("/crm/v3/objects/contacts/batch/update"), QJsonDocument(body));
         if (!res) {
-            if (res.error().code.startsWith(QLatin1String("hold.")))
+            if (res.error().retry == Retry::Hold)
                 b.hold = res.error();
             for (const auto &[a, id] : chunk)
                 b.outcome(*a, {}, {}, compact(body).left(2000), 0, {}, res.error().message);
@@ -364,16 +366,16 @@ void WriteStage::verify(Batch &b)
         QJsonArray inputs;
         for (Action *a : sample)
             inputs.append(QJsonObject{{QStringLiteral("id"), a->hubspotId}});
-        auto read = m_client->call(b.conn, "POST", QStringLiteral("/crm/v3/objects/%1/batch/read").arg(it.key()),
+        auto read = m_client->call(b.budget, "POST", QStringLiteral("/crm/v3/objects/%1/batch/read").arg(it.key()),
                                    QJsonDocument(QJsonObject{{QStringLiteral("inputs"), inputs},
                                                              {QStringLiteral("properties"), QJsonArray{QStringLiteral("salesflow_action_key")}}}));
-        auto assoc = m_client->call(b.conn, "POST", QStringLiteral("/crm/v4/associations/%1/contacts/batch/read").arg(it.key()),
+        auto assoc = m_client->call(b.budget, "POST", QStringLiteral("/crm/v4/associations/%1/contacts/batch/read").arg(it.key()),
                                     QJsonDocument(QJsonObject{{QStringLiteral("inputs"), inputs}}));
         if (!read || !assoc) {
             // The writes themselves are recorded; this sample stays unverified (verified NULL).
             qCWarning(lcPipeline) << "write verification skipped for" << sample.size() << it.key() << ":"
                                   << (!read ? read.error().message : assoc.error().message);
-            if (!read && read.error().code.startsWith(QLatin1String("hold.")))
+            if (!read && read.error().retry == Retry::Hold)
                 b.hold = read.error();
             continue;
         }
@@ -421,7 +423,7 @@ QList<Result<StageOutput>> WriteStage::runBatch(const QList<queue::Job> &jobs, s
             out.append(loaded.error());
         return out;
     }
-    Batch b{conn, std::move(loaded).value(), {}, {}, {}, {}};
+    Batch b{conn, store::SharedRateBudget(conn), std::move(loaded).value(), {}, {}, {}, {}};
     if (m_client->dryRun()) {
         for (Action &a : b.actions) {
             if (a.status == AS::Planned)
@@ -470,7 +472,7 @@ QList<Result<StageOutput>> WriteStage::runBatch(const QList<queue::Job> &jobs, s
                 pending << QStringLiteral("%1 %2%3").arg(a.kind, a.key, a.lastError.isEmpty() ? QString() : QStringLiteral(" (") + a.lastError + QLatin1Char(')'));
         }
         if (!failures.isEmpty() && pending.isEmpty()) {
-            out.append(Error{QStringLiteral("permanent.write"), QStringLiteral("%1 of %2 actions failed: %3").arg(failures.size()).arg(total).arg(failures.join(QLatin1String("; "))), 502});
+            out.append(permanentError("permanent.write", QStringLiteral("%1 of %2 actions failed: %3").arg(failures.size()).arg(total).arg(failures.join(QLatin1String("; "))), 502));
         } else if (!pending.isEmpty()) {
             if (b.hold)
                 out.append(*b.hold);
