@@ -16,7 +16,8 @@ public:
     virtual ~IAuthenticator() = default;
 
     /// Resolves an API token; Error 401 `auth.bad_token` when unknown or revoked (a revoked token
-    /// is refused from the moment it is revoked), 503 when the store cannot be asked.
+    /// is refused from the moment it is revoked in this process, within a quarter second in the
+    /// others on the same store), 503 when the store cannot be asked.
     virtual QFuture<Result<Caller>> authenticate(QByteArray token) = 0;
 };
 

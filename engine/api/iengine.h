@@ -46,6 +46,11 @@ public:
     /// store keeps a hash). Error 400 `token.name` for an empty name.
     virtual QFuture<Result<QByteArray>> createToken(const Caller &caller, QString name, Role role) = 0;
 
+    /// Admin: revokes every active token with that name; answers how many. It stops working at
+    /// once in this process and within a quarter second in every other process on the store.
+    /// Error 404 `token.not_found` when there is none.
+    virtual QFuture<Result<int>> revokeToken(const Caller &caller, QString name) = 0;
+
     /// True when the store is reachable and its schema is the one this binary expects. Needs no
     /// caller: health checks are anonymous.
     virtual QFuture<Status> ready() = 0;

@@ -8,6 +8,7 @@
 #include "../pipeline/runner.h"
 #include "../sources/intake.h"
 #include "../store/database.h"
+#include "authcache.h"
 #include "changefeed.h"
 #include "../store/eventrepository.h"
 #include "../store/migrator.h"
@@ -20,14 +21,14 @@
 namespace salesflow {
 
 namespace {
-constexpr qint64 kAuthCacheMs = 10000;
 const QString kFirstStage = QStringLiteral("normalise");
 constexpr int kMaxWaitMs = 30000;
 constexpr int kPollMs = 250;          // other processes' changes are seen by polling this often
 
 } // namespace
 
-LocalEngine::LocalEngine(Options options) : m_options(std::move(options))
+LocalEngine::LocalEngine(Options options)
+    : m_options(std::move(options)), m_authCache(std::make_shared<local::AuthCache>())
 {
     m_readers.setMaxThreadCount(4);
     m_waiters.setMaxThreadCount(64);
@@ -211,21 +212,18 @@ QFuture<Result<QList<Result<IngestReceipt>>>> LocalEngine::ingest(const Caller &
 QFuture<Result<Caller>> LocalEngine::authenticate(QByteArray token)
 {
     const QByteArray key = ids::sha256Hex(token);
-    {
-        QMutexLocker lock(&m_authMutex);
-        auto it = m_authCache.constFind(key);
-        if (it != m_authCache.cend() && it->expiresMs > nowMs())
-            return QtFuture::makeReadyFuture(Result<Caller>(it->caller));
-    }
-    return onStore<Caller>([this, token, key](store::Connection &c) -> Result<Caller> {
-        auto p = store::TokenRepository::lookup(c, token);
-        if (p) {
-            QMutexLocker lock(&m_authMutex);
-            if (m_authCache.size() > 10000)
-                m_authCache.clear();
-            m_authCache.insert(key, {p.value(), nowMs() + kAuthCacheMs});
-        }
-        return p;
+    if (auto cached = m_authCache->find(key, nowMs()))
+        return QtFuture::makeReadyFuture(Result<Caller>(*cached));
+    std::shared_ptr<local::AuthCache> cache = m_authCache;
+    return onStore<Caller>([cache, token, key](store::Connection &c) -> Result<Caller> {
+        auto marker = store::TokenRepository::revocationMarker(c);
+        if (!marker)
+            return marker.error();
+        cache->revocationsRead(marker.value(), nowMs());
+        auto caller = store::TokenRepository::lookup(c, token);
+        if (caller)
+            cache->insert(key, caller.value(), nowMs());
+        return caller;
     });
 }
 
@@ -299,6 +297,17 @@ QFuture<Result<pipeline::ReplayPlan>> LocalEngine::requeue(const Caller &caller,
 QString LocalEngine::storeDisplayUrl() const
 {
     return m_db->displayUrl();
+}
+
+QFuture<Result<int>> LocalEngine::revokeToken(const Caller &caller, QString name)
+{
+    const QString actor = caller.actor();
+    std::shared_ptr<local::AuthCache> cache = m_authCache;
+    return onStoreAs<int>(caller, Permission::Admin, [name, actor, cache](store::Connection &c) {
+        auto revoked = store::TokenRepository::revoke(c, name, actor, nowMs());
+        cache->clear(); // this process stops honouring it now; the others within AuthCache::kCheckMs
+        return revoked;
+    });
 }
 
 QFuture<Status> LocalEngine::ready()

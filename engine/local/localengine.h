@@ -13,6 +13,9 @@
 #include <memory>
 #include <vector>
 
+namespace salesflow::local {
+class AuthCache;
+}
 namespace salesflow::store {
 class Database;
 struct FeedPosition;
@@ -54,6 +57,7 @@ public:
     QFuture<Result<AuditPage>> audit(const Caller &caller, AuditQuery query) override;
     QFuture<Result<ChangeSet>> changes(const Caller &caller, QString cursor, int waitMs) override;
     QFuture<Result<QByteArray>> createToken(const Caller &caller, QString name, Role role) override;
+    QFuture<Result<int>> revokeToken(const Caller &caller, QString name) override;
     QFuture<Status> ready() override;
 
     QFuture<Result<Caller>> authenticate(QByteArray token) override;
@@ -97,13 +101,7 @@ private:
     QMutex m_changeMutex;
     QWaitCondition m_changed;
     std::atomic<bool> m_stopping{false};
-    QMutex m_authMutex;
-    struct CachedCaller
-    {
-        Caller caller;
-        qint64 expiresMs;
-    };
-    QHash<QByteArray, CachedCaller> m_authCache; // sha256(token) -> caller, short-lived
+    std::shared_ptr<local::AuthCache> m_authCache;
 };
 
 } // namespace salesflow

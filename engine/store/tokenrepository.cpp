@@ -27,6 +27,34 @@ Result<QByteArray> TokenRepository::create(Connection &c, const QString &name, R
     return token;
 }
 
+Result<int> TokenRepository::revoke(Connection &c, const QString &name, const QString &actor, qint64 nowMs)
+{
+    Tx tx(c);
+    if (Status s = tx.begin(true); !s)
+        return s.error();
+    auto r = c.exec("UPDATE api_tokens SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL", {nowMs, name});
+    if (!r)
+        return r.error();
+    if (r->affected == 0)
+        return makeError("token.not_found", QStringLiteral("no active token named '%1'").arg(name), 404);
+    auto a = c.exec("INSERT INTO audit_logs (actor, action, before_state, after_state, detail, at)"
+                    " VALUES ($1, 'token.revoke', 'active', 'revoked', $2, $3)",
+                    {actor, QStringLiteral("token %1").arg(name), nowMs});
+    if (!a)
+        return a.error();
+    if (Status s = tx.commit(); !s)
+        return s.error();
+    return int(r->affected);
+}
+
+Result<QString> TokenRepository::revocationMarker(Connection &c)
+{
+    auto r = c.exec("SELECT count(revoked_at), COALESCE(MAX(revoked_at), 0) FROM api_tokens");
+    if (!r)
+        return r.error();
+    return QString(r->text(0, 0) + QLatin1Char(':') + r->text(0, 1));
+}
+
 Result<Caller> TokenRepository::lookup(Connection &c, const QByteArray &token)
 {
     auto r = c.exec("SELECT name, role FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL",

@@ -4,10 +4,12 @@
 
 #include "engine/core/clock.h"
 #include "engine/hubspot/webhooksignature.h"
+#include "engine/http/apilistener.h"
 #include "engine/http/apiserver.h"
 #include "engine/local/localengine.h"
 #include "engine/store/database.h"
 #include "engine/store/tokenrepository.h"
+#include "tests/support/await.h"
 #include "tests/support/httpclient.h"
 #include "tests/support/pgserver.h"
 #include "tests/support/testbackend.h"
@@ -301,4 +303,48 @@ void TestHttp::storeDownAnswers503()
     QCOMPARE(f.call("GET", "/readyz").status, 200);
     f.server.reset();
     f.engine.reset();
+}
+
+void TestHttp::revocationReachesEveryProcessAtOnce()
+{
+    // Two engines on one store, as two salesflowd processes would be.
+    LocalEngine::Options o;
+    o.config.dbUrl = test::freshDbUrl(QStringLiteral("revoke"));
+    auto a = LocalEngine::open(o);
+    auto b = LocalEngine::open(o);
+    QVERIFY(a.ok() && b.ok());
+    const QByteArray token = test::createToken(*a.value(), QStringLiteral("partner"), Role::Ingest);
+    QVERIFY(test::await(a.value()->authenticate(token)).ok()); // now cached in a
+    QVERIFY(test::await(b.value()->authenticate(token)).ok());
+    QCOMPARE(test::await(b.value()->revokeToken(test::caller(), QStringLiteral("partner"))).value(), 1);
+    QCOMPARE(test::await(b.value()->authenticate(token)).error().httpStatus, 401); // the revoking process: at once
+    QElapsedTimer t;
+    t.start();
+    while (test::await(a.value()->authenticate(token)).ok() && t.elapsed() < 5000)
+        QThread::msleep(10);
+    qInfo() << "the other process refused the revoked token after" << t.elapsed() << "ms";
+    QCOMPARE(test::await(a.value()->authenticate(token)).error().httpStatus, 401);
+    QVERIFY2(t.elapsed() < 2000, "another process kept honouring a revoked token");
+}
+
+void TestHttp::metricsCountEveryServerThread()
+{
+    http::ApiListener listener(m_f->engine.get(), m_f->engine.get(), http::ApiServer::Options{});
+    auto port = listener.listen(QHostAddress::LocalHost, 0, 3);
+    QVERIFY2(port.ok(), qPrintable(port.error().message));
+    const quint16 p = port.value();
+    // One connection per request: the kernel spreads them over the three server threads.
+    for (int i = 0; i < 30; ++i)
+        QCOMPARE(test::HttpClient("127.0.0.1", p).request("GET", "/healthz").status, 200);
+    // Whichever thread answers /metrics counts every thread's requests.
+    for (int i = 0; i < 3; ++i) {
+        const auto m = test::HttpClient("127.0.0.1", p)
+                           .request("GET", "/metrics", {}, {{"Authorization", "Bearer " + m_f->viewer}});
+        QCOMPARE(m.status, 200);
+        const QByteArray requests = "salesflow_http_requests_total " + QByteArray::number(31 + i) + "\n";
+        const QByteArray answered = "salesflow_http_responses_total{code=\"200\"} " + QByteArray::number(30 + i) + "\n";
+        QVERIFY2(m.body.contains(requests), m.body.constData());
+        QVERIFY2(m.body.contains(answered), m.body.constData());
+    }
+    listener.stop();
 }

@@ -68,6 +68,8 @@ private Q_SLOTS:
     void listDetailAndPaging();
     void statsAuditAndMetrics();
     void storeDownAnswers503();
+    void revocationReachesEveryProcessAtOnce();
+    void metricsCountEveryServerThread();
 
 private:
     std::unique_ptr<Fixture> m_f;
@@ -136,6 +138,7 @@ private Q_SLOTS:
     void lineageKeepsTheRawBytesAndWhoSentThem();
     void listPagesCoverEveryEventOnce();
     void rolesAreEnforcedByTheEngine();
+    void revokedTokensStopWorkingAtOnce();
     void auditIsNewestFirstInKeysetPages();
     void changeFeedAnnouncesArrivalsAndTransitions();
     void longPollWakesForAnotherClientsChange();

@@ -153,6 +153,16 @@ QFuture<Result<QByteArray>> HttpEngine::createToken(const Caller &caller, QStrin
         });
 }
 
+QFuture<Result<int>> HttpEngine::revokeToken(const Caller &caller, QString name)
+{
+    return call(caller, "POST", "/v1/tokens/" + encoded(name) + "/revoke")
+        .then([](const Result<QJsonObject> &o) -> Result<int> {
+            if (!o)
+                return o.error();
+            return o->value(QStringLiteral("revoked")).toInt();
+        });
+}
+
 QFuture<Status> HttpEngine::ready()
 {
     return call(Caller(), "GET", "/readyz").then([](const Result<QJsonObject> &o) -> Status {

@@ -25,6 +25,7 @@ public:
     QFuture<Result<AuditPage>> audit(const Caller &caller, AuditQuery query) override;
     QFuture<Result<ChangeSet>> changes(const Caller &caller, QString cursor, int waitMs) override;
     QFuture<Result<QByteArray>> createToken(const Caller &caller, QString name, Role role) override;
+    QFuture<Result<int>> revokeToken(const Caller &caller, QString name) override;
     QFuture<Status> ready() override;
 
 private:

@@ -8,6 +8,16 @@ void TokensController::addRoutes(Router &router)
 {
     router.add({QHttpServerRequest::Method::Post, QStringLiteral("/v1/tokens"), Permission::Admin,
                 [this](const Request &rq, const ReplyPtr &r) { create(rq, r); }});
+    router.add({QHttpServerRequest::Method::Post, QStringLiteral("/v1/tokens/{name}/revoke"), Permission::Admin,
+                [this](const Request &rq, const ReplyPtr &r) { revoke(rq, r); }});
+}
+
+void TokensController::revoke(const Request &request, const ReplyPtr &reply)
+{
+    const QString name = request.param(0);
+    answer(m_engine->revokeToken(request.caller, name), reply, [name](int n) {
+        return QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("revoked"), n}};
+    });
 }
 
 void TokensController::create(const Request &request, const ReplyPtr &reply)

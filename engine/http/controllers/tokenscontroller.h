@@ -5,7 +5,8 @@
 namespace salesflow::http {
 
 /// POST /v1/tokens {"name", "role"} (admin) → 201 {"name", "role", "token"}: the token in clear,
-/// shown this once. Listing and revoking come with the users issue.
+/// shown this once. POST /v1/tokens/{name}/revoke (admin) → 200 {"name", "revoked": n}.
+/// Listing comes with the users issue.
 class TokensController final : public Controller
 {
 public:
@@ -14,6 +15,7 @@ public:
 
 private:
     void create(const Request &request, const ReplyPtr &reply);
+    void revoke(const Request &request, const ReplyPtr &reply);
 };
 
 } // namespace salesflow::http

@@ -1,0 +1,42 @@
+#pragma once
+
+#include "../api/caller.h"
+
+#include <QByteArray>
+#include <QHash>
+#include <QMutex>
+
+#include <optional>
+
+namespace salesflow::local {
+
+/// Token lookups remembered for a few seconds, so ingest does not ask the store on every post —
+/// but never past a revocation: a cached answer is only used while the store's revocation
+/// marker was read less than `checkMs` ago (any process's revocation is seen within that), and
+/// a revocation in this process clears the cache at once.
+class AuthCache
+{
+public:
+    static constexpr qint64 kTtlMs = 10000;
+    static constexpr qint64 kCheckMs = 250;
+
+    /// The caller of `tokenHash`, when cached and the revocation marker is fresh.
+    std::optional<Caller> find(const QByteArray &tokenHash, qint64 now);
+    void insert(const QByteArray &tokenHash, const Caller &caller, qint64 now);
+    /// The store's revocation marker as just read: the cache is dropped when it moved.
+    void revocationsRead(const QString &marker, qint64 now);
+    void clear();
+
+private:
+    struct Entry
+    {
+        Caller caller;
+        qint64 expiresMs;
+    };
+    QMutex m_mutex;
+    QHash<QByteArray, Entry> m_entries;
+    QString m_marker;
+    qint64 m_checkedMs = 0;
+};
+
+} // namespace salesflow::local
