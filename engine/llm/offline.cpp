@@ -213,62 +213,82 @@ QString paragraphFor(const QString &category)
 
 } // namespace
 
-Analysis OfflineAnalyser::analyse(const QString &text, const QJsonObject &facts)
+namespace {
+
+/// What the cue lists found in an event's sentences.
+struct Signals
 {
-    Analysis a;
-    const QString kind = facts.value(QLatin1String("kind")).toString();
-    const QStringList parts = sentences(text);
-    QStringList strongLabels, mediumLabels, negativeLabels;
-    QList<int> score(parts.size(), 0);
-    QHash<QString, QString> evidence; // category -> first sentence showing it
-    QStringList order;
+    QStringList strong, medium, negative; ///< distinct labels of the buying and opt-out cues
+    QList<int> score;                     ///< per sentence: how much signal it carries
+    QList<Objection> objections;          ///< per category, the first sentence showing it
+};
+
+void addDistinct(QStringList &to, const QStringList &labels)
+{
+    for (const QString &l : labels) {
+        if (!to.contains(l))
+            to << l;
+    }
+}
+
+/// The objection categories sentence `s` shows; "budget is approved" is a buying signal, not a
+/// budget objection.
+QStringList concernsIn(const QString &s)
+{
+    static const QRegularExpression budgetOk(QStringLiteral("budget\\s+(is\\s+|was\\s+|has\\s+been\\s+)?approved"),
+                                             QRegularExpression::CaseInsensitiveOption);
+    const bool concern = anyMatch(concernMarkers(), s);
+    const bool question = s.contains(QLatin1Char('?'));
+    const bool budgetApproved = budgetOk.match(s).hasMatch();
+    QStringList found;
+    for (const Category &c : categories()) {
+        if (budgetApproved && c.name == QLatin1String("budget"))
+            continue;
+        if (anyMatch(c.strong, s) || (anyMatch(c.weak, s) && (concern || (question && c.questionIsConcern))))
+            found << c.name;
+    }
+    return found;
+}
+
+Signals scan(const QStringList &parts)
+{
+    Signals sig;
+    sig.score = QList<int>(parts.size(), 0);
     for (qsizetype i = 0; i < parts.size(); ++i) {
         const QString &s = parts[i];
         QStringList st, md;
         anyMatch(strongIntent(), s, &st);
         anyMatch(mediumIntent(), s, &md);
-        anyMatch(negativeIntent(), s, &negativeLabels);
-        for (const QString &l : st)
-            if (!strongLabels.contains(l))
-                strongLabels << l;
-        for (const QString &l : md)
-            if (!mediumLabels.contains(l))
-                mediumLabels << l;
-        score[i] = 2 * int(st.size()) + int(md.size());
-        const bool concern = anyMatch(concernMarkers(), s);
-        const bool question = s.contains(QLatin1Char('?'));
-        // "Budget is approved" is a buying signal, not a budget objection.
-        static const QRegularExpression budgetOk(QStringLiteral("budget\\s+(is\\s+|was\\s+|has\\s+been\\s+)?approved"),
-                                                 QRegularExpression::CaseInsensitiveOption);
-        const bool budgetApproved = budgetOk.match(s).hasMatch();
-        for (const Category &c : categories()) {
-            if (budgetApproved && c.name == QLatin1String("budget"))
-                continue;
-            const bool hit = anyMatch(c.strong, s) || (anyMatch(c.weak, s) && (concern || (question && c.questionIsConcern)));
-            if (!hit)
-                continue;
-            score[i] += 2;
-            if (!evidence.contains(c.name)) {
-                evidence.insert(c.name, s.size() > 300 ? s.left(300) : s);
-                order << c.name;
-            }
+        anyMatch(negativeIntent(), s, &sig.negative);
+        addDistinct(sig.strong, st);
+        addDistinct(sig.medium, md);
+        const QStringList concerns = concernsIn(s);
+        sig.score[i] = 2 * int(st.size()) + int(md.size()) + 2 * int(concerns.size());
+        for (const QString &c : concerns) {
+            const bool known = std::any_of(sig.objections.cbegin(), sig.objections.cend(),
+                                           [&](const Objection &o) { return o.category == c; });
+            if (!known)
+                sig.objections.append({c, s.size() > 300 ? s.left(300) : s});
         }
     }
-    for (const QString &c : order)
-        a.objections.append({c, evidence.value(c)});
+    return sig;
+}
 
-    const int strong = int(strongLabels.size());
-    const int medium = int(mediumLabels.size());
-    if (text.trimmed().isEmpty() || (!negativeLabels.isEmpty() && strong == 0))
-        a.intent = QStringLiteral("none");
-    else if (strong >= 2)
-        a.intent = QStringLiteral("high");
-    else if (strong == 1 || medium >= 2)
-        a.intent = QStringLiteral("medium");
-    else
-        a.intent = QStringLiteral("low");
+QString intentOf(const Signals &sig, const QString &text)
+{
+    const int strong = int(sig.strong.size());
+    if (text.trimmed().isEmpty() || (!sig.negative.isEmpty() && strong == 0))
+        return QStringLiteral("none");
+    if (strong >= 2)
+        return QStringLiteral("high");
+    if (strong == 1 || sig.medium.size() >= 2)
+        return QStringLiteral("medium");
+    return QStringLiteral("low");
+}
 
-    // Summary: the sentences with the most signal, in their original order.
+/// The (at most two) sentences with the most signal, in their original order.
+QStringList keySentences(const QStringList &parts, const QList<int> &score)
+{
     QList<int> idx;
     for (int i = 0; i < int(parts.size()); ++i)
         idx << i;
@@ -280,61 +300,88 @@ Analysis OfflineAnalyser::analyse(const QString &text, const QJsonObject &facts)
         picked << i;
     }
     std::sort(picked.begin(), picked.end());
-    const QString actor = facts.value(QLatin1String("actor")).toString();
-    const QString company = facts.value(QLatin1String("company")).toString();
-    QString header = kindLabel(kind);
-    if (!actor.isEmpty())
-        header += QStringLiteral(" from ") + actor;
-    if (!company.isEmpty() && !actor.contains(company))
-        header += QStringLiteral(" (") + company + QLatin1Char(')');
     QStringList quoted;
     for (int i : picked)
         quoted << clip(parts[i], 200);
-    a.summary = header + (quoted.isEmpty() ? QStringLiteral(": no text to summarise.") : QStringLiteral(": ") + quoted.join(QLatin1Char(' ')));
-    if (!strongLabels.isEmpty() || !order.isEmpty()) {
-        QStringList extra;
-        if (!strongLabels.isEmpty())
-            extra << QStringLiteral("Buying signals: ") + strongLabels.mid(0, 5).join(QLatin1String(", ")) + QLatin1Char('.');
-        if (!order.isEmpty())
-            extra << QStringLiteral("Concerns: ") + order.join(QLatin1String(", ")) + QLatin1Char('.');
-        a.summary += QLatin1Char(' ') + extra.join(QLatin1Char(' '));
-    }
+    return quoted;
+}
 
+QString summaryOf(const QStringList &parts, const Signals &sig, const QJsonObject &facts)
+{
+    const QString actor = facts.value(QLatin1String("actor")).toString();
+    const QString company = facts.value(QLatin1String("company")).toString();
+    QString summary = kindLabel(facts.value(QLatin1String("kind")).toString());
+    if (!actor.isEmpty())
+        summary += QStringLiteral(" from ") + actor;
+    if (!company.isEmpty() && !actor.contains(company))
+        summary += QStringLiteral(" (") + company + QLatin1Char(')');
+    const QStringList quoted = keySentences(parts, sig.score);
+    summary += quoted.isEmpty() ? QStringLiteral(": no text to summarise.")
+                                : QStringLiteral(": ") + quoted.join(QLatin1Char(' '));
+    QStringList extra;
+    if (!sig.strong.isEmpty())
+        extra << QStringLiteral("Buying signals: ") + sig.strong.mid(0, 5).join(QLatin1String(", ")) + QLatin1Char('.');
+    if (!sig.objections.isEmpty()) {
+        QStringList names;
+        for (const Objection &o : sig.objections)
+            names << o.category;
+        extra << QStringLiteral("Concerns: ") + names.join(QLatin1String(", ")) + QLatin1Char('.');
+    }
+    if (!extra.isEmpty())
+        summary += QLatin1Char(' ') + extra.join(QLatin1Char(' '));
+    return summary;
+}
+
+void scoreLead(Analysis &a, const Signals &sig, const QJsonObject &facts)
+{
     const bool linked = facts.value(QLatin1String("linked")).toBool();
-    const bool hasCompany = !facts.value(QLatin1String("company_domain")).toString().isEmpty() || !company.isEmpty();
+    const bool hasCompany = !facts.value(QLatin1String("company_domain")).toString().isEmpty()
+        || !facts.value(QLatin1String("company")).toString().isEmpty();
     const bool hasDeal = !facts.value(QLatin1String("deal_stage")).toString().isEmpty();
     int quality = 35 + (linked ? 10 : 0) + (hasCompany ? 10 : 0) + (hasDeal ? 10 : 0);
     static const QHash<QString, int> intentQuality = {{QStringLiteral("high"), 25}, {QStringLiteral("medium"), 10},
                                                       {QStringLiteral("low"), 0}, {QStringLiteral("none"), -25}};
-    quality += intentQuality.value(a.intent) + (strong > 2 ? 5 : 0) - 3 * int(a.objections.size());
+    quality += intentQuality.value(a.intent) + (sig.strong.size() > 2 ? 5 : 0) - 3 * int(a.objections.size());
     a.leadQuality = std::clamp(quality, 0, 100);
     static const QHash<QString, int> intentChange = {{QStringLiteral("high"), 10}, {QStringLiteral("medium"), 5},
                                                      {QStringLiteral("low"), 0}, {QStringLiteral("none"), -10}};
     a.leadScoreChange = std::clamp(intentChange.value(a.intent) - 2 * int(a.objections.size()), -15, 15);
+}
 
-    const QString first = facts.value(QLatin1String("first_name")).toString();
-    const QString who = first.isEmpty() ? QStringLiteral("the contact") : first;
-    if (a.intent == QLatin1String("none"))
-        a.nextAction = negativeLabels.isEmpty() ? QStringLiteral("No follow-up: nothing in this event asks for one")
-                                                : QStringLiteral("Stop outreach to %1 and record the opt-out or disqualification").arg(who);
-    else if (!a.objections.isEmpty())
-        a.nextAction = actionFor(a.objections.first().category);
-    else if (a.intent == QLatin1String("high"))
-        a.nextAction = QStringLiteral("Call %1 within one business day to agree next steps (demo, pricing, timeline)").arg(who);
-    else if (a.intent == QLatin1String("medium"))
-        a.nextAction = QStringLiteral("Send %1 material that fits their question and propose a 20-minute discovery call").arg(who);
-    else
-        a.nextAction = QStringLiteral("Add %1 to nurture; no direct outreach yet").arg(who);
+QString nextActionOf(const Analysis &a, const Signals &sig, const QString &who)
+{
+    if (a.intent == QLatin1String("none")) {
+        return sig.negative.isEmpty()
+            ? QStringLiteral("No follow-up: nothing in this event asks for one")
+            : QStringLiteral("Stop outreach to %1 and record the opt-out or disqualification").arg(who);
+    }
+    if (!a.objections.isEmpty())
+        return actionFor(a.objections.first().category);
+    if (a.intent == QLatin1String("high"))
+        return QStringLiteral("Call %1 within one business day to agree next steps (demo, pricing, timeline)").arg(who);
+    if (a.intent == QLatin1String("medium")) {
+        return QStringLiteral("Send %1 material that fits their question and propose a 20-minute discovery call")
+            .arg(who);
+    }
+    return QStringLiteral("Add %1 to nurture; no direct outreach yet").arg(who);
+}
 
+QString followUpSubjectOf(const QJsonObject &facts)
+{
+    const QString kind = facts.value(QLatin1String("kind")).toString();
     const QString subject = facts.value(QLatin1String("subject")).toString();
+    const QString company = facts.value(QLatin1String("company")).toString();
     if (kind == QLatin1String("email") && !subject.isEmpty())
-        a.followUpSubject = subject.startsWith(QLatin1String("Re:"), Qt::CaseInsensitive) ? subject : QStringLiteral("Re: ") + subject;
-    else if (kind == QLatin1String("call_transcript"))
-        a.followUpSubject = QStringLiteral("Following up on our call");
-    else if (kind == QLatin1String("form_submission") || kind == QLatin1String("chat"))
-        a.followUpSubject = QStringLiteral("Following up on your request");
-    else
-        a.followUpSubject = company.isEmpty() ? QStringLiteral("Following up") : QStringLiteral("Following up: ") + company;
+        return subject.startsWith(QLatin1String("Re:"), Qt::CaseInsensitive) ? subject : QStringLiteral("Re: ") + subject;
+    if (kind == QLatin1String("call_transcript"))
+        return QStringLiteral("Following up on our call");
+    if (kind == QLatin1String("form_submission") || kind == QLatin1String("chat"))
+        return QStringLiteral("Following up on your request");
+    return company.isEmpty() ? QStringLiteral("Following up") : QStringLiteral("Following up: ") + company;
+}
+
+QString followUpBodyOf(const Analysis &a, const QString &kind, const QString &first)
+{
     QStringList body;
     body << (first.isEmpty() ? QStringLiteral("Hello,") : QStringLiteral("Hi %1,").arg(first));
     QString opener = thanksFor(kind);
@@ -349,13 +396,36 @@ Analysis OfflineAnalyser::analyse(const QString &text, const QJsonObject &facts)
     else
         body << QStringLiteral("If anything comes up, just reply to this email.");
     body << QStringLiteral("Best regards,");
-    a.followUpBody = body.join(QLatin1String("\n\n"));
+    return body.join(QLatin1String("\n\n"));
+}
 
-    // Confidence: how much signal the rules actually found.
+/// How much signal the rules actually found.
+double confidenceOf(const Analysis &a, const Signals &sig, const QString &text, bool linked)
+{
     const qsizetype words = text.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts).size();
-    const double signal = std::min(5.0, strong + 0.5 * medium + double(a.objections.size()) + (negativeLabels.isEmpty() ? 0 : 2));
-    double confidence = 0.25 + 0.12 * signal + (words >= 25 ? 0.1 : 0) - (words < 8 ? 0.15 : 0) - (linked ? 0 : 0.1);
-    a.confidence = std::clamp(std::round(confidence * 100) / 100, 0.05, 0.9);
+    const double signal = std::min(5.0, sig.strong.size() + 0.5 * sig.medium.size() + double(a.objections.size())
+                                            + (sig.negative.isEmpty() ? 0 : 2));
+    const double confidence =
+        0.25 + 0.12 * signal + (words >= 25 ? 0.1 : 0) - (words < 8 ? 0.15 : 0) - (linked ? 0 : 0.1);
+    return std::clamp(std::round(confidence * 100) / 100, 0.05, 0.9);
+}
+
+} // namespace
+
+Analysis OfflineAnalyser::analyse(const QString &text, const QJsonObject &facts)
+{
+    const QStringList parts = sentences(text);
+    const Signals sig = scan(parts);
+    const QString first = facts.value(QLatin1String("first_name")).toString();
+    Analysis a;
+    a.objections = sig.objections;
+    a.intent = intentOf(sig, text);
+    a.summary = summaryOf(parts, sig, facts);
+    scoreLead(a, sig, facts);
+    a.nextAction = nextActionOf(a, sig, first.isEmpty() ? QStringLiteral("the contact") : first);
+    a.followUpSubject = followUpSubjectOf(facts);
+    a.followUpBody = followUpBodyOf(a, facts.value(QLatin1String("kind")).toString(), first);
+    a.confidence = confidenceOf(a, sig, text, facts.value(QLatin1String("linked")).toBool());
     return a;
 }
 

@@ -28,107 +28,152 @@ QString Replay::statusBefore(const QString &stage)
     return EventStatus::Received;
 }
 
-Result<ReplayPlan> Replay::replay(Connection &c, const ReplaySelection &sel, const QString &stageAsked,
-                                           const QString &actor, int maxAttempts, bool dryRun, qint64 now, int promptVersion)
+namespace {
+
+/// The stage asked for and, for a prompt version, the enrich job's arguments; a 400 when wrong.
+Result<QPair<QString, QString>> resolveStage(Connection &c, const QString &stageAsked, int promptVersion)
 {
     QString stage = stageAsked;
     QString args;
     if (promptVersion > 0) {
-        if (!stage.isEmpty() && stage != QLatin1String("enrich"))
-            return makeError("replay.prompt", QStringLiteral("a prompt version re-runs the enrich stage: use --from enrich (or leave --from out), not --from %1").arg(stage), 400);
+        if (!stage.isEmpty() && stage != QLatin1String("enrich")) {
+            return makeError("replay.prompt",
+                             QStringLiteral("a prompt version re-runs the enrich stage: use --from enrich (or leave "
+                                            "--from out), not --from %1")
+                                 .arg(stage),
+                             400);
+        }
         stage = QStringLiteral("enrich");
         auto prompt = store::PromptRepository::get(c, QStringLiteral("enrich"), promptVersion);
         if (!prompt)
             return Error{QStringLiteral("replay.prompt"), prompt.error().message, 400};
         args = QStringLiteral("{\"prompt_version\":%1}").arg(promptVersion);
     }
-    if (!stage.isEmpty() && !stages().contains(stage))
-        return makeError("replay.stage", QStringLiteral("unknown stage '%1'; replay from one of: %2").arg(stage, stages().join(QStringLiteral(", "))), 400);
-    if (sel.eventIds.isEmpty() && sel.sinceMs <= 0 && sel.untilMs <= 0 && sel.status.isEmpty())
-        return makeError("replay.selection", QStringLiteral("say which events: --event ID..., or --since/--until/--status"), 400);
-    Tx tx(c);
-    if (Status s = tx.begin(true); !s)
-        return s.error();
-    QStringList candidates;
-    ReplayPlan plan;
+    if (!stage.isEmpty() && !Replay::stages().contains(stage)) {
+        return makeError("replay.stage",
+                         QStringLiteral("unknown stage '%1'; replay from one of: %2")
+                             .arg(stage, Replay::stages().join(QStringLiteral(", "))),
+                         400);
+    }
+    return qMakePair(stage, args);
+}
+
+/// The ids the selection names, oldest first; ids of no event go to `missing`.
+Result<QStringList> candidates(Connection &c, const ReplaySelection &sel, QStringList *missing)
+{
+    QStringList ids;
     if (!sel.eventIds.isEmpty()) {
         for (const QString &id : sel.eventIds) {
             auto r = c.exec("SELECT id FROM raw_events WHERE id = $1", {id});
             if (!r)
                 return r.error();
-            (r->isEmpty() ? plan.missing : candidates).append(id);
+            (r->isEmpty() ? *missing : ids).append(id);
         }
-    } else {
-        QByteArray sql = "SELECT id FROM raw_events WHERE 1=1";
-        QVariantList params;
-        if (sel.sinceMs > 0) {
-            params << ids::lowerBound(sel.sinceMs);
-            sql += " AND id >= $" + QByteArray::number(params.size());
-        }
-        if (sel.untilMs > 0) {
-            params << ids::lowerBound(sel.untilMs);
-            sql += " AND id < $" + QByteArray::number(params.size());
-        }
-        if (!sel.status.isEmpty()) {
-            params << sel.status;
-            sql += " AND status = $" + QByteArray::number(params.size());
-        }
-        auto r = c.exec(sql + " ORDER BY id", params);
-        if (!r)
-            return r.error();
-        for (int i = 0; i < r->size(); ++i)
-            candidates << r->text(i, 0);
+        return ids;
     }
+    QByteArray sql = "SELECT id FROM raw_events WHERE 1=1";
+    QVariantList params;
+    auto where = [&](const QVariant &value, const char *condition) {
+        params << value;
+        sql += QByteArray(" AND ") + condition + QByteArray::number(params.size());
+    };
+    if (sel.sinceMs > 0)
+        where(ids::lowerBound(sel.sinceMs), "id >= $");
+    if (sel.untilMs > 0)
+        where(ids::lowerBound(sel.untilMs), "id < $");
+    if (!sel.status.isEmpty())
+        where(sel.status, "status = $");
+    auto r = c.exec(sql + " ORDER BY id", params);
+    if (!r)
+        return r.error();
+    for (int i = 0; i < r->size(); ++i)
+        ids << r->text(i, 0);
+    return ids;
+}
+
+/// Readies one event to start again at `from`: empty when it must be left alone (a job still
+/// waits at `from` or before, or a worker holds one), else true after removing the waiting
+/// jobs of later stages and, for the write stage, putting failed and dry-run actions back.
+Result<bool> prepare(Connection &c, const QString &id, const QString &from, qint64 now)
+{
+    auto pending = c.exec("SELECT id, stage, run_after FROM jobs WHERE event_id = $1", {id});
+    if (!pending)
+        return pending.error();
+    QList<qint64> superseded;
+    for (int i = 0; i < pending->size(); ++i) {
+        const bool later = Replay::stages().indexOf(pending->text(i, 1)) > Replay::stages().indexOf(from);
+        const bool leased = pending->int64(i, 2) > now;
+        if (!later || leased)
+            return false;
+        superseded << pending->int64(i, 0);
+    }
+    if (from == QLatin1String("write")) {
+        // Failed and dry-run actions are sent again (e.g. after HUBSPOT_ACCESS_TOKEN is set).
+        if (auto u = c.exec("UPDATE crm_actions SET status = 'planned', last_error = NULL WHERE event_id = $1"
+                            " AND status IN ('failed', 'dry_run')",
+                            {id});
+            !u)
+            return u.error();
+    }
+    for (qint64 jobId : superseded) {
+        if (auto d = c.exec("DELETE FROM jobs WHERE id = $1", {jobId}); !d)
+            return d.error();
+    }
+    return true;
+}
+
+/// Without a stage asked, a failed event starts again at the stage that failed, else at the start.
+Result<QString> startingStage(Connection &c, const QString &id, const QString &asked)
+{
+    if (!asked.isEmpty())
+        return asked;
+    auto row = c.exec("SELECT failed_stage FROM raw_events WHERE id = $1", {id});
+    if (!row)
+        return row.error();
+    return Replay::stages().contains(row->text(0, 0)) ? row->text(0, 0) : Replay::stages().first();
+}
+
+} // namespace
+
+Result<ReplayPlan> Replay::replay(Connection &c, const ReplaySelection &sel, const QString &stageAsked,
+                                  const QString &actor, int maxAttempts, bool dryRun, qint64 now, int promptVersion)
+{
+    auto stage = resolveStage(c, stageAsked, promptVersion);
+    if (!stage)
+        return stage.error();
+    if (sel.eventIds.isEmpty() && sel.sinceMs <= 0 && sel.untilMs <= 0 && sel.status.isEmpty()) {
+        return makeError("replay.selection",
+                         QStringLiteral("say which events: --event ID..., or --since/--until/--status"), 400);
+    }
+    Tx tx(c);
+    if (Status s = tx.begin(true); !s)
+        return s.error();
+    ReplayPlan plan;
+    auto ids = candidates(c, sel, &plan.missing);
+    if (!ids)
+        return ids.error();
     QHash<QString, QStringList> byStage;
     QList<store::Transition> ts;
-    for (const QString &id : std::as_const(candidates)) {
-        auto row = c.exec("SELECT failed_stage FROM raw_events WHERE id = $1", {id});
-        if (!row)
-            return row.error();
-        // Without --from, a failed event starts again at the stage that failed.
-        QString from = stage;
-        if (from.isEmpty())
-            from = stages().contains(row->text(0, 0)) ? row->text(0, 0) : stages().first();
-        // A job still waiting at this stage or before it will run anyway: leave the event alone.
-        // One waiting for a later stage (e.g. plan after enrich) is replaced, unless a worker
-        // holds it right now.
-        auto pending = c.exec("SELECT id, stage, run_after FROM jobs WHERE event_id = $1", {id});
-        if (!pending)
-            return pending.error();
-        bool leave = false;
-        QList<qint64> superseded;
-        for (int i = 0; i < pending->size(); ++i) {
-            const bool later = stages().indexOf(pending->text(i, 1)) > stages().indexOf(from);
-            const bool leased = pending->int64(i, 2) > now;
-            if (!later || leased)
-                leave = true;
-            else
-                superseded << pending->int64(i, 0);
-        }
-        if (leave) {
+    for (const QString &id : std::as_const(ids.value())) {
+        auto from = startingStage(c, id, stage->first);
+        auto ready = from ? prepare(c, id, from.value(), now) : Result<bool>(from.error());
+        if (!ready)
+            return ready.error();
+        if (!ready.value()) {
             plan.alreadyQueued.append(id);
             continue;
         }
-        if (from == QLatin1String("write")) {
-            // Failed and dry-run actions are sent again (e.g. after HUBSPOT_ACCESS_TOKEN is set).
-            if (auto u = c.exec("UPDATE crm_actions SET status = 'planned', last_error = NULL WHERE event_id = $1"
-                                " AND status IN ('failed', 'dry_run')", {id}); !u)
-                return u.error();
-        }
-        for (qint64 jobId : superseded) {
-            if (auto d = c.exec("DELETE FROM jobs WHERE id = $1", {jobId}); !d)
-                return d.error();
-        }
         plan.queued.append(id);
-        byStage[from].append(id);
-        ts.append(store::Transition{id, statusBefore(from), {}, {},
-                             promptVersion > 0 ? QStringLiteral("replay from %1 with prompt version %2").arg(from).arg(promptVersion)
-                                               : QStringLiteral("replay from %1").arg(from)});
+        byStage[from.value()].append(id);
+        const QString detail = promptVersion > 0
+            ? QStringLiteral("replay from %1 with prompt version %2").arg(from.value()).arg(promptVersion)
+            : QStringLiteral("replay from %1").arg(from.value());
+        ts.append(store::Transition{id, statusBefore(from.value()), {}, {}, detail});
     }
     if (dryRun || plan.queued.isEmpty())
         return plan; // the guard rolls back: a dry run writes nothing
     for (auto it = byStage.cbegin(); it != byStage.cend(); ++it) {
-        if (Status s = queue::JobQueue::enqueue(c, it.value(), it.key(), maxAttempts, now, now, args); !s)
+        if (Status s = queue::JobQueue::enqueue(c, it.value(), it.key(), maxAttempts, now, now, stage->second); !s)
             return s.error();
     }
     if (Status s = store::TransitionWriter::write(c, ts, actor, now); !s)

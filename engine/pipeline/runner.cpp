@@ -7,6 +7,7 @@
 #include "../store/pgconnection.h"
 
 #include <QHash>
+#include <QSet>
 
 namespace salesflow::pipeline {
 
@@ -170,100 +171,111 @@ bool Runner::processBatch(store::Connection &c, IStage &stage, const QList<Job> 
     return false;
 }
 
-bool Runner::commitBatch(store::Connection &c, IStage &stage, const QList<Job> &jobs,
-                         const QList<Result<StageOutput>> &outputs, Error *err)
+namespace {
+
+/// What one batch's commit writes besides the jobs themselves.
+struct Outcomes
 {
-    const qint64 now = nowMs();
-    const QString actor = QStringLiteral("engine:") + stage.name();
-    store::Tx tx(c);
-    if (Status s = tx.begin(true); !s) {
-        *err = s.error();
-        return false;
+    QList<store::Transition> transitions;
+    QHash<QString, QList<QString>> nextJobs; ///< stage -> event ids
+    int retried = 0;
+    int failed = 0;
+};
+
+Status recordSuccess(store::Connection &c, const Job &job, const StageOutput &out, Outcomes &o)
+{
+    if (out.apply) {
+        if (Status s = out.apply(c); !s)
+            return s;
     }
+    if (!out.newStatus.isEmpty())
+        o.transitions.append({job.eventId, out.newStatus, {}, {}, out.detail});
+    if (!out.nextStage.isEmpty())
+        o.nextJobs[out.nextStage].append(job.eventId);
+    return Done{};
+}
+
+/// Hold: back to the queue without using an attempt; Backoff: retried while attempts last;
+/// otherwise the event fails with the stage and the error.
+Status recordFailure(store::Connection &c, const QString &stage, const Job &job, const Error &e, qint64 now,
+                     Outcomes &o)
+{
+    if (e.retry == Retry::Hold) {
+        // Not the job's fault: put it back for later without using an attempt.
+        if (Status s = JobQueue::release(c, {job}, now + qMax<qint64>(1000, e.retryAfterMs)); !s)
+            return s;
+        return JobQueue::noteError(c, job, e.message);
+    }
+    if (e.retry != Retry::Permanent && job.attempts < job.maxAttempts) {
+        auto r = JobQueue::retry(c, job, e.message, now + JobQueue::backoffMs(job.attempts));
+        if (!r)
+            return r.error();
+        o.retried += r.value() ? 1 : 0;
+        return Done{};
+    }
+    auto r = JobQueue::complete(c, {job});
+    if (!r)
+        return r.error();
+    if (r->isEmpty())
+        return Done{}; // lease lost: another worker owns this job now
+    o.transitions.append({job.eventId, EventStatus::Failed, stage, e.message,
+                          QStringLiteral("attempt %1 of %2").arg(job.attempts).arg(job.maxAttempts)});
+    ++o.failed;
+    return Done{};
+}
+
+/// The jobs whose stage succeeded, completed; answers the ids this worker still held.
+Result<QSet<qint64>> completeSucceeded(store::Connection &c, const QList<Job> &jobs,
+                                       const QList<Result<StageOutput>> &outputs)
+{
     QList<Job> succeeded;
     for (qsizetype i = 0; i < jobs.size(); ++i) {
         if (outputs[i].ok())
             succeeded.append(jobs[i]);
     }
     auto doneIds = JobQueue::complete(c, succeeded);
-    if (!doneIds) {
-        *err = doneIds.error();
+    if (!doneIds)
+        return doneIds.error();
+    return QSet<qint64>(doneIds->begin(), doneIds->end());
+}
+
+} // namespace
+
+bool Runner::commitBatch(store::Connection &c, IStage &stage, const QList<Job> &jobs,
+                         const QList<Result<StageOutput>> &outputs, Error *err)
+{
+    const qint64 now = nowMs();
+    auto fail = [err](const Error &e) {
+        *err = e;
         return false;
-    }
-    const QSet<qint64> done(doneIds->begin(), doneIds->end());
-    QList<store::Transition> transitions;
-    QHash<QString, QList<QString>> nextJobs;
-    int retriedHere = 0, failedHere = 0;
+    };
+    store::Tx tx(c);
+    if (Status s = tx.begin(true); !s)
+        return fail(s.error());
+    auto done = completeSucceeded(c, jobs, outputs);
+    if (!done)
+        return fail(done.error());
+    Outcomes o;
     for (qsizetype i = 0; i < jobs.size(); ++i) {
-        const Job &job = jobs[i];
-        const Result<StageOutput> &out = outputs[i];
-        if (out.ok()) {
-            if (!done.contains(job.id))
-                continue; // lease lost: another worker owns this job now; our work is discarded
-            if (out->apply) {
-                if (Status s = out->apply(c); !s) {
-                    *err = s.error();
-                    return false;
-                }
-            }
-            if (!out->newStatus.isEmpty())
-                transitions.append({job.eventId, out->newStatus, {}, {}, out->detail});
-            if (!out->nextStage.isEmpty())
-                nextJobs[out->nextStage].append(job.eventId);
-            continue;
-        }
-        const Error &e = out.error();
-        if (e.retry == Retry::Hold) {
-            // Not the job's fault: put it back for later without using an attempt.
-            if (Status s = JobQueue::release(c, {job}, now + qMax<qint64>(1000, e.retryAfterMs)); !s) {
-                *err = s.error();
-                return false;
-            }
-            if (Status s = JobQueue::noteError(c, job, e.message); !s) {
-                *err = s.error();
-                return false;
-            }
-            continue;
-        }
-        const bool permanent = e.retry == Retry::Permanent;
-        if (!permanent && job.attempts < job.maxAttempts) {
-            auto r = JobQueue::retry(c, job, e.message, now + JobQueue::backoffMs(job.attempts));
-            if (!r) {
-                *err = r.error();
-                return false;
-            }
-            retriedHere += r.value() ? 1 : 0;
-            continue;
-        }
-        auto r = JobQueue::complete(c, {job});
-        if (!r) {
-            *err = r.error();
-            return false;
-        }
-        if (r->isEmpty())
-            continue;
-        transitions.append({job.eventId, EventStatus::Failed, stage.name(), e.message,
-                            QStringLiteral("attempt %1 of %2").arg(job.attempts).arg(job.maxAttempts)});
-        ++failedHere;
+        if (outputs[i].ok() && !done->contains(jobs[i].id))
+            continue; // lease lost: another worker owns this job now; our work is discarded
+        const Status s = outputs[i].ok() ? recordSuccess(c, jobs[i], outputs[i].value(), o)
+                                         : recordFailure(c, stage.name(), jobs[i], outputs[i].error(), now, o);
+        if (!s)
+            return fail(s.error());
     }
-    if (Status s = store::TransitionWriter::write(c, transitions, actor, now); !s) {
-        *err = s.error();
-        return false;
+    if (Status s = store::TransitionWriter::write(c, o.transitions, QStringLiteral("engine:") + stage.name(), now); !s)
+        return fail(s.error());
+    for (auto it = o.nextJobs.cbegin(); it != o.nextJobs.cend(); ++it) {
+        if (Status s = JobQueue::enqueue(c, it.value(), it.key(), jobs.first().maxAttempts, now, now); !s)
+            return fail(s.error());
     }
-    for (auto it = nextJobs.cbegin(); it != nextJobs.cend(); ++it) {
-        if (Status s = JobQueue::enqueue(c, it.value(), it.key(), jobs.first().maxAttempts, now, now); !s) {
-            *err = s.error();
-            return false;
-        }
-    }
-    if (Status s = tx.commit(); !s) {
-        *err = s.error();
-        return false;
-    }
-    completed += done.size();
-    retried += retriedHere;
-    failed += failedHere;
-    if (!nextJobs.isEmpty())
+    if (Status s = tx.commit(); !s)
+        return fail(s.error());
+    completed += done->size();
+    retried += o.retried;
+    failed += o.failed;
+    if (!o.nextJobs.isEmpty())
         m_waker.notify();
     return true;
 }

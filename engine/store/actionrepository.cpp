@@ -140,9 +140,15 @@ Status ActionRepository::record(Connection &c, const QList<Outcome> &unsorted, q
     if (Status s = tx.begin(true); !s)
         return s;
     for (const Outcome &o : outcomes) {
-        auto u = c.exec("UPDATE crm_actions SET status = COALESCE($1, status), hubspot_id = COALESCE($2, hubspot_id),"
-                        " last_error = $3, attempts = attempts + $4, updated_at = $5,"
-                        " sent_hash = CASE WHEN $1 IN ('done', 'written') THEN payload_hash ELSE sent_hash END"
+        // A finished action stays finished: a writer that lost its job's lease to another (and
+        // finishes late, or is stopped half-way) must not move it back.
+        auto u = c.exec("UPDATE crm_actions SET"
+                        " status = CASE WHEN status IN ('done', 'superseded') THEN status ELSE COALESCE($1, status) END,"
+                        " hubspot_id = COALESCE($2, hubspot_id),"
+                        " last_error = CASE WHEN status IN ('done', 'superseded') THEN last_error ELSE $3 END,"
+                        " attempts = attempts + $4, updated_at = $5,"
+                        " sent_hash = CASE WHEN status NOT IN ('done', 'superseded') AND $1 IN ('done', 'written')"
+                        " THEN payload_hash ELSE sent_hash END"
                         " WHERE id = $6 RETURNING attempts",
                         {o.status.isEmpty() ? QVariant() : QVariant(o.status), o.hubspotId.isEmpty() ? QVariant() : QVariant(o.hubspotId),
                          o.error.isEmpty() ? QVariant() : QVariant(o.error), o.sent ? 1 : 0, now, o.actionId});

@@ -90,6 +90,11 @@ Result<int> Migrator::currentVersion(Connection &c)
 
 Result<int> Migrator::migrate(Connection &c)
 {
+    return migrate(c, latestVersion());
+}
+
+Result<int> Migrator::migrate(Connection &c, int upTo)
+{
     Tx tx(c);
     if (Status s = tx.begin(true); !s)
         return s.error();
@@ -107,7 +112,7 @@ Result<int> Migrator::migrate(Connection &c)
         return newerError(cur.value());
     int applied = 0;
     for (const auto &[version, m] : migrations()) {
-        if (version <= cur.value())
+        if (version <= cur.value() || version > upTo)
             continue;
         if (Status s = c.execScript(forDialect(m.sql, c.dialect())); !s) {
             Error e = s.error();

@@ -17,6 +17,8 @@ public:
     static Result<int> currentVersion(Connection &c);
     /// Brings the database to latestVersion(); returns how many migrations were applied.
     static Result<int> migrate(Connection &c);
+    /// Applies the migrations up to `version` only (tests write databases of older schemas).
+    static Result<int> migrate(Connection &c, int version);
     /// OK when the database is exactly at latestVersion().
     static Status check(Connection &c);
 };

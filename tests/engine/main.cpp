@@ -31,8 +31,10 @@ int main(int argc, char *argv[])
     TestContractLocal contractLocal;
     TestContractHttp contractHttp;
     TestJson json;
+    TestMigrations migrations;
     const std::initializer_list<QObject *> suites{&store,     &queue,     &ingest,        &http,         &normalise,
-                                                  &enrich,    &writeback, &contractLocal, &contractHttp, &json};
+                                                  &enrich,    &writeback, &contractLocal, &contractHttp, &json,
+                                                  &migrations};
     bool ran = false;
     for (QObject *suite : suites) {
         if (!only.isEmpty() && only != suite->metaObject()->className())

@@ -4,6 +4,7 @@
 // third way. Each role is a caller; over HTTP it is the bearer token made for it.
 #include "tst_suites.h"
 
+#include "engine/api/changewatcher.h"
 #include "engine/http/apiserver.h"
 #include "engine/local/localengine.h"
 #include "engine/pipeline/stages.h"
@@ -12,6 +13,7 @@
 #include "tests/support/testbackend.h"
 
 #include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QTcpServer>
 #include <QtTest>
 
@@ -272,4 +274,18 @@ void TestContract::longPollWakesForAnotherClientsChange()
     QCOMPARE(woke->items.first().eventId, id);
     QVERIFY2(t.elapsed() < 20000, "the poll ran to its deadline instead of waking");
     qInfo() << "change seen by the other client after" << latency << "ms";
+}
+
+void TestContract::watcherSignalsWhatChanged()
+{
+    ChangeWatcher watcher(m_f->engine, kViewer);
+    QSignalSpy changed(&watcher, &ChangeWatcher::changed);
+    watcher.start();
+    QTRY_COMPARE(changed.size(), 1); // the counts, at once
+    QVERIFY(changed.takeFirst().first().value<ChangeSet>().items.isEmpty());
+    const QString id = m_f->ingestOne(kIngest, form("s-1")).value().id;
+    QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty(), 10000);
+    const ChangeSet next = changed.takeFirst().first().value<ChangeSet>();
+    QCOMPARE(next.items.first().eventId, id);
+    watcher.stop();
 }

@@ -18,6 +18,7 @@
 #include "engine/core/clock.h"
 #include "engine/pipeline/runner.h"
 #include "tests/support/llmemulator.h"
+#include "tests/support/engines.h"
 #include "tests/support/testbackend.h"
 
 #include <QDir>
@@ -35,23 +36,11 @@ namespace {
 
 const QStringList kSettled{EventStatus::Enriched, EventStatus::InReview, EventStatus::Done, EventStatus::Failed};
 
-std::unique_ptr<LocalEngine> openEngine(Config config, const QString &tag)
+/// These tests are about enrichment: the plan and write stages (tst_writeback) stay out, so an
+/// enriched event waits with its plan job, as a reviewer would see it.
+std::unique_ptr<LocalEngine> openEngine(const Config &config, const QString &tag)
 {
-    LocalEngine::Options o;
-    config.dbUrl = test::freshDbUrl(tag);
-    o.config = config;
-    auto stages = pipeline::builtStages(o.config);
-    if (!stages)
-        qFatal("stages: %s", qPrintable(stages.error().message));
-    // These tests are about enrichment: the plan and write stages (tst_writeback) stay out, so
-    // an enriched event waits with its plan job, as a reviewer would see it.
-    for (const auto &st : stages.value())
-        if (st->name() == QLatin1String("normalise") || st->name() == QLatin1String("enrich"))
-            o.stages.push_back(st);
-    auto e = LocalEngine::open(o);
-    if (!e)
-        qFatal("engine: %s", qPrintable(e.error().message));
-    return std::move(e).value();
+    return test::openEngine(config, tag, {QStringLiteral("normalise"), QStringLiteral("enrich")});
 }
 
 QString ingestOne(LocalEngine &e, const QString &source, const QByteArray &type, const QByteArray &payload)

@@ -348,3 +348,28 @@ void TestHttp::metricsCountEveryServerThread()
     }
     listener.stop();
 }
+
+void TestHttp::changeFeedSeesOtherProcesses()
+{
+    // Two engines on one store, as an API process and a worker process would be: a long poll on
+    // one wakes for an event another took in.
+    LocalEngine::Options o;
+    o.config.dbUrl = test::freshDbUrl(QStringLiteral("feed"));
+    auto a = LocalEngine::open(o);
+    auto b = LocalEngine::open(o);
+    QVERIFY(a.ok() && b.ok());
+    auto now = test::await(a.value()->changes(test::caller(), QString(), 0));
+    QVERIFY(now.ok());
+    QElapsedTimer t;
+    t.start();
+    auto poll = a.value()->changes(test::caller(), now->cursor, 20000);
+    auto posted = test::await(b.value()->ingest(test::caller(), {IngestItem{QStringLiteral("chat"), "application/json",
+                                                                             R"({"id":"x","messages":[]})", {}}}));
+    QVERIFY(posted.ok());
+    auto woke = test::await(poll);
+    qInfo() << "a change made through another process showed up after" << t.elapsed() << "ms";
+    QVERIFY2(woke.ok(), qPrintable(woke.error().message));
+    QCOMPARE(woke->items.size(), 1);
+    QCOMPARE(woke->items.first().eventId, posted->first()->id);
+    QVERIFY2(t.elapsed() < 2000, "the feed did not see the other process's change within its polling interval");
+}

@@ -7,6 +7,7 @@
 #include "engine/store/database.h"
 #include "engine/store/sql.h"
 #include "tests/support/pgserver.h"
+#include "tests/support/engines.h"
 #include "tests/support/testbackend.h"
 
 #include <QtConcurrent>
@@ -17,12 +18,7 @@ using namespace salesflow;
 namespace {
 std::unique_ptr<LocalEngine> openEngine(const QString &tag)
 {
-    LocalEngine::Options o;
-    o.config.dbUrl = test::freshDbUrl(tag);
-    auto e = LocalEngine::open(o);
-    if (!e)
-        qFatal("engine: %s", qPrintable(e.error().message));
-    return std::move(e).value();
+    return test::openEngine(Config{}, tag);
 }
 
 QList<Result<IngestReceipt>> post(LocalEngine &e, QList<IngestItem> items)
@@ -40,16 +36,7 @@ IngestItem item(const char *source, const char *type, const QByteArray &payload,
     return IngestItem{QString::fromLatin1(source), type, payload, key};
 }
 
-qint64 count(LocalEngine &e, const char *sql)
-{
-    auto c = e.database()->acquire();
-    auto r = c.value()->exec(sql);
-    if (!r && c.value()->broken()) // a pooled connection from before a database restart
-        r = e.database()->connect().value()->exec(sql, {});
-    if (!r)
-        qFatal("count failed: %s", qPrintable(r.error().message));
-    return r->int64(0, 0);
-}
+using test::count;
 } // namespace
 
 void TestIngest::naturalKeysPerSource_data()

@@ -10,6 +10,8 @@
 #include "engine/store/eventrepository.h"
 #include "engine/store/migrator.h"
 #include "engine/pipeline/replay.h"
+#include "tests/support/engines.h"
+#include "tests/support/manualclock.h"
 #include "tests/support/testbackend.h"
 
 #include <QtTest>
@@ -23,24 +25,11 @@ using queue::JobQueue;
 
 namespace {
 
-/// A clock the test moves by hand.
-class ManualClock : public Clock
-{
-public:
-    qint64 nowMs() const override { return now; }
-    std::atomic<qint64> now{1'800'000'000'000};
-};
-
 std::shared_ptr<Database> openDb(const QString &tag)
 {
-    auto db = Database::open(test::freshDbUrl(tag));
-    if (!db)
-        qFatal("open: %s", qPrintable(db.error().message));
-    auto c = db.value()->acquire();
-    if (!Migrator::migrate(*c.value()))
-        qFatal("migrate failed");
-    c.value()->execScript("CREATE TABLE test_effects (event_id TEXT NOT NULL, attempt INTEGER NOT NULL)");
-    return db.value();
+    auto db = test::openDb(tag);
+    db->acquire().value()->execScript("CREATE TABLE test_effects (event_id TEXT NOT NULL, attempt INTEGER NOT NULL)");
+    return db;
 }
 
 QStringList seed(Database &db, int n, qint64 now)
@@ -91,11 +80,7 @@ public:
     bool permanent = false;
 };
 
-qint64 count(Database &db, const char *sql)
-{
-    auto c = db.acquire();
-    return c.value()->exec(sql)->int64(0, 0);
-}
+using test::count;
 
 } // namespace
 
@@ -173,8 +158,7 @@ void TestQueue::runnerCompletesEveryJobExactlyOnce()
 
 void TestQueue::failingStageRetriesThenSucceeds()
 {
-    ManualClock clock;
-    Clock::setInstance(&clock);
+    test::ManualClock clock;
     auto db = openDb(QStringLiteral("retry"));
     seed(*db, 1, clock.nowMs());
     auto stage = std::make_shared<RecordingStage>();
@@ -189,15 +173,13 @@ void TestQueue::failingStageRetriesThenSucceeds()
     clock.now += 2001;
     QTRY_COMPARE(count(*db, "SELECT count(*) FROM test_effects"), 1);
     runner.stop();
-    Clock::setInstance(nullptr);
     QCOMPARE(count(*db, "SELECT attempt FROM test_effects"), 3);
     QCOMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'normalised'"), 1);
 }
 
 void TestQueue::lastAttemptFailsTheEventVisibly()
 {
-    ManualClock clock;
-    Clock::setInstance(&clock);
+    test::ManualClock clock;
     auto db = openDb(QStringLiteral("fail"));
     seed(*db, 1, clock.nowMs());
     auto stage = std::make_shared<RecordingStage>();
@@ -210,7 +192,6 @@ void TestQueue::lastAttemptFailsTheEventVisibly()
     }
     QTRY_COMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'failed'"), 1);
     runner.stop();
-    Clock::setInstance(nullptr);
     auto c = db->acquire();
     auto row = c.value()->exec("SELECT failed_stage, last_error FROM raw_events");
     QCOMPARE(row->text(0, 0), QStringLiteral("normalise"));
@@ -235,8 +216,7 @@ void TestQueue::permanentErrorFailsAtOnce()
 
 void TestQueue::crashedWorkersJobIsRunAgainAfterItsLease()
 {
-    ManualClock clock;
-    Clock::setInstance(&clock);
+    test::ManualClock clock;
     auto db = openDb(QStringLiteral("crashed"));
     seed(*db, 1, clock.nowMs());
     {
@@ -252,7 +232,6 @@ void TestQueue::crashedWorkersJobIsRunAgainAfterItsLease()
     clock.now += 30001;
     QTRY_COMPARE(count(*db, "SELECT count(*) FROM test_effects"), 1);
     runner.stop();
-    Clock::setInstance(nullptr);
     QCOMPARE(count(*db, "SELECT attempt FROM test_effects"), 2);
 }
 

@@ -7,6 +7,7 @@
 #include "engine/store/eventrepository.h"
 #include "engine/store/migrator.h"
 #include "engine/store/tokenrepository.h"
+#include "tests/support/engines.h"
 #include "tests/support/testbackend.h"
 
 #include <QtTest>
@@ -15,19 +16,7 @@ using namespace salesflow;
 using namespace salesflow::store;
 
 namespace {
-std::shared_ptr<Database> openDb(const QString &tag, bool migrate = true)
-{
-    auto db = Database::open(test::freshDbUrl(tag));
-    if (!db)
-        qFatal("open: %s", qPrintable(db.error().message));
-    if (migrate) {
-        auto c = db.value()->acquire();
-        auto applied = Migrator::migrate(*c.value());
-        if (!applied)
-            qFatal("migrate: %s", qPrintable(applied.error().message));
-    }
-    return db.value();
-}
+using test::openDb;
 
 NewRawEvent ev(const QString &key, const QString &source = QStringLiteral("form"))
 {

@@ -70,6 +70,7 @@ private Q_SLOTS:
     void storeDownAnswers503();
     void revocationReachesEveryProcessAtOnce();
     void metricsCountEveryServerThread();
+    void changeFeedSeesOtherProcesses();
 
 private:
     std::unique_ptr<Fixture> m_f;
@@ -142,6 +143,7 @@ private Q_SLOTS:
     void auditIsNewestFirstInKeysetPages();
     void changeFeedAnnouncesArrivalsAndTransitions();
     void longPollWakesForAnotherClientsChange();
+    void watcherSignalsWhatChanged();
 
 private:
     Mode m_mode;
@@ -160,6 +162,15 @@ class TestContractHttp final : public TestContract
     Q_OBJECT
 public:
     TestContractHttp() : TestContract(Mode::Http) {}
+};
+
+/// Databases written by each earlier schema version, migrated (tst_migrations.cpp).
+class TestMigrations : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void everyOldSchemaMigratesWithItsRows_data();
+    void everyOldSchemaMigratesWithItsRows();
 };
 
 /// The JSON codec of engine/api: every type round-trips (tst_json.cpp).

@@ -17,6 +17,7 @@
 #include "engine/pipeline/replay.h"
 #include "engine/store/sharedratebudget.h"
 #include "tests/support/hubspotemulator.h"
+#include "tests/support/engines.h"
 #include "tests/support/testbackend.h"
 
 #include <QDir>
@@ -47,17 +48,8 @@ Config hubspotConfig(const HubSpotEmulator &emu)
 
 std::unique_ptr<LocalEngine> openEngine(Config config, const QString &url)
 {
-    LocalEngine::Options o;
     config.dbUrl = url;
-    o.config = config;
-    auto stages = pipeline::builtStages(o.config);
-    if (!stages)
-        qFatal("stages: %s", qPrintable(stages.error().message));
-    o.stages = stages.value();
-    auto e = LocalEngine::open(o);
-    if (!e)
-        qFatal("engine: %s", qPrintable(e.error().message));
-    return std::move(e).value();
+    return test::openEngine(config, {}, test::allStages());
 }
 
 Status runSetup(const Config &config, store::Connection &c)
@@ -81,10 +73,7 @@ Result<hubspot::Response> call(hubspot::Client &client, store::Connection &c, co
     return client.call(budget, method, path, body);
 }
 
-qint64 count(store::Connection &c, const QByteArray &sql, const QVariantList &params = {})
-{
-    return c.exec(sql, params)->int64(0, 0);
-}
+using test::count;
 
 QByteArray chat(int n)
 {

@@ -51,6 +51,8 @@ private Q_SLOTS:
         ingest(250, QStringLiteral("chat"));
         ingest(30, QStringLiteral("form"));
         ui::EventListModel model(m_engine.get(), test::caller());
+        // Attached before the first fetch: it checks every signal the model sends from the start.
+        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
         model.setPageSize(100);
         model.reload();
         QTRY_COMPARE(model.rowCount(), 100);
@@ -67,8 +69,6 @@ private Q_SLOTS:
             ids.insert(model.eventId(r));
         QCOMPARE(ids.size(), 280);
         QCOMPARE(model.data(model.index(0, ui::EventListModel::Source)).toString(), QStringLiteral("form"));
-        // The tester fetches more by itself; it must see a consistent model throughout.
-        QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
 
         EventQuery q;
         q.source = QStringLiteral("form");

@@ -28,7 +28,7 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
     : QMainWindow(parent), m_engine(engine), m_caller(caller), m_model(new EventListModel(engine, caller, this)), m_table(new QTableView(this)),
       m_detail(new EventDetailView(engine, caller, this)), m_status(new QComboBox(this)), m_source(new QComboBox(this)),
       m_search(new QLineEdit(this)), m_counts(new QLabel(this)), m_searchDelay(new QTimer(this)),
-      m_newEventsPoll(new QTimer(this))
+      m_changes(new ChangeWatcher(engine, caller, this))
 {
     setWindowTitle(tr("SalesFlow — Events"));
 
@@ -104,10 +104,10 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
         updateStatusLine();
         checkForNewEvents();
     });
-    // The list is not reloaded under the reviewer's hands; new arrivals are announced instead.
-    m_newEventsPoll->setInterval(5000);
-    connect(m_newEventsPoll, &QTimer::timeout, this, &MainWindow::checkForNewEvents);
-    m_newEventsPoll->start();
+    // The list is not reloaded under the reviewer's hands; new arrivals are announced instead,
+    // as the engine's change feed reports them (no polling).
+    connect(m_changes, &ChangeWatcher::changed, this, &MainWindow::announceArrivals);
+    m_changes->start();
 
     restoreSettings();
     applyFilter();
@@ -157,6 +157,20 @@ void MainWindow::applyFilter()
     q.text = m_search->text().trimmed();
     m_detail->showEvent(QString());
     m_model->setFilter(q);
+}
+
+void MainWindow::announceArrivals(const ChangeSet &changes)
+{
+    if (!m_newestRead)
+        return; // the newest known id is being read; the list shows what it has
+    // Ids are time-ordered: an event newer than the newest in the list arrived since it loaded
+    // (whatever the feed says it is doing now).
+    for (const Change &c : changes.items) {
+        if (c.eventId > m_newestKnown) {
+            statusBar()->showMessage(tr("New events arrived — press F5 to show them"));
+            return;
+        }
+    }
 }
 
 void MainWindow::checkForNewEvents()

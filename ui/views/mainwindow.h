@@ -1,5 +1,6 @@
 #pragma once
 
+#include "engine/api/changewatcher.h"
 #include "engine/api/iengine.h"
 
 #include <QMainWindow>
@@ -40,6 +41,7 @@ private:
     void updateStatusLine();
     void restoreSettings();
     void checkForNewEvents();
+    void announceArrivals(const ChangeSet &changes);
 
     IEngine *m_engine;
     Caller m_caller;
@@ -51,7 +53,7 @@ private:
     QLineEdit *m_search;
     QLabel *m_counts;
     QTimer *m_searchDelay;
-    QTimer *m_newEventsPoll;
+    ChangeWatcher *m_changes;
     QString m_newestKnown; ///< the newest event id when the list was last loaded
     bool m_newestRead = false;
 };

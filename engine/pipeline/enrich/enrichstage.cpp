@@ -90,42 +90,40 @@ int EnrichStage::dedicatedWorkers() const
     return m_provider->concurrency();
 }
 
-Result<EnrichmentInfo> EnrichStage::enrich(store::Connection &conn, const QString &eventId, const llm::PromptVersion &prompt)
-{
-    const int recentEvents = prompt.settings.value(QLatin1String("recent_events")).toInt(5);
-    auto loaded = store::EnrichmentRepository::loadContext(conn, eventId, recentEvents);
-    if (!loaded)
-        return loaded.error();
-    store::EnrichContext ctx = std::move(loaded).value();
+namespace {
 
-    // Render within the token budget: drop the oldest earlier events first, then shorten the
-    // event text in the middle, then cap the property lists.
+QHash<QString, QString> promptValues(const store::EnrichContext &ctx, const QString &text, int maxProperties)
+{
+    return {
+        {QStringLiteral("event.id"), ctx.eventId},
+        {QStringLiteral("event.kind"), ctx.kind},
+        {QStringLiteral("event.source"), ctx.source},
+        {QStringLiteral("event.occurred_at"), isoTime(ctx.occurredAtMs)},
+        {QStringLiteral("event.actor"), ctx.actor.isEmpty() ? QStringLiteral("(unknown)") : ctx.actor},
+        {QStringLiteral("event.subject"), ctx.subject.isEmpty() ? QStringLiteral("(none)") : ctx.subject},
+        {QStringLiteral("event.text"), text.isEmpty() ? QStringLiteral("(no text)") : text},
+        {QStringLiteral("contact"), propertiesBlock(ctx.contact, maxProperties)},
+        {QStringLiteral("company"), propertiesBlock(ctx.company_, maxProperties)},
+        {QStringLiteral("deal"), propertiesBlock(ctx.deal, maxProperties)},
+        {QStringLiteral("recent_events"), recentBlock(ctx.recent)},
+    };
+}
+
+/// The user part rendered within the prompt's token budget: drops the oldest earlier events
+/// first, then shortens the event text in the middle, then caps the property lists.
+Result<QString> renderWithinBudget(const llm::PromptVersion &prompt, store::EnrichContext ctx)
+{
     const int budgetTokens = prompt.settings.value(QLatin1String("context_token_budget")).toInt(3000);
     const qsizetype budgetChars = qsizetype(budgetTokens) * kCharsPerToken;
     int maxProperties = 40;
     QString text = ctx.text;
-    QString user;
     for (int round = 0;; ++round) {
-        const QHash<QString, QString> values{
-            {QStringLiteral("event.id"), ctx.eventId},
-            {QStringLiteral("event.kind"), ctx.kind},
-            {QStringLiteral("event.source"), ctx.source},
-            {QStringLiteral("event.occurred_at"), isoTime(ctx.occurredAtMs)},
-            {QStringLiteral("event.actor"), ctx.actor.isEmpty() ? QStringLiteral("(unknown)") : ctx.actor},
-            {QStringLiteral("event.subject"), ctx.subject.isEmpty() ? QStringLiteral("(none)") : ctx.subject},
-            {QStringLiteral("event.text"), text.isEmpty() ? QStringLiteral("(no text)") : text},
-            {QStringLiteral("contact"), propertiesBlock(ctx.contact, maxProperties)},
-            {QStringLiteral("company"), propertiesBlock(ctx.company_, maxProperties)},
-            {QStringLiteral("deal"), propertiesBlock(ctx.deal, maxProperties)},
-            {QStringLiteral("recent_events"), recentBlock(ctx.recent)},
-        };
-        auto rendered = llm::renderPrompt(prompt.userPart(), values);
-        if (!rendered)
-            return rendered.error();
-        user = rendered.value();
-        const qsizetype over = user.size() - budgetChars;
+        auto user = llm::renderPrompt(prompt.userPart(), promptValues(ctx, text, maxProperties));
+        if (!user)
+            return user.error();
+        const qsizetype over = user->size() - budgetChars;
         if (over <= 0 || round > 8)
-            break;
+            return user;
         if (!ctx.recent.isEmpty())
             ctx.recent.removeLast();
         else if (text.size() > 400)
@@ -133,9 +131,12 @@ Result<EnrichmentInfo> EnrichStage::enrich(store::Connection &conn, const QStrin
         else if (maxProperties > 5)
             maxProperties = 5;
         else
-            break; // the fixed parts alone exceed the budget; send what we have
+            return user; // the fixed parts alone exceed the budget; send what we have
     }
+}
 
+llm::Request requestFor(const llm::PromptVersion &prompt, const store::EnrichContext &ctx, const QString &user)
+{
     llm::Request req;
     req.system = prompt.systemPart();
     req.user = user;
@@ -145,6 +146,9 @@ Result<EnrichmentInfo> EnrichStage::enrich(store::Connection &conn, const QStrin
     req.temperature = prompt.settings.value(QLatin1String("temperature")).toDouble(0.2);
     req.model = prompt.settings.value(QLatin1String("model")).toString();
     req.eventText = ctx.text;
+    const QString dealStage = ctx.deal
+        ? ctx.deal->properties.value(QLatin1String("dealstage")).toString(QStringLiteral("open"))
+        : QString();
     req.facts = QJsonObject{{QStringLiteral("kind"), ctx.kind},
                             {QStringLiteral("actor"), ctx.actor},
                             {QStringLiteral("first_name"), firstName(ctx)},
@@ -152,12 +156,29 @@ Result<EnrichmentInfo> EnrichStage::enrich(store::Connection &conn, const QStrin
                             {QStringLiteral("company"), ctx.company},
                             {QStringLiteral("company_domain"), ctx.company_ ? ctx.company_->key : QString()},
                             {QStringLiteral("linked"), ctx.contact.has_value()},
-                            {QStringLiteral("deal_stage"), ctx.deal ? ctx.deal->properties.value(QLatin1String("dealstage")).toString(QStringLiteral("open")) : QString()}};
+                            {QStringLiteral("deal_stage"), dealStage}};
+    return req;
+}
 
-    EnrichmentInfo info;
-    info.promptName = prompt.name;
-    info.promptVersion = prompt.version;
-    llm::Validation validation;
+void copyAnalysis(EnrichmentInfo &info, const llm::Analysis &a)
+{
+    info.summary = a.summary;
+    info.intent = a.intent;
+    info.leadQuality = a.leadQuality;
+    for (const llm::Objection &o : a.objections)
+        info.objections.append({o.category, o.evidence});
+    info.nextAction = a.nextAction;
+    info.followUpSubject = a.followUpSubject;
+    info.followUpBody = a.followUpBody;
+    info.leadScoreChange = a.leadScoreChange;
+    info.confidence = a.confidence;
+}
+
+} // namespace
+
+Result<llm::Response> EnrichStage::callModel(llm::Request req, const QString &eventText, EnrichmentInfo &info,
+                                             llm::Validation &validation)
+{
     llm::Response last;
     const QString originalUser = req.user;
     for (int call = 1; call <= 2; ++call) {
@@ -171,54 +192,80 @@ Result<EnrichmentInfo> EnrichStage::enrich(store::Connection &conn, const QStrin
         info.cachedTokens += last.cachedTokens;
         info.latencyMs += last.latencyMs;
         info.httpRetries += last.retries;
-        const auto cost = m_prices.cost(last.model, last.inputTokens, last.cachedTokens, last.cacheWriteTokens, last.outputTokens);
+        const auto cost =
+            m_prices.cost(last.model, last.inputTokens, last.cachedTokens, last.cacheWriteTokens, last.outputTokens);
         if (cost)
             info.costUsd = info.costUsd.value_or(0) + *cost;
         else
             info.costUsd.reset();
         if (last.outcome != llm::Outcome::Ok)
             break; // refusal, truncation, filter, no tool use: not retried, reviewed
-        validation = last.parseError.isEmpty() ? llm::validate(last.output, ctx.text) : llm::Validation{{}, {last.parseError}, {}};
+        validation = last.parseError.isEmpty() ? llm::validate(last.output, eventText)
+                                               : llm::Validation{{}, {last.parseError}, {}};
         if (validation.analysis || call == 2)
             break;
-        req.user = originalUser + QStringLiteral("\n\nYour previous answer was rejected because: ") + validation.errors.join(QLatin1String("; "))
-                   + QStringLiteral(". Answer again, following the schema and the ranges exactly.");
+        req.user = originalUser + QStringLiteral("\n\nYour previous answer was rejected because: ")
+            + validation.errors.join(QLatin1String("; "))
+            + QStringLiteral(". Answer again, following the schema and the ranges exactly.");
     }
-    info.provider = last.provider.isEmpty() ? m_provider->name() : last.provider;
-    info.model = last.model.isEmpty() ? m_provider->model() : last.model;
-    info.requestId = last.requestId;
-    info.rawOutput = last.rawOutput.isEmpty() && !last.output.isEmpty()
-                         ? QString::fromUtf8(QJsonDocument(last.output).toJson(QJsonDocument::Compact))
-                         : last.rawOutput;
-    info.createdAtMs = nowMs();
+    return last;
+}
+
+void EnrichStage::judge(EnrichmentInfo &info, const llm::Response &last, const llm::Validation &validation) const
+{
     if (last.outcome != llm::Outcome::Ok) {
         info.outcome = llm::outcomeName(last.outcome);
         info.reviewReasons << QStringLiteral("%1: %2").arg(info.outcome, last.reason);
     } else if (!validation.analysis) {
         info.outcome = QStringLiteral("invalid");
-        info.reviewReasons << QStringLiteral("invalid answer after %1 calls: %2").arg(info.llmCalls).arg(validation.errors.join(QLatin1String("; ")));
+        info.reviewReasons << QStringLiteral("invalid answer after %1 calls: %2")
+                                  .arg(info.llmCalls)
+                                  .arg(validation.errors.join(QLatin1String("; ")));
     } else {
         info.outcome = QStringLiteral("ok");
         const llm::Analysis &a = *validation.analysis;
-        info.summary = a.summary;
-        info.intent = a.intent;
-        info.leadQuality = a.leadQuality;
-        for (const llm::Objection &o : a.objections)
-            info.objections.append({o.category, o.evidence});
-        info.nextAction = a.nextAction;
-        info.followUpSubject = a.followUpSubject;
-        info.followUpBody = a.followUpBody;
-        info.leadScoreChange = a.leadScoreChange;
-        info.confidence = a.confidence;
+        copyAnalysis(info, a);
         info.validationNotes = validation.notes;
-        if (a.confidence < m_options.reviewThreshold)
+        if (a.confidence < m_options.reviewThreshold) {
             info.reviewReasons << QStringLiteral("confidence %1 is below the review threshold %2")
-                                      .arg(a.confidence, 0, 'f', 2).arg(m_options.reviewThreshold, 0, 'f', 2);
-        if (std::abs(a.leadScoreChange) > m_options.scoreChangePolicy)
+                                      .arg(a.confidence, 0, 'f', 2)
+                                      .arg(m_options.reviewThreshold, 0, 'f', 2);
+        }
+        if (std::abs(a.leadScoreChange) > m_options.scoreChangePolicy) {
             info.reviewReasons << QStringLiteral("policy: lead score change %1%2 is beyond ±%3")
-                                      .arg(a.leadScoreChange > 0 ? QStringLiteral("+") : QString()).arg(a.leadScoreChange).arg(m_options.scoreChangePolicy);
+                                      .arg(a.leadScoreChange > 0 ? QStringLiteral("+") : QString())
+                                      .arg(a.leadScoreChange)
+                                      .arg(m_options.scoreChangePolicy);
+        }
     }
     info.reviewState = info.reviewReasons.isEmpty() ? QStringLiteral("not_required") : QStringLiteral("pending");
+}
+
+Result<EnrichmentInfo> EnrichStage::enrich(store::Connection &conn, const QString &eventId,
+                                           const llm::PromptVersion &prompt)
+{
+    const int recentEvents = prompt.settings.value(QLatin1String("recent_events")).toInt(5);
+    auto ctx = store::EnrichmentRepository::loadContext(conn, eventId, recentEvents);
+    if (!ctx)
+        return ctx.error();
+    auto user = renderWithinBudget(prompt, ctx.value());
+    if (!user)
+        return user.error();
+    EnrichmentInfo info;
+    info.promptName = prompt.name;
+    info.promptVersion = prompt.version;
+    llm::Validation validation;
+    auto last = callModel(requestFor(prompt, ctx.value(), user.value()), ctx->text, info, validation);
+    if (!last)
+        return last.error();
+    info.provider = last->provider.isEmpty() ? m_provider->name() : last->provider;
+    info.model = last->model.isEmpty() ? m_provider->model() : last->model;
+    info.requestId = last->requestId;
+    info.rawOutput = last->rawOutput.isEmpty() && !last->output.isEmpty()
+        ? QString::fromUtf8(QJsonDocument(last->output).toJson(QJsonDocument::Compact))
+        : last->rawOutput;
+    info.createdAtMs = nowMs();
+    judge(info, last.value(), validation);
     return info;
 }
 

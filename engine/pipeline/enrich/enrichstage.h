@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../../api/types.h"
+#include "../../llm/analysis.h"
 #include "../../llm/llm.h"
 #include "../../llm/pricing.h"
 #include "../../store/promptrepository.h"
@@ -42,6 +43,13 @@ public:
     const llm::IProvider &provider() const { return *m_provider; }
 
 private:
+    /// Calls the model; an answer that fails validation is retried once with the errors. Adds
+    /// tokens, latency and cost to `info`; `validation` is the last answer's.
+    Result<llm::Response> callModel(llm::Request req, const QString &eventText, EnrichmentInfo &info,
+                                    llm::Validation &validation);
+    /// Fills outcome, the analysis and the review reasons from the last answer.
+    void judge(EnrichmentInfo &info, const llm::Response &last, const llm::Validation &validation) const;
+
     std::shared_ptr<llm::IProvider> m_provider;
     llm::PriceTable m_prices;
     Options m_options;

@@ -33,135 +33,220 @@ qint64 nextBusinessDay(qint64 ms)
     return QDateTime(d, QTime(9, 0), Qt::UTC).toMSecsSinceEpoch();
 }
 
+using Entity = store::EnrichContext::Entity;
+
+QJsonObject association(const QString &entity, const QString &key, const QString &toType, int typeId)
+{
+    return QJsonObject{{QStringLiteral("entity"), entity},
+                       {QStringLiteral("key"), key},
+                       {QStringLiteral("toType"), toType},
+                       {QStringLiteral("typeId"), typeId}};
+}
+
+/// An upsert by a unique property: HubSpot creates it once and updates it after.
+store::PlannedAction upsert(const QString &kind, const QString &objectType, const QString &target,
+                            const QString &idProperty, const QString &id, const QJsonObject &props)
+{
+    return {kind, objectType, target, target,
+            QJsonObject{{QStringLiteral("idProperty"), idProperty},
+                        {QStringLiteral("id"), id},
+                        {QStringLiteral("properties"), props},
+                        {QStringLiteral("entity_key"), id}}};
+}
+
+/// What the note and task are attached to, and the upserts of entities HubSpot does not have.
+struct Targets
+{
+    QList<store::PlannedAction> upserts;
+    QJsonArray noteAssociations, taskAssociations;
+    QString contactKey;
+};
+
+void addContact(Targets &t, const Entity &contact)
+{
+    t.contactKey = contact.key;
+    if (!contact.key.startsWith(QLatin1String("hubspot:")) && contact.hubspotId.isEmpty()) {
+        QJsonObject props{{QStringLiteral("email"), contact.key}};
+        for (const char *name : {"firstname", "lastname"}) {
+            const QString value = contact.properties.value(QLatin1String(name)).toString();
+            if (!value.isEmpty())
+                props.insert(QLatin1String(name), value);
+        }
+        t.upserts.append(upsert(QStringLiteral("upsert_contact"), QStringLiteral("contacts"),
+                                QStringLiteral("contact:") + contact.key, QStringLiteral("email"), contact.key, props));
+    }
+    t.noteAssociations.append(association(QStringLiteral("contact"), contact.key, QStringLiteral("contacts"), 202));
+    t.taskAssociations.append(association(QStringLiteral("contact"), contact.key, QStringLiteral("contacts"), 204));
+}
+
+void addCompany(Targets &t, const Entity &company, const QString &name)
+{
+    const QString domain = company.key;
+    if (!domain.startsWith(QLatin1String("hubspot:")) && company.hubspotId.isEmpty()) {
+        QJsonObject props{{QStringLiteral("domain"), domain}, {QStringLiteral("salesflow_company_key"), domain}};
+        if (!name.isEmpty())
+            props.insert(QStringLiteral("name"), name);
+        t.upserts.append(upsert(QStringLiteral("upsert_company"), QStringLiteral("companies"),
+                                QStringLiteral("company:") + domain, QStringLiteral("salesflow_company_key"), domain,
+                                props));
+    }
+    t.noteAssociations.append(association(QStringLiteral("company"), domain, QStringLiteral("companies"), 190));
+    t.taskAssociations.append(association(QStringLiteral("company"), domain, QStringLiteral("companies"), 192));
+}
+
+Targets targetsOf(const store::EnrichContext &ctx)
+{
+    Targets t;
+    if (ctx.contact)
+        addContact(t, *ctx.contact);
+    if (ctx.company_)
+        addCompany(t, *ctx.company_, ctx.company);
+    if (ctx.deal) {
+        // Only a deal HubSpot knows can be associated; a local reference is left out (and said so).
+        t.noteAssociations.append(association(QStringLiteral("deal"), ctx.deal->key, QStringLiteral("deals"), 214));
+        t.taskAssociations.append(association(QStringLiteral("deal"), ctx.deal->key, QStringLiteral("deals"), 216));
+    }
+    return t;
+}
+
+/// The note: what a rep reads on the contact's timeline.
+store::PlannedAction noteAction(const QString &eventId, const EnrichmentInfo &e, const store::EnrichContext &ctx,
+                                const QJsonArray &associations)
+{
+    const QString key = QStringLiteral("note:") + eventId;
+    QString body = QStringLiteral("<p><strong>SalesFlow AI summary</strong> · intent %1 · lead quality %2/100</p>"
+                                  "<p>%3</p>")
+                       .arg(html(e.intent))
+                       .arg(e.leadQuality)
+                       .arg(html(e.summary));
+    if (!e.objections.isEmpty()) {
+        body += QStringLiteral("<p><strong>Objections</strong></p><ul>");
+        for (const ObjectionInfo &o : e.objections)
+            body += QStringLiteral("<li>%1: “%2”</li>").arg(html(o.category), html(o.evidence));
+        body += QStringLiteral("</ul>");
+    }
+    body += QStringLiteral("<p><strong>Next action:</strong> %1</p>").arg(html(e.nextAction));
+    body += QStringLiteral("<p><small>SalesFlow %1 · %2/%3 · prompt %4 v%5</small></p>")
+                .arg(html(key), html(e.provider), html(e.model), html(e.promptName))
+                .arg(e.promptVersion);
+    const qint64 when = ctx.occurredAtMs > 0 ? ctx.occurredAtMs : e.createdAtMs;
+    const QJsonObject props{{QStringLiteral("hs_timestamp"), isoMs(when)},
+                            {QStringLiteral("hs_note_body"), body},
+                            {QStringLiteral("salesflow_action_key"), key}};
+    return {QStringLiteral("note"), QStringLiteral("notes"), QStringLiteral("event:") + eventId, key,
+            QJsonObject{{QStringLiteral("idProperty"), QStringLiteral("salesflow_action_key")},
+                        {QStringLiteral("id"), key},
+                        {QStringLiteral("properties"), props},
+                        {QStringLiteral("associations"), associations}}};
+}
+
+QString taskPriority(const QString &intent)
+{
+    if (intent == QLatin1String("high"))
+        return QStringLiteral("HIGH");
+    return intent == QLatin1String("medium") ? QStringLiteral("MEDIUM") : QStringLiteral("LOW");
+}
+
+/// The follow-up task with the draft, due the next business day.
+store::PlannedAction taskAction(const QString &eventId, const EnrichmentInfo &e, const QString &who,
+                                const QJsonArray &associations)
+{
+    const QString key = QStringLiteral("task:") + eventId;
+    const QString subject =
+        QString(QStringLiteral("Follow up with %1: ").arg(who.isEmpty() ? QStringLiteral("the lead") : who)
+                + e.nextAction)
+            .left(250);
+    const QJsonObject props{
+        {QStringLiteral("hs_timestamp"), isoMs(nextBusinessDay(e.createdAtMs))},
+        {QStringLiteral("hs_task_subject"), subject},
+        {QStringLiteral("hs_task_body"), QStringLiteral("%1\n\nDraft email\nSubject: %2\n\n%3")
+                                             .arg(e.nextAction, e.followUpSubject, e.followUpBody)},
+        {QStringLiteral("hs_task_status"), QStringLiteral("NOT_STARTED")},
+        {QStringLiteral("hs_task_priority"), taskPriority(e.intent)},
+        {QStringLiteral("hs_task_type"), QStringLiteral("EMAIL")},
+        {QStringLiteral("salesflow_action_key"), key}};
+    return {QStringLiteral("task"), QStringLiteral("tasks"), QStringLiteral("event:") + eventId, key,
+            QJsonObject{{QStringLiteral("idProperty"), QStringLiteral("salesflow_action_key")},
+                        {QStringLiteral("id"), key},
+                        {QStringLiteral("properties"), props},
+                        {QStringLiteral("associations"), associations}}};
+}
+
+/// The contact's properties, as absolute values (a replay sets the same values again); the
+/// lead score is 50 plus every score change of the contact's events up to this one.
+Result<store::PlannedAction> contactUpdate(store::Connection &conn, const QString &eventId, const EnrichmentInfo &e,
+                                           const QString &contactKey)
+{
+    auto sum = conn.exec(
+        "SELECT COALESCE(SUM(e.score_change), 0) FROM enrichment_outputs e"
+        " JOIN normalised_events n ON n.event_id = e.event_id"
+        " WHERE n.contact_id = (SELECT contact_id FROM normalised_events WHERE event_id = $1) AND e.outcome = 'ok'"
+        " AND e.id = (SELECT MAX(e2.id) FROM enrichment_outputs e2 WHERE e2.event_id = e.event_id"
+        " AND e2.outcome = 'ok') AND e.event_id <= $1",
+        {eventId});
+    if (!sum)
+        return sum.error();
+    const qint64 score = std::clamp<qint64>(50 + sum->int64(0, 0), 0, 100);
+    const QJsonObject props{{QStringLiteral("salesflow_intent"), e.intent},
+                            {QStringLiteral("salesflow_lead_quality"), QString::number(e.leadQuality)},
+                            {QStringLiteral("salesflow_lead_score"), QString::number(score)},
+                            {QStringLiteral("salesflow_last_ai_summary_date"), isoMs(e.createdAtMs)}};
+    return store::PlannedAction{QStringLiteral("update_contact"), QStringLiteral("contacts"),
+                                QStringLiteral("contact:") + contactKey, QStringLiteral("props:") + eventId,
+                                QJsonObject{{QStringLiteral("entity_key"), contactKey},
+                                            {QStringLiteral("properties"), props}}};
+}
+
+/// The newest enrichment that answered, or null.
+const EnrichmentInfo *usable(const QList<EnrichmentInfo> &outputs)
+{
+    const EnrichmentInfo *e = nullptr;
+    for (const EnrichmentInfo &o : outputs) {
+        if (o.outcome == QLatin1String("ok"))
+            e = &o;
+    }
+    return e;
+}
+
 } // namespace
 
 Result<StageOutput> PlanStage::run(const queue::Job &job, store::Connection &conn)
 {
-    auto outputs = store::EnrichmentRepository::forEvent(conn, job.eventId);
+    const QString eventId = job.eventId;
+    auto outputs = store::EnrichmentRepository::forEvent(conn, eventId);
     if (!outputs)
         return outputs.error();
-    const EnrichmentInfo *e = nullptr;
-    for (const EnrichmentInfo &o : outputs.value())
-        if (o.outcome == QLatin1String("ok"))
-            e = &o;
+    const EnrichmentInfo *e = usable(outputs.value());
     if (!e)
-        return permanentError("permanent.plan", QStringLiteral("event %1 has no usable enrichment to plan from").arg(job.eventId));
-    auto ctx = store::EnrichmentRepository::loadContext(conn, job.eventId, 0);
+        return permanentError("permanent.plan",
+                              QStringLiteral("event %1 has no usable enrichment to plan from").arg(eventId));
+    auto ctx = store::EnrichmentRepository::loadContext(conn, eventId, 0);
     if (!ctx)
         return ctx.error();
-    const QString eventId = job.eventId;
+    StageOutput out;
     if (!ctx->contact && !ctx->company_ && !ctx->deal) {
         // A note or task attached to nobody is lost on HubSpot's side: plan nothing, say why.
-        StageOutput out;
         out.newStatus = EventStatus::Done;
-        out.detail = QStringLiteral("nothing planned: the event is linked to no contact, company or deal to attach a note to");
+        out.detail = QStringLiteral("nothing planned: the event is linked to no contact, company or deal to "
+                                    "attach a note to");
         return out;
     }
-    QList<store::PlannedAction> actions;
-    QJsonArray assocNote, assocTask;
-    QString contactKey;
+    const Targets t = targetsOf(ctx.value());
+    QList<store::PlannedAction> actions = t.upserts;
+    actions.append(noteAction(eventId, *e, ctx.value(), t.noteAssociations));
+    actions.append(taskAction(eventId, *e, ctx->actor.isEmpty() ? t.contactKey : ctx->actor, t.taskAssociations));
     if (ctx->contact) {
-        contactKey = ctx->contact->key;
-        if (!contactKey.startsWith(QLatin1String("hubspot:")) && ctx->contact->hubspotId.isEmpty()) {
-            QJsonObject props{{QStringLiteral("email"), contactKey}};
-            const QString first = ctx->contact->properties.value(QLatin1String("firstname")).toString();
-            const QString last = ctx->contact->properties.value(QLatin1String("lastname")).toString();
-            if (!first.isEmpty())
-                props.insert(QStringLiteral("firstname"), first);
-            if (!last.isEmpty())
-                props.insert(QStringLiteral("lastname"), last);
-            actions.append({QStringLiteral("upsert_contact"), QStringLiteral("contacts"), QStringLiteral("contact:") + contactKey,
-                            QStringLiteral("contact:") + contactKey,
-                            QJsonObject{{QStringLiteral("idProperty"), QStringLiteral("email")}, {QStringLiteral("id"), contactKey},
-                                        {QStringLiteral("properties"), props}, {QStringLiteral("entity_key"), contactKey}}});
-        }
-        assocNote.append(QJsonObject{{QStringLiteral("entity"), QStringLiteral("contact")}, {QStringLiteral("key"), contactKey},
-                                     {QStringLiteral("toType"), QStringLiteral("contacts")}, {QStringLiteral("typeId"), 202}});
-        assocTask.append(QJsonObject{{QStringLiteral("entity"), QStringLiteral("contact")}, {QStringLiteral("key"), contactKey},
-                                     {QStringLiteral("toType"), QStringLiteral("contacts")}, {QStringLiteral("typeId"), 204}});
+        auto update = contactUpdate(conn, eventId, *e, t.contactKey);
+        if (!update)
+            return update.error();
+        actions.append(update.value());
     }
-    if (ctx->company_) {
-        const QString domain = ctx->company_->key;
-        if (!domain.startsWith(QLatin1String("hubspot:")) && ctx->company_->hubspotId.isEmpty()) {
-            QJsonObject props{{QStringLiteral("domain"), domain}, {QStringLiteral("salesflow_company_key"), domain}};
-            if (!ctx->company.isEmpty())
-                props.insert(QStringLiteral("name"), ctx->company);
-            actions.append({QStringLiteral("upsert_company"), QStringLiteral("companies"), QStringLiteral("company:") + domain,
-                            QStringLiteral("company:") + domain,
-                            QJsonObject{{QStringLiteral("idProperty"), QStringLiteral("salesflow_company_key")}, {QStringLiteral("id"), domain},
-                                        {QStringLiteral("properties"), props}, {QStringLiteral("entity_key"), domain}}});
-        }
-        assocNote.append(QJsonObject{{QStringLiteral("entity"), QStringLiteral("company")}, {QStringLiteral("key"), domain},
-                                     {QStringLiteral("toType"), QStringLiteral("companies")}, {QStringLiteral("typeId"), 190}});
-        assocTask.append(QJsonObject{{QStringLiteral("entity"), QStringLiteral("company")}, {QStringLiteral("key"), domain},
-                                     {QStringLiteral("toType"), QStringLiteral("companies")}, {QStringLiteral("typeId"), 192}});
-    }
-    if (ctx->deal) {
-        // Only a deal HubSpot knows can be associated; a local reference is left out (and said so).
-        assocNote.append(QJsonObject{{QStringLiteral("entity"), QStringLiteral("deal")}, {QStringLiteral("key"), ctx->deal->key},
-                                     {QStringLiteral("toType"), QStringLiteral("deals")}, {QStringLiteral("typeId"), 214}});
-        assocTask.append(QJsonObject{{QStringLiteral("entity"), QStringLiteral("deal")}, {QStringLiteral("key"), ctx->deal->key},
-                                     {QStringLiteral("toType"), QStringLiteral("deals")}, {QStringLiteral("typeId"), 216}});
-    }
-    // The note: what a rep reads on the contact's timeline.
-    const QString noteKey = QStringLiteral("note:") + eventId;
-    QString body = QStringLiteral("<p><strong>SalesFlow AI summary</strong> · intent %1 · lead quality %2/100</p><p>%3</p>")
-                       .arg(html(e->intent)).arg(e->leadQuality).arg(html(e->summary));
-    if (!e->objections.isEmpty()) {
-        body += QStringLiteral("<p><strong>Objections</strong></p><ul>");
-        for (const ObjectionInfo &o : e->objections)
-            body += QStringLiteral("<li>%1: “%2”</li>").arg(html(o.category), html(o.evidence));
-        body += QStringLiteral("</ul>");
-    }
-    body += QStringLiteral("<p><strong>Next action:</strong> %1</p>").arg(html(e->nextAction));
-    body += QStringLiteral("<p><small>SalesFlow %1 · %2/%3 · prompt %4 v%5</small></p>")
-                .arg(html(noteKey), html(e->provider), html(e->model), html(e->promptName)).arg(e->promptVersion);
-    const qint64 when = ctx->occurredAtMs > 0 ? ctx->occurredAtMs : e->createdAtMs;
-    actions.append({QStringLiteral("note"), QStringLiteral("notes"), QStringLiteral("event:") + eventId, noteKey,
-                    QJsonObject{{QStringLiteral("idProperty"), QStringLiteral("salesflow_action_key")}, {QStringLiteral("id"), noteKey},
-                                {QStringLiteral("properties"), QJsonObject{{QStringLiteral("hs_timestamp"), isoMs(when)},
-                                                                           {QStringLiteral("hs_note_body"), body},
-                                                                           {QStringLiteral("salesflow_action_key"), noteKey}}},
-                                {QStringLiteral("associations"), assocNote}}});
-    // The follow-up task with the draft, due the next business day.
-    const QString taskKey = QStringLiteral("task:") + eventId;
-    const QString who = ctx->actor.isEmpty() ? contactKey : ctx->actor;
-    actions.append({QStringLiteral("task"), QStringLiteral("tasks"), QStringLiteral("event:") + eventId, taskKey,
-                    QJsonObject{{QStringLiteral("idProperty"), QStringLiteral("salesflow_action_key")}, {QStringLiteral("id"), taskKey},
-                                {QStringLiteral("properties"), QJsonObject{
-                                     {QStringLiteral("hs_timestamp"), isoMs(nextBusinessDay(e->createdAtMs))},
-                                     {QStringLiteral("hs_task_subject"), QString(QStringLiteral("Follow up with %1: ").arg(who.isEmpty() ? QStringLiteral("the lead") : who) + e->nextAction).left(250)},
-                                     {QStringLiteral("hs_task_body"), QStringLiteral("%1\n\nDraft email\nSubject: %2\n\n%3").arg(e->nextAction, e->followUpSubject, e->followUpBody)},
-                                     {QStringLiteral("hs_task_status"), QStringLiteral("NOT_STARTED")},
-                                     {QStringLiteral("hs_task_priority"), e->intent == QLatin1String("high") ? QStringLiteral("HIGH") : e->intent == QLatin1String("medium") ? QStringLiteral("MEDIUM") : QStringLiteral("LOW")},
-                                     {QStringLiteral("hs_task_type"), QStringLiteral("EMAIL")},
-                                     {QStringLiteral("salesflow_action_key"), taskKey}}},
-                                {QStringLiteral("associations"), assocTask}}});
-    // The contact's properties, as absolute values (a replay sets the same values again).
-    if (ctx->contact) {
-        auto sum = conn.exec("SELECT COALESCE(SUM(e.score_change), 0) FROM enrichment_outputs e"
-                             " JOIN normalised_events n ON n.event_id = e.event_id"
-                             " WHERE n.contact_id = (SELECT contact_id FROM normalised_events WHERE event_id = $1) AND e.outcome = 'ok'"
-                             " AND e.id = (SELECT MAX(e2.id) FROM enrichment_outputs e2 WHERE e2.event_id = e.event_id AND e2.outcome = 'ok')"
-                             " AND e.event_id <= $1",
-                             {eventId});
-        if (!sum)
-            return sum.error();
-        const qint64 score = std::clamp<qint64>(50 + sum->int64(0, 0), 0, 100);
-        actions.append({QStringLiteral("update_contact"), QStringLiteral("contacts"), QStringLiteral("contact:") + contactKey,
-                        QStringLiteral("props:") + eventId,
-                        QJsonObject{{QStringLiteral("entity_key"), contactKey},
-                                    {QStringLiteral("properties"), QJsonObject{
-                                         {QStringLiteral("salesflow_intent"), e->intent},
-                                         {QStringLiteral("salesflow_lead_quality"), QString::number(e->leadQuality)},
-                                         {QStringLiteral("salesflow_lead_score"), QString::number(score)},
-                                         {QStringLiteral("salesflow_last_ai_summary_date"), isoMs(e->createdAtMs)}}}}});
-    }
-    StageOutput out;
     out.newStatus = EventStatus::Planned;
     out.nextStage = QStringLiteral("write");
     out.detail = QStringLiteral("%1 actions planned").arg(actions.size());
-    out.apply = [eventId, actions](store::Connection &c) { return store::ActionRepository::plan(c, eventId, actions, nowMs()); };
+    out.apply = [eventId, actions](store::Connection &c) {
+        return store::ActionRepository::plan(c, eventId, actions, nowMs());
+    };
     return out;
 }
 

@@ -175,13 +175,18 @@ void WriteStage::upsert(Batch &b, const QString &objectType, QList<Action *> act
     }
 }
 
-void WriteStage::associate(Batch &b)
+/// The association calls a batch needs: inputs grouped by (from type, to type, type id), and per
+/// action how many must succeed and what kept it from finishing.
+struct WriteStage::Associations
 {
     struct Pair
     {
         QString fromType, toType;
         int typeId;
-        bool operator==(const Pair &o) const { return fromType == o.fromType && toType == o.toType && typeId == o.typeId; }
+        bool operator==(const Pair &o) const
+        {
+            return fromType == o.fromType && toType == o.toType && typeId == o.typeId;
+        }
     };
     struct Input
     {
@@ -191,83 +196,115 @@ void WriteStage::associate(Batch &b)
     QList<std::pair<Pair, QList<Input>>> groups;
     QHash<Action *, int> needed, succeeded;
     QHash<Action *, QStringList> notes;
-    for (Action &a : b.actions) {
-        if (a.status != AS::Written || a.hubspotId.isEmpty())
-            continue;
-        bool waiting = false;
+
+    void add(const Pair &p, Action *a, const QString &toId)
+    {
+        auto it = std::find_if(groups.begin(), groups.end(), [&](const auto &g) { return g.first == p; });
+        if (it == groups.end()) {
+            groups.append({p, {}});
+            it = groups.end() - 1;
+        }
+        it->second.append({a, toId});
+        ++needed[a];
+    }
+
+    /// Plans the associations of one written action; false when one of its targets is not in
+    /// HubSpot yet (it cannot finish in this batch). A missing deal is noted and skipped.
+    bool plan(Batch &b, Action &a)
+    {
+        bool complete = true;
         for (const QJsonValue &v : a.payload.value(QLatin1String("associations")).toArray()) {
             const QJsonObject as = v.toObject();
             const QString entity = as.value(QLatin1String("entity")).toString();
             const QString key = as.value(QLatin1String("key")).toString();
             auto toId = b.hubspotIdOf(entity, key);
             if (!toId) {
-                waiting = true;
+                complete = false;
                 notes[&a] << QStringLiteral("could not look up %1 %2: %3").arg(entity, key, toId.error().message);
-                continue;
-            }
-            if (toId->isEmpty()) {
-                if (entity == QLatin1String("deal")) {
-                    notes[&a] << QStringLiteral("deal %1 is not in HubSpot: not associated").arg(key);
-                    continue;
-                }
-                waiting = true;
+            } else if (toId->isEmpty() && entity == QLatin1String("deal")) {
+                notes[&a] << QStringLiteral("deal %1 is not in HubSpot: not associated").arg(key);
+            } else if (toId->isEmpty()) {
+                complete = false;
                 notes[&a] << QStringLiteral("waiting for %1 %2 to exist in HubSpot").arg(entity, key);
-                continue;
+            } else {
+                add({a.objectType, as.value(QLatin1String("toType")).toString(),
+                     as.value(QLatin1String("typeId")).toInt()},
+                    &a, toId.value());
             }
-            const Pair p{a.objectType, as.value(QLatin1String("toType")).toString(), as.value(QLatin1String("typeId")).toInt()};
-            auto it = std::find_if(groups.begin(), groups.end(), [&](const auto &g) { return g.first == p; });
-            if (it == groups.end()) {
-                groups.append({p, {}});
-                it = groups.end() - 1;
-            }
-            it->second.append({&a, toId.value()});
-            ++needed[&a];
         }
-        if (waiting)
-            needed[&a] += 1000; // cannot finish in this batch
+        return complete;
     }
-    for (const auto &[pair, inputs] : groups) {
-        for (qsizetype from = 0; from < inputs.size() && !b.hold; from += kBatchInputs) {
-            const QList<Input> chunk = inputs.mid(from, kBatchInputs);
-            QJsonArray arr;
-            for (const Input &in : chunk) {
-                arr.append(QJsonObject{{QStringLiteral("from"), QJsonObject{{QStringLiteral("id"), in.action->hubspotId}}},
-                                       {QStringLiteral("to"), QJsonObject{{QStringLiteral("id"), in.toId}}},
-                                       {QStringLiteral("types"), QJsonArray{QJsonObject{{QStringLiteral("associationCategory"), QStringLiteral("HUBSPOT_DEFINED")},
-                                                                                        {QStringLiteral("associationTypeId"), pair.typeId}}}}});
-            }
-            const QJsonObject body{{QStringLiteral("inputs"), arr}};
-            auto res = m_client->call(b.budget, "POST", QStringLiteral("/crm/v4/associations/%1/%2/batch/create").arg(pair.fromType, pair.toType),
-                                      QJsonDocument(body));
-            if (!res) {
-                if (res.error().retry == Retry::Hold)
-                    b.hold = res.error();
-                for (const Input &in : chunk)
-                    notes[in.action] << res.error().message;
-                continue;
-            }
-            const hubspot::Response &r = res.value();
-            QSet<QString> ok;
-            for (const QJsonValue &v : r.json.object().value(QLatin1String("results")).toArray()) {
-                const QJsonObject o = v.toObject();
-                ok.insert(QString::number(o.value(QLatin1String("fromObjectId")).toVariant().toLongLong()) + QLatin1Char('>')
-                          + QString::number(o.value(QLatin1String("toObjectId")).toVariant().toLongLong()));
-            }
-            for (const Input &in : chunk) {
-                if (ok.contains(in.action->hubspotId + QLatin1Char('>') + in.toId))
-                    ++succeeded[in.action];
-                else
-                    notes[in.action] << QStringLiteral("association %1 → %2 %3 not confirmed: %4")
-                                            .arg(pair.fromType, pair.toType, in.toId, hubspot::Client::describe(r));
-            }
+};
+
+namespace {
+
+QJsonObject associationInput(const QString &fromId, const QString &toId, int typeId)
+{
+    const QJsonObject type{{QStringLiteral("associationCategory"), QStringLiteral("HUBSPOT_DEFINED")},
+                           {QStringLiteral("associationTypeId"), typeId}};
+    return QJsonObject{{QStringLiteral("from"), QJsonObject{{QStringLiteral("id"), fromId}}},
+                       {QStringLiteral("to"), QJsonObject{{QStringLiteral("id"), toId}}},
+                       {QStringLiteral("types"), QJsonArray{type}}};
+}
+
+/// "from>to" of every association HubSpot confirmed in a batch/create answer.
+QSet<QString> confirmedAssociations(const hubspot::Response &r)
+{
+    QSet<QString> ok;
+    for (const QJsonValue &v : r.json.object().value(QLatin1String("results")).toArray()) {
+        const QJsonObject o = v.toObject();
+        ok.insert(QString::number(o.value(QLatin1String("fromObjectId")).toVariant().toLongLong()) + QLatin1Char('>')
+                  + QString::number(o.value(QLatin1String("toObjectId")).toVariant().toLongLong()));
+    }
+    return ok;
+}
+
+} // namespace
+
+void WriteStage::sendAssociations(Batch &b, Associations &plan, qsizetype group, qsizetype from)
+{
+    const auto &[pair, inputs] = plan.groups[group];
+    const QList<Associations::Input> chunk = inputs.mid(from, kBatchInputs);
+    QJsonArray arr;
+    for (const Associations::Input &in : chunk)
+        arr.append(associationInput(in.action->hubspotId, in.toId, pair.typeId));
+    auto res = m_client->call(b.budget, "POST",
+                              QStringLiteral("/crm/v4/associations/%1/%2/batch/create").arg(pair.fromType, pair.toType),
+                              QJsonDocument(QJsonObject{{QStringLiteral("inputs"), arr}}));
+    if (!res) {
+        if (res.error().retry == Retry::Hold)
+            b.hold = res.error();
+        for (const Associations::Input &in : chunk)
+            plan.notes[in.action] << res.error().message;
+        return;
+    }
+    const QSet<QString> ok = confirmedAssociations(res.value());
+    for (const Associations::Input &in : chunk) {
+        if (ok.contains(in.action->hubspotId + QLatin1Char('>') + in.toId)) {
+            ++plan.succeeded[in.action];
+        } else {
+            plan.notes[in.action] << QStringLiteral("association %1 → %2 %3 not confirmed: %4")
+                                         .arg(pair.fromType, pair.toType, in.toId, hubspot::Client::describe(res.value()));
         }
+    }
+}
+
+void WriteStage::associate(Batch &b)
+{
+    Associations plan;
+    for (Action &a : b.actions) {
+        if (a.status == AS::Written && !a.hubspotId.isEmpty() && !plan.plan(b, a))
+            plan.needed[&a] += 1000; // cannot finish in this batch
+    }
+    for (qsizetype g = 0; g < plan.groups.size(); ++g) {
+        for (qsizetype from = 0; from < plan.groups[g].second.size() && !b.hold; from += kBatchInputs)
+            sendAssociations(b, plan, g, from);
     }
     for (Action &a : b.actions) {
         if (a.status != AS::Written)
             continue;
-        const bool complete = succeeded.value(&a) == needed.value(&a);
-        const QString note = notes.value(&a).join(QLatin1String("; "));
-        if (complete) {
+        const QString note = plan.notes.value(&a).join(QLatin1String("; "));
+        if (plan.succeeded.value(&a) == plan.needed.value(&a)) {
             b.outcome(a, AS::Done, {}, {}, 0, {}, note, false);
             b.doneNow.insert(a.id);
         } else {

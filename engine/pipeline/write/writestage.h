@@ -36,8 +36,11 @@ public:
 
 private:
     struct Batch;
+    struct Associations;
     void upsert(Batch &b, const QString &objectType, QList<store::Action *> actions);
     void associate(Batch &b);
+    /// Sends one batch/create call for `chunk` of `pair`'s inputs and notes which it confirmed.
+    void sendAssociations(Batch &b, Associations &plan, qsizetype group, qsizetype from);
     void updateContacts(Batch &b);
     void verify(Batch &b);
 

@@ -1,0 +1,59 @@
+#include "changewatcher.h"
+
+#include <QTimer>
+
+namespace salesflow {
+
+namespace {
+constexpr int kWaitMs = 25000;  // below common proxy idle timeouts
+constexpr int kRetryMs = 3000;
+} // namespace
+
+ChangeWatcher::ChangeWatcher(IEngine *engine, Caller caller, QObject *parent)
+    : QObject(parent), m_engine(engine), m_caller(std::move(caller))
+{
+}
+
+ChangeWatcher::~ChangeWatcher() = default;
+
+void ChangeWatcher::start()
+{
+    if (m_running)
+        return;
+    m_running = true;
+    ++m_generation;
+    m_cursor.clear();
+    poll(0);
+}
+
+void ChangeWatcher::stop()
+{
+    m_running = false;
+    ++m_generation;
+}
+
+void ChangeWatcher::poll(int waitMs)
+{
+    const quint64 generation = m_generation;
+    m_engine->changes(m_caller, m_cursor, waitMs).then(this, [this, generation](const Result<ChangeSet> &r) {
+        if (!m_running || generation != m_generation)
+            return;
+        if (!r) {
+            if (r.error().code == QLatin1String("changes.cursor"))
+                m_cursor.clear(); // the engine does not know it (another store): start from now
+            Q_EMIT failed(r.error().message);
+            QTimer::singleShot(kRetryMs, this, [this, generation] {
+                if (m_running && generation == m_generation)
+                    poll(m_cursor.isEmpty() ? 0 : kWaitMs);
+            });
+            return;
+        }
+        const bool first = m_cursor.isEmpty();
+        m_cursor = r->cursor;
+        if (first || !r->items.isEmpty())
+            Q_EMIT changed(r.value());
+        poll(kWaitMs);
+    });
+}
+
+} // namespace salesflow

@@ -1,0 +1,144 @@
+// The salesflowd commands as an operator runs them, on SQLite and PostgreSQL:
+// `cli_tests sqlite|postgres`. Exit codes: 0 ok, 1 runtime failure, 2 usage error.
+#include "tests/support/httpclient.h"
+#include "tests/support/llmemulator.h"
+#include "tests/support/salesflowd.h"
+#include "tests/support/testbackend.h"
+
+#include <QElapsedTimer>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace salesflow;
+using test::runSalesflowd;
+
+class TestCli : public QObject
+{
+    Q_OBJECT
+
+private:
+    QString m_db;
+    QTemporaryDir m_dir;
+
+    QStringList withDb(QStringList args) const { return args << QStringLiteral("--db") << m_db; }
+
+private Q_SLOTS:
+    void init() { m_db = test::freshDbUrl(QStringLiteral("cli")); }
+
+    void usageErrorsExitTwo()
+    {
+        QCOMPARE(runSalesflowd({}).exitCode, 2);
+        QVERIFY(runSalesflowd({}).err.contains("usage: salesflowd"));
+        QCOMPARE(runSalesflowd({QStringLiteral("--help")}).exitCode, 0);
+        QCOMPARE(runSalesflowd({QStringLiteral("--version")}).exitCode, 0);
+        QCOMPARE(runSalesflowd({QStringLiteral("frobnicate")}).exitCode, 2);
+        QCOMPARE(runSalesflowd(withDb({QStringLiteral("token")})).exitCode, 2);
+        QCOMPARE(runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("create")})).exitCode, 2);
+        const auto replay = runSalesflowd(withDb({QStringLiteral("replay"), QStringLiteral("--status"), QStringLiteral("napping")}));
+        QCOMPARE(replay.exitCode, 2);
+        QVERIFY(replay.err.contains("unknown --status"));
+        QCOMPARE(runSalesflowd(withDb({QStringLiteral("serve"), QStringLiteral("--role"), QStringLiteral("boss")})).exitCode, 2);
+    }
+
+    void tokensAreCreatedAloneOnStdoutAndRevoked()
+    {
+        const auto migrated = runSalesflowd(withDb({QStringLiteral("migrate")}));
+        QCOMPARE(migrated.exitCode, 0);
+        QVERIFY(migrated.out.startsWith("schema at version "));
+        const auto created = runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--name"),
+                                                   QStringLiteral("website"), QStringLiteral("--role"), QStringLiteral("ingest")}));
+        QCOMPARE(created.exitCode, 0);
+        const QByteArray token = created.out.trimmed();
+        QVERIFY2(token.startsWith("sft_") && !token.contains('\n'), created.out.constData()); // alone: scripts capture it
+        QVERIFY(!created.err.contains(token)); // never in a log line
+        const auto revoked = runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("revoke"), QStringLiteral("website")}));
+        QCOMPARE(revoked.exitCode, 0);
+        QVERIFY(revoked.out.contains("revoked 1 token(s) named website"));
+        const auto again = runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("revoke"), QStringLiteral("website")}));
+        QCOMPARE(again.exitCode, 1);
+        QVERIFY(again.err.contains("no active token named 'website'"));
+    }
+
+    void importStatusAndReplayDryRun()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("events.jsonl"));
+        QFile f(file);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("{\"submission_id\":\"i-1\",\"fields\":{\"email\":\"a@b.co\"}}\n"
+                "{\"submission_id\":\"i-2\",\"fields\":{\"email\":\"c@d.co\"}}\n"
+                "\n"
+                "{not json\n"
+                "{\"submission_id\":\"i-3\",\"fields\":{\"email\":\"e@f.co\"}}\n");
+        f.close();
+        const QStringList import = withDb({QStringLiteral("import"), file, QStringLiteral("--source"), QStringLiteral("form")});
+        const auto first = runSalesflowd(import);
+        QCOMPARE(first.exitCode, 1); // one line was refused, and said so
+        QVERIFY2(first.out.contains("imported 3 new, 0 duplicate, 1 rejected"), first.out.constData());
+        QVERIFY2(first.err.contains("line 4:"), first.err.constData());
+        const auto second = runSalesflowd(import);
+        QVERIFY2(second.out.contains("imported 0 new, 3 duplicate, 1 rejected"), second.out.constData());
+        const auto status = runSalesflowd(withDb({QStringLiteral("status")}));
+        QCOMPARE(status.exitCode, 0);
+        QVERIFY2(status.out.contains("events: 3\n") && status.out.contains("  received: 3\n"), status.out.constData());
+        QVERIFY(status.out.contains("queue depth: 3\n"));
+        const auto replay = runSalesflowd(withDb({QStringLiteral("replay"), QStringLiteral("--status"), QStringLiteral("received"),
+                                                  QStringLiteral("--dry-run")}));
+        QCOMPARE(replay.exitCode, 0);
+        QVERIFY2(replay.out.contains("left alone (a job is still waiting)"), replay.out.constData());
+        const auto missing = runSalesflowd(withDb({QStringLiteral("replay"), QStringLiteral("--event"), QStringLiteral("nope")}));
+        QCOMPARE(missing.exitCode, 1);
+        QVERIFY(missing.out.contains("no such event: nope"));
+    }
+
+    void hubspotSetupWithoutATokenSaysWhy()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("HUBSPOT_ACCESS_TOKEN"));
+        const auto r = runSalesflowd({QStringLiteral("hubspot"), QStringLiteral("setup")}, env);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("HUBSPOT_ACCESS_TOKEN is not set"), r.err.constData());
+    }
+
+    void sigtermStopsWithinSecondsDuringAnLlmCall()
+    {
+        test::LlmEmulator emu;
+        emu.start();
+        emu.setDefaultDelayMs(120000); // a model that keeps the call open for two minutes
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("SALESFLOW_LLM"), QStringLiteral("openai"));
+        env.insert(QStringLiteral("OPENAI_API_KEY"), QString::fromLatin1(emu.openaiKey));
+        env.insert(QStringLiteral("OPENAI_BASE_URL"), emu.openaiBaseUrl());
+        env.insert(QStringLiteral("SALESFLOW_LLM_TIMEOUT_MS"), QStringLiteral("120000"));
+        QVERIFY(runSalesflowd(withDb({QStringLiteral("migrate")}), env).exitCode == 0);
+        const QByteArray token = runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--name"),
+                                                       QStringLiteral("w"), QStringLiteral("--role"), QStringLiteral("ingest")}),
+                                               env).out.trimmed();
+        QProcess server;
+        const quint16 port = test::startServe(server, withDb({}), env);
+        QVERIFY2(port, server.readAllStandardError().constData());
+        const auto posted = test::HttpClient("127.0.0.1", port).request(
+            "POST", "/v1/events/chat", R"({"id":"c1","messages":[{"author":"visitor","text":"We need SSO, what does it cost?"}]})",
+            {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+        QCOMPARE(posted.status, 202);
+        QTRY_VERIFY_WITH_TIMEOUT(emu.requestCount() > 0, 20000); // the LLM call is out and waiting
+        QElapsedTimer t;
+        t.start();
+        server.terminate(); // SIGTERM
+        QVERIFY(server.waitForFinished(30000));
+        qInfo() << "salesflowd stopped" << t.elapsed() << "ms after SIGTERM with an LLM call in flight";
+        QCOMPARE(server.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(server.exitCode(), 0);
+        QVERIFY2(t.elapsed() < 10000, "SIGTERM waited for the LLM call instead of abandoning it");
+    }
+};
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QStringList args = app.arguments();
+    test::setBackend(args.size() > 1 && !args[1].startsWith(QLatin1Char('-')) ? args.takeAt(1) : QStringLiteral("sqlite"));
+    TestCli cli;
+    return QTest::qExec(&cli, args);
+}
+
+#include "tst_cli.moc"

@@ -1,0 +1,51 @@
+#include "salesflowd.h"
+
+#include <QCoreApplication>
+
+namespace salesflow::test {
+
+QString salesflowdPath()
+{
+    return QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd");
+}
+
+CliRun runSalesflowd(const QStringList &args, const QProcessEnvironment &env, const QByteArray &input, int timeoutMs)
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(salesflowdPath(), args);
+    if (!p.waitForStarted(10000))
+        return CliRun{-1, {}, p.errorString().toUtf8()};
+    if (!input.isEmpty())
+        p.write(input);
+    p.closeWriteChannel();
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        return CliRun{-1, p.readAllStandardOutput(), p.readAllStandardError()};
+    }
+    return CliRun{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+                  p.readAllStandardError()};
+}
+
+quint16 startServe(QProcess &p, const QStringList &args, const QProcessEnvironment &env)
+{
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::SeparateChannels);
+    p.start(salesflowdPath(), QStringList{QStringLiteral("serve")} + args
+                                  + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    if (!p.waitForStarted(10000))
+        return 0;
+    for (int i = 0; i < 300; ++i) {
+        if (p.canReadLine() || p.waitForReadyRead(100)) {
+            const QByteArray line = p.readLine().trimmed();
+            if (line.startsWith("listening on "))
+                return quint16(line.mid(line.lastIndexOf(':') + 1).toUInt());
+        }
+        if (p.state() != QProcess::Running)
+            return 0;
+    }
+    return 0;
+}
+
+} // namespace salesflow::test

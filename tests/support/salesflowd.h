@@ -1,0 +1,28 @@
+#pragma once
+
+#include <QProcess>
+#include <QProcessEnvironment>
+#include <QStringList>
+
+namespace salesflow::test {
+
+/// The salesflowd built beside the tests (build/app/salesflowd).
+QString salesflowdPath();
+
+struct CliRun
+{
+    int exitCode = -1; ///< -1: did not finish within the time
+    QByteArray out;
+    QByteArray err;
+};
+
+/// Runs `salesflowd ARGS` to its end (at most `timeoutMs`) with `input` on stdin.
+CliRun runSalesflowd(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
+                     const QByteArray &input = {}, int timeoutMs = 60000);
+
+/// Starts `salesflowd serve ARGS` (with --listen 127.0.0.1:0 added); answers the port it bound,
+/// 0 when it did not start (its stderr says why).
+quint16 startServe(QProcess &p, const QStringList &args,
+                   const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+
+} // namespace salesflow::test
