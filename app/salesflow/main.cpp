@@ -22,7 +22,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(SALESFLOW_VERSION));
 
     QTranslator qtTranslator, appTranslator;
-    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
         QApplication::installTranslator(&qtTranslator);
     if (appTranslator.load(QLocale(), QStringLiteral("salesflow"), QStringLiteral("_"), QStringLiteral(":/i18n")))
         QApplication::installTranslator(&appTranslator);
@@ -31,16 +32,17 @@ int main(int argc, char *argv[])
     options.config = salesflow::Config::fromEnvironment();
     auto stages = salesflow::pipeline::builtStages(options.config);
     if (!stages) {
-        QMessageBox::critical(nullptr, QApplication::translate("main", "SalesFlow cannot start"),
-                              QApplication::translate("main", "The configuration is not usable:\n\n%1").arg(stages.error().message));
+        QMessageBox::critical(
+            nullptr, QApplication::translate("main", "SalesFlow cannot start"),
+            QApplication::translate("main", "The configuration is not usable:\n\n%1").arg(stages.error().message));
         return 1;
     }
     options.stages = stages.value();
     auto engine = salesflow::LocalEngine::open(options);
     if (!engine) {
-        QMessageBox::critical(nullptr, QApplication::translate("main", "SalesFlow cannot start"),
-                              QApplication::translate("main", "The event store could not be opened:\n\n%1")
-                                  .arg(engine.error().message));
+        QMessageBox::critical(
+            nullptr, QApplication::translate("main", "SalesFlow cannot start"),
+            QApplication::translate("main", "The event store could not be opened:\n\n%1").arg(engine.error().message));
         return 1;
     }
 
@@ -50,14 +52,19 @@ int main(int argc, char *argv[])
     window.resize(1280, 800);
     window.show();
 
-    salesflow::app::seedIfEmpty(engine.value().get(), caller).then(&window, [&window](const salesflow::Result<int> &seeded) {
-        if (!seeded) {
-            window.statusBar()->showMessage(QApplication::translate("main", "Could not add the sample events: %1").arg(seeded.error().message));
-        } else if (seeded.value() > 0) {
-            window.statusBar()->showMessage(QApplication::translate("main", "Added %n sample event(s) to the new store.", nullptr, seeded.value()), 10000);
-            window.eventModel()->reload();
-        }
-    });
+    salesflow::app::seedIfEmpty(engine.value().get(), caller)
+        .then(&window, [&window](const salesflow::Result<int> &seeded) {
+            if (!seeded) {
+                window.statusBar()->showMessage(
+                    QApplication::translate("main", "Could not add the sample events: %1").arg(seeded.error().message));
+            } else if (seeded.value() > 0) {
+                window.statusBar()->showMessage(QApplication::translate("main",
+                                                                        "Added %n sample event(s) to the new store.",
+                                                                        nullptr, seeded.value()),
+                                                10000);
+                window.eventModel()->reload();
+            }
+        });
 
     const int rc = QApplication::exec();
     engine.value()->stop();

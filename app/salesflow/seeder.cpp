@@ -15,7 +15,8 @@ QList<IngestItem> sampleEvents()
         QFile f(dir.filePath(name));
         if (!f.open(QIODevice::ReadOnly))
             continue;
-        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), f.readAll(), {}});
+        items.append(
+            IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), f.readAll(), {}});
     }
     return items;
 }
@@ -35,7 +36,8 @@ QFuture<Result<int>> seedIfEmpty(IEngine *engine, const Caller &caller)
         int stored = 0;
         for (const auto &one : r.value()) {
             if (!one)
-                return Error{one.error().code, QStringLiteral("a sample event was refused: %1").arg(one.error().message), 500};
+                return Error{one.error().code,
+                             QStringLiteral("a sample event was refused: %1").arg(one.error().message), 500};
             stored += one->duplicate ? 0 : 1;
         }
         return stored;

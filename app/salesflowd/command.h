@@ -46,7 +46,7 @@ std::unique_ptr<LocalEngine> openEngine(const Config &config, bool acceptIngest 
 Caller operatorCaller();
 
 /// Waits for a command's engine call (commands run without an event loop).
-template <typename T>
+template<typename T>
 T await(QFuture<T> future)
 {
     future.waitForFinished();

@@ -83,7 +83,10 @@ int import(const QStringList &args)
     if (!importLines(*engine, f, p.value(QStringLiteral("source")), tally))
         return 1;
     engine->stop();
-    out(QStringLiteral("imported %1 new, %2 duplicate, %3 rejected").arg(tally.added).arg(tally.duplicates).arg(tally.rejected));
+    out(QStringLiteral("imported %1 new, %2 duplicate, %3 rejected")
+            .arg(tally.added)
+            .arg(tally.duplicates)
+            .arg(tally.rejected));
     return tally.rejected ? 1 : 0;
 }
 

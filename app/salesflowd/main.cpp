@@ -11,10 +11,12 @@ namespace {
 const salesflow::cli::Command kCommands[] = {
     {"serve", "serve [--db URL] [--listen HOST:PORT] [--workers N] [--role all|api|worker]", salesflow::cli::serve},
     {"migrate", "migrate [--db URL]", salesflow::cli::migrate},
-    {"token", "token create --name NAME --role ingest|viewer|reviewer|admin [--db URL] | token revoke NAME", salesflow::cli::token},
+    {"token", "token create --name NAME --role ingest|viewer|reviewer|admin [--db URL] | token revoke NAME",
+     salesflow::cli::token},
     {"import", "import FILE --source SOURCE [--db URL]", salesflow::cli::import},
     {"replay",
-     "replay (--event ID... | --since T --until T --status S) [--from STAGE] [--prompt-version V] [--dry-run] [--db URL]",
+     "replay (--event ID... | --since T --until T --status S) [--from STAGE] [--prompt-version V] [--dry-run] [--db "
+     "URL]",
      salesflow::cli::replay},
     {"status", "status [--db URL]", salesflow::cli::status},
     {"hubspot", "hubspot setup [--db URL]   (needs HUBSPOT_ACCESS_TOKEN)", salesflow::cli::hubspot},

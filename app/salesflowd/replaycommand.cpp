@@ -13,8 +13,8 @@ namespace salesflow::cli {
 
 namespace {
 
-const char *kUsage =
-    "replay (--event ID... | --since T --until T --status S) [--from STAGE] [--prompt-version V] [--dry-run] [--db URL]";
+const char *kUsage = "replay (--event ID... | --since T --until T --status S) [--from STAGE] [--prompt-version V] "
+                     "[--dry-run] [--db URL]";
 
 bool parseTime(const QCommandLineParser &p, const char *name, qint64 *out)
 {

@@ -105,7 +105,8 @@ int serve(const QStringList &args)
     if (!parse(p, args, kUsage))
         return 2;
     installJsonLogHandler();
-    const QString role = p.value(QStringLiteral("role")).isEmpty() ? QStringLiteral("all") : p.value(QStringLiteral("role"));
+    const QString role
+        = p.value(QStringLiteral("role")).isEmpty() ? QStringLiteral("all") : p.value(QStringLiteral("role"));
     if (role != QLatin1String("all") && role != QLatin1String("api") && role != QLatin1String("worker")) {
         err(QStringLiteral("--role is all, api or worker (got '%1')").arg(role));
         return 2;
@@ -122,7 +123,8 @@ int serve(const QStringList &args)
     std::unique_ptr<http::ApiListener> listener;
     if (role != QLatin1String("worker")) {
         const Config &c = options->config;
-        listener = std::make_unique<http::ApiListener>(e, e, http::ApiServer::Options{c.maxBodyBytes, c.hubspotClientSecret, {}});
+        listener = std::make_unique<http::ApiListener>(
+            e, e, http::ApiServer::Options{c.maxBodyBytes, c.hubspotClientSecret, {}});
         if (int rc = startListener(*listener, c.listen, c.httpThreads); rc != 0)
             return rc;
     }

@@ -25,8 +25,8 @@ void report(QTextStream &ts, const Stats &s)
         depth += n;
     ts << "queue depth: " << depth << "\n";
     counts(ts, s.queueByStage);
-    ts << "enrichments: " << s.enrichments << " (LLM tokens in " << s.llmInputTokens << ", out "
-       << s.llmOutputTokens << ", estimated cost " << QString::number(s.llmCostUsd, 'f', 4) << " USD)\n";
+    ts << "enrichments: " << s.enrichments << " (LLM tokens in " << s.llmInputTokens << ", out " << s.llmOutputTokens
+       << ", estimated cost " << QString::number(s.llmCostUsd, 'f', 4) << " USD)\n";
     ts << "hubspot actions:" << (s.actionsByStatus.isEmpty() ? " none" : "") << "\n";
     counts(ts, s.actionsByStatus);
     ts << "hubspot calls today (UTC, all writers): " << s.hubspotCallsToday << "\n";

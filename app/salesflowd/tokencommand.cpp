@@ -6,7 +6,8 @@ namespace salesflow::cli {
 
 namespace {
 
-const char *kUsage = "token create --name NAME --role ingest|viewer|reviewer|admin [--db URL] | token revoke NAME [--db URL]";
+const char *kUsage
+    = "token create --name NAME --role ingest|viewer|reviewer|admin [--db URL] | token revoke NAME [--db URL]";
 
 int create(const QCommandLineParser &p)
 {

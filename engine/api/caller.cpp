@@ -7,10 +7,14 @@ namespace salesflow {
 QString roleName(Role role)
 {
     switch (role) {
-    case Role::Ingest: return QStringLiteral("ingest");
-    case Role::Viewer: return QStringLiteral("viewer");
-    case Role::Reviewer: return QStringLiteral("reviewer");
-    case Role::Admin: return QStringLiteral("admin");
+    case Role::Ingest:
+        return QStringLiteral("ingest");
+    case Role::Viewer:
+        return QStringLiteral("viewer");
+    case Role::Reviewer:
+        return QStringLiteral("reviewer");
+    case Role::Admin:
+        return QStringLiteral("admin");
     }
     return QStringLiteral("viewer");
 }
@@ -27,11 +31,16 @@ std::optional<Role> roleFromName(const QString &name)
 QString Caller::actor() const
 {
     switch (kind) {
-    case Kind::Token: return QStringLiteral("token:") + name;
-    case Kind::User: return QStringLiteral("user:") + name;
-    case Kind::Desktop: return QStringLiteral("desktop:") + name;
-    case Kind::Cli: return QStringLiteral("cli:") + name;
-    case Kind::Webhook: return name;
+    case Kind::Token:
+        return QStringLiteral("token:") + name;
+    case Kind::User:
+        return QStringLiteral("user:") + name;
+    case Kind::Desktop:
+        return QStringLiteral("desktop:") + name;
+    case Kind::Cli:
+        return QStringLiteral("cli:") + name;
+    case Kind::Webhook:
+        return name;
     }
     return name;
 }
@@ -47,10 +56,14 @@ QString Caller::osUserName()
 QString permissionName(Permission p)
 {
     switch (p) {
-    case Permission::Ingest: return QStringLiteral("post events");
-    case Permission::Read: return QStringLiteral("read events");
-    case Permission::Review: return QStringLiteral("decide review items");
-    case Permission::Admin: return QStringLiteral("administer");
+    case Permission::Ingest:
+        return QStringLiteral("post events");
+    case Permission::Read:
+        return QStringLiteral("read events");
+    case Permission::Review:
+        return QStringLiteral("decide review items");
+    case Permission::Admin:
+        return QStringLiteral("administer");
     }
     return QString();
 }
@@ -58,10 +71,14 @@ QString permissionName(Permission p)
 bool permits(Role role, Permission needed)
 {
     switch (needed) {
-    case Permission::Ingest: return role == Role::Ingest || role == Role::Admin;
-    case Permission::Read: return role != Role::Ingest;
-    case Permission::Review: return role == Role::Reviewer || role == Role::Admin;
-    case Permission::Admin: return role == Role::Admin;
+    case Permission::Ingest:
+        return role == Role::Ingest || role == Role::Admin;
+    case Permission::Read:
+        return role != Role::Ingest;
+    case Permission::Review:
+        return role == Role::Reviewer || role == Role::Admin;
+    case Permission::Admin:
+        return role == Role::Admin;
     }
     return false;
 }

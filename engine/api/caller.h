@@ -17,10 +17,10 @@ std::optional<Role> roleFromName(const QString &name);
 struct Caller
 {
     enum class Kind {
-        Token,   ///< an API token (`token:NAME` in the audit)
-        User,    ///< a person logged in with a password (`user:NAME`)
+        Token, ///< an API token (`token:NAME` in the audit)
+        User, ///< a person logged in with a password (`user:NAME`)
         Desktop, ///< the local OS user of the desktop app on an embedded store (`desktop:NAME`)
-        Cli,     ///< the local OS user running a salesflowd command (`cli:NAME`)
+        Cli, ///< the local OS user running a salesflowd command (`cli:NAME`)
         Webhook, ///< a signed delivery (HubSpot): no token, the signature is the credential
     };
 

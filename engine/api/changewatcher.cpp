@@ -5,14 +5,13 @@
 namespace salesflow {
 
 namespace {
-constexpr int kWaitMs = 25000;  // below common proxy idle timeouts
+constexpr int kWaitMs = 25000; // below common proxy idle timeouts
 constexpr int kRetryMs = 3000;
 } // namespace
 
 ChangeWatcher::ChangeWatcher(IEngine *engine, Caller caller, QObject *parent)
     : QObject(parent), m_engine(engine), m_caller(std::move(caller))
-{
-}
+{ }
 
 ChangeWatcher::~ChangeWatcher() = default;
 

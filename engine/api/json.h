@@ -29,21 +29,34 @@ QJsonObject toJson(const Change &c);
 QJsonObject toJson(const ChangeSet &c);
 QJsonObject toJson(const IngestReceipt &r);
 
-template <typename T>
+template<typename T>
 T fromJson(const QJsonObject &o);
 
-template <> EventSummary fromJson<EventSummary>(const QJsonObject &o);
-template <> EventPage fromJson<EventPage>(const QJsonObject &o);
-template <> AuditEntry fromJson<AuditEntry>(const QJsonObject &o);
-template <> AuditPage fromJson<AuditPage>(const QJsonObject &o);
-template <> JobInfo fromJson<JobInfo>(const QJsonObject &o);
-template <> NormalisedInfo fromJson<NormalisedInfo>(const QJsonObject &o);
-template <> EnrichmentInfo fromJson<EnrichmentInfo>(const QJsonObject &o);
-template <> ActionInfo fromJson<ActionInfo>(const QJsonObject &o);
-template <> EventDetail fromJson<EventDetail>(const QJsonObject &o);
-template <> Stats fromJson<Stats>(const QJsonObject &o);
-template <> Change fromJson<Change>(const QJsonObject &o);
-template <> ChangeSet fromJson<ChangeSet>(const QJsonObject &o);
-template <> IngestReceipt fromJson<IngestReceipt>(const QJsonObject &o);
+template<>
+EventSummary fromJson<EventSummary>(const QJsonObject &o);
+template<>
+EventPage fromJson<EventPage>(const QJsonObject &o);
+template<>
+AuditEntry fromJson<AuditEntry>(const QJsonObject &o);
+template<>
+AuditPage fromJson<AuditPage>(const QJsonObject &o);
+template<>
+JobInfo fromJson<JobInfo>(const QJsonObject &o);
+template<>
+NormalisedInfo fromJson<NormalisedInfo>(const QJsonObject &o);
+template<>
+EnrichmentInfo fromJson<EnrichmentInfo>(const QJsonObject &o);
+template<>
+ActionInfo fromJson<ActionInfo>(const QJsonObject &o);
+template<>
+EventDetail fromJson<EventDetail>(const QJsonObject &o);
+template<>
+Stats fromJson<Stats>(const QJsonObject &o);
+template<>
+Change fromJson<Change>(const QJsonObject &o);
+template<>
+ChangeSet fromJson<ChangeSet>(const QJsonObject &o);
+template<>
+IngestReceipt fromJson<IngestReceipt>(const QJsonObject &o);
 
 } // namespace salesflow::json

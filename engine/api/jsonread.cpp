@@ -34,7 +34,7 @@ QMap<QString, qint64> counts(const QJsonObject &o)
     return m;
 }
 
-template <typename T>
+template<typename T>
 QList<T> list(const QJsonObject &o, const char *key)
 {
     QList<T> out;
@@ -67,46 +67,52 @@ QByteArray rawPayload(const QJsonObject &raw)
 }
 } // namespace
 
-template <> EventSummary fromJson<EventSummary>(const QJsonObject &o)
+template<>
+EventSummary fromJson<EventSummary>(const QJsonObject &o)
 {
-    return EventSummary{str(o, "id"),          str(o, "source"),          str(o, "status"),
-                        str(o, "content_type"), str(o, "dedup_key"),      time(o, "received_at"),
-                        time(o, "updated_at"),  int64(o, "size_bytes"),   str(o, "failed_stage"),
-                        str(o, "last_error")};
+    return EventSummary{str(o, "id"),           str(o, "source"),       str(o, "status"),      str(o, "content_type"),
+                        str(o, "dedup_key"),    time(o, "received_at"), time(o, "updated_at"), int64(o, "size_bytes"),
+                        str(o, "failed_stage"), str(o, "last_error")};
 }
 
-template <> EventPage fromJson<EventPage>(const QJsonObject &o)
+template<>
+EventPage fromJson<EventPage>(const QJsonObject &o)
 {
     return EventPage{list<EventSummary>(o, "items"), str(o, "next")};
 }
 
-template <> AuditEntry fromJson<AuditEntry>(const QJsonObject &o)
+template<>
+AuditEntry fromJson<AuditEntry>(const QJsonObject &o)
 {
-    return AuditEntry{int64(o, "id"),     str(o, "event_id"), str(o, "actor"), str(o, "action"),
-                      str(o, "before"),   str(o, "after"),    str(o, "detail"), time(o, "at")};
+    return AuditEntry{int64(o, "id"),   str(o, "event_id"), str(o, "actor"),  str(o, "action"),
+                      str(o, "before"), str(o, "after"),    str(o, "detail"), time(o, "at")};
 }
 
-template <> AuditPage fromJson<AuditPage>(const QJsonObject &o)
+template<>
+AuditPage fromJson<AuditPage>(const QJsonObject &o)
 {
     return AuditPage{list<AuditEntry>(o, "items"), str(o, "next")};
 }
 
-template <> JobInfo fromJson<JobInfo>(const QJsonObject &o)
+template<>
+JobInfo fromJson<JobInfo>(const QJsonObject &o)
 {
-    return JobInfo{int64(o, "id"),          str(o, "stage"),      int(int64(o, "attempts")),
-                   time(o, "run_after"),    str(o, "lease_owner"), str(o, "last_error")};
+    return JobInfo{int64(o, "id"),       str(o, "stage"),       int(int64(o, "attempts")),
+                   time(o, "run_after"), str(o, "lease_owner"), str(o, "last_error")};
 }
 
-template <> NormalisedInfo fromJson<NormalisedInfo>(const QJsonObject &o)
+template<>
+NormalisedInfo fromJson<NormalisedInfo>(const QJsonObject &o)
 {
     const QJsonObject linked = object(o, "linked");
-    return NormalisedInfo{str(o, "kind"),        time(o, "occurred_at"), str(o, "actor"),
-                          str(o, "company"),     str(o, "deal_ref"),     str(o, "subject"),
-                          str(o, "text"),        compact(object(o, "attributes")),
-                          str(linked, "contact"), str(linked, "company"), str(linked, "deal")};
+    return NormalisedInfo{
+        str(o, "kind"),         time(o, "occurred_at"), str(o, "actor"),    str(o, "company"),
+        str(o, "deal_ref"),     str(o, "subject"),      str(o, "text"),     compact(object(o, "attributes")),
+        str(linked, "contact"), str(linked, "company"), str(linked, "deal")};
 }
 
-template <> EnrichmentInfo fromJson<EnrichmentInfo>(const QJsonObject &o)
+template<>
+EnrichmentInfo fromJson<EnrichmentInfo>(const QJsonObject &o)
 {
     EnrichmentInfo e;
     e.id = int64(o, "id");
@@ -142,15 +148,24 @@ template <> EnrichmentInfo fromJson<EnrichmentInfo>(const QJsonObject &o)
     return e;
 }
 
-template <> ActionInfo fromJson<ActionInfo>(const QJsonObject &o)
+template<>
+ActionInfo fromJson<ActionInfo>(const QJsonObject &o)
 {
-    return ActionInfo{int64(o, "id"),          str(o, "kind"),       str(o, "idempotency_key"),
-                      str(o, "target"),        str(o, "status"),     str(o, "hubspot_id"),
-                      int(int64(o, "attempts")), str(o, "last_error"), str(o, "verified"),
-                      int(int64(o, "last_response_code")), compact(object(o, "payload"))};
+    return ActionInfo{int64(o, "id"),
+                      str(o, "kind"),
+                      str(o, "idempotency_key"),
+                      str(o, "target"),
+                      str(o, "status"),
+                      str(o, "hubspot_id"),
+                      int(int64(o, "attempts")),
+                      str(o, "last_error"),
+                      str(o, "verified"),
+                      int(int64(o, "last_response_code")),
+                      compact(object(o, "payload"))};
 }
 
-template <> EventDetail fromJson<EventDetail>(const QJsonObject &o)
+template<>
+EventDetail fromJson<EventDetail>(const QJsonObject &o)
 {
     EventDetail d;
     d.summary = fromJson<EventSummary>(o);
@@ -164,7 +179,8 @@ template <> EventDetail fromJson<EventDetail>(const QJsonObject &o)
     return d;
 }
 
-template <> Stats fromJson<Stats>(const QJsonObject &o)
+template<>
+Stats fromJson<Stats>(const QJsonObject &o)
 {
     Stats s;
     s.total = int64(o, "total");
@@ -185,17 +201,20 @@ template <> Stats fromJson<Stats>(const QJsonObject &o)
     return s;
 }
 
-template <> Change fromJson<Change>(const QJsonObject &o)
+template<>
+Change fromJson<Change>(const QJsonObject &o)
 {
     return Change{str(o, "event_id"), str(o, "status"), str(o, "action"), str(o, "actor"), time(o, "at")};
 }
 
-template <> ChangeSet fromJson<ChangeSet>(const QJsonObject &o)
+template<>
+ChangeSet fromJson<ChangeSet>(const QJsonObject &o)
 {
     return ChangeSet{list<Change>(o, "items"), counts(object(o, "counts")), str(o, "cursor")};
 }
 
-template <> IngestReceipt fromJson<IngestReceipt>(const QJsonObject &o)
+template<>
+IngestReceipt fromJson<IngestReceipt>(const QJsonObject &o)
 {
     return IngestReceipt{str(o, "id"), o.value(QStringLiteral("duplicate")).toBool()};
 }

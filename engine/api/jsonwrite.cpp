@@ -21,7 +21,7 @@ QJsonObject counts(const QMap<QString, qint64> &m)
     return o;
 }
 
-template <typename T>
+template<typename T>
 QJsonArray array(const QList<T> &items)
 {
     QJsonArray a;
@@ -121,25 +121,26 @@ QJsonObject toJson(const NormalisedInfo &n)
                        {QStringLiteral("subject"), orNull(n.subject)},
                        {QStringLiteral("text"), n.text},
                        {QStringLiteral("attributes"), QJsonDocument::fromJson(n.attributesJson.toUtf8()).object()},
-                       {QStringLiteral("linked"), QJsonObject{{QStringLiteral("contact"), orNull(n.contactKey)},
-                                                              {QStringLiteral("company"), orNull(n.companyKey)},
-                                                              {QStringLiteral("deal"), orNull(n.dealKey)}}}};
+                       {QStringLiteral("linked"),
+                        QJsonObject{{QStringLiteral("contact"), orNull(n.contactKey)},
+                                    {QStringLiteral("company"), orNull(n.companyKey)},
+                                    {QStringLiteral("deal"), orNull(n.dealKey)}}}};
 }
 
 QJsonObject toJson(const ActionInfo &a)
 {
-    return QJsonObject{{QStringLiteral("id"), a.id},
-                       {QStringLiteral("kind"), a.kind},
-                       {QStringLiteral("idempotency_key"), a.key},
-                       {QStringLiteral("target"), a.target},
-                       {QStringLiteral("status"), a.status},
-                       {QStringLiteral("hubspot_id"), orNull(a.hubspotId)},
-                       {QStringLiteral("attempts"), a.attempts},
-                       {QStringLiteral("last_error"), orNull(a.lastError)},
-                       {QStringLiteral("verified"), orNull(a.verified)},
-                       {QStringLiteral("last_response_code"),
-                        a.lastResponseCode ? QJsonValue(a.lastResponseCode) : QJsonValue()},
-                       {QStringLiteral("payload"), QJsonDocument::fromJson(a.payloadJson.toUtf8()).object()}};
+    return QJsonObject{
+        {QStringLiteral("id"), a.id},
+        {QStringLiteral("kind"), a.kind},
+        {QStringLiteral("idempotency_key"), a.key},
+        {QStringLiteral("target"), a.target},
+        {QStringLiteral("status"), a.status},
+        {QStringLiteral("hubspot_id"), orNull(a.hubspotId)},
+        {QStringLiteral("attempts"), a.attempts},
+        {QStringLiteral("last_error"), orNull(a.lastError)},
+        {QStringLiteral("verified"), orNull(a.verified)},
+        {QStringLiteral("last_response_code"), a.lastResponseCode ? QJsonValue(a.lastResponseCode) : QJsonValue()},
+        {QStringLiteral("payload"), QJsonDocument::fromJson(a.payloadJson.toUtf8()).object()}};
 }
 
 QJsonObject toJson(const EventDetail &d)
@@ -158,7 +159,8 @@ QJsonObject toJson(const EnrichmentInfo &e)
 {
     QJsonArray objections;
     for (const ObjectionInfo &ob : e.objections)
-        objections.append(QJsonObject{{QStringLiteral("category"), ob.category}, {QStringLiteral("evidence"), ob.evidence}});
+        objections.append(
+            QJsonObject{{QStringLiteral("category"), ob.category}, {QStringLiteral("evidence"), ob.evidence}});
     const bool answered = e.outcome == QLatin1String("ok");
     auto ifAnswered = [answered](const QJsonValue &v) { return answered ? v : QJsonValue(); };
     return QJsonObject{
@@ -168,21 +170,24 @@ QJsonObject toJson(const EnrichmentInfo &e)
         {QStringLiteral("lead_quality"), ifAnswered(e.leadQuality)},
         {QStringLiteral("objections"), objections},
         {QStringLiteral("next_action"), ifAnswered(e.nextAction)},
-        {QStringLiteral("follow_up_email"), ifAnswered(QJsonObject{{QStringLiteral("subject"), e.followUpSubject},
-                                                                   {QStringLiteral("body"), e.followUpBody}})},
+        {QStringLiteral("follow_up_email"),
+         ifAnswered(
+             QJsonObject{{QStringLiteral("subject"), e.followUpSubject}, {QStringLiteral("body"), e.followUpBody}})},
         {QStringLiteral("lead_score_change"), ifAnswered(e.leadScoreChange)},
         {QStringLiteral("confidence"), ifAnswered(e.confidence)},
         {QStringLiteral("outcome"), e.outcome},
         {QStringLiteral("review_state"), e.reviewState},
         {QStringLiteral("review_reasons"), QJsonArray::fromStringList(e.reviewReasons)},
         {QStringLiteral("validation_notes"), QJsonArray::fromStringList(e.validationNotes)},
-        {QStringLiteral("prompt"), QJsonObject{{QStringLiteral("name"), e.promptName}, {QStringLiteral("version"), e.promptVersion}}},
+        {QStringLiteral("prompt"),
+         QJsonObject{{QStringLiteral("name"), e.promptName}, {QStringLiteral("version"), e.promptVersion}}},
         {QStringLiteral("provider"), e.provider},
         {QStringLiteral("model"), e.model},
         {QStringLiteral("request_id"), orNull(e.requestId)},
-        {QStringLiteral("tokens"), QJsonObject{{QStringLiteral("input"), e.inputTokens},
-                                               {QStringLiteral("output"), e.outputTokens},
-                                               {QStringLiteral("cached"), e.cachedTokens}}},
+        {QStringLiteral("tokens"),
+         QJsonObject{{QStringLiteral("input"), e.inputTokens},
+                     {QStringLiteral("output"), e.outputTokens},
+                     {QStringLiteral("cached"), e.cachedTokens}}},
         {QStringLiteral("latency_ms"), e.latencyMs},
         {QStringLiteral("cost_usd"), e.costUsd ? QJsonValue(*e.costUsd) : QJsonValue()},
         {QStringLiteral("llm_calls"), e.llmCalls},
@@ -194,19 +199,23 @@ QJsonObject toJson(const EnrichmentInfo &e)
 
 QJsonObject toJson(const Stats &s)
 {
-    return QJsonObject{{QStringLiteral("total"), s.total},
-                       {QStringLiteral("by_status"), counts(s.byStatus)},
-                       {QStringLiteral("by_source"), counts(s.bySource)},
-                       {QStringLiteral("queue"), counts(s.queueByStage)},
-                       {QStringLiteral("ingested_last_minute"), s.ingestedLastMinute},
-                       {QStringLiteral("llm"), QJsonObject{{QStringLiteral("enrichments"), s.enrichments},
-                                                           {QStringLiteral("input_tokens"), s.llmInputTokens},
-                                                           {QStringLiteral("output_tokens"), s.llmOutputTokens},
-                                                           {QStringLiteral("cached_tokens"), s.llmCachedTokens},
-                                                           {QStringLiteral("estimated_cost_usd"), s.llmCostUsd}}},
-                       {QStringLiteral("hubspot"), QJsonObject{{QStringLiteral("actions"), counts(s.actionsByStatus)},
-                                                               {QStringLiteral("calls_today"), s.hubspotCallsToday},
-                                                               {QStringLiteral("paused_until"), s.hubspotPausedUntilMs > 0 ? QJsonValue(isoTime(s.hubspotPausedUntilMs)) : QJsonValue()}}}};
+    return QJsonObject{
+        {QStringLiteral("total"), s.total},
+        {QStringLiteral("by_status"), counts(s.byStatus)},
+        {QStringLiteral("by_source"), counts(s.bySource)},
+        {QStringLiteral("queue"), counts(s.queueByStage)},
+        {QStringLiteral("ingested_last_minute"), s.ingestedLastMinute},
+        {QStringLiteral("llm"),
+         QJsonObject{{QStringLiteral("enrichments"), s.enrichments},
+                     {QStringLiteral("input_tokens"), s.llmInputTokens},
+                     {QStringLiteral("output_tokens"), s.llmOutputTokens},
+                     {QStringLiteral("cached_tokens"), s.llmCachedTokens},
+                     {QStringLiteral("estimated_cost_usd"), s.llmCostUsd}}},
+        {QStringLiteral("hubspot"),
+         QJsonObject{{QStringLiteral("actions"), counts(s.actionsByStatus)},
+                     {QStringLiteral("calls_today"), s.hubspotCallsToday},
+                     {QStringLiteral("paused_until"),
+                      s.hubspotPausedUntilMs > 0 ? QJsonValue(isoTime(s.hubspotPausedUntilMs)) : QJsonValue()}}}};
 }
 
 QJsonObject toJson(const Change &c)

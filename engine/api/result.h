@@ -9,9 +9,9 @@ namespace salesflow {
 
 /// How the job queue treats a stage that failed with an Error.
 enum class Retry {
-    Backoff,   ///< try again later with backoff, using an attempt (a timeout, a 5xx, the store away)
+    Backoff, ///< try again later with backoff, using an attempt (a timeout, a 5xx, the store away)
     Permanent, ///< a repeat cannot fix it: the event fails at once (unparseable payload, bad key)
-    Hold,      ///< the outside world asked us to wait `retryAfterMs`: no attempt is used
+    Hold, ///< the outside world asked us to wait `retryAfterMs`: no attempt is used
 };
 
 /// A recoverable failure: a stable machine code ("store.unavailable", "ingest.too_large", ...)
@@ -27,13 +27,13 @@ struct Error
 };
 
 /// Expected-style result (STYLE habit 6): either a value or an Error, never both.
-template <typename T>
+template<typename T>
 class Result
 {
 public:
-    Result(T value) : m_value(std::move(value)) {}                // NOLINT: implicit by design
-    Result(Error error) : m_error(std::move(error)) {}            // NOLINT: implicit by design
-    Result() : m_error(Error{QStringLiteral("result.empty"), QStringLiteral("no result"), 500}) {}
+    Result(T value) : m_value(std::move(value)) { } // NOLINT: implicit by design
+    Result(Error error) : m_error(std::move(error)) { } // NOLINT: implicit by design
+    Result() : m_error(Error{QStringLiteral("result.empty"), QStringLiteral("no result"), 500}) { }
 
     bool ok() const { return m_value.has_value(); }
     explicit operator bool() const { return ok(); }
@@ -51,8 +51,7 @@ private:
 
 /// Result of an operation that yields nothing but success.
 struct Done
-{
-};
+{ };
 using Status = Result<Done>;
 
 inline Error makeError(const char *code, QString message, int httpStatus = 500)

@@ -7,8 +7,8 @@
 #include <QJsonObject>
 #include <QList>
 #include <QMap>
-#include <QStringList>
 #include <QString>
+#include <QStringList>
 
 #include <optional>
 
@@ -34,9 +34,9 @@ QStringList all();
 /// One raw event as handed to the engine: bytes exactly as received, plus what the door knows.
 struct IngestItem
 {
-    QString source;          ///< "form", "email", ...
-    QByteArray contentType;  ///< as sent, e.g. "application/json"
-    QByteArray payload;      ///< raw bytes
+    QString source; ///< "form", "email", ...
+    QByteArray contentType; ///< as sent, e.g. "application/json"
+    QByteArray payload; ///< raw bytes
     QByteArray idempotencyKey; ///< the Idempotency-Key header, may be empty
 };
 
@@ -48,13 +48,13 @@ struct IngestReceipt
 
 struct EventQuery
 {
-    QString status;   ///< empty: any
-    QString source;   ///< empty: any
-    QString text;     ///< substring of the dedup key or id (full-text comes with normalisation)
-    qint64 sinceMs = 0;   ///< received_at >= since (0: unbounded)
-    qint64 untilMs = 0;   ///< received_at < until (0: unbounded)
+    QString status; ///< empty: any
+    QString source; ///< empty: any
+    QString text; ///< substring of the dedup key or id (full-text comes with normalisation)
+    qint64 sinceMs = 0; ///< received_at >= since (0: unbounded)
+    qint64 untilMs = 0; ///< received_at < until (0: unbounded)
     int limit = 100;
-    QString after;    ///< keyset cursor: the last id of the previous page
+    QString after; ///< keyset cursor: the last id of the previous page
 };
 
 struct EventSummary
@@ -92,13 +92,13 @@ struct AuditEntry
 /// A page of the audit log, newest first (GET /v1/audit). Every filter is optional.
 struct AuditQuery
 {
-    QString actor;   ///< exact actor, e.g. "token:website" or "user:dana"
+    QString actor; ///< exact actor, e.g. "token:website" or "user:dana"
     QString eventId;
-    QString action;  ///< e.g. "received", "normalised", "replay"
+    QString action; ///< e.g. "received", "normalised", "replay"
     qint64 sinceMs = 0; ///< at >= since (0: unbounded)
     qint64 untilMs = 0; ///< at < until (0: unbounded)
-    int limit = 100;    ///< 1..1000
-    QString after;      ///< keyset cursor from the previous page's `next`; empty: the newest
+    int limit = 100; ///< 1..1000
+    QString after; ///< keyset cursor from the previous page's `next`; empty: the newest
 };
 
 struct AuditPage
@@ -183,8 +183,8 @@ struct EnrichmentInfo
     std::optional<double> costUsd; ///< empty when the model has no price in the table
     int llmCalls = 0;
     int httpRetries = 0;
-    QString outcome;               ///< ok | invalid | refused | truncated | filtered | no_tool_use
-    QString reviewState;           ///< not_required | pending | approved | rejected
+    QString outcome; ///< ok | invalid | refused | truncated | filtered | no_tool_use
+    QString reviewState; ///< not_required | pending | approved | rejected
     QStringList reviewReasons;
     QStringList validationNotes;
     QString rawOutput;
@@ -195,14 +195,14 @@ struct EnrichmentInfo
 struct ActionInfo
 {
     qint64 id = 0;
-    QString kind;       ///< upsert_contact | upsert_company | note | task | update_contact
-    QString key;        ///< idempotency key
+    QString kind; ///< upsert_contact | upsert_company | note | task | update_contact
+    QString key; ///< idempotency key
     QString target;
-    QString status;     ///< planned | written | done | failed | dry_run | superseded
+    QString status; ///< planned | written | done | failed | dry_run | superseded
     QString hubspotId;
     int attempts = 0;
     QString lastError;
-    QString verified;   ///< empty: not read back; ok; or what was missing
+    QString verified; ///< empty: not read back; ok; or what was missing
     int lastResponseCode = 0;
     QString payloadJson;
 };
@@ -212,7 +212,7 @@ struct EventDetail
     EventSummary summary;
     std::optional<NormalisedInfo> normalised;
     QList<EnrichmentInfo> enrichments; ///< oldest first
-    QList<ActionInfo> actions;         ///< planned HubSpot changes, in plan order
+    QList<ActionInfo> actions; ///< planned HubSpot changes, in plan order
     QByteArray payload;
     QList<AuditEntry> audit;
     QList<JobInfo> jobs;
@@ -231,8 +231,8 @@ struct Stats
     qint64 llmCachedTokens = 0;
     double llmCostUsd = 0;
     QMap<QString, qint64> actionsByStatus; ///< HubSpot actions: planned, done, failed, dry_run, ...
-    qint64 hubspotCallsToday = 0;          ///< by every writer (UTC day)
-    qint64 hubspotPausedUntilMs = 0;       ///< writers wait until then (a 429 or the headers said so)
+    qint64 hubspotCallsToday = 0; ///< by every writer (UTC day)
+    qint64 hubspotPausedUntilMs = 0; ///< writers wait until then (a 429 or the headers said so)
 };
 
 } // namespace salesflow

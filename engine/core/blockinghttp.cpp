@@ -69,9 +69,9 @@ Answer send(const QByteArray &method, const QUrl &url, const QList<std::pair<QBy
         for (const auto &[name, value] : reply->rawHeaderPairs())
             a.headers.insert(name.toLower(), value);
     } else {
-        a.failure = a.stopped    ? QStringLiteral("stopped: the process is shutting down")
-            : a.timedOut ? QStringLiteral("no answer within %1 ms").arg(timeoutMs)
-                         : reply->errorString();
+        a.failure = a.stopped ? QStringLiteral("stopped: the process is shutting down")
+            : a.timedOut      ? QStringLiteral("no answer within %1 ms").arg(timeoutMs)
+                              : reply->errorString();
     }
     reply->deleteLater();
     return a;

@@ -13,10 +13,10 @@ namespace salesflow::net {
 /// One HTTP exchange, as the blocking clients (LLM providers, HubSpot) see it.
 struct Answer
 {
-    int status = 0;      ///< 0: no answer (connection refused/reset, timeout)
+    int status = 0; ///< 0: no answer (connection refused/reset, timeout)
     QByteArray body;
     QHash<QByteArray, QByteArray> headers; ///< names lower-cased
-    QString failure;     ///< why there was no answer
+    QString failure; ///< why there was no answer
     bool timedOut = false;
     bool stopped = false; ///< aborted: the calling thread's StopToken asked to stop
 };

@@ -16,6 +16,9 @@ public:
     static void setInstance(Clock *clock); ///< tests only; nullptr restores the system clock
 };
 
-inline qint64 nowMs() { return Clock::instance()->nowMs(); }
+inline qint64 nowMs()
+{
+    return Clock::instance()->nowMs();
+}
 
 } // namespace salesflow

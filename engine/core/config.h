@@ -8,39 +8,39 @@ namespace salesflow {
 /// command-line flags override it.
 struct Config
 {
-    QString dbUrl;                 ///< SALESFLOW_DB; empty: SQLite in the app-data folder
+    QString dbUrl; ///< SALESFLOW_DB; empty: SQLite in the app-data folder
     QString listen = QStringLiteral("127.0.0.1:8765"); ///< SALESFLOW_LISTEN
-    int workers = 2;               ///< worker threads in this process
-    int httpThreads = 2;           ///< SALESFLOW_HTTP_THREADS: API server threads (SO_REUSEPORT)
+    int workers = 2; ///< worker threads in this process
+    int httpThreads = 2; ///< SALESFLOW_HTTP_THREADS: API server threads (SO_REUSEPORT)
     QString role = QStringLiteral("all"); ///< all | api | worker
-    qint64 maxBodyBytes = 1024 * 1024;    ///< SALESFLOW_MAX_BODY, 413 above it
-    QByteArray hubspotClientSecret;       ///< HUBSPOT_CLIENT_SECRET (webhook signatures)
-    int maxAttempts = 5;                  ///< per job, then the event is failed
-    int leaseMs = 60000;                  ///< a job lease; an expired lease is taken over
-    bool leaseSet = false;                ///< SALESFLOW_LEASE_MS given: every stage uses it (else slow stages lease longer)
+    qint64 maxBodyBytes = 1024 * 1024; ///< SALESFLOW_MAX_BODY, 413 above it
+    QByteArray hubspotClientSecret; ///< HUBSPOT_CLIENT_SECRET (webhook signatures)
+    int maxAttempts = 5; ///< per job, then the event is failed
+    int leaseMs = 60000; ///< a job lease; an expired lease is taken over
+    bool leaseSet = false; ///< SALESFLOW_LEASE_MS given: every stage uses it (else slow stages lease longer)
 
     // Enrichment (PRODUCT.md "Environment"; the last five are SalesFlow extensions).
     QString llm = QStringLiteral("offline"); ///< SALESFLOW_LLM: offline | openai | openai-compatible | anthropic
-    QString llmModel;                     ///< SALESFLOW_LLM_MODEL; empty: the provider's default
-    QByteArray openaiApiKey;              ///< OPENAI_API_KEY
-    QString openaiBaseUrl;                ///< OPENAI_BASE_URL (any OpenAI-compatible server)
-    QByteArray anthropicApiKey;           ///< ANTHROPIC_API_KEY
-    QString anthropicBaseUrl;             ///< ANTHROPIC_BASE_URL
-    double reviewThreshold = 0.6;         ///< SALESFLOW_REVIEW_THRESHOLD
-    int llmConcurrency = 4;               ///< SALESFLOW_LLM_CONCURRENCY: calls in flight per process
-    int llmTimeoutMs = 60000;             ///< SALESFLOW_LLM_TIMEOUT_MS: per HTTP attempt
-    int llmMaxRetries = 3;                ///< SALESFLOW_LLM_MAX_RETRIES: transport retries per call
-    QString llmPricesFile;                ///< SALESFLOW_LLM_PRICES: JSON price table; empty: built in
+    QString llmModel; ///< SALESFLOW_LLM_MODEL; empty: the provider's default
+    QByteArray openaiApiKey; ///< OPENAI_API_KEY
+    QString openaiBaseUrl; ///< OPENAI_BASE_URL (any OpenAI-compatible server)
+    QByteArray anthropicApiKey; ///< ANTHROPIC_API_KEY
+    QString anthropicBaseUrl; ///< ANTHROPIC_BASE_URL
+    double reviewThreshold = 0.6; ///< SALESFLOW_REVIEW_THRESHOLD
+    int llmConcurrency = 4; ///< SALESFLOW_LLM_CONCURRENCY: calls in flight per process
+    int llmTimeoutMs = 60000; ///< SALESFLOW_LLM_TIMEOUT_MS: per HTTP attempt
+    int llmMaxRetries = 3; ///< SALESFLOW_LLM_MAX_RETRIES: transport retries per call
+    QString llmPricesFile; ///< SALESFLOW_LLM_PRICES: JSON price table; empty: built in
 
     // HubSpot writeback.
-    QByteArray hubspotAccessToken;        ///< HUBSPOT_ACCESS_TOKEN; empty: dry run
+    QByteArray hubspotAccessToken; ///< HUBSPOT_ACCESS_TOKEN; empty: dry run
     QString hubspotBaseUrl = QStringLiteral("https://api.hubapi.com"); ///< HUBSPOT_BASE_URL
-    int hubspotBurst = 100;               ///< SALESFLOW_HUBSPOT_BURST: requests per 10 s (100 | 190 | 250 by tier)
-    qint64 hubspotDaily = 250000;         ///< SALESFLOW_HUBSPOT_DAILY: the account's daily quota
-    double hubspotDailyReserve = 0.1;     ///< SALESFLOW_HUBSPOT_DAILY_RESERVE: left for other apps
-    int hubspotWorkers = 2;               ///< SALESFLOW_HUBSPOT_WORKERS: write workers per process
-    double hubspotVerify = 0.1;           ///< SALESFLOW_HUBSPOT_VERIFY: share of writes read back
-    int hubspotTimeoutMs = 30000;         ///< SALESFLOW_HUBSPOT_TIMEOUT_MS
+    int hubspotBurst = 100; ///< SALESFLOW_HUBSPOT_BURST: requests per 10 s (100 | 190 | 250 by tier)
+    qint64 hubspotDaily = 250000; ///< SALESFLOW_HUBSPOT_DAILY: the account's daily quota
+    double hubspotDailyReserve = 0.1; ///< SALESFLOW_HUBSPOT_DAILY_RESERVE: left for other apps
+    int hubspotWorkers = 2; ///< SALESFLOW_HUBSPOT_WORKERS: write workers per process
+    double hubspotVerify = 0.1; ///< SALESFLOW_HUBSPOT_VERIFY: share of writes read back
+    int hubspotTimeoutMs = 30000; ///< SALESFLOW_HUBSPOT_TIMEOUT_MS
 
     static Config fromEnvironment();
     /// The default database: SQLite in QStandardPaths::AppDataLocation.

@@ -33,8 +33,8 @@ QString newEventId()
     b[8] = quint8(0x80 | (b[8] & 0x3f));
 
     const QByteArray hex = QByteArray(reinterpret_cast<const char *>(b.data()), 16).toHex();
-    return QString::fromLatin1(hex.left(8) + '-' + hex.mid(8, 4) + '-' + hex.mid(12, 4) + '-'
-                               + hex.mid(16, 4) + '-' + hex.mid(20));
+    return QString::fromLatin1(hex.left(8) + '-' + hex.mid(8, 4) + '-' + hex.mid(12, 4) + '-' + hex.mid(16, 4) + '-'
+                               + hex.mid(20));
 }
 
 QString lowerBound(qint64 ms)

@@ -27,7 +27,8 @@ void StopToken::reset()
 bool StopToken::sleepFor(qint64 ms) const
 {
     std::unique_lock lock(m_mutex);
-    return !m_wake.wait_for(lock, std::chrono::milliseconds(qMax<qint64>(0, ms)), [this] { return m_requested.load(); });
+    return !m_wake.wait_for(lock, std::chrono::milliseconds(qMax<qint64>(0, ms)),
+                            [this] { return m_requested.load(); });
 }
 
 const StopToken *StopToken::current()

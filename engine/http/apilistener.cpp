@@ -84,7 +84,9 @@ Result<quint16> ApiListener::listen(const QHostAddress &host, quint16 port, int 
         if (fd < 0) {
             for (int f : fds)
                 ::close(f);
-            return makeError("http.listen", QStringLiteral("cannot listen on %1:%2: %3").arg(host.toString()).arg(port).arg(error), 500);
+            return makeError("http.listen",
+                             QStringLiteral("cannot listen on %1:%2: %3").arg(host.toString()).arg(port).arg(error),
+                             500);
         }
         if (port == 0)
             port = boundPort(fd); // the others join the port the kernel picked
@@ -112,7 +114,8 @@ Result<quint16> ApiListener::listen(const QHostAddress &host, quint16 port, int 
 void ApiListener::stop(int graceMs)
 {
     for (ApiServer *s : m_servers)
-        QMetaObject::invokeMethod(s, [s] { s->stopAccepting(); }, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(
+            s, [s] { s->stopAccepting(); }, Qt::BlockingQueuedConnection);
     QElapsedTimer waited;
     waited.start();
     auto owed = [this] {

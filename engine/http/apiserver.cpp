@@ -36,8 +36,8 @@ ApiServer::~ApiServer() = default;
 ReplyPtr ApiServer::replyFor(const QHttpServerRequest &request, QTcpSocket *socket)
 {
     std::shared_ptr<HttpMetrics> metrics = m_options.metrics;
-    return std::make_shared<Reply>(makeResponder(request, socket), socket,
-                                   [metrics](int status) { metrics->response(status); }, m_inFlight);
+    return std::make_shared<Reply>(
+        makeResponder(request, socket), socket, [metrics](int status) { metrics->response(status); }, m_inFlight);
 }
 
 bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
@@ -70,16 +70,18 @@ void ApiServer::dispatch(const QHttpServerRequest &request, const ReplyPtr &repl
     const QByteArray path = request.url().path(QUrl::FullyEncoded).toUtf8();
     const Router::Match m = m_router.match(request.method(), path);
     if (!m.route && !m.allowed.isEmpty()) {
-        return reply->problem(makeError("method_not_allowed",
-                                        QStringLiteral("method not allowed on %1").arg(request.url().path()), 405),
-                              {{"Allow", m.allowed.join(", ")}});
+        return reply->problem(
+            makeError("method_not_allowed", QStringLiteral("method not allowed on %1").arg(request.url().path()), 405),
+            {{"Allow", m.allowed.join(", ")}});
     }
     if (!m.route)
-        return reply->problem(makeError("not_found", QStringLiteral("no such route: %1").arg(request.url().path()), 404));
+        return reply->problem(
+            makeError("not_found", QStringLiteral("no such route: %1").arg(request.url().path()), 404));
     if (request.body().size() > m_options.maxBodyBytes) {
-        return reply->problem(makeError("ingest.too_large", QStringLiteral("the body is %1 bytes; the limit is %2")
-                                                                .arg(request.body().size())
-                                                                .arg(m_options.maxBodyBytes),
+        return reply->problem(makeError("ingest.too_large",
+                                        QStringLiteral("the body is %1 bytes; the limit is %2")
+                                            .arg(request.body().size())
+                                            .arg(m_options.maxBodyBytes),
                                         413));
     }
     const Route *route = m.route;

@@ -8,8 +8,7 @@ namespace salesflow::http {
 
 Reply::Reply(QHttpServerResponder &&responder, QTcpSocket *socket, std::function<void(int)> onSent,
              std::shared_ptr<std::atomic<int>> inFlight)
-    : m_responder(std::move(responder)), m_socket(socket), m_onSent(std::move(onSent)),
-      m_inFlight(std::move(inFlight))
+    : m_responder(std::move(responder)), m_socket(socket), m_onSent(std::move(onSent)), m_inFlight(std::move(inFlight))
 {
     ++*m_inFlight;
 }

@@ -72,8 +72,8 @@ void Client::observe(IRateBudget &budget, const Response &r)
     const int remaining = r.headers.value("x-hubspot-ratelimit-remaining").toInt(&ok);
     if (ok && remaining <= 0) {
         // HubSpot counts this window as full (other traffic of this app?): wait before it says 429.
-        const qint64 interval =
-            qMax<qint64>(1000, r.headers.value("x-hubspot-ratelimit-interval-milliseconds").toLongLong());
+        const qint64 interval
+            = qMax<qint64>(1000, r.headers.value("x-hubspot-ratelimit-interval-milliseconds").toLongLong());
         if (Status s = budget.pauseUntil(nowMs() + qMin<qint64>(interval, 1000)); !s)
             qCWarning(lcHubspot) << "could not share a HubSpot pause with the other writers:" << s.error().message;
     }
@@ -108,8 +108,9 @@ qint64 Client::retryDelay(IRateBudget &budget, const Response &r, int attempt, s
         return qMax<qint64>(retryAfter, 1000);
     if (r.status == 401 || r.status == 403) {
         *error = holdError("hold.auth",
-                           describe(r) + QStringLiteral(" - the writer is stopped until HUBSPOT_ACCESS_TOKEN is fixed "
-                                                        "(it tries again once a minute)"),
+                           describe(r)
+                               + QStringLiteral(" - the writer is stopped until HUBSPOT_ACCESS_TOKEN is fixed "
+                                                "(it tries again once a minute)"),
                            60000);
         return -1;
     }
@@ -136,14 +137,15 @@ Result<Response> Client::call(IRateBudget &budget, const QByteArray &method, con
                               const QJsonDocument &body)
 {
     if (dryRun())
-        return makeError("hubspot.dry_run", QStringLiteral("dry run: HUBSPOT_ACCESS_TOKEN is not set, nothing is sent"));
+        return makeError("hubspot.dry_run",
+                         QStringLiteral("dry run: HUBSPOT_ACCESS_TOKEN is not set, nothing is sent"));
     const QUrl url(m_config.baseUrl + path);
     const QByteArray payload = body.isNull() ? QByteArray() : body.toJson(QJsonDocument::Compact);
     for (int attempt = 0;; ++attempt) {
         if (Status s = budget.acquire(limits()); !s)
             return s.error();
-        const net::Answer a = net::send(method, url, {{"Authorization", "Bearer " + m_config.token}}, payload,
-                                        m_config.timeoutMs);
+        const net::Answer a
+            = net::send(method, url, {{"Authorization", "Bearer " + m_config.token}}, payload, m_config.timeoutMs);
         if (a.stopped)
             return stopping(); // a write that may have landed is an upsert: sending it again is safe
         const Response r = parse(a.body, a.status, a.headers, attempt);

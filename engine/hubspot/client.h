@@ -20,13 +20,13 @@ namespace salesflow::hubspot {
 struct ClientConfig
 {
     QString baseUrl = QStringLiteral("https://api.hubapi.com"); ///< HUBSPOT_BASE_URL
-    QByteArray token;           ///< HUBSPOT_ACCESS_TOKEN; empty: dry run, nothing is sent
-    int burstLimit = 100;       ///< SALESFLOW_HUBSPOT_BURST: requests per 10 s (100 / 190 / 250 by tier)
+    QByteArray token; ///< HUBSPOT_ACCESS_TOKEN; empty: dry run, nothing is sent
+    int burstLimit = 100; ///< SALESFLOW_HUBSPOT_BURST: requests per 10 s (100 / 190 / 250 by tier)
     qint64 windowMs = 10000;
     qint64 dailyLimit = 250000; ///< SALESFLOW_HUBSPOT_DAILY
-    double dailyReserve = 0.1;  ///< SALESFLOW_HUBSPOT_DAILY_RESERVE: share left for other apps
+    double dailyReserve = 0.1; ///< SALESFLOW_HUBSPOT_DAILY_RESERVE: share left for other apps
     int timeoutMs = 30000;
-    int maxRetries = 4;         ///< transport / 5xx / 429 retries per call
+    int maxRetries = 4; ///< transport / 5xx / 429 retries per call
 };
 
 /// The client settings the engine configuration names (HUBSPOT_* and SALESFLOW_HUBSPOT_*).
@@ -40,8 +40,8 @@ struct Response
     QByteArray body;
     QHash<QByteArray, QByteArray> headers;
     int retries = 0;
-    QString message;       ///< the error body's message
-    QString category;      ///< VALIDATION_ERROR, OBJECT_NOT_FOUND, ...
+    QString message; ///< the error body's message
+    QString category; ///< VALIDATION_ERROR, OBJECT_NOT_FOUND, ...
     QString correlationId;
 };
 

@@ -10,10 +10,10 @@ namespace salesflow::hubspot {
 /// The limits one call must fit in: calls per rolling window and the day's share.
 struct BudgetLimits
 {
-    int perWindow = 99;         ///< calls in any rolling window (the tier's limit minus headroom)
+    int perWindow = 99; ///< calls in any rolling window (the tier's limit minus headroom)
     qint64 windowMs = 10000;
     qint64 dailyLimit = 250000;
-    double dailyReserve = 0.1;  ///< share of the day left for other apps
+    double dailyReserve = 0.1; ///< share of the day left for other apps
 };
 
 /// The HubSpot call budget the client spends from before every call. Every writer process on

@@ -29,7 +29,9 @@ const Wanted kWanted[] = {
 Result<QStringList> setup(Client &client, IRateBudget &budget)
 {
     if (client.dryRun())
-        return makeError("hubspot.setup", QStringLiteral("HUBSPOT_ACCESS_TOKEN is not set: nothing to set up (the writer runs dry)"), 400);
+        return makeError("hubspot.setup",
+                         QStringLiteral("HUBSPOT_ACCESS_TOKEN is not set: nothing to set up (the writer runs dry)"),
+                         400);
     QStringList lines;
     QStringList groupsDone;
     for (const Wanted &w : kWanted) {
@@ -41,27 +43,38 @@ Result<QStringList> setup(Client &client, IRateBudget &budget)
             if (!g)
                 return g.error();
             if (g->status != 201 && g->status != 409)
-                return makeError("hubspot.setup", QStringLiteral("creating the %1 property group: %2").arg(type, Client::describe(g.value())));
-            lines << QStringLiteral("%1: property group salesflow %2").arg(type, g->status == 201 ? QStringLiteral("created") : QStringLiteral("exists"));
+                return makeError(
+                    "hubspot.setup",
+                    QStringLiteral("creating the %1 property group: %2").arg(type, Client::describe(g.value())));
+            lines << QStringLiteral("%1: property group salesflow %2")
+                         .arg(type, g->status == 201 ? QStringLiteral("created") : QStringLiteral("exists"));
             groupsDone << type;
         }
-        auto have = client.call(budget, "GET", QStringLiteral("/crm/v3/properties/%1/%2").arg(type, QLatin1String(w.name)));
+        auto have
+            = client.call(budget, "GET", QStringLiteral("/crm/v3/properties/%1/%2").arg(type, QLatin1String(w.name)));
         if (!have)
             return have.error();
         if (have->status == 200) {
             const bool unique = have->json.object().value(QLatin1String("hasUniqueValue")).toBool();
             if (unique != w.unique)
-                return makeError("hubspot.setup", QStringLiteral("%1.%2 exists but hasUniqueValue is %3; SalesFlow needs %4 (HubSpot cannot change it: "
-                                                                 "delete the property or rename ours)")
-                                                      .arg(type, QLatin1String(w.name), unique ? QStringLiteral("true") : QStringLiteral("false"),
-                                                           w.unique ? QStringLiteral("true") : QStringLiteral("false")));
+                return makeError(
+                    "hubspot.setup",
+                    QStringLiteral(
+                        "%1.%2 exists but hasUniqueValue is %3; SalesFlow needs %4 (HubSpot cannot change it: "
+                        "delete the property or rename ours)")
+                        .arg(type, QLatin1String(w.name), unique ? QStringLiteral("true") : QStringLiteral("false"),
+                             w.unique ? QStringLiteral("true") : QStringLiteral("false")));
             lines << QStringLiteral("%1.%2: exists").arg(type, QLatin1String(w.name));
             continue;
         }
         if (have->status != 404)
-            return makeError("hubspot.setup", QStringLiteral("reading %1.%2: %3").arg(type, QLatin1String(w.name), Client::describe(have.value())));
-        QJsonObject def{{QStringLiteral("name"), QLatin1String(w.name)}, {QStringLiteral("label"), QLatin1String(w.label)},
-                        {QStringLiteral("type"), QLatin1String(w.propertyType)}, {QStringLiteral("fieldType"), QLatin1String(w.fieldType)},
+            return makeError(
+                "hubspot.setup",
+                QStringLiteral("reading %1.%2: %3").arg(type, QLatin1String(w.name), Client::describe(have.value())));
+        QJsonObject def{{QStringLiteral("name"), QLatin1String(w.name)},
+                        {QStringLiteral("label"), QLatin1String(w.label)},
+                        {QStringLiteral("type"), QLatin1String(w.propertyType)},
+                        {QStringLiteral("fieldType"), QLatin1String(w.fieldType)},
                         {QStringLiteral("groupName"), QStringLiteral("salesflow")}};
         if (w.unique)
             def.insert(QStringLiteral("hasUniqueValue"), true);
@@ -69,8 +82,11 @@ Result<QStringList> setup(Client &client, IRateBudget &budget)
         if (!made)
             return made.error();
         if (made->status != 201)
-            return makeError("hubspot.setup", QStringLiteral("creating %1.%2: %3").arg(type, QLatin1String(w.name), Client::describe(made.value())));
-        lines << QStringLiteral("%1.%2: created%3").arg(type, QLatin1String(w.name), w.unique ? QStringLiteral(" (unique)") : QString());
+            return makeError(
+                "hubspot.setup",
+                QStringLiteral("creating %1.%2: %3").arg(type, QLatin1String(w.name), Client::describe(made.value())));
+        lines << QStringLiteral("%1.%2: created%3")
+                     .arg(type, QLatin1String(w.name), w.unique ? QStringLiteral(" (unique)") : QString());
     }
     return lines;
 }

@@ -18,7 +18,7 @@ QByteArray canonicalUri(const QByteArray &uri)
     {
         const char *escape;
         char ch;
-    } decoded[] = {{"%3A", ':'}, {"%2F", '/'}, {"%3F", '?'}, {"%40", '@'}, {"%21", '!'}, {"%24", '$'},
+    } decoded[] = {{"%3A", ':'},  {"%2F", '/'}, {"%3F", '?'}, {"%40", '@'}, {"%21", '!'}, {"%24", '$'},
                    {"%27", '\''}, {"%28", '('}, {"%29", ')'}, {"%2A", '*'}, {"%2C", ','}, {"%3B", ';'}};
     QByteArray out;
     out.reserve(uri.size());
@@ -42,13 +42,10 @@ QByteArray canonicalUri(const QByteArray &uri)
     return out;
 }
 
-Status verifyV3(const QByteArray &secret, const QByteArray &method, const QByteArray &uri,
-                const QByteArray &body, const QByteArray &timestamp, const QByteArray &signature,
-                qint64 nowMs)
+Status verifyV3(const QByteArray &secret, const QByteArray &method, const QByteArray &uri, const QByteArray &body,
+                const QByteArray &timestamp, const QByteArray &signature, qint64 nowMs)
 {
-    auto unauthorized = [](const QString &msg) {
-        return Error{QStringLiteral("auth.bad_signature"), msg, 401};
-    };
+    auto unauthorized = [](const QString &msg) { return Error{QStringLiteral("auth.bad_signature"), msg, 401}; };
     if (secret.isEmpty())
         return unauthorized(QStringLiteral("HubSpot webhooks are not configured: set HUBSPOT_CLIENT_SECRET"));
     if (signature.isEmpty() || timestamp.isEmpty())

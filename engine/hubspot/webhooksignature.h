@@ -16,8 +16,7 @@ QByteArray canonicalUri(const QByteArray &uri);
 
 /// Checks a delivery: a 401 Error when the signature is missing or wrong, or the timestamp is
 /// older than 5 minutes. Compares in constant time.
-Status verifyV3(const QByteArray &secret, const QByteArray &method, const QByteArray &uri,
-                const QByteArray &body, const QByteArray &timestamp, const QByteArray &signature,
-                qint64 nowMs);
+Status verifyV3(const QByteArray &secret, const QByteArray &method, const QByteArray &uri, const QByteArray &body,
+                const QByteArray &timestamp, const QByteArray &signature, qint64 nowMs);
 
 } // namespace salesflow::hubspot

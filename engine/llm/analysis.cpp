@@ -13,13 +13,17 @@ QStringList intents()
 
 QStringList objectionCategories()
 {
-    return {QStringLiteral("security"), QStringLiteral("budget"), QStringLiteral("timing"), QStringLiteral("authority"),
-            QStringLiteral("competition"), QStringLiteral("integration"), QStringLiteral("other")};
+    return {QStringLiteral("security"),  QStringLiteral("budget"),      QStringLiteral("timing"),
+            QStringLiteral("authority"), QStringLiteral("competition"), QStringLiteral("integration"),
+            QStringLiteral("other")};
 }
 
 namespace {
 
-QJsonObject str() { return QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}}; }
+QJsonObject str()
+{
+    return QJsonObject{{QStringLiteral("type"), QStringLiteral("string")}};
+}
 
 QJsonObject enumOf(const QStringList &values)
 {
@@ -39,15 +43,17 @@ QJsonObject closedObject(const QJsonObject &properties)
 
 QJsonObject analysisSchema()
 {
-    const QJsonObject objection = closedObject({{QStringLiteral("category"), enumOf(objectionCategories())},
-                                                {QStringLiteral("evidence"), str()}});
+    const QJsonObject objection = closedObject(
+        {{QStringLiteral("category"), enumOf(objectionCategories())}, {QStringLiteral("evidence"), str()}});
     return closedObject({
         {QStringLiteral("summary"), str()},
         {QStringLiteral("intent"), enumOf(intents())},
         {QStringLiteral("lead_quality"), QJsonObject{{QStringLiteral("type"), QStringLiteral("integer")}}},
-        {QStringLiteral("objections"), QJsonObject{{QStringLiteral("type"), QStringLiteral("array")}, {QStringLiteral("items"), objection}}},
+        {QStringLiteral("objections"),
+         QJsonObject{{QStringLiteral("type"), QStringLiteral("array")}, {QStringLiteral("items"), objection}}},
         {QStringLiteral("next_action"), str()},
-        {QStringLiteral("follow_up_email"), closedObject({{QStringLiteral("subject"), str()}, {QStringLiteral("body"), str()}})},
+        {QStringLiteral("follow_up_email"),
+         closedObject({{QStringLiteral("subject"), str()}, {QStringLiteral("body"), str()}})},
         {QStringLiteral("lead_score_change"), QJsonObject{{QStringLiteral("type"), QStringLiteral("integer")}}},
         {QStringLiteral("confidence"), QJsonObject{{QStringLiteral("type"), QStringLiteral("number")}}},
     });
@@ -57,14 +63,16 @@ QJsonObject toJson(const Analysis &a)
 {
     QJsonArray objections;
     for (const Objection &o : a.objections)
-        objections.append(QJsonObject{{QStringLiteral("category"), o.category}, {QStringLiteral("evidence"), o.evidence}});
+        objections.append(
+            QJsonObject{{QStringLiteral("category"), o.category}, {QStringLiteral("evidence"), o.evidence}});
     return QJsonObject{
         {QStringLiteral("summary"), a.summary},
         {QStringLiteral("intent"), a.intent},
         {QStringLiteral("lead_quality"), a.leadQuality},
         {QStringLiteral("objections"), objections},
         {QStringLiteral("next_action"), a.nextAction},
-        {QStringLiteral("follow_up_email"), QJsonObject{{QStringLiteral("subject"), a.followUpSubject}, {QStringLiteral("body"), a.followUpBody}}},
+        {QStringLiteral("follow_up_email"),
+         QJsonObject{{QStringLiteral("subject"), a.followUpSubject}, {QStringLiteral("body"), a.followUpBody}}},
         {QStringLiteral("lead_score_change"), a.leadScoreChange},
         {QStringLiteral("confidence"), a.confidence},
     };
@@ -117,8 +125,9 @@ Validation validate(const QJsonObject &answer, const QString &eventText)
         else
             *into = value.toString().trimmed();
     };
-    const QStringList known{QStringLiteral("summary"), QStringLiteral("intent"), QStringLiteral("lead_quality"),
-                            QStringLiteral("objections"), QStringLiteral("next_action"), QStringLiteral("follow_up_email"),
+    const QStringList known{QStringLiteral("summary"),           QStringLiteral("intent"),
+                            QStringLiteral("lead_quality"),      QStringLiteral("objections"),
+                            QStringLiteral("next_action"),       QStringLiteral("follow_up_email"),
                             QStringLiteral("lead_score_change"), QStringLiteral("confidence")};
     for (const QString &k : answer.keys()) {
         if (!known.contains(k))
@@ -164,9 +173,11 @@ Validation validate(const QJsonObject &answer, const QString &eventText)
             const QJsonObject obj = o.toObject();
             const QString category = obj.value(QLatin1String("category")).toString();
             const QString evidence = obj.value(QLatin1String("evidence")).toString().trimmed();
-            if (!o.isObject() || !objectionCategories().contains(category) || !obj.value(QLatin1String("evidence")).isString()) {
+            if (!o.isObject() || !objectionCategories().contains(category)
+                || !obj.value(QLatin1String("evidence")).isString()) {
                 v.errors << QStringLiteral("objections[%1] must be {category: one of %2, evidence: string}")
-                                .arg(i).arg(objectionCategories().join(QLatin1String(", ")));
+                                .arg(i)
+                                .arg(objectionCategories().join(QLatin1String(", ")));
             } else if (evidence.isEmpty() || !haystack.contains(foldForMatch(evidence))) {
                 v.notes << QStringLiteral("dropped %1 objection: its evidence \"%2\" is not in the event text")
                                .arg(category, evidence.left(120));
@@ -182,7 +193,8 @@ Validation validate(const QJsonObject &answer, const QString &eventText)
     if (dropped > 0) {
         // Invented evidence says the rest of the answer deserves less trust too.
         const double lowered = std::max(0.0, a.confidence - 0.15 * dropped);
-        v.notes << QStringLiteral("confidence lowered from %1 to %2").arg(a.confidence, 0, 'f', 2).arg(lowered, 0, 'f', 2);
+        v.notes
+            << QStringLiteral("confidence lowered from %1 to %2").arg(a.confidence, 0, 'f', 2).arg(lowered, 0, 'f', 2);
         a.confidence = lowered;
     }
     v.analysis = a;

@@ -19,14 +19,14 @@ struct Objection
 struct Analysis
 {
     QString summary;
-    QString intent;          ///< high | medium | low | none
-    int leadQuality = 0;     ///< 0..100
+    QString intent; ///< high | medium | low | none
+    int leadQuality = 0; ///< 0..100
     QList<Objection> objections;
     QString nextAction;
     QString followUpSubject;
     QString followUpBody;
     int leadScoreChange = 0; ///< -20..+20
-    double confidence = 0;   ///< 0..1
+    double confidence = 0; ///< 0..1
 };
 
 QStringList intents();
@@ -40,8 +40,8 @@ QJsonObject toJson(const Analysis &a);
 struct Validation
 {
     std::optional<Analysis> analysis; ///< empty when the answer is invalid
-    QStringList errors;               ///< why it is invalid (fed back to the model once)
-    QStringList notes;                ///< what was corrected (dropped evidence, lowered confidence)
+    QStringList errors; ///< why it is invalid (fed back to the model once)
+    QStringList notes; ///< what was corrected (dropped evidence, lowered confidence)
 };
 
 /// Checks types, enums and ranges; drops every objection whose evidence does not occur in the

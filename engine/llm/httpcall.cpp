@@ -94,8 +94,8 @@ Result<HttpAnswer> postJson(const QUrl &url, const QList<std::pair<QByteArray, Q
         a.headers = answer.headers;
         const QString failure = answer.failure;
         const bool timedOut = answer.timedOut;
-        const auto delay = retryDelayMs(policy, a.status, a.headers, a.body, attempt,
-                                        QRandomGenerator::global()->generateDouble());
+        const auto delay
+            = retryDelayMs(policy, a.status, a.headers, a.body, attempt, QRandomGenerator::global()->generateDouble());
         if (!delay) {
             a.retries = attempt;
             a.latencyMs = clock.elapsed();
@@ -106,7 +106,7 @@ Result<HttpAnswer> postJson(const QUrl &url, const QList<std::pair<QByteArray, Q
             return a;
         }
         qCInfo(lcLlm) << "LLM call to" << url.host() << "answered" << (a.status ? QString::number(a.status) : failure)
-                           << "- retry" << attempt + 1 << "in" << *delay << "ms";
+                      << "- retry" << attempt + 1 << "in" << *delay << "ms";
         if (!StopToken::sleep(*delay))
             return stoppingError(url);
     }

@@ -28,7 +28,8 @@ Cues cues(std::initializer_list<const char *> words)
         // A cue matches at a word start; a trailing '*' lets it match a longer word.
         QString pattern = QRegularExpression::escape(prefix ? word.chopped(1) : word);
         pattern.replace(QLatin1String("\\ "), QLatin1String("\\s+"));
-        parts << QStringLiteral("(") + pattern + (prefix ? QString() : QStringLiteral("(?![\\w])")) + QStringLiteral(")");
+        parts << QStringLiteral("(") + pattern + (prefix ? QString() : QStringLiteral("(?![\\w])"))
+                + QStringLiteral(")");
         out.labels << (prefix ? word.chopped(1) : word);
     }
     out.re = QRegularExpression(QStringLiteral("(?<![\\w])(?:") + parts.join(QLatin1Char('|')) + QStringLiteral(")"),
@@ -39,36 +40,36 @@ Cues cues(std::initializer_list<const char *> words)
 
 const Cues &strongIntent()
 {
-    static const Cues c = cues({"pricing", "price", "quote", "proposal", "contract", "purchase*", "buy", "demo*",
-                                      "trial", "pilot", "rollout", "roll out", "implementation", "onboarding", "seats",
-                                      "licen*", "procurement", "purchase order", "budget approved", "get started",
-                                      "sign up", "signed up", "upgrade*", "subscribe", "talk to sales", "contact sales",
-                                      "ready to", "next steps", "timeline", "go live", "start date", "per seat",
-                                      "enterprise plan", "checkout", "invoice"});
+    static const Cues c = cues(
+        {"pricing",   "price",    "quote",       "proposal",       "contract",        "purchase*",      "buy",
+         "demo*",     "trial",    "pilot",       "rollout",        "roll out",        "implementation", "onboarding",
+         "seats",     "licen*",   "procurement", "purchase order", "budget approved", "get started",    "sign up",
+         "signed up", "upgrade*", "subscribe",   "talk to sales",  "contact sales",   "ready to",       "next steps",
+         "timeline",  "go live",  "start date",  "per seat",       "enterprise plan", "checkout",       "invoice"});
     return c;
 }
 
 const Cues &mediumIntent()
 {
     static const Cues c = cues({"interested", "evaluat*", "compar*", "learn more", "more information", "webinar",
-                                      "whitepaper", "how does", "how do", "feature*", "use case", "explor*",
-                                      "looking for", "considering", "shortlist*", "requirements", "team of"});
+                                "whitepaper", "how does", "how do", "feature*", "use case", "explor*", "looking for",
+                                "considering", "shortlist*", "requirements", "team of"});
     return c;
 }
 
 const Cues &negativeIntent()
 {
-    static const Cues c = cues({"unsubscribe", "not interested", "no longer interested", "remove me",
-                                      "stop emailing", "stop contacting", "job application", "looking for a job",
-                                      "wrong person", "i am a student", "just browsing"});
+    static const Cues c = cues({"unsubscribe", "not interested", "no longer interested", "remove me", "stop emailing",
+                                "stop contacting", "job application", "looking for a job", "wrong person",
+                                "i am a student", "just browsing"});
     return c;
 }
 
 struct Category
 {
     QString name;
-    Cues strong;  ///< an objection on their own
-    Cues weak;    ///< an objection only next to a concern marker
+    Cues strong; ///< an objection on their own
+    Cues weak; ///< an objection only next to a concern marker
     bool questionIsConcern;
 };
 
@@ -80,9 +81,10 @@ const QList<Category> &categories()
                "hipaa", "security review", "security questionnaire", "dpa", "data processing agreement"}),
          cues({"security", "compliance", "encrypt*", "sso", "saml", "privacy", "audit*", "data protection"}), true},
         {QStringLiteral("budget"),
-         cues({"expensive", "too pricey", "over budget", "out of budget", "no budget", "budget is tight",
-               "tight budget", "afford*", "cheaper", "discount*", "cost concern*", "price is high", "too costly",
-               "too high", "seemed high", "seems high", "pricey", "steep", "more than we need", "more than we want to spend"}),
+         cues({"expensive",       "too pricey",    "over budget", "out of budget",     "no budget",
+               "budget is tight", "tight budget",  "afford*",     "cheaper",           "discount*",
+               "cost concern*",   "price is high", "too costly",  "too high",          "seemed high",
+               "seems high",      "pricey",        "steep",       "more than we need", "more than we want to spend"}),
          cues({"budget", "cost*", "price", "pricing"}), false},
         {QStringLiteral("timing"),
          cues({"next quarter", "next year", "not a priority", "not right now", "not now", "budget freeze",
@@ -90,9 +92,9 @@ const QList<Category> &categories()
                "deadline", "closes on", "not until"}),
          cues({"timing", "timeline", "q1", "q2", "q3", "q4", "later", "next year"}), false},
         {QStringLiteral("authority"),
-         cues({"need approval", "needs approval", "sign-off", "sign off", "run it by", "decision maker*",
-               "my boss", "my manager", "the board", "procurement process", "legal review", "legal team",
-               "not my decision", "cfo", "final say"}),
+         cues({"need approval", "needs approval", "sign-off", "sign off", "run it by", "decision maker*", "my boss",
+               "my manager", "the board", "procurement process", "legal review", "legal team", "not my decision", "cfo",
+               "final say"}),
          cues({"approval", "approve", "vp", "director", "stakeholder*"}), true},
         {QStringLiteral("competition"),
          cues({"competitor*", "currently using", "already use", "already using", "switching from", "alternative*",
@@ -109,10 +111,10 @@ const QList<Category> &categories()
 
 const Cues &concernMarkers()
 {
-    static const Cues c = cues({"concern*", "worr*", "issue*", "problem*", "risk*", "blocker*", "hesitan*",
-                                      "unsure", "not sure", "but", "however", "although", "need to", "needs to",
-                                      "must", "require*", "can't", "cannot", "won't", "don't", "doesn't", "unless",
-                                      "only if", "too", "struggl*", "tight", "limited"});
+    static const Cues c = cues({"concern*", "worr*",    "issue*", "problem*", "risk*",    "blocker*", "hesitan*",
+                                "unsure",   "not sure", "but",    "however",  "although", "need to",  "needs to",
+                                "must",     "require*", "can't",  "cannot",   "won't",    "don't",    "doesn't",
+                                "unless",   "only if",  "too",    "struggl*", "tight",    "limited"});
     return c;
 }
 
@@ -188,12 +190,19 @@ QString thanksFor(const QString &kind)
 QString actionFor(const QString &category)
 {
     static const QHash<QString, QString> m = {
-        {QStringLiteral("security"), QStringLiteral("Send the security pack (SOC 2 report, DPA, pen-test summary) and offer a call with our security team")},
-        {QStringLiteral("budget"), QStringLiteral("Share pricing options with an ROI estimate and ask who owns the budget")},
-        {QStringLiteral("timing"), QStringLiteral("Agree a date to reconnect and send a short recap to keep the thread warm")},
-        {QStringLiteral("authority"), QStringLiteral("Ask to bring in the decision maker and send a one-page summary they can forward")},
-        {QStringLiteral("competition"), QStringLiteral("Send a comparison against their current tool focused on their use case")},
-        {QStringLiteral("integration"), QStringLiteral("Confirm the integrations they need, send the integration docs and offer a technical call")},
+        {QStringLiteral("security"),
+         QStringLiteral(
+             "Send the security pack (SOC 2 report, DPA, pen-test summary) and offer a call with our security team")},
+        {QStringLiteral("budget"),
+         QStringLiteral("Share pricing options with an ROI estimate and ask who owns the budget")},
+        {QStringLiteral("timing"),
+         QStringLiteral("Agree a date to reconnect and send a short recap to keep the thread warm")},
+        {QStringLiteral("authority"),
+         QStringLiteral("Ask to bring in the decision maker and send a one-page summary they can forward")},
+        {QStringLiteral("competition"),
+         QStringLiteral("Send a comparison against their current tool focused on their use case")},
+        {QStringLiteral("integration"),
+         QStringLiteral("Confirm the integrations they need, send the integration docs and offer a technical call")},
     };
     return m.value(category, QStringLiteral("Clarify the open question before proposing next steps"));
 }
@@ -201,12 +210,23 @@ QString actionFor(const QString &category)
 QString paragraphFor(const QString &category)
 {
     static const QHash<QString, QString> m = {
-        {QStringLiteral("security"), QStringLiteral("On security: I have attached our SOC 2 report and DPA, and our security team is happy to walk your reviewers through them.")},
-        {QStringLiteral("budget"), QStringLiteral("On budget: there are a few ways to start smaller, and I can put together an estimate of the return for your team.")},
-        {QStringLiteral("timing"), QStringLiteral("On timing: no pressure from our side. Would it help to pencil in a short check-in closer to when you plan to decide?")},
-        {QStringLiteral("authority"), QStringLiteral("If it helps with the internal sign-off, I can send a one-page summary or join a short call with whoever needs to approve it.")},
-        {QStringLiteral("competition"), QStringLiteral("Since you are comparing options, I can send a short side-by-side for your use case.")},
-        {QStringLiteral("integration"), QStringLiteral("On integrations: I will send the documentation for the systems you mentioned, and our engineers can join a technical call.")},
+        {QStringLiteral("security"),
+         QStringLiteral("On security: I have attached our SOC 2 report and DPA, and our security team is happy to walk "
+                        "your reviewers through them.")},
+        {QStringLiteral("budget"),
+         QStringLiteral("On budget: there are a few ways to start smaller, and I can put together an estimate of the "
+                        "return for your team.")},
+        {QStringLiteral("timing"),
+         QStringLiteral("On timing: no pressure from our side. Would it help to pencil in a short check-in closer to "
+                        "when you plan to decide?")},
+        {QStringLiteral("authority"),
+         QStringLiteral("If it helps with the internal sign-off, I can send a one-page summary or join a short call "
+                        "with whoever needs to approve it.")},
+        {QStringLiteral("competition"),
+         QStringLiteral("Since you are comparing options, I can send a short side-by-side for your use case.")},
+        {QStringLiteral("integration"),
+         QStringLiteral("On integrations: I will send the documentation for the systems you mentioned, and our "
+                        "engineers can join a technical call.")},
     };
     return m.value(category);
 }
@@ -219,8 +239,8 @@ namespace {
 struct Signals
 {
     QStringList strong, medium, negative; ///< distinct labels of the buying and opt-out cues
-    QList<int> score;                     ///< per sentence: how much signal it carries
-    QList<Objection> objections;          ///< per category, the first sentence showing it
+    QList<int> score; ///< per sentence: how much signal it carries
+    QList<Objection> objections; ///< per category, the first sentence showing it
 };
 
 void addDistinct(QStringList &to, const QStringList &labels)
@@ -339,12 +359,16 @@ void scoreLead(Analysis &a, const Signals &sig, const QJsonObject &facts)
         || !facts.value(QLatin1String("company")).toString().isEmpty();
     const bool hasDeal = !facts.value(QLatin1String("deal_stage")).toString().isEmpty();
     int quality = 35 + (linked ? 10 : 0) + (hasCompany ? 10 : 0) + (hasDeal ? 10 : 0);
-    static const QHash<QString, int> intentQuality = {{QStringLiteral("high"), 25}, {QStringLiteral("medium"), 10},
-                                                      {QStringLiteral("low"), 0}, {QStringLiteral("none"), -25}};
+    static const QHash<QString, int> intentQuality = {{QStringLiteral("high"), 25},
+                                                      {QStringLiteral("medium"), 10},
+                                                      {QStringLiteral("low"), 0},
+                                                      {QStringLiteral("none"), -25}};
     quality += intentQuality.value(a.intent) + (sig.strong.size() > 2 ? 5 : 0) - 3 * int(a.objections.size());
     a.leadQuality = std::clamp(quality, 0, 100);
-    static const QHash<QString, int> intentChange = {{QStringLiteral("high"), 10}, {QStringLiteral("medium"), 5},
-                                                     {QStringLiteral("low"), 0}, {QStringLiteral("none"), -10}};
+    static const QHash<QString, int> intentChange = {{QStringLiteral("high"), 10},
+                                                     {QStringLiteral("medium"), 5},
+                                                     {QStringLiteral("low"), 0},
+                                                     {QStringLiteral("none"), -10}};
     a.leadScoreChange = std::clamp(intentChange.value(a.intent) - 2 * int(a.objections.size()), -15, 15);
 }
 
@@ -372,7 +396,8 @@ QString followUpSubjectOf(const QJsonObject &facts)
     const QString subject = facts.value(QLatin1String("subject")).toString();
     const QString company = facts.value(QLatin1String("company")).toString();
     if (kind == QLatin1String("email") && !subject.isEmpty())
-        return subject.startsWith(QLatin1String("Re:"), Qt::CaseInsensitive) ? subject : QStringLiteral("Re: ") + subject;
+        return subject.startsWith(QLatin1String("Re:"), Qt::CaseInsensitive) ? subject
+                                                                             : QStringLiteral("Re: ") + subject;
     if (kind == QLatin1String("call_transcript"))
         return QStringLiteral("Following up on our call");
     if (kind == QLatin1String("form_submission") || kind == QLatin1String("chat"))
@@ -403,10 +428,11 @@ QString followUpBodyOf(const Analysis &a, const QString &kind, const QString &fi
 double confidenceOf(const Analysis &a, const Signals &sig, const QString &text, bool linked)
 {
     const qsizetype words = text.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts).size();
-    const double signal = std::min(5.0, sig.strong.size() + 0.5 * sig.medium.size() + double(a.objections.size())
-                                            + (sig.negative.isEmpty() ? 0 : 2));
-    const double confidence =
-        0.25 + 0.12 * signal + (words >= 25 ? 0.1 : 0) - (words < 8 ? 0.15 : 0) - (linked ? 0 : 0.1);
+    const double signal = std::min(5.0,
+                                   sig.strong.size() + 0.5 * sig.medium.size() + double(a.objections.size())
+                                       + (sig.negative.isEmpty() ? 0 : 2));
+    const double confidence
+        = 0.25 + 0.12 * signal + (words >= 25 ? 0.1 : 0) - (words < 8 ? 0.15 : 0) - (linked ? 0 : 0.1);
     return std::clamp(std::round(confidence * 100) / 100, 0.05, 0.9);
 }
 

@@ -10,7 +10,8 @@ Result<PriceTable> PriceTable::load(const QString &file)
 {
     QFile f(file.isEmpty() ? QStringLiteral(":/llm/prices.json") : file);
     if (!f.open(QIODevice::ReadOnly))
-        return makeError("config.prices", QStringLiteral("cannot read the LLM price table %1: %2").arg(f.fileName(), f.errorString()));
+        return makeError("config.prices",
+                         QStringLiteral("cannot read the LLM price table %1: %2").arg(f.fileName(), f.errorString()));
     auto t = parse(f.readAll());
     if (!t)
         return Error{t.error().code, f.fileName() + QStringLiteral(": ") + t.error().message, 500};
@@ -22,15 +23,19 @@ Result<PriceTable> PriceTable::parse(const QByteArray &json)
     QJsonParseError pe;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &pe);
     if (pe.error != QJsonParseError::NoError)
-        return makeError("config.prices", QStringLiteral("not JSON: %1 at offset %2").arg(pe.errorString()).arg(pe.offset));
+        return makeError("config.prices",
+                         QStringLiteral("not JSON: %1 at offset %2").arg(pe.errorString()).arg(pe.offset));
     const QJsonObject models = doc.object().value(QLatin1String("models")).toObject();
     if (models.isEmpty())
-        return makeError("config.prices", QStringLiteral("expected {\"models\": {\"NAME\": {\"input\", \"cached_input\", \"output\"}}}"));
+        return makeError(
+            "config.prices",
+            QStringLiteral("expected {\"models\": {\"NAME\": {\"input\", \"cached_input\", \"output\"}}}"));
     PriceTable t;
     for (auto it = models.begin(); it != models.end(); ++it) {
         const QJsonObject p = it.value().toObject();
         if (!p.value(QLatin1String("input")).isDouble() || !p.value(QLatin1String("output")).isDouble())
-            return makeError("config.prices", QStringLiteral("model %1 needs numeric input and output prices").arg(it.key()));
+            return makeError("config.prices",
+                             QStringLiteral("model %1 needs numeric input and output prices").arg(it.key()));
         Price price;
         price.input = p.value(QLatin1String("input")).toDouble();
         price.output = p.value(QLatin1String("output")).toDouble();
@@ -63,7 +68,9 @@ std::optional<double> PriceTable::cost(const QString &model, qint64 inputTokens,
     if (!p)
         return std::nullopt;
     const qint64 plain = std::max<qint64>(0, inputTokens - cachedTokens - cacheWriteTokens);
-    return (plain * p->input + cachedTokens * p->cachedInput + cacheWriteTokens * p->cacheWrite + outputTokens * p->output) / 1e6;
+    return (plain * p->input + cachedTokens * p->cachedInput + cacheWriteTokens * p->cacheWrite
+            + outputTokens * p->output)
+        / 1e6;
 }
 
 } // namespace salesflow::llm

@@ -37,9 +37,11 @@ QString PromptVersion::userPart() const
 
 QStringList promptPlaceholders()
 {
-    return {QStringLiteral("event.id"), QStringLiteral("event.kind"), QStringLiteral("event.source"),
-            QStringLiteral("event.occurred_at"), QStringLiteral("event.actor"), QStringLiteral("event.subject"),
-            QStringLiteral("event.text"), QStringLiteral("contact"), QStringLiteral("company"), QStringLiteral("deal"),
+    return {QStringLiteral("event.id"),     QStringLiteral("event.kind"),
+            QStringLiteral("event.source"), QStringLiteral("event.occurred_at"),
+            QStringLiteral("event.actor"),  QStringLiteral("event.subject"),
+            QStringLiteral("event.text"),   QStringLiteral("contact"),
+            QStringLiteral("company"),      QStringLiteral("deal"),
             QStringLiteral("recent_events")};
 }
 
@@ -76,13 +78,17 @@ Result<PromptVersion> parsePromptFile(const QByteArray &bytes)
 Status checkPrompt(const PromptVersion &p)
 {
     if (p.systemPart().isEmpty() || p.userPart().isEmpty())
-        return makeError("prompt.invalid", QStringLiteral("the template needs a '### system' part followed by a '### user' part"), 400);
+        return makeError("prompt.invalid",
+                         QStringLiteral("the template needs a '### system' part followed by a '### user' part"), 400);
     const QStringList known = promptPlaceholders();
     auto it = placeholderRe().globalMatch(p.templateText);
     while (it.hasNext()) {
         const QString name = it.next().captured(1);
         if (!known.contains(name))
-            return makeError("prompt.invalid", QStringLiteral("unknown placeholder {{%1}}; known: %2").arg(name, known.join(QLatin1String(", "))), 400);
+            return makeError(
+                "prompt.invalid",
+                QStringLiteral("unknown placeholder {{%1}}; known: %2").arg(name, known.join(QLatin1String(", "))),
+                400);
     }
     return Done{};
 }

@@ -16,11 +16,16 @@ namespace salesflow::llm {
 QString outcomeName(Outcome o)
 {
     switch (o) {
-    case Outcome::Ok: return QStringLiteral("ok");
-    case Outcome::Refused: return QStringLiteral("refused");
-    case Outcome::Truncated: return QStringLiteral("truncated");
-    case Outcome::Filtered: return QStringLiteral("filtered");
-    case Outcome::NoToolUse: return QStringLiteral("no_tool_use");
+    case Outcome::Ok:
+        return QStringLiteral("ok");
+    case Outcome::Refused:
+        return QStringLiteral("refused");
+    case Outcome::Truncated:
+        return QStringLiteral("truncated");
+    case Outcome::Filtered:
+        return QStringLiteral("filtered");
+    case Outcome::NoToolUse:
+        return QStringLiteral("no_tool_use");
     }
     return QStringLiteral("unknown");
 }
@@ -66,7 +71,8 @@ Error badBody(const QString &provider, const HttpAnswer &a, const QString &why)
 {
     // A 200 whose body is not what the API defines (a proxy page, a cut connection): the job retries.
     return Error{QStringLiteral("llm.bad_response"),
-                 QStringLiteral("%1 answered HTTP 200 with %2: %3").arg(provider, why, QString::fromUtf8(a.body.left(120)).simplified()),
+                 QStringLiteral("%1 answered HTTP 200 with %2: %3")
+                     .arg(provider, why, QString::fromUtf8(a.body.left(120)).simplified()),
                  502};
 }
 
@@ -103,8 +109,8 @@ Result<std::pair<HttpAnswer, QJsonObject>> exchange(const QString &provider, QSe
 }
 
 /// What every answer records about where it came from.
-Response provenance(const QString &provider, const QString &configuredModel, const HttpAnswer &a, const QJsonObject &root,
-                    const QByteArray &requestIdHeader)
+Response provenance(const QString &provider, const QString &configuredModel, const HttpAnswer &a,
+                    const QJsonObject &root, const QByteArray &requestIdHeader)
 {
     Response out;
     out.provider = provider;
@@ -125,10 +131,15 @@ public:
         while (base.endsWith(QLatin1Char('/')))
             base.chop(1);
         m_url = QUrl(base + QStringLiteral("/chat/completions"));
-        m_model = !c.llmModel.isEmpty() ? c.llmModel : compatible ? QStringLiteral("llama3.1") : QStringLiteral("gpt-4o-mini");
+        m_model = !c.llmModel.isEmpty() ? c.llmModel
+            : compatible                ? QStringLiteral("llama3.1")
+                                        : QStringLiteral("gpt-4o-mini");
         m_policy = RetryPolicy{RetryPolicy::Flavour::OpenAi, c.llmMaxRetries, c.llmTimeoutMs};
     }
-    QString name() const override { return m_compatible ? QStringLiteral("openai-compatible") : QStringLiteral("openai"); }
+    QString name() const override
+    {
+        return m_compatible ? QStringLiteral("openai-compatible") : QStringLiteral("openai");
+    }
     QString model() const override { return m_model; }
     int concurrency() const override { return m_concurrency; }
 
@@ -136,16 +147,19 @@ public:
     {
         QJsonObject body{
             {QStringLiteral("model"), r.model.isEmpty() ? m_model : r.model},
-            {QStringLiteral("messages"), QJsonArray{
-                QJsonObject{{QStringLiteral("role"), m_compatible ? QStringLiteral("system") : QStringLiteral("developer")},
-                            {QStringLiteral("content"), r.system}},
-                QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), r.user}}}},
+            {QStringLiteral("messages"),
+             QJsonArray{
+                 QJsonObject{
+                     {QStringLiteral("role"), m_compatible ? QStringLiteral("system") : QStringLiteral("developer")},
+                     {QStringLiteral("content"), r.system}},
+                 QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), r.user}}}},
             // The nested json_schema form: the one OpenAI, Ollama, llama.cpp and vLLM all read.
-            {QStringLiteral("response_format"), QJsonObject{
-                {QStringLiteral("type"), QStringLiteral("json_schema")},
-                {QStringLiteral("json_schema"), QJsonObject{{QStringLiteral("name"), r.schemaName},
-                                                            {QStringLiteral("strict"), true},
-                                                            {QStringLiteral("schema"), r.schema}}}}},
+            {QStringLiteral("response_format"),
+             QJsonObject{{QStringLiteral("type"), QStringLiteral("json_schema")},
+                         {QStringLiteral("json_schema"),
+                          QJsonObject{{QStringLiteral("name"), r.schemaName},
+                                      {QStringLiteral("strict"), true},
+                                      {QStringLiteral("schema"), r.schema}}}}},
             {QStringLiteral("temperature"), r.temperature},
         };
         if (m_compatible) {
@@ -169,7 +183,10 @@ public:
         const QJsonObject usage = root.value(QLatin1String("usage")).toObject();
         out.inputTokens = usage.value(QLatin1String("prompt_tokens")).toInteger();
         out.outputTokens = usage.value(QLatin1String("completion_tokens")).toInteger();
-        out.cachedTokens = usage.value(QLatin1String("prompt_tokens_details")).toObject().value(QLatin1String("cached_tokens")).toInteger();
+        out.cachedTokens = usage.value(QLatin1String("prompt_tokens_details"))
+                               .toObject()
+                               .value(QLatin1String("cached_tokens"))
+                               .toInteger();
         const QJsonObject choice = choices.first().toObject();
         const QJsonObject message = choice.value(QLatin1String("message")).toObject();
         const QString finish = choice.value(QLatin1String("finish_reason")).toString();
@@ -181,7 +198,8 @@ public:
             out.rawOutput = out.reason;
         } else if (finish == QLatin1String("length")) {
             out.outcome = Outcome::Truncated;
-            out.reason = QStringLiteral("the answer was cut at %1 output tokens (finish_reason length)").arg(r.maxOutputTokens);
+            out.reason = QStringLiteral("the answer was cut at %1 output tokens (finish_reason length)")
+                             .arg(r.maxOutputTokens);
         } else if (finish == QLatin1String("content_filter")) {
             out.outcome = Outcome::Filtered;
             out.reason = QStringLiteral("the provider's content filter stopped the answer");
@@ -190,8 +208,10 @@ public:
             const QJsonDocument content = QJsonDocument::fromJson(out.rawOutput.toUtf8(), &cpe);
             if (cpe.error != QJsonParseError::NoError || !content.isObject())
                 out.parseError = cpe.error != QJsonParseError::NoError
-                                     ? QStringLiteral("the answer is not valid JSON (%1 at offset %2)").arg(cpe.errorString()).arg(cpe.offset)
-                                     : QStringLiteral("the answer is JSON but not an object");
+                    ? QStringLiteral("the answer is not valid JSON (%1 at offset %2)")
+                          .arg(cpe.errorString())
+                          .arg(cpe.offset)
+                    : QStringLiteral("the answer is JSON but not an object");
             else
                 out.output = content.object();
         }
@@ -211,7 +231,8 @@ private:
 class AnthropicProvider final : public IProvider
 {
 public:
-    explicit AnthropicProvider(const Config &c) : m_key(c.anthropicApiKey), m_concurrency(c.llmConcurrency), m_slots(c.llmConcurrency)
+    explicit AnthropicProvider(const Config &c)
+        : m_key(c.anthropicApiKey), m_concurrency(c.llmConcurrency), m_slots(c.llmConcurrency)
     {
         QString base = c.anthropicBaseUrl.isEmpty() ? QStringLiteral("https://api.anthropic.com") : c.anthropicBaseUrl;
         while (base.endsWith(QLatin1Char('/')))
@@ -232,22 +253,28 @@ public:
             {QStringLiteral("model"), r.model.isEmpty() ? m_model : r.model},
             {QStringLiteral("max_tokens"), r.maxOutputTokens},
             // Static instructions first and marked for the prompt cache; the event comes after.
-            {QStringLiteral("system"), QJsonArray{QJsonObject{
-                {QStringLiteral("type"), QStringLiteral("text")}, {QStringLiteral("text"), r.system},
-                {QStringLiteral("cache_control"), QJsonObject{{QStringLiteral("type"), QStringLiteral("ephemeral")}}}}}},
-            {QStringLiteral("messages"), QJsonArray{QJsonObject{{QStringLiteral("role"), QStringLiteral("user")},
-                                                                {QStringLiteral("content"), r.user}}}},
-            {QStringLiteral("tools"), QJsonArray{QJsonObject{
-                {QStringLiteral("name"), r.schemaName},
-                {QStringLiteral("description"), QStringLiteral("Return the structured analysis of the sales event.")},
-                {QStringLiteral("input_schema"), r.schema}}}},
-            {QStringLiteral("tool_choice"), QJsonObject{{QStringLiteral("type"), QStringLiteral("tool")},
-                                                        {QStringLiteral("name"), r.schemaName},
-                                                        {QStringLiteral("disable_parallel_tool_use"), true}}},
+            {QStringLiteral("system"),
+             QJsonArray{QJsonObject{{QStringLiteral("type"), QStringLiteral("text")},
+                                    {QStringLiteral("text"), r.system},
+                                    {QStringLiteral("cache_control"),
+                                     QJsonObject{{QStringLiteral("type"), QStringLiteral("ephemeral")}}}}}},
+            {QStringLiteral("messages"),
+             QJsonArray{
+                 QJsonObject{{QStringLiteral("role"), QStringLiteral("user")}, {QStringLiteral("content"), r.user}}}},
+            {QStringLiteral("tools"),
+             QJsonArray{QJsonObject{
+                 {QStringLiteral("name"), r.schemaName},
+                 {QStringLiteral("description"), QStringLiteral("Return the structured analysis of the sales event.")},
+                 {QStringLiteral("input_schema"), r.schema}}}},
+            {QStringLiteral("tool_choice"),
+             QJsonObject{{QStringLiteral("type"), QStringLiteral("tool")},
+                         {QStringLiteral("name"), r.schemaName},
+                         {QStringLiteral("disable_parallel_tool_use"), true}}},
             {QStringLiteral("temperature"), std::clamp(r.temperature, 0.0, 1.0)},
         };
-        const QList<std::pair<QByteArray, QByteArray>> headers{{QByteArrayLiteral("x-api-key"), m_key},
-                                                               {QByteArrayLiteral("anthropic-version"), QByteArrayLiteral("2023-06-01")}};
+        const QList<std::pair<QByteArray, QByteArray>> headers{
+            {QByteArrayLiteral("x-api-key"), m_key},
+            {QByteArrayLiteral("anthropic-version"), QByteArrayLiteral("2023-06-01")}};
         auto exchanged = exchange(name(), m_slots, m_url, headers, body, m_policy);
         if (!exchanged)
             return exchanged.error();
@@ -260,7 +287,8 @@ public:
         out.cachedTokens = usage.value(QLatin1String("cache_read_input_tokens")).toInteger();
         out.cacheWriteTokens = usage.value(QLatin1String("cache_creation_input_tokens")).toInteger();
         // input_tokens excludes the cache tokens (NOTES §3): the total is the sum.
-        out.inputTokens = usage.value(QLatin1String("input_tokens")).toInteger() + out.cachedTokens + out.cacheWriteTokens;
+        out.inputTokens
+            = usage.value(QLatin1String("input_tokens")).toInteger() + out.cachedTokens + out.cacheWriteTokens;
         out.outputTokens = usage.value(QLatin1String("output_tokens")).toInteger();
         const QString stop = root.value(QLatin1String("stop_reason")).toString();
         QJsonObject toolInput;
@@ -288,7 +316,9 @@ public:
             out.rawOutput = text;
         } else if (stop == QLatin1String("max_tokens") || stop == QLatin1String("model_context_window_exceeded")) {
             out.outcome = Outcome::Truncated;
-            out.reason = QStringLiteral("the answer was cut (stop_reason %1 at max_tokens %2)").arg(stop).arg(r.maxOutputTokens);
+            out.reason = QStringLiteral("the answer was cut (stop_reason %1 at max_tokens %2)")
+                             .arg(stop)
+                             .arg(r.maxOutputTokens);
             out.rawOutput = found ? QString::fromUtf8(QJsonDocument(toolInput).toJson(QJsonDocument::Compact)) : text;
         } else if (!found) {
             out.outcome = Outcome::NoToolUse;
@@ -325,12 +355,17 @@ Result<std::shared_ptr<IProvider>> makeProvider(const Config &c)
         if (!c.openaiBaseUrl.isEmpty() && (!base.isValid() || base.host().isEmpty()))
             return makeError("config.llm", QStringLiteral("OPENAI_BASE_URL is not a URL: %1").arg(c.openaiBaseUrl));
         if (compatible && c.openaiBaseUrl.isEmpty())
-            return makeError("config.llm", QStringLiteral("SALESFLOW_LLM=openai-compatible needs OPENAI_BASE_URL, e.g. http://127.0.0.1:11434/v1 for Ollama"));
+            return makeError("config.llm",
+                             QStringLiteral("SALESFLOW_LLM=openai-compatible needs OPENAI_BASE_URL, e.g. "
+                                            "http://127.0.0.1:11434/v1 for Ollama"));
         if (!compatible && c.openaiApiKey.isEmpty())
-            return makeError("config.llm", QStringLiteral("SALESFLOW_LLM=openai needs OPENAI_API_KEY (for a local server without a key use SALESFLOW_LLM=openai-compatible)"));
+            return makeError("config.llm",
+                             QStringLiteral("SALESFLOW_LLM=openai needs OPENAI_API_KEY (for a local server without a "
+                                            "key use SALESFLOW_LLM=openai-compatible)"));
         if (!compatible && !c.openaiBaseUrl.isEmpty() && base.host() != QLatin1String("api.openai.com"))
-            qCInfo(lcLlm) << "OPENAI_BASE_URL points at" << base.host()
-                               << "- if that is a local server (Ollama, llama.cpp, vLLM), set SALESFLOW_LLM=openai-compatible";
+            qCInfo(lcLlm)
+                << "OPENAI_BASE_URL points at" << base.host()
+                << "- if that is a local server (Ollama, llama.cpp, vLLM), set SALESFLOW_LLM=openai-compatible";
         return std::shared_ptr<IProvider>(std::make_shared<OpenAiProvider>(c, compatible));
     }
     if (c.llm == QLatin1String("anthropic")) {
@@ -338,7 +373,9 @@ Result<std::shared_ptr<IProvider>> makeProvider(const Config &c)
             return makeError("config.llm", QStringLiteral("SALESFLOW_LLM=anthropic needs ANTHROPIC_API_KEY"));
         return std::shared_ptr<IProvider>(std::make_shared<AnthropicProvider>(c));
     }
-    return makeError("config.llm", QStringLiteral("SALESFLOW_LLM is offline, openai, openai-compatible or anthropic (got '%1')").arg(c.llm));
+    return makeError(
+        "config.llm",
+        QStringLiteral("SALESFLOW_LLM is offline, openai, openai-compatible or anthropic (got '%1')").arg(c.llm));
 }
 
 } // namespace salesflow::llm

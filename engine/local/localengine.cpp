@@ -8,12 +8,12 @@
 #include "../pipeline/runner.h"
 #include "../sources/intake.h"
 #include "../store/database.h"
-#include "authcache.h"
-#include "changefeed.h"
 #include "../store/eventrepository.h"
 #include "../store/migrator.h"
 #include "../store/promptrepository.h"
 #include "../store/tokenrepository.h"
+#include "authcache.h"
+#include "changefeed.h"
 
 #include <QHostInfo>
 #include <QtConcurrent>
@@ -23,7 +23,7 @@ namespace salesflow {
 namespace {
 const QString kFirstStage = QStringLiteral("normalise");
 constexpr int kMaxWaitMs = 30000;
-constexpr int kPollMs = 250;          // other processes' changes are seen by polling this often
+constexpr int kPollMs = 250; // other processes' changes are seen by polling this often
 
 } // namespace
 
@@ -44,7 +44,8 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::open(Options options)
     if (options.config.dbUrl.isEmpty())
         options.config.dbUrl = Config::defaultDbUrl();
     if (options.workerId.isEmpty())
-        options.workerId = QHostInfo::localHostName() + QLatin1Char(':') + QString::number(QCoreApplication::applicationPid());
+        options.workerId
+            = QHostInfo::localHostName() + QLatin1Char(':') + QString::number(QCoreApplication::applicationPid());
     std::unique_ptr<LocalEngine> e(new LocalEngine(std::move(options)));
     auto db = store::Database::open(e->m_options.config.dbUrl);
     if (!db)
@@ -72,7 +73,12 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::open(Options options)
     }
     if (e->m_options.acceptIngest) {
         e->m_committer = std::make_unique<pipeline::GroupCommitter>(
-            e->m_db, kFirstStage, e->m_options.config.maxAttempts, pg ? qMax(1, qEnvironmentVariableIntValue("SALESFLOW_INGEST_COMMITTERS") ? qEnvironmentVariableIntValue("SALESFLOW_INGEST_COMMITTERS") : 2) : 1,
+            e->m_db, kFirstStage, e->m_options.config.maxAttempts,
+            pg ? qMax(1,
+                      qEnvironmentVariableIntValue("SALESFLOW_INGEST_COMMITTERS")
+                          ? qEnvironmentVariableIntValue("SALESFLOW_INGEST_COMMITTERS")
+                          : 2)
+               : 1,
             [runnerPtr, engine = e.get()] {
                 engine->announceChange();
                 if (runnerPtr)
@@ -81,8 +87,8 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::open(Options options)
     }
     if (e->m_runner)
         e->m_runner->start();
-    qCInfo(lcEngine) << "engine open on" << e->m_db->displayUrl() << "workers:"
-                     << (e->m_runner ? e->m_options.config.workers : 0);
+    qCInfo(lcEngine) << "engine open on" << e->m_db->displayUrl()
+                     << "workers:" << (e->m_runner ? e->m_options.config.workers : 0);
     return e;
 }
 
@@ -107,7 +113,7 @@ void LocalEngine::announceChange()
     m_changed.wakeAll();
 }
 
-template <typename T, typename F>
+template<typename T, typename F>
 QFuture<Result<T>> LocalEngine::onStore(F &&f)
 {
     std::shared_ptr<store::Database> db = m_db;
@@ -152,7 +158,7 @@ Status validate(const AuditQuery &q)
     return Done{};
 }
 
-template <typename T>
+template<typename T>
 QFuture<Result<T>> refused(const Error &e)
 {
     return QtFuture::makeReadyFuture(Result<T>(e));
@@ -160,7 +166,7 @@ QFuture<Result<T>> refused(const Error &e)
 
 } // namespace
 
-template <typename T, typename F>
+template<typename T, typename F>
 QFuture<Result<T>> LocalEngine::onStoreAs(const Caller &caller, Permission needed, F &&f)
 {
     if (Status allowed = allow(caller, needed); !allowed)
@@ -175,7 +181,8 @@ QFuture<Result<QList<Result<IngestReceipt>>>> LocalEngine::ingest(const Caller &
         return QtFuture::makeReadyFuture(Out(allowed.error()));
     const QString actor = caller.actor();
     if (!m_committer)
-        return QtFuture::makeReadyFuture(Out(makeError("ingest.disabled", QStringLiteral("this process does not accept events (--role worker)"), 503)));
+        return QtFuture::makeReadyFuture(Out(
+            makeError("ingest.disabled", QStringLiteral("this process does not accept events (--role worker)"), 503)));
     // Validate and key every item first; only admitted ones go to the committer.
     QList<Result<IngestReceipt>> answers;
     QList<store::NewRawEvent> accepted;
@@ -194,19 +201,20 @@ QFuture<Result<QList<Result<IngestReceipt>>>> LocalEngine::ingest(const Caller &
             }
             slots.append(int(answers.size()));
             answers.append(Result<IngestReceipt>());
-            accepted.append(store::NewRawEvent{ids::newEventId(), part.source, part.contentType, part.payload,
-                                               key.value(), actor});
+            accepted.append(
+                store::NewRawEvent{ids::newEventId(), part.source, part.contentType, part.payload, key.value(), actor});
         }
     }
     if (accepted.isEmpty())
         return QtFuture::makeReadyFuture(Out(answers));
-    return m_committer->submit(accepted).then([answers, slots](const pipeline::GroupCommitter::Receipts &r) mutable -> Out {
-        if (!r)
-            return r.error();
-        for (qsizetype i = 0; i < slots.size(); ++i)
-            answers[slots[i]] = r->at(i);
-        return answers;
-    });
+    return m_committer->submit(accepted).then(
+        [answers, slots](const pipeline::GroupCommitter::Receipts &r) mutable -> Out {
+            if (!r)
+                return r.error();
+            for (qsizetype i = 0; i < slots.size(); ++i)
+                answers[slots[i]] = r->at(i);
+            return answers;
+        });
 }
 
 QFuture<Result<Caller>> LocalEngine::authenticate(QByteArray token)

@@ -19,7 +19,7 @@ class AuthCache;
 namespace salesflow::store {
 class Database;
 struct FeedPosition;
-}
+} // namespace salesflow::store
 namespace salesflow::pipeline {
 struct ReplaySelection;
 struct ReplayPlan;
@@ -39,10 +39,10 @@ public:
     struct Options
     {
         Config config;
-        bool runWorkers = true;   ///< false for `--role api`
+        bool runWorkers = true; ///< false for `--role api`
         bool acceptIngest = true; ///< false for `--role worker`
         std::vector<std::shared_ptr<pipeline::IStage>> stages; ///< the stages this process runs
-        QString workerId;         ///< lease owner prefix; default host:pid
+        QString workerId; ///< lease owner prefix; default host:pid
     };
 
     /// Opens the database named by the config, applies migrations, starts committers and workers.
@@ -85,9 +85,9 @@ public:
 
 private:
     explicit LocalEngine(Options options);
-    template <typename T, typename F>
+    template<typename T, typename F>
     QFuture<Result<T>> onStore(F &&f);
-    template <typename T, typename F>
+    template<typename T, typename F>
     QFuture<Result<T>> onStoreAs(const Caller &caller, Permission needed, F &&f);
     Result<ChangeSet> waitForChanges(store::FeedPosition from, qint64 deadlineMs);
     void announceChange();

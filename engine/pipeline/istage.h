@@ -9,10 +9,10 @@ namespace salesflow::pipeline {
 /// What a stage produced for one job, committed with the job's completion in one transaction.
 struct StageOutput
 {
-    QString newStatus;  ///< the event's status after this stage; empty keeps it
-    QString nextStage;  ///< the job to enqueue next; empty for none
+    QString newStatus; ///< the event's status after this stage; empty keeps it
+    QString nextStage; ///< the job to enqueue next; empty for none
     std::function<Status(store::Connection &)> apply; ///< the stage's own writes, may be empty
-    QString detail;     ///< for the audit entry
+    QString detail; ///< for the audit entry
 };
 
 /// One stage of the pipeline (normalise, enrich, plan, write). Stages plug into the Runner.

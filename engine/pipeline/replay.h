@@ -18,9 +18,9 @@ struct ReplaySelection
 
 struct ReplayPlan
 {
-    QStringList queued;        ///< events given a new job at the stage
+    QStringList queued; ///< events given a new job at the stage
     QStringList alreadyQueued; ///< events that still have a job waiting: left alone
-    QStringList missing;       ///< ids that name no event
+    QStringList missing; ///< ids that name no event
 };
 
 /// Puts events back into the pipeline at a stage: one new job each, the event moved to the

@@ -14,11 +14,9 @@ namespace salesflow::pipeline {
 using queue::Job;
 using queue::JobQueue;
 
-Runner::Runner(std::shared_ptr<store::Database> db, std::vector<std::shared_ptr<IStage>> stages,
-               Options options)
+Runner::Runner(std::shared_ptr<store::Database> db, std::vector<std::shared_ptr<IStage>> stages, Options options)
     : m_db(std::move(db)), m_stages(std::move(stages)), m_options(std::move(options))
-{
-}
+{ }
 
 Runner::~Runner()
 {
@@ -142,12 +140,14 @@ bool Runner::processBatch(store::Connection &c, IStage &stage, const QList<Job> 
     for (const Job &job : jobs) {
         if (job.attempts > job.maxAttempts) {
             // Its last attempt never finished (the worker died or its lease ran out).
-            outputs.append(permanentError("permanent.attempts",
-                                     QStringLiteral("gave up after %1 attempts whose leases expired")
-                                         .arg(job.maxAttempts)));
+            outputs.append(
+                permanentError("permanent.attempts",
+                               QStringLiteral("gave up after %1 attempts whose leases expired").arg(job.maxAttempts)));
             continue;
         }
-        outputs.append(next < ran.size() ? ran[next] : Result<StageOutput>(makeError("stage.batch", QStringLiteral("the stage returned too few results"))));
+        outputs.append(next < ran.size() ? ran[next]
+                                         : Result<StageOutput>(makeError(
+                                             "stage.batch", QStringLiteral("the stage returned too few results"))));
         ++next;
     }
     Error err;

@@ -27,13 +27,12 @@ public:
     struct Options
     {
         int workers = 2;
-        QString owner;          ///< lease owner prefix, e.g. host:pid
+        QString owner; ///< lease owner prefix, e.g. host:pid
         qint64 leaseMs = 60000;
         int pollMs = 250;
     };
 
-    Runner(std::shared_ptr<store::Database> db, std::vector<std::shared_ptr<IStage>> stages,
-           Options options);
+    Runner(std::shared_ptr<store::Database> db, std::vector<std::shared_ptr<IStage>> stages, Options options);
     ~Runner();
     Runner(const Runner &) = delete;
     Runner &operator=(const Runner &) = delete;

@@ -2,11 +2,11 @@
 
 #include "../core/config.h"
 
-#include <QUrl>
 #include "enrich/enrichstage.h"
 #include "normalise/normalisestage.h"
 #include "plan/planstage.h"
 #include "write/writestage.h"
+#include <QUrl>
 
 namespace salesflow::pipeline {
 
@@ -24,8 +24,10 @@ Result<std::vector<std::shared_ptr<IStage>>> builtStages(const Config &config)
         eo.leaseMs = config.leaseMs;
     const hubspot::ClientConfig hc = hubspot::clientConfigFrom(config);
     const QUrl base(hc.baseUrl);
-    if (!base.isValid() || base.host().isEmpty() || (base.scheme() != QLatin1String("https") && base.scheme() != QLatin1String("http")))
-        return makeError("config.hubspot", QStringLiteral("HUBSPOT_BASE_URL is not an http(s) URL: %1").arg(hc.baseUrl));
+    if (!base.isValid() || base.host().isEmpty()
+        || (base.scheme() != QLatin1String("https") && base.scheme() != QLatin1String("http")))
+        return makeError("config.hubspot",
+                         QStringLiteral("HUBSPOT_BASE_URL is not an http(s) URL: %1").arg(hc.baseUrl));
     WriteStage::Options wo;
     wo.workers = config.hubspotWorkers;
     wo.verifyRate = config.hubspotVerify;

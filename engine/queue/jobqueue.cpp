@@ -10,8 +10,8 @@ namespace salesflow::queue {
 using store::Connection;
 using store::Dialect;
 
-Result<QList<Job>> JobQueue::lease(Connection &c, const QString &stage, int max, const QString &owner,
-                                   qint64 leaseMs, qint64 nowMs)
+Result<QList<Job>> JobQueue::lease(Connection &c, const QString &stage, int max, const QString &owner, qint64 leaseMs,
+                                   qint64 nowMs)
 {
     const QString token = QString::fromLatin1(ids::randomToken(12));
     Result<store::Rows> rows;
@@ -52,8 +52,8 @@ Result<QList<Job>> JobQueue::lease(Connection &c, const QString &stage, int max,
     QList<Job> jobs;
     jobs.reserve(rows->size());
     for (int i = 0; i < rows->size(); ++i) {
-        jobs.append(Job{rows->int64(i, 0), rows->text(i, 1), stage, int(rows->int64(i, 2)),
-                        int(rows->int64(i, 3)), rows->int64(i, 4), token, rows->text(i, 5)});
+        jobs.append(Job{rows->int64(i, 0), rows->text(i, 1), stage, int(rows->int64(i, 2)), int(rows->int64(i, 3)),
+                        rows->int64(i, 4), token, rows->text(i, 5)});
     }
     std::sort(jobs.begin(), jobs.end(), [](const Job &a, const Job &b) { return a.id < b.id; });
     return jobs;
@@ -90,8 +90,8 @@ Result<QList<qint64>> JobQueue::complete(Connection &c, const QList<Job> &jobs)
     return done;
 }
 
-Status JobQueue::enqueue(Connection &c, const QList<QString> &eventIds, const QString &stage,
-                         int maxAttempts, qint64 runAfterMs, qint64 nowMs, const QString &args)
+Status JobQueue::enqueue(Connection &c, const QList<QString> &eventIds, const QString &stage, int maxAttempts,
+                         qint64 runAfterMs, qint64 nowMs, const QString &args)
 {
     const QVariant argsValue = args.isEmpty() ? QVariant() : QVariant(args);
     if (eventIds.isEmpty())

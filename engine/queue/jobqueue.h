@@ -31,21 +31,20 @@ class JobQueue
 public:
     /// Leases up to `max` due jobs of `stage` in lease order (run_after, id). PostgreSQL uses
     /// FOR UPDATE SKIP LOCKED, so concurrent workers never lease the same job.
-    static Result<QList<Job>> lease(store::Connection &c, const QString &stage, int max,
-                                    const QString &owner, qint64 leaseMs, qint64 nowMs);
+    static Result<QList<Job>> lease(store::Connection &c, const QString &stage, int max, const QString &owner,
+                                    qint64 leaseMs, qint64 nowMs);
 
     /// Inside the caller's transaction: deletes the jobs still leased by us; returns their ids.
     static Result<QList<qint64>> complete(store::Connection &c, const QList<Job> &jobs);
 
     /// Inside the caller's transaction.
     /// `args`: a JSON object every job gets (empty: none).
-    static Status enqueue(store::Connection &c, const QList<QString> &eventIds, const QString &stage,
-                          int maxAttempts, qint64 runAfterMs, qint64 nowMs, const QString &args = {});
+    static Status enqueue(store::Connection &c, const QList<QString> &eventIds, const QString &stage, int maxAttempts,
+                          qint64 runAfterMs, qint64 nowMs, const QString &args = {});
 
     /// Inside the caller's transaction: gives the job back to run again at `runAfterMs`.
     /// False when the lease was lost meanwhile (nothing changed).
-    static Result<bool> retry(store::Connection &c, const Job &job, const QString &error,
-                              qint64 runAfterMs);
+    static Result<bool> retry(store::Connection &c, const Job &job, const QString &error, qint64 runAfterMs);
 
     /// Gives leased jobs back at once without counting the attempt (graceful stop).
     static Status release(store::Connection &c, const QList<Job> &jobs, qint64 nowMs);

@@ -22,8 +22,7 @@ quint64 Waker::generation() const
 bool Waker::wait(quint64 seen, int timeoutMs)
 {
     std::unique_lock lock(m_mutex);
-    return m_cv.wait_for(lock, std::chrono::milliseconds(timeoutMs),
-                         [&] { return m_stopped || m_generation != seen; });
+    return m_cv.wait_for(lock, std::chrono::milliseconds(timeoutMs), [&] { return m_stopped || m_generation != seen; });
 }
 
 void Waker::stop()

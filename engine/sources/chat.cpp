@@ -9,8 +9,9 @@ namespace {
 bool isOurSide(const QString &role)
 {
     const QString r = role.toLower();
-    return r == QLatin1String("agent") || r == QLatin1String("rep") || r == QLatin1String("bot") || r == QLatin1String("operator")
-        || r == QLatin1String("assistant") || r == QLatin1String("staff") || r == QLatin1String("support");
+    return r == QLatin1String("agent") || r == QLatin1String("rep") || r == QLatin1String("bot")
+        || r == QLatin1String("operator") || r == QLatin1String("assistant") || r == QLatin1String("staff")
+        || r == QLatin1String("support");
 }
 } // namespace
 
@@ -32,8 +33,9 @@ Result<Normalised> parseChat(const QByteArray &payload)
         return parseError(QStringLiteral("chat: \"participants\" must be an array"));
     for (const QJsonValue &p : parts.toArray()) {
         const QJsonObject po = p.toObject();
-        people.insert(firstText(po, {"id", "email", "name"}),
-                      Person{firstText(po, {"name"}), normaliseEmail(firstText(po, {"email"})), firstText(po, {"role"})});
+        people.insert(
+            firstText(po, {"id", "email", "name"}),
+            Person{firstText(po, {"name"}), normaliseEmail(firstText(po, {"email"})), firstText(po, {"role"})});
     }
     Normalised n;
     n.kind = QStringLiteral("chat");
@@ -50,9 +52,10 @@ Result<Normalised> parseChat(const QByteArray &payload)
         const Person who = people.value(author, Person{author, normaliseEmail(author), firstText(m, {"role"})});
         const QString role = firstText(m, {"role"}).isEmpty() ? who.role : firstText(m, {"role"});
         const QString label = who.name.isEmpty() ? author : who.name;
-        lines << QStringLiteral("%1%2: %3").arg(label.isEmpty() ? QStringLiteral("unknown") : label,
-                                                role.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(role),
-                                                tidy(m.value(QLatin1String("text")).toString()));
+        lines << QStringLiteral("%1%2: %3")
+                     .arg(label.isEmpty() ? QStringLiteral("unknown") : label,
+                          role.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(role),
+                          tidy(m.value(QLatin1String("text")).toString()));
         const qint64 at = parseTimestamp(firstText(m, {"sent_at", "sentAt", "timestamp"}));
         if (at && (!first || at < first))
             first = at;

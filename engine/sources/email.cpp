@@ -16,7 +16,7 @@ namespace salesflow::sources {
 
 namespace {
 
-template <typename T>
+template<typename T>
 struct GObjectRef
 {
     T *p;
@@ -52,22 +52,26 @@ QString decodeEntities(QString s)
     }
     out += QStringView(s).mid(last);
     static const QList<QPair<QString, QString>> named = {
-        {QStringLiteral("&auml;"), QStringLiteral("\u00e4")}, {QStringLiteral("&ouml;"), QStringLiteral("\u00f6")},
-        {QStringLiteral("&uuml;"), QStringLiteral("\u00fc")}, {QStringLiteral("&Auml;"), QStringLiteral("\u00c4")},
-        {QStringLiteral("&Ouml;"), QStringLiteral("\u00d6")}, {QStringLiteral("&Uuml;"), QStringLiteral("\u00dc")},
-        {QStringLiteral("&szlig;"), QStringLiteral("\u00df")}, {QStringLiteral("&eacute;"), QStringLiteral("\u00e9")},
+        {QStringLiteral("&auml;"), QStringLiteral("\u00e4")},   {QStringLiteral("&ouml;"), QStringLiteral("\u00f6")},
+        {QStringLiteral("&uuml;"), QStringLiteral("\u00fc")},   {QStringLiteral("&Auml;"), QStringLiteral("\u00c4")},
+        {QStringLiteral("&Ouml;"), QStringLiteral("\u00d6")},   {QStringLiteral("&Uuml;"), QStringLiteral("\u00dc")},
+        {QStringLiteral("&szlig;"), QStringLiteral("\u00df")},  {QStringLiteral("&eacute;"), QStringLiteral("\u00e9")},
         {QStringLiteral("&egrave;"), QStringLiteral("\u00e8")}, {QStringLiteral("&agrave;"), QStringLiteral("\u00e0")},
         {QStringLiteral("&ccedil;"), QStringLiteral("\u00e7")}, {QStringLiteral("&ntilde;"), QStringLiteral("\u00f1")},
-        {QStringLiteral("&euro;"), QStringLiteral("\u20ac")}, {QStringLiteral("&copy;"), QStringLiteral("\u00a9")},
-        {QStringLiteral("&ndash;"), QStringLiteral("\u2013")}, {QStringLiteral("&mdash;"), QStringLiteral("\u2014")},
-        {QStringLiteral("&lsquo;"), QStringLiteral("\u2018")}, {QStringLiteral("&ldquo;"), QStringLiteral("\u201c")},
+        {QStringLiteral("&euro;"), QStringLiteral("\u20ac")},   {QStringLiteral("&copy;"), QStringLiteral("\u00a9")},
+        {QStringLiteral("&ndash;"), QStringLiteral("\u2013")},  {QStringLiteral("&mdash;"), QStringLiteral("\u2014")},
+        {QStringLiteral("&lsquo;"), QStringLiteral("\u2018")},  {QStringLiteral("&ldquo;"), QStringLiteral("\u201c")},
         {QStringLiteral("&rdquo;"), QStringLiteral("\u201d")}};
     for (const auto &[entity, ch] : named)
         out.replace(entity, ch);
-    out.replace(QLatin1String("&nbsp;"), QLatin1String(" ")).replace(QLatin1String("&lt;"), QLatin1String("<"))
-        .replace(QLatin1String("&gt;"), QLatin1String(">")).replace(QLatin1String("&quot;"), QLatin1String("\""))
-        .replace(QLatin1String("&apos;"), QLatin1String("'")).replace(QLatin1String("&rsquo;"), QStringLiteral("\u2019"))
-        .replace(QLatin1String("&hellip;"), QStringLiteral("\u2026")).replace(QLatin1String("&amp;"), QLatin1String("&"));
+    out.replace(QLatin1String("&nbsp;"), QLatin1String(" "))
+        .replace(QLatin1String("&lt;"), QLatin1String("<"))
+        .replace(QLatin1String("&gt;"), QLatin1String(">"))
+        .replace(QLatin1String("&quot;"), QLatin1String("\""))
+        .replace(QLatin1String("&apos;"), QLatin1String("'"))
+        .replace(QLatin1String("&rsquo;"), QStringLiteral("\u2019"))
+        .replace(QLatin1String("&hellip;"), QStringLiteral("\u2026"))
+        .replace(QLatin1String("&amp;"), QLatin1String("&"));
     return out;
 }
 
@@ -77,10 +81,13 @@ QString decodeEntities(QString s)
 QString htmlToText(const QString &html)
 {
     static const QRegularExpression dropped(QStringLiteral("<(script|style|head)\\b[^>]*>.*?</\\1\\s*>"),
-                                            QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
+                                            QRegularExpression::CaseInsensitiveOption
+                                                | QRegularExpression::DotMatchesEverythingOption);
     static const QRegularExpression quoteBlock(QStringLiteral("<blockquote\\b.*?</blockquote\\s*>"),
-                                               QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
-    static const QRegularExpression breaks(QStringLiteral("<(br|/p|/div|/li|/tr|/h[1-6]|p|div)\\b[^>]*>"), QRegularExpression::CaseInsensitiveOption);
+                                               QRegularExpression::CaseInsensitiveOption
+                                                   | QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression breaks(QStringLiteral("<(br|/p|/div|/li|/tr|/h[1-6]|p|div)\\b[^>]*>"),
+                                           QRegularExpression::CaseInsensitiveOption);
     static const QRegularExpression tags(QStringLiteral("<[^>]*>"));
     QString s = html;
     s.replace(dropped, QString());
@@ -95,10 +102,13 @@ QString htmlToText(const QString &html)
 /// "From: … Sent: …" block) and the signature ("-- ", "Sent from my …") from a mail body.
 QString trimReply(const QString &body)
 {
-    static const QRegularExpression wrote(QStringLiteral("^(On|Am|Le|El) .{4,200}(wrote|schrieb|a écrit|escribió):?\\s*$"));
-    static const QRegularExpression outlook(QStringLiteral("^(-{2,}\\s*Original Message\\s*-{2,}|From: .+)$"), QRegularExpression::CaseInsensitiveOption);
+    static const QRegularExpression wrote(
+        QStringLiteral("^(On|Am|Le|El) .{4,200}(wrote|schrieb|a écrit|escribió):?\\s*$"));
+    static const QRegularExpression outlook(QStringLiteral("^(-{2,}\\s*Original Message\\s*-{2,}|From: .+)$"),
+                                            QRegularExpression::CaseInsensitiveOption);
     QStringList kept;
-    const QStringList lines = QString(body).replace(QLatin1String("\r\n"), QLatin1String("\n")).split(QLatin1Char('\n'));
+    const QStringList lines
+        = QString(body).replace(QLatin1String("\r\n"), QLatin1String("\n")).split(QLatin1Char('\n'));
     for (qsizetype i = 0; i < lines.size(); ++i) {
         const QString l = lines[i];
         const QString joined = i + 1 < lines.size() ? l + QLatin1Char(' ') + lines[i + 1].trimmed() : l;
@@ -106,8 +116,9 @@ QString trimReply(const QString &body)
             break;
         if (wrote.match(l.trimmed()).hasMatch() || wrote.match(joined.trimmed()).hasMatch())
             break;
-        if (outlook.match(l.trimmed()).hasMatch() && (l.contains(QLatin1String("Original Message"), Qt::CaseInsensitive)
-                                                      || lines.value(i + 1).startsWith(QLatin1String("Sent:"))))
+        if (outlook.match(l.trimmed()).hasMatch()
+            && (l.contains(QLatin1String("Original Message"), Qt::CaseInsensitive)
+                || lines.value(i + 1).startsWith(QLatin1String("Sent:"))))
             break;
         if (l.trimmed().startsWith(QLatin1Char('>')))
             continue;
@@ -159,7 +170,8 @@ QStringList addresses(InternetAddressList *list, QStringList *names = nullptr)
     for (int i = 0; i < internet_address_list_length(list); ++i) {
         InternetAddress *a = internet_address_list_get_address(list, i);
         if (INTERNET_ADDRESS_IS_MAILBOX(a)) {
-            const QString email = normaliseEmail(QString::fromUtf8(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a))));
+            const QString email
+                = normaliseEmail(QString::fromUtf8(internet_address_mailbox_get_addr(INTERNET_ADDRESS_MAILBOX(a))));
             if (!email.isEmpty()) {
                 out << email;
                 if (names)
@@ -182,7 +194,8 @@ Normalised finish(const QString &subject, const QStringList &from, const QString
     if (n.text.isEmpty())
         n.text = tidy(body); // everything was quoted: keep it rather than nothing
     // The prospect: the sender, unless the sender is one of us — then the first outside recipient.
-    const QStringList own = qEnvironmentVariable("SALESFLOW_OWN_DOMAINS").toLower().split(QLatin1Char(','), Qt::SkipEmptyParts);
+    const QStringList own
+        = qEnvironmentVariable("SALESFLOW_OWN_DOMAINS").toLower().split(QLatin1Char(','), Qt::SkipEmptyParts);
     auto outside = [&](const QString &e) { return !own.contains(e.section(QLatin1Char('@'), 1)); };
     const QString sender = from.value(0);
     if (!sender.isEmpty() && outside(sender)) {
@@ -203,7 +216,8 @@ Normalised finish(const QString &subject, const QStringList &from, const QString
     n.attributes.insert(QStringLiteral("to"), QJsonArray::fromStringList(to));
     if (!cc.isEmpty())
         n.attributes.insert(QStringLiteral("cc"), QJsonArray::fromStringList(cc));
-    n.attributes.insert(QStringLiteral("body_format"), !plain.trimmed().isEmpty() ? QStringLiteral("text") : QStringLiteral("html"));
+    n.attributes.insert(QStringLiteral("body_format"),
+                        !plain.trimmed().isEmpty() ? QStringLiteral("text") : QStringLiteral("html"));
     return n;
 }
 
@@ -231,7 +245,9 @@ Result<Normalised> parseEmail(const QByteArray &contentType, const QByteArray &p
         if (!o->value(QLatin1String("text")).isString() && !o->value(QLatin1String("html")).isString())
             return parseError(QStringLiteral("email: the JSON form needs \"text\" or \"html\""));
         const QString fromField = text(o->value(QLatin1String("from")));
-        const QString fromName = fromField.contains(QLatin1Char('<')) ? fromField.section(QLatin1Char('<'), 0, 0).remove(QLatin1Char('"')).trimmed() : QString();
+        const QString fromName = fromField.contains(QLatin1Char('<'))
+            ? fromField.section(QLatin1Char('<'), 0, 0).remove(QLatin1Char('"')).trimmed()
+            : QString();
         Normalised n = finish(firstText(o.value(), {"subject"}), from, {fromName}, list("to"), list("cc"),
                               o->value(QLatin1String("text")).toString(), o->value(QLatin1String("html")).toString(),
                               parseTimestamp(firstText(o.value(), {"date"})));
@@ -254,21 +270,22 @@ Result<Normalised> parseEmail(const QByteArray &contentType, const QByteArray &p
         return parseError(QStringLiteral("email: the From header holds no usable address"));
     Walk walk;
     g_mime_message_foreach(msg.p, visit, &walk);
-    if (GMimeObject *body = g_mime_message_get_mime_part(msg.p); body && walk.plain.isEmpty() && walk.html.isEmpty()
-        && walk.attachments.isEmpty())
+    if (GMimeObject *body = g_mime_message_get_mime_part(msg.p);
+        body && walk.plain.isEmpty() && walk.html.isEmpty() && walk.attachments.isEmpty())
         visit(nullptr, body, &walk); // a single-part message
     if (walk.plain.trimmed().isEmpty() && walk.html.trimmed().isEmpty() && walk.attachments.isEmpty())
         return parseError(QStringLiteral("email: the message has no text body"));
     GDateTime *date = g_mime_message_get_date(msg.p);
-    Normalised n = finish(QString::fromUtf8(g_mime_message_get_subject(msg.p) ? g_mime_message_get_subject(msg.p) : ""), from,
-                          fromNames, addresses(g_mime_message_get_addresses(msg.p, GMIME_ADDRESS_TYPE_TO)),
+    Normalised n = finish(QString::fromUtf8(g_mime_message_get_subject(msg.p) ? g_mime_message_get_subject(msg.p) : ""),
+                          from, fromNames, addresses(g_mime_message_get_addresses(msg.p, GMIME_ADDRESS_TYPE_TO)),
                           addresses(g_mime_message_get_addresses(msg.p, GMIME_ADDRESS_TYPE_CC)), walk.plain, walk.html,
                           date ? g_date_time_to_unix(date) * 1000 : 0);
     if (const char *id = g_mime_message_get_message_id(msg.p))
         n.attributes.insert(QStringLiteral("message_id"), QString::fromUtf8(id));
     for (const char *h : {"In-Reply-To", "References"}) {
         if (const char *v = g_mime_object_get_header(GMIME_OBJECT(msg.p), h))
-            n.attributes.insert(QString::fromLatin1(h).toLower().replace(QLatin1Char('-'), QLatin1Char('_')), QString::fromUtf8(v).simplified());
+            n.attributes.insert(QString::fromLatin1(h).toLower().replace(QLatin1Char('-'), QLatin1Char('_')),
+                                QString::fromUtf8(v).simplified());
     }
     if (!walk.attachments.isEmpty())
         n.attributes.insert(QStringLiteral("attachments"), walk.attachments);

@@ -29,14 +29,17 @@ const QHash<QString, QString> &synonyms()
             for (const char *n : names)
                 m.insert(QString::fromLatin1(n), QString::fromLatin1(role));
         };
-        add("email", {"email", "emailaddress", "workemail", "businessemail", "companyemail", "mail", "yourworkemail", "youremail"});
+        add("email",
+            {"email", "emailaddress", "workemail", "businessemail", "companyemail", "mail", "yourworkemail",
+             "youremail"});
         add("firstname", {"firstname", "first", "givenname", "fname", "forename"});
         add("lastname", {"lastname", "last", "surname", "familyname", "lname"});
         add("name", {"name", "fullname", "yourname", "contactname"});
         add("company", {"company", "companyname", "organization", "organisation", "org", "account", "business"});
         add("phone", {"phone", "phonenumber", "mobile", "mobilephone", "tel", "telephone"});
-        add("message", {"message", "comments", "comment", "question", "questions", "details", "description", "notes",
-                        "inquiry", "enquiry", "howcanwehelp", "howcanwehelpyou", "yourmessage", "body"});
+        add("message",
+            {"message", "comments", "comment", "question", "questions", "details", "description", "notes", "inquiry",
+             "enquiry", "howcanwehelp", "howcanwehelpyou", "yourmessage", "body"});
         add("website", {"website", "url", "companywebsite", "domain", "site"});
         add("deal", {"dealid", "deal", "opportunityid", "opportunity"});
         add("jobtitle", {"jobtitle", "title", "role", "position"});
@@ -63,15 +66,20 @@ Result<Normalised> fromFields(const QList<QPair<QString, QString>> &fields, cons
     n.contactEmail = normaliseEmail(role.value(QStringLiteral("email")));
     QString person = role.value(QStringLiteral("name"));
     if (person.isEmpty())
-        person = QStringList{role.value(QStringLiteral("firstname")), role.value(QStringLiteral("lastname"))}.join(QLatin1Char(' ')).trimmed();
-    n.actor = person.isEmpty() ? n.contactEmail : (n.contactEmail.isEmpty() ? person : QStringLiteral("%1 <%2>").arg(person, n.contactEmail));
+        person = QStringList{role.value(QStringLiteral("firstname")), role.value(QStringLiteral("lastname"))}
+                     .join(QLatin1Char(' '))
+                     .trimmed();
+    n.actor = person.isEmpty()
+        ? n.contactEmail
+        : (n.contactEmail.isEmpty() ? person : QStringLiteral("%1 <%2>").arg(person, n.contactEmail));
     n.companyName = role.value(QStringLiteral("company"));
     n.companyDomain = companyDomainOf(n.contactEmail);
     if (n.companyDomain.isEmpty())
         n.companyDomain = companyDomainOf(role.value(QStringLiteral("website")));
     n.dealRef = role.value(QStringLiteral("deal"));
     const QString formId = firstText(meta, {"form_id", "formId", "formGuid", "form"});
-    n.subject = formId.isEmpty() ? QStringLiteral("Form submission") : QStringLiteral("Form submission: %1").arg(formId);
+    n.subject
+        = formId.isEmpty() ? QStringLiteral("Form submission") : QStringLiteral("Form submission: %1").arg(formId);
     QStringList body;
     if (!role.value(QStringLiteral("message")).isEmpty())
         body << role.value(QStringLiteral("message"));
@@ -82,7 +90,8 @@ Result<Normalised> fromFields(const QList<QPair<QString, QString>> &fields, cons
     n.text = tidy(body.join(QStringLiteral("\n\n")));
     n.occurredAtMs = parseTimestamp(firstText(meta, {"submitted_at", "submittedAt", "timestamp", "created_at"}));
     n.attributes.insert(QStringLiteral("fields"), all);
-    for (const char *k : {"form_id", "formId", "formGuid", "page_url", "pageUrl", "pageUri", "submission_id", "submissionId", "portalId"}) {
+    for (const char *k : {"form_id", "formId", "formGuid", "page_url", "pageUrl", "pageUri", "submission_id",
+                          "submissionId", "portalId"}) {
         if (meta.contains(QLatin1String(k)))
             n.attributes.insert(QLatin1String(k), meta.value(QLatin1String(k)));
     }
@@ -108,12 +117,14 @@ Result<Normalised> parseForm(const QByteArray &contentType, const QByteArray &pa
     if (!o)
         return o.error();
     QList<QPair<QString, QString>> fields;
-    const QJsonValue f = o->contains(QLatin1String("fields")) ? o->value(QLatin1String("fields")) : o->value(QLatin1String("values"));
+    const QJsonValue f
+        = o->contains(QLatin1String("fields")) ? o->value(QLatin1String("fields")) : o->value(QLatin1String("values"));
     if (f.isObject()) {
         const QJsonObject fo = f.toObject();
         for (auto it = fo.begin(); it != fo.end(); ++it) {
             if (it.value().isObject() || it.value().isArray())
-                return parseError(QStringLiteral("form: field \"%1\" must be text, a number or a boolean").arg(it.key()));
+                return parseError(
+                    QStringLiteral("form: field \"%1\" must be text, a number or a boolean").arg(it.key()));
             fields.append({it.key(), text(it.value())});
         }
     } else if (f.isArray()) {
@@ -126,7 +137,8 @@ Result<Normalised> parseForm(const QByteArray &contentType, const QByteArray &pa
             fields.append({name, text(item.value(QLatin1String("value")))});
         }
     } else {
-        return parseError(QStringLiteral("form: no \"fields\" (an object, or an array of {name, value}) in the submission"));
+        return parseError(
+            QStringLiteral("form: no \"fields\" (an object, or an array of {name, value}) in the submission"));
     }
     return fromFields(fields, o.value());
 }

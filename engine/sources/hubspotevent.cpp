@@ -15,7 +15,9 @@ Result<Normalised> parseHubspotEvent(const QByteArray &payload)
     const QString type = firstText(o.value(), {"subscriptionType"});
     const QString objectId = firstText(o.value(), {"objectId"});
     if (type.isEmpty() || !type.contains(QLatin1Char('.')))
-        return parseError(QStringLiteral("hubspot: \"subscriptionType\" must look like \"contact.propertyChange\" (got \"%1\")").arg(type));
+        return parseError(
+            QStringLiteral("hubspot: \"subscriptionType\" must look like \"contact.propertyChange\" (got \"%1\")")
+                .arg(type));
     if (objectId.isEmpty())
         return parseError(QStringLiteral("hubspot: \"objectId\" is missing"));
     const double when = o->value(QLatin1String("occurredAt")).toDouble(-1);
@@ -45,7 +47,8 @@ Result<Normalised> parseHubspotEvent(const QByteArray &payload)
                      .arg(object, objectId, prop, value, firstText(o.value(), {"changeSource"}));
     } else {
         n.subject = QStringLiteral("%1 %2: %3").arg(object, objectId, change);
-        n.text = QStringLiteral("HubSpot %1 %2: %3 (source: %4)").arg(object, objectId, change, firstText(o.value(), {"changeSource"}));
+        n.text = QStringLiteral("HubSpot %1 %2: %3 (source: %4)")
+                     .arg(object, objectId, change, firstText(o.value(), {"changeSource"}));
     }
     for (auto it = o->begin(); it != o->end(); ++it)
         n.attributes.insert(it.key(), it.value());

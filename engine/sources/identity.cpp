@@ -11,19 +11,23 @@ namespace {
 // Consumer mailbox providers: their domain identifies no company.
 const QSet<QString> &freeMail()
 {
-    static const QSet<QString> s = {
-        QStringLiteral("gmail.com"), QStringLiteral("googlemail.com"), QStringLiteral("yahoo.com"), QStringLiteral("yahoo.co.uk"),
-        QStringLiteral("yahoo.fr"), QStringLiteral("yahoo.de"), QStringLiteral("ymail.com"), QStringLiteral("hotmail.com"),
-        QStringLiteral("hotmail.co.uk"), QStringLiteral("hotmail.fr"), QStringLiteral("hotmail.de"), QStringLiteral("outlook.com"),
-        QStringLiteral("outlook.de"), QStringLiteral("live.com"), QStringLiteral("msn.com"), QStringLiteral("aol.com"),
-        QStringLiteral("icloud.com"), QStringLiteral("me.com"), QStringLiteral("mac.com"), QStringLiteral("proton.me"),
-        QStringLiteral("protonmail.com"), QStringLiteral("pm.me"), QStringLiteral("gmx.de"), QStringLiteral("gmx.net"),
-        QStringLiteral("gmx.com"), QStringLiteral("web.de"), QStringLiteral("t-online.de"), QStringLiteral("yandex.ru"),
-        QStringLiteral("yandex.com"), QStringLiteral("mail.ru"), QStringLiteral("zoho.com"), QStringLiteral("fastmail.com"),
-        QStringLiteral("hey.com"), QStringLiteral("tutanota.com"), QStringLiteral("qq.com"), QStringLiteral("163.com"),
-        QStringLiteral("126.com"), QStringLiteral("naver.com"), QStringLiteral("orange.fr"), QStringLiteral("free.fr"),
-        QStringLiteral("laposte.net"), QStringLiteral("libero.it"), QStringLiteral("btinternet.com"), QStringLiteral("comcast.net"),
-        QStringLiteral("verizon.net"), QStringLiteral("att.net"), QStringLiteral("rediffmail.com")};
+    static const QSet<QString> s
+        = {QStringLiteral("gmail.com"),      QStringLiteral("googlemail.com"), QStringLiteral("yahoo.com"),
+           QStringLiteral("yahoo.co.uk"),    QStringLiteral("yahoo.fr"),       QStringLiteral("yahoo.de"),
+           QStringLiteral("ymail.com"),      QStringLiteral("hotmail.com"),    QStringLiteral("hotmail.co.uk"),
+           QStringLiteral("hotmail.fr"),     QStringLiteral("hotmail.de"),     QStringLiteral("outlook.com"),
+           QStringLiteral("outlook.de"),     QStringLiteral("live.com"),       QStringLiteral("msn.com"),
+           QStringLiteral("aol.com"),        QStringLiteral("icloud.com"),     QStringLiteral("me.com"),
+           QStringLiteral("mac.com"),        QStringLiteral("proton.me"),      QStringLiteral("protonmail.com"),
+           QStringLiteral("pm.me"),          QStringLiteral("gmx.de"),         QStringLiteral("gmx.net"),
+           QStringLiteral("gmx.com"),        QStringLiteral("web.de"),         QStringLiteral("t-online.de"),
+           QStringLiteral("yandex.ru"),      QStringLiteral("yandex.com"),     QStringLiteral("mail.ru"),
+           QStringLiteral("zoho.com"),       QStringLiteral("fastmail.com"),   QStringLiteral("hey.com"),
+           QStringLiteral("tutanota.com"),   QStringLiteral("qq.com"),         QStringLiteral("163.com"),
+           QStringLiteral("126.com"),        QStringLiteral("naver.com"),      QStringLiteral("orange.fr"),
+           QStringLiteral("free.fr"),        QStringLiteral("laposte.net"),    QStringLiteral("libero.it"),
+           QStringLiteral("btinternet.com"), QStringLiteral("comcast.net"),    QStringLiteral("verizon.net"),
+           QStringLiteral("att.net"),        QStringLiteral("rediffmail.com")};
     return s;
 }
 } // namespace

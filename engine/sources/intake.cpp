@@ -10,8 +10,8 @@ namespace {
 
 using json = nlohmann::json;
 
-const QStringList kSources = {QStringLiteral("form"),    QStringLiteral("email"), QStringLiteral("transcript"),
-                              QStringLiteral("chat"),    QStringLiteral("product"), QStringLiteral("hubspot")};
+const QStringList kSources = {QStringLiteral("form"), QStringLiteral("email"),   QStringLiteral("transcript"),
+                              QStringLiteral("chat"), QStringLiteral("product"), QStringLiteral("hubspot")};
 
 bool isJsonType(const QByteArray &t)
 {
@@ -39,7 +39,9 @@ Error badRequest(const QString &msg)
 QString jsonError(const json::exception &e)
 {
     if (const auto *pe = dynamic_cast<const json::parse_error *>(&e))
-        return QStringLiteral("payload is not valid JSON: %1 (at byte %2)").arg(QString::fromUtf8(pe->what())).arg(pe->byte);
+        return QStringLiteral("payload is not valid JSON: %1 (at byte %2)")
+            .arg(QString::fromUtf8(pe->what()))
+            .arg(pe->byte);
     return QStringLiteral("payload is not valid JSON: %1").arg(QString::fromUtf8(e.what()));
 }
 
@@ -92,8 +94,8 @@ QString hubspotCompositeKey(const json &e)
         return it->is_string() ? QString::fromStdString(it->get<std::string>()) : QString::fromStdString(it->dump());
     };
     QStringList parts;
-    for (const char *k : {"portalId", "subscriptionId", "objectId", "subscriptionType", "propertyName",
-                          "propertyValue", "occurredAt"})
+    for (const char *k :
+         {"portalId", "subscriptionId", "objectId", "subscriptionType", "propertyName", "propertyValue", "occurredAt"})
         parts << field(k);
     return QString::fromLatin1(ids::sha256Hex(parts.join(QChar(0x1f)).toUtf8()));
 }
@@ -133,7 +135,8 @@ Result<QString> admit(const IngestItem &item)
 {
     if (!isKnownSource(item.source))
         return Error{QStringLiteral("ingest.unknown_source"),
-                     QStringLiteral("unknown source '%1'; known sources: %2").arg(item.source, kSources.join(QStringLiteral(", "))),
+                     QStringLiteral("unknown source '%1'; known sources: %2")
+                         .arg(item.source, kSources.join(QStringLiteral(", "))),
                      404};
     const QByteArray type = mediaType(item.contentType);
     if (type.isEmpty())
@@ -226,7 +229,8 @@ static Result<QList<IngestItem>> explodeSegmentBatch(const IngestItem &item)
 
 Result<QList<IngestItem>> explode(const IngestItem &item)
 {
-    if (item.source == QLatin1String("product") && isJsonType(mediaType(item.contentType)) && item.payload.contains("\"batch\""))
+    if (item.source == QLatin1String("product") && isJsonType(mediaType(item.contentType))
+        && item.payload.contains("\"batch\""))
         return explodeSegmentBatch(item);
     if (item.source != QLatin1String("hubspot") || !isJsonType(mediaType(item.contentType)))
         return QList<IngestItem>{item};

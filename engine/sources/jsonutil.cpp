@@ -16,7 +16,10 @@ Result<QJsonObject> jsonObject(const QByteArray &payload, const char *what)
     QJsonParseError err{};
     const QJsonDocument doc = QJsonDocument::fromJson(payload, &err);
     if (err.error != QJsonParseError::NoError)
-        return parseError(QStringLiteral("%1: invalid JSON at byte %2: %3").arg(QString::fromLatin1(what)).arg(err.offset).arg(err.errorString()));
+        return parseError(QStringLiteral("%1: invalid JSON at byte %2: %3")
+                              .arg(QString::fromLatin1(what))
+                              .arg(err.offset)
+                              .arg(err.errorString()));
     if (!doc.isObject())
         return parseError(QStringLiteral("%1: expected a JSON object at the top level").arg(QString::fromLatin1(what)));
     return doc.object();

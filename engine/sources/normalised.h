@@ -21,16 +21,16 @@ struct PropertyChange
 /// identities the normalise stage links to crm_entities.
 struct Normalised
 {
-    QString kind;            ///< form_submission, chat, product_track, crm_change, ...
+    QString kind; ///< form_submission, chat, product_track, crm_change, ...
     qint64 occurredAtMs = 0; ///< when it happened (0: unknown, the stage uses received_at)
-    QString actor;           ///< who: a person's name and/or email, as the source gives it
-    QString contactEmail;    ///< normalised email of the prospect, empty when unknown
+    QString actor; ///< who: a person's name and/or email, as the source gives it
+    QString contactEmail; ///< normalised email of the prospect, empty when unknown
     QString companyName;
-    QString companyDomain;   ///< never a free-mail domain
-    QString dealRef;         ///< an explicit deal reference
+    QString companyDomain; ///< never a free-mail domain
+    QString dealRef; ///< an explicit deal reference
     QString subject;
-    QString text;            ///< what the enrich stage reads
-    QJsonObject attributes;  ///< everything else worth keeping (source ids, URLs, context)
+    QString text; ///< what the enrich stage reads
+    QJsonObject attributes; ///< everything else worth keeping (source ids, URLs, context)
 
     // HubSpot-origin objects, linked by their HubSpot id rather than by email/domain.
     QString hubspotObjectType; ///< contact | company | deal

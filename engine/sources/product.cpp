@@ -11,7 +11,9 @@ QString summarise(const QJsonObject &props)
     QStringList parts;
     for (auto it = props.begin(); it != props.end(); ++it) {
         const QString v = it.value().isObject() || it.value().isArray()
-            ? QString::fromUtf8(QJsonDocument(it.value().isObject() ? QJsonDocument(it.value().toObject()) : QJsonDocument(it.value().toArray())).toJson(QJsonDocument::Compact))
+            ? QString::fromUtf8(QJsonDocument(it.value().isObject() ? QJsonDocument(it.value().toObject())
+                                                                    : QJsonDocument(it.value().toArray()))
+                                    .toJson(QJsonDocument::Compact))
             : text(it.value());
         parts << QStringLiteral("%1=%2").arg(it.key(), v);
     }
@@ -26,9 +28,10 @@ Result<Normalised> parseProduct(const QByteArray &payload)
         return o.error();
     const QString type = firstText(o.value(), {"type"}).toLower();
     static const QStringList known{QStringLiteral("track"), QStringLiteral("identify"), QStringLiteral("group"),
-                                   QStringLiteral("page"), QStringLiteral("screen"), QStringLiteral("alias")};
+                                   QStringLiteral("page"),  QStringLiteral("screen"),   QStringLiteral("alias")};
     if (!known.contains(type))
-        return parseError(QStringLiteral("product: \"type\" must be one of %1 (got \"%2\")").arg(known.join(QStringLiteral(", ")), type));
+        return parseError(QStringLiteral("product: \"type\" must be one of %1 (got \"%2\")")
+                              .arg(known.join(QStringLiteral(", ")), type));
     const QString userId = firstText(o.value(), {"userId"});
     const QString anonymousId = firstText(o.value(), {"anonymousId"});
     if (userId.isEmpty() && anonymousId.isEmpty())
@@ -48,9 +51,11 @@ Result<Normalised> parseProduct(const QByteArray &payload)
     if (n.contactEmail.isEmpty())
         n.contactEmail = normaliseEmail(userId); // some apps use the email as userId
     const QString name = firstText(type == QLatin1String("identify") ? traits : ctxTraits, {"name"});
-    n.actor = n.contactEmail.isEmpty() ? (name.isEmpty() ? userId : name)
-                                       : (name.isEmpty() ? n.contactEmail : QStringLiteral("%1 <%2>").arg(name, n.contactEmail));
-    const QJsonObject company = type == QLatin1String("group") ? traits : ctxTraits.value(QLatin1String("company")).toObject();
+    n.actor = n.contactEmail.isEmpty()
+        ? (name.isEmpty() ? userId : name)
+        : (name.isEmpty() ? n.contactEmail : QStringLiteral("%1 <%2>").arg(name, n.contactEmail));
+    const QJsonObject company
+        = type == QLatin1String("group") ? traits : ctxTraits.value(QLatin1String("company")).toObject();
     n.companyName = firstText(company, {"name"});
     n.companyDomain = companyDomainOf(firstText(company, {"domain", "website"}));
     if (n.companyDomain.isEmpty())
@@ -68,8 +73,9 @@ Result<Normalised> parseProduct(const QByteArray &payload)
         n.text = QStringLiteral("User identified with traits: %1").arg(summarise(traits));
     } else if (type == QLatin1String("group")) {
         n.subject = QStringLiteral("Joined account %1").arg(firstText(o.value(), {"groupId"}));
-        n.text = QStringLiteral("User %1 belongs to account %2 (%3)").arg(userId.isEmpty() ? anonymousId : userId,
-                                                                        firstText(o.value(), {"groupId"}), summarise(traits));
+        n.text
+            = QStringLiteral("User %1 belongs to account %2 (%3)")
+                  .arg(userId.isEmpty() ? anonymousId : userId, firstText(o.value(), {"groupId"}), summarise(traits));
     } else {
         const QString page = firstText(o.value(), {"name"});
         const QString url = firstText(props, {"url", "path"});

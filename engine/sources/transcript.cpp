@@ -38,7 +38,8 @@ void speakerOf(QString payload, Cue &cue)
 {
     static const QRegularExpression voice(QStringLiteral("<v(?:\\.[^ >]*)?\\s+([^>]+)>"));
     static const QRegularExpression tags(QStringLiteral("</?[^>]+>"));
-    static const QRegularExpression prefix(QStringLiteral("^\\s*(?:\\[([^\\]]{1,60})\\]|([A-Z][\\w .'-]{0,40}?)):\\s+"));
+    static const QRegularExpression prefix(
+        QStringLiteral("^\\s*(?:\\[([^\\]]{1,60})\\]|([A-Z][\\w .'-]{0,40}?)):\\s+"));
     const auto v = voice.match(payload);
     if (v.hasMatch())
         cue.speaker = v.captured(1).trimmed();
@@ -64,7 +65,8 @@ Result<QList<Cue>> parseCues(const QByteArray &payload, bool vtt)
     const char *format = vtt ? "WebVTT" : "SRT";
     if (vtt) {
         if (!lines.value(0).startsWith(QLatin1String("WEBVTT")))
-            return parseError(QStringLiteral("transcript: a WebVTT file starts with \"WEBVTT\" (line 1 is \"%1\")").arg(lines.value(0).left(40)));
+            return parseError(QStringLiteral("transcript: a WebVTT file starts with \"WEBVTT\" (line 1 is \"%1\")")
+                                  .arg(lines.value(0).left(40)));
         i = 1;
     }
     QList<Cue> cues;
@@ -77,21 +79,26 @@ Result<QList<Cue>> parseCues(const QByteArray &payload, bool vtt)
         QStringList block;
         while (i < lines.size() && !lines[i].trimmed().isEmpty())
             block << lines[i++];
-        if (vtt && (block.first().startsWith(QLatin1String("NOTE")) || block.first().startsWith(QLatin1String("STYLE"))
-                    || block.first().startsWith(QLatin1String("REGION"))))
+        if (vtt
+            && (block.first().startsWith(QLatin1String("NOTE")) || block.first().startsWith(QLatin1String("STYLE"))
+                || block.first().startsWith(QLatin1String("REGION"))))
             continue;
         int timing = block.first().contains(QLatin1String("-->")) ? 0 : 1; // an optional cue id / SRT index first
         if (timing >= block.size() || !block[timing].contains(QLatin1String("-->")))
             return parseError(QStringLiteral("transcript: %1 cue at line %2 has no \"start --> end\" timing line")
-                                  .arg(QString::fromLatin1(format)).arg(blockStart + 1));
+                                  .arg(QString::fromLatin1(format))
+                                  .arg(blockStart + 1));
         const QStringList range = block[timing].split(QLatin1String("-->"));
         Cue cue;
         cue.start = clockSeconds(range.value(0));
         cue.end = clockSeconds(range.value(1).trimmed().section(QLatin1Char(' '), 0, 0));
         if (cue.start < 0 || cue.end < 0)
-            return parseError(QStringLiteral("transcript: bad timestamp \"%1\" at line %2").arg(block[timing].trimmed()).arg(blockStart + timing + 1));
+            return parseError(QStringLiteral("transcript: bad timestamp \"%1\" at line %2")
+                                  .arg(block[timing].trimmed())
+                                  .arg(blockStart + timing + 1));
         if (cue.end < cue.start)
-            return parseError(QStringLiteral("transcript: cue at line %1 ends before it starts").arg(blockStart + timing + 1));
+            return parseError(
+                QStringLiteral("transcript: cue at line %1 ends before it starts").arg(blockStart + timing + 1));
         speakerOf(block.mid(timing + 1).join(QLatin1Char('\n')), cue);
         if (!cue.text.isEmpty())
             cues.append(cue);
@@ -105,15 +112,19 @@ Result<QList<Cue>> parseAws(const QJsonObject &results)
     QList<Cue> cues;
     // Older outputs put speakers only in speaker_labels.segments[].items; map by start time.
     QHash<QString, QString> speakerAt;
-    for (const QJsonValue &seg : results.value(QLatin1String("speaker_labels")).toObject().value(QLatin1String("segments")).toArray()) {
+    for (const QJsonValue &seg :
+         results.value(QLatin1String("speaker_labels")).toObject().value(QLatin1String("segments")).toArray()) {
         for (const QJsonValue &it : seg.toObject().value(QLatin1String("items")).toArray())
-            speakerAt.insert(text(it.toObject().value(QLatin1String("start_time"))), text(it.toObject().value(QLatin1String("speaker_label"))));
+            speakerAt.insert(text(it.toObject().value(QLatin1String("start_time"))),
+                             text(it.toObject().value(QLatin1String("speaker_label"))));
     }
     for (qsizetype i = 0; i < items.size(); ++i) {
         const QJsonObject it = items[i].toObject();
-        const QString content = text(it.value(QLatin1String("alternatives")).toArray().first().toObject().value(QLatin1String("content")));
+        const QString content = text(
+            it.value(QLatin1String("alternatives")).toArray().first().toObject().value(QLatin1String("content")));
         if (content.isEmpty())
-            return parseError(QStringLiteral("transcript: AWS results.items[%1] has no alternatives[0].content").arg(i));
+            return parseError(
+                QStringLiteral("transcript: AWS results.items[%1] has no alternatives[0].content").arg(i));
         if (it.value(QLatin1String("type")).toString() == QLatin1String("punctuation")) {
             if (!cues.isEmpty())
                 cues.last().text += content;
@@ -136,7 +147,11 @@ Result<QList<Cue>> parseAws(const QJsonObject &results)
         }
     }
     if (cues.isEmpty()) { // no items: fall back on the flat transcript text
-        const QString flat = text(results.value(QLatin1String("transcripts")).toArray().first().toObject().value(QLatin1String("transcript")));
+        const QString flat = text(results.value(QLatin1String("transcripts"))
+                                      .toArray()
+                                      .first()
+                                      .toObject()
+                                      .value(QLatin1String("transcript")));
         if (!flat.isEmpty())
             cues.append(Cue{0, 0, QString(), flat});
     }
@@ -174,7 +189,8 @@ Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArr
         QJsonParseError err{};
         const QJsonDocument doc = QJsonDocument::fromJson(payload, &err);
         if (err.error != QJsonParseError::NoError)
-            return parseError(QStringLiteral("transcript: invalid JSON at byte %1: %2").arg(err.offset).arg(err.errorString()));
+            return parseError(
+                QStringLiteral("transcript: invalid JSON at byte %1: %2").arg(err.offset).arg(err.errorString()));
         if (doc.isArray()) {
             format = QStringLiteral("segments");
             cues = parseSegments(doc.array());
@@ -186,11 +202,13 @@ Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArr
             participants = doc.object().value(QLatin1String("participants")).toArray();
             cues = parseSegments(doc.object().value(QLatin1String("segments")).toArray());
         } else {
-            return parseError(QStringLiteral("transcript: JSON must be AWS Transcribe output ({\"results\": …}) or segments "
-                                             "([{speaker, start, end, text}] or {\"segments\": […]})"));
+            return parseError(
+                QStringLiteral("transcript: JSON must be AWS Transcribe output ({\"results\": …}) or segments "
+                               "([{speaker, start, end, text}] or {\"segments\": […]})"));
         }
     } else {
-        const bool vtt = contentType == "text/vtt" || payload.trimmed().startsWith("WEBVTT") || payload.startsWith("\xef\xbb\xbfWEBVTT");
+        const bool vtt = contentType == "text/vtt" || payload.trimmed().startsWith("WEBVTT")
+            || payload.startsWith("\xef\xbb\xbfWEBVTT");
         format = vtt ? QStringLiteral("webvtt") : QStringLiteral("srt");
         cues = parseCues(payload, vtt);
     }
@@ -221,9 +239,11 @@ Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArr
         end = qMax(end, t.end);
     }
     n.text = lines.join(QLatin1Char('\n'));
-    n.subject = speakers.isEmpty() ? QStringLiteral("Call transcript") : QStringLiteral("Call: %1").arg(speakers.join(QStringLiteral(", ")));
+    n.subject = speakers.isEmpty() ? QStringLiteral("Call transcript")
+                                   : QStringLiteral("Call: %1").arg(speakers.join(QStringLiteral(", ")));
     // Who is the prospect: a participant whose email domain is not one of ours (SALESFLOW_OWN_DOMAINS).
-    const QStringList own = qEnvironmentVariable("SALESFLOW_OWN_DOMAINS").toLower().split(QLatin1Char(','), Qt::SkipEmptyParts);
+    const QStringList own
+        = qEnvironmentVariable("SALESFLOW_OWN_DOMAINS").toLower().split(QLatin1Char(','), Qt::SkipEmptyParts);
     QJsonArray roles;
     for (const QJsonValue &p : participants) {
         const QJsonObject po = p.toObject();
@@ -232,12 +252,15 @@ Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArr
         const bool ours = !domain.isEmpty() && own.contains(domain);
         roles.append(QJsonObject{{QStringLiteral("name"), firstText(po, {"name"})},
                                  {QStringLiteral("email"), email},
-                                 {QStringLiteral("side"), email.isEmpty() || own.isEmpty() ? QStringLiteral("unknown")
-                                                          : ours ? QStringLiteral("ours") : QStringLiteral("prospect")}});
+                                 {QStringLiteral("side"),
+                                  email.isEmpty() || own.isEmpty() ? QStringLiteral("unknown")
+                                      : ours                       ? QStringLiteral("ours")
+                                                                   : QStringLiteral("prospect")}});
         // Without SALESFLOW_OWN_DOMAINS we cannot tell our rep from the prospect: link nobody.
         if (!own.isEmpty() && !ours && !email.isEmpty() && n.contactEmail.isEmpty()) {
             n.contactEmail = email;
-            n.actor = firstText(po, {"name"}).isEmpty() ? email : QStringLiteral("%1 <%2>").arg(firstText(po, {"name"}), email);
+            n.actor = firstText(po, {"name"}).isEmpty() ? email
+                                                        : QStringLiteral("%1 <%2>").arg(firstText(po, {"name"}), email);
         }
     }
     n.companyDomain = companyDomainOf(n.contactEmail);
@@ -246,7 +269,8 @@ Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArr
     n.attributes.insert(QStringLiteral("format"), format);
     n.attributes.insert(QStringLiteral("speakers"), QJsonArray::fromStringList(speakers));
     n.attributes.insert(QStringLiteral("turns"), int(turns.size()));
-    n.attributes.insert(QStringLiteral("duration_seconds"), qint64(std::llround(qBound(0.0, end - list.first().start, 1.0e7))));
+    n.attributes.insert(QStringLiteral("duration_seconds"),
+                        qint64(std::llround(qBound(0.0, end - list.first().start, 1.0e7))));
     if (!roles.isEmpty())
         n.attributes.insert(QStringLiteral("participants"), roles);
     return n;

@@ -4,8 +4,8 @@
 
 #include <QJsonArray>
 
-#include <algorithm>
 #include <QJsonDocument>
+#include <algorithm>
 
 namespace salesflow::store {
 
@@ -16,8 +16,9 @@ QString compact(const QJsonObject &o)
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
 }
 
-const QByteArray kColumns = "SELECT id, event_id, kind, object_type, target, idempotency_key, payload, payload_hash, status,"
-                            " hubspot_id, last_error, attempts FROM crm_actions ";
+const QByteArray kColumns
+    = "SELECT id, event_id, kind, object_type, target, idempotency_key, payload, payload_hash, status,"
+      " hubspot_id, last_error, attempts FROM crm_actions ";
 
 QList<Action> fromRows(const Rows &r)
 {
@@ -50,10 +51,11 @@ Status ActionRepository::plan(Connection &c, const QString &eventId, const QList
         const QString hash = QString::fromLatin1(ids::sha256Hex((p.kind + QLatin1Char('\n') + payload).toUtf8()));
         // Insert first: two workers planning the same shared key (a company) at once must not
         // collide; the loser finds the row and compares.
-        auto ins = c.exec("INSERT INTO crm_actions (event_id, kind, target, idempotency_key, payload, status, created_at,"
-                          " updated_at, object_type, payload_hash) VALUES ($1, $2, $3, $4, $5, 'planned', $6, $6, $7, $8)"
-                          " ON CONFLICT (idempotency_key) DO NOTHING",
-                          {eventId, p.kind, p.target, p.key, payload, now, p.objectType, hash});
+        auto ins
+            = c.exec("INSERT INTO crm_actions (event_id, kind, target, idempotency_key, payload, status, created_at,"
+                     " updated_at, object_type, payload_hash) VALUES ($1, $2, $3, $4, $5, 'planned', $6, $6, $7, $8)"
+                     " ON CONFLICT (idempotency_key) DO NOTHING",
+                     {eventId, p.kind, p.target, p.key, payload, now, p.objectType, hash});
         if (!ins)
             return ins.error();
         if (ins->affected == 1)
@@ -67,7 +69,10 @@ Status ActionRepository::plan(Connection &c, const QString &eventId, const QList
         const QString status = row->text(0, 2);
         if (row->text(0, 1) == hash) {
             if (status == ActionStatus::Failed || status == ActionStatus::DryRun) {
-                if (auto u = c.exec("UPDATE crm_actions SET status = 'planned', last_error = NULL, updated_at = $1 WHERE id = $2", {now, id}); !u)
+                if (auto u = c.exec(
+                        "UPDATE crm_actions SET status = 'planned', last_error = NULL, updated_at = $1 WHERE id = $2",
+                        {now, id});
+                    !u)
                     return u.error();
             }
             continue; // unchanged: nothing to send again
@@ -87,7 +92,8 @@ Result<QList<Action>> ActionRepository::unfinished(Connection &c, const QStringL
     QList<Action> out;
     QStringList deps;
     for (const QString &id : eventIds) {
-        auto r = c.exec(kColumns + "WHERE event_id = $1 AND status IN ('planned', 'written', 'dry_run') ORDER BY id", {id});
+        auto r = c.exec(kColumns + "WHERE event_id = $1 AND status IN ('planned', 'written', 'dry_run') ORDER BY id",
+                        {id});
         if (!r)
             return r.error();
         for (const Action &a : fromRows(r.value())) {
@@ -135,39 +141,46 @@ Status ActionRepository::record(Connection &c, const QList<Outcome> &unsorted, q
         return Done{};
     // One lock order for every writer: two batches may share a contact's or company's upsert.
     QList<Outcome> outcomes = unsorted;
-    std::stable_sort(outcomes.begin(), outcomes.end(), [](const Outcome &a, const Outcome &b) { return a.actionId < b.actionId; });
+    std::stable_sort(outcomes.begin(), outcomes.end(),
+                     [](const Outcome &a, const Outcome &b) { return a.actionId < b.actionId; });
     Tx tx(c);
     if (Status s = tx.begin(true); !s)
         return s;
     for (const Outcome &o : outcomes) {
         // A finished action stays finished: a writer that lost its job's lease to another (and
         // finishes late, or is stopped half-way) must not move it back.
-        auto u = c.exec("UPDATE crm_actions SET"
-                        " status = CASE WHEN status IN ('done', 'superseded') THEN status ELSE COALESCE($1, status) END,"
-                        " hubspot_id = COALESCE($2, hubspot_id),"
-                        " last_error = CASE WHEN status IN ('done', 'superseded') THEN last_error ELSE $3 END,"
-                        " attempts = attempts + $4, updated_at = $5,"
-                        " sent_hash = CASE WHEN status NOT IN ('done', 'superseded') AND $1 IN ('done', 'written')"
-                        " THEN payload_hash ELSE sent_hash END"
-                        " WHERE id = $6 RETURNING attempts",
-                        {o.status.isEmpty() ? QVariant() : QVariant(o.status), o.hubspotId.isEmpty() ? QVariant() : QVariant(o.hubspotId),
-                         o.error.isEmpty() ? QVariant() : QVariant(o.error), o.sent ? 1 : 0, now, o.actionId});
+        auto u
+            = c.exec("UPDATE crm_actions SET"
+                     " status = CASE WHEN status IN ('done', 'superseded') THEN status ELSE COALESCE($1, status) END,"
+                     " hubspot_id = COALESCE($2, hubspot_id),"
+                     " last_error = CASE WHEN status IN ('done', 'superseded') THEN last_error ELSE $3 END,"
+                     " attempts = attempts + $4, updated_at = $5,"
+                     " sent_hash = CASE WHEN status NOT IN ('done', 'superseded') AND $1 IN ('done', 'written')"
+                     " THEN payload_hash ELSE sent_hash END"
+                     " WHERE id = $6 RETURNING attempts",
+                     {o.status.isEmpty() ? QVariant() : QVariant(o.status),
+                      o.hubspotId.isEmpty() ? QVariant() : QVariant(o.hubspotId),
+                      o.error.isEmpty() ? QVariant() : QVariant(o.error), o.sent ? 1 : 0, now, o.actionId});
         if (!u)
             return u.error();
         if (!o.sent && o.error.isEmpty())
             continue;
-        auto r = c.exec("INSERT INTO crm_action_results (action_id, attempt, request, response_code, response_body, hubspot_id, error, at)"
+        auto r = c.exec("INSERT INTO crm_action_results (action_id, attempt, request, response_code, response_body, "
+                        "hubspot_id, error, at)"
                         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
                         {o.actionId, u->isEmpty() ? 0 : u->int64(0, 0), QString::fromUtf8(o.request.left(8000)),
-                         o.responseCode ? QVariant(o.responseCode) : QVariant(), QString::fromUtf8(o.responseBody.left(8000)),
-                         o.hubspotId.isEmpty() ? QVariant() : QVariant(o.hubspotId), o.error.isEmpty() ? QVariant() : QVariant(o.error), now});
+                         o.responseCode ? QVariant(o.responseCode) : QVariant(),
+                         QString::fromUtf8(o.responseBody.left(8000)),
+                         o.hubspotId.isEmpty() ? QVariant() : QVariant(o.hubspotId),
+                         o.error.isEmpty() ? QVariant() : QVariant(o.error), now});
         if (!r)
             return r.error();
     }
     return tx.commit();
 }
 
-Status ActionRepository::linkEntity(Connection &c, const QString &kind, const QString &localKey, const QString &hubspotId)
+Status ActionRepository::linkEntity(Connection &c, const QString &kind, const QString &localKey,
+                                    const QString &hubspotId)
 {
     auto r = c.exec("UPDATE crm_entities SET hubspot_id = $1 WHERE kind = $2 AND local_key = $3 AND hubspot_id IS NULL",
                     {hubspotId, kind, localKey});

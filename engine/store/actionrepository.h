@@ -10,10 +10,10 @@ namespace salesflow::store {
 /// A HubSpot change the plan stage wants, before it is in the ledger.
 struct PlannedAction
 {
-    QString kind;        ///< upsert_contact | upsert_company | note | task | update_contact
-    QString objectType;  ///< contacts | companies | notes | tasks
-    QString target;      ///< what it is about: contact:EMAIL, company:DOMAIN, event:ID
-    QString key;         ///< idempotency key: one action per key, ever
+    QString kind; ///< upsert_contact | upsert_company | note | task | update_contact
+    QString objectType; ///< contacts | companies | notes | tasks
+    QString target; ///< what it is about: contact:EMAIL, company:DOMAIN, event:ID
+    QString key; ///< idempotency key: one action per key, ever
     QJsonObject payload;
 };
 
@@ -28,7 +28,7 @@ struct Action
     QString key;
     QJsonObject payload;
     QString payloadHash;
-    QString status;      ///< planned | written | done | failed | dry_run | superseded
+    QString status; ///< planned | written | done | failed | dry_run | superseded
     QString hubspotId;
     QString lastError;
     int attempts = 0;
@@ -61,13 +61,13 @@ public:
     struct Outcome
     {
         qint64 actionId = 0;
-        QString status;       ///< new status; empty keeps it
-        QString hubspotId;    ///< empty keeps it
+        QString status; ///< new status; empty keeps it
+        QString hubspotId; ///< empty keeps it
         QByteArray request;
         int responseCode = 0;
         QByteArray responseBody;
         QString error;
-        bool sent = false;    ///< false: nothing went to HubSpot (dry run, waiting for a dependency)
+        bool sent = false; ///< false: nothing went to HubSpot (dry run, waiting for a dependency)
     };
     static Status record(Connection &c, const QList<Outcome> &outcomes, qint64 nowMs);
 

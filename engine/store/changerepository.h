@@ -8,9 +8,9 @@ namespace salesflow::store {
 /// One row as the change feed reads it, with the event's status now.
 struct ChangeRow
 {
-    qint64 id = 0;   ///< audit id (0 for an arrival)
+    qint64 id = 0; ///< audit id (0 for an arrival)
     QString eventId; ///< empty for audit entries about no event (a token created, ...)
-    QString status;  ///< the event's current status
+    QString status; ///< the event's current status
     QString action;
     QString actor;
     qint64 atMs = 0;

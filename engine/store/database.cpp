@@ -28,8 +28,7 @@ bool isUnavailable(const Error &e)
 
 Database::Database(QString url, Dialect dialect)
     : m_url(std::move(url)), m_dialect(dialect), m_writeLock(std::make_shared<std::mutex>())
-{
-}
+{ }
 
 Database::~Database() = default;
 
@@ -40,10 +39,9 @@ Result<std::shared_ptr<Database>> Database::open(const QString &url)
         d = Dialect::Sqlite;
         const QString path = url.mid(9);
         if (!QDir::isAbsolutePath(path))
-            return makeError("config.db_url",
-                             QStringLiteral("SQLite URL needs an absolute path: sqlite:///abs/path.db (got %1)")
-                                 .arg(url),
-                             400);
+            return makeError(
+                "config.db_url",
+                QStringLiteral("SQLite URL needs an absolute path: sqlite:///abs/path.db (got %1)").arg(url), 400);
         QDir().mkpath(QFileInfo(path).absolutePath());
     } else if (url.startsWith(QLatin1String("postgresql://")) || url.startsWith(QLatin1String("postgres://"))) {
         d = Dialect::Postgres;

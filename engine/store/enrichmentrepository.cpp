@@ -24,7 +24,8 @@ Result<std::optional<EnrichContext::Entity>> entity(Connection &c, const Rows &r
     // The snapshot keeps {value, occurred_at} per property; the prompt needs the values.
     const QJsonObject snapshot = QJsonDocument::fromJson(r->bytes(0, 2)).object();
     for (auto it = snapshot.begin(); it != snapshot.end(); ++it)
-        e.properties.insert(it.key(), it.value().isObject() ? it.value().toObject().value(QLatin1String("value")) : it.value());
+        e.properties.insert(it.key(),
+                            it.value().isObject() ? it.value().toObject().value(QLatin1String("value")) : it.value());
     return std::optional<EnrichContext::Entity>(e);
 }
 
@@ -45,7 +46,8 @@ Result<EnrichContext> EnrichmentRepository::loadContext(Connection &c, const QSt
     if (!r)
         return r.error();
     if (r->isEmpty())
-        return permanentError("permanent.missing", QStringLiteral("event %1 is not normalised; replay it from normalise").arg(eventId));
+        return permanentError("permanent.missing",
+                              QStringLiteral("event %1 is not normalised; replay it from normalise").arg(eventId));
     EnrichContext ctx;
     ctx.eventId = eventId;
     ctx.source = r->text(0, 0);
@@ -67,9 +69,10 @@ Result<EnrichContext> EnrichmentRepository::loadContext(Connection &c, const QSt
         return ctx;
     const qint64 contactId = r->int64(0, 8);
     if (!ctx.deal) {
-        auto deals = c.exec("SELECT DISTINCT deal_id FROM normalised_events WHERE contact_id = $1 AND deal_id IS NOT NULL"
-                            " AND event_id < $2 ORDER BY deal_id DESC LIMIT 5",
-                            {contactId, eventId});
+        auto deals
+            = c.exec("SELECT DISTINCT deal_id FROM normalised_events WHERE contact_id = $1 AND deal_id IS NOT NULL"
+                     " AND event_id < $2 ORDER BY deal_id DESC LIMIT 5",
+                     {contactId, eventId});
         if (!deals)
             return deals.error();
         for (int i = 0; i < deals->size() && !ctx.deal; ++i) {
@@ -84,15 +87,17 @@ Result<EnrichContext> EnrichmentRepository::loadContext(Connection &c, const QSt
         }
     }
     if (recentEvents > 0) {
-        auto rec = c.exec("SELECT n.event_id, n.kind, n.occurred_at, n.subject, n.body_text,"
-                          " (SELECT e.summary FROM enrichment_outputs e WHERE e.event_id = n.event_id ORDER BY e.id DESC LIMIT 1)"
-                          " FROM normalised_events n WHERE n.contact_id = $1 AND n.event_id < $2"
-                          " ORDER BY n.event_id DESC LIMIT $3",
-                          {contactId, eventId, recentEvents});
+        auto rec = c.exec(
+            "SELECT n.event_id, n.kind, n.occurred_at, n.subject, n.body_text,"
+            " (SELECT e.summary FROM enrichment_outputs e WHERE e.event_id = n.event_id ORDER BY e.id DESC LIMIT 1)"
+            " FROM normalised_events n WHERE n.contact_id = $1 AND n.event_id < $2"
+            " ORDER BY n.event_id DESC LIMIT $3",
+            {contactId, eventId, recentEvents});
         if (!rec)
             return rec.error();
         for (int i = 0; i < rec->size(); ++i)
-            ctx.recent.append({rec->text(i, 0), rec->text(i, 1), rec->int64(i, 2), rec->text(i, 3), rec->text(i, 4), rec->text(i, 5)});
+            ctx.recent.append({rec->text(i, 0), rec->text(i, 1), rec->int64(i, 2), rec->text(i, 3), rec->text(i, 4),
+                               rec->text(i, 5)});
     }
     return ctx;
 }
@@ -101,20 +106,44 @@ Status EnrichmentRepository::insert(Connection &c, const QString &eventId, const
 {
     QJsonArray objections;
     for (const ObjectionInfo &o : e.objections)
-        objections.append(QJsonObject{{QStringLiteral("category"), o.category}, {QStringLiteral("evidence"), o.evidence}});
+        objections.append(
+            QJsonObject{{QStringLiteral("category"), o.category}, {QStringLiteral("evidence"), o.evidence}});
     auto json = [](const QJsonArray &a) { return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact)); };
-    auto r = c.exec("INSERT INTO enrichment_outputs (event_id, summary, intent, lead_quality, objections, next_action,"
-                    " follow_up_subject, follow_up_body, score_change, confidence, prompt_name, prompt_version, provider, model,"
-                    " input_tokens, output_tokens, latency_ms, review_state, created_at, request_id, cached_tokens, cost_usd,"
-                    " llm_calls, http_retries, outcome, review_reasons, validation_notes, raw_output)"
-                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
-                    " $22, $23, $24, $25, $26, $27, $28)",
-                    {eventId, e.summary, e.intent, e.leadQuality, json(objections), e.nextAction, e.followUpSubject,
-                     e.followUpBody, e.leadScoreChange, e.confidence, e.promptName, e.promptVersion, e.provider, e.model,
-                     e.inputTokens, e.outputTokens, e.latencyMs, e.reviewState, e.createdAtMs ? e.createdAtMs : nowMs(),
-                     e.requestId, e.cachedTokens, e.costUsd ? QVariant(*e.costUsd) : QVariant(),
-                     e.llmCalls, e.httpRetries, e.outcome, json(QJsonArray::fromStringList(e.reviewReasons)),
-                     json(QJsonArray::fromStringList(e.validationNotes)), e.rawOutput});
+    auto r = c.exec(
+        "INSERT INTO enrichment_outputs (event_id, summary, intent, lead_quality, objections, next_action,"
+        " follow_up_subject, follow_up_body, score_change, confidence, prompt_name, prompt_version, provider, model,"
+        " input_tokens, output_tokens, latency_ms, review_state, created_at, request_id, cached_tokens, cost_usd,"
+        " llm_calls, http_retries, outcome, review_reasons, validation_notes, raw_output)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
+        " $22, $23, $24, $25, $26, $27, $28)",
+        {eventId,
+         e.summary,
+         e.intent,
+         e.leadQuality,
+         json(objections),
+         e.nextAction,
+         e.followUpSubject,
+         e.followUpBody,
+         e.leadScoreChange,
+         e.confidence,
+         e.promptName,
+         e.promptVersion,
+         e.provider,
+         e.model,
+         e.inputTokens,
+         e.outputTokens,
+         e.latencyMs,
+         e.reviewState,
+         e.createdAtMs ? e.createdAtMs : nowMs(),
+         e.requestId,
+         e.cachedTokens,
+         e.costUsd ? QVariant(*e.costUsd) : QVariant(),
+         e.llmCalls,
+         e.httpRetries,
+         e.outcome,
+         json(QJsonArray::fromStringList(e.reviewReasons)),
+         json(QJsonArray::fromStringList(e.validationNotes)),
+         e.rawOutput});
     if (!r)
         return r.error();
     return Done{};
@@ -122,12 +151,13 @@ Status EnrichmentRepository::insert(Connection &c, const QString &eventId, const
 
 Result<QList<EnrichmentInfo>> EnrichmentRepository::forEvent(Connection &c, const QString &eventId)
 {
-    auto r = c.exec("SELECT id, summary, intent, lead_quality, objections, next_action, follow_up_subject, follow_up_body,"
-                    " score_change, confidence, prompt_name, prompt_version, provider, model, request_id, input_tokens,"
-                    " output_tokens, cached_tokens, latency_ms, cost_usd, llm_calls, http_retries, outcome, review_state,"
-                    " review_reasons, validation_notes, raw_output, created_at"
-                    " FROM enrichment_outputs WHERE event_id = $1 ORDER BY id",
-                    {eventId});
+    auto r
+        = c.exec("SELECT id, summary, intent, lead_quality, objections, next_action, follow_up_subject, follow_up_body,"
+                 " score_change, confidence, prompt_name, prompt_version, provider, model, request_id, input_tokens,"
+                 " output_tokens, cached_tokens, latency_ms, cost_usd, llm_calls, http_retries, outcome, review_state,"
+                 " review_reasons, validation_notes, raw_output, created_at"
+                 " FROM enrichment_outputs WHERE event_id = $1 ORDER BY id",
+                 {eventId});
     if (!r)
         return r.error();
     QList<EnrichmentInfo> out;

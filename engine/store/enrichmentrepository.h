@@ -12,7 +12,7 @@ struct EnrichContext
 {
     struct Entity
     {
-        QString key;          ///< email, domain, deal id or hubspot:ID
+        QString key; ///< email, domain, deal id or hubspot:ID
         QString hubspotId;
         QJsonObject properties; ///< name -> value (the latest known)
     };
@@ -23,7 +23,7 @@ struct EnrichContext
         qint64 occurredAtMs = 0;
         QString subject;
         QString text;
-        QString summary;      ///< its latest enrichment's summary, if any
+        QString summary; ///< its latest enrichment's summary, if any
     };
 
     QString eventId;
@@ -38,8 +38,8 @@ struct EnrichContext
     bool linked = false;
     std::optional<Entity> contact;
     std::optional<Entity> company_;
-    std::optional<Entity> deal;   ///< the event's deal, else the contact's latest open one
-    QList<Earlier> recent;        ///< newest first
+    std::optional<Entity> deal; ///< the event's deal, else the contact's latest open one
+    QList<Earlier> recent; ///< newest first
 };
 
 class EnrichmentRepository

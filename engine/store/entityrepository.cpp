@@ -7,7 +7,8 @@
 
 namespace salesflow::store {
 
-Result<qint64> EntityRepository::upsert(Connection &c, const QString &kind, const QString &localKey, const QString &hubspotId)
+Result<qint64> EntityRepository::upsert(Connection &c, const QString &kind, const QString &localKey,
+                                        const QString &hubspotId)
 {
     // Most entities exist already: a plain read takes no lock, so concurrent batches that
     // touch the same contacts in another order cannot deadlock on them.
@@ -16,23 +17,26 @@ Result<qint64> EntityRepository::upsert(Connection &c, const QString &kind, cons
         return known.error();
     if (!known->isEmpty() && (hubspotId.isEmpty() || !known->isNull(0, 1)))
         return known->int64(0, 0);
-    auto r = c.exec("INSERT INTO crm_entities (kind, local_key, hubspot_id, properties, updated_at) VALUES ($1, $2, $3, '{}', $4)"
-                    " ON CONFLICT (kind, local_key) DO UPDATE SET"
-                    " hubspot_id = COALESCE(crm_entities.hubspot_id, excluded.hubspot_id)"
-                    " RETURNING id",
-                    {kind, localKey, hubspotId.isEmpty() ? QVariant() : QVariant(hubspotId), nowMs()});
+    auto r = c.exec(
+        "INSERT INTO crm_entities (kind, local_key, hubspot_id, properties, updated_at) VALUES ($1, $2, $3, '{}', $4)"
+        " ON CONFLICT (kind, local_key) DO UPDATE SET"
+        " hubspot_id = COALESCE(crm_entities.hubspot_id, excluded.hubspot_id)"
+        " RETURNING id",
+        {kind, localKey, hubspotId.isEmpty() ? QVariant() : QVariant(hubspotId), nowMs()});
     if (!r)
         return r.error();
     return r->int64(0, 0);
 }
 
-Status EntityRepository::applyPropertyChanges(Connection &c, qint64 entityId, const QList<sources::PropertyChange> &changes)
+Status EntityRepository::applyPropertyChanges(Connection &c, qint64 entityId,
+                                              const QList<sources::PropertyChange> &changes)
 {
     if (changes.isEmpty())
         return Done{};
     // Lock the row on PostgreSQL; SQLite's single writer already serialises us.
-    auto row = c.exec(c.dialect() == Dialect::Postgres ? QByteArray("SELECT properties FROM crm_entities WHERE id = $1 FOR UPDATE")
-                                                       : QByteArray("SELECT properties FROM crm_entities WHERE id = $1"),
+    auto row = c.exec(c.dialect() == Dialect::Postgres
+                          ? QByteArray("SELECT properties FROM crm_entities WHERE id = $1 FOR UPDATE")
+                          : QByteArray("SELECT properties FROM crm_entities WHERE id = $1"),
                       {entityId});
     if (!row)
         return row.error();
@@ -43,7 +47,8 @@ Status EntityRepository::applyPropertyChanges(Connection &c, qint64 entityId, co
         // HubSpot reorders deliveries: an older change never overwrites a newer one.
         if (!stored.isEmpty() && stored.value(QLatin1String("occurred_at")).toVariant().toLongLong() >= p.occurredAtMs)
             continue;
-        props.insert(p.property, QJsonObject{{QStringLiteral("value"), p.value}, {QStringLiteral("occurred_at"), p.occurredAtMs}});
+        props.insert(p.property,
+                     QJsonObject{{QStringLiteral("value"), p.value}, {QStringLiteral("occurred_at"), p.occurredAtMs}});
         changed = true;
     }
     if (!changed)
@@ -58,7 +63,8 @@ Status EntityRepository::applyPropertyChanges(Connection &c, qint64 entityId, co
 Status EntityRepository::precreate(Connection &c, const sources::Normalised &n)
 {
     // Outside any transaction: each insert commits on its own and holds no lock afterwards.
-    for (const auto &[kind, key] : {std::pair{QStringLiteral("contact"), n.contactEmail}, std::pair{QStringLiteral("company"), n.companyDomain}}) {
+    for (const auto &[kind, key] : {std::pair{QStringLiteral("contact"), n.contactEmail},
+                                    std::pair{QStringLiteral("company"), n.companyDomain}}) {
         if (key.isEmpty())
             continue;
         if (auto id = upsert(c, kind, key, {}); !id)
@@ -90,8 +96,11 @@ Status EntityRepository::storeNormalised(Connection &c, const QString &eventId, 
     if (!n.hubspotObjectId.isEmpty()) {
         // Known to us only by its HubSpot id until it is matched by email or domain.
         QVariant *slot = n.hubspotObjectType == QLatin1String("contact") ? &contactId
-                       : n.hubspotObjectType == QLatin1String("company") ? &companyId : &dealId;
-        if (Status s = link(n.hubspotObjectType, QStringLiteral("hubspot:") + n.hubspotObjectId, n.hubspotObjectId, slot); !s)
+            : n.hubspotObjectType == QLatin1String("company")            ? &companyId
+                                                                         : &dealId;
+        if (Status s
+            = link(n.hubspotObjectType, QStringLiteral("hubspot:") + n.hubspotObjectId, n.hubspotObjectId, slot);
+            !s)
             return s;
         if (Status s = applyPropertyChanges(c, slot->toLongLong(), n.propertyChanges); !s)
             return s;
@@ -101,19 +110,29 @@ Status EntityRepository::storeNormalised(Connection &c, const QString &eventId, 
     attributes.insert(QStringLiteral("linked"), linked);
     if (!n.companyName.isEmpty())
         attributes.insert(QStringLiteral("company_name"), n.companyName);
-    const QVariantList params{eventId, n.kind, n.occurredAtMs, n.actor,
-                              n.companyName.isEmpty() ? n.companyDomain : n.companyName, n.dealRef, n.subject, n.text,
-                              QString::fromUtf8(QJsonDocument(attributes).toJson(QJsonDocument::Compact)), contactId, companyId,
-                              dealId, nowMs()};
-    auto r = c.exec("INSERT INTO normalised_events (event_id, kind, occurred_at, actor, company, deal_ref, subject, body_text,"
-                    " attributes, contact_id, company_id, deal_id, created_at)"
-                    " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-                    " ON CONFLICT (event_id) DO UPDATE SET kind = excluded.kind, occurred_at = excluded.occurred_at,"
-                    " actor = excluded.actor, company = excluded.company, deal_ref = excluded.deal_ref,"
-                    " subject = excluded.subject, body_text = excluded.body_text, attributes = excluded.attributes,"
-                    " contact_id = excluded.contact_id, company_id = excluded.company_id, deal_id = excluded.deal_id,"
-                    " created_at = excluded.created_at",
-                    params);
+    const QVariantList params{eventId,
+                              n.kind,
+                              n.occurredAtMs,
+                              n.actor,
+                              n.companyName.isEmpty() ? n.companyDomain : n.companyName,
+                              n.dealRef,
+                              n.subject,
+                              n.text,
+                              QString::fromUtf8(QJsonDocument(attributes).toJson(QJsonDocument::Compact)),
+                              contactId,
+                              companyId,
+                              dealId,
+                              nowMs()};
+    auto r = c.exec(
+        "INSERT INTO normalised_events (event_id, kind, occurred_at, actor, company, deal_ref, subject, body_text,"
+        " attributes, contact_id, company_id, deal_id, created_at)"
+        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+        " ON CONFLICT (event_id) DO UPDATE SET kind = excluded.kind, occurred_at = excluded.occurred_at,"
+        " actor = excluded.actor, company = excluded.company, deal_ref = excluded.deal_ref,"
+        " subject = excluded.subject, body_text = excluded.body_text, attributes = excluded.attributes,"
+        " contact_id = excluded.contact_id, company_id = excluded.company_id, deal_id = excluded.deal_id,"
+        " created_at = excluded.created_at",
+        params);
     if (!r)
         return r.error();
     return Done{};

@@ -14,9 +14,8 @@ namespace salesflow::store {
 
 namespace {
 
-const QByteArray kSummaryColumns =
-    "id, source, status, content_type, dedup_key, received_at, updated_at, size_bytes, "
-    "failed_stage, last_error, received_by";
+const QByteArray kSummaryColumns = "id, source, status, content_type, dedup_key, received_at, updated_at, size_bytes, "
+                                   "failed_stage, last_error, received_by";
 
 EventSummary summaryFrom(const Rows &r, int i)
 {
@@ -34,8 +33,8 @@ EventSummary summaryFrom(const Rows &r, int i)
     return s;
 }
 
-Result<QList<IngestReceipt>> insertBatchPg(Connection &c, const QList<NewRawEvent> &events,
-                                           const QString &firstStage, int maxAttempts, qint64 now)
+Result<QList<IngestReceipt>> insertBatchPg(Connection &c, const QList<NewRawEvent> &events, const QString &firstStage,
+                                           int maxAttempts, qint64 now)
 {
     QList<QString> ids, sources, types, keys, actors;
     QList<QByteArray> payloads;
@@ -60,18 +59,18 @@ Result<QList<IngestReceipt>> insertBatchPg(Connection &c, const QList<NewRawEven
     // One statement: the rows, their first jobs and audit entries. RI checks run at statement end.
     // One statement: the rows and their first jobs. The first audit entry is the row itself
     // (received_at, received_by), so ingest writes two rows per event, not three.
-    auto ins = c.exec(
-        "WITH ins AS ("
-        "  INSERT INTO raw_events (id, source, content_type, dedup_key, payload, size_bytes,"
-        "                          received_at, received_by, status, updated_at)"
-        "  SELECT t.id, t.source, t.ct, t.k, t.p, t.sz, $7, t.actor, 'received', $7"
-        "  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::bigint[], $10::text[])"
-        "       AS t(id, source, ct, k, p, sz, actor)"
-        "  ON CONFLICT (dedup_key) DO NOTHING RETURNING id)"
-        " INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at)"
-        " SELECT id, $8, 0, $9, $7, $7 FROM ins RETURNING event_id",
-        {pgTextArray(ids), pgTextArray(sources), pgTextArray(types), pgTextArray(keys),
-         pgByteaArrayBinary(payloads), pgIntArray(sizes), now, firstStage, maxAttempts, pgTextArray(actors)});
+    auto ins
+        = c.exec("WITH ins AS ("
+                 "  INSERT INTO raw_events (id, source, content_type, dedup_key, payload, size_bytes,"
+                 "                          received_at, received_by, status, updated_at)"
+                 "  SELECT t.id, t.source, t.ct, t.k, t.p, t.sz, $7, t.actor, 'received', $7"
+                 "  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[], $6::bigint[], $10::text[])"
+                 "       AS t(id, source, ct, k, p, sz, actor)"
+                 "  ON CONFLICT (dedup_key) DO NOTHING RETURNING id)"
+                 " INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at)"
+                 " SELECT id, $8, 0, $9, $7, $7 FROM ins RETURNING event_id",
+                 {pgTextArray(ids), pgTextArray(sources), pgTextArray(types), pgTextArray(keys),
+                  pgByteaArrayBinary(payloads), pgIntArray(sizes), now, firstStage, maxAttempts, pgTextArray(actors)});
     if (!ins)
         return ins.error();
     QSet<QString> inserted;
@@ -88,8 +87,8 @@ Result<QList<IngestReceipt>> insertBatchPg(Connection &c, const QList<NewRawEven
             if (!inserted.contains(e.id))
                 dupKeys << e.dedupKey;
         }
-        auto found = c.exec("SELECT dedup_key, id FROM raw_events WHERE dedup_key = ANY($1::text[])",
-                            {pgTextArray(dupKeys)});
+        auto found
+            = c.exec("SELECT dedup_key, id FROM raw_events WHERE dedup_key = ANY($1::text[])", {pgTextArray(dupKeys)});
         if (!found)
             return found.error();
         QHash<QString, QString> byKey;
@@ -147,14 +146,12 @@ Result<QList<IngestReceipt>> insertBatchSqlite(Connection &c, const QList<NewRaw
 } // namespace
 
 Result<QList<IngestReceipt>> EventRepository::insertBatch(Connection &c, const QList<NewRawEvent> &events,
-                                                          const QString &firstStage, int maxAttempts,
-                                                          qint64 nowMs)
+                                                          const QString &firstStage, int maxAttempts, qint64 nowMs)
 {
     if (events.isEmpty())
         return QList<IngestReceipt>{};
-    return c.dialect() == Dialect::Postgres
-        ? insertBatchPg(c, events, firstStage, maxAttempts, nowMs)
-        : insertBatchSqlite(c, events, firstStage, maxAttempts, nowMs);
+    return c.dialect() == Dialect::Postgres ? insertBatchPg(c, events, firstStage, maxAttempts, nowMs)
+                                            : insertBatchSqlite(c, events, firstStage, maxAttempts, nowMs);
 }
 
 Result<EventPage> EventRepository::list(Connection &c, const EventQuery &q)
@@ -213,36 +210,40 @@ Result<EventDetail> EventRepository::detail(Connection &c, const QString &id)
     if (!a)
         return a.error();
     // The first entry of every trail: the event arriving, kept on the row itself.
-    d.audit.append(AuditEntry{0, id, rows->text(0, 10), QStringLiteral("received"), QString(),
-                              EventStatus::Received, QStringLiteral("%1, %2 bytes").arg(d.summary.contentType).arg(d.summary.sizeBytes),
+    d.audit.append(AuditEntry{0, id, rows->text(0, 10), QStringLiteral("received"), QString(), EventStatus::Received,
+                              QStringLiteral("%1, %2 bytes").arg(d.summary.contentType).arg(d.summary.sizeBytes),
                               d.summary.receivedAtMs});
     d.audit += a.value();
-    auto norm = c.exec("SELECT n.kind, n.occurred_at, n.actor, n.company, n.deal_ref, n.subject, n.body_text, n.attributes,"
-                       " ct.local_key, co.local_key, de.local_key FROM normalised_events n"
-                       " LEFT JOIN crm_entities ct ON ct.id = n.contact_id LEFT JOIN crm_entities co ON co.id = n.company_id"
-                       " LEFT JOIN crm_entities de ON de.id = n.deal_id WHERE n.event_id = $1",
-                       {id});
+    auto norm
+        = c.exec("SELECT n.kind, n.occurred_at, n.actor, n.company, n.deal_ref, n.subject, n.body_text, n.attributes,"
+                 " ct.local_key, co.local_key, de.local_key FROM normalised_events n"
+                 " LEFT JOIN crm_entities ct ON ct.id = n.contact_id LEFT JOIN crm_entities co ON co.id = n.company_id"
+                 " LEFT JOIN crm_entities de ON de.id = n.deal_id WHERE n.event_id = $1",
+                 {id});
     if (!norm)
         return norm.error();
     if (!norm->isEmpty()) {
         d.normalised = NormalisedInfo{norm->text(0, 0), norm->int64(0, 1), norm->text(0, 2), norm->text(0, 3),
-                                      norm->text(0, 4), norm->text(0, 5), norm->text(0, 6), norm->text(0, 7),
-                                      norm->text(0, 8), norm->text(0, 9), norm->text(0, 10)};
+                                      norm->text(0, 4), norm->text(0, 5),  norm->text(0, 6), norm->text(0, 7),
+                                      norm->text(0, 8), norm->text(0, 9),  norm->text(0, 10)};
     }
     auto enrichments = EnrichmentRepository::forEvent(c, id);
     if (!enrichments)
         return enrichments.error();
     d.enrichments = enrichments.value();
-    auto actions = c.exec("SELECT a.id, a.kind, a.idempotency_key, a.target, a.status, a.hubspot_id, a.attempts, a.last_error, a.verified,"
-                          " (SELECT r.response_code FROM crm_action_results r WHERE r.action_id = a.id ORDER BY r.id DESC LIMIT 1), a.payload"
+    auto actions = c.exec("SELECT a.id, a.kind, a.idempotency_key, a.target, a.status, a.hubspot_id, a.attempts, "
+                          "a.last_error, a.verified,"
+                          " (SELECT r.response_code FROM crm_action_results r WHERE r.action_id = a.id ORDER BY r.id "
+                          "DESC LIMIT 1), a.payload"
                           " FROM crm_actions a WHERE a.event_id = $1 ORDER BY a.id",
                           {id});
     if (!actions)
         return actions.error();
     for (int i = 0; i < actions->size(); ++i) {
-        d.actions.append(ActionInfo{actions->int64(i, 0), actions->text(i, 1), actions->text(i, 2), actions->text(i, 3), actions->text(i, 4),
-                                    actions->text(i, 5), int(actions->int64(i, 6)), actions->text(i, 7), actions->text(i, 8),
-                                    int(actions->int64(i, 9)), actions->text(i, 10)});
+        d.actions.append(ActionInfo{actions->int64(i, 0), actions->text(i, 1), actions->text(i, 2), actions->text(i, 3),
+                                    actions->text(i, 4), actions->text(i, 5), int(actions->int64(i, 6)),
+                                    actions->text(i, 7), actions->text(i, 8), int(actions->int64(i, 9)),
+                                    actions->text(i, 10)});
     }
     auto jobs = c.exec("SELECT id, stage, attempts, run_after, lease_owner, last_error FROM jobs"
                        " WHERE event_id = $1 ORDER BY id",
@@ -250,8 +251,8 @@ Result<EventDetail> EventRepository::detail(Connection &c, const QString &id)
     if (!jobs)
         return jobs.error();
     for (int i = 0; i < jobs->size(); ++i) {
-        d.jobs.append(JobInfo{jobs->int64(i, 0), jobs->text(i, 1), int(jobs->int64(i, 2)),
-                              jobs->int64(i, 3), jobs->text(i, 4), jobs->text(i, 5)});
+        d.jobs.append(JobInfo{jobs->int64(i, 0), jobs->text(i, 1), int(jobs->int64(i, 2)), jobs->int64(i, 3),
+                              jobs->text(i, 4), jobs->text(i, 5)});
     }
     return d;
 }
@@ -265,8 +266,8 @@ Result<QList<AuditEntry>> EventRepository::auditOf(Connection &c, const QString 
         return rows.error();
     QList<AuditEntry> out;
     for (int i = 0; i < rows->size(); ++i) {
-        out.append(AuditEntry{rows->int64(i, 0), rows->text(i, 1), rows->text(i, 2), rows->text(i, 3),
-                              rows->text(i, 4), rows->text(i, 5), rows->text(i, 6), rows->int64(i, 7)});
+        out.append(AuditEntry{rows->int64(i, 0), rows->text(i, 1), rows->text(i, 2), rows->text(i, 3), rows->text(i, 4),
+                              rows->text(i, 5), rows->text(i, 6), rows->int64(i, 7)});
     }
     return out;
 }
@@ -337,7 +338,8 @@ Result<Stats> EventRepository::stats(Connection &c, qint64 nowMs)
     for (int i = 0; i < actions->size(); ++i)
         s.actionsByStatus.insert(actions->text(i, 0), actions->int64(i, 1));
     const QString day = QDateTime::fromMSecsSinceEpoch(nowMs, Qt::UTC).date().toString(Qt::ISODate);
-    auto hs = c.exec("SELECT name, value FROM hubspot_state WHERE name = $1 OR name = 'paused_until'", {QString(QStringLiteral("daily:") + day)});
+    auto hs = c.exec("SELECT name, value FROM hubspot_state WHERE name = $1 OR name = 'paused_until'",
+                     {QString(QStringLiteral("daily:") + day)});
     if (!hs)
         return hs.error();
     for (int i = 0; i < hs->size(); ++i) {
@@ -367,17 +369,17 @@ Status TransitionWriter::write(Connection &c, const QList<Transition> &ts, const
             details << t.detail;
         }
         // All CTEs share one snapshot: `old` sees the status before the update.
-        auto r = c.exec(
-            "WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
-            "           AS t(id, st, fstage, err, detail)),"
-            " old AS (SELECT r.id, r.status FROM raw_events r JOIN t ON r.id = t.id),"
-            " upd AS (UPDATE raw_events r SET status = t.st, failed_stage = NULLIF(t.fstage, ''),"
-            "         last_error = NULLIF(t.err, ''), updated_at = $6 FROM t WHERE r.id = t.id RETURNING r.id)"
-            " INSERT INTO audit_logs (event_id, actor, action, before_state, after_state, detail, at)"
-            " SELECT t.id, $7, 'transition', old.status, t.st, NULLIF(t.detail, ''), $6"
-            " FROM t JOIN old ON old.id = t.id",
-            {pgTextArray(ids), pgTextArray(statuses), pgTextArray(stages), pgTextArray(errors),
-             pgTextArray(details), nowMs, actor});
+        auto r
+            = c.exec("WITH t AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[])"
+                     "           AS t(id, st, fstage, err, detail)),"
+                     " old AS (SELECT r.id, r.status FROM raw_events r JOIN t ON r.id = t.id),"
+                     " upd AS (UPDATE raw_events r SET status = t.st, failed_stage = NULLIF(t.fstage, ''),"
+                     "         last_error = NULLIF(t.err, ''), updated_at = $6 FROM t WHERE r.id = t.id RETURNING r.id)"
+                     " INSERT INTO audit_logs (event_id, actor, action, before_state, after_state, detail, at)"
+                     " SELECT t.id, $7, 'transition', old.status, t.st, NULLIF(t.detail, ''), $6"
+                     " FROM t JOIN old ON old.id = t.id",
+                     {pgTextArray(ids), pgTextArray(statuses), pgTextArray(stages), pgTextArray(errors),
+                      pgTextArray(details), nowMs, actor});
         if (!r)
             return r.error();
         return Done{};

@@ -24,8 +24,7 @@ public:
     /// (`firstStage`) and a `received` audit entry; a duplicate (unique dedup key) gets the id
     /// of the stored event instead. Receipts come back in input order.
     static Result<QList<IngestReceipt>> insertBatch(Connection &c, const QList<NewRawEvent> &events,
-                                                    const QString &firstStage, int maxAttempts,
-                                                    qint64 nowMs);
+                                                    const QString &firstStage, int maxAttempts, qint64 nowMs);
 
     static Result<EventPage> list(Connection &c, const EventQuery &q);
     static Result<EventDetail> detail(Connection &c, const QString &id);
@@ -46,7 +45,7 @@ struct Transition
     QString eventId;
     QString toStatus;
     QString failedStage; ///< set with toStatus == failed
-    QString error;       ///< set with toStatus == failed
+    QString error; ///< set with toStatus == failed
     QString detail;
 };
 
@@ -55,8 +54,7 @@ class TransitionWriter
 public:
     /// Inside the caller's transaction: moves each event to its new status and writes one
     /// audit entry per event with the status it had before.
-    static Status write(Connection &c, const QList<Transition> &transitions, const QString &actor,
-                        qint64 nowMs);
+    static Status write(Connection &c, const QList<Transition> &transitions, const QString &actor, qint64 nowMs);
 };
 
 } // namespace salesflow::store

@@ -57,11 +57,11 @@ QByteArray pgByteaArrayBinary(const QList<QByteArray> &values)
         total += 4 + v.size();
     QByteArray out;
     out.reserve(total);
-    put32(out, 1);  // dimensions
-    put32(out, 0);  // no NULLs
+    put32(out, 1); // dimensions
+    put32(out, 0); // no NULLs
     put32(out, 17); // element type: bytea
     put32(out, quint32(values.size()));
-    put32(out, 1);  // lower bound
+    put32(out, 1); // lower bound
     for (const QByteArray &v : values) {
         put32(out, quint32(v.size()));
         out.append(v);

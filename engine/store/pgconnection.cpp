@@ -20,7 +20,7 @@ struct PgResult
 };
 } // namespace
 
-PgConnection::PgConnection(pg_conn *conn) : m_conn(conn) {}
+PgConnection::PgConnection(pg_conn *conn) : m_conn(conn) { }
 
 PgConnection::~PgConnection()
 {
@@ -34,10 +34,10 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(const QString &url)
         const QString msg = QString::fromUtf8(PQerrorMessage(conn)).trimmed();
         PQfinish(conn);
         return makeError("store.unavailable",
-                         QStringLiteral("cannot connect to PostgreSQL at %1: %2").arg(redactUrl(url), msg),
-                         503);
+                         QStringLiteral("cannot connect to PostgreSQL at %1: %2").arg(redactUrl(url), msg), 503);
     }
-    PQsetNoticeProcessor(conn, [](void *, const char *) {}, nullptr);
+    PQsetNoticeProcessor(
+        conn, [](void *, const char *) {}, nullptr);
     return std::unique_ptr<PgConnection>(new PgConnection(conn));
 }
 
@@ -51,8 +51,7 @@ Error PgConnection::lastError(const char *what, const char *sqlstate) const
     const QString msg = QString::fromUtf8(PQerrorMessage(m_conn)).trimmed();
     const QByteArray state(sqlstate ? sqlstate : "");
     // Class 08 (connection), 57P (shutdown), 53 (resources): the store is unavailable.
-    const bool unavailable = broken() || state.startsWith("08") || state.startsWith("57P")
-        || state.startsWith("53");
+    const bool unavailable = broken() || state.startsWith("08") || state.startsWith("57P") || state.startsWith("53");
     QString code = unavailable ? QStringLiteral("store.unavailable") : QStringLiteral("store.error");
     if (state == "23505")
         code = QStringLiteral("store.unique_violation");
@@ -94,8 +93,7 @@ Result<Rows> PgConnection::exec(const QByteArray &sql, const QVariantList &param
         values[size_t(i)] = storage[size_t(i)].constData();
         lengths[size_t(i)] = int(storage[size_t(i)].size());
     }
-    PgResult res{PQexecPrepared(m_conn, name.constData(), n, values.data(), lengths.data(),
-                                formats.data(), 0)};
+    PgResult res{PQexecPrepared(m_conn, name.constData(), n, values.data(), lengths.data(), formats.data(), 0)};
     const ExecStatusType st = PQresultStatus(res.r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
         Error e = lastError("query", PQresultErrorField(res.r, PG_DIAG_SQLSTATE));
@@ -122,8 +120,8 @@ Result<Rows> PgConnection::exec(const QByteArray &sql, const QVariantList &param
                 cells.append(QByteArray());
             } else if (isBytea[size_t(c)]) {
                 size_t len = 0;
-                unsigned char *raw = PQunescapeBytea(
-                    reinterpret_cast<const unsigned char *>(PQgetvalue(res.r, r, c)), &len);
+                unsigned char *raw
+                    = PQunescapeBytea(reinterpret_cast<const unsigned char *>(PQgetvalue(res.r, r, c)), &len);
                 cells.append(QByteArray(reinterpret_cast<const char *>(raw), qsizetype(len)));
                 PQfreemem(raw);
             } else {

@@ -21,7 +21,8 @@ llm::PromptVersion fromRow(const Rows &r)
     return p;
 }
 
-const QByteArray kColumns = "SELECT name, version, template, settings, author, created_at, active FROM prompt_versions ";
+const QByteArray kColumns
+    = "SELECT name, version, template, settings, author, created_at, active FROM prompt_versions ";
 
 } // namespace
 
@@ -38,10 +39,11 @@ Status PromptRepository::seedDefaults(Connection &c, qint64 nowMs)
         Tx tx(c);
         if (Status s = tx.begin(true); !s)
             return s;
-        auto r = c.exec("INSERT INTO prompt_versions (name, version, template, settings, author, created_at, active) "
-                        "VALUES ($1, $2, $3, $4, $5, $6, 0) ON CONFLICT (name, version) DO NOTHING",
-                        {p->name, p->version, p->templateText,
-                         QString::fromUtf8(QJsonDocument(p->settings).toJson(QJsonDocument::Compact)), p->author, nowMs});
+        auto r
+            = c.exec("INSERT INTO prompt_versions (name, version, template, settings, author, created_at, active) "
+                     "VALUES ($1, $2, $3, $4, $5, $6, 0) ON CONFLICT (name, version) DO NOTHING",
+                     {p->name, p->version, p->templateText,
+                      QString::fromUtf8(QJsonDocument(p->settings).toJson(QJsonDocument::Compact)), p->author, nowMs});
         if (!r)
             return r.error();
         auto act = c.exec("UPDATE prompt_versions SET active = 1 WHERE name = $1 AND version = $2 "
@@ -71,7 +73,8 @@ Result<llm::PromptVersion> PromptRepository::get(Connection &c, const QString &n
     if (!r)
         return r.error();
     if (r->isEmpty())
-        return permanentError("permanent.prompt", QStringLiteral("the prompt '%1' has no version %2").arg(name).arg(version), 404);
+        return permanentError("permanent.prompt",
+                              QStringLiteral("the prompt '%1' has no version %2").arg(name).arg(version), 404);
     return fromRow(r.value());
 }
 

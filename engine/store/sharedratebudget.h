@@ -13,7 +13,7 @@ namespace salesflow::store {
 class SharedRateBudget final : public hubspot::IRateBudget
 {
 public:
-    explicit SharedRateBudget(Connection &c) : m_conn(c) {}
+    explicit SharedRateBudget(Connection &c) : m_conn(c) { }
     Status acquire(const hubspot::BudgetLimits &limits) override;
     Status pauseUntil(qint64 untilMs) override;
 

@@ -70,7 +70,7 @@ using ConnectionPtr = std::shared_ptr<Connection>;
 class Tx
 {
 public:
-    explicit Tx(Connection &c) : m_c(c) {}
+    explicit Tx(Connection &c) : m_c(c) { }
     ~Tx()
     {
         if (m_active)

@@ -20,8 +20,7 @@ QByteArray toSqlite(const QByteArray &sql)
 
 SqliteConnection::SqliteConnection(sqlite3 *db, std::shared_ptr<std::mutex> writeLock)
     : m_db(db), m_writeLock(std::move(writeLock))
-{
-}
+{ }
 
 SqliteConnection::~SqliteConnection()
 {
@@ -31,18 +30,15 @@ SqliteConnection::~SqliteConnection()
     unlockWriter();
 }
 
-Result<std::unique_ptr<Connection>> SqliteConnection::open(const QString &path,
-                                                            std::shared_ptr<std::mutex> writeLock)
+Result<std::unique_ptr<Connection>> SqliteConnection::open(const QString &path, std::shared_ptr<std::mutex> writeLock)
 {
     sqlite3 *db = nullptr;
     const int rc = sqlite3_open_v2(path.toUtf8().constData(), &db,
-                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                   nullptr);
+                                   SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
     if (rc != SQLITE_OK) {
         const QString msg = db ? QString::fromUtf8(sqlite3_errmsg(db)) : QStringLiteral("out of memory");
         sqlite3_close_v2(db);
-        return makeError("store.unavailable",
-                         QStringLiteral("cannot open SQLite database %1: %2").arg(path, msg), 503);
+        return makeError("store.unavailable", QStringLiteral("cannot open SQLite database %1: %2").arg(path, msg), 503);
     }
     sqlite3_busy_timeout(db, 10000);
     std::unique_ptr<SqliteConnection> c(new SqliteConnection(db, std::move(writeLock)));
@@ -56,15 +52,16 @@ Result<std::unique_ptr<Connection>> SqliteConnection::open(const QString &path,
 Error SqliteConnection::lastError(const char *what) const
 {
     const int code = sqlite3_errcode(m_db);
-    const bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_IOERR
-        || code == SQLITE_FULL || code == SQLITE_CANTOPEN;
+    const bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_IOERR || code == SQLITE_FULL
+        || code == SQLITE_CANTOPEN;
     const bool unique = sqlite3_extended_errcode(m_db) == SQLITE_CONSTRAINT_UNIQUE
         || sqlite3_extended_errcode(m_db) == SQLITE_CONSTRAINT_PRIMARYKEY;
-    return Error{busy ? QStringLiteral("store.unavailable")
-                      : unique ? QStringLiteral("store.unique_violation") : QStringLiteral("store.error"),
-                 QStringLiteral("SQLite %1 failed: %2").arg(QString::fromLatin1(what),
-                                                            QString::fromUtf8(sqlite3_errmsg(m_db))),
-                 busy ? 503 : 500};
+    return Error{
+        busy         ? QStringLiteral("store.unavailable")
+            : unique ? QStringLiteral("store.unique_violation")
+                     : QStringLiteral("store.error"),
+        QStringLiteral("SQLite %1 failed: %2").arg(QString::fromLatin1(what), QString::fromUtf8(sqlite3_errmsg(m_db))),
+        busy ? 503 : 500};
 }
 
 Result<Rows> SqliteConnection::exec(const QByteArray &sql, const QVariantList &params)
@@ -72,8 +69,7 @@ Result<Rows> SqliteConnection::exec(const QByteArray &sql, const QVariantList &p
     sqlite3_stmt *stmt = m_stmts.value(sql);
     if (!stmt) {
         const QByteArray s = toSqlite(sql);
-        if (sqlite3_prepare_v3(m_db, s.constData(), int(s.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
-                               nullptr)
+        if (sqlite3_prepare_v3(m_db, s.constData(), int(s.size()), SQLITE_PREPARE_PERSISTENT, &stmt, nullptr)
             != SQLITE_OK)
             return lastError("prepare");
         m_stmts.insert(sql, stmt);
@@ -89,8 +85,7 @@ Result<Rows> SqliteConnection::exec(const QByteArray &sql, const QVariantList &p
             switch (v.typeId()) {
             case QMetaType::QByteArray: {
                 const QByteArray b = v.toByteArray();
-                rc = sqlite3_bind_blob64(stmt, i + 1, b.constData(), sqlite3_uint64(b.size()),
-                                         SQLITE_TRANSIENT);
+                rc = sqlite3_bind_blob64(stmt, i + 1, b.constData(), sqlite3_uint64(b.size()), SQLITE_TRANSIENT);
                 break;
             }
             case QMetaType::Int:
@@ -105,8 +100,8 @@ Result<Rows> SqliteConnection::exec(const QByteArray &sql, const QVariantList &p
                 break;
             default: {
                 const QByteArray t = v.toString().toUtf8();
-                rc = sqlite3_bind_text64(stmt, i + 1, t.constData(), sqlite3_uint64(t.size()),
-                                         SQLITE_TRANSIENT, SQLITE_UTF8);
+                rc = sqlite3_bind_text64(stmt, i + 1, t.constData(), sqlite3_uint64(t.size()), SQLITE_TRANSIENT,
+                                         SQLITE_UTF8);
             }
             }
         }

@@ -17,8 +17,7 @@ namespace salesflow::store {
 class SqliteConnection final : public Connection
 {
 public:
-    static Result<std::unique_ptr<Connection>> open(const QString &path,
-                                                     std::shared_ptr<std::mutex> writeLock);
+    static Result<std::unique_ptr<Connection>> open(const QString &path, std::shared_ptr<std::mutex> writeLock);
     ~SqliteConnection() override;
 
     Dialect dialect() const override { return Dialect::Sqlite; }

@@ -5,7 +5,7 @@
 namespace salesflow::store {
 
 Result<QByteArray> TokenRepository::create(Connection &c, const QString &name, Role role, const QString &actor,
-                                          qint64 nowMs)
+                                           qint64 nowMs)
 {
     if (name.trimmed().isEmpty())
         return makeError("token.name", QStringLiteral("a token needs a non-empty --name"), 400);

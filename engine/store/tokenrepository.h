@@ -10,8 +10,7 @@ class TokenRepository
 {
 public:
     /// Creates a token and returns it in clear (the only time it exists outside the caller).
-    static Result<QByteArray> create(Connection &c, const QString &name, Role role, const QString &actor,
-                                     qint64 nowMs);
+    static Result<QByteArray> create(Connection &c, const QString &name, Role role, const QString &actor, qint64 nowMs);
     /// The caller of an active token; Error 401 `auth.bad_token` when unknown or revoked.
     static Result<Caller> lookup(Connection &c, const QByteArray &token);
     /// Revokes every active token named `name` (audited); Error 404 `token.not_found` when none.

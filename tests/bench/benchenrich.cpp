@@ -56,11 +56,15 @@ Round runRound(test::PgServer &pg, int delayMs, int concurrency, int events, con
             qFatal("%s", qPrintable(e.error().message));
         QList<IngestItem> items;
         for (int i = 0; i < events; ++i) {
-            items.append(IngestItem{QStringLiteral("chat"), "application/json",
-                                    QStringLiteral(R"({"conversation_id":"b%1","visitor":{"email":"buyer%1@example-corp.com","name":"Sam Lee"},
+            items.append(IngestItem{
+                QStringLiteral("chat"),
+                "application/json",
+                QStringLiteral(
+                    R"({"conversation_id":"b%1","visitor":{"email":"buyer%1@example-corp.com","name":"Sam Lee"},
                                         "messages":[{"from":"visitor","text":"Hi, we need pricing for 25 seats and a demo. Does it integrate with Salesforce? Our security team needs the SOC 2 report."}]})")
-                                        .arg(i).toUtf8(),
-                                    {}});
+                    .arg(i)
+                    .toUtf8(),
+                {}});
         }
         for (qsizetype i = 0; i < items.size(); i += 500) {
             auto f = e.value()->ingest(test::caller(), items.mid(i, 500));
@@ -80,8 +84,8 @@ Round runRound(test::PgServer &pg, int delayMs, int concurrency, int events, con
     worker.setProcessEnvironment(env);
     worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     worker.start(QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd"),
-                 {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--role"), QStringLiteral("worker"),
-                  QStringLiteral("--workers"), QStringLiteral("2")});
+                 {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--role"),
+                  QStringLiteral("worker"), QStringLiteral("--workers"), QStringLiteral("2")});
     if (!worker.waitForStarted(10000))
         qFatal("salesflowd did not start");
     QElapsedTimer clock;
@@ -112,20 +116,31 @@ Round runRound(test::PgServer &pg, int delayMs, int concurrency, int events, con
 void runEnrichBenchmarks(test::PgServer &pg, const std::function<void(const QString &)> &say)
 {
     const int concurrency = 16;
-    say(QStringLiteral("emulated LLM: OpenAI Chat Completions from tests/support/llmemulator (in the bench process), "
-                       "salesflowd serve --role worker --workers 2 with SALESFLOW_LLM=openai SALESFLOW_LLM_CONCURRENCY=%1; "
-                       "rate measured between 10% and 90% of the events enriched; CPU = salesflowd utime+stime (start-up and normalise included) / events")
+    say(QStringLiteral(
+            "emulated LLM: OpenAI Chat Completions from tests/support/llmemulator (in the bench process), "
+            "salesflowd serve --role worker --workers 2 with SALESFLOW_LLM=openai SALESFLOW_LLM_CONCURRENCY=%1; "
+            "rate measured between 10% and 90% of the events enriched; CPU = salesflowd utime+stime (start-up and "
+            "normalise included) / events")
             .arg(concurrency));
     const Round slow = runRound(pg, 1000, concurrency, 480, QStringLiteral("enrich_slow"));
     const double bound = concurrency * 1000.0 / 1000.0;
-    say(QStringLiteral("LLM answers after 1000 ms: %1 events/s, LLM bound %2/s -> %3% of it; calls in flight at most %4 (cap %5); "
-                       "engine CPU %6 ms per event (%7 events)")
-            .arg(slow.eventsPerSecond, 0, 'f', 2).arg(bound, 0, 'f', 1).arg(100.0 * slow.eventsPerSecond / bound, 0, 'f', 1)
-            .arg(slow.maxInFlight).arg(concurrency).arg(slow.cpuMsPerEvent, 0, 'f', 2).arg(slow.events));
+    say(QStringLiteral(
+            "LLM answers after 1000 ms: %1 events/s, LLM bound %2/s -> %3% of it; calls in flight at most %4 (cap %5); "
+            "engine CPU %6 ms per event (%7 events)")
+            .arg(slow.eventsPerSecond, 0, 'f', 2)
+            .arg(bound, 0, 'f', 1)
+            .arg(100.0 * slow.eventsPerSecond / bound, 0, 'f', 1)
+            .arg(slow.maxInFlight)
+            .arg(concurrency)
+            .arg(slow.cpuMsPerEvent, 0, 'f', 2)
+            .arg(slow.events));
     const Round fast = runRound(pg, 0, concurrency, 3000, QStringLiteral("enrich_fast"));
-    say(QStringLiteral("baseline, same run, LLM answers at once: %1 events/s, engine CPU %2 ms per event (%3 events) — the engine's own ceiling, "
+    say(QStringLiteral("baseline, same run, LLM answers at once: %1 events/s, engine CPU %2 ms per event (%3 events) — "
+                       "the engine's own ceiling, "
                        "%4x the 1-second LLM's bound")
-            .arg(fast.eventsPerSecond, 0, 'f', 1).arg(fast.cpuMsPerEvent, 0, 'f', 2).arg(fast.events)
+            .arg(fast.eventsPerSecond, 0, 'f', 1)
+            .arg(fast.cpuMsPerEvent, 0, 'f', 2)
+            .arg(fast.events)
             .arg(fast.eventsPerSecond / bound, 0, 'f', 1));
 }
 

@@ -2,10 +2,10 @@
 
 #include "engine/core/config.h"
 #include "engine/hubspot/setup.h"
-#include "engine/store/sharedratebudget.h"
 #include "engine/local/localengine.h"
 #include "engine/pipeline/stages.h"
 #include "engine/store/database.h"
+#include "engine/store/sharedratebudget.h"
 #include "tests/support/hubspotemulator.h"
 #include "tests/support/pgserver.h"
 #include "tests/support/testbackend.h"
@@ -48,11 +48,16 @@ void runWriteBenchmarks(test::PgServer &pg, const std::function<void(const QStri
             qFatal("%s", qPrintable(s.error().message));
         QList<IngestItem> items;
         for (int i = 0; i < events; ++i) {
-            items.append(IngestItem{QStringLiteral("chat"), "application/json",
-                                    QStringLiteral(R"({"id":"b-%1","participants":[{"id":"v","name":"Pat Kim","email":"pat%1@firm-%2.com","role":"visitor"}],
+            items.append(IngestItem{
+                QStringLiteral("chat"),
+                "application/json",
+                QStringLiteral(
+                    R"({"id":"b-%1","participants":[{"id":"v","name":"Pat Kim","email":"pat%1@firm-%2.com","role":"visitor"}],
                                         "messages":[{"author":"v","role":"visitor","text":"We need pricing for 40 seats and a demo next week; is there SSO?","sent_at":"2026-11-26T10:00:00Z"}]})")
-                                        .arg(i).arg(i % 200).toUtf8(),
-                                    {}});
+                    .arg(i)
+                    .arg(i % 200)
+                    .toUtf8(),
+                {}});
         }
         for (qsizetype i = 0; i < items.size(); i += 500) {
             auto f = e.value()->ingest(test::caller(), items.mid(i, 500));
@@ -60,7 +65,8 @@ void runWriteBenchmarks(test::PgServer &pg, const std::function<void(const QStri
         }
         QElapsedTimer t;
         t.start();
-        while (c.value()->exec("SELECT count(*) FROM raw_events WHERE status = 'planned'")->int64(0, 0) < events && t.elapsed() < 300000)
+        while (c.value()->exec("SELECT count(*) FROM raw_events WHERE status = 'planned'")->int64(0, 0) < events
+               && t.elapsed() < 300000)
             QThread::msleep(200);
         e.value()->stop();
     }
@@ -76,12 +82,14 @@ void runWriteBenchmarks(test::PgServer &pg, const std::function<void(const QStri
     env.insert(QStringLiteral("SALESFLOW_HUBSPOT_BURST"), QString::number(burst));
     worker.setProcessEnvironment(env);
     worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    worker.start(QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd"),
-                 {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--role"), QStringLiteral("worker")});
+    worker.start(
+        QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd"),
+        {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--role"), QStringLiteral("worker")});
     worker.waitForStarted(10000);
     QElapsedTimer t;
     t.start();
-    while (c.value()->exec("SELECT count(*) FROM raw_events WHERE status = 'done'")->int64(0, 0) < events && t.elapsed() < 600000)
+    while (c.value()->exec("SELECT count(*) FROM raw_events WHERE status = 'done'")->int64(0, 0) < events
+           && t.elapsed() < 600000)
         QThread::msleep(200);
     worker.terminate();
     worker.waitForFinished(20000);
@@ -115,8 +123,10 @@ void runWriteBenchmarks(test::PgServer &pg, const std::function<void(const QStri
     QStringList windowsText;
     for (int n : perWindow)
         windowsText << QString::number(n);
-    say(QStringLiteral("calls per 10-s window from the first call: %1 (the last window is partial)").arg(windowsText.join(QLatin1String(", "))));
-    const qint64 done = c.value()->exec("SELECT count(*) FROM crm_actions WHERE status IN ('done', 'superseded')")->int64(0, 0);
+    say(QStringLiteral("calls per 10-s window from the first call: %1 (the last window is partial)")
+            .arg(windowsText.join(QLatin1String(", "))));
+    const qint64 done
+        = c.value()->exec("SELECT count(*) FROM crm_actions WHERE status IN ('done', 'superseded')")->int64(0, 0);
     // The share of the ceiling: calls in the full windows over what the limit allows in them.
     int full = 0, inFull = 0;
     for (qsizetype i = 0; i + 1 < perWindow.size(); ++i) {
@@ -124,12 +134,25 @@ void runWriteBenchmarks(test::PgServer &pg, const std::function<void(const QStri
         inFull += perWindow[i];
     }
     const double share = full > 0 ? double(inFull) / (double(burst) * full) : 0.0;
-    say(QStringLiteral("%1 actions (%2 done) for %3 events: %4 calls (%5 writes, %6 read-backs for verification) in %7 s; "
-                       "%8 actions per write call; full windows: %9 calls in %10 x 10 s against a ceiling of %11 each -> %12% of the ceiling "
-                       "(target >= 90%); 429s: %13 (%14 after the first window)")
-            .arg(actions).arg(done).arg(events).arg(exchanges.size()).arg(writes).arg(reads).arg((last - first) / 1000.0, 0, 'f', 1)
-            .arg(double(actions) / qMax(1, writes), 0, 'f', 1).arg(inFull).arg(full).arg(burst)
-            .arg(share * 100, 0, 'f', 1).arg(tooMany).arg(lateTooMany));
+    say(QStringLiteral(
+            "%1 actions (%2 done) for %3 events: %4 calls (%5 writes, %6 read-backs for verification) in %7 s; "
+            "%8 actions per write call; full windows: %9 calls in %10 x 10 s against a ceiling of %11 each -> %12% of "
+            "the ceiling "
+            "(target >= 90%); 429s: %13 (%14 after the first window)")
+            .arg(actions)
+            .arg(done)
+            .arg(events)
+            .arg(exchanges.size())
+            .arg(writes)
+            .arg(reads)
+            .arg((last - first) / 1000.0, 0, 'f', 1)
+            .arg(double(actions) / qMax(1, writes), 0, 'f', 1)
+            .arg(inFull)
+            .arg(full)
+            .arg(burst)
+            .arg(share * 100, 0, 'f', 1)
+            .arg(tooMany)
+            .arg(lateTooMany));
 }
 
 } // namespace salesflow::bench

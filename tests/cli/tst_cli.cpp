@@ -34,10 +34,13 @@ private Q_SLOTS:
         QCOMPARE(runSalesflowd({QStringLiteral("frobnicate")}).exitCode, 2);
         QCOMPARE(runSalesflowd(withDb({QStringLiteral("token")})).exitCode, 2);
         QCOMPARE(runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("create")})).exitCode, 2);
-        const auto replay = runSalesflowd(withDb({QStringLiteral("replay"), QStringLiteral("--status"), QStringLiteral("napping")}));
+        const auto replay
+            = runSalesflowd(withDb({QStringLiteral("replay"), QStringLiteral("--status"), QStringLiteral("napping")}));
         QCOMPARE(replay.exitCode, 2);
         QVERIFY(replay.err.contains("unknown --status"));
-        QCOMPARE(runSalesflowd(withDb({QStringLiteral("serve"), QStringLiteral("--role"), QStringLiteral("boss")})).exitCode, 2);
+        QCOMPARE(
+            runSalesflowd(withDb({QStringLiteral("serve"), QStringLiteral("--role"), QStringLiteral("boss")})).exitCode,
+            2);
     }
 
     void tokensAreCreatedAloneOnStdoutAndRevoked()
@@ -45,16 +48,20 @@ private Q_SLOTS:
         const auto migrated = runSalesflowd(withDb({QStringLiteral("migrate")}));
         QCOMPARE(migrated.exitCode, 0);
         QVERIFY(migrated.out.startsWith("schema at version "));
-        const auto created = runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--name"),
-                                                   QStringLiteral("website"), QStringLiteral("--role"), QStringLiteral("ingest")}));
+        const auto created
+            = runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--name"),
+                                    QStringLiteral("website"), QStringLiteral("--role"), QStringLiteral("ingest")}));
         QCOMPARE(created.exitCode, 0);
         const QByteArray token = created.out.trimmed();
-        QVERIFY2(token.startsWith("sft_") && !token.contains('\n'), created.out.constData()); // alone: scripts capture it
+        QVERIFY2(token.startsWith("sft_") && !token.contains('\n'),
+                 created.out.constData()); // alone: scripts capture it
         QVERIFY(!created.err.contains(token)); // never in a log line
-        const auto revoked = runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("revoke"), QStringLiteral("website")}));
+        const auto revoked
+            = runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("revoke"), QStringLiteral("website")}));
         QCOMPARE(revoked.exitCode, 0);
         QVERIFY(revoked.out.contains("revoked 1 token(s) named website"));
-        const auto again = runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("revoke"), QStringLiteral("website")}));
+        const auto again
+            = runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("revoke"), QStringLiteral("website")}));
         QCOMPARE(again.exitCode, 1);
         QVERIFY(again.err.contains("no active token named 'website'"));
     }
@@ -70,7 +77,8 @@ private Q_SLOTS:
                 "{not json\n"
                 "{\"submission_id\":\"i-3\",\"fields\":{\"email\":\"e@f.co\"}}\n");
         f.close();
-        const QStringList import = withDb({QStringLiteral("import"), file, QStringLiteral("--source"), QStringLiteral("form")});
+        const QStringList import
+            = withDb({QStringLiteral("import"), file, QStringLiteral("--source"), QStringLiteral("form")});
         const auto first = runSalesflowd(import);
         QCOMPARE(first.exitCode, 1); // one line was refused, and said so
         QVERIFY2(first.out.contains("imported 3 new, 0 duplicate, 1 rejected"), first.out.constData());
@@ -81,11 +89,12 @@ private Q_SLOTS:
         QCOMPARE(status.exitCode, 0);
         QVERIFY2(status.out.contains("events: 3\n") && status.out.contains("  received: 3\n"), status.out.constData());
         QVERIFY(status.out.contains("queue depth: 3\n"));
-        const auto replay = runSalesflowd(withDb({QStringLiteral("replay"), QStringLiteral("--status"), QStringLiteral("received"),
-                                                  QStringLiteral("--dry-run")}));
+        const auto replay = runSalesflowd(withDb({QStringLiteral("replay"), QStringLiteral("--status"),
+                                                  QStringLiteral("received"), QStringLiteral("--dry-run")}));
         QCOMPARE(replay.exitCode, 0);
         QVERIFY2(replay.out.contains("left alone (a job is still waiting)"), replay.out.constData());
-        const auto missing = runSalesflowd(withDb({QStringLiteral("replay"), QStringLiteral("--event"), QStringLiteral("nope")}));
+        const auto missing
+            = runSalesflowd(withDb({QStringLiteral("replay"), QStringLiteral("--event"), QStringLiteral("nope")}));
         QCOMPARE(missing.exitCode, 1);
         QVERIFY(missing.out.contains("no such event: nope"));
     }
@@ -110,15 +119,19 @@ private Q_SLOTS:
         env.insert(QStringLiteral("OPENAI_BASE_URL"), emu.openaiBaseUrl());
         env.insert(QStringLiteral("SALESFLOW_LLM_TIMEOUT_MS"), QStringLiteral("120000"));
         QVERIFY(runSalesflowd(withDb({QStringLiteral("migrate")}), env).exitCode == 0);
-        const QByteArray token = runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--name"),
-                                                       QStringLiteral("w"), QStringLiteral("--role"), QStringLiteral("ingest")}),
-                                               env).out.trimmed();
+        const QByteArray token
+            = runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--name"),
+                                    QStringLiteral("w"), QStringLiteral("--role"), QStringLiteral("ingest")}),
+                            env)
+                  .out.trimmed();
         QProcess server;
         const quint16 port = test::startServe(server, withDb({}), env);
         QVERIFY2(port, server.readAllStandardError().constData());
-        const auto posted = test::HttpClient("127.0.0.1", port).request(
-            "POST", "/v1/events/chat", R"({"id":"c1","messages":[{"author":"visitor","text":"We need SSO, what does it cost?"}]})",
-            {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
+        const auto posted
+            = test::HttpClient("127.0.0.1", port)
+                  .request("POST", "/v1/events/chat",
+                           R"({"id":"c1","messages":[{"author":"visitor","text":"We need SSO, what does it cost?"}]})",
+                           {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}});
         QCOMPARE(posted.status, 202);
         QTRY_VERIFY_WITH_TIMEOUT(emu.requestCount() > 0, 20000); // the LLM call is out and waiting
         QElapsedTimer t;
@@ -136,7 +149,8 @@ int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QStringList args = app.arguments();
-    test::setBackend(args.size() > 1 && !args[1].startsWith(QLatin1Char('-')) ? args.takeAt(1) : QStringLiteral("sqlite"));
+    test::setBackend(args.size() > 1 && !args[1].startsWith(QLatin1Char('-')) ? args.takeAt(1)
+                                                                              : QStringLiteral("sqlite"));
     TestCli cli;
     return QTest::qExec(&cli, args);
 }

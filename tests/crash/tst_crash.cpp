@@ -3,20 +3,20 @@
 //    that got a 202 or 200 is stored under the id it was given, and has exactly one first job.
 //  - worker processes are killed with SIGKILL while they drain the queue; at the end every job
 //    ran to a committed completion exactly once.
+#include "engine/hubspot/setup.h"
+#include "engine/local/localengine.h"
 #include "engine/store/database.h"
 #include "engine/store/migrator.h"
-#include "engine/hubspot/setup.h"
 #include "engine/store/sharedratebudget.h"
-#include "engine/local/localengine.h"
-#include "tests/support/hubspotemulator.h"
 #include "tests/support/httpclient.h"
+#include "tests/support/hubspotemulator.h"
 #include "tests/support/pgserver.h"
 #include "tests/support/salesflowd.h"
 #include "tests/support/testbackend.h"
 
 #include <QProcess>
-#include <QSet>
 #include <QRandomGenerator>
+#include <QSet>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -106,11 +106,14 @@ private Q_SLOTS:
                 clients.emplace_back([&, t] {
                     test::HttpClient client("127.0.0.1", port);
                     for (int seq = 0; !stop; ++seq) {
-                        const QByteArray key = "r" + QByteArray::number(round) + "-c" + QByteArray::number(t) + "-" + QByteArray::number(seq);
-                        const auto r = client.request("POST", "/v1/events/chat", R"({"id":")" + key + R"(","messages":[]})",
-                                                      {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token},
-                                                       {"Idempotency-Key", key}},
-                                                      5000);
+                        const QByteArray key = "r" + QByteArray::number(round) + "-c" + QByteArray::number(t) + "-"
+                            + QByteArray::number(seq);
+                        const auto r
+                            = client.request("POST", "/v1/events/chat", R"({"id":")" + key + R"(","messages":[]})",
+                                             {{"Content-Type", "application/json"},
+                                              {"Authorization", "Bearer " + token},
+                                              {"Idempotency-Key", key}},
+                                             5000);
                         if (r.status == 202 || r.status == 200) {
                             const QString id = QString::fromLatin1(r.body.mid(r.body.indexOf("\"id\":\"") + 6, 36));
                             std::lock_guard lock(mutex);
@@ -144,7 +147,8 @@ private Q_SLOTS:
         int checked = 0;
         for (auto it = acked.cbegin(); it != acked.cend() && checked < 200; ++it, ++checked) {
             const auto r = client.request("POST", "/v1/events/chat", "{}",
-                                          {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token},
+                                          {{"Content-Type", "application/json"},
+                                           {"Authorization", "Bearer " + token},
                                            {"Idempotency-Key", it.key()}});
             QCOMPARE(r.status, 200);
             QVERIFY(r.body.contains(it.value().toLatin1()));
@@ -160,22 +164,23 @@ private Q_SLOTS:
             auto row = c.value()->exec("SELECT id FROM raw_events WHERE dedup_key = $1",
                                        {QString(QStringLiteral("chat:key:") + QString::fromLatin1(it.key()))});
             QVERIFY(row.ok());
-            QVERIFY2(row->size() == 1, qPrintable(QStringLiteral("acknowledged event %1 was lost").arg(QString::fromLatin1(it.key()))));
+            QVERIFY2(row->size() == 1,
+                     qPrintable(QStringLiteral("acknowledged event %1 was lost").arg(QString::fromLatin1(it.key()))));
             QCOMPARE(row->text(0, 0), it.value());
         }
         // Every stored event has exactly one first job; no job without its event.
-        QCOMPARE(scalar(*c.value(), "SELECT count(*) FROM (SELECT r.id FROM raw_events r LEFT JOIN jobs j ON j.event_id = r.id"
-                                    " GROUP BY r.id HAVING count(j.id) <> 1) x"),
+        QCOMPARE(scalar(*c.value(),
+                        "SELECT count(*) FROM (SELECT r.id FROM raw_events r LEFT JOIN jobs j ON j.event_id = r.id"
+                        " GROUP BY r.id HAVING count(j.id) <> 1) x"),
                  0);
-        QCOMPARE(scalar(*c.value(), "SELECT count(*) FROM jobs j LEFT JOIN raw_events r ON r.id = j.event_id WHERE r.id IS NULL"), 0);
+        QCOMPARE(scalar(*c.value(),
+                        "SELECT count(*) FROM jobs j LEFT JOIN raw_events r ON r.id = j.event_id WHERE r.id IS NULL"),
+                 0);
         qInfo("%s: %lld events acknowledged over %d kill -9 rounds, all stored; %lld requests hit a dead server",
               qPrintable(backend), qint64(acked.size()), rounds, refused.load());
     }
 
-    void jobsRunExactlyOnceThroughKill9_data()
-    {
-        acknowledgedEventsSurviveKill9_data();
-    }
+    void jobsRunExactlyOnceThroughKill9_data() { acknowledgedEventsSurviveKill9_data(); }
 
     void jobsRunExactlyOnceThroughKill9()
     {
@@ -187,16 +192,24 @@ private Q_SLOTS:
             QVERIFY(db.ok());
             auto c = db.value()->acquire();
             QVERIFY(store::Migrator::migrate(*c.value()).ok());
-            QVERIFY(c.value()->execScript("CREATE TABLE test_effects (event_id TEXT NOT NULL, attempt INTEGER NOT NULL)").ok());
+            QVERIFY(c.value()
+                        ->execScript("CREATE TABLE test_effects (event_id TEXT NOT NULL, attempt INTEGER NOT NULL)")
+                        .ok());
             // Seed events with their first job, as ingest does.
             QVERIFY(c.value()->begin(true).ok());
             for (int i = 0; i < events; ++i) {
                 const QString id = QStringLiteral("00000000-0000-7000-8000-%1").arg(i, 12, 10, QLatin1Char('0'));
-                QVERIFY(c.value()->exec("INSERT INTO raw_events (id, source, content_type, dedup_key, payload, size_bytes,"
-                                        " received_at, received_by, status, updated_at) VALUES ($1, 'chat', 'application/json', $1, $2, 2, 0, 'seed', 'received', 0)",
-                                        {id, QByteArray("{}")}).ok());
-                QVERIFY(c.value()->exec("INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at)"
-                                        " VALUES ($1, 'normalise', 0, 1000, 0, 0)", {id}).ok());
+                QVERIFY(c.value()
+                            ->exec("INSERT INTO raw_events (id, source, content_type, dedup_key, payload, size_bytes,"
+                                   " received_at, received_by, status, updated_at) VALUES ($1, 'chat', "
+                                   "'application/json', $1, $2, 2, 0, 'seed', 'received', 0)",
+                                   {id, QByteArray("{}")})
+                            .ok());
+                QVERIFY(c.value()
+                            ->exec("INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at)"
+                                   " VALUES ($1, 'normalise', 0, 1000, 0, 0)",
+                                   {id})
+                            .ok());
             }
             QVERIFY(c.value()->commit().ok());
         }
@@ -236,14 +249,11 @@ private Q_SLOTS:
         QCOMPARE(scalar(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'normalised'"), events);
         QCOMPARE(scalar(*c.value(), "SELECT count(*) FROM audit_logs WHERE action = 'transition'"), events);
         const qint64 retried = scalar(*c.value(), "SELECT count(*) FROM test_effects WHERE attempt > 1");
-        qInfo("%s: %d jobs, %d worker kills, %lld jobs completed on a later attempt, none twice",
-              qPrintable(backend), events, kills, retried);
+        qInfo("%s: %d jobs, %d worker kills, %lld jobs completed on a later attempt, none twice", qPrintable(backend),
+              events, kills, retried);
     }
 
-    void writebackExactlyOnceThroughKill9AndFaults_data()
-    {
-        acknowledgedEventsSurviveKill9_data();
-    }
+    void writebackExactlyOnceThroughKill9AndFaults_data() { acknowledgedEventsSurviveKill9_data(); }
 
     // The whole pipeline in two salesflowd worker processes against the HubSpot emulator, which
     // fails 20% of the writes (5xx, 429, timeouts, and connections dropped after the write
@@ -271,11 +281,16 @@ private Q_SLOTS:
             QVERIFY(hubspot::setup(client, budget).ok());
             QList<IngestItem> items;
             for (int i = 0; i < events; ++i) {
-                items.append(IngestItem{QStringLiteral("chat"), "application/json",
-                                        QStringLiteral(R"({"id":"k-%1","participants":[{"id":"v","name":"Kim Lee","email":"kim%1@corp-%2.com","role":"visitor"}],
+                items.append(IngestItem{
+                    QStringLiteral("chat"),
+                    "application/json",
+                    QStringLiteral(
+                        R"({"id":"k-%1","participants":[{"id":"v","name":"Kim Lee","email":"kim%1@corp-%2.com","role":"visitor"}],
                                             "messages":[{"author":"v","role":"visitor","text":"Please send pricing for 20 seats; we want a demo next week.","sent_at":"2026-11-26T10:00:00Z"}]})")
-                                            .arg(i).arg(i % 7).toUtf8(),
-                                        {}});
+                        .arg(i)
+                        .arg(i % 7)
+                        .toUtf8(),
+                    {}});
             }
             auto f = e.value()->ingest(test::caller(), items);
             f.waitForFinished();
@@ -284,7 +299,8 @@ private Q_SLOTS:
         }
         emu.setFaultRate(0.2, 11);
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-        env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("salesflow.*.info=false;salesflow.*.warning=false"));
+        env.insert(QStringLiteral("QT_LOGGING_RULES"),
+                   QStringLiteral("salesflow.*.info=false;salesflow.*.warning=false"));
         env.insert(QStringLiteral("SALESFLOW_LEASE_MS"), QStringLiteral("3000"));
         env.insert(QStringLiteral("SALESFLOW_MAX_ATTEMPTS"), QStringLiteral("100"));
         env.insert(QStringLiteral("SALESFLOW_REVIEW_THRESHOLD"), QStringLiteral("0"));
@@ -305,8 +321,8 @@ private Q_SLOTS:
                     w->setProcessEnvironment(env);
                     w->setProcessChannelMode(QProcess::ForwardedErrorChannel);
                     w->start(QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd"),
-                             {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--role"), QStringLiteral("worker"),
-                              QStringLiteral("--workers"), QStringLiteral("2")});
+                             {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--role"),
+                              QStringLiteral("worker"), QStringLiteral("--workers"), QStringLiteral("2")});
                     QVERIFY(w->waitForStarted(10000));
                 }
             }
@@ -334,7 +350,8 @@ private Q_SLOTS:
                                     " WHERE status NOT IN ('done', 'superseded') GROUP BY kind, status, last_error");
         QString left;
         for (int i = 0; open && i < open->size(); ++i)
-            left += QStringLiteral("%1 %2 (%3): %4; ").arg(open->text(i, 0), open->text(i, 1), open->text(i, 2), open->text(i, 3));
+            left += QStringLiteral("%1 %2 (%3): %4; ")
+                        .arg(open->text(i, 0), open->text(i, 1), open->text(i, 2), open->text(i, 3));
         QVERIFY2(open && open->isEmpty(), qPrintable(QStringLiteral("actions not done: ") + left));
         // Every note is on its contact's timeline (association type 202), once per pair.
         QSet<QString> noteToContact;

@@ -6,12 +6,12 @@
 #include <QCoreApplication>
 #include <QtTest>
 
-
 int main(int argc, char *argv[])
 {
     QCoreApplication app(argc, argv);
     QStringList args = app.arguments();
-    const QString backend = args.size() > 1 && !args[1].startsWith(QLatin1Char('-')) ? args.takeAt(1) : QStringLiteral("sqlite");
+    const QString backend
+        = args.size() > 1 && !args[1].startsWith(QLatin1Char('-')) ? args.takeAt(1) : QStringLiteral("sqlite");
     if (backend != QLatin1String("sqlite") && backend != QLatin1String("postgres")) {
         qCritical("usage: engine_tests sqlite|postgres [QTest options]");
         return 2;
@@ -32,9 +32,8 @@ int main(int argc, char *argv[])
     TestContractHttp contractHttp;
     TestJson json;
     TestMigrations migrations;
-    const std::initializer_list<QObject *> suites{&store,     &queue,     &ingest,        &http,         &normalise,
-                                                  &enrich,    &writeback, &contractLocal, &contractHttp, &json,
-                                                  &migrations};
+    const std::initializer_list<QObject *> suites{&store,     &queue,         &ingest,       &http, &normalise, &enrich,
+                                                  &writeback, &contractLocal, &contractHttp, &json, &migrations};
     bool ran = false;
     for (QObject *suite : suites) {
         if (!only.isEmpty() && only != suite->metaObject()->className())

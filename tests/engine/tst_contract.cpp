@@ -29,9 +29,10 @@ const Caller kAdmin = Caller::token(QStringLiteral("ada"), Role::Admin);
 
 IngestItem form(const QByteArray &submissionId, const QByteArray &email = "dana@northwind.example")
 {
-    return IngestItem{QStringLiteral("form"), "application/json",
-                      R"({"submission_id":")" + submissionId + R"(","fields":{"email":")" + email +
-                          R"(","message":"We need SSO before we can buy."}})",
+    return IngestItem{QStringLiteral("form"),
+                      "application/json",
+                      R"({"submission_id":")" + submissionId + R"(","fields":{"email":")" + email
+                          + R"(","message":"We need SSO before we can buy."}})",
                       {}};
 }
 
@@ -54,7 +55,7 @@ struct TestContract::Fixture
     }
 };
 
-TestContract::TestContract(Mode mode) : m_mode(mode) {}
+TestContract::TestContract(Mode mode) : m_mode(mode) { }
 TestContract::~TestContract() = default;
 
 void TestContract::init()

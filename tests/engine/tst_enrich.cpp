@@ -3,22 +3,22 @@
 // and what every injected fault ends as.
 #include "tst_suites.h"
 
+#include "engine/api/json.h"
+#include "engine/core/clock.h"
 #include "engine/core/config.h"
 #include "engine/llm/analysis.h"
 #include "engine/llm/httpcall.h"
 #include "engine/llm/offline.h"
 #include "engine/llm/pricing.h"
-#include "engine/api/json.h"
 #include "engine/local/localengine.h"
+#include "engine/pipeline/replay.h"
+#include "engine/pipeline/runner.h"
 #include "engine/pipeline/stages.h"
 #include "engine/sources/intake.h"
 #include "engine/store/database.h"
 #include "engine/store/promptrepository.h"
-#include "engine/pipeline/replay.h"
-#include "engine/core/clock.h"
-#include "engine/pipeline/runner.h"
-#include "tests/support/llmemulator.h"
 #include "tests/support/engines.h"
+#include "tests/support/llmemulator.h"
 #include "tests/support/testbackend.h"
 
 #include <QDir>
@@ -32,7 +32,6 @@ using test::LlmEmulator;
 using Step = test::LlmEmulator::Step;
 
 namespace {
-
 
 const QStringList kSettled{EventStatus::Enriched, EventStatus::InReview, EventStatus::Done, EventStatus::Failed};
 
@@ -68,7 +67,9 @@ QByteArray chat(int n, const char *extra = "")
     return QStringLiteral(R"({"conversation_id":"c-%1","visitor":{"email":"lena%1@northwind.com","name":"Lena Park"},
         "messages":[{"from":"visitor","text":"We want pricing for 40 seats and a demo next week. %2"},
                     {"from":"visitor","text":"Do you have a SOC 2 report? Our security team must review it before we sign."}]})")
-        .arg(n).arg(QLatin1String(extra)).toUtf8();
+        .arg(n)
+        .arg(QLatin1String(extra))
+        .toUtf8();
 }
 
 /// OpenAI against the emulator, one call at a time (scripted answers arrive in order).
@@ -144,7 +145,8 @@ void TestEnrich::retryPolicyFollowsTheSdks()
     for (int status : {0, 408, 409, 429, 500, 503, 529})
         QCOMPARE(llm::retryDelayMs(openai, status, none, {}, 0, 0.0).value_or(-1), qint64(500));
     QCOMPARE(llm::retryDelayMs(openai, 500, none, {}, 1, 1.0).value_or(-1), qint64(750));
-    QCOMPARE(llm::retryDelayMs(RetryPolicy{RetryPolicy::Flavour::OpenAi, 9, 1000}, 500, none, {}, 6, 0.0).value_or(-1), qint64(8000));
+    QCOMPARE(llm::retryDelayMs(RetryPolicy{RetryPolicy::Flavour::OpenAi, 9, 1000}, 500, none, {}, 6, 0.0).value_or(-1),
+             qint64(8000));
     for (int status : {400, 401, 403, 404, 413, 422})
         QVERIFY(!llm::retryDelayMs(openai, status, none, {}, 0, 0.0));
     QVERIFY(!llm::retryDelayMs(openai, 500, none, {}, 2, 0.0)); // out of retries
@@ -185,7 +187,9 @@ void TestEnrich::promptsAreSeededVersionedAndChecked()
     const Status s = llm::checkPrompt(broken);
     QVERIFY(!s.ok());
     QVERIFY(s.error().message.contains(QLatin1String("{{dael}}")));
-    auto rendered = llm::renderPrompt(QStringLiteral("a {{ x }} b {{y}}"), {{QStringLiteral("x"), QStringLiteral("1")}, {QStringLiteral("y"), QStringLiteral("{{x}}")}});
+    auto rendered = llm::renderPrompt(
+        QStringLiteral("a {{ x }} b {{y}}"),
+        {{QStringLiteral("x"), QStringLiteral("1")}, {QStringLiteral("y"), QStringLiteral("{{x}}")}});
     QCOMPARE(rendered.value(), QStringLiteral("a 1 b {{x}}")); // values are not re-expanded
     auto prices = llm::PriceTable::load({});
     QVERIFY(prices.ok());
@@ -200,19 +204,26 @@ void TestEnrich::offlineEnrichesEverySampleWithContext()
     const QHash<QString, QString> ids = test::ingestSamples(*engine);
     auto c = engine->database()->acquire();
     const qint64 total = c.value()->exec("SELECT count(*) FROM raw_events")->int64(0, 0);
-    QTRY_COMPARE_WITH_TIMEOUT(c.value()->exec("SELECT count(*) FROM raw_events WHERE status IN ('enriched','in_review','done','failed')")->int64(0, 0),
-                              total, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        c.value()
+            ->exec("SELECT count(*) FROM raw_events WHERE status IN ('enriched','in_review','done','failed')")
+            ->int64(0, 0),
+        total, 30000);
     QCOMPARE(c.value()->exec("SELECT count(*) FROM raw_events WHERE status = 'failed'")->int64(0, 0), 0);
     // Every event but HubSpot's own CRM changes has an offline enrichment.
-    QCOMPARE(c.value()->exec("SELECT count(*) FROM enrichment_outputs WHERE provider = 'offline' AND model = 'offline-rules-1'")->int64(0, 0),
-             c.value()->exec("SELECT count(*) FROM normalised_events WHERE kind <> 'crm_change'")->int64(0, 0));
+    QCOMPARE(
+        c.value()
+            ->exec("SELECT count(*) FROM enrichment_outputs WHERE provider = 'offline' AND model = 'offline-rules-1'")
+            ->int64(0, 0),
+        c.value()->exec("SELECT count(*) FROM normalised_events WHERE kind <> 'crm_change'")->int64(0, 0));
     // The report the issue asks for: what offline made of each sample.
     QHash<QString, QString> names;
     for (auto it = ids.cbegin(); it != ids.cend(); ++it)
         names.insert(it.value(), it.key());
-    auto rows = c.value()->exec("SELECT r.id, n.kind, e.intent, e.lead_quality, e.confidence, r.status, e.objections,"
-                                " e.review_reasons, e.next_action FROM raw_events r JOIN normalised_events n ON n.event_id = r.id"
-                                " LEFT JOIN enrichment_outputs e ON e.event_id = r.id ORDER BY r.id");
+    auto rows = c.value()->exec(
+        "SELECT r.id, n.kind, e.intent, e.lead_quality, e.confidence, r.status, e.objections,"
+        " e.review_reasons, e.next_action FROM raw_events r JOIN normalised_events n ON n.event_id = r.id"
+        " LEFT JOIN enrichment_outputs e ON e.event_id = r.id ORDER BY r.id");
     for (int i = 0; i < rows->size(); ++i) {
         QStringList cats;
         for (const QJsonValue &o : QJsonDocument::fromJson(rows->bytes(i, 6)).array()) {
@@ -220,15 +231,22 @@ void TestEnrich::offlineEnrichesEverySampleWithContext()
             qInfo().noquote() << "    evidence" << o.toObject().value(QLatin1String("category")).toString() << ":"
                               << o.toObject().value(QLatin1String("evidence")).toString();
         }
-        qInfo().noquote() << QStringLiteral("offline | %1 | %2 | intent %3 | quality %4 | confidence %5 | %6 | objections [%7] | %8")
-                                 .arg(names.value(rows->text(i, 0), rows->text(i, 0)), -36).arg(rows->text(i, 1), -16).arg(rows->text(i, 2), -6)
-                                 .arg(rows->text(i, 3), 3).arg(rows->text(i, 4), 4).arg(rows->text(i, 5), -9)
-                                 .arg(cats.join(QLatin1Char(',')), rows->text(i, 8));
+        qInfo().noquote()
+            << QStringLiteral("offline | %1 | %2 | intent %3 | quality %4 | confidence %5 | %6 | objections [%7] | %8")
+                   .arg(names.value(rows->text(i, 0), rows->text(i, 0)), -36)
+                   .arg(rows->text(i, 1), -16)
+                   .arg(rows->text(i, 2), -6)
+                   .arg(rows->text(i, 3), 3)
+                   .arg(rows->text(i, 4), 4)
+                   .arg(rows->text(i, 5), -9)
+                   .arg(cats.join(QLatin1Char(',')), rows->text(i, 8));
     }
     // Spot checks a rep would make: the security questions are found with their quotes, the
     // pricing follow-up is a buyer.
-    auto sec = c.value()->exec("SELECT e.objections, e.intent FROM enrichment_outputs e JOIN raw_events r ON r.id = e.event_id"
-                               " WHERE r.id = $1", {ids.value(QStringLiteral("email-security-questions.eml"))});
+    auto sec = c.value()->exec(
+        "SELECT e.objections, e.intent FROM enrichment_outputs e JOIN raw_events r ON r.id = e.event_id"
+        " WHERE r.id = $1",
+        {ids.value(QStringLiteral("email-security-questions.eml"))});
     QCOMPARE(sec->size(), 1);
     const QJsonArray objections = QJsonDocument::fromJson(sec->bytes(0, 0)).array();
     bool security = false;
@@ -236,7 +254,8 @@ void TestEnrich::offlineEnrichesEverySampleWithContext()
         security = security || o.toObject().value(QLatin1String("category")).toString() == QLatin1String("security");
     QVERIFY2(security, sec->bytes(0, 0).constData());
     auto pricing = c.value()->exec("SELECT e.intent FROM enrichment_outputs e JOIN raw_events r ON r.id = e.event_id"
-                                   " WHERE r.id = $1", {ids.value(QStringLiteral("email-pricing-followup.json"))});
+                                   " WHERE r.id = $1",
+                                   {ids.value(QStringLiteral("email-pricing-followup.json"))});
     QCOMPARE(pricing->text(0, 0), QStringLiteral("high"));
     // Events that went on are waiting for the plan stage; the others wait for a reviewer.
     QCOMPARE(c.value()->exec("SELECT count(*) FROM jobs WHERE stage = 'plan'")->int64(0, 0),
@@ -269,16 +288,22 @@ void TestEnrich::contextCarriesCrmKnowledgeWithinBudget()
     // Earlier history of the same contact, then a HubSpot property change on the contact.
     QString last;
     for (int i = 0; i < 8; ++i) {
-        last = ingestOne(*engine, QStringLiteral("form"), "application/json",
-                         QStringLiteral(R"({"submission_id":"s%1","fields":{"email":"omar@contoso.com","firstname":"Omar","message":"Message number %1 about onboarding %2"}})")
-                             .arg(i).arg(QString(3000, QLatin1Char('x'))).toUtf8());
+        last = ingestOne(
+            *engine, QStringLiteral("form"), "application/json",
+            QStringLiteral(
+                R"({"submission_id":"s%1","fields":{"email":"omar@contoso.com","firstname":"Omar","message":"Message number %1 about onboarding %2"}})")
+                .arg(i)
+                .arg(QString(3000, QLatin1Char('x')))
+                .toUtf8());
         QTRY_VERIFY_WITH_TIMEOUT(settled(*engine, last), 20000);
-        QVERIFY2(detailOf(*engine, last).summary.status != EventStatus::Failed, qPrintable(detailOf(*engine, last).summary.lastError));
+        QVERIFY2(detailOf(*engine, last).summary.status != EventStatus::Failed,
+                 qPrintable(detailOf(*engine, last).summary.lastError));
     }
     const QList<LlmEmulator::Received> got = emu.received();
     QVERIFY(!got.isEmpty());
     const QJsonObject body = got.last().body;
-    const QString user = body.value(QLatin1String("messages")).toArray().at(1).toObject().value(QLatin1String("content")).toString();
+    const QString user
+        = body.value(QLatin1String("messages")).toArray().at(1).toObject().value(QLatin1String("content")).toString();
     QVERIFY2(user.contains(QLatin1String("omar@contoso.com")), qPrintable(user.left(2000)));
     QVERIFY(user.contains(QLatin1String("contoso.com")));
     QVERIFY(user.contains(QLatin1String("Earlier events of this contact")));
@@ -287,7 +312,8 @@ void TestEnrich::contextCarriesCrmKnowledgeWithinBudget()
     QVERIFY2(user.size() <= 12000 + 200, qPrintable(QString::number(user.size())));
     QVERIFY(user.count(QLatin1String("- 20")) < 7);
     // OpenAI's dialect.
-    QCOMPARE(body.value(QLatin1String("messages")).toArray().at(0).toObject().value(QLatin1String("role")).toString(), QStringLiteral("developer"));
+    QCOMPARE(body.value(QLatin1String("messages")).toArray().at(0).toObject().value(QLatin1String("role")).toString(),
+             QStringLiteral("developer"));
     QCOMPARE(body.value(QLatin1String("max_completion_tokens")).toInt(), 1200);
     QVERIFY(!body.contains(QLatin1String("max_tokens")));
     QCOMPARE(body.value(QLatin1String("store")).toBool(true), false);
@@ -326,10 +352,13 @@ void TestEnrich::everyProviderEnrichesTheSamples()
     test::ingestSamples(*engine);
     auto c = engine->database()->acquire();
     const qint64 total = c.value()->exec("SELECT count(*) FROM raw_events")->int64(0, 0);
-    QTRY_COMPARE_WITH_TIMEOUT(c.value()->exec("SELECT count(*) FROM raw_events WHERE status IN ('enriched','in_review','done')")->int64(0, 0),
-                              total, 30000);
-    const qint64 enriched = c.value()->exec("SELECT count(*) FROM normalised_events WHERE kind <> 'crm_change'")->int64(0, 0);
-    auto rows = c.value()->exec("SELECT provider, model, request_id, input_tokens, output_tokens, cost_usd, outcome FROM enrichment_outputs");
+    QTRY_COMPARE_WITH_TIMEOUT(
+        c.value()->exec("SELECT count(*) FROM raw_events WHERE status IN ('enriched','in_review','done')")->int64(0, 0),
+        total, 30000);
+    const qint64 enriched
+        = c.value()->exec("SELECT count(*) FROM normalised_events WHERE kind <> 'crm_change'")->int64(0, 0);
+    auto rows = c.value()->exec(
+        "SELECT provider, model, request_id, input_tokens, output_tokens, cost_usd, outcome FROM enrichment_outputs");
     QCOMPARE(qint64(rows->size()), enriched);
     for (int i = 0; i < rows->size(); ++i) {
         QCOMPARE(rows->text(i, 0), provider);
@@ -342,14 +371,25 @@ void TestEnrich::everyProviderEnrichesTheSamples()
     const LlmEmulator::Received r = emu.received().first();
     if (provider == QLatin1String("anthropic")) {
         QCOMPARE(r.header("anthropic-version"), QByteArray("2023-06-01"));
-        QCOMPARE(r.body.value(QLatin1String("tool_choice")).toObject().value(QLatin1String("type")).toString(), QStringLiteral("tool"));
+        QCOMPARE(r.body.value(QLatin1String("tool_choice")).toObject().value(QLatin1String("type")).toString(),
+                 QStringLiteral("tool"));
         QCOMPARE(r.body.value(QLatin1String("max_tokens")).toInt(), 1200);
-        QVERIFY(r.body.value(QLatin1String("system")).toArray().first().toObject().contains(QLatin1String("cache_control")));
+        QVERIFY(r.body.value(QLatin1String("system"))
+                    .toArray()
+                    .first()
+                    .toObject()
+                    .contains(QLatin1String("cache_control")));
     } else if (provider == QLatin1String("openai-compatible")) {
         QCOMPARE(r.body.value(QLatin1String("max_tokens")).toInt(), 1200);
         QVERIFY(r.header("authorization").isEmpty());
-        QCOMPARE(r.body.value(QLatin1String("messages")).toArray().at(0).toObject().value(QLatin1String("role")).toString(), QStringLiteral("system"));
-        QVERIFY(r.body.value(QLatin1String("response_format")).toObject().value(QLatin1String("json_schema")).toObject().contains(QLatin1String("schema")));
+        QCOMPARE(
+            r.body.value(QLatin1String("messages")).toArray().at(0).toObject().value(QLatin1String("role")).toString(),
+            QStringLiteral("system"));
+        QVERIFY(r.body.value(QLatin1String("response_format"))
+                    .toObject()
+                    .value(QLatin1String("json_schema"))
+                    .toObject()
+                    .contains(QLatin1String("schema")));
     }
     // Concurrency cap: no more requests in flight than configured is checked by the bench;
     // here, the stats show the tokens.
@@ -365,27 +405,41 @@ void TestEnrich::everyFaultEndsRetriedOrReviewed_data()
     QTest::addColumn<QList<int>>("steps"); // Step kinds (and statuses for Status, as negative numbers)
     QTest::addColumn<QString>("status");
     QTest::addColumn<QString>("expect"); // substring of the outcome/reason/error
-    QTest::addColumn<int>("retries");    // http_retries at least
+    QTest::addColumn<int>("retries"); // http_retries at least
     const int oa = int(LlmEmulator::Api::OpenAi), an = int(LlmEmulator::Api::Anthropic);
     QTest::newRow("429 retry-after-ms") << oa << QList<int>{-429} << EventStatus::Enriched << QStringLiteral("ok") << 1;
     QTest::newRow("500 then 503") << oa << QList<int>{-500, -503} << EventStatus::Enriched << QStringLiteral("ok") << 2;
     QTest::newRow("timeout") << oa << QList<int>{Step::Timeout} << EventStatus::Enriched << QStringLiteral("ok") << 1;
     // A connection closed before any answer may be re-sent by QNetworkAccessManager itself
     // (it does so once for a reused keep-alive connection), so no retry count is promised.
-    QTest::newRow("dropped connection") << oa << QList<int>{Step::Drop} << EventStatus::Enriched << QStringLiteral("ok") << 0;
-    QTest::newRow("html body (job retry)") << oa << QList<int>{Step::NotJsonBody} << EventStatus::Enriched << QStringLiteral("ok") << 0;
-    QTest::newRow("invalid once") << oa << QList<int>{Step::InvalidAnswer} << EventStatus::Enriched << QStringLiteral("ok") << 0;
-    QTest::newRow("invalid twice") << oa << QList<int>{Step::InvalidAnswer, Step::MalformedContent} << EventStatus::InReview << QStringLiteral("invalid answer after 2 calls") << 0;
-    QTest::newRow("invented evidence") << oa << QList<int>{Step::FakeEvidence} << EventStatus::Enriched << QStringLiteral("ok") << 0;
-    QTest::newRow("refusal") << oa << QList<int>{Step::Refusal} << EventStatus::InReview << QStringLiteral("refused: I'm sorry") << 0;
-    QTest::newRow("truncated") << oa << QList<int>{Step::Truncated} << EventStatus::InReview << QStringLiteral("truncated: the answer was cut") << 0;
-    QTest::newRow("content filter") << oa << QList<int>{Step::ContentFilter} << EventStatus::InReview << QStringLiteral("filtered") << 0;
-    QTest::newRow("quota 429") << oa << QList<int>{-4290} << EventStatus::Failed << QStringLiteral("insufficient_quota") << 0;
-    QTest::newRow("400 bad request") << oa << QList<int>{-400} << EventStatus::Failed << QStringLiteral("HTTP 400") << 0;
-    QTest::newRow("anthropic 529") << an << QList<int>{-529, -500} << EventStatus::Enriched << QStringLiteral("ok") << 2;
-    QTest::newRow("anthropic refusal") << an << QList<int>{Step::Refusal} << EventStatus::InReview << QStringLiteral("refused: cyber") << 0;
-    QTest::newRow("anthropic text, no tool") << an << QList<int>{Step::TextInsteadOfTool} << EventStatus::InReview << QStringLiteral("no_tool_use") << 0;
-    QTest::newRow("anthropic max_tokens") << an << QList<int>{Step::Truncated} << EventStatus::InReview << QStringLiteral("truncated") << 0;
+    QTest::newRow("dropped connection") << oa << QList<int>{Step::Drop} << EventStatus::Enriched << QStringLiteral("ok")
+                                        << 0;
+    QTest::newRow("html body (job retry)")
+        << oa << QList<int>{Step::NotJsonBody} << EventStatus::Enriched << QStringLiteral("ok") << 0;
+    QTest::newRow("invalid once") << oa << QList<int>{Step::InvalidAnswer} << EventStatus::Enriched
+                                  << QStringLiteral("ok") << 0;
+    QTest::newRow("invalid twice") << oa << QList<int>{Step::InvalidAnswer, Step::MalformedContent}
+                                   << EventStatus::InReview << QStringLiteral("invalid answer after 2 calls") << 0;
+    QTest::newRow("invented evidence") << oa << QList<int>{Step::FakeEvidence} << EventStatus::Enriched
+                                       << QStringLiteral("ok") << 0;
+    QTest::newRow("refusal") << oa << QList<int>{Step::Refusal} << EventStatus::InReview
+                             << QStringLiteral("refused: I'm sorry") << 0;
+    QTest::newRow("truncated") << oa << QList<int>{Step::Truncated} << EventStatus::InReview
+                               << QStringLiteral("truncated: the answer was cut") << 0;
+    QTest::newRow("content filter") << oa << QList<int>{Step::ContentFilter} << EventStatus::InReview
+                                    << QStringLiteral("filtered") << 0;
+    QTest::newRow("quota 429") << oa << QList<int>{-4290} << EventStatus::Failed << QStringLiteral("insufficient_quota")
+                               << 0;
+    QTest::newRow("400 bad request") << oa << QList<int>{-400} << EventStatus::Failed << QStringLiteral("HTTP 400")
+                                     << 0;
+    QTest::newRow("anthropic 529") << an << QList<int>{-529, -500} << EventStatus::Enriched << QStringLiteral("ok")
+                                   << 2;
+    QTest::newRow("anthropic refusal") << an << QList<int>{Step::Refusal} << EventStatus::InReview
+                                       << QStringLiteral("refused: cyber") << 0;
+    QTest::newRow("anthropic text, no tool")
+        << an << QList<int>{Step::TextInsteadOfTool} << EventStatus::InReview << QStringLiteral("no_tool_use") << 0;
+    QTest::newRow("anthropic max_tokens")
+        << an << QList<int>{Step::Truncated} << EventStatus::InReview << QStringLiteral("truncated") << 0;
 }
 
 void TestEnrich::everyFaultEndsRetriedOrReviewed()
@@ -469,7 +523,9 @@ void TestEnrich::reviewRoutingByThresholdAndPolicy()
     QTRY_VERIFY_WITH_TIMEOUT(settled(*engine, low), 20000);
     EventDetail d = detailOf(*engine, low);
     QCOMPARE(d.summary.status, EventStatus::InReview);
-    QVERIFY(d.enrichments.first().reviewReasons.join(QLatin1Char(' ')).contains(QLatin1String("below the review threshold 0.90")));
+    QVERIFY(d.enrichments.first()
+                .reviewReasons.join(QLatin1Char(' '))
+                .contains(QLatin1String("below the review threshold 0.90")));
     // A confident answer that moves the score by +18: review by policy.
     llm::Analysis a = llm::OfflineAnalyser::analyse(QStringLiteral("We want pricing"), {});
     a.confidence = 0.95;
@@ -483,7 +539,8 @@ void TestEnrich::reviewRoutingByThresholdAndPolicy()
     QTRY_VERIFY_WITH_TIMEOUT(settled(*engine, big), 20000);
     d = detailOf(*engine, big);
     QCOMPARE(d.summary.status, EventStatus::InReview);
-    QCOMPARE(d.enrichments.first().reviewReasons, QStringList{QStringLiteral("policy: lead score change +18 is beyond ±15")});
+    QCOMPARE(d.enrichments.first().reviewReasons,
+             QStringList{QStringLiteral("policy: lead score change +18 is beyond ±15")});
     // Confident and within policy: enriched, on to planning.
     a.leadScoreChange = 10;
     custom.answer = llm::toJson(a);
@@ -526,7 +583,8 @@ void TestEnrich::badConfigurationIsRefusedClearly()
     QTRY_VERIFY_WITH_TIMEOUT(settled(*engine, id), 20000);
     const EventDetail d = detailOf(*engine, id);
     QCOMPARE(d.summary.status, EventStatus::Failed);
-    QVERIFY2(d.summary.lastError.contains(QLatin1String("HTTP 401 (invalid_request_error/invalid_api_key)")), qPrintable(d.summary.lastError));
+    QVERIFY2(d.summary.lastError.contains(QLatin1String("HTTP 401 (invalid_request_error/invalid_api_key)")),
+             qPrintable(d.summary.lastError));
     QVERIFY(!d.summary.lastError.contains(QLatin1String("sk-wrong-secret-123")));
     QCOMPARE(emu.requestCount(), 1); // not retried
     engine->stop();
@@ -539,15 +597,19 @@ void TestEnrich::replayWithAPromptVersionReEnriches()
     QTRY_VERIFY_WITH_TIMEOUT(settled(*engine, id), 20000);
     auto c = engine->database()->acquire();
     auto v1 = store::PromptRepository::active(*c.value(), QStringLiteral("enrich"));
-    QVERIFY(c.value()->exec("INSERT INTO prompt_versions (name, version, template, settings, author, created_at, active)"
-                            " VALUES ('enrich', 2, $1, '{}', 'test', 1, 0)",
-                            {QString(v1->templateText + QStringLiteral("\nBe brief."))}).ok());
+    QVERIFY(c.value()
+                ->exec("INSERT INTO prompt_versions (name, version, template, settings, author, created_at, active)"
+                       " VALUES ('enrich', 2, $1, '{}', 'test', 1, 0)",
+                       {QString(v1->templateText + QStringLiteral("\nBe brief."))})
+                .ok());
     // Wrong uses are refused before anything changes.
-    auto bad = pipeline::Replay::replay(*c.value(), {{id}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"), 5, false, nowMs(), 2);
+    auto bad = pipeline::Replay::replay(*c.value(), {{id}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"), 5,
+                                        false, nowMs(), 2);
     QVERIFY(!bad.ok() && bad.error().httpStatus == 400);
     bad = pipeline::Replay::replay(*c.value(), {{id}, 0, 0, {}}, {}, QStringLiteral("test"), 5, false, nowMs(), 9);
     QVERIFY(!bad.ok() && bad.error().message.contains(QLatin1String("no version 9")));
-    auto plan = pipeline::Replay::replay(*c.value(), {{id}, 0, 0, {}}, {}, QStringLiteral("test"), 5, false, nowMs(), 2);
+    auto plan
+        = pipeline::Replay::replay(*c.value(), {{id}, 0, 0, {}}, {}, QStringLiteral("test"), 5, false, nowMs(), 2);
     QVERIFY2(plan.ok(), qPrintable(plan.error().message));
     QCOMPARE(plan->queued, QStringList{id});
     engine->runner()->waker().notify();

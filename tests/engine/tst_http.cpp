@@ -3,9 +3,9 @@
 #include "tst_suites.h"
 
 #include "engine/core/clock.h"
-#include "engine/hubspot/webhooksignature.h"
 #include "engine/http/apilistener.h"
 #include "engine/http/apiserver.h"
+#include "engine/hubspot/webhooksignature.h"
 #include "engine/local/localengine.h"
 #include "engine/store/database.h"
 #include "engine/store/tokenrepository.h"
@@ -46,7 +46,8 @@ struct TestHttp::Fixture
         if (!token.isEmpty())
             headers.append(qMakePair(QByteArray("Authorization"), QByteArray("Bearer " + token)));
         const quint16 p = port;
-        auto f = QtConcurrent::run([=] { return test::HttpClient("127.0.0.1", p).request(method, path, body, headers); });
+        auto f
+            = QtConcurrent::run([=] { return test::HttpClient("127.0.0.1", p).request(method, path, body, headers); });
         while (!f.isFinished())
             QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
         return f.result();
@@ -105,7 +106,7 @@ void TestHttp::authAndRoles()
     QVERIFY(!p.value(QStringLiteral("title")).toString().isEmpty());
     QVERIFY(!p.value(QStringLiteral("detail")).toString().isEmpty());
     QCOMPARE(m_f->postJson("/v1/events/form", "{}", "sft_not_a_token").status, 401);
-    QCOMPARE(m_f->postJson("/v1/events/form", "{}", m_f->viewer).status, 403);  // viewers only read
+    QCOMPARE(m_f->postJson("/v1/events/form", "{}", m_f->viewer).status, 403); // viewers only read
     QCOMPARE(m_f->call("GET", "/v1/events", {}, {}, m_f->ingest).status, 403); // ingest only posts
     QCOMPARE(m_f->call("GET", "/v1/events", {}, {}, m_f->viewer).status, 200);
     QCOMPARE(m_f->postJson("/v1/events/form", "{}", m_f->admin).status, 202); // admin may do all
@@ -141,15 +142,17 @@ void TestHttp::ingestAnswersPerContract()
     auto vtt = m_f->call("POST", "/v1/events/transcript", "WEBVTT\n\n00:00.000 --> 00:02.000\n<v Ann>Hello\n",
                          {{"Content-Type", "text/vtt"}}, m_f->ingest);
     QCOMPARE(vtt.status, 202);
-    auto seg = m_f->postJson("/v1/events/product", R"({"type":"identify","messageId":"m-1","userId":"u1"})", m_f->ingest);
+    auto seg
+        = m_f->postJson("/v1/events/product", R"({"type":"identify","messageId":"m-1","userId":"u1"})", m_f->ingest);
     QCOMPARE(seg.status, 202);
 }
 
 void TestHttp::batchAnswersPerItemInOrder()
 {
-    auto r = m_f->postJson("/v1/events/product/batch",
-                           R"([{"type":"track","messageId":"a"},{"type":"track","messageId":"a"},"not an object",{"type":"page","messageId":"b"}])",
-                           m_f->ingest);
+    auto r = m_f->postJson(
+        "/v1/events/product/batch",
+        R"([{"type":"track","messageId":"a"},{"type":"track","messageId":"a"},"not an object",{"type":"page","messageId":"b"}])",
+        m_f->ingest);
     QCOMPARE(r.status, 202);
     const QJsonArray items = obj(r).value(QStringLiteral("items")).toArray();
     QCOMPARE(items.size(), 4);
@@ -168,21 +171,23 @@ void TestHttp::batchAnswersPerItemInOrder()
     QCOMPARE(retried.status, 200);
     const QJsonArray again = obj(retried).value(QStringLiteral("items")).toArray();
     QCOMPARE(again.size(), 2);
-    QCOMPARE(again[1].toObject().value(QStringLiteral("id")), obj(keyed).value(QStringLiteral("items")).toArray()[1].toObject().value(QStringLiteral("id")));
-    auto emails = m_f->postJson("/v1/events/email/batch", R"(["From: x@y.z\r\nMessage-ID: <e1@y>\r\n\r\nHi"])", m_f->ingest);
+    QCOMPARE(again[1].toObject().value(QStringLiteral("id")),
+             obj(keyed).value(QStringLiteral("items")).toArray()[1].toObject().value(QStringLiteral("id")));
+    auto emails
+        = m_f->postJson("/v1/events/email/batch", R"(["From: x@y.z\r\nMessage-ID: <e1@y>\r\n\r\nHi"])", m_f->ingest);
     QCOMPARE(emails.status, 202);
 }
 
 void TestHttp::hubspotWebhookChecksSignatureV3()
 {
-    const QByteArray body = R"([{"eventId":1,"subscriptionId":2,"portalId":3,"occurredAt":1731612210994,"subscriptionType":"contact.creation","objectId":5,"changeFlag":"NEW"}])";
+    const QByteArray body
+        = R"([{"eventId":1,"subscriptionId":2,"portalId":3,"occurredAt":1731612210994,"subscriptionType":"contact.creation","objectId":5,"changeFlag":"NEW"}])";
     const QByteArray ts = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
     const QByteArray uri = "http://127.0.0.1:" + QByteArray::number(m_f->port) + "/v1/events/hubspot";
     const QByteArray sig = hubspot::signatureV3(kSecret, "POST", uri, body, ts);
     auto signedHeaders = [&](const QByteArray &s, const QByteArray &t) {
-        return QList<QPair<QByteArray, QByteArray>>{{"Content-Type", "application/json"},
-                                                    {"X-HubSpot-Signature-v3", s},
-                                                    {"X-HubSpot-Request-Timestamp", t}};
+        return QList<QPair<QByteArray, QByteArray>>{
+            {"Content-Type", "application/json"}, {"X-HubSpot-Signature-v3", s}, {"X-HubSpot-Request-Timestamp", t}};
     };
     auto ok = m_f->call("POST", "/v1/events/hubspot", body, signedHeaders(sig, ts));
     QVERIFY2(ok.status == 202, ok.body.constData());
@@ -192,7 +197,10 @@ void TestHttp::hubspotWebhookChecksSignatureV3()
     QCOMPARE(m_f->call("POST", "/v1/events/hubspot", body, signedHeaders("AAAA" + sig.mid(4), ts)).status, 401);
     QCOMPARE(m_f->call("POST", "/v1/events/hubspot", body + " ", signedHeaders(sig, ts)).status, 401);
     const QByteArray old = QByteArray::number(QDateTime::currentMSecsSinceEpoch() - 301000);
-    QCOMPARE(m_f->call("POST", "/v1/events/hubspot", body, signedHeaders(hubspot::signatureV3(kSecret, "POST", uri, body, old), old)).status, 401);
+    QCOMPARE(m_f->call("POST", "/v1/events/hubspot", body,
+                       signedHeaders(hubspot::signatureV3(kSecret, "POST", uri, body, old), old))
+                 .status,
+             401);
     QCOMPARE(m_f->call("POST", "/v1/events/hubspot", body, {{"Content-Type", "application/json"}}).status, 401);
 }
 
@@ -210,7 +218,9 @@ void TestHttp::listDetailAndPaging()
     for (int i = 0; i < 7; ++i)
         QCOMPARE(m_f->postJson("/v1/events/chat", "{\"n\":" + QByteArray::number(i) + "}", m_f->ingest).status, 202);
     QCOMPARE(m_f->call("POST", "/v1/events/email", QByteArray("Message-ID: <bin@x>\r\n\r\n\xff\xfe", 25),
-                       {{"Content-Type", "message/rfc822"}}, m_f->ingest).status, 202);
+                       {{"Content-Type", "message/rfc822"}}, m_f->ingest)
+                 .status,
+             202);
     QStringList ids;
     QByteArray path = "/v1/events?source=chat&limit=3";
     for (int page = 0; page < 5; ++page) {
@@ -228,24 +238,37 @@ void TestHttp::listDetailAndPaging()
     QCOMPARE(m_f->call("GET", "/v1/events?limit=0", {}, {}, m_f->viewer).status, 400);
     QCOMPARE(m_f->call("GET", "/v1/events?since=yesterday", {}, {}, m_f->viewer).status, 400);
     QCOMPARE(obj(m_f->call("GET", "/v1/events?status=received&since=2020-01-01T00:00:00Z", {}, {}, m_f->viewer))
-                 .value(QStringLiteral("items")).toArray().size(), 8);
+                 .value(QStringLiteral("items"))
+                 .toArray()
+                 .size(),
+             8);
 
     auto detail = m_f->call("GET", "/v1/events/" + ids.first().toLatin1(), {}, {}, m_f->viewer);
     QCOMPARE(detail.status, 200);
     const QJsonObject d = obj(detail);
     QCOMPARE(d.value(QStringLiteral("status")).toString(), QStringLiteral("received"));
     QVERIFY(d.value(QStringLiteral("normalised")).isNull()); // no stage ran in this fixture
-    QCOMPARE(d.value(QStringLiteral("raw")).toObject().value(QStringLiteral("encoding")).toString(), QStringLiteral("utf-8"));
+    QCOMPARE(d.value(QStringLiteral("raw")).toObject().value(QStringLiteral("encoding")).toString(),
+             QStringLiteral("utf-8"));
     QCOMPARE(d.value(QStringLiteral("audit")).toArray().size(), 1);
     // The first audit entry says which token posted the event.
-    QCOMPARE(d.value(QStringLiteral("audit")).toArray().first().toObject().value(QStringLiteral("actor")).toString(), QStringLiteral("token:in"));
-    QCOMPARE(d.value(QStringLiteral("audit")).toArray().first().toObject().value(QStringLiteral("action")).toString(), QStringLiteral("received"));
-    QCOMPARE(d.value(QStringLiteral("jobs")).toArray().first().toObject().value(QStringLiteral("stage")).toString(), QStringLiteral("normalise"));
+    QCOMPARE(d.value(QStringLiteral("audit")).toArray().first().toObject().value(QStringLiteral("actor")).toString(),
+             QStringLiteral("token:in"));
+    QCOMPARE(d.value(QStringLiteral("audit")).toArray().first().toObject().value(QStringLiteral("action")).toString(),
+             QStringLiteral("received"));
+    QCOMPARE(d.value(QStringLiteral("jobs")).toArray().first().toObject().value(QStringLiteral("stage")).toString(),
+             QStringLiteral("normalise"));
 
-    auto emails = obj(m_f->call("GET", "/v1/events?source=email", {}, {}, m_f->viewer)).value(QStringLiteral("items")).toArray();
-    auto bin = obj(m_f->call("GET", "/v1/events/" + emails.first().toObject().value(QStringLiteral("id")).toString().toLatin1(), {}, {}, m_f->viewer));
-    QCOMPARE(bin.value(QStringLiteral("raw")).toObject().value(QStringLiteral("encoding")).toString(), QStringLiteral("base64"));
-    QCOMPARE(QByteArray::fromBase64(bin.value(QStringLiteral("raw")).toObject().value(QStringLiteral("payload")).toString().toLatin1()),
+    auto emails = obj(m_f->call("GET", "/v1/events?source=email", {}, {}, m_f->viewer))
+                      .value(QStringLiteral("items"))
+                      .toArray();
+    auto bin = obj(
+        m_f->call("GET", "/v1/events/" + emails.first().toObject().value(QStringLiteral("id")).toString().toLatin1(),
+                  {}, {}, m_f->viewer));
+    QCOMPARE(bin.value(QStringLiteral("raw")).toObject().value(QStringLiteral("encoding")).toString(),
+             QStringLiteral("base64"));
+    QCOMPARE(QByteArray::fromBase64(
+                 bin.value(QStringLiteral("raw")).toObject().value(QStringLiteral("payload")).toString().toLatin1()),
              QByteArray("Message-ID: <bin@x>\r\n\r\n\xff\xfe", 25));
     QCOMPARE(m_f->call("GET", "/v1/events/nope", {}, {}, m_f->viewer).status, 404);
 }
@@ -284,7 +307,8 @@ void TestHttp::storeDownAnswers503()
     token = test::createToken(*e.value(), QStringLiteral("in"), Role::Ingest);
     Fixture f;
     f.engine = std::move(e).value();
-    f.server = std::make_unique<http::ApiServer>(f.engine.get(), f.engine.get(), http::ApiServer::Options{4096, kSecret, {}});
+    f.server = std::make_unique<http::ApiServer>(f.engine.get(), f.engine.get(),
+                                                 http::ApiServer::Options{4096, kSecret, {}});
     auto *tcp = new QTcpServer(f.server.get());
     QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
     f.server->bind(tcp);
@@ -363,8 +387,8 @@ void TestHttp::changeFeedSeesOtherProcesses()
     QElapsedTimer t;
     t.start();
     auto poll = a.value()->changes(test::caller(), now->cursor, 20000);
-    auto posted = test::await(b.value()->ingest(test::caller(), {IngestItem{QStringLiteral("chat"), "application/json",
-                                                                             R"({"id":"x","messages":[]})", {}}}));
+    auto posted = test::await(b.value()->ingest(
+        test::caller(), {IngestItem{QStringLiteral("chat"), "application/json", R"({"id":"x","messages":[]})", {}}}));
     QVERIFY(posted.ok());
     auto woke = test::await(poll);
     qInfo() << "a change made through another process showed up after" << t.elapsed() << "ms";

@@ -6,8 +6,8 @@
 #include "engine/pipeline/ingest/groupcommitter.h"
 #include "engine/store/database.h"
 #include "engine/store/sql.h"
-#include "tests/support/pgserver.h"
 #include "tests/support/engines.h"
+#include "tests/support/pgserver.h"
 #include "tests/support/testbackend.h"
 
 #include <QtConcurrent>
@@ -54,18 +54,21 @@ void TestIngest::naturalKeysPerSource_data()
     QTest::newRow("email json message_id")
         << "email" << QByteArray("application/json") << QByteArray(R"({"message_id":"<m1@x>","text":"a"})")
         << QByteArray(R"({"message_id":"<m1@x>","text":"b"})") << "email:message-id:<m1@x>";
-    QTest::newRow("segment messageId")
-        << "product" << QByteArray("application/json") << QByteArray(R"({"type":"track","messageId":"seg-1","event":"A"})")
-        << QByteArray(R"({"type":"track","messageId":"seg-1","event":"B"})") << "product:messageId:seg-1";
-    QTest::newRow("form submission id")
-        << "form" << QByteArray("application/json") << QByteArray(R"({"submission_id":"f-9","fields":{}})")
-        << QByteArray(R"({"submission_id":"f-9","fields":{"x":1}})") << "form:submission:f-9";
-    QTest::newRow("chat payload hash")
-        << "chat" << QByteArray("application/json") << QByteArray(R"({"id":"c","messages":[]})")
-        << QByteArray(R"({"id":"c","messages":[]})") << "chat:sha256:";
-    QTest::newRow("transcript vtt hash")
-        << "transcript" << QByteArray("text/vtt") << QByteArray("WEBVTT\n\n00:00.000 --> 00:01.000\nhi\n")
-        << QByteArray("WEBVTT\n\n00:00.000 --> 00:01.000\nhi\n") << "transcript:sha256:";
+    QTest::newRow("segment messageId") << "product" << QByteArray("application/json")
+                                       << QByteArray(R"({"type":"track","messageId":"seg-1","event":"A"})")
+                                       << QByteArray(R"({"type":"track","messageId":"seg-1","event":"B"})")
+                                       << "product:messageId:seg-1";
+    QTest::newRow("form submission id") << "form" << QByteArray("application/json")
+                                        << QByteArray(R"({"submission_id":"f-9","fields":{}})")
+                                        << QByteArray(R"({"submission_id":"f-9","fields":{"x":1}})")
+                                        << "form:submission:f-9";
+    QTest::newRow("chat payload hash") << "chat" << QByteArray("application/json")
+                                       << QByteArray(R"({"id":"c","messages":[]})")
+                                       << QByteArray(R"({"id":"c","messages":[]})") << "chat:sha256:";
+    QTest::newRow("transcript vtt hash") << "transcript" << QByteArray("text/vtt")
+                                         << QByteArray("WEBVTT\n\n00:00.000 --> 00:01.000\nhi\n")
+                                         << QByteArray("WEBVTT\n\n00:00.000 --> 00:01.000\nhi\n")
+                                         << "transcript:sha256:";
 }
 
 void TestIngest::naturalKeysPerSource()
@@ -105,11 +108,13 @@ void TestIngest::idempotencyKeyWins()
 void TestIngest::badItemsAreRefusedAndNothingIsStored()
 {
     auto e = openEngine(QStringLiteral("bad"));
-    auto r = post(*e, {item("form", "text/plain", "x"), item("form", "application/json", "{\"a\":"),
-                       item("form", "application/json", "   "), item("chat", "application/json", "[1,2]"),
-                       item("nope", "application/json", "{}"), item("form", "", "{}"),
-                       item("form", "application/json; charset=utf-8", R"({"ok":true})"),
-                       item("chat", "application/json", "6e46665"), item("product", "application/json", R"({"batch":[1e99999]})")});
+    auto r = post(*e,
+                  {item("form", "text/plain", "x"), item("form", "application/json", "{\"a\":"),
+                   item("form", "application/json", "   "), item("chat", "application/json", "[1,2]"),
+                   item("nope", "application/json", "{}"), item("form", "", "{}"),
+                   item("form", "application/json; charset=utf-8", R"({"ok":true})"),
+                   item("chat", "application/json", "6e46665"),
+                   item("product", "application/json", R"({"batch":[1e99999]})")});
     QCOMPARE(r.size(), 9);
     // Numbers out of range are malformed JSON too (found by the fuzzer), not an escaping exception.
     QCOMPARE(r[7].error().httpStatus, 400);
@@ -137,7 +142,8 @@ void TestIngest::hubspotDeliverySplitsPerElement()
     for (const auto &one : r)
         QVERIFY(one.ok() && !one->duplicate);
     // HubSpot re-delivers the same events (attemptNumber differs, fields reordered): duplicates.
-    const QByteArray redelivery = R"([{"attemptNumber":1,"objectId":9,"eventId":101,"subscriptionId":8,"portalId":44,"occurredAt":1731612210000,"subscriptionType":"deal.creation","changeFlag":"NEW"}])";
+    const QByteArray redelivery
+        = R"([{"attemptNumber":1,"objectId":9,"eventId":101,"subscriptionId":8,"portalId":44,"occurredAt":1731612210000,"subscriptionType":"deal.creation","changeFlag":"NEW"}])";
     auto again = post(*e, {item("hubspot", "application/json", redelivery)});
     QCOMPARE(again.size(), 1);
     QVERIFY(again.first()->duplicate);
@@ -186,11 +192,15 @@ void TestIngest::groupCommitSharesTransactions()
     if (test::isPostgres())
         QVERIFY(holder.value()->exec("LOCK TABLE raw_events IN EXCLUSIVE MODE", {}).ok());
     else
-        QVERIFY(holder.value()->exec("INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES ('x', 'viewer', 'h', 0)", {}).ok());
+        QVERIFY(
+            holder.value()
+                ->exec("INSERT INTO api_tokens (name, role, token_hash, created_at) VALUES ('x', 'viewer', 'h', 0)", {})
+                .ok());
     const qint64 before = e->committer()->commits.load();
     QList<QFuture<Result<QList<Result<IngestReceipt>>>>> pending;
     for (int i = 0; i < 200; ++i)
-        pending << e->ingest(test::caller(), {item("chat", "application/json", "{\"i\":" + QByteArray::number(i) + "}")});
+        pending << e->ingest(test::caller(),
+                             {item("chat", "application/json", "{\"i\":" + QByteArray::number(i) + "}")});
     QTest::qWait(200);
     for (const auto &f : pending)
         QVERIFY(!f.isFinished()); // nothing is acknowledged before it is committed
@@ -228,7 +238,9 @@ void TestIngest::unavailableStoreAnswers503AndRecovers()
     QVERIFY(pg.start());
     // Both committer threads reconnect on their own: every later post is stored.
     for (int i = 0; i < 4; ++i) {
-        auto up = e.ingest(test::caller(), {item("chat", "application/json", QByteArray("{\"n\":") + QByteArray::number(10 + i) + "}")});
+        auto up
+            = e.ingest(test::caller(),
+                       {item("chat", "application/json", QByteArray("{\"n\":") + QByteArray::number(10 + i) + "}")});
         up.waitForFinished();
         QVERIFY2(up.result().ok(), qPrintable(up.result().error().message));
         QVERIFY(up.result()->first().ok());

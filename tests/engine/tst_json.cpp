@@ -12,13 +12,14 @@ namespace {
 constexpr qint64 kT = 1764590400123; // 2025-12-01T12:00:00.123Z
 
 /// toJson(fromJson(toJson(v))) == toJson(v): nothing the server writes is lost on the way back.
-template <typename T>
+template<typename T>
 T roundTrip(const T &v)
 {
     const QJsonObject written = json::toJson(v);
     const T read = json::fromJson<T>(written);
     if (json::toJson(read) != written)
-        qWarning().noquote() << "differs:" << QJsonDocument(written).toJson() << QJsonDocument(json::toJson(read)).toJson();
+        qWarning().noquote() << "differs:" << QJsonDocument(written).toJson()
+                             << QJsonDocument(json::toJson(read)).toJson();
     return read;
 }
 
@@ -59,13 +60,27 @@ EnrichmentInfo enrichment()
 EventDetail detail()
 {
     EventDetail d;
-    d.summary = EventSummary{QStringLiteral("0193-a"), QStringLiteral("email"), EventStatus::InReview,
-                             QStringLiteral("message/rfc822"), QStringLiteral("mid:<a@b>"), kT, kT + 5, 321,
-                             QString(), QString()};
-    d.normalised = NormalisedInfo{QStringLiteral("email"), kT, QStringLiteral("Dana"), QStringLiteral("Northwind"),
-                                  QStringLiteral("D-1"), QStringLiteral("SSO?"), QStringLiteral("text"),
-                                  QStringLiteral("{\"k\":1}"), QStringLiteral("dana@northwind.example"),
-                                  QStringLiteral("northwind.example"), QString()};
+    d.summary = EventSummary{QStringLiteral("0193-a"),
+                             QStringLiteral("email"),
+                             EventStatus::InReview,
+                             QStringLiteral("message/rfc822"),
+                             QStringLiteral("mid:<a@b>"),
+                             kT,
+                             kT + 5,
+                             321,
+                             QString(),
+                             QString()};
+    d.normalised = NormalisedInfo{QStringLiteral("email"),
+                                  kT,
+                                  QStringLiteral("Dana"),
+                                  QStringLiteral("Northwind"),
+                                  QStringLiteral("D-1"),
+                                  QStringLiteral("SSO?"),
+                                  QStringLiteral("text"),
+                                  QStringLiteral("{\"k\":1}"),
+                                  QStringLiteral("dana@northwind.example"),
+                                  QStringLiteral("northwind.example"),
+                                  QString()};
     d.enrichments = {enrichment()};
     d.actions = {ActionInfo{3, QStringLiteral("note"), QStringLiteral("k1"), QStringLiteral("contact:1"),
                             QStringLiteral("done"), QStringLiteral("991"), 1, QString(), QStringLiteral("ok"), 201,

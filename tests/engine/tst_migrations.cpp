@@ -25,16 +25,24 @@ struct Dump
 
 // Every column a migration added is in here, so a change of its default shows.
 const Dump kDumps[] = {
-    {"raw_events", "id, source, content_type, dedup_key, size_bytes, received_at, received_by, status, failed_stage, "
-                   "last_error, updated_at", "id"},
-    {"normalised_events", "event_id, kind, occurred_at, actor, company, deal_ref, subject, body_text, attributes, "
-                          "contact_id, company_id, deal_id", "event_id"},
+    {"raw_events",
+     "id, source, content_type, dedup_key, size_bytes, received_at, received_by, status, failed_stage, "
+     "last_error, updated_at",
+     "id"},
+    {"normalised_events",
+     "event_id, kind, occurred_at, actor, company, deal_ref, subject, body_text, attributes, "
+     "contact_id, company_id, deal_id",
+     "event_id"},
     {"crm_entities", "kind, local_key, hubspot_id, properties", "kind, local_key"},
-    {"enrichment_outputs", "event_id, summary, intent, lead_quality, objections, confidence, prompt_version, provider, "
-                           "model, request_id, cached_tokens, cost_usd, llm_calls, http_retries, outcome, "
-                           "review_reasons, validation_notes, raw_output, review_state", "event_id, id"},
-    {"crm_actions", "event_id, kind, idempotency_key, status, hubspot_id, object_type, payload_hash, sent_hash, "
-                    "attempts, last_error, verified", "idempotency_key"},
+    {"enrichment_outputs",
+     "event_id, summary, intent, lead_quality, objections, confidence, prompt_version, provider, "
+     "model, request_id, cached_tokens, cost_usd, llm_calls, http_retries, outcome, "
+     "review_reasons, validation_notes, raw_output, review_state",
+     "event_id, id"},
+    {"crm_actions",
+     "event_id, kind, idempotency_key, status, hubspot_id, object_type, payload_hash, sent_hash, "
+     "attempts, last_error, verified",
+     "idempotency_key"},
     {"crm_action_results", "attempt, response_code, hubspot_id, error", "id"},
     {"jobs", "event_id, stage, attempts, max_attempts, run_after, last_error, args", "event_id, stage"},
     {"audit_logs", "event_id, actor, action, before_state, after_state, detail", "id"},

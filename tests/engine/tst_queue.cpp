@@ -4,12 +4,12 @@
 
 #include "engine/core/clock.h"
 #include "engine/core/ids.h"
+#include "engine/pipeline/replay.h"
 #include "engine/pipeline/runner.h"
 #include "engine/queue/jobqueue.h"
 #include "engine/store/database.h"
 #include "engine/store/eventrepository.h"
 #include "engine/store/migrator.h"
-#include "engine/pipeline/replay.h"
 #include "tests/support/engines.h"
 #include "tests/support/manualclock.h"
 #include "tests/support/testbackend.h"
@@ -40,7 +40,8 @@ QStringList seed(Database &db, int n, qint64 now)
     for (int i = 0; i < n; ++i) {
         const QString id = ids::newEventId();
         ids << id;
-        events << NewRawEvent{id, QStringLiteral("chat"), "application/json", "{}", QStringLiteral("chat:key:") + id, QStringLiteral("t")};
+        events << NewRawEvent{id,   QStringLiteral("chat"),           "application/json",
+                              "{}", QStringLiteral("chat:key:") + id, QStringLiteral("t")};
     }
     Tx tx(*c.value());
     tx.begin(true);
@@ -102,8 +103,11 @@ void TestQueue::leaseTakesDueJobsInOrderOnce()
     QCOMPARE(ids.size(), 10);
     QCOMPARE(a->first().attempts, 1);
     // Nothing is due until the leases expire.
-    QCOMPARE(JobQueue::lease(*c1.value(), QStringLiteral("normalise"), 10, QStringLiteral("w1"), 60000, now)->size(), 0);
-    QCOMPARE(JobQueue::lease(*c1.value(), QStringLiteral("other"), 10, QStringLiteral("w1"), 60000, now + 120000)->size(), 0);
+    QCOMPARE(JobQueue::lease(*c1.value(), QStringLiteral("normalise"), 10, QStringLiteral("w1"), 60000, now)->size(),
+             0);
+    QCOMPARE(
+        JobQueue::lease(*c1.value(), QStringLiteral("other"), 10, QStringLiteral("w1"), 60000, now + 120000)->size(),
+        0);
 }
 
 void TestQueue::expiredLeaseIsTakenOverAndStaleCompletionRejected()
@@ -115,7 +119,8 @@ void TestQueue::expiredLeaseIsTakenOverAndStaleCompletionRejected()
     auto first = JobQueue::lease(*c.value(), QStringLiteral("normalise"), 1, QStringLiteral("dead"), 1000, now);
     QCOMPARE(first->size(), 1);
     // The first worker "dies"; after its lease runs out another worker takes the job.
-    auto second = JobQueue::lease(*c.value(), QStringLiteral("normalise"), 1, QStringLiteral("alive"), 1000, now + 1001);
+    auto second
+        = JobQueue::lease(*c.value(), QStringLiteral("normalise"), 1, QStringLiteral("alive"), 1000, now + 1001);
     QCOMPARE(second->size(), 1);
     QCOMPARE(second->first().id, first->first().id);
     QCOMPARE(second->first().attempts, 2);
@@ -150,8 +155,9 @@ void TestQueue::runnerCompletesEveryJobExactlyOnce()
     QCOMPARE(count(*db, "SELECT count(DISTINCT event_id) FROM test_effects"), 300);
     QCOMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'normalised'"), 300);
     // Every transition is audited with before and after.
-    QCOMPARE(count(*db, "SELECT count(*) FROM audit_logs WHERE action = 'transition' AND before_state = 'received'"
-                        " AND after_state = 'normalised' AND actor = 'engine:normalise'"),
+    QCOMPARE(count(*db,
+                   "SELECT count(*) FROM audit_logs WHERE action = 'transition' AND before_state = 'received'"
+                   " AND after_state = 'normalised' AND actor = 'engine:normalise'"),
              300);
     QCOMPARE(runner.completed.load(), 300);
 }
@@ -197,7 +203,8 @@ void TestQueue::lastAttemptFailsTheEventVisibly()
     QCOMPARE(row->text(0, 0), QStringLiteral("normalise"));
     QCOMPARE(row->text(0, 1), QStringLiteral("flaky failure 3"));
     QCOMPARE(count(*db, "SELECT count(*) FROM jobs"), 0);
-    QCOMPARE(count(*db, "SELECT count(*) FROM audit_logs WHERE after_state = 'failed' AND detail = 'attempt 3 of 3'"), 1);
+    QCOMPARE(count(*db, "SELECT count(*) FROM audit_logs WHERE after_state = 'failed' AND detail = 'attempt 3 of 3'"),
+             1);
 }
 
 void TestQueue::permanentErrorFailsAtOnce()
@@ -222,7 +229,10 @@ void TestQueue::crashedWorkersJobIsRunAgainAfterItsLease()
     {
         // A worker leases and "dies" without completing.
         auto c = db->connect();
-        QCOMPARE(JobQueue::lease(*c.value(), QStringLiteral("normalise"), 1, QStringLiteral("dead"), 30000, clock.nowMs())->size(), 1);
+        QCOMPARE(
+            JobQueue::lease(*c.value(), QStringLiteral("normalise"), 1, QStringLiteral("dead"), 30000, clock.nowMs())
+                ->size(),
+            1);
     }
     auto stage = std::make_shared<RecordingStage>();
     pipeline::Runner runner(db, {stage}, pipeline::Runner::Options{1, QStringLiteral("test"), 30000, 20});
@@ -260,8 +270,10 @@ void TestQueue::failedEventIsReplayedFromItsStage()
     QVERIFY2(plan.ok(), qPrintable(plan.error().message));
     QCOMPARE(count(*db, "SELECT count(*) FROM jobs WHERE stage = 'normalise'"), 1);
     QCOMPARE(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'received' AND last_error IS NULL"), 1);
-    QCOMPARE(count(*db, "SELECT count(*) FROM audit_logs WHERE before_state = 'failed' AND after_state = 'received'"
-                        " AND detail = 'replay from normalise'"), 1);
+    QCOMPARE(count(*db,
+                   "SELECT count(*) FROM audit_logs WHERE before_state = 'failed' AND after_state = 'received'"
+                   " AND detail = 'replay from normalise'"),
+             1);
     // Replaying again while its job waits changes nothing.
     auto again = pipeline::Replay::replay(*c.value(), byId, QString(), QStringLiteral("test"), 3, false, nowMs());
     QCOMPARE(again->alreadyQueued, QStringList{ids.first()});
@@ -276,7 +288,12 @@ void TestQueue::failedEventIsReplayedFromItsStage()
     pipeline::ReplaySelection byStatus;
     byStatus.status = EventStatus::Normalised;
     byStatus.sinceMs = nowMs() - 60000;
-    auto sel = pipeline::Replay::replay(*c.value(), byStatus, QStringLiteral("normalise"), QStringLiteral("test"), 3, true, nowMs());
+    auto sel = pipeline::Replay::replay(*c.value(), byStatus, QStringLiteral("normalise"), QStringLiteral("test"), 3,
+                                        true, nowMs());
     QCOMPARE(sel->queued.size(), 1);
-    QCOMPARE(pipeline::Replay::replay(*c.value(), byStatus, QStringLiteral("nowhere"), QStringLiteral("test"), 3, true, nowMs()).error().httpStatus, 400);
+    QCOMPARE(pipeline::Replay::replay(*c.value(), byStatus, QStringLiteral("nowhere"), QStringLiteral("test"), 3, true,
+                                      nowMs())
+                 .error()
+                 .httpStatus,
+             400);
 }

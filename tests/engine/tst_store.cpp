@@ -20,8 +20,12 @@ using test::openDb;
 
 NewRawEvent ev(const QString &key, const QString &source = QStringLiteral("form"))
 {
-    return NewRawEvent{ids::newEventId(), source, "application/json", "{\"k\":\"" + key.toUtf8() + "\"}",
-                       source + QStringLiteral(":key:") + key, QStringLiteral("test")};
+    return NewRawEvent{ids::newEventId(),
+                       source,
+                       "application/json",
+                       "{\"k\":\"" + key.toUtf8() + "\"}",
+                       source + QStringLiteral(":key:") + key,
+                       QStringLiteral("test")};
 }
 
 Result<QList<IngestReceipt>> insert(Connection &c, const QList<NewRawEvent> &events)
@@ -60,21 +64,27 @@ void TestStore::migrationCreatesTheDataModel()
     QCOMPARE(applied.value(), Migrator::latestVersion());
     QVERIFY(Migrator::check(*c.value()).ok());
     // Golden: the tables of the data model (PRODUCT.md) plus the writers' shared rate budget.
-    const QStringList expected{QStringLiteral("api_tokens"), QStringLiteral("audit_logs"), QStringLiteral("crm_action_results"),
-                               QStringLiteral("crm_actions"), QStringLiteral("crm_entities"), QStringLiteral("enrichment_outputs"),
-                               QStringLiteral("hubspot_calls"), QStringLiteral("hubspot_state"),
-                               QStringLiteral("jobs"), QStringLiteral("normalised_events"), QStringLiteral("prompt_versions"),
-                               QStringLiteral("raw_events"), QStringLiteral("replays"), QStringLiteral("schema_migrations"),
-                               QStringLiteral("users")};
+    const QStringList expected{
+        QStringLiteral("api_tokens"),        QStringLiteral("audit_logs"),        QStringLiteral("crm_action_results"),
+        QStringLiteral("crm_actions"),       QStringLiteral("crm_entities"),      QStringLiteral("enrichment_outputs"),
+        QStringLiteral("hubspot_calls"),     QStringLiteral("hubspot_state"),     QStringLiteral("jobs"),
+        QStringLiteral("normalised_events"), QStringLiteral("prompt_versions"),   QStringLiteral("raw_events"),
+        QStringLiteral("replays"),           QStringLiteral("schema_migrations"), QStringLiteral("users")};
     QStringList got = tables(*c.value());
     got.removeAll(QStringLiteral("sqlite_sequence"));
     QCOMPARE(got, expected);
     if (c.value()->dialect() == Dialect::Postgres) {
         // PostgreSQL-only lines ran: ANALYZE skips the payload; keys compare bytewise.
-        QCOMPARE(c.value()->exec("SELECT attstattarget FROM pg_attribute WHERE attrelid = 'raw_events'::regclass"
-                                 " AND attname = 'payload'")->int64(0, 0), 0);
-        QCOMPARE(c.value()->exec("SELECT collation_name FROM information_schema.columns WHERE table_name = 'raw_events'"
-                                 " AND column_name = 'dedup_key'")->text(0, 0), QStringLiteral("C"));
+        QCOMPARE(c.value()
+                     ->exec("SELECT attstattarget FROM pg_attribute WHERE attrelid = 'raw_events'::regclass"
+                            " AND attname = 'payload'")
+                     ->int64(0, 0),
+                 0);
+        QCOMPARE(c.value()
+                     ->exec("SELECT collation_name FROM information_schema.columns WHERE table_name = 'raw_events'"
+                            " AND column_name = 'dedup_key'")
+                     ->text(0, 0),
+                 QStringLiteral("C"));
     }
     // Migrating again is a no-op.
     QCOMPARE(Migrator::migrate(*c.value()).value(), 0);
@@ -84,7 +94,8 @@ void TestStore::newerDatabaseIsRefused()
 {
     auto db = openDb(QStringLiteral("newer"));
     auto c = db->acquire();
-    QVERIFY(c.value()->exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)").ok());
+    QVERIFY(
+        c.value()->exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)").ok());
     auto m = Migrator::migrate(*c.value());
     QVERIFY(!m.ok());
     QCOMPARE(m.error().code, QStringLiteral("store.schema_too_new"));
@@ -143,7 +154,9 @@ void TestStore::rolledBackBatchLeavesNothing()
     {
         Tx tx(*c.value());
         QVERIFY(tx.begin(true).ok());
-        QVERIFY(EventRepository::insertBatch(*c.value(), {ev(QStringLiteral("x"))}, QStringLiteral("normalise"), 5, nowMs()).ok());
+        QVERIFY(
+            EventRepository::insertBatch(*c.value(), {ev(QStringLiteral("x"))}, QStringLiteral("normalise"), 5, nowMs())
+                .ok());
         // no commit: the guard rolls back
     }
     QCOMPARE(c.value()->exec("SELECT count(*) FROM raw_events")->int64(0, 0), 0);
@@ -203,7 +216,8 @@ void TestStore::tokensAreStoredHashed()
 {
     auto db = openDb(QStringLiteral("tokens"));
     auto c = db->acquire();
-    auto t = TokenRepository::create(*c.value(), QStringLiteral("ci"), Role::Reviewer, QStringLiteral("cli:test"), nowMs());
+    auto t = TokenRepository::create(*c.value(), QStringLiteral("ci"), Role::Reviewer, QStringLiteral("cli:test"),
+                                     nowMs());
     QVERIFY(t.ok());
     QVERIFY(t->startsWith("sft_"));
     auto rows = c.value()->exec("SELECT token_hash FROM api_tokens");
@@ -222,7 +236,7 @@ void TestStore::keysWithQuotesAndBracesRoundTrip()
     auto db = openDb(QStringLiteral("oddkeys"));
     auto c = db->acquire();
     const QStringList keys{QStringLiteral("a\"b"), QStringLiteral("back\\slash"), QStringLiteral("{x,y}"),
-                           QStringLiteral("NULL"), QStringLiteral("  spaced  "), QStringLiteral("größe ✓")};
+                           QStringLiteral("NULL"), QStringLiteral("  spaced  "),  QStringLiteral("größe ✓")};
     QList<NewRawEvent> batch;
     for (const QString &k : keys)
         batch << ev(k);

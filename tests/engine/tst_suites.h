@@ -154,14 +154,14 @@ class TestContractLocal final : public TestContract
 {
     Q_OBJECT
 public:
-    TestContractLocal() : TestContract(Mode::Local) {}
+    TestContractLocal() : TestContract(Mode::Local) { }
 };
 
 class TestContractHttp final : public TestContract
 {
     Q_OBJECT
 public:
-    TestContractHttp() : TestContract(Mode::Http) {}
+    TestContractHttp() : TestContract(Mode::Http) { }
 };
 
 /// Databases written by each earlier schema version, migrated (tst_migrations.cpp).

@@ -7,17 +7,17 @@
 #include "engine/core/config.h"
 #include "engine/hubspot/setup.h"
 #include "engine/local/localengine.h"
+#include "engine/pipeline/replay.h"
 #include "engine/pipeline/runner.h"
 #include "engine/pipeline/stages.h"
+#include "engine/pipeline/write/writestage.h"
 #include "engine/sources/intake.h"
 #include "engine/store/actionrepository.h"
 #include "engine/store/database.h"
 #include "engine/store/migrator.h"
-#include "engine/pipeline/write/writestage.h"
-#include "engine/pipeline/replay.h"
 #include "engine/store/sharedratebudget.h"
-#include "tests/support/hubspotemulator.h"
 #include "tests/support/engines.h"
+#include "tests/support/hubspotemulator.h"
 #include "tests/support/testbackend.h"
 
 #include <QDir>
@@ -33,7 +33,6 @@ using namespace salesflow;
 using test::HubSpotEmulator;
 
 namespace {
-
 
 Config hubspotConfig(const HubSpotEmulator &emu)
 {
@@ -77,15 +76,19 @@ using test::count;
 
 QByteArray chat(int n)
 {
-    return QStringLiteral(R"({"id":"w-%1","participants":[{"id":"v","name":"Alex Doe","email":"buyer%1@acme-%2.com","role":"visitor"}],
+    return QStringLiteral(
+               R"({"id":"w-%1","participants":[{"id":"v","name":"Alex Doe","email":"buyer%1@acme-%2.com","role":"visitor"}],
         "messages":[{"author":"v","role":"visitor","text":"We need pricing for 30 seats and a demo. Our security team must review your SOC 2 report.","sent_at":"2026-11-26T10:00:00Z"}]})")
-        .arg(n).arg(n % 7).toUtf8();
+        .arg(n)
+        .arg(n % 7)
+        .toUtf8();
 }
 
 /// A JSON-Schema check of the OpenAPI subset we use: types, required, properties, maps, items,
 /// enums, nullable, oneOf/anyOf/allOf. `lenient` names required fields the live API does not
 /// enforce on requests (reference/hubspot/README.md, "Caveats").
-void checkSchema(const QJsonValue &v, const QJsonObject &schema, const QString &at, const QStringList &lenient, QStringList *errors)
+void checkSchema(const QJsonValue &v, const QJsonObject &schema, const QString &at, const QStringList &lenient,
+                 QStringList *errors)
 {
     if (schema.isEmpty())
         return;
@@ -119,7 +122,8 @@ void checkSchema(const QJsonValue &v, const QJsonObject &schema, const QString &
         const QJsonValue extra = schema.value(QLatin1String("additionalProperties"));
         for (auto it = o.begin(); it != o.end(); ++it) {
             if (props.contains(it.key()))
-                checkSchema(it.value(), props.value(it.key()).toObject(), at + QLatin1Char('.') + it.key(), lenient, errors);
+                checkSchema(it.value(), props.value(it.key()).toObject(), at + QLatin1Char('.') + it.key(), lenient,
+                            errors);
             else if (extra.isObject())
                 checkSchema(it.value(), extra.toObject(), at + QLatin1Char('.') + it.key(), lenient, errors);
             else if (!props.isEmpty() && extra == QJsonValue(false))
@@ -132,7 +136,8 @@ void checkSchema(const QJsonValue &v, const QJsonObject &schema, const QString &
         }
         int i = 0;
         for (const QJsonValue &item : v.toArray())
-            checkSchema(item, schema.value(QLatin1String("items")).toObject(), QStringLiteral("%1[%2]").arg(at).arg(i++), lenient, errors);
+            checkSchema(item, schema.value(QLatin1String("items")).toObject(),
+                        QStringLiteral("%1[%2]").arg(at).arg(i++), lenient, errors);
     } else if (type == QLatin1String("string")) {
         if (!v.isString())
             errors->append(QStringLiteral("%1: expected a string").arg(at));
@@ -161,11 +166,14 @@ void TestWriteback::setupCreatesTheCustomPropertiesOnce()
     auto c = db.value()->acquire();
     QVERIFY(store::Migrator::migrate(*c.value()).ok());
     QVERIFY(runSetup(cfg, *c.value()).ok());
-    QVERIFY(emu.propertyDefinitions(QStringLiteral("notes")).value(QStringLiteral("salesflow_action_key")).value(QLatin1String("hasUniqueValue")).toBool());
+    QVERIFY(emu.propertyDefinitions(QStringLiteral("notes"))
+                .value(QStringLiteral("salesflow_action_key"))
+                .value(QLatin1String("hasUniqueValue"))
+                .toBool());
     QVERIFY(emu.propertyDefinitions(QStringLiteral("contacts")).contains(QStringLiteral("salesflow_lead_score")));
     const int calls = emu.calls();
     QVERIFY(runSetup(cfg, *c.value()).ok()); // again: everything exists, nothing created
-    QCOMPARE(emu.calls() - calls, 11);        // 4 group checks + 7 property reads
+    QCOMPARE(emu.calls() - calls, 11); // 4 group checks + 7 property reads
     // A wrong token is refused with HubSpot's message.
     Config bad = cfg;
     bad.hubspotAccessToken = "pat-na1-wrong";
@@ -189,7 +197,9 @@ void TestWriteback::samplesEndToEndMakeWhatARepExpects()
     QVERIFY(runSetup(cfg, *c.value()).ok());
     const QHash<QString, QString> ids = test::ingestSamples(*engine);
     const qint64 total = count(*c.value(), "SELECT count(*) FROM raw_events");
-    QTRY_COMPARE_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM raw_events WHERE status IN ('done', 'failed', 'in_review')"), total, 60000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        count(*c.value(), "SELECT count(*) FROM raw_events WHERE status IN ('done', 'failed', 'in_review')"), total,
+        60000);
     QCOMPARE(count(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'failed'"), 0);
     const qint64 planned = count(*c.value(), "SELECT count(DISTINCT event_id) FROM crm_actions");
     qInfo() << planned << "of" << total << "sample events planned (the others are unlinked, CRM changes or in review)";
@@ -204,9 +214,10 @@ void TestWriteback::samplesEndToEndMakeWhatARepExpects()
     QCOMPARE(qint64(notes.size()), planned);
     QCOMPARE(qint64(tasks.size()), planned);
     // The security email: its contact, company, note with the objection, task with the draft.
-    auto row = c.value()->exec("SELECT n.event_id, ce.local_key, ce.hubspot_id FROM normalised_events n JOIN raw_events r ON r.id = n.event_id"
-                               " JOIN crm_entities ce ON ce.id = n.contact_id WHERE r.id = $1",
-                               {ids.value(QStringLiteral("email-security-questions.eml"))});
+    auto row = c.value()->exec(
+        "SELECT n.event_id, ce.local_key, ce.hubspot_id FROM normalised_events n JOIN raw_events r ON r.id = n.event_id"
+        " JOIN crm_entities ce ON ce.id = n.contact_id WHERE r.id = $1",
+        {ids.value(QStringLiteral("email-security-questions.eml"))});
     QCOMPARE(row->size(), 1);
     const QString eventId = row->text(0, 0);
     const QString email = row->text(0, 1);
@@ -250,7 +261,8 @@ void TestWriteback::samplesEndToEndMakeWhatARepExpects()
     // Writes go through the batch endpoints only (how many inputs a call carries depends on how
     // events arrive together; the benchmark measures it at volume).
     const qint64 actions = count(*c.value(), "SELECT count(*) FROM crm_actions");
-    qInfo() << "writeback of the samples:" << actions << "actions," << emu.calls() << "HubSpot calls (setup and read-back included)";
+    qInfo() << "writeback of the samples:" << actions << "actions," << emu.calls()
+            << "HubSpot calls (setup and read-back included)";
     for (const auto &x : emu.exchanges())
         if (!x.path.startsWith("/crm/v3/properties/"))
             QVERIFY2(x.path.contains("/batch/"), x.path.constData());
@@ -258,23 +270,32 @@ void TestWriteback::samplesEndToEndMakeWhatARepExpects()
 
     // A replay whose actions are unchanged sends nothing.
     const int before = emu.calls();
-    auto plan = pipeline::Replay::replay(*c.value(), {{eventId}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"), 5, false, nowMs());
+    auto plan = pipeline::Replay::replay(*c.value(), {{eventId}, 0, 0, {}}, QStringLiteral("plan"),
+                                         QStringLiteral("test"), 5, false, nowMs());
     QVERIFY2(plan.ok() && plan->queued.size() == 1, plan.ok() ? "not queued" : qPrintable(plan.error().message));
     engine->runner()->waker().notify();
-    QTRY_COMPARE_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM raw_events WHERE id = $1 AND status = 'done'", {eventId}), 1, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        count(*c.value(), "SELECT count(*) FROM raw_events WHERE id = $1 AND status = 'done'", {eventId}), 1, 20000);
     QTest::qWait(300);
     QCOMPARE(emu.calls(), before);
     // A changed one updates the objects it made before: a new enrichment, same note and task.
-    QVERIFY(c.value()->exec("UPDATE enrichment_outputs SET summary = 'Changed summary for the replay' WHERE event_id = $1", {eventId}).ok());
-    plan = pipeline::Replay::replay(*c.value(), {{eventId}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"), 5, false, nowMs());
+    QVERIFY(c.value()
+                ->exec("UPDATE enrichment_outputs SET summary = 'Changed summary for the replay' WHERE event_id = $1",
+                       {eventId})
+                .ok());
+    plan = pipeline::Replay::replay(*c.value(), {{eventId}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"),
+                                    5, false, nowMs());
     QVERIFY(plan.ok() && plan->queued.size() == 1);
     engine->runner()->waker().notify();
-    QTRY_VERIFY_WITH_TIMEOUT([&] {
-        for (const auto &n : emu.objects(QStringLiteral("notes")))
-            if (n.id == noteId)
-                return n.properties.value(QStringLiteral("hs_note_body")).contains(QLatin1String("Changed summary for the replay"));
-        return false;
-    }(), 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+            for (const auto &n : emu.objects(QStringLiteral("notes")))
+                if (n.id == noteId)
+                    return n.properties.value(QStringLiteral("hs_note_body"))
+                        .contains(QLatin1String("Changed summary for the replay"));
+            return false;
+        }(),
+        20000);
     QCOMPARE(qint64(emu.objects(QStringLiteral("notes")).size()), planned);
     QCOMPARE(qint64(emu.objects(QStringLiteral("tasks")).size()), planned);
     engine->stop();
@@ -291,14 +312,23 @@ void TestWriteback::dryRunPlansAndSendsNothing()
     auto f = engine->ingest(test::caller(), {IngestItem{QStringLiteral("chat"), "application/json", chat(1), {}}});
     f.waitForFinished();
     const QString id = f.result().value().first().value().id;
-    QTRY_COMPARE_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM raw_events WHERE id = $1 AND status = 'done'", {id}), 1, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        count(*c.value(), "SELECT count(*) FROM raw_events WHERE id = $1 AND status = 'done'", {id}), 1, 20000);
     const qint64 planned = count(*c.value(), "SELECT count(*) FROM crm_actions WHERE event_id = $1", {id});
-    QVERIFY2(planned >= 4, qPrintable(c.value()->exec("SELECT status || ' ' || COALESCE(last_error, '') FROM raw_events WHERE id = $1", {id})->text(0, 0)
-                                      + QString::number(planned)));
-    QCOMPARE(count(*c.value(), "SELECT count(*) FROM crm_actions WHERE event_id = $1 AND status <> 'dry_run'", {id}), 0);
+    QVERIFY2(
+        planned >= 4,
+        qPrintable(c.value()
+                       ->exec("SELECT status || ' ' || COALESCE(last_error, '') FROM raw_events WHERE id = $1", {id})
+                       ->text(0, 0)
+                   + QString::number(planned)));
+    QCOMPARE(count(*c.value(), "SELECT count(*) FROM crm_actions WHERE event_id = $1 AND status <> 'dry_run'", {id}),
+             0);
     QCOMPARE(count(*c.value(), "SELECT count(*) FROM crm_action_results"), 0);
     QCOMPARE(count(*c.value(), "SELECT count(*) FROM hubspot_calls"), 0);
-    const QString detail = c.value()->exec("SELECT detail FROM audit_logs WHERE event_id = $1 ORDER BY id DESC LIMIT 1", {id})->text(0, 0);
+    const QString detail
+        = c.value()
+              ->exec("SELECT detail FROM audit_logs WHERE event_id = $1 ORDER BY id DESC LIMIT 1", {id})
+              ->text(0, 0);
     QVERIFY2(detail.contains(QLatin1String("dry run")), qPrintable(detail));
     engine->stop();
 }
@@ -316,12 +346,18 @@ void TestWriteback::rejectedTokenStopsTheWriterWithoutAStorm()
         items.append(IngestItem{QStringLiteral("chat"), "application/json", chat(i), {}});
     auto f = engine->ingest(test::caller(), items);
     f.waitForFinished();
-    QTRY_VERIFY_WITH_TIMEOUT(count(*c.value(), "SELECT count(*) FROM jobs WHERE stage = 'write' AND last_error LIKE '%401%'") > 0, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        count(*c.value(), "SELECT count(*) FROM jobs WHERE stage = 'write' AND last_error LIKE '%401%'") > 0, 20000);
     const int calls = emu.calls();
     QTest::qWait(2000);
     QVERIFY2(emu.calls() - calls <= 2, qPrintable(QString::number(emu.calls() - calls)));
-    const QString why = c.value()->exec("SELECT last_error FROM jobs WHERE stage = 'write' AND last_error IS NOT NULL LIMIT 1")->text(0, 0);
-    QVERIFY2(why.contains(QLatin1String("INVALID_AUTHENTICATION")) && why.contains(QLatin1String("HUBSPOT_ACCESS_TOKEN")), qPrintable(why));
+    const QString why
+        = c.value()
+              ->exec("SELECT last_error FROM jobs WHERE stage = 'write' AND last_error IS NOT NULL LIMIT 1")
+              ->text(0, 0);
+    QVERIFY2(why.contains(QLatin1String("INVALID_AUTHENTICATION"))
+                 && why.contains(QLatin1String("HUBSPOT_ACCESS_TOKEN")),
+             qPrintable(why));
     // Nothing failed: the events wait for a fixed token, with their attempts untouched.
     QCOMPARE(count(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'failed'"), 0);
     QCOMPARE(count(*c.value(), "SELECT max(attempts) FROM jobs WHERE stage = 'write'"), 0);
@@ -362,8 +398,11 @@ void TestWriteback::faultsAndRetriesEndExactlyOnce()
     QCOMPARE(keys.size(), 40);
     // Every action that was sent has its attempts in the ledger (retries inside one call after a
     // timeout or 5xx are counted by the client, not as separate rows).
-    QCOMPARE(count(*c.value(), "SELECT count(*) FROM crm_actions a WHERE a.status = 'done' AND a.kind <> 'note' AND a.kind <> 'task'"
-                               " AND NOT EXISTS (SELECT 1 FROM crm_action_results r WHERE r.action_id = a.id)"), 0);
+    QCOMPARE(
+        count(*c.value(),
+              "SELECT count(*) FROM crm_actions a WHERE a.status = 'done' AND a.kind <> 'note' AND a.kind <> 'task'"
+              " AND NOT EXISTS (SELECT 1 FROM crm_action_results r WHERE r.action_id = a.id)"),
+        0);
     qInfo() << "faults injected:" << emu.faultsInjected() << "of" << emu.calls() << "calls";
     engine->stop();
 }
@@ -378,17 +417,22 @@ void TestWriteback::partialBatchRetriesOnlyTheFailedItems()
     QVERIFY(store::Migrator::migrate(*c.value()).ok());
     QVERIFY(runSetup(cfg, *c.value()).ok());
     // Three notes in one batch; the second lacks hs_timestamp, which HubSpot requires.
-    QVERIFY(c.value()->exec("INSERT INTO raw_events (id, source, content_type, dedup_key, payload, size_bytes, received_at, received_by, status, updated_at)"
-                            " VALUES ('ev1', 'chat', 'application/json', 'k1', $1, 2, 1, 't', 'planned', 1)",
-                            {QByteArray("{}")}).ok());
+    QVERIFY(c.value()
+                ->exec("INSERT INTO raw_events (id, source, content_type, dedup_key, payload, size_bytes, received_at, "
+                       "received_by, status, updated_at)"
+                       " VALUES ('ev1', 'chat', 'application/json', 'k1', $1, 2, 1, 't', 'planned', 1)",
+                       {QByteArray("{}")})
+                .ok());
     QList<store::PlannedAction> actions;
     for (int i = 0; i < 3; ++i) {
         QJsonObject props{{QStringLiteral("hs_note_body"), QStringLiteral("note %1").arg(i)},
                           {QStringLiteral("salesflow_action_key"), QStringLiteral("note:p%1").arg(i)}};
         if (i != 1)
             props.insert(QStringLiteral("hs_timestamp"), QStringLiteral("2026-11-27T10:00:00.000Z"));
-        actions.append({QStringLiteral("note"), QStringLiteral("notes"), QStringLiteral("event:ev1"), QStringLiteral("note:p%1").arg(i),
-                        QJsonObject{{QStringLiteral("idProperty"), QStringLiteral("salesflow_action_key")}, {QStringLiteral("id"), QStringLiteral("note:p%1").arg(i)},
+        actions.append({QStringLiteral("note"), QStringLiteral("notes"), QStringLiteral("event:ev1"),
+                        QStringLiteral("note:p%1").arg(i),
+                        QJsonObject{{QStringLiteral("idProperty"), QStringLiteral("salesflow_action_key")},
+                                    {QStringLiteral("id"), QStringLiteral("note:p%1").arg(i)},
                                     {QStringLiteral("properties"), props}}});
     }
     QVERIFY(store::ActionRepository::plan(*c.value(), QStringLiteral("ev1"), actions, 1).ok());
@@ -400,14 +444,18 @@ void TestWriteback::partialBatchRetriesOnlyTheFailedItems()
     job.eventId = QStringLiteral("ev1");
     auto out = stage.runBatch({job}, *c.value());
     QVERIFY(!out.first().ok());
-    QVERIFY2(out.first().error().message.contains(QLatin1String("hs_timestamp is required")), qPrintable(out.first().error().message));
+    QVERIFY2(out.first().error().message.contains(QLatin1String("hs_timestamp is required")),
+             qPrintable(out.first().error().message));
     QCOMPARE(emu.objects(QStringLiteral("notes")).size(), 2);
     auto failed = c.value()->exec("SELECT idempotency_key, last_error FROM crm_actions WHERE status = 'failed'");
     QCOMPARE(failed->size(), 1);
     QCOMPARE(failed->text(0, 0), QStringLiteral("note:p1"));
     QVERIFY(failed->text(0, 1).contains(QLatin1String("correlationId")));
-    const QString code = c.value()->exec("SELECT response_code FROM crm_action_results r JOIN crm_actions a ON a.id = r.action_id"
-                                         " WHERE a.idempotency_key = 'note:p1'")->text(0, 0);
+    const QString code
+        = c.value()
+              ->exec("SELECT response_code FROM crm_action_results r JOIN crm_actions a ON a.id = r.action_id"
+                     " WHERE a.idempotency_key = 'note:p1'")
+              ->text(0, 0);
     QCOMPARE(code, QStringLiteral("207"));
     // Run again: the two done notes are not sent; nothing is left to do but the failed one.
     const int calls = emu.calls();
@@ -459,14 +507,16 @@ void TestWriteback::rateBudgetKeepsUnderTheLimit()
     QCOMPARE(r.error().code, QStringLiteral("hold.daily"));
     QVERIFY(r.error().retryAfterMs > 0);
     // 90% of 50, all processes together (the day's counter; old rows of hubspot_calls are pruned).
-    QCOMPARE(count(*c.value(), "SELECT CAST(value AS BIGINT) FROM hubspot_state WHERE name LIKE 'daily:%'"), qint64(45));
+    QCOMPARE(count(*c.value(), "SELECT CAST(value AS BIGINT) FROM hubspot_state WHERE name LIKE 'daily:%'"),
+             qint64(45));
 }
 
 void TestWriteback::emulatorMatchesTheOpenApiFiles()
 {
     QFile f(QStringLiteral(SALESFLOW_HUBSPOT_SUBSET));
     QVERIFY2(f.open(QIODevice::ReadOnly), "tests/support/hubspot/openapi-subset.json is missing");
-    const QJsonObject operations = QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("operations")).toObject();
+    const QJsonObject operations
+        = QJsonDocument::fromJson(f.readAll()).object().value(QLatin1String("operations")).toObject();
     QVERIFY(operations.size() >= 11);
     // Every route the writer and setup use, errors included, through the real client.
     HubSpotEmulator emu;
@@ -484,39 +534,73 @@ void TestWriteback::emulatorMatchesTheOpenApiFiles()
         auto r = call(client, *c.value(), "POST", path, QJsonDocument::fromJson(json));
         return r.ok() ? r->status : 0;
     };
-    QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/batch/upsert"),
-                  R"({"inputs":[{"idProperty":"email","id":"ann@acme.io","properties":{"email":"ann@acme.io","firstname":"Ann"},"objectWriteTraceId":"1"}]})"), 200);
+    QCOMPARE(
+        post(
+            QStringLiteral("/crm/v3/objects/contacts/batch/upsert"),
+            R"({"inputs":[{"idProperty":"email","id":"ann@acme.io","properties":{"email":"ann@acme.io","firstname":"Ann"},"objectWriteTraceId":"1"}]})"),
+        200);
+    QCOMPARE(
+        post(
+            QStringLiteral("/crm/v3/objects/notes/batch/upsert"),
+            R"({"inputs":[{"idProperty":"salesflow_action_key","id":"note:x","properties":{"hs_timestamp":"2026-11-27T10:00:00.000Z","hs_note_body":"hi","salesflow_action_key":"note:x"}},
+                               {"idProperty":"salesflow_action_key","id":"note:y","properties":{"hs_note_body":"no timestamp"},"objectWriteTraceId":"9"}]})"),
+        207);
     QCOMPARE(post(QStringLiteral("/crm/v3/objects/notes/batch/upsert"),
-                  R"({"inputs":[{"idProperty":"salesflow_action_key","id":"note:x","properties":{"hs_timestamp":"2026-11-27T10:00:00.000Z","hs_note_body":"hi","salesflow_action_key":"note:x"}},
-                               {"idProperty":"salesflow_action_key","id":"note:y","properties":{"hs_note_body":"no timestamp"},"objectWriteTraceId":"9"}]})"), 207);
-    QCOMPARE(post(QStringLiteral("/crm/v3/objects/notes/batch/upsert"), R"({"inputs":[{"idProperty":"salesflow_action_key","id":"a","properties":{"nope":"x"}}]})"), 400);
+                  R"({"inputs":[{"idProperty":"salesflow_action_key","id":"a","properties":{"nope":"x"}}]})"),
+             400);
     const QString contact = QString::number(emu.objects(QStringLiteral("contacts")).first().id);
     const QString note = QString::number(emu.objects(QStringLiteral("notes")).first().id);
-    QCOMPARE(post(QStringLiteral("/crm/v4/associations/notes/contacts/batch/create"),
-                  QStringLiteral(R"({"inputs":[{"from":{"id":"%1"},"to":{"id":"%2"},"types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":202}]}]})")
-                      .arg(note, contact).toUtf8()), 201);
-    QCOMPARE(post(QStringLiteral("/crm/v4/associations/notes/contacts/batch/read"), QStringLiteral(R"({"inputs":[{"id":"%1"}]})").arg(note).toUtf8()), 200);
-    QCOMPARE(post(QStringLiteral("/crm/v3/objects/notes/batch/read"), QStringLiteral(R"({"inputs":[{"id":"%1"},{"id":"999999"}],"properties":["hs_note_body"]})").arg(note).toUtf8()), 207);
+    QCOMPARE(
+        post(
+            QStringLiteral("/crm/v4/associations/notes/contacts/batch/create"),
+            QStringLiteral(
+                R"({"inputs":[{"from":{"id":"%1"},"to":{"id":"%2"},"types":[{"associationCategory":"HUBSPOT_DEFINED","associationTypeId":202}]}]})")
+                .arg(note, contact)
+                .toUtf8()),
+        201);
+    QCOMPARE(post(QStringLiteral("/crm/v4/associations/notes/contacts/batch/read"),
+                  QStringLiteral(R"({"inputs":[{"id":"%1"}]})").arg(note).toUtf8()),
+             200);
+    QCOMPARE(post(QStringLiteral("/crm/v3/objects/notes/batch/read"),
+                  QStringLiteral(R"({"inputs":[{"id":"%1"},{"id":"999999"}],"properties":["hs_note_body"]})")
+                      .arg(note)
+                      .toUtf8()),
+             207);
     QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/batch/update"),
-                  QStringLiteral(R"({"inputs":[{"id":"%1","properties":{"salesflow_lead_score":"60"}}]})").arg(contact).toUtf8()), 200);
-    QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/batch/create"), R"({"inputs":[{"properties":{"email":"bo@acme.io"}}]})"), 201);
+                  QStringLiteral(R"({"inputs":[{"id":"%1","properties":{"salesflow_lead_score":"60"}}]})")
+                      .arg(contact)
+                      .toUtf8()),
+             200);
+    QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/batch/create"),
+                  R"({"inputs":[{"properties":{"email":"bo@acme.io"}}]})"),
+             201);
     QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts"), R"({"properties":{"email":"ann@acme.io"}})"), 409);
-    QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/search"),
-                  R"({"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"ann@acme.io"}]}],"limit":10})"), 200);
+    QCOMPARE(
+        post(
+            QStringLiteral("/crm/v3/objects/contacts/search"),
+            R"({"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"ann@acme.io"}]}],"limit":10})"),
+        200);
     {
         QJsonArray groups; // six groups: one more than HubSpot allows
         for (int i = 0; i < 6; ++i)
-            groups.append(QJsonObject{{QStringLiteral("filters"), QJsonArray{QJsonObject{{QStringLiteral("propertyName"), QStringLiteral("email")},
-                                                                                        {QStringLiteral("operator"), QStringLiteral("HAS_PROPERTY")}}}}});
-        QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/search"), QJsonDocument(QJsonObject{{QStringLiteral("filterGroups"), groups}}).toJson()), 400);
+            groups.append(
+                QJsonObject{{QStringLiteral("filters"),
+                             QJsonArray{QJsonObject{{QStringLiteral("propertyName"), QStringLiteral("email")},
+                                                    {QStringLiteral("operator"), QStringLiteral("HAS_PROPERTY")}}}}});
+        QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/search"),
+                      QJsonDocument(QJsonObject{{QStringLiteral("filterGroups"), groups}}).toJson()),
+                 400);
     }
     // Search lags behind writes, as HubSpot's index does.
     emu.indexDelayMs = 400;
     QCOMPARE(post(QStringLiteral("/crm/v3/objects/contacts/batch/upsert"),
-                  R"({"inputs":[{"idProperty":"email","id":"cy@acme.io","properties":{"email":"cy@acme.io"}}]})"), 200);
+                  R"({"inputs":[{"idProperty":"email","id":"cy@acme.io","properties":{"email":"cy@acme.io"}}]})"),
+             200);
     auto found = [&] {
-        auto r = call(client, *c.value(), "POST", QStringLiteral("/crm/v3/objects/contacts/search"),
-                             QJsonDocument::fromJson(R"({"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"cy@acme.io"}]}]})"));
+        auto r = call(
+            client, *c.value(), "POST", QStringLiteral("/crm/v3/objects/contacts/search"),
+            QJsonDocument::fromJson(
+                R"({"filterGroups":[{"filters":[{"propertyName":"email","operator":"EQ","value":"cy@acme.io"}]}]})"));
         return r.ok() ? r->json.object().value(QLatin1String("total")).toInt() : -1;
     };
     QCOMPARE(found(), 0);
@@ -529,7 +613,13 @@ void TestWriteback::emulatorMatchesTheOpenApiFiles()
         hubspot::Client inspector(anon);
         auto state = call(inspector, *c.value(), "GET", QStringLiteral("/__emulator/state"));
         QVERIFY(state.ok() && state->status == 200);
-        QCOMPARE(state->json.object().value(QLatin1String("objects")).toObject().value(QLatin1String("contacts")).toArray().size(), 3);
+        QCOMPARE(state->json.object()
+                     .value(QLatin1String("objects"))
+                     .toObject()
+                     .value(QLatin1String("contacts"))
+                     .toArray()
+                     .size(),
+                 3);
     }
     // Now every exchange against the operation it matches.
     int checked = 0;
@@ -550,21 +640,30 @@ void TestWriteback::emulatorMatchesTheOpenApiFiles()
             if (same)
                 key = it.key();
         }
-        QVERIFY2(!key.isEmpty(), qPrintable(QStringLiteral("%1 %2 is no operation of the OpenAPI files").arg(QString::fromUtf8(x.method), path)));
+        QVERIFY2(
+            !key.isEmpty(),
+            qPrintable(
+                QStringLiteral("%1 %2 is no operation of the OpenAPI files").arg(QString::fromUtf8(x.method), path)));
         const QJsonObject op = operations.value(key).toObject();
         QStringList errors;
         if (!x.body.isEmpty()) {
-            checkSchema(QJsonDocument::fromJson(x.body).object(), op.value(QLatin1String("request")).toObject(), QStringLiteral("request"),
-                        {QStringLiteral("associations"), QStringLiteral("after"), QStringLiteral("sorts"), QStringLiteral("properties"),
-                         QStringLiteral("filterGroups"), QStringLiteral("limit"), QStringLiteral("propertiesWithHistory"), QStringLiteral("idProperty")},
+            checkSchema(QJsonDocument::fromJson(x.body).object(), op.value(QLatin1String("request")).toObject(),
+                        QStringLiteral("request"),
+                        {QStringLiteral("associations"), QStringLiteral("after"), QStringLiteral("sorts"),
+                         QStringLiteral("properties"), QStringLiteral("filterGroups"), QStringLiteral("limit"),
+                         QStringLiteral("propertiesWithHistory"), QStringLiteral("idProperty")},
                         &errors);
         }
         const QJsonObject responses = op.value(QLatin1String("responses")).toObject();
-        const QJsonValue schema = responses.contains(QString::number(x.status)) ? responses.value(QString::number(x.status)) : responses.value(QLatin1String("default"));
-        QVERIFY2(responses.contains(QString::number(x.status)) || x.status >= 400,
-                 qPrintable(QStringLiteral("%1 answered %2, which its operation does not declare").arg(key).arg(x.status)));
+        const QJsonValue schema = responses.contains(QString::number(x.status))
+            ? responses.value(QString::number(x.status))
+            : responses.value(QLatin1String("default"));
+        QVERIFY2(
+            responses.contains(QString::number(x.status)) || x.status >= 400,
+            qPrintable(QStringLiteral("%1 answered %2, which its operation does not declare").arg(key).arg(x.status)));
         if (!x.response.isEmpty())
-            checkSchema(QJsonDocument::fromJson(x.response).object(), schema.toObject(), QStringLiteral("response %1").arg(x.status), {}, &errors);
+            checkSchema(QJsonDocument::fromJson(x.response).object(), schema.toObject(),
+                        QStringLiteral("response %1").arg(x.status), {}, &errors);
         QVERIFY2(errors.isEmpty(), qPrintable(key + QStringLiteral(": ") + errors.join(QLatin1String("; "))));
         ++checked;
     }

@@ -14,7 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     const QByteArray input(reinterpret_cast<const char *>(data), qsizetype(size));
     const QString text = QString::fromUtf8(input);
-    const salesflow::llm::Analysis a = salesflow::llm::OfflineAnalyser::analyse(text, QJsonObject{{QStringLiteral("kind"), QStringLiteral("email")}});
+    const salesflow::llm::Analysis a = salesflow::llm::OfflineAnalyser::analyse(
+        text, QJsonObject{{QStringLiteral("kind"), QStringLiteral("email")}});
     const auto v = salesflow::llm::validate(salesflow::llm::toJson(a), text);
     if (!v.analysis || !v.notes.isEmpty() || v.analysis->objections.size() != a.objections.size())
         __builtin_trap(); // the analyser invented evidence or left the schema's ranges

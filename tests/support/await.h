@@ -9,7 +9,7 @@ namespace salesflow::test {
 
 /// The future's result, serving the calling thread's event loop meanwhile (an in-process HTTP
 /// server may need it to answer). Fatal after `timeoutMs`: a hung engine fails the test loudly.
-template <typename T>
+template<typename T>
 T await(QFuture<T> future, int timeoutMs = 60000)
 {
     QElapsedTimer waited;

@@ -10,12 +10,25 @@ namespace salesflow::test {
 
 QByteArray reasonPhrase(int status)
 {
-    static const QHash<int, QByteArray> m = {{200, "OK"}, {201, "Created"}, {204, "No Content"}, {207, "Multi-Status"},
-                                             {400, "Bad Request"}, {401, "Unauthorized"}, {403, "Forbidden"},
-                                             {404, "Not Found"}, {408, "Request Timeout"}, {409, "Conflict"},
-                                             {413, "Payload Too Large"}, {422, "Unprocessable Entity"}, {423, "Locked"},
-                                             {429, "Too Many Requests"}, {500, "Internal Server Error"}, {502, "Bad Gateway"},
-                                             {503, "Service Unavailable"}, {504, "Gateway Timeout"}, {529, "Site Overloaded"}};
+    static const QHash<int, QByteArray> m = {{200, "OK"},
+                                             {201, "Created"},
+                                             {204, "No Content"},
+                                             {207, "Multi-Status"},
+                                             {400, "Bad Request"},
+                                             {401, "Unauthorized"},
+                                             {403, "Forbidden"},
+                                             {404, "Not Found"},
+                                             {408, "Request Timeout"},
+                                             {409, "Conflict"},
+                                             {413, "Payload Too Large"},
+                                             {422, "Unprocessable Entity"},
+                                             {423, "Locked"},
+                                             {429, "Too Many Requests"},
+                                             {500, "Internal Server Error"},
+                                             {502, "Bad Gateway"},
+                                             {503, "Service Unavailable"},
+                                             {504, "Gateway Timeout"},
+                                             {529, "Site Overloaded"}};
     return m.value(status, "Status");
 }
 
@@ -138,11 +151,14 @@ EmulatorServer::EmulatorServer(Handler handler) : m_handler(std::move(handler))
 
 EmulatorServer::~EmulatorServer()
 {
-    QMetaObject::invokeMethod(m_anchor.get(), [this] {
-        delete m_impl;
-        m_impl = nullptr;
-        m_anchor.reset();
-    }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_anchor.get(),
+        [this] {
+            delete m_impl;
+            m_impl = nullptr;
+            m_anchor.reset();
+        },
+        Qt::BlockingQueuedConnection);
     m_thread.quit();
     m_thread.wait();
 }

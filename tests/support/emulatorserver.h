@@ -23,7 +23,7 @@ public:
     struct Request
     {
         QByteArray method;
-        QByteArray path;  ///< without the query
+        QByteArray path; ///< without the query
         QByteArray query; ///< after '?', undecoded
         QList<QPair<QByteArray, QByteArray>> headers; ///< names lower-cased
         QByteArray body;

@@ -20,7 +20,7 @@ QByteArray HttpResponse::header(const QByteArray &name) const
     return {};
 }
 
-HttpClient::HttpClient(QByteArray host, quint16 port) : m_host(std::move(host)), m_port(port) {}
+HttpClient::HttpClient(QByteArray host, quint16 port) : m_host(std::move(host)), m_port(port) { }
 
 HttpClient::~HttpClient()
 {
@@ -92,7 +92,9 @@ HttpResponse HttpClient::request(const QByteArray &method, const QByteArray &pat
                 resp.body = buf.mid(headerEnd + 4, contentLength);
                 return resp;
             }
-            const int left = int(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count());
+            const int left
+                = int(std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now())
+                          .count());
             pollfd pfd{m_fd, POLLIN, 0};
             if (left <= 0 || ::poll(&pfd, 1, left) <= 0) {
                 failed = true;

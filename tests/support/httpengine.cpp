@@ -20,7 +20,7 @@ Error problemOf(const HttpResponse &r)
     return Error{p.value(QStringLiteral("code")).toString(), p.value(QStringLiteral("detail")).toString(), r.status};
 }
 
-template <typename T>
+template<typename T>
 QFuture<Result<T>> decoded(QFuture<Result<QJsonObject>> f)
 {
     return f.then([](const Result<QJsonObject> &o) -> Result<T> {
@@ -83,7 +83,8 @@ QFuture<Result<QList<Result<IngestReceipt>>>> HttpEngine::ingest(const Caller &c
             const auto r = p.result();
             if (!r && r.error().httpStatus == 503)
                 return r.error();
-            out.append(r ? Result<IngestReceipt>(json::fromJson<IngestReceipt>(r.value())) : Result<IngestReceipt>(r.error()));
+            out.append(r ? Result<IngestReceipt>(json::fromJson<IngestReceipt>(r.value()))
+                         : Result<IngestReceipt>(r.error()));
         }
         return out;
     });
@@ -142,9 +143,9 @@ QFuture<Result<ChangeSet>> HttpEngine::changes(const Caller &caller, QString cur
 
 QFuture<Result<QByteArray>> HttpEngine::createToken(const Caller &caller, QString name, Role role)
 {
-    const QByteArray body = QJsonDocument(QJsonObject{{QStringLiteral("name"), name},
-                                                      {QStringLiteral("role"), roleName(role)}})
-                                .toJson(QJsonDocument::Compact);
+    const QByteArray body
+        = QJsonDocument(QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("role"), roleName(role)}})
+              .toJson(QJsonDocument::Compact);
     return call(caller, "POST", "/v1/tokens", body, "application/json")
         .then([](const Result<QJsonObject> &o) -> Result<QByteArray> {
             if (!o)

@@ -14,7 +14,7 @@ namespace salesflow::test {
 class HttpEngine final : public IEngine
 {
 public:
-    HttpEngine(QByteArray host, quint16 port) : m_host(std::move(host)), m_port(port) {}
+    HttpEngine(QByteArray host, quint16 port) : m_host(std::move(host)), m_port(port) { }
 
     void setToken(const QString &callerName, const QByteArray &token);
 

@@ -10,7 +10,6 @@
 #include <QRandomGenerator>
 #include <QSet>
 
-
 #include <deque>
 
 namespace salesflow::test {
@@ -42,29 +41,56 @@ struct HubSpotEmulator::State
 
     explicit State(HubSpotEmulator *o) : owner(o)
     {
-        auto add = [this](const QString &type, const QString &group, std::initializer_list<std::pair<const char *, const char *>> list) {
+        auto add = [this](const QString &type, const QString &group,
+                          std::initializer_list<std::pair<const char *, const char *>> list) {
             groups[type].insert(group);
             for (const auto &[name, t] : list) {
                 const QString n = QString::fromLatin1(name);
                 const QString ty = QString::fromLatin1(t);
-                props[type].insert(n, propertyDef(n, n, ty, ty == QLatin1String("number") ? QStringLiteral("number") : QStringLiteral("text"), group,
-                                                  type == QLatin1String("contacts") && n == QLatin1String("email")));
+                props[type].insert(
+                    n,
+                    propertyDef(n, n, ty,
+                                ty == QLatin1String("number") ? QStringLiteral("number") : QStringLiteral("text"),
+                                group, type == QLatin1String("contacts") && n == QLatin1String("email")));
             }
         };
-        const std::initializer_list<std::pair<const char *, const char *>> common = {
-            {"hs_object_id", "number"}, {"hs_createdate", "datetime"}, {"hs_lastmodifieddate", "datetime"}, {"hubspot_owner_id", "enumeration"}};
+        const std::initializer_list<std::pair<const char *, const char *>> common
+            = {{"hs_object_id", "number"},
+               {"hs_createdate", "datetime"},
+               {"hs_lastmodifieddate", "datetime"},
+               {"hubspot_owner_id", "enumeration"}};
         add(QStringLiteral("contacts"), QStringLiteral("contactinformation"),
-            {{"email", "string"}, {"firstname", "string"}, {"lastname", "string"}, {"company", "string"}, {"phone", "string"},
-             {"jobtitle", "string"}, {"lifecyclestage", "enumeration"}, {"createdate", "datetime"}, {"lastmodifieddate", "datetime"}});
+            {{"email", "string"},
+             {"firstname", "string"},
+             {"lastname", "string"},
+             {"company", "string"},
+             {"phone", "string"},
+             {"jobtitle", "string"},
+             {"lifecyclestage", "enumeration"},
+             {"createdate", "datetime"},
+             {"lastmodifieddate", "datetime"}});
         add(QStringLiteral("companies"), QStringLiteral("companyinformation"),
-            {{"domain", "string"}, {"name", "string"}, {"industry", "string"}, {"numberofemployees", "number"}, {"createdate", "datetime"}});
+            {{"domain", "string"},
+             {"name", "string"},
+             {"industry", "string"},
+             {"numberofemployees", "number"},
+             {"createdate", "datetime"}});
         add(QStringLiteral("deals"), QStringLiteral("dealinformation"),
-            {{"dealname", "string"}, {"dealstage", "enumeration"}, {"pipeline", "enumeration"}, {"amount", "number"}, {"closedate", "datetime"}});
+            {{"dealname", "string"},
+             {"dealstage", "enumeration"},
+             {"pipeline", "enumeration"},
+             {"amount", "number"},
+             {"closedate", "datetime"}});
         add(QStringLiteral("notes"), QStringLiteral("noteinformation"),
             {{"hs_timestamp", "datetime"}, {"hs_note_body", "string"}, {"hs_attachment_ids", "string"}});
         add(QStringLiteral("tasks"), QStringLiteral("taskinformation"),
-            {{"hs_timestamp", "datetime"}, {"hs_task_subject", "string"}, {"hs_task_body", "string"}, {"hs_task_status", "enumeration"},
-             {"hs_task_priority", "enumeration"}, {"hs_task_type", "enumeration"}, {"hs_task_reminders", "string"}});
+            {{"hs_timestamp", "datetime"},
+             {"hs_task_subject", "string"},
+             {"hs_task_body", "string"},
+             {"hs_task_status", "enumeration"},
+             {"hs_task_priority", "enumeration"},
+             {"hs_task_type", "enumeration"},
+             {"hs_task_reminders", "string"}});
         for (const QString &t : props.keys())
             add(t, *groups[t].begin(), common);
     }
@@ -84,8 +110,10 @@ struct HubSpotEmulator::State
         p.insert(QStringLiteral("hs_createdate"), iso(o.createdAtMs));
         p.insert(QStringLiteral("hs_lastmodifieddate"), iso(o.updatedAtMs));
         Q_UNUSED(type);
-        return QJsonObject{{QStringLiteral("id"), QString::number(o.id)}, {QStringLiteral("properties"), p},
-                           {QStringLiteral("createdAt"), iso(o.createdAtMs)}, {QStringLiteral("updatedAt"), iso(o.updatedAtMs)},
+        return QJsonObject{{QStringLiteral("id"), QString::number(o.id)},
+                           {QStringLiteral("properties"), p},
+                           {QStringLiteral("createdAt"), iso(o.createdAtMs)},
+                           {QStringLiteral("updatedAt"), iso(o.updatedAtMs)},
                            {QStringLiteral("archived"), o.archived}};
     }
 
@@ -96,24 +124,32 @@ struct HubSpotEmulator::State
         for (auto it = properties.begin(); it != properties.end(); ++it) {
             const QJsonObject def = props.value(type).value(it.key());
             if (def.isEmpty()) {
-                bad.append(QJsonObject{{QStringLiteral("isValid"), false},
-                                       {QStringLiteral("message"), QStringLiteral("Property \"%1\" does not exist").arg(it.key())},
-                                       {QStringLiteral("error"), QStringLiteral("PROPERTY_DOESNT_EXIST")}, {QStringLiteral("name"), it.key()}});
+                bad.append(QJsonObject{
+                    {QStringLiteral("isValid"), false},
+                    {QStringLiteral("message"), QStringLiteral("Property \"%1\" does not exist").arg(it.key())},
+                    {QStringLiteral("error"), QStringLiteral("PROPERTY_DOESNT_EXIST")},
+                    {QStringLiteral("name"), it.key()}});
             } else if (!it.value().isString() && !it.value().isNull()) {
-                bad.append(QJsonObject{{QStringLiteral("isValid"), false}, {QStringLiteral("message"), QStringLiteral("%1 must be a string").arg(it.key())},
-                                       {QStringLiteral("error"), QStringLiteral("INVALID_TYPE")}, {QStringLiteral("name"), it.key()}});
-            } else if (def.value(QLatin1String("type")).toString() == QLatin1String("number") && !it.value().toString().isEmpty()) {
+                bad.append(QJsonObject{{QStringLiteral("isValid"), false},
+                                       {QStringLiteral("message"), QStringLiteral("%1 must be a string").arg(it.key())},
+                                       {QStringLiteral("error"), QStringLiteral("INVALID_TYPE")},
+                                       {QStringLiteral("name"), it.key()}});
+            } else if (def.value(QLatin1String("type")).toString() == QLatin1String("number")
+                       && !it.value().toString().isEmpty()) {
                 bool ok = false;
                 it.value().toString().toDouble(&ok);
                 if (!ok)
                     bad.append(QJsonObject{{QStringLiteral("isValid"), false},
-                                           {QStringLiteral("message"), QStringLiteral("%1 was not a valid number").arg(it.value().toString())},
-                                           {QStringLiteral("error"), QStringLiteral("INVALID_FLOAT")}, {QStringLiteral("name"), it.key()}});
+                                           {QStringLiteral("message"),
+                                            QStringLiteral("%1 was not a valid number").arg(it.value().toString())},
+                                           {QStringLiteral("error"), QStringLiteral("INVALID_FLOAT")},
+                                           {QStringLiteral("name"), it.key()}});
             }
         }
         if (bad.isEmpty())
             return {};
-        return QStringLiteral("Property values were not valid: ") + QString::fromUtf8(QJsonDocument(bad).toJson(QJsonDocument::Compact));
+        return QStringLiteral("Property values were not valid: ")
+            + QString::fromUtf8(QJsonDocument(bad).toJson(QJsonDocument::Compact));
     }
 
     qint64 findByUnique(const QString &type, const QString &prop, const QString &value) const
@@ -138,9 +174,10 @@ struct HubSpotEmulator::State
             const qint64 other = findByUnique(type, it.key(), it.value().toString());
             if (other && other != self)
                 return type == QLatin1String("contacts") && it.key() == QLatin1String("email")
-                           ? QStringLiteral("Contact already exists. Existing ID: %1").arg(other)
-                           : QStringLiteral("A %1 with the unique value %2=%3 already exists. Existing ID: %4")
-                                 .arg(type, it.key(), it.value().toString()).arg(other);
+                    ? QStringLiteral("Contact already exists. Existing ID: %1").arg(other)
+                    : QStringLiteral("A %1 with the unique value %2=%3 already exists. Existing ID: %4")
+                          .arg(type, it.key(), it.value().toString())
+                          .arg(other);
         }
         return {};
     }
@@ -165,8 +202,10 @@ struct HubSpotEmulator::State
 
     Answer batchResponse(int okStatus, const QJsonArray &results, const QJsonArray &errors, qint64 started)
     {
-        QJsonObject o{{QStringLiteral("status"), QStringLiteral("COMPLETE")}, {QStringLiteral("results"), results},
-                      {QStringLiteral("startedAt"), iso(started)}, {QStringLiteral("completedAt"), iso(QDateTime::currentMSecsSinceEpoch())}};
+        QJsonObject o{{QStringLiteral("status"), QStringLiteral("COMPLETE")},
+                      {QStringLiteral("results"), results},
+                      {QStringLiteral("startedAt"), iso(started)},
+                      {QStringLiteral("completedAt"), iso(QDateTime::currentMSecsSinceEpoch())}};
         if (!errors.isEmpty()) {
             o.insert(QStringLiteral("numErrors"), errors.size());
             o.insert(QStringLiteral("errors"), errors);
@@ -179,26 +218,33 @@ struct HubSpotEmulator::State
     {
         const QJsonArray inputs = body.value(QLatin1String("inputs")).toArray();
         if (!body.value(QLatin1String("inputs")).isArray())
-            return errorBody(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("Invalid input JSON: inputs is required"));
+            return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
+                             QStringLiteral("Invalid input JSON: inputs is required"));
         if (inputs.size() > 100)
-            return errorBody(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("Object API batch endpoints are limited to 100 inputs per request (got %1)").arg(inputs.size()));
+            return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
+                             QStringLiteral("Object API batch endpoints are limited to 100 inputs per request (got %1)")
+                                 .arg(inputs.size()));
         QJsonArray results, errors;
         if (op == QLatin1String("upsert") || op == QLatin1String("create") || op == QLatin1String("update")) {
             // Validate the whole batch first: HubSpot refuses it as one.
             QSet<QString> ids;
             for (const QJsonValue &v : inputs) {
                 const QJsonObject in = v.toObject();
-                if (const QString bad = checkProperties(type, in.value(QLatin1String("properties")).toObject()); !bad.isEmpty())
+                if (const QString bad = checkProperties(type, in.value(QLatin1String("properties")).toObject());
+                    !bad.isEmpty())
                     return errorBody(400, QStringLiteral("VALIDATION_ERROR"), bad);
                 if (op == QLatin1String("upsert")) {
                     const QString idProperty = in.value(QLatin1String("idProperty")).toString();
                     if (!isUnique(type, idProperty))
-                        return errorBody(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("idProperty %1 is not a unique identifier property of %2").arg(idProperty, type));
+                        return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
+                                         QStringLiteral("idProperty %1 is not a unique identifier property of %2")
+                                             .arg(idProperty, type));
                 }
                 if (op != QLatin1String("create")) {
                     const QString id = in.value(QLatin1String("id")).toString().toLower();
                     if (ids.contains(id))
-                        return errorBody(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("Duplicate IDs found in batch input: [%1]").arg(id));
+                        return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
+                                         QStringLiteral("Duplicate IDs found in batch input: [%1]").arg(id));
                     ids.insert(id);
                 }
             }
@@ -225,8 +271,10 @@ struct HubSpotEmulator::State
                     o = &objects[type][existing];
                     update(*o, all, now);
                 } else {
-                    if ((type == QLatin1String("notes") || type == QLatin1String("tasks")) && !all.contains(QLatin1String("hs_timestamp"))) {
-                        errors.append(standardError(QStringLiteral("VALIDATION_ERROR"), QStringLiteral("hs_timestamp is required"), traceContext));
+                    if ((type == QLatin1String("notes") || type == QLatin1String("tasks"))
+                        && !all.contains(QLatin1String("hs_timestamp"))) {
+                        errors.append(standardError(QStringLiteral("VALIDATION_ERROR"),
+                                                    QStringLiteral("hs_timestamp is required"), traceContext));
                         continue;
                     }
                     o = &create(type, all, now);
@@ -241,8 +289,10 @@ struct HubSpotEmulator::State
                     errors.append(standardError(QStringLiteral("CONFLICT"), clash, traceContext));
                     continue;
                 }
-                if ((type == QLatin1String("notes") || type == QLatin1String("tasks")) && !properties.contains(QLatin1String("hs_timestamp"))) {
-                    errors.append(standardError(QStringLiteral("VALIDATION_ERROR"), QStringLiteral("hs_timestamp is required"), traceContext));
+                if ((type == QLatin1String("notes") || type == QLatin1String("tasks"))
+                    && !properties.contains(QLatin1String("hs_timestamp"))) {
+                    errors.append(standardError(QStringLiteral("VALIDATION_ERROR"),
+                                                QStringLiteral("hs_timestamp is required"), traceContext));
                     continue;
                 }
                 Object &o = create(type, properties, now);
@@ -251,14 +301,19 @@ struct HubSpotEmulator::State
                 const qint64 id = in.value(QLatin1String("id")).toString().toLongLong();
                 auto &table = objects[type];
                 if (!table.contains(id) || table[id].archived) {
-                    errors.append(standardError(QStringLiteral("OBJECT_NOT_FOUND"),
-                                                QStringLiteral("Could not get some %1 objects, they may be deleted or not exist. Check that ids are valid.").arg(type.toUpper()),
-                                                QJsonObject{{QStringLiteral("ids"), QJsonArray{in.value(QLatin1String("id")).toString()}}}));
+                    errors.append(standardError(
+                        QStringLiteral("OBJECT_NOT_FOUND"),
+                        QStringLiteral("Could not get some %1 objects, they may be deleted or not exist. Check that "
+                                       "ids are valid.")
+                            .arg(type.toUpper()),
+                        QJsonObject{{QStringLiteral("ids"), QJsonArray{in.value(QLatin1String("id")).toString()}}}));
                     continue;
                 }
                 if (op == QLatin1String("update")) {
                     if (const QString clash = uniqueClash(type, properties, id); !clash.isEmpty()) {
-                        errors.append(standardError(QStringLiteral("CONFLICT"), clash, QJsonObject{{QStringLiteral("ids"), QJsonArray{QString::number(id)}}}));
+                        errors.append(
+                            standardError(QStringLiteral("CONFLICT"), clash,
+                                          QJsonObject{{QStringLiteral("ids"), QJsonArray{QString::number(id)}}}));
                         continue;
                     }
                     update(table[id], properties, now);
@@ -272,7 +327,8 @@ struct HubSpotEmulator::State
                     table[id].archived = true;
                 }
             } else {
-                return errorBody(404, QStringLiteral("OBJECT_NOT_FOUND"), QStringLiteral("Unknown batch operation %1").arg(op));
+                return errorBody(404, QStringLiteral("OBJECT_NOT_FOUND"),
+                                 QStringLiteral("Unknown batch operation %1").arg(op));
             }
         }
         if (op == QLatin1String("archive"))
@@ -283,24 +339,28 @@ struct HubSpotEmulator::State
     Answer search(const QString &type, const QJsonObject &body, const QByteArray &raw, qint64 now)
     {
         if (raw.size() > 3000)
-            return errorBody(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("The request body is over 3000 characters"));
+            return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
+                             QStringLiteral("The request body is over 3000 characters"));
         const QJsonArray groupsIn = body.value(QLatin1String("filterGroups")).toArray();
         int total = 0;
         for (const QJsonValue &g : groupsIn) {
             const int n = int(g.toObject().value(QLatin1String("filters")).toArray().size());
             if (n > 6)
-                return errorBody(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("A filter group can have at most 6 filters"));
+                return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
+                                 QStringLiteral("A filter group can have at most 6 filters"));
             total += n;
         }
         if (groupsIn.size() > 5 || total > 18)
-            return errorBody(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("Too many filter groups or filters (at most 5 groups and 18 filters)"));
+            return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
+                             QStringLiteral("Too many filter groups or filters (at most 5 groups and 18 filters)"));
         const int limit = qBound(1, body.value(QLatin1String("limit")).toInt(10), 200);
         const int after = body.value(QLatin1String("after")).toString().toInt();
         auto matches = [&](const Object &o, const QJsonObject &f) {
             const QString prop = f.value(QLatin1String("propertyName")).toString();
             const QString op = f.value(QLatin1String("operator")).toString();
             const QString value = f.value(QLatin1String("value")).toString();
-            const QString have = prop == QLatin1String("hs_object_id") ? QString::number(o.id) : o.properties.value(prop);
+            const QString have
+                = prop == QLatin1String("hs_object_id") ? QString::number(o.id) : o.properties.value(prop);
             if (op == QLatin1String("EQ"))
                 return have.compare(value, Qt::CaseInsensitive) == 0;
             if (op == QLatin1String("NEQ"))
@@ -316,10 +376,13 @@ struct HubSpotEmulator::State
                 return false;
             }
             if (op == QLatin1String("CONTAINS_TOKEN")) {
-                const QRegularExpression re(QRegularExpression::wildcardToRegularExpression(value, QRegularExpression::UnanchoredWildcardConversion),
+                const QRegularExpression re(QRegularExpression::wildcardToRegularExpression(
+                                                value, QRegularExpression::UnanchoredWildcardConversion),
                                             QRegularExpression::CaseInsensitiveOption);
-                for (const QString &token : have.split(QRegularExpression(QStringLiteral("[\\s<>\"']+")), Qt::SkipEmptyParts))
-                    if (re.match(token).hasMatch() && (value.contains(QLatin1Char('*')) || token.compare(value, Qt::CaseInsensitive) == 0))
+                for (const QString &token :
+                     have.split(QRegularExpression(QStringLiteral("[\\s<>\"']+")), Qt::SkipEmptyParts))
+                    if (re.match(token).hasMatch()
+                        && (value.contains(QLatin1Char('*')) || token.compare(value, Qt::CaseInsensitive) == 0))
                         return true;
                 return false;
             }
@@ -348,18 +411,22 @@ struct HubSpotEmulator::State
                 all.append(objectJson(type, o));
         }
         if (after >= 10000)
-            return errorBody(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("Search results are limited to 10,000"));
+            return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
+                             QStringLiteral("Search results are limited to 10,000"));
         QJsonObject out{{QStringLiteral("total"), all.size()}, {QStringLiteral("results"), QJsonArray()}};
         QJsonArray page;
         for (int i = after; i < all.size() && i < after + limit; ++i)
             page.append(all[i]);
         out.insert(QStringLiteral("results"), page);
         if (after + limit < all.size())
-            out.insert(QStringLiteral("paging"), QJsonObject{{QStringLiteral("next"), QJsonObject{{QStringLiteral("after"), QString::number(after + limit)}}}});
+            out.insert(QStringLiteral("paging"),
+                       QJsonObject{{QStringLiteral("next"),
+                                    QJsonObject{{QStringLiteral("after"), QString::number(after + limit)}}}});
         return {200, out, false};
     }
 
-    Answer associationsBatch(const QString &from, const QString &to, const QString &op, const QJsonObject &body, qint64 now)
+    Answer associationsBatch(const QString &from, const QString &to, const QString &op, const QJsonObject &body,
+                             qint64 now)
     {
         const QJsonArray inputs = body.value(QLatin1String("inputs")).toArray();
         QJsonArray results, errors;
@@ -368,26 +435,36 @@ struct HubSpotEmulator::State
                 return errorBody(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("At most 2000 inputs"));
             for (const QJsonValue &v : inputs) {
                 const QJsonObject in = v.toObject();
-                const qint64 fromId = in.value(QLatin1String("from")).toObject().value(QLatin1String("id")).toString().toLongLong();
-                const qint64 toId = in.value(QLatin1String("to")).toObject().value(QLatin1String("id")).toString().toLongLong();
+                const qint64 fromId
+                    = in.value(QLatin1String("from")).toObject().value(QLatin1String("id")).toString().toLongLong();
+                const qint64 toId
+                    = in.value(QLatin1String("to")).toObject().value(QLatin1String("id")).toString().toLongLong();
                 if (!objects.value(from).contains(fromId) || !objects.value(to).contains(toId)) {
-                    errors.append(standardError(QStringLiteral("VALIDATION_ERROR"),
-                                                QStringLiteral("One or more objects do not exist: %1 %2, %3 %4").arg(from).arg(fromId).arg(to).arg(toId),
-                                                QJsonObject{{QStringLiteral("fromObjectId"), QJsonArray{QString::number(fromId)}}}));
+                    errors.append(standardError(
+                        QStringLiteral("VALIDATION_ERROR"),
+                        QStringLiteral("One or more objects do not exist: %1 %2, %3 %4")
+                            .arg(from)
+                            .arg(fromId)
+                            .arg(to)
+                            .arg(toId),
+                        QJsonObject{{QStringLiteral("fromObjectId"), QJsonArray{QString::number(fromId)}}}));
                     continue;
                 }
                 QJsonArray labels;
                 for (const QJsonValue &t : in.value(QLatin1String("types")).toArray()) {
                     const int tid = t.toObject().value(QLatin1String("associationTypeId")).toInt();
-                    const QString key = QStringLiteral("%1/%2/%3/%4/%5").arg(from).arg(fromId).arg(to).arg(toId).arg(tid);
+                    const QString key
+                        = QStringLiteral("%1/%2/%3/%4/%5").arg(from).arg(fromId).arg(to).arg(toId).arg(tid);
                     if (!assocKeys.contains(key)) {
                         assocKeys.insert(key);
                         assocs.append({from, fromId, to, toId, tid});
                     }
                 }
                 // Object ids are strings in v4 answers (LabelsBetweenObjectPair, MultiAssociatedObjectWithLabel).
-                results.append(QJsonObject{{QStringLiteral("fromObjectTypeId"), typeId(from)}, {QStringLiteral("fromObjectId"), QString::number(fromId)},
-                                           {QStringLiteral("toObjectTypeId"), typeId(to)}, {QStringLiteral("toObjectId"), QString::number(toId)},
+                results.append(QJsonObject{{QStringLiteral("fromObjectTypeId"), typeId(from)},
+                                           {QStringLiteral("fromObjectId"), QString::number(fromId)},
+                                           {QStringLiteral("toObjectTypeId"), typeId(to)},
+                                           {QStringLiteral("toObjectId"), QString::number(toId)},
                                            {QStringLiteral("labels"), labels}});
             }
             return batchResponse(201, results, errors, now);
@@ -402,22 +479,27 @@ struct HubSpotEmulator::State
                     if (a.fromType == from && a.toType == to && QString::number(a.fromId) == id) {
                         if (!types.contains(a.toId))
                             order << a.toId;
-                        types[a.toId].append(QJsonObject{{QStringLiteral("category"), QStringLiteral("HUBSPOT_DEFINED")},
-                                                         {QStringLiteral("typeId"), a.typeId}}); // unlabelled: no label
+                        types[a.toId].append(
+                            QJsonObject{{QStringLiteral("category"), QStringLiteral("HUBSPOT_DEFINED")},
+                                        {QStringLiteral("typeId"), a.typeId}}); // unlabelled: no label
                     }
                 }
                 if (order.isEmpty()) {
-                    errors.append(standardError(QStringLiteral("OBJECT_NOT_FOUND"), QStringLiteral("No %1 is associated with %2 %3.").arg(to, from, id),
+                    errors.append(standardError(QStringLiteral("OBJECT_NOT_FOUND"),
+                                                QStringLiteral("No %1 is associated with %2 %3.").arg(to, from, id),
                                                 QJsonObject{{QStringLiteral("fromObjectId"), QJsonArray{id}}}));
                     continue;
                 }
                 for (qint64 t : order)
-                    tos.append(QJsonObject{{QStringLiteral("toObjectId"), QString::number(t)}, {QStringLiteral("associationTypes"), types[t]}});
-                results.append(QJsonObject{{QStringLiteral("from"), QJsonObject{{QStringLiteral("id"), id}}}, {QStringLiteral("to"), tos}});
+                    tos.append(QJsonObject{{QStringLiteral("toObjectId"), QString::number(t)},
+                                           {QStringLiteral("associationTypes"), types[t]}});
+                results.append(QJsonObject{{QStringLiteral("from"), QJsonObject{{QStringLiteral("id"), id}}},
+                                           {QStringLiteral("to"), tos}});
             }
             return batchResponse(200, results, errors, now);
         }
-        return errorBody(404, QStringLiteral("OBJECT_NOT_FOUND"), QStringLiteral("Unknown association operation %1").arg(op));
+        return errorBody(404, QStringLiteral("OBJECT_NOT_FOUND"),
+                         QStringLiteral("Unknown association operation %1").arg(op));
     }
 
     Answer properties(const QByteArray &method, const QString &type, const QStringList &rest, const QJsonObject &body)
@@ -431,15 +513,20 @@ struct HubSpotEmulator::State
             }
             for (const char *f : {"name", "label", "type", "fieldType", "groupName"})
                 if (!body.value(QLatin1String(f)).isString())
-                    return errorBody(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("Invalid input JSON: %1 is required").arg(QLatin1String(f)));
+                    return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
+                                     QStringLiteral("Invalid input JSON: %1 is required").arg(QLatin1String(f)));
             const QString name = body.value(QLatin1String("name")).toString();
             if (props.value(type).contains(name))
-                return errorBody(409, QStringLiteral("CONFLICT"), QStringLiteral("Property named '%1' already exists.").arg(name));
+                return errorBody(409, QStringLiteral("CONFLICT"),
+                                 QStringLiteral("Property named '%1' already exists.").arg(name));
             if (!groups.value(type).contains(body.value(QLatin1String("groupName")).toString()))
-                return errorBody(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("Property group %1 does not exist.").arg(body.value(QLatin1String("groupName")).toString()));
-            QJsonObject def = propertyDef(name, body.value(QLatin1String("label")).toString(), body.value(QLatin1String("type")).toString(),
-                                          body.value(QLatin1String("fieldType")).toString(), body.value(QLatin1String("groupName")).toString(),
-                                          body.value(QLatin1String("hasUniqueValue")).toBool());
+                return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
+                                 QStringLiteral("Property group %1 does not exist.")
+                                     .arg(body.value(QLatin1String("groupName")).toString()));
+            QJsonObject def = propertyDef(
+                name, body.value(QLatin1String("label")).toString(), body.value(QLatin1String("type")).toString(),
+                body.value(QLatin1String("fieldType")).toString(), body.value(QLatin1String("groupName")).toString(),
+                body.value(QLatin1String("hasUniqueValue")).toBool());
             props[type].insert(name, def);
             return {201, def, false};
         }
@@ -447,21 +534,31 @@ struct HubSpotEmulator::State
             if (method == "GET") {
                 QJsonArray arr;
                 for (const QString &g : groups.value(type))
-                    arr.append(QJsonObject{{QStringLiteral("name"), g}, {QStringLiteral("label"), g}, {QStringLiteral("displayOrder"), -1}, {QStringLiteral("archived"), false}});
+                    arr.append(QJsonObject{{QStringLiteral("name"), g},
+                                           {QStringLiteral("label"), g},
+                                           {QStringLiteral("displayOrder"), -1},
+                                           {QStringLiteral("archived"), false}});
                 return {200, QJsonObject{{QStringLiteral("results"), arr}}, false};
             }
             const QString name = body.value(QLatin1String("name")).toString();
             if (name.isEmpty() || !body.value(QLatin1String("label")).isString())
-                return errorBody(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("Invalid input JSON: name and label are required"));
+                return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
+                                 QStringLiteral("Invalid input JSON: name and label are required"));
             if (groups.value(type).contains(name))
-                return errorBody(409, QStringLiteral("CONFLICT"), QStringLiteral("Property group %1 already exists.").arg(name));
+                return errorBody(409, QStringLiteral("CONFLICT"),
+                                 QStringLiteral("Property group %1 already exists.").arg(name));
             groups[type].insert(name);
-            return {201, QJsonObject{{QStringLiteral("name"), name}, {QStringLiteral("label"), body.value(QLatin1String("label"))},
-                                     {QStringLiteral("displayOrder"), -1}, {QStringLiteral("archived"), false}}, false};
+            return {201,
+                    QJsonObject{{QStringLiteral("name"), name},
+                                {QStringLiteral("label"), body.value(QLatin1String("label"))},
+                                {QStringLiteral("displayOrder"), -1},
+                                {QStringLiteral("archived"), false}},
+                    false};
         }
         const QJsonObject def = props.value(type).value(rest.first());
         if (def.isEmpty())
-            return errorBody(404, QStringLiteral("OBJECT_NOT_FOUND"), QStringLiteral("Unable to find property %1 on object type %2").arg(rest.first(), type));
+            return errorBody(404, QStringLiteral("OBJECT_NOT_FOUND"),
+                             QStringLiteral("Unable to find property %1 on object type %2").arg(rest.first(), type));
         return {200, def, false};
     }
 
@@ -472,9 +569,11 @@ struct HubSpotEmulator::State
         path.replace(QLatin1String("/crm/associations/2026-03/"), QLatin1String("/crm/v4/associations/"));
         const QStringList p = path.split(QLatin1Char('/'), Qt::SkipEmptyParts);
         auto badType = [&](const QString &t) {
-            return errorBody(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("Unable to infer object type from: %1").arg(t));
+            return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
+                             QStringLiteral("Unable to infer object type from: %1").arg(t));
         };
-        if (p.size() >= 4 && p[0] == QLatin1String("crm") && p[1] == QLatin1String("v3") && p[2] == QLatin1String("objects")) {
+        if (p.size() >= 4 && p[0] == QLatin1String("crm") && p[1] == QLatin1String("v3")
+            && p[2] == QLatin1String("objects")) {
             const QString type = canonicalType(p[3]);
             if (type.isEmpty())
                 return badType(p[3]);
@@ -512,41 +611,50 @@ struct HubSpotEmulator::State
                 }
             }
         }
-        if (p.size() >= 4 && p[0] == QLatin1String("crm") && p[1] == QLatin1String("v3") && p[2] == QLatin1String("properties")) {
+        if (p.size() >= 4 && p[0] == QLatin1String("crm") && p[1] == QLatin1String("v3")
+            && p[2] == QLatin1String("properties")) {
             const QString type = canonicalType(p[3]);
             if (type.isEmpty())
                 return badType(p[3]);
             return properties(r.method, type, p.mid(4), body);
         }
-        if (p.size() == 7 && p[1] == QLatin1String("v4") && p[2] == QLatin1String("associations") && p[5] == QLatin1String("batch") && r.method == "POST") {
+        if (p.size() == 7 && p[1] == QLatin1String("v4") && p[2] == QLatin1String("associations")
+            && p[5] == QLatin1String("batch") && r.method == "POST") {
             const QString from = canonicalType(p[3]), to = canonicalType(p[4]);
             if (from.isEmpty() || to.isEmpty())
                 return badType(from.isEmpty() ? p[3] : p[4]);
             return associationsBatch(from, to, p[6], body, now);
         }
-        if (p.size() == 9 && p[1] == QLatin1String("v4") && p[2] == QLatin1String("objects") && p[5] == QLatin1String("associations")
-            && p[6] == QLatin1String("default") && r.method == "PUT") {
+        if (p.size() == 9 && p[1] == QLatin1String("v4") && p[2] == QLatin1String("objects")
+            && p[5] == QLatin1String("associations") && p[6] == QLatin1String("default") && r.method == "PUT") {
             const QString from = canonicalType(p[3]), to = canonicalType(p[7]);
-            QJsonObject in{{QStringLiteral("from"), QJsonObject{{QStringLiteral("id"), p[4]}}}, {QStringLiteral("to"), QJsonObject{{QStringLiteral("id"), p[8]}}},
-                           {QStringLiteral("types"), QJsonArray{QJsonObject{{QStringLiteral("associationCategory"), QStringLiteral("HUBSPOT_DEFINED")},
-                                                                            {QStringLiteral("associationTypeId"), 0}}}}};
-            Answer a = associationsBatch(from, to, QStringLiteral("create"), QJsonObject{{QStringLiteral("inputs"), QJsonArray{in}}}, now);
+            QJsonObject in{
+                {QStringLiteral("from"), QJsonObject{{QStringLiteral("id"), p[4]}}},
+                {QStringLiteral("to"), QJsonObject{{QStringLiteral("id"), p[8]}}},
+                {QStringLiteral("types"),
+                 QJsonArray{QJsonObject{{QStringLiteral("associationCategory"), QStringLiteral("HUBSPOT_DEFINED")},
+                                        {QStringLiteral("associationTypeId"), 0}}}}};
+            Answer a = associationsBatch(from, to, QStringLiteral("create"),
+                                         QJsonObject{{QStringLiteral("inputs"), QJsonArray{in}}}, now);
             if (a.status == 201)
                 a.status = 200;
             return a;
         }
-        return errorBody(404, QStringLiteral("OBJECT_NOT_FOUND"), QStringLiteral("Unknown route %1 %2").arg(QString::fromUtf8(r.method), path));
+        return errorBody(404, QStringLiteral("OBJECT_NOT_FOUND"),
+                         QStringLiteral("Unknown route %1 %2").arg(QString::fromUtf8(r.method), path));
     }
 
     QList<QPair<QByteArray, QByteArray>> rateHeaders(qint64 now)
     {
         while (!window.empty() && window.front() <= now - owner->windowMs)
             window.pop_front();
-        return {{"X-HubSpot-RateLimit-Daily", QByteArray::number(owner->dailyLimit)},
-                {"X-HubSpot-RateLimit-Daily-Remaining", QByteArray::number(qMax<qint64>(0, owner->dailyLimit - dayCount))},
-                {"X-HubSpot-RateLimit-Interval-Milliseconds", QByteArray::number(owner->windowMs)},
-                {"X-HubSpot-RateLimit-Max", QByteArray::number(owner->burstLimit)},
-                {"X-HubSpot-RateLimit-Remaining", QByteArray::number(qMax<qint64>(0, owner->burstLimit - qint64(window.size())))}};
+        return {
+            {"X-HubSpot-RateLimit-Daily", QByteArray::number(owner->dailyLimit)},
+            {"X-HubSpot-RateLimit-Daily-Remaining", QByteArray::number(qMax<qint64>(0, owner->dailyLimit - dayCount))},
+            {"X-HubSpot-RateLimit-Interval-Milliseconds", QByteArray::number(owner->windowMs)},
+            {"X-HubSpot-RateLimit-Max", QByteArray::number(owner->burstLimit)},
+            {"X-HubSpot-RateLimit-Remaining",
+             QByteArray::number(qMax<qint64>(0, owner->burstLimit - qint64(window.size())))}};
     }
 
     void handle(const EmulatorServer::Request &r, const EmulatorServer::Reply &reply)
@@ -556,7 +664,8 @@ struct HubSpotEmulator::State
         auto respond = [&](const Answer &a, QList<QPair<QByteArray, QByteArray>> headers) {
             const QByteArray body = a.empty ? QByteArray() : QJsonDocument(a.body).toJson(QJsonDocument::Compact);
             log.append({r.method, r.path, r.body, a.status, body, now});
-            reply.send(a.status, a.empty ? QByteArray() : QByteArrayLiteral("application/json;charset=utf-8"), body, headers, owner->answerDelayMs);
+            reply.send(a.status, a.empty ? QByteArray() : QByteArrayLiteral("application/json;charset=utf-8"), body,
+                       headers, owner->answerDelayMs);
         };
         if (r.path == "/__emulator/state") {
             QJsonObject objs;
@@ -569,17 +678,25 @@ struct HubSpotEmulator::State
             QJsonArray as;
             for (const Association &a : assocs)
                 as.append(QJsonObject{{QStringLiteral("from"), QStringLiteral("%1/%2").arg(a.fromType).arg(a.fromId)},
-                                      {QStringLiteral("to"), QStringLiteral("%1/%2").arg(a.toType).arg(a.toId)}, {QStringLiteral("typeId"), a.typeId}});
-            reply.send(200, "application/json", QJsonDocument(QJsonObject{{QStringLiteral("objects"), objs}, {QStringLiteral("associations"), as},
-                                                                           {QStringLiteral("calls"), calls}, {QStringLiteral("tooManyRequests"), tooMany}})
-                                                    .toJson(QJsonDocument::Compact));
+                                      {QStringLiteral("to"), QStringLiteral("%1/%2").arg(a.toType).arg(a.toId)},
+                                      {QStringLiteral("typeId"), a.typeId}});
+            reply.send(200, "application/json",
+                       QJsonDocument(QJsonObject{{QStringLiteral("objects"), objs},
+                                                 {QStringLiteral("associations"), as},
+                                                 {QStringLiteral("calls"), calls},
+                                                 {QStringLiteral("tooManyRequests"), tooMany}})
+                           .toJson(QJsonDocument::Compact));
             return;
         }
         ++calls;
         if (r.header("authorization") != "Bearer " + owner->token) {
-            respond(errorBody(401, QStringLiteral("INVALID_AUTHENTICATION"),
-                              QStringLiteral("Authentication credentials not found. This API supports OAuth 2.0 authentication and you can find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview")),
-                    {});
+            respond(
+                errorBody(
+                    401, QStringLiteral("INVALID_AUTHENTICATION"),
+                    QStringLiteral(
+                        "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can "
+                        "find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview")),
+                {});
             return;
         }
         const bool isSearch = r.path.endsWith("/search");
@@ -589,8 +706,14 @@ struct HubSpotEmulator::State
                 searchWindow.pop_front();
             if (int(searchWindow.size()) >= owner->searchPerSecond) {
                 ++tooMany;
-                respond({429, QJsonObject{{QStringLiteral("status"), QStringLiteral("error")}, {QStringLiteral("message"), QStringLiteral("You have reached your secondly limit.")},
-                                          {QStringLiteral("errorType"), QStringLiteral("RATE_LIMIT")}, {QStringLiteral("correlationId"), uuid()}}, false}, {});
+                respond(
+                    {429,
+                     QJsonObject{{QStringLiteral("status"), QStringLiteral("error")},
+                                 {QStringLiteral("message"), QStringLiteral("You have reached your secondly limit.")},
+                                 {QStringLiteral("errorType"), QStringLiteral("RATE_LIMIT")},
+                                 {QStringLiteral("correlationId"), uuid()}},
+                     false},
+                    {});
                 return;
             }
             searchWindow.push_back(now);
@@ -603,19 +726,27 @@ struct HubSpotEmulator::State
                 dayCount = 0;
             }
             auto tooManyBody = [&](const QString &policy, const QString &message) {
-                return Answer{429, QJsonObject{{QStringLiteral("status"), QStringLiteral("error")}, {QStringLiteral("message"), message},
-                                               {QStringLiteral("errorType"), QStringLiteral("RATE_LIMIT")}, {QStringLiteral("correlationId"), uuid()},
-                                               {QStringLiteral("policyName"), policy}, {QStringLiteral("requestId"), uuid()}}, false};
+                return Answer{429,
+                              QJsonObject{{QStringLiteral("status"), QStringLiteral("error")},
+                                          {QStringLiteral("message"), message},
+                                          {QStringLiteral("errorType"), QStringLiteral("RATE_LIMIT")},
+                                          {QStringLiteral("correlationId"), uuid()},
+                                          {QStringLiteral("policyName"), policy},
+                                          {QStringLiteral("requestId"), uuid()}},
+                              false};
             };
             if (dayCount >= owner->dailyLimit) {
                 ++tooMany;
-                respond(tooManyBody(QStringLiteral("DAILY"), QStringLiteral("You have reached your daily limit.")), rateHeaders(now));
+                respond(tooManyBody(QStringLiteral("DAILY"), QStringLiteral("You have reached your daily limit.")),
+                        rateHeaders(now));
                 return;
             }
             if (int(window.size()) >= owner->burstLimit) {
                 ++tooMany;
                 tooManyAt.append(now);
-                respond(tooManyBody(QStringLiteral("TEN_SECONDLY_ROLLING"), QStringLiteral("You have reached your ten_secondly_rolling limit.")), rateHeaders(now));
+                respond(tooManyBody(QStringLiteral("TEN_SECONDLY_ROLLING"),
+                                    QStringLiteral("You have reached your ten_secondly_rolling limit.")),
+                        rateHeaders(now));
                 return;
             }
             window.push_back(now);
@@ -626,8 +757,9 @@ struct HubSpotEmulator::State
         if (!scripted.isEmpty()) {
             fault = scripted.takeFirst();
         } else if (write && faultRate > 0 && std::uniform_real_distribution<double>(0, 1)(rng) < faultRate) {
-            static const Fault::Kind kinds[] = {Fault::Status500, Fault::Status502, Fault::Status503, Fault::TenSecondly429,
-                                                Fault::Timeout, Fault::DropAfterCommit, Fault::TimeoutAfterCommit};
+            static const Fault::Kind kinds[]
+                = {Fault::Status500, Fault::Status502,       Fault::Status503,         Fault::TenSecondly429,
+                   Fault::Timeout,   Fault::DropAfterCommit, Fault::TimeoutAfterCommit};
             fault = kinds[std::uniform_int_distribution<int>(0, 6)(rng)];
         }
         if (fault != Fault::None)
@@ -637,14 +769,20 @@ struct HubSpotEmulator::State
         case Fault::Status502:
         case Fault::Status503: {
             const int status = fault == Fault::Status500 ? 500 : fault == Fault::Status502 ? 502 : 503;
-            respond(errorBody(status, QStringLiteral("INTERNAL_ERROR"), QStringLiteral("internal error")), rateHeaders(now));
+            respond(errorBody(status, QStringLiteral("INTERNAL_ERROR"), QStringLiteral("internal error")),
+                    rateHeaders(now));
             return;
         }
         case Fault::TenSecondly429:
             ++tooMany;
-            respond(Answer{429, QJsonObject{{QStringLiteral("status"), QStringLiteral("error")}, {QStringLiteral("message"), QStringLiteral("You have reached your ten_secondly_rolling limit.")},
-                                            {QStringLiteral("errorType"), QStringLiteral("RATE_LIMIT")}, {QStringLiteral("correlationId"), uuid()},
-                                            {QStringLiteral("policyName"), QStringLiteral("TEN_SECONDLY_ROLLING")}}, false},
+            respond(Answer{429,
+                           QJsonObject{{QStringLiteral("status"), QStringLiteral("error")},
+                                       {QStringLiteral("message"),
+                                        QStringLiteral("You have reached your ten_secondly_rolling limit.")},
+                                       {QStringLiteral("errorType"), QStringLiteral("RATE_LIMIT")},
+                                       {QStringLiteral("correlationId"), uuid()},
+                                       {QStringLiteral("policyName"), QStringLiteral("TEN_SECONDLY_ROLLING")}},
+                           false},
                     rateHeaders(now));
             return;
         case Fault::Timeout:
@@ -654,9 +792,12 @@ struct HubSpotEmulator::State
             break;
         }
         QJsonParseError pe;
-        const QJsonDocument doc = r.body.isEmpty() ? QJsonDocument(QJsonObject()) : QJsonDocument::fromJson(r.body, &pe);
+        const QJsonDocument doc
+            = r.body.isEmpty() ? QJsonDocument(QJsonObject()) : QJsonDocument::fromJson(r.body, &pe);
         if (!r.body.isEmpty() && pe.error != QJsonParseError::NoError) {
-            respond(errorBody(400, QStringLiteral("VALIDATION_ERROR"), QStringLiteral("Invalid input JSON on line 1: %1").arg(pe.errorString())), rateHeaders(now));
+            respond(errorBody(400, QStringLiteral("VALIDATION_ERROR"),
+                              QStringLiteral("Invalid input JSON on line 1: %1").arg(pe.errorString())),
+                    rateHeaders(now));
             return;
         }
         const Answer a = route(r, doc.object(), now);
@@ -675,11 +816,9 @@ struct HubSpotEmulator::State
 
 HubSpotEmulator::HubSpotEmulator()
     : m_state(std::make_unique<State>(this)),
-      m_http(std::make_unique<EmulatorServer>([this](const EmulatorServer::Request &r, const EmulatorServer::Reply &reply) {
-          m_state->handle(r, reply);
-      }))
-{
-}
+      m_http(std::make_unique<EmulatorServer>(
+          [this](const EmulatorServer::Request &r, const EmulatorServer::Reply &reply) { m_state->handle(r, reply); }))
+{ }
 
 HubSpotEmulator::~HubSpotEmulator()
 {

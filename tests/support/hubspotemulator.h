@@ -27,7 +27,16 @@ class HubSpotEmulator
 public:
     struct Fault
     {
-        enum Kind { None, Status500, Status502, Status503, TenSecondly429, Timeout, DropAfterCommit, TimeoutAfterCommit };
+        enum Kind {
+            None,
+            Status500,
+            Status502,
+            Status503,
+            TenSecondly429,
+            Timeout,
+            DropAfterCommit,
+            TimeoutAfterCommit
+        };
         Kind kind = None;
     };
     struct Exchange
@@ -62,12 +71,12 @@ public:
     QString baseUrl() const;
 
     QByteArray token = "pat-na1-test-token";
-    int burstLimit = 100;       ///< per 10 s, rolling
+    int burstLimit = 100; ///< per 10 s, rolling
     qint64 windowMs = 10000;
     qint64 dailyLimit = 250000;
     int searchPerSecond = 5;
-    int indexDelayMs = 0;       ///< how long a write takes to reach search
-    int answerDelayMs = 0;      ///< every answer waits this long (a slow HubSpot)
+    int indexDelayMs = 0; ///< how long a write takes to reach search
+    int answerDelayMs = 0; ///< every answer waits this long (a slow HubSpot)
 
     /// Faults: the next scripted ones first, then `faultRate` of the writes at random (seeded).
     void script(Fault::Kind kind);

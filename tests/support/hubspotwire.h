@@ -17,7 +17,7 @@ struct Answer
 /// contacts | companies | deals | tasks | notes for any of HubSpot's names (plural, singular, 0-1…); empty if unknown.
 QString canonicalType(const QString &t);
 QString typeId(const QString &type); ///< "0-1" for contacts, …
-QString iso(qint64 ms);               ///< ISO 8601 with milliseconds, UTC
+QString iso(qint64 ms); ///< ISO 8601 with milliseconds, UTC
 QString uuid();
 /// {status: "error", message, correlationId, category, …extra}
 Answer errorBody(int status, const QString &category, const QString &message, const QJsonObject &extra = {});

@@ -1,15 +1,15 @@
 #include "llmemulator.h"
 
-#include "engine/llm/offline.h"
 #include "emulatorserver.h"
+#include "engine/llm/offline.h"
 
 #include <QDateTime>
 #include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QPointer>
-#include <QRegularExpression>
 #include <QRandomGenerator>
+#include <QRegularExpression>
 #include <QTimer>
 
 #include <deque>
@@ -47,13 +47,19 @@ QString missingRequired(const QJsonObject &schema, const QString &path)
     // OpenAI strict mode: every object closed and every property required (NOTES §1).
     if (schema.value(QLatin1String("type")).toString() == QLatin1String("object")) {
         if (schema.value(QLatin1String("additionalProperties")) != QJsonValue(false))
-            return QStringLiteral("In context=(%1), 'additionalProperties' is required to be supplied and to be false.").arg(path);
+            return QStringLiteral("In context=(%1), 'additionalProperties' is required to be supplied and to be false.")
+                .arg(path);
         const QJsonArray req = schema.value(QLatin1String("required")).toArray();
         const QJsonObject props = schema.value(QLatin1String("properties")).toObject();
         for (const QString &k : props.keys()) {
             if (!req.contains(k))
-                return QStringLiteral("In context=(%1), 'required' is required to be supplied and to be an array including every key in properties. Missing '%2'.").arg(path, k);
-            const QString inner = missingRequired(props.value(k).toObject(), path.isEmpty() ? QStringLiteral("'properties', '%1'").arg(k) : path + QStringLiteral(", 'properties', '%1'").arg(k));
+                return QStringLiteral("In context=(%1), 'required' is required to be supplied and to be an array "
+                                      "including every key in properties. Missing '%2'.")
+                    .arg(path, k);
+            const QString inner
+                = missingRequired(props.value(k).toObject(),
+                                  path.isEmpty() ? QStringLiteral("'properties', '%1'").arg(k)
+                                                 : path + QStringLiteral(", 'properties', '%1'").arg(k));
             if (!inner.isEmpty())
                 return inner;
         }
@@ -71,7 +77,7 @@ struct LlmEmulator::Server
     std::deque<qint64> window; // request times for the rpm limit
     int counter = 0;
 
-    explicit Server(LlmEmulator *o) : owner(o) {}
+    explicit Server(LlmEmulator *o) : owner(o) { }
 
     static QByteArray header(const QList<QPair<QByteArray, QByteArray>> &h, const QByteArray &name)
     {
@@ -81,11 +87,12 @@ struct LlmEmulator::Server
         return {};
     }
 
-    void send(const EmulatorServer::Reply &s, int status, const QJsonObject &body, QList<QPair<QByteArray, QByteArray>> headers,
-              int delayMs, bool html = false)
+    void send(const EmulatorServer::Reply &s, int status, const QJsonObject &body,
+              QList<QPair<QByteArray, QByteArray>> headers, int delayMs, bool html = false)
     {
-        const QByteArray payload = html ? QByteArrayLiteral("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>")
-                                        : QJsonDocument(body).toJson(QJsonDocument::Compact);
+        const QByteArray payload = html
+            ? QByteArrayLiteral("<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>")
+            : QJsonDocument(body).toJson(QJsonDocument::Compact);
         if (status == 200)
             ++owner->m_answered;
         s.send(status, html ? "text/html" : "application/json", payload, headers, delayMs);
@@ -114,8 +121,8 @@ struct LlmEmulator::Server
                 {"anthropic-ratelimit-tokens-reset", reset}};
     }
 
-    void error(const EmulatorServer::Reply &s, Api api, int status, QByteArray type, QByteArray code, const QString &message,
-               QList<QPair<QByteArray, QByteArray>> headers, int delayMs = 0)
+    void error(const EmulatorServer::Reply &s, Api api, int status, QByteArray type, QByteArray code,
+               const QString &message, QList<QPair<QByteArray, QByteArray>> headers, int delayMs = 0)
     {
         const QByteArray requestId = "req_" + randomHex(12);
         headers += rateHeaders(api, 100);
@@ -123,32 +130,42 @@ struct LlmEmulator::Server
             if (type.isEmpty())
                 type = status == 429 ? "rate_limit_error" : status >= 500 ? "server_error" : "invalid_request_error";
             headers.append({"x-request-id", requestId});
-            send(s, status, QJsonObject{{QStringLiteral("error"), QJsonObject{
-                                  {QStringLiteral("message"), message},
-                                  {QStringLiteral("type"), QString::fromLatin1(type)},
-                                  {QStringLiteral("param"), QJsonValue()},
-                                  {QStringLiteral("code"), code.isEmpty() ? QJsonValue() : QJsonValue(QString::fromLatin1(code))}}}},
+            send(s, status,
+                 QJsonObject{{QStringLiteral("error"),
+                              QJsonObject{{QStringLiteral("message"), message},
+                                          {QStringLiteral("type"), QString::fromLatin1(type)},
+                                          {QStringLiteral("param"), QJsonValue()},
+                                          {QStringLiteral("code"),
+                                           code.isEmpty() ? QJsonValue() : QJsonValue(QString::fromLatin1(code))}}}},
                  headers, delayMs);
         } else {
             if (type.isEmpty()) {
-                static const QHash<int, QByteArray> types = {{400, "invalid_request_error"}, {401, "authentication_error"},
-                                                             {403, "permission_error"}, {404, "not_found_error"},
-                                                             {413, "request_too_large"}, {429, "rate_limit_error"},
-                                                             {500, "api_error"}, {504, "timeout_error"}, {529, "overloaded_error"}};
+                static const QHash<int, QByteArray> types = {{400, "invalid_request_error"},
+                                                             {401, "authentication_error"},
+                                                             {403, "permission_error"},
+                                                             {404, "not_found_error"},
+                                                             {413, "request_too_large"},
+                                                             {429, "rate_limit_error"},
+                                                             {500, "api_error"},
+                                                             {504, "timeout_error"},
+                                                             {529, "overloaded_error"}};
                 type = types.value(status, "api_error");
             }
             headers.append({"request-id", requestId});
-            send(s, status, QJsonObject{{QStringLiteral("type"), QStringLiteral("error")},
-                                        {QStringLiteral("error"), QJsonObject{{QStringLiteral("type"), QString::fromLatin1(type)},
-                                                                             {QStringLiteral("message"), message}}},
-                                        {QStringLiteral("request_id"), QString::fromLatin1(requestId)}},
+            send(s, status,
+                 QJsonObject{{QStringLiteral("type"), QStringLiteral("error")},
+                             {QStringLiteral("error"),
+                              QJsonObject{{QStringLiteral("type"), QString::fromLatin1(type)},
+                                          {QStringLiteral("message"), message}}},
+                             {QStringLiteral("request_id"), QString::fromLatin1(requestId)}},
                  headers, delayMs);
         }
     }
 
     QJsonObject defaultAnswer(const QString &userPrompt)
     {
-        llm::Analysis a = llm::OfflineAnalyser::analyse(eventTextOf(userPrompt), QJsonObject{{QStringLiteral("linked"), true}});
+        llm::Analysis a
+            = llm::OfflineAnalyser::analyse(eventTextOf(userPrompt), QJsonObject{{QStringLiteral("linked"), true}});
         a.confidence = 0.85; // a model that is sure of itself
         return llm::toJson(a);
     }
@@ -170,7 +187,10 @@ struct LlmEmulator::Server
             owner->m_received.append({api, path, headers, doc.object()});
         }
         if (method != "POST" || (path != "/v1/chat/completions" && path != "/v1/messages")) {
-            error(s, api, 404, "not_found_error", {}, QStringLiteral("Unknown request URL: %1 %2").arg(QString::fromLatin1(method), QString::fromLatin1(path)), {});
+            error(s, api, 404, "not_found_error", {},
+                  QStringLiteral("Unknown request URL: %1 %2")
+                      .arg(QString::fromLatin1(method), QString::fromLatin1(path)),
+                  {});
             return;
         }
         // Authentication and headers, as each API checks them.
@@ -178,13 +198,18 @@ struct LlmEmulator::Server
             // An empty key is a local server that takes none (Ollama ignores it, NOTES §6).
             if (!owner->openaiKey.isEmpty() && header(headers, "authorization") != "Bearer " + owner->openaiKey) {
                 error(s, api, 401, "invalid_request_error", "invalid_api_key",
-                      QStringLiteral("Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys."), {});
+                      QStringLiteral("Incorrect API key provided. You can find your API key at "
+                                     "https://platform.openai.com/account/api-keys."),
+                      {});
                 return;
             }
         } else {
             const QByteArray key = header(headers, "x-api-key");
             if (key.isEmpty() || key != owner->anthropicKey) {
-                error(s, api, 401, {}, {}, key.isEmpty() ? QStringLiteral("x-api-key header is required") : QStringLiteral("invalid x-api-key"), {});
+                error(s, api, 401, {}, {},
+                      key.isEmpty() ? QStringLiteral("x-api-key header is required")
+                                    : QStringLiteral("invalid x-api-key"),
+                      {});
                 return;
             }
             if (header(headers, "anthropic-version").isEmpty()) {
@@ -217,13 +242,17 @@ struct LlmEmulator::Server
                 const QJsonObject js = rf.value(QLatin1String("json_schema")).toObject();
                 static const QRegularExpression nameRe(QStringLiteral("^[a-zA-Z0-9_-]{1,64}$"));
                 if (!nameRe.match(js.value(QLatin1String("name")).toString()).hasMatch()) {
-                    error(s, api, 400, {}, {}, QStringLiteral("Missing required parameter: 'response_format.json_schema.name'."), {});
+                    error(s, api, 400, {}, {},
+                          QStringLiteral("Missing required parameter: 'response_format.json_schema.name'."), {});
                     return;
                 }
                 if (js.value(QLatin1String("strict")).toBool()) {
                     const QString why = missingRequired(js.value(QLatin1String("schema")).toObject(), {});
                     if (!why.isEmpty()) {
-                        error(s, api, 400, {}, {}, QStringLiteral("Invalid schema for response_format '%1': %2").arg(js.value(QLatin1String("name")).toString(), why), {});
+                        error(s, api, 400, {}, {},
+                              QStringLiteral("Invalid schema for response_format '%1': %2")
+                                  .arg(js.value(QLatin1String("name")).toString(), why),
+                              {});
                         return;
                     }
                 }
@@ -240,14 +269,16 @@ struct LlmEmulator::Server
                 error(s, api, 400, {}, {}, QStringLiteral("temperature: range: 0..1"), {});
                 return;
             }
-            const QJsonValue content = body.value(QLatin1String("messages")).toArray().first().toObject().value(QLatin1String("content"));
+            const QJsonValue content
+                = body.value(QLatin1String("messages")).toArray().first().toObject().value(QLatin1String("content"));
             userPrompt = content.toString();
             toolName = body.value(QLatin1String("tool_choice")).toObject().value(QLatin1String("name")).toString();
             bool known = toolName.isEmpty();
             for (const QJsonValue &tool : body.value(QLatin1String("tools")).toArray())
                 known = known || tool.toObject().value(QLatin1String("name")).toString() == toolName;
             if (!known) {
-                error(s, api, 400, {}, {}, QStringLiteral("tool_choice.name: Tool '%1' not found in provided tools").arg(toolName), {});
+                error(s, api, 400, {}, {},
+                      QStringLiteral("tool_choice.name: Tool '%1' not found in provided tools").arg(toolName), {});
                 return;
             }
         }
@@ -278,10 +309,11 @@ struct LlmEmulator::Server
         switch (step.kind) {
         case Step::Status:
             error(s, api, step.status, step.errorType, step.errorCode,
-                  step.errorType == "insufficient_quota" ? QStringLiteral("You exceeded your current quota, please check your plan and billing details.")
-                  : step.status == 529 ? QStringLiteral("Overloaded")
-                  : step.status == 429 ? QStringLiteral("Rate limit reached for requests.")
-                                       : QStringLiteral("The server had an error while processing your request."),
+                  step.errorType == "insufficient_quota"
+                      ? QStringLiteral("You exceeded your current quota, please check your plan and billing details.")
+                      : step.status == 529 ? QStringLiteral("Overloaded")
+                      : step.status == 429 ? QStringLiteral("Rate limit reached for requests.")
+                                           : QStringLiteral("The server had an error while processing your request."),
                   step.headers, delay);
             return;
         case Step::Timeout:
@@ -303,14 +335,15 @@ struct LlmEmulator::Server
             answer.insert(QStringLiteral("lead_quality"), 150);
         } else if (step.kind == Step::FakeEvidence) {
             QJsonArray objections = answer.value(QLatin1String("objections")).toArray();
-            objections.append(QJsonObject{{QStringLiteral("category"), QStringLiteral("budget")},
-                                          {QStringLiteral("evidence"), QStringLiteral("We can never afford a tool like this")}});
+            objections.append(
+                QJsonObject{{QStringLiteral("category"), QStringLiteral("budget")},
+                            {QStringLiteral("evidence"), QStringLiteral("We can never afford a tool like this")}});
             answer.insert(QStringLiteral("objections"), objections);
         }
         const QByteArray answerJson = QJsonDocument(answer).toJson(QJsonDocument::Compact);
         const QString content = step.kind == Step::MalformedContent || step.kind == Step::Truncated
-                                    ? QString::fromUtf8(answerJson.left(answerJson.size() / 2))
-                                    : QString::fromUtf8(answerJson);
+            ? QString::fromUtf8(answerJson.left(answerJson.size() / 2))
+            : QString::fromUtf8(answerJson);
         const qint64 promptTokens = (raw.size() + 3) / 4;
         const qint64 completionTokens = (answerJson.size() + 3) / 4;
         const QByteArray requestId = "req_" + randomHex(12);
@@ -332,25 +365,31 @@ struct LlmEmulator::Server
                 message.insert(QStringLiteral("content"), QJsonValue());
                 finish = QStringLiteral("content_filter");
             }
-            send(s, 200, QJsonObject{
-                     {QStringLiteral("id"), QStringLiteral("chatcmpl-emu%1").arg(counter)},
-                     {QStringLiteral("object"), QStringLiteral("chat.completion")},
-                     {QStringLiteral("created"), now / 1000},
-                     {QStringLiteral("model"), QString(body.value(QLatin1String("model")).toString() + QStringLiteral("-2024-08-06"))},
-                     {QStringLiteral("choices"), QJsonArray{QJsonObject{{QStringLiteral("index"), 0},
-                                                                       {QStringLiteral("message"), message},
-                                                                       {QStringLiteral("logprobs"), QJsonValue()},
-                                                                       {QStringLiteral("finish_reason"), finish}}}},
-                     {QStringLiteral("usage"), QJsonObject{
-                          {QStringLiteral("prompt_tokens"), promptTokens},
-                          {QStringLiteral("completion_tokens"), completionTokens},
-                          {QStringLiteral("total_tokens"), promptTokens + completionTokens},
-                          {QStringLiteral("prompt_tokens_details"), QJsonObject{{QStringLiteral("cached_tokens"), 0}, {QStringLiteral("audio_tokens"), 0}}},
-                          {QStringLiteral("completion_tokens_details"), QJsonObject{{QStringLiteral("reasoning_tokens"), 0}, {QStringLiteral("audio_tokens"), 0},
-                                                                                    {QStringLiteral("accepted_prediction_tokens"), 0},
-                                                                                    {QStringLiteral("rejected_prediction_tokens"), 0}}}}},
-                     {QStringLiteral("service_tier"), QStringLiteral("default")},
-                     {QStringLiteral("system_fingerprint"), QStringLiteral("fp_emulator")}},
+            send(s, 200,
+                 QJsonObject{{QStringLiteral("id"), QStringLiteral("chatcmpl-emu%1").arg(counter)},
+                             {QStringLiteral("object"), QStringLiteral("chat.completion")},
+                             {QStringLiteral("created"), now / 1000},
+                             {QStringLiteral("model"),
+                              QString(body.value(QLatin1String("model")).toString() + QStringLiteral("-2024-08-06"))},
+                             {QStringLiteral("choices"),
+                              QJsonArray{QJsonObject{{QStringLiteral("index"), 0},
+                                                     {QStringLiteral("message"), message},
+                                                     {QStringLiteral("logprobs"), QJsonValue()},
+                                                     {QStringLiteral("finish_reason"), finish}}}},
+                             {QStringLiteral("usage"),
+                              QJsonObject{{QStringLiteral("prompt_tokens"), promptTokens},
+                                          {QStringLiteral("completion_tokens"), completionTokens},
+                                          {QStringLiteral("total_tokens"), promptTokens + completionTokens},
+                                          {QStringLiteral("prompt_tokens_details"),
+                                           QJsonObject{{QStringLiteral("cached_tokens"), 0},
+                                                       {QStringLiteral("audio_tokens"), 0}}},
+                                          {QStringLiteral("completion_tokens_details"),
+                                           QJsonObject{{QStringLiteral("reasoning_tokens"), 0},
+                                                       {QStringLiteral("audio_tokens"), 0},
+                                                       {QStringLiteral("accepted_prediction_tokens"), 0},
+                                                       {QStringLiteral("rejected_prediction_tokens"), 0}}}}},
+                             {QStringLiteral("service_tier"), QStringLiteral("default")},
+                             {QStringLiteral("system_fingerprint"), QStringLiteral("fp_emulator")}},
                  hs, delay);
             return;
         }
@@ -364,16 +403,22 @@ struct LlmEmulator::Server
                                   {QStringLiteral("input"), answer}};
         if (step.kind == Step::Refusal) {
             stop = QStringLiteral("refusal");
-            extra.insert(QStringLiteral("stop_details"), QJsonObject{{QStringLiteral("type"), QStringLiteral("refusal")},
-                                                                     {QStringLiteral("category"), QStringLiteral("cyber")},
-                                                                     {QStringLiteral("explanation"), QStringLiteral("This request was declined by the safety system.")}});
+            extra.insert(QStringLiteral("stop_details"),
+                         QJsonObject{{QStringLiteral("type"), QStringLiteral("refusal")},
+                                     {QStringLiteral("category"), QStringLiteral("cyber")},
+                                     {QStringLiteral("explanation"),
+                                      QStringLiteral("This request was declined by the safety system.")}});
         } else if (step.kind == Step::Truncated) {
             stop = QStringLiteral("max_tokens");
-            blocks.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("tool_use")}, {QStringLiteral("id"), QStringLiteral("toolu_emu%1").arg(counter)},
-                                      {QStringLiteral("name"), toolName}, {QStringLiteral("input"), QJsonObject{{QStringLiteral("summary"), QStringLiteral("The prospect")}}}});
+            blocks.append(QJsonObject{
+                {QStringLiteral("type"), QStringLiteral("tool_use")},
+                {QStringLiteral("id"), QStringLiteral("toolu_emu%1").arg(counter)},
+                {QStringLiteral("name"), toolName},
+                {QStringLiteral("input"), QJsonObject{{QStringLiteral("summary"), QStringLiteral("The prospect")}}}});
         } else if (step.kind == Step::TextInsteadOfTool || step.kind == Step::MalformedContent) {
             stop = QStringLiteral("end_turn");
-            blocks.append(QJsonObject{{QStringLiteral("type"), QStringLiteral("text")}, {QStringLiteral("text"), content}});
+            blocks.append(
+                QJsonObject{{QStringLiteral("type"), QStringLiteral("text")}, {QStringLiteral("text"), content}});
         } else {
             blocks.append(toolUse);
         }
@@ -384,13 +429,15 @@ struct LlmEmulator::Server
                         {QStringLiteral("content"), blocks},
                         {QStringLiteral("stop_reason"), stop},
                         {QStringLiteral("stop_sequence"), QJsonValue()},
-                        {QStringLiteral("usage"), QJsonObject{{QStringLiteral("input_tokens"), promptTokens},
-                                                              {QStringLiteral("output_tokens"), completionTokens},
-                                                              {QStringLiteral("cache_creation_input_tokens"), 0},
-                                                              {QStringLiteral("cache_read_input_tokens"), 0},
-                                                              {QStringLiteral("cache_creation"), QJsonObject{{QStringLiteral("ephemeral_5m_input_tokens"), 0},
-                                                                                                             {QStringLiteral("ephemeral_1h_input_tokens"), 0}}},
-                                                              {QStringLiteral("service_tier"), QStringLiteral("standard")}}}};
+                        {QStringLiteral("usage"),
+                         QJsonObject{{QStringLiteral("input_tokens"), promptTokens},
+                                     {QStringLiteral("output_tokens"), completionTokens},
+                                     {QStringLiteral("cache_creation_input_tokens"), 0},
+                                     {QStringLiteral("cache_read_input_tokens"), 0},
+                                     {QStringLiteral("cache_creation"),
+                                      QJsonObject{{QStringLiteral("ephemeral_5m_input_tokens"), 0},
+                                                  {QStringLiteral("ephemeral_1h_input_tokens"), 0}}},
+                                     {QStringLiteral("service_tier"), QStringLiteral("standard")}}}};
         for (auto it = extra.begin(); it != extra.end(); ++it)
             msg.insert(it.key(), it.value());
         send(s, 200, msg, hs, delay);
@@ -399,11 +446,9 @@ struct LlmEmulator::Server
 
 LlmEmulator::LlmEmulator()
     : m_server(std::make_unique<Server>(this)),
-      m_http(std::make_unique<EmulatorServer>([this](const EmulatorServer::Request &r, const EmulatorServer::Reply &reply) {
-          m_server->handle(r, reply);
-      }))
-{
-}
+      m_http(std::make_unique<EmulatorServer>(
+          [this](const EmulatorServer::Request &r, const EmulatorServer::Reply &reply) { m_server->handle(r, reply); }))
+{ }
 
 LlmEmulator::~LlmEmulator()
 {

@@ -27,19 +27,19 @@ public:
     struct Step
     {
         enum Kind {
-            Answer,           ///< the default answer (with `delayMs`)
-            Status,           ///< an HTTP error with the API's error body: status, errorType, errorCode, headers
-            Timeout,          ///< accept the request, never answer
-            Drop,             ///< close the connection without answering
-            NotJsonBody,      ///< 200 with an HTML page (a proxy in the way)
+            Answer, ///< the default answer (with `delayMs`)
+            Status, ///< an HTTP error with the API's error body: status, errorType, errorCode, headers
+            Timeout, ///< accept the request, never answer
+            Drop, ///< close the connection without answering
+            NotJsonBody, ///< 200 with an HTML page (a proxy in the way)
             MalformedContent, ///< 200, the model's answer is cut-off JSON (finish_reason stop)
-            InvalidAnswer,    ///< 200, JSON that breaks the schema's enums and ranges
-            FakeEvidence,     ///< 200, valid, with one objection quoting text not in the event
-            Refusal,          ///< OpenAI message.refusal / Anthropic stop_reason refusal
-            Truncated,        ///< finish_reason length / stop_reason max_tokens
-            ContentFilter,    ///< finish_reason content_filter (OpenAI)
-            TextInsteadOfTool,///< Anthropic: a text block, no tool_use
-            Custom,           ///< 200 with `answer` as the model's JSON
+            InvalidAnswer, ///< 200, JSON that breaks the schema's enums and ranges
+            FakeEvidence, ///< 200, valid, with one objection quoting text not in the event
+            Refusal, ///< OpenAI message.refusal / Anthropic stop_reason refusal
+            Truncated, ///< finish_reason length / stop_reason max_tokens
+            ContentFilter, ///< finish_reason content_filter (OpenAI)
+            TextInsteadOfTool, ///< Anthropic: a text block, no tool_use
+            Custom, ///< 200 with `answer` as the model's JSON
         };
         Kind kind = Answer;
         int status = 0;
@@ -65,7 +65,7 @@ public:
 
     /// Listens on 127.0.0.1 (port 0: a free one); returns the port.
     quint16 start(quint16 port = 0);
-    QString openaiBaseUrl() const;    ///< http://127.0.0.1:PORT/v1
+    QString openaiBaseUrl() const; ///< http://127.0.0.1:PORT/v1
     QString anthropicBaseUrl() const; ///< http://127.0.0.1:PORT
 
     void script(Api api, const Step &step);

@@ -19,7 +19,8 @@ QString findBinDir()
         return QString::fromLocal8Bit(env);
     QDir base(QStringLiteral("/usr/lib/postgresql"));
     QStringList versions = base.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name);
-    std::sort(versions.begin(), versions.end(), [](const QString &a, const QString &b) { return a.toInt() > b.toInt(); });
+    std::sort(versions.begin(), versions.end(),
+              [](const QString &a, const QString &b) { return a.toInt() > b.toInt(); });
     for (const QString &v : versions) {
         const QString bin = base.filePath(v + QStringLiteral("/bin"));
         if (QFile::exists(bin + QStringLiteral("/initdb")))
@@ -36,9 +37,9 @@ int freePort()
 }
 } // namespace
 
-PgServer::PgServer() : PgServer(Options{}) {}
+PgServer::PgServer() : PgServer(Options{}) { }
 
-PgServer::PgServer(Options options) : m_options(options), m_bin(findBinDir()) {}
+PgServer::PgServer(Options options) : m_options(options), m_bin(findBinDir()) { }
 
 PgServer::~PgServer()
 {
@@ -54,7 +55,9 @@ QStringList PgServer::asPostgres(const QStringList &command) const
 {
     if (::geteuid() != 0)
         return command;
-    return QStringList{QStringLiteral("runuser"), QStringLiteral("-u"), QStringLiteral("postgres"), QStringLiteral("--")} + command;
+    return QStringList{QStringLiteral("runuser"), QStringLiteral("-u"), QStringLiteral("postgres"),
+                       QStringLiteral("--")}
+    + command;
 }
 
 bool PgServer::run(const QStringList &command, QString *output)
@@ -77,7 +80,8 @@ bool PgServer::start()
     if (m_running)
         return true;
     if (m_bin.isEmpty()) {
-        m_error = QStringLiteral("PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)");
+        m_error = QStringLiteral(
+            "PostgreSQL server binaries not found under /usr/lib/postgresql (apt-get install postgresql)");
         return false;
     }
     if (!m_dir) {
@@ -86,9 +90,10 @@ bool PgServer::start()
             m_error = QStringLiteral("cannot create a temporary directory");
             return false;
         }
-        QFile::setPermissions(m_dir->path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
-                                                 | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther
-                                                 | QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup);
+        QFile::setPermissions(m_dir->path(),
+                              QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                  | QFileDevice::ReadOther | QFileDevice::WriteOther | QFileDevice::ExeOther
+                                  | QFileDevice::ReadGroup | QFileDevice::WriteGroup | QFileDevice::ExeGroup);
         if (::geteuid() == 0)
             QProcess::execute(QStringLiteral("chown"), {QStringLiteral("postgres:postgres"), m_dir->path()});
         if (!run({m_bin + QStringLiteral("/initdb"), QStringLiteral("-D"), m_dir->path() + QStringLiteral("/data"),
@@ -97,12 +102,13 @@ bool PgServer::start()
             return false;
         m_port = freePort();
     }
-    const QString opts = QStringLiteral("-p %1 -k %2 -c listen_addresses=127.0.0.1 -c max_connections=%3 -c fsync=%4 "
-                                        "-c synchronous_commit=on -c shared_buffers=256MB -c wal_init_zero=off -c max_wal_size=2GB")
-                             .arg(m_port)
-                             .arg(m_dir->path())
-                             .arg(m_options.maxConnections)
-                             .arg(m_options.fsync ? QStringLiteral("on") : QStringLiteral("off"));
+    const QString opts
+        = QStringLiteral("-p %1 -k %2 -c listen_addresses=127.0.0.1 -c max_connections=%3 -c fsync=%4 "
+                         "-c synchronous_commit=on -c shared_buffers=256MB -c wal_init_zero=off -c max_wal_size=2GB")
+              .arg(m_port)
+              .arg(m_dir->path())
+              .arg(m_options.maxConnections)
+              .arg(m_options.fsync ? QStringLiteral("on") : QStringLiteral("off"));
     if (!run({m_bin + QStringLiteral("/pg_ctl"), QStringLiteral("-D"), m_dir->path() + QStringLiteral("/data"),
               QStringLiteral("-l"), m_dir->path() + QStringLiteral("/server.log"), QStringLiteral("-o"), opts,
               QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("start")}))
@@ -134,7 +140,8 @@ QString PgServer::url(const QString &db) const
 QString PgServer::createDatabase(const QString &name)
 {
     PGconn *c = PQconnectdb(url().toUtf8().constData());
-    PQsetNoticeProcessor(c, [](void *, const char *) {}, nullptr);
+    PQsetNoticeProcessor(
+        c, [](void *, const char *) {}, nullptr);
     const QByteArray drop = "DROP DATABASE IF EXISTS \"" + name.toUtf8() + "\"";
     const QByteArray create = "CREATE DATABASE \"" + name.toUtf8() + "\"";
     PQclear(PQexec(c, drop.constData()));

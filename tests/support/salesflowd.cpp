@@ -32,8 +32,9 @@ quint16 startServe(QProcess &p, const QStringList &args, const QProcessEnvironme
 {
     p.setProcessEnvironment(env);
     p.setProcessChannelMode(QProcess::SeparateChannels);
-    p.start(salesflowdPath(), QStringList{QStringLiteral("serve")} + args
-                                  + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+    p.start(salesflowdPath(),
+            QStringList{QStringLiteral("serve")} + args
+                + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
     if (!p.waitForStarted(10000))
         return 0;
     for (int i = 0; i < 300; ++i) {

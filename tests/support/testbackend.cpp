@@ -60,7 +60,8 @@ QList<IngestItem> sampleItems(QStringList *names)
     QList<IngestItem> items;
     const QDir dir(QStringLiteral(SALESFLOW_SAMPLES_DIR));
     for (const QString &name : dir.entryList(QDir::Files, QDir::Name)) {
-        items.append(IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), sampleFile(name), {}});
+        items.append(
+            IngestItem{name.section(QLatin1Char('-'), 0, 0), sources::contentTypeForFile(name), sampleFile(name), {}});
         if (names)
             names->append(name);
     }

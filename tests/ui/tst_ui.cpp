@@ -27,7 +27,10 @@ private:
     {
         QList<IngestItem> items;
         for (int i = 0; i < n; ++i)
-            items << IngestItem{source, "application/json", "{\"n\":" + QByteArray::number(i) + ",\"s\":\"" + source.toUtf8() + "\"}", {}};
+            items << IngestItem{source,
+                                "application/json",
+                                "{\"n\":" + QByteArray::number(i) + ",\"s\":\"" + source.toUtf8() + "\"}",
+                                {}};
         auto f = m_engine->ingest(test::caller(), items);
         f.waitForFinished();
         QVERIFY(f.result().ok());
@@ -86,7 +89,14 @@ private Q_SLOTS:
     {
         ui::AuditModel model;
         QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        model.setEntries({AuditEntry{1, QStringLiteral("e"), QStringLiteral("api"), QStringLiteral("received"), {}, QStringLiteral("received"), {}, 1000}});
+        model.setEntries({AuditEntry{1,
+                                     QStringLiteral("e"),
+                                     QStringLiteral("api"),
+                                     QStringLiteral("received"),
+                                     {},
+                                     QStringLiteral("received"),
+                                     {},
+                                     1000}});
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.data(model.index(0, ui::AuditModel::Actor)).toString(), QStringLiteral("api"));
         QVERIFY(!model.headerData(ui::AuditModel::At, Qt::Horizontal).toString().isEmpty());
@@ -123,28 +133,36 @@ private Q_SLOTS:
         auto e = LocalEngine::open(o);
         QVERIFY(e.ok());
         m_engine = std::move(e).value();
-        auto f = m_engine->ingest(test::caller(), {IngestItem{QStringLiteral("form"), "application/json",
-                                              R"({"fields":{"email":"ann@acme.io","message":"Need pricing"}})", {}}});
+        auto f = m_engine->ingest(test::caller(),
+                                  {IngestItem{QStringLiteral("form"),
+                                              "application/json",
+                                              R"({"fields":{"email":"ann@acme.io","message":"Need pricing"}})",
+                                              {}}});
         f.waitForFinished();
         ui::MainWindow w(m_engine.get(), test::caller());
         w.show();
         QTRY_COMPARE(w.eventModel()->rowCount(), 1);
         // The stage runs in the background; reload until the event shows as normalised.
-        QTRY_VERIFY_WITH_TIMEOUT([&] {
-            w.eventModel()->reload();
-            QTest::qWait(50);
-            return w.detailView()->normalisedSummary().contains(QStringLiteral("form_submission"));
-        }(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                w.eventModel()->reload();
+                QTest::qWait(50);
+                return w.detailView()->normalisedSummary().contains(QStringLiteral("form_submission"));
+            }(),
+            10000);
         QVERIFY(w.detailView()->normalisedSummary().contains(QStringLiteral("ann@acme.io")));
         QVERIFY(w.detailView()->normalisedSummary().contains(QStringLiteral("Need pricing")));
         // The offline analysis shows up with its provenance once the enrich stage has run.
-        QTRY_VERIFY_WITH_TIMEOUT([&] {
-            w.eventModel()->reload();
-            QTest::qWait(50);
-            return w.detailView()->enrichmentText().contains(QStringLiteral("offline-rules-1"));
-        }(), 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                w.eventModel()->reload();
+                QTest::qWait(50);
+                return w.detailView()->enrichmentText().contains(QStringLiteral("offline-rules-1"));
+            }(),
+            10000);
         const QString analysis = w.detailView()->enrichmentText();
-        QVERIFY2(analysis.contains(QStringLiteral("By offline / offline-rules-1 with prompt enrich v1")), qPrintable(analysis));
+        QVERIFY2(analysis.contains(QStringLiteral("By offline / offline-rules-1 with prompt enrich v1")),
+                 qPrintable(analysis));
         QVERIFY(analysis.contains(QStringLiteral("Intent: medium")));
         QVERIFY(analysis.contains(QStringLiteral("Needs review"))); // two words of text: low confidence
         QVERIFY(analysis.contains(QStringLiteral("Follow-up email:")));
@@ -160,20 +178,27 @@ private Q_SLOTS:
         auto e = LocalEngine::open(o);
         QVERIFY(e.ok());
         m_engine = std::move(e).value();
-        auto f = m_engine->ingest(test::caller(), {IngestItem{QStringLiteral("form"), "application/json",
-                                              R"({"fields":{"email":"ann@acme.io","message":"We need pricing for 40 seats and a demo."}})", {}}});
+        auto f = m_engine->ingest(
+            test::caller(),
+            {IngestItem{QStringLiteral("form"),
+                        "application/json",
+                        R"({"fields":{"email":"ann@acme.io","message":"We need pricing for 40 seats and a demo."}})",
+                        {}}});
         f.waitForFinished();
         ui::MainWindow w(m_engine.get(), test::caller());
         w.show();
         QTRY_COMPARE(w.eventModel()->rowCount(), 1);
         // No HUBSPOT_ACCESS_TOKEN: the actions are planned and shown as dry_run.
-        QTRY_VERIFY_WITH_TIMEOUT([&] {
-            w.eventModel()->reload();
-            QTest::qWait(50);
-            return w.detailView()->actionRows().contains(QStringLiteral("note dry_run"));
-        }(), 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                w.eventModel()->reload();
+                QTest::qWait(50);
+                return w.detailView()->actionRows().contains(QStringLiteral("note dry_run"));
+            }(),
+            15000);
         const QStringList rows = w.detailView()->actionRows();
-        QVERIFY2(rows.contains(QStringLiteral("task dry_run")) && rows.contains(QStringLiteral("upsert_contact dry_run"))
+        QVERIFY2(rows.contains(QStringLiteral("task dry_run"))
+                     && rows.contains(QStringLiteral("upsert_contact dry_run"))
                      && rows.contains(QStringLiteral("update_contact dry_run")),
                  qPrintable(rows.join(QLatin1Char('|'))));
     }

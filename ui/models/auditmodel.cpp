@@ -5,7 +5,7 @@
 
 namespace salesflow::ui {
 
-AuditModel::AuditModel(QObject *parent) : QAbstractTableModel(parent) {}
+AuditModel::AuditModel(QObject *parent) : QAbstractTableModel(parent) { }
 
 void AuditModel::setEntries(QList<AuditEntry> entries)
 {
@@ -26,16 +26,23 @@ int AuditModel::columnCount(const QModelIndex &parent) const
 
 QVariant AuditModel::data(const QModelIndex &index, int role) const
 {
-    if (role != Qt::DisplayRole || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (role != Qt::DisplayRole
+        || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const AuditEntry &a = m_entries[index.row()];
     switch (index.column()) {
-    case At: return QLocale().toString(QDateTime::fromMSecsSinceEpoch(a.atMs), QLocale::LongFormat);
-    case Actor: return a.actor;
-    case Action: return a.action;
-    case Before: return a.before;
-    case After: return a.after;
-    case Detail: return a.detail;
+    case At:
+        return QLocale().toString(QDateTime::fromMSecsSinceEpoch(a.atMs), QLocale::LongFormat);
+    case Actor:
+        return a.actor;
+    case Action:
+        return a.action;
+    case Before:
+        return a.before;
+    case After:
+        return a.after;
+    case Detail:
+        return a.detail;
     }
     return {};
 }
@@ -45,12 +52,18 @@ QVariant AuditModel::headerData(int section, Qt::Orientation orientation, int ro
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case At: return tr("When");
-    case Actor: return tr("Who");
-    case Action: return tr("What");
-    case Before: return tr("Before");
-    case After: return tr("After");
-    case Detail: return tr("Detail");
+    case At:
+        return tr("When");
+    case Actor:
+        return tr("Who");
+    case Action:
+        return tr("What");
+    case Before:
+        return tr("Before");
+    case After:
+        return tr("After");
+    case Detail:
+        return tr("Detail");
     }
     return {};
 }

@@ -7,8 +7,7 @@ namespace salesflow::ui {
 
 EventListModel::EventListModel(IEngine *engine, Caller caller, QObject *parent)
     : QAbstractTableModel(parent), m_engine(engine), m_caller(std::move(caller))
-{
-}
+{ }
 
 void EventListModel::setFilter(const EventQuery &filter)
 {
@@ -61,11 +60,16 @@ QVariant EventListModel::data(const QModelIndex &index, int role) const
     switch (index.column()) {
     case ReceivedAt:
         return QLocale().toString(QDateTime::fromMSecsSinceEpoch(e.receivedAtMs), QLocale::ShortFormat);
-    case Source: return e.source;
-    case Status: return e.status;
-    case Id: return e.id;
-    case Size: return QLocale().formattedDataSize(e.sizeBytes);
-    case Error: return e.lastError;
+    case Source:
+        return e.source;
+    case Status:
+        return e.status;
+    case Id:
+        return e.id;
+    case Size:
+        return QLocale().formattedDataSize(e.sizeBytes);
+    case Error:
+        return e.lastError;
     }
     return {};
 }
@@ -75,12 +79,18 @@ QVariant EventListModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case ReceivedAt: return tr("Received");
-    case Source: return tr("Source");
-    case Status: return tr("Status");
-    case Id: return tr("Event id");
-    case Size: return tr("Size");
-    case Error: return tr("Error");
+    case ReceivedAt:
+        return tr("Received");
+    case Source:
+        return tr("Source");
+    case Status:
+        return tr("Status");
+    case Id:
+        return tr("Event id");
+    case Size:
+        return tr("Size");
+    case Error:
+        return tr("Error");
     }
     return {};
 }

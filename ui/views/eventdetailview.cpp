@@ -19,10 +19,11 @@
 namespace salesflow::ui {
 
 EventDetailView::EventDetailView(IEngine *engine, Caller caller, QWidget *parent)
-    : QWidget(parent), m_engine(engine), m_caller(std::move(caller)), m_title(new QLabel(this)), m_fields(new QLabel(this)),
-      m_tabs(new QTabWidget(this)), m_raw(new QPlainTextEdit(this)), m_normalisedFields(new QLabel(this)),
-      m_normalisedText(new QPlainTextEdit(this)), m_enrichment(new QTextBrowser(this)), m_auditView(new QTableView(this)),
-      m_audit(new AuditModel(this)), m_jobs(new QTreeWidget(this)), m_actions(new QTreeWidget(this))
+    : QWidget(parent), m_engine(engine), m_caller(std::move(caller)), m_title(new QLabel(this)),
+      m_fields(new QLabel(this)), m_tabs(new QTabWidget(this)), m_raw(new QPlainTextEdit(this)),
+      m_normalisedFields(new QLabel(this)), m_normalisedText(new QPlainTextEdit(this)),
+      m_enrichment(new QTextBrowser(this)), m_auditView(new QTableView(this)), m_audit(new AuditModel(this)),
+      m_jobs(new QTreeWidget(this)), m_actions(new QTreeWidget(this))
 {
     auto *layout = new QVBoxLayout(this);
     QFont titleFont = m_title->font();
@@ -61,7 +62,8 @@ EventDetailView::EventDetailView(IEngine *engine, Caller caller, QWidget *parent
     m_jobs->setHeaderLabels({tr("Stage"), tr("Attempts"), tr("Runs after"), tr("Leased by"), tr("Last error")});
     m_jobs->setRootIsDecorated(false);
     m_tabs->addTab(m_jobs, tr("Jobs"));
-    m_actions->setHeaderLabels({tr("Action"), tr("Status"), tr("HubSpot id"), tr("Attempts"), tr("Last answer"), tr("Read back"), tr("Note")});
+    m_actions->setHeaderLabels(
+        {tr("Action"), tr("Status"), tr("HubSpot id"), tr("Attempts"), tr("Last answer"), tr("Read back"), tr("Note")});
     m_actions->setRootIsDecorated(false);
     m_tabs->insertTab(2, m_actions, tr("HubSpot"));
     // Reviewers live on one tab (usually the analysis): keep it across events and sessions.
@@ -134,9 +136,10 @@ void EventDetailView::render(const EventDetail &d)
 {
     const EventSummary &s = d.summary;
     m_title->setText(tr("%1 event — %2").arg(s.source, s.status));
-    QString fields = tr("Id: %1\nReceived: %2\nContent type: %3 (%4)\nDedup key: %5")
-                         .arg(s.id, QLocale().toString(QDateTime::fromMSecsSinceEpoch(s.receivedAtMs), QLocale::LongFormat),
-                              s.contentType, QLocale().formattedDataSize(s.sizeBytes), s.dedupKey);
+    QString fields
+        = tr("Id: %1\nReceived: %2\nContent type: %3 (%4)\nDedup key: %5")
+              .arg(s.id, QLocale().toString(QDateTime::fromMSecsSinceEpoch(s.receivedAtMs), QLocale::LongFormat),
+                   s.contentType, QLocale().formattedDataSize(s.sizeBytes), s.dedupKey);
     if (!s.lastError.isEmpty())
         fields += QLatin1Char('\n') + tr("Failed in stage %1: %2").arg(s.failedStage, s.lastError);
     m_fields->setText(fields);
@@ -147,7 +150,8 @@ void EventDetailView::render(const EventDetail &d)
         m_raw->setPlainText(text);
     } else {
         // Not UTF-8: show the bytes, never a lossy conversion of them.
-        QString dump = tr("Binary or non-UTF-8 payload, %n byte(s); hexadecimal:", nullptr, int(d.payload.size())) + QLatin1Char('\n');
+        QString dump = tr("Binary or non-UTF-8 payload, %n byte(s); hexadecimal:", nullptr, int(d.payload.size()))
+            + QLatin1Char('\n');
         for (qsizetype i = 0; i < d.payload.size() && i < 64 * 1024; i += 16)
             dump += QString::fromLatin1(d.payload.mid(i, 16).toHex(' ')) + QLatin1Char('\n');
         m_raw->setPlainText(dump);
@@ -160,29 +164,32 @@ void EventDetailView::render(const EventDetail &d)
             tr("Kind: %1\nOccurred: %2\nWho: %3\nCompany: %4\nSubject: %5\nLinked: %6")
                 .arg(n.kind, QLocale().toString(QDateTime::fromMSecsSinceEpoch(n.occurredAtMs), QLocale::LongFormat),
                      orDash(n.actor), orDash(n.company), orDash(n.subject),
-                     linked ? tr("contact %1, company %2, deal %3").arg(orDash(n.contactKey), orDash(n.companyKey), orDash(n.dealKey))
+                     linked ? tr("contact %1, company %2, deal %3")
+                                  .arg(orDash(n.contactKey), orDash(n.companyKey), orDash(n.dealKey))
                             : tr("unlinked — no usable email, domain or deal reference")));
         m_normalisedText->setPlainText(n.text);
     } else {
-        m_normalisedFields->setText(s.status == EventStatus::Failed ? tr("Not normalised: the %1 stage failed (see above).").arg(s.failedStage)
-                                                                    : tr("Not normalised yet."));
+        m_normalisedFields->setText(s.status == EventStatus::Failed
+                                        ? tr("Not normalised: the %1 stage failed (see above).").arg(s.failedStage)
+                                        : tr("Not normalised yet."));
         m_normalisedText->clear();
     }
     renderEnrichments(d);
     m_audit->setEntries(d.audit);
     m_jobs->clear();
     for (const JobInfo &j : d.jobs) {
-        m_jobs->addTopLevelItem(new QTreeWidgetItem(
-            {j.stage, QString::number(j.attempts),
-             QLocale().toString(QDateTime::fromMSecsSinceEpoch(j.runAfterMs), QLocale::ShortFormat),
-             j.leaseOwner.isEmpty() ? tr("(waiting)") : j.leaseOwner, j.lastError}));
+        m_jobs->addTopLevelItem(
+            new QTreeWidgetItem({j.stage, QString::number(j.attempts),
+                                 QLocale().toString(QDateTime::fromMSecsSinceEpoch(j.runAfterMs), QLocale::ShortFormat),
+                                 j.leaseOwner.isEmpty() ? tr("(waiting)") : j.leaseOwner, j.lastError}));
     }
     if (d.jobs.isEmpty())
         m_jobs->addTopLevelItem(new QTreeWidgetItem({tr("(no queued jobs)")}));
     m_actions->clear();
     for (const ActionInfo &a : d.actions) {
         auto *item = new QTreeWidgetItem({a.kind, a.status, a.hubspotId, QString::number(a.attempts),
-                                          a.lastResponseCode ? QString::number(a.lastResponseCode) : QString(), a.verified, a.lastError});
+                                          a.lastResponseCode ? QString::number(a.lastResponseCode) : QString(),
+                                          a.verified, a.lastError});
         item->setToolTip(0, a.key);
         item->setToolTip(6, a.lastError);
         m_actions->addTopLevelItem(item);
@@ -195,9 +202,9 @@ void EventDetailView::renderEnrichments(const EventDetail &d)
 {
     if (d.enrichments.isEmpty()) {
         const QString why = d.summary.status == EventStatus::Failed && d.summary.failedStage == QLatin1String("enrich")
-                                ? tr("The enrich stage failed: %1").arg(d.summary.lastError)
-                            : d.summary.status == EventStatus::Done ? tr("Nothing to analyse: this event is CRM context only.")
-                                                                     : tr("Not analysed yet.");
+            ? tr("The enrich stage failed: %1").arg(d.summary.lastError)
+            : d.summary.status == EventStatus::Done ? tr("Nothing to analyse: this event is CRM context only.")
+                                                    : tr("Not analysed yet.");
         m_enrichment->setHtml(QStringLiteral("<p>%1</p>").arg(why.toHtmlEscaped()));
         return;
     }
@@ -205,9 +212,11 @@ void EventDetailView::renderEnrichments(const EventDetail &d)
     const EnrichmentInfo &e = d.enrichments.last();
     QString html;
     // Provenance first: who produced this, with which prompt, at what cost.
-    const QString cost = e.costUsd ? QLocale().toString(*e.costUsd, 'f', 5) + QStringLiteral(" USD") : tr("unknown (no price for this model)");
+    const QString cost = e.costUsd ? QLocale().toString(*e.costUsd, 'f', 5) + QStringLiteral(" USD")
+                                   : tr("unknown (no price for this model)");
     html += QStringLiteral("<p><small>%1</small></p>")
-                .arg(esc(tr("By %1 / %2 with prompt %3 v%4 · %5 ms · tokens in %6 (cached %7), out %8 · cost %9 · calls %10, retries %11%12")
+                .arg(esc(tr("By %1 / %2 with prompt %3 v%4 · %5 ms · tokens in %6 (cached %7), out %8 · cost %9 · "
+                            "calls %10, retries %11%12")
                              .arg(e.provider, e.model, e.promptName)
                              .arg(e.promptVersion)
                              .arg(e.latencyMs)
@@ -222,7 +231,8 @@ void EventDetailView::renderEnrichments(const EventDetail &d)
         QString items;
         for (const QString &r : e.reviewReasons)
             items += QStringLiteral("<li>%1</li>").arg(esc(r));
-        html += QStringLiteral("<p><b>%1</b></p><ul>%2</ul>").arg(esc(tr("Needs review (%1):").arg(e.reviewState)), items);
+        html += QStringLiteral("<p><b>%1</b></p><ul>%2</ul>")
+                    .arg(esc(tr("Needs review (%1):").arg(e.reviewState)), items);
     }
     if (e.outcome == QLatin1String("ok")) {
         static const QHash<QString, const char *> intents = {{QStringLiteral("high"), QT_TR_NOOP("high")},
@@ -234,7 +244,8 @@ void EventDetailView::renderEnrichments(const EventDetail &d)
                     .arg(esc(tr("Intent: %1 · Lead quality: %2/100 · Lead score change: %3 · Confidence: %4")
                                  .arg(tr(intents.value(e.intent, "?")))
                                  .arg(e.leadQuality)
-                                 .arg(e.leadScoreChange > 0 ? QStringLiteral("+%1").arg(e.leadScoreChange) : QString::number(e.leadScoreChange))
+                                 .arg(e.leadScoreChange > 0 ? QStringLiteral("+%1").arg(e.leadScoreChange)
+                                                            : QString::number(e.leadScoreChange))
                                  .arg(QLocale().toString(e.confidence, 'f', 2))));
         if (e.objections.isEmpty()) {
             html += QStringLiteral("<p>%1</p>").arg(esc(tr("No objections found.")));
@@ -248,7 +259,8 @@ void EventDetailView::renderEnrichments(const EventDetail &d)
         html += QStringLiteral("<p><b>%1</b> %2</p><p style=\"white-space: pre-wrap\">%3</p>")
                     .arg(esc(tr("Follow-up email:")), esc(e.followUpSubject), esc(e.followUpBody));
     } else {
-        html += QStringLiteral("<p>%1</p><p style=\"white-space: pre-wrap\"><tt>%2</tt></p>").arg(esc(tr("The model's answer (%1):").arg(e.outcome)), esc(e.rawOutput.left(4000)));
+        html += QStringLiteral("<p>%1</p><p style=\"white-space: pre-wrap\"><tt>%2</tt></p>")
+                    .arg(esc(tr("The model's answer (%1):").arg(e.outcome)), esc(e.rawOutput.left(4000)));
     }
     if (!e.validationNotes.isEmpty()) {
         QString items;
@@ -262,7 +274,8 @@ void EventDetailView::renderEnrichments(const EventDetail &d)
             const EnrichmentInfo &old = d.enrichments[i];
             items += QStringLiteral("<li>%1</li>")
                          .arg(esc(tr("%1: %2 / %3, prompt v%4, %5")
-                                      .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(old.createdAtMs), QLocale::ShortFormat),
+                                      .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(old.createdAtMs),
+                                                              QLocale::ShortFormat),
                                            old.provider, old.model)
                                       .arg(old.promptVersion)
                                       .arg(old.outcome == QLatin1String("ok") ? old.intent : old.outcome)));

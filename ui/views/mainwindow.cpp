@@ -20,15 +20,15 @@
 namespace salesflow::ui {
 
 namespace {
-const QStringList kSources = {QStringLiteral("form"), QStringLiteral("email"), QStringLiteral("transcript"),
+const QStringList kSources = {QStringLiteral("form"), QStringLiteral("email"),   QStringLiteral("transcript"),
                               QStringLiteral("chat"), QStringLiteral("product"), QStringLiteral("hubspot")};
 }
 
 MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
-    : QMainWindow(parent), m_engine(engine), m_caller(caller), m_model(new EventListModel(engine, caller, this)), m_table(new QTableView(this)),
-      m_detail(new EventDetailView(engine, caller, this)), m_status(new QComboBox(this)), m_source(new QComboBox(this)),
-      m_search(new QLineEdit(this)), m_counts(new QLabel(this)), m_searchDelay(new QTimer(this)),
-      m_changes(new ChangeWatcher(engine, caller, this))
+    : QMainWindow(parent), m_engine(engine), m_caller(caller), m_model(new EventListModel(engine, caller, this)),
+      m_table(new QTableView(this)), m_detail(new EventDetailView(engine, caller, this)), m_status(new QComboBox(this)),
+      m_source(new QComboBox(this)), m_search(new QLineEdit(this)), m_counts(new QLabel(this)),
+      m_searchDelay(new QTimer(this)), m_changes(new ChangeWatcher(engine, caller, this))
 {
     setWindowTitle(tr("SalesFlow — Events"));
 

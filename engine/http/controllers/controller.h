@@ -13,7 +13,7 @@ namespace salesflow::http {
 class Controller
 {
 public:
-    Controller(IEngine *engine, QObject *context) : m_engine(engine), m_context(context) {}
+    Controller(IEngine *engine, QObject *context) : m_engine(engine), m_context(context) { }
     virtual ~Controller() = default;
     Controller(const Controller &) = delete;
     Controller &operator=(const Controller &) = delete;
@@ -22,7 +22,7 @@ public:
 
 protected:
     /// Answers 200 with `write(value)`, or the engine's error as problem+json.
-    template <typename T, typename W>
+    template<typename T, typename W>
     void answer(QFuture<Result<T>> future, const ReplyPtr &reply, W write)
     {
         future.then(m_context, [reply, write](const Result<T> &r) {

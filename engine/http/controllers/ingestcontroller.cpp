@@ -41,10 +41,10 @@ IngestItem itemOf(const Request &request, const QString &source)
 /// The full URI HubSpot called; behind a proxy, X-Forwarded-Proto/Host give the external one.
 QByteArray calledUri(const Request &request)
 {
-    const QByteArray proto = request.header("X-Forwarded-Proto").isEmpty() ? QByteArray("http")
-                                                                           : request.header("X-Forwarded-Proto");
-    const QByteArray host = request.header("X-Forwarded-Host").isEmpty() ? request.header("Host")
-                                                                         : request.header("X-Forwarded-Host");
+    const QByteArray proto
+        = request.header("X-Forwarded-Proto").isEmpty() ? QByteArray("http") : request.header("X-Forwarded-Proto");
+    const QByteArray host
+        = request.header("X-Forwarded-Host").isEmpty() ? request.header("Host") : request.header("X-Forwarded-Host");
     return proto + "://" + host + request.url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority);
 }
 
@@ -74,7 +74,8 @@ void IngestController::batch(const Request &request, const ReplyPtr &reply)
         return reply->problem(known.error());
     const IngestItem whole = itemOf(request, request.param(0));
     if (sources::mediaType(whole.contentType) != "application/json")
-        return reply->problem(makeError("ingest.content_type", QStringLiteral("a batch is sent as application/json"), 415));
+        return reply->problem(
+            makeError("ingest.content_type", QStringLiteral("a batch is sent as application/json"), 415));
     auto items = sources::splitBatch(whole.source, whole.payload);
     if (!items)
         return reply->problem(items.error());
@@ -89,8 +90,8 @@ void IngestController::batch(const Request &request, const ReplyPtr &reply)
 void IngestController::hubspotWebhook(const Request &request, const ReplyPtr &reply)
 {
     Status s = hubspot::verifyV3(m_hubspotSecret, "POST", calledUri(request), request.body,
-                                 request.header("X-HubSpot-Request-Timestamp"), request.header("X-HubSpot-Signature-v3"),
-                                 nowMs());
+                                 request.header("X-HubSpot-Request-Timestamp"),
+                                 request.header("X-HubSpot-Signature-v3"), nowMs());
     if (!s)
         return reply->problem(s.error());
     submit(Caller::webhook(QStringLiteral("hubspot-webhook")), {itemOf(request, QStringLiteral("hubspot"))}, false,

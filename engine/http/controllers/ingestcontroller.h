@@ -12,8 +12,7 @@ class IngestController final : public Controller
 public:
     IngestController(IEngine *engine, QObject *context, QByteArray hubspotClientSecret)
         : Controller(engine, context), m_hubspotSecret(std::move(hubspotClientSecret))
-    {
-    }
+    { }
     void addRoutes(Router &router) override;
 
 private:

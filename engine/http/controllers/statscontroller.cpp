@@ -27,8 +27,7 @@ void gauge(QByteArray &out, const char *name, const char *help, qint64 value)
     out += QByteArray(name) + ' ' + QByteArray::number(value) + '\n';
 }
 
-void gauges(QByteArray &out, const char *name, const char *help, const char *label,
-            const QMap<QString, qint64> &values)
+void gauges(QByteArray &out, const char *name, const char *help, const char *label, const QMap<QString, qint64> &values)
 {
     header(out, name, help);
     for (auto it = values.cbegin(); it != values.cend(); ++it)
@@ -48,8 +47,7 @@ QByteArray statsExposition(const Stats &s)
            {{QStringLiteral("input"), s.llmInputTokens},
             {QStringLiteral("output"), s.llmOutputTokens},
             {QStringLiteral("cached"), s.llmCachedTokens}});
-    gauges(out, "salesflow_hubspot_actions", "HubSpot actions in the ledger, by status.", "status",
-           s.actionsByStatus);
+    gauges(out, "salesflow_hubspot_actions", "HubSpot actions in the ledger, by status.", "status", s.actionsByStatus);
     gauge(out, "salesflow_hubspot_calls_today", "HubSpot calls by all writers today (UTC).", s.hubspotCallsToday);
     header(out, "salesflow_llm_estimated_cost_usd", "Estimated cost of stored enrichments (price table).");
     out += "salesflow_llm_estimated_cost_usd " + QByteArray::number(s.llmCostUsd, 'f', 6) + "\n";
@@ -63,7 +61,8 @@ void StatsController::metrics(const Request &request, const ReplyPtr &reply)
         if (s)
             out += statsExposition(s.value());
         out += "# HELP salesflow_store_up Whether the store answered.\n# TYPE salesflow_store_up gauge\n"
-               "salesflow_store_up " + QByteArray(s ? "1" : "0") + "\n";
+               "salesflow_store_up "
+            + QByteArray(s ? "1" : "0") + "\n";
         reply->send(200, out, "text/plain; version=0.0.4");
     });
 }

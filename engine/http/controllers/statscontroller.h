@@ -14,8 +14,7 @@ class StatsController final : public Controller
 public:
     StatsController(IEngine *engine, QObject *context, std::shared_ptr<HttpMetrics> metrics)
         : Controller(engine, context), m_metrics(std::move(metrics))
-    {
-    }
+    { }
     void addRoutes(Router &router) override;
 
 private:

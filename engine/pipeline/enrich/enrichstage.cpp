@@ -20,11 +20,17 @@ QString propertiesBlock(const std::optional<store::EnrichContext::Entity> &e, in
     if (!e)
         return QStringLiteral("(not known)");
     QStringList lines;
-    lines << QStringLiteral("- key: %1%2").arg(e->key, e->hubspotId.isEmpty() ? QString() : QStringLiteral(" (HubSpot %1)").arg(e->hubspotId));
+    lines << QStringLiteral("- key: %1%2")
+                 .arg(e->key, e->hubspotId.isEmpty() ? QString() : QStringLiteral(" (HubSpot %1)").arg(e->hubspotId));
     const QStringList keys = e->properties.keys();
     for (qsizetype i = 0; i < keys.size() && i < maxProperties; ++i) {
         const QJsonValue v = e->properties.value(keys[i]);
-        lines << QStringLiteral("- %1: %2").arg(keys[i], v.isString() ? v.toString().left(200) : QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact)).mid(1).chopped(1));
+        lines << QStringLiteral("- %1: %2")
+                     .arg(keys[i],
+                          v.isString() ? v.toString().left(200)
+                                       : QString::fromUtf8(QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact))
+                                             .mid(1)
+                                             .chopped(1));
     }
     if (keys.size() > maxProperties)
         lines << QStringLiteral("- (%1 more properties left out)").arg(keys.size() - maxProperties);
@@ -75,15 +81,15 @@ QString trimMiddle(const QString &text, qsizetype maxChars)
         return text;
     const qsizetype head = maxChars * 7 / 10;
     const qsizetype tail = maxChars - head;
-    return text.left(head) + QStringLiteral("\n[... %1 characters left out ...]\n").arg(text.size() - maxChars) + text.right(tail);
+    return text.left(head) + QStringLiteral("\n[... %1 characters left out ...]\n").arg(text.size() - maxChars)
+        + text.right(tail);
 }
 
 } // namespace
 
 EnrichStage::EnrichStage(std::shared_ptr<llm::IProvider> provider, llm::PriceTable prices, Options options)
     : m_provider(std::move(provider)), m_prices(std::move(prices)), m_options(std::move(options))
-{
-}
+{ }
 
 int EnrichStage::dedicatedWorkers() const
 {
@@ -192,8 +198,8 @@ Result<llm::Response> EnrichStage::callModel(llm::Request req, const QString &ev
         info.cachedTokens += last.cachedTokens;
         info.latencyMs += last.latencyMs;
         info.httpRetries += last.retries;
-        const auto cost =
-            m_prices.cost(last.model, last.inputTokens, last.cachedTokens, last.cacheWriteTokens, last.outputTokens);
+        const auto cost
+            = m_prices.cost(last.model, last.inputTokens, last.cachedTokens, last.cacheWriteTokens, last.outputTokens);
         if (cost)
             info.costUsd = info.costUsd.value_or(0) + *cost;
         else
@@ -283,7 +289,8 @@ Result<StageOutput> EnrichStage::run(const queue::Job &job, store::Connection &c
         return out;
     }
     // A replay may pin a prompt version; otherwise the active one.
-    const int pinned = QJsonDocument::fromJson(job.args.toUtf8()).object().value(QLatin1String("prompt_version")).toInt();
+    const int pinned
+        = QJsonDocument::fromJson(job.args.toUtf8()).object().value(QLatin1String("prompt_version")).toInt();
     auto prompt = pinned > 0 ? store::PromptRepository::get(conn, m_options.promptName, pinned)
                              : store::PromptRepository::active(conn, m_options.promptName);
     if (!prompt)
@@ -295,7 +302,9 @@ Result<StageOutput> EnrichStage::run(const queue::Job &job, store::Connection &c
     const bool review = !info->reviewReasons.isEmpty();
     out.newStatus = review ? EventStatus::InReview : EventStatus::Enriched;
     out.nextStage = review ? QString() : QStringLiteral("plan");
-    out.detail = QStringLiteral("%1/%2 prompt %3 v%4").arg(info->provider, info->model, info->promptName).arg(info->promptVersion);
+    out.detail = QStringLiteral("%1/%2 prompt %3 v%4")
+                     .arg(info->provider, info->model, info->promptName)
+                     .arg(info->promptVersion);
     if (review)
         out.detail += QStringLiteral("; review: ") + info->reviewReasons.join(QLatin1String("; "));
     const QString eventId = job.eventId;

@@ -11,8 +11,8 @@ constexpr int kMaxBatchEvents = 2000;
 constexpr qint64 kMaxBatchBytes = 16 * 1024 * 1024;
 } // namespace
 
-GroupCommitter::GroupCommitter(std::shared_ptr<store::Database> db, QString firstStage, int maxAttempts,
-                               int threads, std::function<void()> onCommitted)
+GroupCommitter::GroupCommitter(std::shared_ptr<store::Database> db, QString firstStage, int maxAttempts, int threads,
+                               std::function<void()> onCommitted)
     : m_db(std::move(db)), m_firstStage(std::move(firstStage)), m_maxAttempts(maxAttempts),
       m_onCommitted(std::move(onCommitted))
 {
@@ -39,7 +39,8 @@ void GroupCommitter::stop()
     std::lock_guard lock(m_mutex);
     for (Pending &p : m_queue) {
         p.promise.start();
-        p.promise.addResult(Receipts(makeError("store.unavailable", QStringLiteral("the engine is shutting down"), 503)));
+        p.promise.addResult(
+            Receipts(makeError("store.unavailable", QStringLiteral("the engine is shutting down"), 503)));
         p.promise.finish();
     }
     m_queue.clear();
@@ -53,7 +54,8 @@ QFuture<GroupCommitter::Receipts> GroupCommitter::submit(QList<store::NewRawEven
     {
         std::lock_guard lock(m_mutex);
         if (m_stopping) {
-            p.promise.addResult(Receipts(makeError("store.unavailable", QStringLiteral("the engine is shutting down"), 503)));
+            p.promise.addResult(
+                Receipts(makeError("store.unavailable", QStringLiteral("the engine is shutting down"), 503)));
             p.promise.finish();
             return f;
         }
@@ -75,8 +77,9 @@ void GroupCommitter::loop()
                 return;
             int events = 0;
             qint64 bytes = 0;
-            while (!m_queue.empty() && (batch.empty() || (events + m_queue.front().events.size() <= kMaxBatchEvents
-                                                          && bytes < kMaxBatchBytes))) {
+            while (!m_queue.empty()
+                   && (batch.empty()
+                       || (events + m_queue.front().events.size() <= kMaxBatchEvents && bytes < kMaxBatchBytes))) {
                 events += int(m_queue.front().events.size());
                 for (const auto &e : m_queue.front().events)
                     bytes += e.payload.size();

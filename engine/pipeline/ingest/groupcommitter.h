@@ -28,8 +28,8 @@ class GroupCommitter
 public:
     using Receipts = Result<QList<IngestReceipt>>;
 
-    GroupCommitter(std::shared_ptr<store::Database> db, QString firstStage, int maxAttempts,
-                   int threads, std::function<void()> onCommitted);
+    GroupCommitter(std::shared_ptr<store::Database> db, QString firstStage, int maxAttempts, int threads,
+                   std::function<void()> onCommitted);
     ~GroupCommitter();
     GroupCommitter(const GroupCommitter &) = delete;
     GroupCommitter &operator=(const GroupCommitter &) = delete;

@@ -10,7 +10,8 @@ namespace salesflow::pipeline {
 
 Result<StageOutput> NormaliseStage::run(const queue::Job &job, store::Connection &conn)
 {
-    auto raw = conn.exec("SELECT source, content_type, payload, received_at FROM raw_events WHERE id = $1", {job.eventId});
+    auto raw
+        = conn.exec("SELECT source, content_type, payload, received_at FROM raw_events WHERE id = $1", {job.eventId});
     if (!raw)
         return raw.error();
     if (raw->isEmpty())
@@ -28,7 +29,9 @@ Result<StageOutput> NormaliseStage::run(const queue::Job &job, store::Connection
     out.nextStage = QStringLiteral("enrich");
     const QString eventId = job.eventId;
     out.detail = n.kind;
-    out.apply = [eventId, n](store::Connection &c) -> Status { return store::EntityRepository::storeNormalised(c, eventId, n); };
+    out.apply = [eventId, n](store::Connection &c) -> Status {
+        return store::EntityRepository::storeNormalised(c, eventId, n);
+    };
     return out;
 }
 

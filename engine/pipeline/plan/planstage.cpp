@@ -152,15 +152,15 @@ store::PlannedAction taskAction(const QString &eventId, const EnrichmentInfo &e,
                                 const QJsonArray &associations)
 {
     const QString key = QStringLiteral("task:") + eventId;
-    const QString subject =
-        QString(QStringLiteral("Follow up with %1: ").arg(who.isEmpty() ? QStringLiteral("the lead") : who)
-                + e.nextAction)
-            .left(250);
+    const QString subject
+        = QString(QStringLiteral("Follow up with %1: ").arg(who.isEmpty() ? QStringLiteral("the lead") : who)
+                  + e.nextAction)
+              .left(250);
     const QJsonObject props{
         {QStringLiteral("hs_timestamp"), isoMs(nextBusinessDay(e.createdAtMs))},
         {QStringLiteral("hs_task_subject"), subject},
-        {QStringLiteral("hs_task_body"), QStringLiteral("%1\n\nDraft email\nSubject: %2\n\n%3")
-                                             .arg(e.nextAction, e.followUpSubject, e.followUpBody)},
+        {QStringLiteral("hs_task_body"),
+         QStringLiteral("%1\n\nDraft email\nSubject: %2\n\n%3").arg(e.nextAction, e.followUpSubject, e.followUpBody)},
         {QStringLiteral("hs_task_status"), QStringLiteral("NOT_STARTED")},
         {QStringLiteral("hs_task_priority"), taskPriority(e.intent)},
         {QStringLiteral("hs_task_type"), QStringLiteral("EMAIL")},
@@ -191,10 +191,10 @@ Result<store::PlannedAction> contactUpdate(store::Connection &conn, const QStrin
                             {QStringLiteral("salesflow_lead_quality"), QString::number(e.leadQuality)},
                             {QStringLiteral("salesflow_lead_score"), QString::number(score)},
                             {QStringLiteral("salesflow_last_ai_summary_date"), isoMs(e.createdAtMs)}};
-    return store::PlannedAction{QStringLiteral("update_contact"), QStringLiteral("contacts"),
-                                QStringLiteral("contact:") + contactKey, QStringLiteral("props:") + eventId,
-                                QJsonObject{{QStringLiteral("entity_key"), contactKey},
-                                            {QStringLiteral("properties"), props}}};
+    return store::PlannedAction{
+        QStringLiteral("update_contact"), QStringLiteral("contacts"), QStringLiteral("contact:") + contactKey,
+        QStringLiteral("props:") + eventId,
+        QJsonObject{{QStringLiteral("entity_key"), contactKey}, {QStringLiteral("properties"), props}}};
 }
 
 /// The newest enrichment that answered, or null.

@@ -27,7 +27,7 @@ bool permanentCategory(const QString &category)
 {
     // Errors a repeat cannot fix; the action fails with HubSpot's message and can be replayed.
     return category == QLatin1String("VALIDATION_ERROR") || category == QLatin1String("OBJECT_NOT_FOUND")
-           || category == QLatin1String("CONFLICT") || category == QLatin1String("INVALID_PARAMS");
+        || category == QLatin1String("CONFLICT") || category == QLatin1String("INVALID_PARAMS");
 }
 } // namespace
 
@@ -61,8 +61,8 @@ struct WriteStage::Batch
         if (!s) {
             // The writes stand in HubSpot; without their record the actions are sent again next
             // time, which the upserts by key make harmless. Say so.
-            qCWarning(lcPipeline) << "could not record" << outcomes.size() << "HubSpot outcomes; those actions will be sent again:"
-                                  << s.error().message;
+            qCWarning(lcPipeline) << "could not record" << outcomes.size()
+                                  << "HubSpot outcomes; those actions will be sent again:" << s.error().message;
         }
         outcomes.clear();
     }
@@ -80,8 +80,7 @@ struct WriteStage::Batch
 
 WriteStage::WriteStage(std::shared_ptr<hubspot::Client> client, Options options)
     : m_client(std::move(client)), m_options(options)
-{
-}
+{ }
 
 Result<StageOutput> WriteStage::run(const queue::Job &job, store::Connection &conn)
 {
@@ -105,7 +104,8 @@ void WriteStage::upsert(Batch &b, const QString &objectType, QList<Action *> act
             byKey.insert(a->payload.value(QLatin1String("id")).toString().toLower(), a);
         }
         const QJsonObject body{{QStringLiteral("inputs"), inputs}};
-        auto res = m_client->call(b.budget, "POST", QStringLiteral("/crm/v3/objects/%1/batch/upsert").arg(objectType), QJsonDocument(body));
+        auto res = m_client->call(b.budget, "POST", QStringLiteral("/crm/v3/objects/%1/batch/upsert").arg(objectType),
+                                  QJsonDocument(body));
         if (!res) {
             if (res.error().retry == Retry::Hold)
                 b.hold = res.error();
@@ -122,7 +122,8 @@ void WriteStage::upsert(Batch &b, const QString &objectType, QList<Action *> act
                 Action *a = byTrace.value(o.value(QLatin1String("objectWriteTraceId")).toString());
                 if (!a && !chunk.isEmpty()) {
                     const QString idProperty = chunk.first()->payload.value(QLatin1String("idProperty")).toString();
-                    a = byKey.value(o.value(QLatin1String("properties")).toObject().value(idProperty).toString().toLower());
+                    a = byKey.value(
+                        o.value(QLatin1String("properties")).toObject().value(idProperty).toString().toLower());
                 }
                 if (!a || seen.contains(a))
                     continue;
@@ -130,22 +131,28 @@ void WriteStage::upsert(Batch &b, const QString &objectType, QList<Action *> act
                 const QString id = o.value(QLatin1String("id")).toString();
                 const bool hasAssociations = !a->payload.value(QLatin1String("associations")).toArray().isEmpty();
                 if (a->kind == QLatin1String("upsert_contact") || a->kind == QLatin1String("upsert_company")) {
-                    const QString kind = a->kind == QLatin1String("upsert_contact") ? QStringLiteral("contact") : QStringLiteral("company");
+                    const QString kind = a->kind == QLatin1String("upsert_contact") ? QStringLiteral("contact")
+                                                                                    : QStringLiteral("company");
                     const QString key = a->payload.value(QLatin1String("entity_key")).toString();
                     if (Status linked = ActionRepository::linkEntity(b.conn, kind, key, id); !linked) {
                         // Without the link nothing can be associated with it: keep the action
                         // open, so the next attempt upserts (harmlessly) and links again.
                         b.outcome(*a, {}, id, compact(body).left(2000), r.status, compact(o),
-                                  QStringLiteral("HubSpot has it as %1, but linking %2 %3 failed: %4").arg(id, kind, key, linked.error().message));
+                                  QStringLiteral("HubSpot has it as %1, but linking %2 %3 failed: %4")
+                                      .arg(id, kind, key, linked.error().message));
                         continue;
                     }
                     b.hubspotIds.insert(kind + QLatin1Char('\n') + key, id);
                 }
-                b.outcome(*a, hasAssociations ? AS::Written : AS::Done, id, compact(body).left(2000), r.status, compact(o), {});
+                b.outcome(*a, hasAssociations ? AS::Written : AS::Done, id, compact(body).left(2000), r.status,
+                          compact(o), {});
             }
             for (const QJsonValue &v : r.json.object().value(QLatin1String("errors")).toArray()) {
                 const QJsonObject err = v.toObject();
-                const QJsonArray traces = err.value(QLatin1String("context")).toObject().value(QLatin1String("objectWriteTraceId")).toArray();
+                const QJsonArray traces = err.value(QLatin1String("context"))
+                                              .toObject()
+                                              .value(QLatin1String("objectWriteTraceId"))
+                                              .toArray();
                 Action *a = traces.isEmpty() ? nullptr : byTrace.value(traces.first().toString());
                 if (!a || seen.contains(a))
                     continue;
@@ -153,7 +160,8 @@ void WriteStage::upsert(Batch &b, const QString &objectType, QList<Action *> act
                 const QString category = err.value(QLatin1String("category")).toString();
                 const QString msg = QStringLiteral("HubSpot refused it (%1): %2 [correlationId %3]")
                                         .arg(category, err.value(QLatin1String("message")).toString(), r.correlationId);
-                b.outcome(*a, permanentCategory(category) ? AS::Failed : QString(), {}, compact(body).left(2000), r.status, compact(err), msg);
+                b.outcome(*a, permanentCategory(category) ? AS::Failed : QString(), {}, compact(body).left(2000),
+                          r.status, compact(err), msg);
             }
             for (Action *a : chunk) {
                 if (!seen.contains(a))
@@ -170,7 +178,8 @@ void WriteStage::upsert(Batch &b, const QString &objectType, QList<Action *> act
                 upsert(b, objectType, {a});
             continue;
         }
-        b.outcome(*chunk.first(), AS::Failed, {}, compact(body), r.status, r.body.left(4000), hubspot::Client::describe(r));
+        b.outcome(*chunk.first(), AS::Failed, {}, compact(body), r.status, r.body.left(4000),
+                  hubspot::Client::describe(r));
         b.flush();
     }
 }
@@ -284,7 +293,8 @@ void WriteStage::sendAssociations(Batch &b, Associations &plan, qsizetype group,
             ++plan.succeeded[in.action];
         } else {
             plan.notes[in.action] << QStringLiteral("association %1 → %2 %3 not confirmed: %4")
-                                         .arg(pair.fromType, pair.toType, in.toId, hubspot::Client::describe(res.value()));
+                                         .arg(pair.fromType, pair.toType, in.toId,
+                                              hubspot::Client::describe(res.value()));
         }
     }
 }
@@ -324,20 +334,24 @@ void WriteStage::updateContacts(Batch &b)
         const QString key = a.payload.value(QLatin1String("entity_key")).toString();
         Action *&slot = newest[key];
         if (slot && slot->eventId > a.eventId) {
-            b.outcome(a, AS::Superseded, {}, {}, 0, {}, QStringLiteral("a newer event's update of the same contact was sent"), false);
+            b.outcome(a, AS::Superseded, {}, {}, 0, {},
+                      QStringLiteral("a newer event's update of the same contact was sent"), false);
             continue;
         }
         if (slot)
-            b.outcome(*slot, AS::Superseded, {}, {}, 0, {}, QStringLiteral("a newer event's update of the same contact was sent"), false);
+            b.outcome(*slot, AS::Superseded, {}, {}, 0, {},
+                      QStringLiteral("a newer event's update of the same contact was sent"), false);
         slot = &a;
     }
     QList<std::pair<Action *, QString>> ready;
     for (auto it = newest.begin(); it != newest.end(); ++it) {
         auto id = b.hubspotIdOf(QStringLiteral("contact"), it.key());
         if (!id)
-            b.outcome(*it.value(), {}, {}, {}, 0, {}, QStringLiteral("could not look up contact %1: %2").arg(it.key(), id.error().message), false);
+            b.outcome(*it.value(), {}, {}, {}, 0, {},
+                      QStringLiteral("could not look up contact %1: %2").arg(it.key(), id.error().message), false);
         else if (id->isEmpty())
-            b.outcome(*it.value(), {}, {}, {}, 0, {}, QStringLiteral("waiting for contact %1 to exist in HubSpot").arg(it.key()), false);
+            b.outcome(*it.value(), {}, {}, {}, 0, {},
+                      QStringLiteral("waiting for contact %1 to exist in HubSpot").arg(it.key()), false);
         else
             ready.append({it.value(), id.value()});
     }
@@ -346,9 +360,11 @@ void WriteStage::updateContacts(Batch &b)
         const auto chunk = ready.mid(from, kBatchInputs);
         QJsonArray inputs;
         for (const auto &[a, id] : chunk)
-            inputs.append(QJsonObject{{QStringLiteral("id"), id}, {QStringLiteral("properties"), a->payload.value(QLatin1String("properties"))}});
+            inputs.append(QJsonObject{{QStringLiteral("id"), id},
+                                      {QStringLiteral("properties"), a->payload.value(QLatin1String("properties"))}});
         const QJsonObject body{{QStringLiteral("inputs"), inputs}};
-        auto res = m_client->call(b.budget, "POST", QStringLiteral("/crm/v3/objects/contacts/batch/update"), QJsonDocument(body));
+        auto res = m_client->call(b.budget, "POST", QStringLiteral("/crm/v3/objects/contacts/batch/update"),
+                                  QJsonDocument(body));
         if (!res) {
             if (res.error().retry == Retry::Hold)
                 b.hold = res.error();
@@ -364,17 +380,22 @@ void WriteStage::updateContacts(Batch &b)
             ok.insert(v.toObject().value(QLatin1String("id")).toString());
         for (const QJsonValue &v : r.json.object().value(QLatin1String("errors")).toArray()) {
             const QJsonObject e = v.toObject();
-            for (const QJsonValue &id : e.value(QLatin1String("context")).toObject().value(QLatin1String("ids")).toArray())
-                failed.insert(id.toString(), QStringLiteral("HubSpot refused it (%1): %2").arg(e.value(QLatin1String("category")).toString(),
-                                                                                              e.value(QLatin1String("message")).toString()));
+            for (const QJsonValue &id :
+                 e.value(QLatin1String("context")).toObject().value(QLatin1String("ids")).toArray())
+                failed.insert(id.toString(),
+                              QStringLiteral("HubSpot refused it (%1): %2")
+                                  .arg(e.value(QLatin1String("category")).toString(),
+                                       e.value(QLatin1String("message")).toString()));
         }
         for (const auto &[a, id] : chunk) {
             if (ok.contains(id))
                 b.outcome(*a, AS::Done, id, compact(body).left(2000), r.status, {}, {});
             else if (r.status >= 400 && r.status < 500)
-                b.outcome(*a, AS::Failed, {}, compact(body).left(2000), r.status, r.body.left(4000), hubspot::Client::describe(r));
+                b.outcome(*a, AS::Failed, {}, compact(body).left(2000), r.status, r.body.left(4000),
+                          hubspot::Client::describe(r));
             else
-                b.outcome(*a, failed.contains(id) ? AS::Failed : QString(), {}, compact(body).left(2000), r.status, r.body.left(2000),
+                b.outcome(*a, failed.contains(id) ? AS::Failed : QString(), {}, compact(body).left(2000), r.status,
+                          r.body.left(2000),
                           failed.value(id, QStringLiteral("no result for this contact; sent again")));
         }
         b.flush();
@@ -405,8 +426,10 @@ void WriteStage::verify(Batch &b)
             inputs.append(QJsonObject{{QStringLiteral("id"), a->hubspotId}});
         auto read = m_client->call(b.budget, "POST", QStringLiteral("/crm/v3/objects/%1/batch/read").arg(it.key()),
                                    QJsonDocument(QJsonObject{{QStringLiteral("inputs"), inputs},
-                                                             {QStringLiteral("properties"), QJsonArray{QStringLiteral("salesflow_action_key")}}}));
-        auto assoc = m_client->call(b.budget, "POST", QStringLiteral("/crm/v4/associations/%1/contacts/batch/read").arg(it.key()),
+                                                             {QStringLiteral("properties"),
+                                                              QJsonArray{QStringLiteral("salesflow_action_key")}}}));
+        auto assoc = m_client->call(b.budget, "POST",
+                                    QStringLiteral("/crm/v4/associations/%1/contacts/batch/read").arg(it.key()),
                                     QJsonDocument(QJsonObject{{QStringLiteral("inputs"), inputs}}));
         if (!read || !assoc) {
             // The writes themselves are recorded; this sample stays unverified (verified NULL).
@@ -424,7 +447,8 @@ void WriteStage::verify(Batch &b)
             const QJsonObject o = v.toObject();
             const QString from = o.value(QLatin1String("from")).toObject().value(QLatin1String("id")).toString();
             for (const QJsonValue &t : o.value(QLatin1String("to")).toArray())
-                linked[from].insert(QString::number(t.toObject().value(QLatin1String("toObjectId")).toVariant().toLongLong()));
+                linked[from].insert(
+                    QString::number(t.toObject().value(QLatin1String("toObjectId")).toVariant().toLongLong()));
         }
         for (Action *a : sample) {
             QString verdict = QStringLiteral("ok");
@@ -506,20 +530,33 @@ QList<Result<StageOutput>> WriteStage::runBatch(const QList<queue::Job> &jobs, s
             else if (a.status == AS::Failed)
                 failures << QStringLiteral("%1 %2: %3").arg(a.kind, a.key, a.lastError);
             else
-                pending << QStringLiteral("%1 %2%3").arg(a.kind, a.key, a.lastError.isEmpty() ? QString() : QStringLiteral(" (") + a.lastError + QLatin1Char(')'));
+                pending << QStringLiteral("%1 %2%3").arg(
+                    a.kind, a.key,
+                    a.lastError.isEmpty() ? QString() : QStringLiteral(" (") + a.lastError + QLatin1Char(')'));
         }
         if (!failures.isEmpty() && pending.isEmpty()) {
-            out.append(permanentError("permanent.write", QStringLiteral("%1 of %2 actions failed: %3").arg(failures.size()).arg(total).arg(failures.join(QLatin1String("; "))), 502));
+            out.append(permanentError("permanent.write",
+                                      QStringLiteral("%1 of %2 actions failed: %3")
+                                          .arg(failures.size())
+                                          .arg(total)
+                                          .arg(failures.join(QLatin1String("; "))),
+                                      502));
         } else if (!pending.isEmpty()) {
             if (b.hold)
                 out.append(*b.hold);
             else
-                out.append(Error{QStringLiteral("hubspot.pending"), QStringLiteral("%1 of %2 actions not finished yet: %3").arg(pending.size()).arg(total).arg(pending.mid(0, 3).join(QLatin1String("; "))), 502});
+                out.append(Error{QStringLiteral("hubspot.pending"),
+                                 QStringLiteral("%1 of %2 actions not finished yet: %3")
+                                     .arg(pending.size())
+                                     .arg(total)
+                                     .arg(pending.mid(0, 3).join(QLatin1String("; "))),
+                                 502});
         } else {
             StageOutput s;
             s.newStatus = EventStatus::Done;
-            s.detail = dry > 0 ? QStringLiteral("dry run: %1 actions planned, nothing sent (HUBSPOT_ACCESS_TOKEN is not set)").arg(dry)
-                               : QStringLiteral("%1 actions written to HubSpot").arg(finished);
+            s.detail = dry > 0
+                ? QStringLiteral("dry run: %1 actions planned, nothing sent (HUBSPOT_ACCESS_TOKEN is not set)").arg(dry)
+                : QStringLiteral("%1 actions written to HubSpot").arg(finished);
             out.append(s);
         }
     }

@@ -21,7 +21,7 @@ class WriteStage final : public IStage
 public:
     struct Options
     {
-        int workers = 2;         ///< SALESFLOW_HUBSPOT_WORKERS
+        int workers = 2; ///< SALESFLOW_HUBSPOT_WORKERS
         double verifyRate = 0.1; ///< SALESFLOW_HUBSPOT_VERIFY: share of write batches read back
         qint64 leaseMs = 10 * 60 * 1000;
     };
