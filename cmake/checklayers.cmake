@@ -46,6 +46,16 @@ foreach(f ${ui_files})
     endforeach()
 endforeach()
 
+# The composition roots reach the store only through the engine (LocalEngine, its operations).
+file(GLOB_RECURSE app_files "${ROOT}/app/*.h" "${ROOT}/app/*.cpp")
+foreach(f ${app_files})
+    file(STRINGS "${f}" lines REGEX "^#include \"engine/(store|queue)/")
+    foreach(line ${lines})
+        string(REPLACE "${ROOT}/" "" rel "${f}")
+        list(APPEND failures "${rel}: app/ goes through the engine, never the store or queue (${line})")
+    endforeach()
+endforeach()
+
 if(failures)
     list(JOIN failures "\n  " text)
     message(FATAL_ERROR "Forbidden includes across layers:\n  ${text}")
