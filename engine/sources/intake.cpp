@@ -4,11 +4,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace salesflow::sources {
 
 namespace {
 
 using json = nlohmann::json;
+
+constexpr int kMaxJsonDepth = 64;
 
 const QStringList kSources = {QStringLiteral("form"), QStringLiteral("email"),   QStringLiteral("transcript"),
                               QStringLiteral("chat"), QStringLiteral("product"), QStringLiteral("hubspot")};
@@ -43,6 +47,52 @@ QString jsonError(const json::exception &e)
             .arg(QString::fromUtf8(pe->what()))
             .arg(pe->byte);
     return QStringLiteral("payload is not valid JSON: %1").arg(QString::fromUtf8(e.what()));
+}
+
+/// True when the JSON text nests arrays and objects deeper than `limit` (strings are skipped).
+/// One pass, no allocation: checked before parsing, because everything that walks a parsed tree
+/// (a copy, dump(), the destructor) recurses, and a tree 60,000 levels deep overflows a stack.
+bool nestsDeeperThan(const QByteArray &text, int limit)
+{
+    int depth = 0;
+    bool inString = false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit)
+                return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return false;
+}
+
+/// Untrusted JSON, parsed: a 400 for a syntax error (with its offset), an out-of-range number,
+/// or nesting deeper than kMaxJsonDepth.
+Result<json> parseJson(const QByteArray &text)
+{
+    if (nestsDeeperThan(text, kMaxJsonDepth))
+        return badRequest(QStringLiteral("payload nests arrays or objects more than %1 levels deep").arg(kMaxJsonDepth));
+    try {
+        return json::parse(text.constBegin(), text.constEnd());
+    } catch (const json::exception &e) {
+        return badRequest(jsonError(e));
+    }
+}
+
+/// True when `text` holds a control character (U+0000–U+001F, U+007F): ids and keys are stored
+/// and shown as text, and PostgreSQL text cannot hold U+0000 at all.
+bool hasControl(const QString &text)
+{
+    return std::any_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f; });
 }
 
 /// The Message-ID header of a raw RFC 5322 message (header lookup only; the body is parsed by
@@ -158,16 +208,16 @@ Result<QString> admit(const IngestItem &item)
     if (!item.idempotencyKey.isEmpty()) {
         if (item.idempotencyKey.size() > 255)
             return badRequest(QStringLiteral("Idempotency-Key is longer than 255 bytes"));
+        if (hasControl(QString::fromUtf8(item.idempotencyKey)))
+            return badRequest(QStringLiteral("Idempotency-Key holds control characters; send printable text"));
         return QString(prefix + QStringLiteral("key:") + QString::fromUtf8(item.idempotencyKey));
     }
     QString natural;
     if (isJsonType(type)) {
-        json doc;
-        try {
-            doc = json::parse(item.payload.constBegin(), item.payload.constEnd());
-        } catch (const json::exception &e) {
-            return badRequest(jsonError(e));
-        }
+        auto parsed = parseJson(item.payload);
+        if (!parsed)
+            return parsed.error();
+        const json &doc = parsed.value();
         if (!doc.is_object() && !(item.source == QLatin1String("product") && doc.is_array())
             && !(item.source == QLatin1String("transcript") && doc.is_array()))
             return badRequest(QStringLiteral("payload must be a JSON object for source '%1'").arg(item.source));
@@ -191,6 +241,11 @@ Result<QString> admit(const IngestItem &item)
         if (!natural.isEmpty())
             natural = QStringLiteral("message-id:") + natural;
     }
+    if (hasControl(natural)) {
+        return badRequest(QStringLiteral("the event's id (%1) holds control characters such as U+0000; send "
+                                         "printable text")
+                              .arg(natural.section(QLatin1Char(':'), 0, 0)));
+    }
     if (!natural.isEmpty())
         return QString(prefix + natural);
     return QString(prefix + QStringLiteral("sha256:") + QString::fromLatin1(ids::sha256Hex(item.payload)));
@@ -200,12 +255,10 @@ Result<QString> admit(const IngestItem &item)
 /// deduplicated by its own messageId; the batch's context fills in a message's missing one.
 static Result<QList<IngestItem>> explodeSegmentBatch(const IngestItem &item)
 {
-    json doc;
-    try {
-        doc = json::parse(item.payload.constBegin(), item.payload.constEnd());
-    } catch (const json::exception &e) {
-        return badRequest(jsonError(e));
-    }
+    auto parsed = parseJson(item.payload);
+    if (!parsed)
+        return parsed.error();
+    json doc = std::move(parsed).value();
     if (!doc.is_object() || !doc.contains("batch"))
         return QList<IngestItem>{item};
     const json &batch = doc["batch"];
@@ -234,12 +287,10 @@ Result<QList<IngestItem>> explode(const IngestItem &item)
         return explodeSegmentBatch(item);
     if (item.source != QLatin1String("hubspot") || !isJsonType(mediaType(item.contentType)))
         return QList<IngestItem>{item};
-    json doc;
-    try {
-        doc = json::parse(item.payload.constBegin(), item.payload.constEnd());
-    } catch (const json::exception &e) {
-        return badRequest(jsonError(e));
-    }
+    auto parsed = parseJson(item.payload);
+    if (!parsed)
+        return parsed.error();
+    json doc = std::move(parsed).value();
     if (doc.is_object())
         return QList<IngestItem>{item};
     if (!doc.is_array())
@@ -262,12 +313,10 @@ Result<QList<IngestItem>> explode(const IngestItem &item)
 
 Result<QList<IngestItem>> splitBatch(const QString &source, const QByteArray &body)
 {
-    json doc;
-    try {
-        doc = json::parse(body.constBegin(), body.constEnd());
-    } catch (const json::exception &e) {
-        return badRequest(jsonError(e));
-    }
+    auto parsed = parseJson(body);
+    if (!parsed)
+        return parsed.error();
+    json doc = std::move(parsed).value();
     if (!doc.is_array())
         return badRequest(QStringLiteral("a batch is a JSON array of events"));
     if (doc.empty())

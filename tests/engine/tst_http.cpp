@@ -397,3 +397,44 @@ void TestHttp::changeFeedSeesOtherProcesses()
     QCOMPARE(woke->items.first().eventId, posted->first()->id);
     QVERIFY2(t.elapsed() < 2000, "the feed did not see the other process's change within its polling interval");
 }
+
+void TestHttp::deepNestingIsRefusedOnEveryRouteAndTheServerLives()
+{
+    // 60,000 levels in 120 KB: parsed, then copied or dumped recursively, this overflowed the
+    // HTTP thread's stack and killed the server. Refused at the door instead, on every route.
+    http::ApiServer server(m_f->engine.get(), m_f->engine.get(), http::ApiServer::Options{1024 * 1024, kSecret, {}});
+    auto *tcp = new QTcpServer(&server);
+    QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
+    server.bind(tcp);
+    Fixture f;
+    f.port = tcp->serverPort();
+    const QByteArray deep = QByteArray(60000, '[') + QByteArray(60000, ']');
+    const QByteArray deepObject = QByteArray("{\"a\":").repeated(30000) + "1" + QByteArray(30000, '}');
+    const QList<QPair<QByteArray, QByteArray>> posts{
+        {"/v1/events/form", deep},
+        {"/v1/events/chat", "{\"messages\":" + deep + "}"},
+        {"/v1/events/email", deepObject},
+        {"/v1/events/transcript", deep},
+        {"/v1/events/product", "{\"batch\":[{\"type\":\"track\",\"messageId\":\"m\",\"properties\":" + deepObject + "}]}"},
+        {"/v1/events/chat/batch", "[" + deep + "]"},
+        {"/v1/events/hubspot/batch", "[{\"eventId\":1,\"propertyValue\":" + deep + "}]"},
+    };
+    for (const auto &p : posts) {
+        const auto r = f.postJson(p.first, p.second, m_f->ingest);
+        QVERIFY2(r.status == 400, qPrintable(QString::fromLatin1(p.first + " answered " + QByteArray::number(r.status))));
+        QCOMPARE(r.header("Content-Type"), QByteArray("application/problem+json"));
+    }
+    // The signed HubSpot webhook too.
+    const QByteArray body = "[{\"eventId\":1,\"subscriptionId\":2,\"portalId\":3,\"propertyValue\":" + deep + "}]";
+    const QByteArray ts = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+    const QByteArray uri = "http://127.0.0.1:" + QByteArray::number(f.port) + "/v1/events/hubspot";
+    const auto signedPost = f.call("POST", "/v1/events/hubspot", body,
+                                   {{"Content-Type", "application/json"},
+                                    {"X-HubSpot-Signature-v3", hubspot::signatureV3(kSecret, "POST", uri, body, ts)},
+                                    {"X-HubSpot-Request-Timestamp", ts}});
+    // A delivery answers per element (HubSpot retries only on 5xx): here, one refusal.
+    QCOMPARE(signedPost.status, 200);
+    QCOMPARE(obj(signedPost).value(QStringLiteral("items")).toArray().first().toObject().value(QStringLiteral("status")).toInt(),
+             400);
+    QCOMPARE(f.call("GET", "/healthz").status, 200); // still alive
+}

@@ -47,6 +47,8 @@ private Q_SLOTS:
     void concurrentDuplicatesStoreOneRow();
     void groupCommitSharesTransactions();
     void unavailableStoreAnswers503AndRecovers();
+    void controlCharactersInIdsAreRefusedAtTheDoor();
+    void oneRefusedSubmissionDoesNotFailItsBatch();
 };
 
 class TestHttp : public QObject
@@ -71,6 +73,7 @@ private Q_SLOTS:
     void revocationReachesEveryProcessAtOnce();
     void metricsCountEveryServerThread();
     void changeFeedSeesOtherProcesses();
+    void deepNestingIsRefusedOnEveryRouteAndTheServerLives();
 
 private:
     std::unique_ptr<Fixture> m_f;

@@ -15,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (!parsed.ok() && parsed.error().message.isEmpty())
         __builtin_trap(); // an error must say what was wrong
     // The door's own checks on the same bytes.
-    salesflow::IngestItem item{source, FUZZ_TYPE, input, {}, {}};
+    salesflow::IngestItem item{source, FUZZ_TYPE, input, {}};
     auto parts = salesflow::sources::explode(item);
     if (parts.ok()) {
         for (const auto &p : parts.value())

@@ -65,75 +65,114 @@ QFuture<GroupCommitter::Receipts> GroupCommitter::submit(QList<store::NewRawEven
     return f;
 }
 
+std::vector<GroupCommitter::Pending> GroupCommitter::takeBatch()
+{
+    std::vector<Pending> batch;
+    std::unique_lock lock(m_mutex);
+    m_cv.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
+    int events = 0;
+    qint64 bytes = 0;
+    while (!m_queue.empty()
+           && (batch.empty()
+               || (events + m_queue.front().events.size() <= kMaxBatchEvents && bytes < kMaxBatchBytes))) {
+        events += int(m_queue.front().events.size());
+        for (const auto &e : m_queue.front().events)
+            bytes += e.payload.size();
+        batch.push_back(std::move(m_queue.front()));
+        m_queue.pop_front();
+    }
+    return batch;
+}
+
+GroupCommitter::Receipts GroupCommitter::commit(std::unique_ptr<store::Connection> &conn,
+                                                const QList<store::NewRawEvent> &events, bool *commitSent)
+{
+    // A failure before COMMIT was sent leaves nothing behind, so a connection that turned out
+    // dead (database restarted) is replaced and the batch tried once more. A failed COMMIT is
+    // never retried: its outcome is unknown, and the caller gets a 503 instead.
+    auto attempt = [&]() -> Receipts {
+        if (!conn || conn->broken()) {
+            auto c = m_db->connect();
+            if (!c)
+                return c.error();
+            conn = std::move(c).value();
+        }
+        store::Tx tx(*conn);
+        if (Status s = tx.begin(true); !s)
+            return s.error();
+        auto receipts = store::EventRepository::insertBatch(*conn, events, m_firstStage, m_maxAttempts, nowMs());
+        if (!receipts)
+            return receipts.error();
+        *commitSent = true;
+        if (Status s = tx.commit(); !s)
+            return s.error();
+        return receipts;
+    };
+    *commitSent = false;
+    Receipts result = attempt();
+    if (!result && !*commitSent && conn && conn->broken())
+        result = attempt();
+    if (!result && conn && conn->broken())
+        return makeError("store.unavailable", QStringLiteral("the event store is unavailable; nothing was stored"),
+                         503);
+    return result;
+}
+
+void GroupCommitter::answer(Pending &p, const Receipts &receipts)
+{
+    p.promise.addResult(receipts);
+    p.promise.finish();
+}
+
+void GroupCommitter::commitEach(std::unique_ptr<store::Connection> &conn, std::vector<Pending> &batch)
+{
+    for (Pending &p : batch) {
+        bool sent = false;
+        const Receipts r = commit(conn, p.events, &sent);
+        if (!r) {
+            qCWarning(lcIngest) << "a submission of" << p.events.size() << "events was refused by the store:"
+                                << r.error().code;
+            answer(p, r.error().httpStatus == 503 ? r
+                                                  : Receipts(makeError("ingest.refused",
+                                                                       QStringLiteral("the store refused this event; "
+                                                                                      "nothing of it was stored"),
+                                                                       400)));
+            continue;
+        }
+        ++commits;
+        committedEvents += p.events.size();
+        answer(p, r);
+    }
+}
+
 void GroupCommitter::loop()
 {
     std::unique_ptr<store::Connection> conn;
     for (;;) {
-        std::vector<Pending> batch;
-        {
-            std::unique_lock lock(m_mutex);
-            m_cv.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
-            if (m_queue.empty())
-                return;
-            int events = 0;
-            qint64 bytes = 0;
-            while (!m_queue.empty()
-                   && (batch.empty()
-                       || (events + m_queue.front().events.size() <= kMaxBatchEvents && bytes < kMaxBatchBytes))) {
-                events += int(m_queue.front().events.size());
-                for (const auto &e : m_queue.front().events)
-                    bytes += e.payload.size();
-                batch.push_back(std::move(m_queue.front()));
-                m_queue.pop_front();
-            }
-        }
+        std::vector<Pending> batch = takeBatch();
+        if (batch.empty())
+            return; // stopping, nothing waiting
         QList<store::NewRawEvent> all;
         for (const Pending &p : batch)
             all += p.events;
-
-        // A failure before COMMIT was sent leaves nothing behind, so a connection that turned
-        // out dead (database restarted) is replaced and the batch tried once more. A failed
-        // COMMIT is never retried: its outcome is unknown, and the caller gets a 503 instead.
         bool commitSent = false;
-        auto attempt = [&]() -> Receipts {
-            if (!conn || conn->broken()) {
-                auto c = m_db->connect();
-                if (!c)
-                    return c.error();
-                conn = std::move(c).value();
-            }
-            store::Tx tx(*conn);
-            if (Status s = tx.begin(true); !s)
-                return s.error();
-            auto receipts = store::EventRepository::insertBatch(*conn, all, m_firstStage, m_maxAttempts, nowMs());
-            if (!receipts)
-                return receipts.error();
-            commitSent = true;
-            if (Status s = tx.commit(); !s)
-                return s.error();
-            return receipts;
-        };
-        Receipts result = attempt();
-        if (!result && !commitSent && conn && conn->broken())
-            result = attempt();
-        if (!result) {
-            qCWarning(lcIngest) << "ingest commit of" << all.size() << "events failed:" << result.error().message;
-            Error e = result.error();
-            if (conn && conn->broken())
-                e = Error{QStringLiteral("store.unavailable"), e.message, 503};
+        Receipts result = commit(conn, all, &commitSent);
+        if (!result && !commitSent && result.error().httpStatus != 503) {
+            // The store refused the data of one submission (nothing was committed): commit each
+            // on its own, so only that one fails and the others it shared the batch with do not.
+            commitEach(conn, batch);
+        } else if (!result) {
+            qCWarning(lcIngest) << "ingest commit of" << all.size() << "events failed:" << result.error().code;
+            for (Pending &p : batch)
+                answer(p, result.error());
+        } else {
+            ++commits;
+            committedEvents += all.size();
+            qsizetype offset = 0;
             for (Pending &p : batch) {
-                p.promise.addResult(Receipts(e));
-                p.promise.finish();
+                answer(p, Receipts(result->mid(offset, p.events.size())));
+                offset += p.events.size();
             }
-            continue;
-        }
-        ++commits;
-        committedEvents += all.size();
-        qsizetype offset = 0;
-        for (Pending &p : batch) {
-            p.promise.addResult(Receipts(result->mid(offset, p.events.size())));
-            p.promise.finish();
-            offset += p.events.size();
         }
         if (m_onCommitted)
             m_onCommitted();

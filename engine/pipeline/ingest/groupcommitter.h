@@ -14,15 +14,18 @@
 #include <vector>
 
 namespace salesflow::store {
+class Connection;
 class Database;
-}
+} // namespace salesflow::store
 
 namespace salesflow::pipeline {
 
 /// Group commit for ingest: concurrent submissions wait in a queue; committer threads each take
 /// everything waiting (up to a cap) and store it in one transaction, so a burst of requests
 /// costs one fsync, not one each. A submission's future resolves only after its commit
-/// succeeded — or fails with the store's error, and then nothing of it was written.
+/// succeeded — or fails, and then nothing of it was written: 503 when the store is unavailable
+/// (its address is never quoted to clients), 400 `ingest.refused` when the store refused this
+/// submission's data; a submission the store refuses never fails the others of its batch.
 class GroupCommitter
 {
 public:
@@ -47,6 +50,11 @@ private:
         QPromise<Receipts> promise;
     };
     void loop();
+    std::vector<Pending> takeBatch();
+    Receipts commit(std::unique_ptr<store::Connection> &conn, const QList<store::NewRawEvent> &events,
+                    bool *commitSent);
+    void commitEach(std::unique_ptr<store::Connection> &conn, std::vector<Pending> &batch);
+    static void answer(Pending &p, const Receipts &receipts);
 
     std::shared_ptr<store::Database> m_db;
     QString m_firstStage;
