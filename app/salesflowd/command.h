@@ -29,6 +29,7 @@ int import(const QStringList &args);
 int replay(const QStringList &args);
 int status(const QStringList &args);
 int hubspot(const QStringList &args);
+int user(const QStringList &args);
 
 // Shared by the commands (common.cpp).
 

@@ -11,7 +11,7 @@ namespace {
 const salesflow::cli::Command kCommands[] = {
     {"serve", "serve [--db URL] [--listen HOST:PORT] [--workers N] [--role all|api|worker]", salesflow::cli::serve},
     {"migrate", "migrate [--db URL]", salesflow::cli::migrate},
-    {"token", "token create --name NAME --role ingest|viewer|reviewer|admin [--db URL] | token revoke NAME",
+    {"token", "token create --name NAME --role ingest|viewer|reviewer|admin | token list | token revoke NAME",
      salesflow::cli::token},
     {"import", "import FILE --source SOURCE [--db URL]", salesflow::cli::import},
     {"replay",
@@ -19,6 +19,8 @@ const salesflow::cli::Command kCommands[] = {
      "URL]",
      salesflow::cli::replay},
     {"status", "status [--db URL]", salesflow::cli::status},
+    {"user", "user add NAME --role viewer|reviewer|admin | user list | user disable NAME | user passwd NAME",
+     salesflow::cli::user},
     {"hubspot", "hubspot setup [--db URL]   (needs HUBSPOT_ACCESS_TOKEN)", salesflow::cli::hubspot},
 };
 

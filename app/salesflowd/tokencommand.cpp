@@ -7,7 +7,7 @@ namespace salesflow::cli {
 namespace {
 
 const char *kUsage
-    = "token create --name NAME --role ingest|viewer|reviewer|admin [--db URL] | token revoke NAME [--db URL]";
+    = "token create --name NAME --role ingest|viewer|reviewer|admin | token list | token revoke NAME [--db URL]";
 
 int create(const QCommandLineParser &p)
 {
@@ -25,6 +25,22 @@ int create(const QCommandLineParser &p)
         return exitCodeFor(t.error());
     }
     out(QString::fromLatin1(t.value()));
+    return 0;
+}
+
+int list(const QCommandLineParser &p)
+{
+    auto engine = openEngine(configFrom(p));
+    if (!engine)
+        return 1;
+    auto tokens = await(engine->tokens(operatorCaller()));
+    if (!tokens) {
+        err(tokens.error().message);
+        return 1;
+    }
+    for (const TokenInfo &t : tokens.value())
+        out(QStringLiteral("%1\t%2%3")
+                .arg(t.name, roleName(t.role), t.revokedAtMs ? QStringLiteral("\trevoked") : QString()));
     return 0;
 }
 
@@ -56,6 +72,8 @@ int token(const QStringList &args)
     const QStringList pos = p.positionalArguments();
     if (pos == QStringList{QStringLiteral("create")})
         return create(p);
+    if (pos == QStringList{QStringLiteral("list")})
+        return list(p);
     if (pos.size() == 2 && pos[0] == QLatin1String("revoke"))
         return revoke(p, pos[1]);
     err(QStringLiteral("usage: salesflowd %1").arg(QLatin1String(kUsage)));

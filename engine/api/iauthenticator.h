@@ -2,6 +2,7 @@
 
 #include "caller.h"
 #include "result.h"
+#include "types.h"
 
 #include <QByteArray>
 #include <QFuture>
@@ -19,6 +20,12 @@ public:
     /// is refused from the moment it is revoked in this process, within a quarter second in the
     /// others on the same store), 503 when the store cannot be asked.
     virtual QFuture<Result<Caller>> authenticate(QByteArray token) = 0;
+
+    /// A user's login from `address`: a session token that authenticate() accepts until it
+    /// expires. 401 `auth.login` for a wrong name or password (never saying which), a disabled
+    /// user or an unknown one; 429 `auth.throttled` with retryAfterMs after repeated failures for
+    /// the user or from the address (counted across every process on the store).
+    virtual QFuture<Result<Session>> login(QString user, QByteArray password, QString address) = 0;
 };
 
 } // namespace salesflow

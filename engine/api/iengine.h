@@ -51,6 +51,30 @@ public:
     /// Error 404 `token.not_found` when there is none.
     virtual QFuture<Result<int>> revokeToken(const Caller &caller, QString name) = 0;
 
+    // The people side. Every one audited with the caller as actor.
+
+    /// Viewer: the events in review, oldest first, with reasons and who holds each.
+    virtual QFuture<Result<ReviewPage>> reviewQueue(const Caller &caller, int limit, QString after) = 0;
+    /// Reviewer: holds the item for a few minutes (again by the holder: renews). 409 `review.held`
+    /// names the holder and until when; 409 `review.not_in_review` when it is no longer waiting.
+    virtual QFuture<Result<ReviewClaim>> claimReview(const Caller &caller, QString eventId) = 0;
+    /// Reviewer: approve (with edits, validated like the model's answer: 400 `review.invalid_edit`
+    /// says what) or reject (a comment is required). One transaction with its audit entry; the
+    /// same decision repeated by the same reviewer answers the first result (`repeated`), any
+    /// other on a decided event, or on an item someone else holds, is 409.
+    virtual QFuture<Result<DecisionResult>> decideReview(const Caller &caller, QString eventId, ReviewDecision decision)
+        = 0;
+
+    /// Admin: users, and their changes. A password is hashed (argon2id) off the caller's thread
+    /// and never stored, logged or audited in clear; changing it ends the user's sessions.
+    virtual QFuture<Result<QList<UserInfo>>> users(const Caller &caller) = 0;
+    virtual QFuture<Status> addUser(const Caller &caller, QString name, Role role, QByteArray password) = 0;
+    virtual QFuture<Status> disableUser(const Caller &caller, QString name) = 0;
+    /// Admin, or the user themselves.
+    virtual QFuture<Status> setPassword(const Caller &caller, QString name, QByteArray password) = 0;
+    /// Admin: API tokens by name and role (never the tokens).
+    virtual QFuture<Result<QList<TokenInfo>>> tokens(const Caller &caller) = 0;
+
     /// True when the store is reachable and its schema is the one this binary expects. Needs no
     /// caller: health checks are anonymous.
     virtual QFuture<Status> ready() = 0;

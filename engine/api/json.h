@@ -28,6 +28,14 @@ QJsonObject toJson(const Stats &s);
 QJsonObject toJson(const Change &c);
 QJsonObject toJson(const ChangeSet &c);
 QJsonObject toJson(const IngestReceipt &r);
+QJsonObject toJson(const UserInfo &v);
+QJsonObject toJson(const TokenInfo &v);
+QJsonObject toJson(const Session &v);
+QJsonObject toJson(const ReviewItem &v);
+QJsonObject toJson(const ReviewPage &v);
+QJsonObject toJson(const ReviewClaim &v);
+QJsonObject toJson(const ReviewDecision &v);
+QJsonObject toJson(const DecisionResult &v);
 
 template<typename T>
 T fromJson(const QJsonObject &o);
@@ -58,5 +66,21 @@ template<>
 ChangeSet fromJson<ChangeSet>(const QJsonObject &o);
 template<>
 IngestReceipt fromJson<IngestReceipt>(const QJsonObject &o);
+template<>
+UserInfo fromJson<UserInfo>(const QJsonObject &o);
+template<>
+TokenInfo fromJson<TokenInfo>(const QJsonObject &o);
+template<>
+Session fromJson<Session>(const QJsonObject &o);
+template<>
+ReviewItem fromJson<ReviewItem>(const QJsonObject &o);
+template<>
+ReviewPage fromJson<ReviewPage>(const QJsonObject &o);
+template<>
+ReviewClaim fromJson<ReviewClaim>(const QJsonObject &o);
+template<>
+ReviewDecision fromJson<ReviewDecision>(const QJsonObject &o);
+template<>
+DecisionResult fromJson<DecisionResult>(const QJsonObject &o);
 
 } // namespace salesflow::json

@@ -145,6 +145,8 @@ EnrichmentInfo fromJson<EnrichmentInfo>(const QJsonObject &o)
     e.httpRetries = int(int64(o, "http_retries"));
     e.rawOutput = str(o, "raw_output");
     e.createdAtMs = time(o, "created_at");
+    e.reviewedBy = str(o, "reviewed_by");
+    e.reviewComment = str(o, "review_comment");
     return e;
 }
 
@@ -217,6 +219,72 @@ template<>
 IngestReceipt fromJson<IngestReceipt>(const QJsonObject &o)
 {
     return IngestReceipt{str(o, "id"), o.value(QStringLiteral("duplicate")).toBool()};
+}
+
+namespace {
+Role role(const QJsonObject &o)
+{
+    return roleFromName(str(o, "role")).value_or(Role::Viewer);
+}
+} // namespace
+
+template<>
+UserInfo fromJson<UserInfo>(const QJsonObject &o)
+{
+    return UserInfo{str(o, "name"), role(o), time(o, "created_at"), time(o, "disabled_at")};
+}
+
+template<>
+TokenInfo fromJson<TokenInfo>(const QJsonObject &o)
+{
+    return TokenInfo{str(o, "name"), role(o), time(o, "created_at"), time(o, "revoked_at")};
+}
+
+template<>
+Session fromJson<Session>(const QJsonObject &o)
+{
+    return Session{str(o, "user"), role(o), str(o, "token").toLatin1(), time(o, "expires_at")};
+}
+
+template<>
+ReviewItem fromJson<ReviewItem>(const QJsonObject &o)
+{
+    return ReviewItem{str(o, "event_id"),
+                      str(o, "source"),
+                      time(o, "received_at"),
+                      strings(o, "reasons"),
+                      o.value(QStringLiteral("confidence")).toDouble(),
+                      str(o, "summary"),
+                      str(o, "intent"),
+                      str(o, "contact"),
+                      str(o, "company"),
+                      str(o, "holder"),
+                      time(o, "held_until")};
+}
+
+template<>
+ReviewPage fromJson<ReviewPage>(const QJsonObject &o)
+{
+    return ReviewPage{list<ReviewItem>(o, "items"), str(o, "next")};
+}
+
+template<>
+ReviewClaim fromJson<ReviewClaim>(const QJsonObject &o)
+{
+    return ReviewClaim{str(o, "event_id"), str(o, "holder"), time(o, "until")};
+}
+
+template<>
+ReviewDecision fromJson<ReviewDecision>(const QJsonObject &o)
+{
+    return ReviewDecision{str(o, "decision") == QLatin1String("approve"), object(o, "edits"), str(o, "comment")};
+}
+
+template<>
+DecisionResult fromJson<DecisionResult>(const QJsonObject &o)
+{
+    return DecisionResult{str(o, "event_id"), str(o, "status"), int64(o, "enrichment_id"),
+                          o.value(QStringLiteral("repeated")).toBool()};
 }
 
 } // namespace salesflow::json

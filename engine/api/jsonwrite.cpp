@@ -194,6 +194,8 @@ QJsonObject toJson(const EnrichmentInfo &e)
         {QStringLiteral("http_retries"), e.httpRetries},
         {QStringLiteral("raw_output"), orNull(e.rawOutput)},
         {QStringLiteral("created_at"), isoTime(e.createdAtMs)},
+        {QStringLiteral("reviewed_by"), orNull(e.reviewedBy)},
+        {QStringLiteral("review_comment"), orNull(e.reviewComment)},
     };
 }
 
@@ -237,6 +239,75 @@ QJsonObject toJson(const ChangeSet &c)
 QJsonObject toJson(const IngestReceipt &r)
 {
     return QJsonObject{{QStringLiteral("id"), r.id}, {QStringLiteral("duplicate"), r.duplicate}};
+}
+
+QJsonObject toJson(const UserInfo &v)
+{
+    return QJsonObject{
+        {QStringLiteral("name"), v.name},
+        {QStringLiteral("role"), roleName(v.role)},
+        {QStringLiteral("created_at"), isoTime(v.createdAtMs)},
+        {QStringLiteral("disabled_at"), v.disabledAtMs ? QJsonValue(isoTime(v.disabledAtMs)) : QJsonValue()}};
+}
+
+QJsonObject toJson(const TokenInfo &v)
+{
+    return QJsonObject{
+        {QStringLiteral("name"), v.name},
+        {QStringLiteral("role"), roleName(v.role)},
+        {QStringLiteral("created_at"), isoTime(v.createdAtMs)},
+        {QStringLiteral("revoked_at"), v.revokedAtMs ? QJsonValue(isoTime(v.revokedAtMs)) : QJsonValue()}};
+}
+
+QJsonObject toJson(const Session &v)
+{
+    return QJsonObject{{QStringLiteral("user"), v.user},
+                       {QStringLiteral("role"), roleName(v.role)},
+                       {QStringLiteral("token"), QString::fromLatin1(v.token)},
+                       {QStringLiteral("expires_at"), isoTime(v.expiresAtMs)}};
+}
+
+QJsonObject toJson(const ReviewItem &v)
+{
+    return QJsonObject{
+        {QStringLiteral("event_id"), v.eventId},
+        {QStringLiteral("source"), v.source},
+        {QStringLiteral("received_at"), isoTime(v.receivedAtMs)},
+        {QStringLiteral("reasons"), QJsonArray::fromStringList(v.reasons)},
+        {QStringLiteral("confidence"), v.confidence},
+        {QStringLiteral("summary"), v.summary},
+        {QStringLiteral("intent"), orNull(v.intent)},
+        {QStringLiteral("contact"), orNull(v.contact)},
+        {QStringLiteral("company"), orNull(v.company)},
+        {QStringLiteral("holder"), orNull(v.holder)},
+        {QStringLiteral("held_until"), v.heldUntilMs ? QJsonValue(isoTime(v.heldUntilMs)) : QJsonValue()}};
+}
+
+QJsonObject toJson(const ReviewPage &p)
+{
+    return QJsonObject{{QStringLiteral("items"), array(p.items)}, {QStringLiteral("next"), cursor(p.next)}};
+}
+
+QJsonObject toJson(const ReviewClaim &v)
+{
+    return QJsonObject{{QStringLiteral("event_id"), v.eventId},
+                       {QStringLiteral("holder"), v.holder},
+                       {QStringLiteral("until"), isoTime(v.untilMs)}};
+}
+
+QJsonObject toJson(const ReviewDecision &v)
+{
+    return QJsonObject{{QStringLiteral("decision"), v.approve ? QStringLiteral("approve") : QStringLiteral("reject")},
+                       {QStringLiteral("edits"), v.edits},
+                       {QStringLiteral("comment"), v.comment}};
+}
+
+QJsonObject toJson(const DecisionResult &v)
+{
+    return QJsonObject{{QStringLiteral("event_id"), v.eventId},
+                       {QStringLiteral("status"), v.status},
+                       {QStringLiteral("enrichment_id"), v.enrichmentId},
+                       {QStringLiteral("repeated"), v.repeated}};
 }
 
 } // namespace salesflow::json

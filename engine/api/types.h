@@ -126,6 +126,79 @@ struct ChangeSet
     QString cursor;
 };
 
+/// A person who logs in (users table); the password hash never leaves the store.
+struct UserInfo
+{
+    QString name;
+    Role role = Role::Viewer;
+    qint64 createdAtMs = 0;
+    qint64 disabledAtMs = 0; ///< 0: active
+};
+
+/// An API token as listed (never the token itself, which is shown once when created).
+struct TokenInfo
+{
+    QString name;
+    Role role = Role::Ingest;
+    qint64 createdAtMs = 0;
+    qint64 revokedAtMs = 0; ///< 0: active
+};
+
+/// A login (POST /v1/session): the session token is in clear only in this answer.
+struct Session
+{
+    QString user;
+    Role role = Role::Viewer;
+    QByteArray token;
+    qint64 expiresAtMs = 0;
+};
+
+/// An event waiting for a reviewer (GET /v1/review), with what a reviewer needs to pick it.
+struct ReviewItem
+{
+    QString eventId;
+    QString source;
+    qint64 receivedAtMs = 0;
+    QStringList reasons;
+    double confidence = 0;
+    QString summary; ///< one line
+    QString intent;
+    QString contact;
+    QString company;
+    QString holder; ///< who claimed it (empty: nobody, or the claim lapsed)
+    qint64 heldUntilMs = 0;
+};
+
+struct ReviewPage
+{
+    QList<ReviewItem> items; ///< oldest first
+    QString next;
+};
+
+struct ReviewClaim
+{
+    QString eventId;
+    QString holder;
+    qint64 untilMs = 0;
+};
+
+/// A reviewer's decision. `edits` may change summary, intent, lead_quality, objections,
+/// next_action, follow_up_email {subject, body}, lead_score_change (the enrichment's JSON names).
+struct ReviewDecision
+{
+    bool approve = false;
+    QJsonObject edits;
+    QString comment;
+};
+
+struct DecisionResult
+{
+    QString eventId;
+    QString status; ///< approved | rejected
+    qint64 enrichmentId = 0; ///< the reviewer's version (approve), or the AI's (reject)
+    bool repeated = false; ///< the same decision by the same reviewer was already applied
+};
+
 struct JobInfo
 {
     qint64 id = 0;
@@ -189,6 +262,8 @@ struct EnrichmentInfo
     QStringList validationNotes;
     QString rawOutput;
     qint64 createdAtMs = 0;
+    QString reviewedBy; ///< the reviewer whose version this is (their edits); empty: the AI's own
+    QString reviewComment;
 };
 
 /// A planned HubSpot change and where it stands (crm_actions, with its latest attempt).

@@ -6,8 +6,11 @@
 #include "controllers/eventscontroller.h"
 #include "controllers/healthcontroller.h"
 #include "controllers/ingestcontroller.h"
+#include "controllers/reviewcontroller.h"
+#include "controllers/sessioncontroller.h"
 #include "controllers/statscontroller.h"
 #include "controllers/tokenscontroller.h"
+#include "controllers/userscontroller.h"
 
 #include <QHttpServerRequest>
 #include <QTcpServer>
@@ -27,6 +30,9 @@ ApiServer::ApiServer(IEngine *engine, IAuthenticator *auth, Options options, QOb
     m_controllers.push_back(std::make_unique<AuditController>(engine, this));
     m_controllers.push_back(std::make_unique<ChangesController>(engine, this));
     m_controllers.push_back(std::make_unique<TokensController>(engine, this));
+    m_controllers.push_back(std::make_unique<UsersController>(engine, this));
+    m_controllers.push_back(std::make_unique<SessionController>(engine, auth, this));
+    m_controllers.push_back(std::make_unique<ReviewController>(engine, this));
     for (const auto &c : m_controllers)
         c->addRoutes(m_router);
 }
@@ -85,7 +91,13 @@ void ApiServer::dispatch(const QHttpServerRequest &request, const ReplyPtr &repl
                                         413));
     }
     const Route *route = m.route;
-    Request copy{request.url(), request.body(), request.headers(), m.params, QUrlQuery(request.url()), Caller()};
+    Request copy{request.url(),
+                 request.body(),
+                 request.headers(),
+                 m.params,
+                 QUrlQuery(request.url()),
+                 Caller(),
+                 request.remoteAddress().toString()};
     auto run = [route, copy = std::move(copy), reply](const Caller &caller) mutable {
         copy.caller = caller;
         route->handler(copy, reply);

@@ -45,7 +45,10 @@ void Reply::json(int status, const QJsonObject &o)
 
 void Reply::problem(const Error &e, const Headers &headers)
 {
-    send(e.httpStatus, problemJson(e), "application/problem+json", headers);
+    Headers all = headers;
+    if (e.retryAfterMs > 0 && (e.httpStatus == 429 || e.httpStatus == 503))
+        all.append({"Retry-After", QByteArray::number((e.retryAfterMs + 999) / 1000)});
+    send(e.httpStatus, problemJson(e), "application/problem+json", all);
 }
 
 } // namespace salesflow::http

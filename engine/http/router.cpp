@@ -1,5 +1,6 @@
 #include "router.h"
 
+#include <QJsonDocument>
 #include <QUrl>
 
 namespace salesflow::http {
@@ -42,6 +43,15 @@ QByteArray Request::header(const char *name) const
             return h.second;
     }
     return QByteArray();
+}
+
+Result<QJsonObject> jsonBody(const Request &request)
+{
+    QJsonParseError err;
+    const QJsonDocument doc = QJsonDocument::fromJson(request.body, &err);
+    if (!doc.isObject())
+        return makeError("request.json", QStringLiteral("the request body must be a JSON object"), 400);
+    return doc.object();
 }
 
 QString Request::queryValue(const char *name) const

@@ -4,6 +4,7 @@
 #include "reply.h"
 
 #include <QHttpServerRequest>
+#include <QJsonObject>
 #include <QStringList>
 #include <QUrlQuery>
 
@@ -24,6 +25,7 @@ struct Request
     QStringList params;
     QUrlQuery query;
     Caller caller;
+    QString remoteAddress;
 
     /// The header's value (names compared case-insensitively); empty when absent.
     QByteArray header(const char *name) const;
@@ -33,6 +35,9 @@ struct Request
 };
 
 using Handler = std::function<void(const Request &, const ReplyPtr &)>;
+
+/// The request body as a JSON object; 400 `request.json` when it is not one.
+Result<QJsonObject> jsonBody(const Request &request);
 
 /// One line of the route table (qBittorrent's webui/api, one controller per area): method, path
 /// pattern with `{name}` segments, the permission the caller needs (none: open, e.g. health or

@@ -12,8 +12,10 @@
 #include "../store/migrator.h"
 #include "../store/promptrepository.h"
 #include "../store/tokenrepository.h"
+#include "../store/userrepository.h"
 #include "authcache.h"
 #include "changefeed.h"
+#include "storecall.h"
 
 #include <QHostInfo>
 #include <QtConcurrent>
@@ -32,6 +34,7 @@ LocalEngine::LocalEngine(Options options)
 {
     m_readers.setMaxThreadCount(4);
     m_waiters.setMaxThreadCount(64);
+    m_logins.setMaxThreadCount(2);
 }
 
 LocalEngine::~LocalEngine()
@@ -105,33 +108,13 @@ void LocalEngine::stop()
         m_runner->stop();
     m_readers.waitForDone();
     m_waiters.waitForDone();
+    m_logins.waitForDone();
 }
 
 void LocalEngine::announceChange()
 {
     QMutexLocker lock(&m_changeMutex);
     m_changed.wakeAll();
-}
-
-template<typename T, typename F>
-QFuture<Result<T>> LocalEngine::onStore(F &&f)
-{
-    std::shared_ptr<store::Database> db = m_db;
-    return QtConcurrent::run(&m_readers, [db, f = std::forward<F>(f)]() -> Result<T> {
-        auto c = db->acquire();
-        if (!c)
-            return c.error();
-        Result<T> r = f(*c.value());
-        // A pooled connection may have died with a database restart; reads are safe to retry
-        // once on a fresh one.
-        if (!r.ok() && c.value()->broken()) {
-            c = db->acquire();
-            if (!c)
-                return c.error();
-            r = f(*c.value());
-        }
-        return r;
-    });
 }
 
 namespace {
@@ -158,21 +141,7 @@ Status validate(const AuditQuery &q)
     return Done{};
 }
 
-template<typename T>
-QFuture<Result<T>> refused(const Error &e)
-{
-    return QtFuture::makeReadyFuture(Result<T>(e));
-}
-
 } // namespace
-
-template<typename T, typename F>
-QFuture<Result<T>> LocalEngine::onStoreAs(const Caller &caller, Permission needed, F &&f)
-{
-    if (Status allowed = allow(caller, needed); !allowed)
-        return QtFuture::makeReadyFuture(Result<T>(allowed.error()));
-    return onStore<T>(std::forward<F>(f));
-}
 
 QFuture<Result<QList<Result<IngestReceipt>>>> LocalEngine::ingest(const Caller &caller, QList<IngestItem> items)
 {
@@ -220,6 +189,10 @@ QFuture<Result<QList<Result<IngestReceipt>>>> LocalEngine::ingest(const Caller &
 QFuture<Result<Caller>> LocalEngine::authenticate(QByteArray token)
 {
     const QByteArray key = ids::sha256Hex(token);
+    if (token.startsWith("sfs_")) {
+        // A person's session: not cached, so an expiry, a disable or a new password ends it at once.
+        return onStore<Caller>([key](store::Connection &c) { return store::UserRepository::session(c, key, nowMs()); });
+    }
     if (auto cached = m_authCache->find(key, nowMs()))
         return QtFuture::makeReadyFuture(Result<Caller>(*cached));
     std::shared_ptr<local::AuthCache> cache = m_authCache;

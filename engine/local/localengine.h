@@ -58,9 +58,19 @@ public:
     QFuture<Result<ChangeSet>> changes(const Caller &caller, QString cursor, int waitMs) override;
     QFuture<Result<QByteArray>> createToken(const Caller &caller, QString name, Role role) override;
     QFuture<Result<int>> revokeToken(const Caller &caller, QString name) override;
+    QFuture<Result<ReviewPage>> reviewQueue(const Caller &caller, int limit, QString after) override;
+    QFuture<Result<ReviewClaim>> claimReview(const Caller &caller, QString eventId) override;
+    QFuture<Result<DecisionResult>> decideReview(const Caller &caller, QString eventId,
+                                                 ReviewDecision decision) override;
+    QFuture<Result<QList<UserInfo>>> users(const Caller &caller) override;
+    QFuture<Status> addUser(const Caller &caller, QString name, Role role, QByteArray password) override;
+    QFuture<Status> disableUser(const Caller &caller, QString name) override;
+    QFuture<Status> setPassword(const Caller &caller, QString name, QByteArray password) override;
+    QFuture<Result<QList<TokenInfo>>> tokens(const Caller &caller) override;
     QFuture<Status> ready() override;
 
     QFuture<Result<Caller>> authenticate(QByteArray token) override;
+    QFuture<Result<Session>> login(QString user, QByteArray password, QString address) override;
 
     // Operations of the salesflowd commands that are not (yet) part of IEngine; each checks the
     // caller's role like the IEngine ones.
@@ -90,6 +100,10 @@ private:
     template<typename T, typename F>
     QFuture<Result<T>> onStoreAs(const Caller &caller, Permission needed, F &&f);
     Result<ChangeSet> waitForChanges(store::FeedPosition from, qint64 deadlineMs);
+    Result<Session> doLogin(const QString &user, QByteArray password, const QString &address);
+    /// Hashes the password on the login pool (slow on purpose), then runs `store` with the hash.
+    template<typename F>
+    QFuture<Status> withPasswordHash(QByteArray password, F &&store);
     void announceChange();
 
     Options m_options;
@@ -97,6 +111,7 @@ private:
     std::unique_ptr<pipeline::GroupCommitter> m_committer;
     std::unique_ptr<pipeline::Runner> m_runner;
     QThreadPool m_readers;
+    QThreadPool m_logins; // password hashing and checking (argon2id): slow on purpose, kept apart
     QThreadPool m_waiters; // long polls of the change feed, so they never hold up the readers
     QMutex m_changeMutex;
     QWaitCondition m_changed;

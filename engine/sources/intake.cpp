@@ -80,7 +80,8 @@ bool nestsDeeperThan(const QByteArray &text, int limit)
 Result<json> parseJson(const QByteArray &text)
 {
     if (nestsDeeperThan(text, kMaxJsonDepth))
-        return badRequest(QStringLiteral("payload nests arrays or objects more than %1 levels deep").arg(kMaxJsonDepth));
+        return badRequest(
+            QStringLiteral("payload nests arrays or objects more than %1 levels deep").arg(kMaxJsonDepth));
     try {
         return json::parse(text.constBegin(), text.constEnd());
     } catch (const json::exception &e) {

@@ -113,9 +113,9 @@ Status EnrichmentRepository::insert(Connection &c, const QString &eventId, const
         "INSERT INTO enrichment_outputs (event_id, summary, intent, lead_quality, objections, next_action,"
         " follow_up_subject, follow_up_body, score_change, confidence, prompt_name, prompt_version, provider, model,"
         " input_tokens, output_tokens, latency_ms, review_state, created_at, request_id, cached_tokens, cost_usd,"
-        " llm_calls, http_retries, outcome, review_reasons, validation_notes, raw_output)"
+        " llm_calls, http_retries, outcome, review_reasons, validation_notes, raw_output, reviewed_by, review_comment)"
         " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
-        " $22, $23, $24, $25, $26, $27, $28)",
+        " $22, $23, $24, $25, $26, $27, $28, $29, $30)",
         {eventId,
          e.summary,
          e.intent,
@@ -143,10 +143,28 @@ Status EnrichmentRepository::insert(Connection &c, const QString &eventId, const
          e.outcome,
          json(QJsonArray::fromStringList(e.reviewReasons)),
          json(QJsonArray::fromStringList(e.validationNotes)),
-         e.rawOutput});
+         e.rawOutput,
+         e.reviewedBy.isEmpty() ? QVariant() : QVariant(e.reviewedBy),
+         e.reviewComment.isEmpty() ? QVariant() : QVariant(e.reviewComment)});
     if (!r)
         return r.error();
     return Done{};
+}
+
+Status EnrichmentRepository::setReviewState(Connection &c, qint64 enrichmentId, const QString &state)
+{
+    auto r = c.exec("UPDATE enrichment_outputs SET review_state = $1 WHERE id = $2", {state, enrichmentId});
+    if (!r)
+        return r.error();
+    return Done{};
+}
+
+Result<qint64> EnrichmentRepository::newestId(Connection &c, const QString &eventId)
+{
+    auto r = c.exec("SELECT COALESCE(MAX(id), 0) FROM enrichment_outputs WHERE event_id = $1", {eventId});
+    if (!r)
+        return r.error();
+    return r->int64(0, 0);
 }
 
 Result<QList<EnrichmentInfo>> EnrichmentRepository::forEvent(Connection &c, const QString &eventId)
@@ -155,7 +173,7 @@ Result<QList<EnrichmentInfo>> EnrichmentRepository::forEvent(Connection &c, cons
         = c.exec("SELECT id, summary, intent, lead_quality, objections, next_action, follow_up_subject, follow_up_body,"
                  " score_change, confidence, prompt_name, prompt_version, provider, model, request_id, input_tokens,"
                  " output_tokens, cached_tokens, latency_ms, cost_usd, llm_calls, http_retries, outcome, review_state,"
-                 " review_reasons, validation_notes, raw_output, created_at"
+                 " review_reasons, validation_notes, raw_output, created_at, reviewed_by, review_comment"
                  " FROM enrichment_outputs WHERE event_id = $1 ORDER BY id",
                  {eventId});
     if (!r)
@@ -196,6 +214,8 @@ Result<QList<EnrichmentInfo>> EnrichmentRepository::forEvent(Connection &c, cons
             e.validationNotes << v.toString();
         e.rawOutput = r->text(i, 26);
         e.createdAtMs = r->int64(i, 27);
+        e.reviewedBy = r->text(i, 28);
+        e.reviewComment = r->text(i, 29);
         out.append(e);
     }
     return out;

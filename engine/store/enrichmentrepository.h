@@ -50,6 +50,10 @@ public:
     /// Inside the caller's transaction.
     static Status insert(Connection &c, const QString &eventId, const EnrichmentInfo &e);
     static Result<QList<EnrichmentInfo>> forEvent(Connection &c, const QString &eventId);
+    /// Inside the caller's transaction: pending → approved | rejected.
+    static Status setReviewState(Connection &c, qint64 enrichmentId, const QString &state);
+    /// The id of the newest row of the event (inside the caller's transaction).
+    static Result<qint64> newestId(Connection &c, const QString &eventId);
 };
 
 } // namespace salesflow::store

@@ -47,6 +47,18 @@ Result<int> TokenRepository::revoke(Connection &c, const QString &name, const QS
     return int(r->affected);
 }
 
+Result<QList<TokenInfo>> TokenRepository::list(Connection &c)
+{
+    auto r = c.exec("SELECT name, role, created_at, revoked_at FROM api_tokens ORDER BY id DESC");
+    if (!r)
+        return r.error();
+    QList<TokenInfo> out;
+    for (int i = 0; i < r->size(); ++i)
+        out.append(TokenInfo{r->text(i, 0), roleFromName(r->text(i, 1)).value_or(Role::Ingest), r->int64(i, 2),
+                             r->int64(i, 3)});
+    return out;
+}
+
 Result<QString> TokenRepository::revocationMarker(Connection &c)
 {
     auto r = c.exec("SELECT count(revoked_at), COALESCE(MAX(revoked_at), 0) FROM api_tokens");

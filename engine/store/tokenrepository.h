@@ -15,6 +15,8 @@ public:
     static Result<Caller> lookup(Connection &c, const QByteArray &token);
     /// Revokes every active token named `name` (audited); Error 404 `token.not_found` when none.
     static Result<int> revoke(Connection &c, const QString &name, const QString &actor, qint64 nowMs);
+    /// Every token by name, newest first (never the tokens: only their hashes are stored).
+    static Result<QList<TokenInfo>> list(Connection &c);
     /// Changes whenever any token is revoked: caches compare it to know their answers still hold.
     static Result<QString> revocationMarker(Connection &c);
 };

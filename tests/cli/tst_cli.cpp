@@ -66,6 +66,34 @@ private Q_SLOTS:
         QVERIFY(again.err.contains("no active token named 'website'"));
     }
 
+    void usersAreAddedWithThePasswordOnStdin()
+    {
+        const QStringList add = withDb({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("rita"),
+                                        QStringLiteral("--role"), QStringLiteral("reviewer")});
+        const auto added = runSalesflowd(add, QProcessEnvironment::systemEnvironment(), "a long passphrase\n");
+        QCOMPARE(added.exitCode, 0);
+        QVERIFY(added.out.contains("added rita (reviewer)"));
+        QVERIFY(!added.out.contains("passphrase") && !added.err.contains("passphrase"));
+        QCOMPARE(runSalesflowd(add, QProcessEnvironment::systemEnvironment(), "another one\n").exitCode, 1); // taken
+        const auto shortOne
+            = runSalesflowd(withDb({QStringLiteral("user"), QStringLiteral("add"), QStringLiteral("sam"),
+                                    QStringLiteral("--role"), QStringLiteral("viewer")}),
+                            QProcessEnvironment::systemEnvironment(), "short\n");
+        QCOMPARE(shortOne.exitCode, 2);
+        QVERIFY(shortOne.err.contains("at least 8 characters"));
+        QCOMPARE(
+            runSalesflowd(withDb({QStringLiteral("user"), QStringLiteral("disable"), QStringLiteral("rita")})).exitCode,
+            0);
+        const auto listed = runSalesflowd(withDb({QStringLiteral("user"), QStringLiteral("list")}));
+        QCOMPARE(listed.out, QByteArray("rita\treviewer\tdisabled\n"));
+        QVERIFY(runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--name"),
+                                      QStringLiteral("site"), QStringLiteral("--role"), QStringLiteral("ingest")}))
+                    .exitCode
+                == 0);
+        QCOMPARE(runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("list")})).out,
+                 QByteArray("site\tingest\n"));
+    }
+
     void importStatusAndReplayDryRun()
     {
         const QString file = m_dir.filePath(QStringLiteral("events.jsonl"));

@@ -5,6 +5,7 @@
 #include "tst_suites.h"
 
 #include "engine/api/changewatcher.h"
+#include "engine/core/clock.h"
 #include "engine/http/apiserver.h"
 #include "engine/local/localengine.h"
 #include "engine/pipeline/stages.h"
@@ -13,6 +14,7 @@
 #include "tests/support/testbackend.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
 #include <QSignalSpy>
 #include <QTcpServer>
 #include <QtTest>
@@ -26,6 +28,7 @@ const Caller kIngest = Caller::token(QStringLiteral("website"), Role::Ingest);
 const Caller kViewer = Caller::token(QStringLiteral("vera"), Role::Viewer);
 const Caller kReviewer = Caller::token(QStringLiteral("rita"), Role::Reviewer);
 const Caller kAdmin = Caller::token(QStringLiteral("ada"), Role::Admin);
+const Caller kReviewer2 = Caller::token(QStringLiteral("rolf"), Role::Reviewer);
 
 IngestItem form(const QByteArray &submissionId, const QByteArray &email = "dana@northwind.example")
 {
@@ -46,6 +49,34 @@ struct TestContract::Fixture
     IEngine *engine = nullptr;
 
     /// One receipt for one item, or the error of the call or of the item.
+    /// Ingests `n` forms and waits until each is in review; answers their ids, oldest first.
+    QStringList inReview(int n, const QByteArray &tag)
+    {
+        QStringList ids;
+        for (int i = 0; i < n; ++i)
+            ids << ingestOne(kIngest, form(tag + QByteArray::number(i))).value().id;
+        QElapsedTimer t;
+        t.start();
+        while (t.elapsed() < 30000) {
+            auto q = await(engine->reviewQueue(kViewer, 1000, QString()));
+            int found = 0;
+            for (const ReviewItem &item : q.value().items)
+                found += ids.contains(item.eventId) ? 1 : 0;
+            if (found == n)
+                return ids;
+            QThread::msleep(50);
+        }
+        qFatal("events did not reach review");
+        return ids;
+    }
+
+    /// What a login answers: through the HTTP API in the HTTP run, the engine's authenticator else.
+    Result<Session> login(const QString &user, const QByteArray &password)
+    {
+        return remote ? await(remote->login(user, password))
+                      : await(local->login(user, password, QStringLiteral("127.0.0.1")));
+    }
+
     Result<IngestReceipt> ingestOne(const Caller &caller, const IngestItem &item)
     {
         auto r = await(engine->ingest(caller, {item}));
@@ -63,6 +94,7 @@ void TestContract::init()
     m_f = std::make_unique<Fixture>();
     LocalEngine::Options o;
     o.config.dbUrl = test::freshDbUrl(QStringLiteral("contract"));
+    o.config.reviewThreshold = 1.0; // every enrichment waits for a reviewer (no HubSpot token: dry run)
     auto stages = pipeline::builtStages(o.config);
     QVERIFY2(stages.ok(), qPrintable(stages.error().message));
     o.stages = stages.value();
@@ -72,7 +104,7 @@ void TestContract::init()
     m_f->engine = m_f->local.get();
     // Every role has its token in the store, whichever way the suite runs.
     QHash<QString, QByteArray> tokens;
-    for (const Caller &c : {kIngest, kViewer, kReviewer, kAdmin})
+    for (const Caller &c : {kIngest, kViewer, kReviewer, kAdmin, kReviewer2})
         tokens.insert(c.name, test::createToken(*m_f->local, c.name, c.role));
     if (m_mode == Mode::Local)
         return;
@@ -289,4 +321,158 @@ void TestContract::watcherSignalsWhatChanged()
     const ChangeSet next = changed.takeFirst().first().value<ChangeSet>();
     QCOMPARE(next.items.first().eventId, id);
     watcher.stop();
+}
+
+void TestContract::usersLogInAndGuessesAreThrottled()
+{
+    QCOMPARE(await(m_f->engine->addUser(kViewer, QStringLiteral("dana"), Role::Reviewer, "correct horse"))
+                 .error()
+                 .httpStatus,
+             403);
+    QVERIFY(await(m_f->engine->addUser(kAdmin, QStringLiteral("dana"), Role::Reviewer, "correct horse")).ok());
+    QCOMPARE(
+        await(m_f->engine->addUser(kAdmin, QStringLiteral("dana"), Role::Viewer, "another one")).error().httpStatus,
+        409);
+    QCOMPARE(await(m_f->engine->addUser(kAdmin, QStringLiteral("eve"), Role::Viewer, "short")).error().httpStatus, 400);
+    QCOMPARE(
+        await(m_f->engine->addUser(kAdmin, QStringLiteral("bad name"), Role::Viewer, "long enough")).error().httpStatus,
+        400);
+    QVERIFY(await(m_f->engine->addUser(kAdmin, QStringLiteral("olga"), Role::Viewer, "olga's secret")).ok());
+    auto users = await(m_f->engine->users(kAdmin));
+    QCOMPARE(users->size(), 2);
+    QCOMPARE(users->first().name, QStringLiteral("dana"));
+    QCOMPARE(users->first().role, Role::Reviewer);
+    QCOMPARE(await(m_f->engine->users(kReviewer)).error().httpStatus, 403);
+
+    auto session = m_f->login(QStringLiteral("dana"), "correct horse");
+    QVERIFY2(session.ok(), qPrintable(session.error().message));
+    QVERIFY(session->token.startsWith("sfs_"));
+    QCOMPARE(session->role, Role::Reviewer);
+    QVERIFY(session->expiresAtMs > nowMs());
+    // Guesses: each a 401 that does not say which part was wrong, then 429 with Retry-After.
+    for (int i = 0; i < 5; ++i) {
+        auto wrong = m_f->login(QStringLiteral("olga"), "guess " + QByteArray::number(i));
+        QCOMPARE(wrong.error().httpStatus, 401);
+        QCOMPARE(wrong.error().message, QStringLiteral("wrong user name or password"));
+    }
+    auto throttled = m_f->login(QStringLiteral("olga"), "olga's secret"); // even the right one, for now
+    QCOMPARE(throttled.error().httpStatus, 429);
+    QVERIFY(throttled.error().retryAfterMs > 0);
+    QCOMPARE(m_f->login(QStringLiteral("nobody"), "whatever it is").error().httpStatus, 401);
+
+    AuditQuery q;
+    q.action = QStringLiteral("user.add");
+    auto audit = await(m_f->engine->audit(kAdmin, q));
+    QCOMPARE(audit->items.size(), 2);
+    for (const AuditEntry &e : audit->items)
+        QVERIFY(!e.detail.contains(QLatin1String("horse")) && !e.after.contains(QLatin1String("secret")));
+    if (m_mode == Mode::Http) {
+        // The session is the caller's credential: a reviewer may read, not administer.
+        const Caller dana = Caller::user(QStringLiteral("dana"), Role::Reviewer);
+        QVERIFY(await(m_f->engine->listEvents(dana, EventQuery())).ok());
+        QCOMPARE(await(m_f->engine->tokens(dana)).error().httpStatus, 403);
+        QVERIFY(await(m_f->engine->disableUser(kAdmin, QStringLiteral("dana"))).ok());
+        QCOMPARE(await(m_f->engine->listEvents(dana, EventQuery())).error().httpStatus, 401); // at once
+    }
+}
+
+void TestContract::reviewersClaimEditApproveAndReject()
+{
+    const QStringList ids = m_f->inReview(3, "rv");
+    auto queue = await(m_f->engine->reviewQueue(kViewer, 1000, QString()));
+    QVERIFY2(queue.ok(), qPrintable(queue.error().message));
+    const ReviewItem &first = queue->items.first();
+    QCOMPARE(first.eventId, ids[0]); // oldest first
+    QVERIFY(!first.reasons.isEmpty());
+    QVERIFY(!first.summary.isEmpty());
+    QCOMPARE(first.contact, QStringLiteral("dana@northwind.example"));
+
+    QCOMPARE(await(m_f->engine->claimReview(kViewer, ids[0])).error().httpStatus, 403);
+    auto claim = await(m_f->engine->claimReview(kReviewer, ids[0]));
+    QVERIFY2(claim.ok(), qPrintable(claim.error().message));
+    QCOMPARE(claim->holder, kReviewer.actor());
+    auto taken = await(m_f->engine->claimReview(kReviewer2, ids[0]));
+    QCOMPARE(taken.error().httpStatus, 409);
+    QVERIFY2(taken.error().message.contains(kReviewer.actor()), qPrintable(taken.error().message));
+    QVERIFY(await(m_f->engine->claimReview(kReviewer, ids[0])).ok()); // the holder renews
+    QCOMPARE(await(m_f->engine->reviewQueue(kViewer, 1, QString()))->items.first().holder, kReviewer.actor());
+
+    // Edits are checked like the model's answer: evidence must be a quote from the event.
+    ReviewDecision bad{
+        true,
+        QJsonObject{{QStringLiteral("objections"),
+                     QJsonArray{QJsonObject{{QStringLiteral("category"), QStringLiteral("budget")},
+                                            {QStringLiteral("evidence"), QStringLiteral("too expensive")}}}}},
+        {}};
+    QCOMPARE(await(m_f->engine->decideReview(kReviewer, ids[0], bad)).error().code,
+             QStringLiteral("review.invalid_edit"));
+    QCOMPARE(await(m_f->engine->decideReview(kReviewer2, ids[0], ReviewDecision{true, {}, {}})).error().httpStatus,
+             409);
+
+    const ReviewDecision approve{
+        true, QJsonObject{{QStringLiteral("next_action"), QStringLiteral("Send the SSO whitepaper")}},
+        QStringLiteral("fine, with a better next step")};
+    auto approved = await(m_f->engine->decideReview(kReviewer, ids[0], approve));
+    QVERIFY2(approved.ok(), qPrintable(approved.error().message));
+    QCOMPARE(approved->status, EventStatus::Approved);
+    QVERIFY(!approved->repeated);
+    auto again = await(m_f->engine->decideReview(kReviewer, ids[0], approve)); // the answer was lost: retried
+    QVERIFY(again.ok());
+    QVERIFY(again->repeated);
+    QCOMPARE(await(m_f->engine->decideReview(kReviewer2, ids[0], approve)).error().httpStatus, 409);
+
+    QCOMPARE(await(m_f->engine->decideReview(kReviewer, ids[1], ReviewDecision{false, {}, {}})).error().httpStatus,
+             400);
+    auto rejected
+        = await(m_f->engine->decideReview(kReviewer2, ids[1], ReviewDecision{false, {}, QStringLiteral("spam")}));
+    QVERIFY2(rejected.ok(), qPrintable(rejected.error().message));
+    QCOMPARE(rejected->status, EventStatus::Rejected);
+
+    // The approved event goes on with the reviewer's version: the planned task carries the edit.
+    QElapsedTimer t;
+    t.start();
+    EventDetail d;
+    do {
+        d = await(m_f->engine->event(kViewer, ids[0])).value();
+    } while (d.summary.status != EventStatus::Done && t.elapsed() < 20000 && (QThread::msleep(50), true));
+    QCOMPARE(d.summary.status, EventStatus::Done);
+    QCOMPARE(d.enrichments.last().reviewedBy, kReviewer.actor());
+    QCOMPARE(d.enrichments.first().reviewState, QStringLiteral("approved")); // the AI's, kept
+    QVERIFY(d.enrichments.first().reviewedBy.isEmpty());
+    bool taskHasEdit = false;
+    for (const ActionInfo &a : d.actions)
+        taskHasEdit = taskHasEdit
+            || (a.kind == QLatin1String("task") && a.payloadJson.contains(QLatin1String("SSO whitepaper")));
+    QVERIFY(taskHasEdit);
+    QVERIFY(await(m_f->engine->event(kViewer, ids[1]))->actions.isEmpty());
+
+    AuditQuery q;
+    q.eventId = ids[1];
+    q.action = QStringLiteral("review.reject");
+    auto audit = await(m_f->engine->audit(kViewer, q));
+    QCOMPARE(audit->items.size(), 1);
+    QCOMPARE(audit->items.first().actor, kReviewer2.actor());
+    QCOMPARE(audit->items.first().detail, QStringLiteral("spam"));
+}
+
+void TestContract::racingReviewersNeverBothWin()
+{
+    const QStringList ids = m_f->inReview(6, "race");
+    for (const QString &id : ids) {
+        auto a = m_f->engine->decideReview(kReviewer, id, ReviewDecision{true, {}, {}});
+        auto b = m_f->engine->decideReview(kReviewer2, id, ReviewDecision{false, {}, QStringLiteral("no")});
+        const auto ra = await(a), rb = await(b);
+        QVERIFY2(ra.ok() != rb.ok(),
+                 qPrintable(id + QStringLiteral(": ") + (ra ? QString() : ra.error().message) + QStringLiteral(" / ")
+                            + (rb ? QString() : rb.error().message)));
+        QCOMPARE((ra.ok() ? rb : ra).error().httpStatus, 409);
+        AuditQuery q;
+        q.eventId = id;
+        int decisions = 0;
+        const auto audit = await(m_f->engine->audit(kViewer, q));
+        for (const AuditEntry &e : audit->items)
+            decisions
+                += e.action.startsWith(QLatin1String("review.")) && e.action != QLatin1String("review.claim") ? 1 : 0;
+        QCOMPARE(decisions, 1);
+    }
 }

@@ -415,13 +415,15 @@ void TestHttp::deepNestingIsRefusedOnEveryRouteAndTheServerLives()
         {"/v1/events/chat", "{\"messages\":" + deep + "}"},
         {"/v1/events/email", deepObject},
         {"/v1/events/transcript", deep},
-        {"/v1/events/product", "{\"batch\":[{\"type\":\"track\",\"messageId\":\"m\",\"properties\":" + deepObject + "}]}"},
+        {"/v1/events/product",
+         "{\"batch\":[{\"type\":\"track\",\"messageId\":\"m\",\"properties\":" + deepObject + "}]}"},
         {"/v1/events/chat/batch", "[" + deep + "]"},
         {"/v1/events/hubspot/batch", "[{\"eventId\":1,\"propertyValue\":" + deep + "}]"},
     };
     for (const auto &p : posts) {
         const auto r = f.postJson(p.first, p.second, m_f->ingest);
-        QVERIFY2(r.status == 400, qPrintable(QString::fromLatin1(p.first + " answered " + QByteArray::number(r.status))));
+        QVERIFY2(r.status == 400,
+                 qPrintable(QString::fromLatin1(p.first + " answered " + QByteArray::number(r.status))));
         QCOMPARE(r.header("Content-Type"), QByteArray("application/problem+json"));
     }
     // The signed HubSpot webhook too.
@@ -434,7 +436,13 @@ void TestHttp::deepNestingIsRefusedOnEveryRouteAndTheServerLives()
                                     {"X-HubSpot-Request-Timestamp", ts}});
     // A delivery answers per element (HubSpot retries only on 5xx): here, one refusal.
     QCOMPARE(signedPost.status, 200);
-    QCOMPARE(obj(signedPost).value(QStringLiteral("items")).toArray().first().toObject().value(QStringLiteral("status")).toInt(),
+    QCOMPARE(obj(signedPost)
+                 .value(QStringLiteral("items"))
+                 .toArray()
+                 .first()
+                 .toObject()
+                 .value(QStringLiteral("status"))
+                 .toInt(),
              400);
     QCOMPARE(f.call("GET", "/healthz").status, 200); // still alive
 }

@@ -285,13 +285,14 @@ void TestIngest::oneRefusedSubmissionDoesNotFailItsBatch()
     QVERIFY(holder.value()->exec("LOCK TABLE raw_events IN EXCLUSIVE MODE", {}).ok());
     QList<QFuture<pipeline::GroupCommitter::Receipts>> good;
     for (int i = 0; i < 30; ++i) {
-        good << e->committer()->submit({store::NewRawEvent{ids::newEventId(), QStringLiteral("chat"), "application/json",
-                                                           "{}", QStringLiteral("chat:k%1").arg(i), QStringLiteral("t")}});
+        good << e->committer()->submit(
+            {store::NewRawEvent{ids::newEventId(), QStringLiteral("chat"), "application/json", "{}",
+                                QStringLiteral("chat:k%1").arg(i), QStringLiteral("t")}});
     }
     // Past the door's checks (as a future bug might let it): text PostgreSQL cannot store.
-    auto bad = e->committer()->submit({store::NewRawEvent{ids::newEventId(), QStringLiteral("chat"), "application/json",
-                                                          "{}", QStringLiteral("chat:bad") + QChar(0) + QStringLiteral("id"),
-                                                          QStringLiteral("t")}});
+    auto bad = e->committer()->submit(
+        {store::NewRawEvent{ids::newEventId(), QStringLiteral("chat"), "application/json", "{}",
+                            QStringLiteral("chat:bad") + QChar(0) + QStringLiteral("id"), QStringLiteral("t")}});
     QTest::qWait(100);
     holder.value()->rollback();
     for (auto &f : good) {

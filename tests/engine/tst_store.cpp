@@ -63,13 +63,15 @@ void TestStore::migrationCreatesTheDataModel()
     QVERIFY2(applied.ok(), qPrintable(applied.error().message));
     QCOMPARE(applied.value(), Migrator::latestVersion());
     QVERIFY(Migrator::check(*c.value()).ok());
-    // Golden: the tables of the data model (PRODUCT.md) plus the writers' shared rate budget.
+    // Golden: the tables of the data model (PRODUCT.md) plus the writers' shared rate budget,
+    // sessions, throttled logins and review claims.
     const QStringList expected{
         QStringLiteral("api_tokens"),        QStringLiteral("audit_logs"),        QStringLiteral("crm_action_results"),
         QStringLiteral("crm_actions"),       QStringLiteral("crm_entities"),      QStringLiteral("enrichment_outputs"),
         QStringLiteral("hubspot_calls"),     QStringLiteral("hubspot_state"),     QStringLiteral("jobs"),
-        QStringLiteral("normalised_events"), QStringLiteral("prompt_versions"),   QStringLiteral("raw_events"),
-        QStringLiteral("replays"),           QStringLiteral("schema_migrations"), QStringLiteral("users")};
+        QStringLiteral("login_failures"),    QStringLiteral("normalised_events"), QStringLiteral("prompt_versions"),
+        QStringLiteral("raw_events"),        QStringLiteral("replays"),           QStringLiteral("review_claims"),
+        QStringLiteral("schema_migrations"), QStringLiteral("sessions"),          QStringLiteral("users")};
     QStringList got = tables(*c.value());
     got.removeAll(QStringLiteral("sqlite_sequence"));
     QCOMPARE(got, expected);

@@ -147,6 +147,9 @@ private Q_SLOTS:
     void changeFeedAnnouncesArrivalsAndTransitions();
     void longPollWakesForAnotherClientsChange();
     void watcherSignalsWhatChanged();
+    void usersLogInAndGuessesAreThrottled();
+    void reviewersClaimEditApproveAndReject();
+    void racingReviewersNeverBothWin();
 
 private:
     Mode m_mode;

@@ -17,7 +17,9 @@ Error problemOf(const HttpResponse &r)
     const QJsonObject p = QJsonDocument::fromJson(r.body).object();
     if (r.status == 0)
         return makeError("http.unreachable", QStringLiteral("no answer from the server"), 503);
-    return Error{p.value(QStringLiteral("code")).toString(), p.value(QStringLiteral("detail")).toString(), r.status};
+    Error e{p.value(QStringLiteral("code")).toString(), p.value(QStringLiteral("detail")).toString(), r.status};
+    e.retryAfterMs = r.header("Retry-After").toLongLong() * 1000;
+    return e;
 }
 
 template<typename T>
@@ -161,6 +163,95 @@ QFuture<Result<int>> HttpEngine::revokeToken(const Caller &caller, QString name)
             if (!o)
                 return o.error();
             return o->value(QStringLiteral("revoked")).toInt();
+        });
+}
+
+namespace {
+QByteArray body(const QJsonObject &o)
+{
+    return QJsonDocument(o).toJson(QJsonDocument::Compact);
+}
+
+Status done(const Result<QJsonObject> &o)
+{
+    if (!o)
+        return o.error();
+    return Done{};
+}
+
+template<typename T>
+QFuture<Result<QList<T>>> items(QFuture<Result<QJsonObject>> f)
+{
+    return f.then([](const Result<QJsonObject> &o) -> Result<QList<T>> {
+        if (!o)
+            return o.error();
+        QList<T> out;
+        for (const QJsonValue &v : o->value(QStringLiteral("items")).toArray())
+            out.append(json::fromJson<T>(v.toObject()));
+        return out;
+    });
+}
+} // namespace
+
+QFuture<Result<ReviewPage>> HttpEngine::reviewQueue(const Caller &caller, int limit, QString after)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("limit"), QString::number(limit));
+    if (!after.isEmpty())
+        q.addQueryItem(QStringLiteral("after"), after);
+    return decoded<ReviewPage>(call(caller, "GET", "/v1/review?" + q.toString(QUrl::FullyEncoded).toUtf8()));
+}
+
+QFuture<Result<ReviewClaim>> HttpEngine::claimReview(const Caller &caller, QString eventId)
+{
+    return decoded<ReviewClaim>(call(caller, "POST", "/v1/review/" + encoded(eventId) + "/claim"));
+}
+
+QFuture<Result<DecisionResult>> HttpEngine::decideReview(const Caller &caller, QString eventId, ReviewDecision decision)
+{
+    return decoded<DecisionResult>(
+        call(caller, "POST", "/v1/review/" + encoded(eventId), body(json::toJson(decision)), "application/json"));
+}
+
+QFuture<Result<QList<UserInfo>>> HttpEngine::users(const Caller &caller)
+{
+    return items<UserInfo>(call(caller, "GET", "/v1/users"));
+}
+
+QFuture<Status> HttpEngine::addUser(const Caller &caller, QString name, Role role, QByteArray password)
+{
+    const QJsonObject o{{QStringLiteral("name"), name},
+                        {QStringLiteral("role"), roleName(role)},
+                        {QStringLiteral("password"), QString::fromUtf8(password)}};
+    return call(caller, "POST", "/v1/users", body(o), "application/json").then(done);
+}
+
+QFuture<Status> HttpEngine::disableUser(const Caller &caller, QString name)
+{
+    return call(caller, "POST", "/v1/users/" + encoded(name) + "/disable").then(done);
+}
+
+QFuture<Status> HttpEngine::setPassword(const Caller &caller, QString name, QByteArray password)
+{
+    const QJsonObject o{{QStringLiteral("password"), QString::fromUtf8(password)}};
+    return call(caller, "POST", "/v1/users/" + encoded(name) + "/password", body(o), "application/json").then(done);
+}
+
+QFuture<Result<QList<TokenInfo>>> HttpEngine::tokens(const Caller &caller)
+{
+    return items<TokenInfo>(call(caller, "GET", "/v1/tokens"));
+}
+
+QFuture<Result<Session>> HttpEngine::login(const QString &user, const QByteArray &password)
+{
+    const QJsonObject o{{QStringLiteral("username"), user}, {QStringLiteral("password"), QString::fromUtf8(password)}};
+    return call(Caller(), "POST", "/v1/session", body(o), "application/json")
+        .then([this, user](const Result<QJsonObject> &r) -> Result<Session> {
+            if (!r)
+                return r.error();
+            const Session s = json::fromJson<Session>(r.value());
+            setToken(user, s.token);
+            return s;
         });
 }
 

@@ -26,6 +26,18 @@ public:
     QFuture<Result<ChangeSet>> changes(const Caller &caller, QString cursor, int waitMs) override;
     QFuture<Result<QByteArray>> createToken(const Caller &caller, QString name, Role role) override;
     QFuture<Result<int>> revokeToken(const Caller &caller, QString name) override;
+    QFuture<Result<ReviewPage>> reviewQueue(const Caller &caller, int limit, QString after) override;
+    QFuture<Result<ReviewClaim>> claimReview(const Caller &caller, QString eventId) override;
+    QFuture<Result<DecisionResult>> decideReview(const Caller &caller, QString eventId,
+                                                 ReviewDecision decision) override;
+    QFuture<Result<QList<UserInfo>>> users(const Caller &caller) override;
+    QFuture<Status> addUser(const Caller &caller, QString name, Role role, QByteArray password) override;
+    QFuture<Status> disableUser(const Caller &caller, QString name) override;
+    QFuture<Status> setPassword(const Caller &caller, QString name, QByteArray password) override;
+    QFuture<Result<QList<TokenInfo>>> tokens(const Caller &caller) override;
+
+    /// POST /v1/session as a client would; on success the caller named `user` uses the session.
+    QFuture<Result<Session>> login(const QString &user, const QByteArray &password);
     QFuture<Status> ready() override;
 
 private:

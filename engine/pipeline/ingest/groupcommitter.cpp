@@ -72,9 +72,9 @@ std::vector<GroupCommitter::Pending> GroupCommitter::takeBatch()
     m_cv.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
     int events = 0;
     qint64 bytes = 0;
-    while (!m_queue.empty()
-           && (batch.empty()
-               || (events + m_queue.front().events.size() <= kMaxBatchEvents && bytes < kMaxBatchBytes))) {
+    while (
+        !m_queue.empty()
+        && (batch.empty() || (events + m_queue.front().events.size() <= kMaxBatchEvents && bytes < kMaxBatchBytes))) {
         events += int(m_queue.front().events.size());
         for (const auto &e : m_queue.front().events)
             bytes += e.payload.size();
@@ -130,13 +130,14 @@ void GroupCommitter::commitEach(std::unique_ptr<store::Connection> &conn, std::v
         bool sent = false;
         const Receipts r = commit(conn, p.events, &sent);
         if (!r) {
-            qCWarning(lcIngest) << "a submission of" << p.events.size() << "events was refused by the store:"
-                                << r.error().code;
-            answer(p, r.error().httpStatus == 503 ? r
-                                                  : Receipts(makeError("ingest.refused",
-                                                                       QStringLiteral("the store refused this event; "
-                                                                                      "nothing of it was stored"),
-                                                                       400)));
+            qCWarning(lcIngest) << "a submission of" << p.events.size()
+                                << "events was refused by the store:" << r.error().code;
+            answer(p,
+                   r.error().httpStatus == 503 ? r
+                                               : Receipts(makeError("ingest.refused",
+                                                                    QStringLiteral("the store refused this event; "
+                                                                                   "nothing of it was stored"),
+                                                                    400)));
             continue;
         }
         ++commits;

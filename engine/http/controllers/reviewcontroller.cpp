@@ -1,0 +1,50 @@
+#include "reviewcontroller.h"
+
+#include "../../api/json.h"
+
+namespace salesflow::http {
+
+void ReviewController::addRoutes(Router &router)
+{
+    using M = QHttpServerRequest::Method;
+    router.add({M::Get, QStringLiteral("/v1/review"), Permission::Read,
+                [this](const Request &rq, const ReplyPtr &r) { list(rq, r); }});
+    router.add({M::Post, QStringLiteral("/v1/review/{id}/claim"), Permission::Review,
+                [this](const Request &rq, const ReplyPtr &r) {
+                    answer(m_engine->claimReview(rq.caller, rq.param(0)), r,
+                           [](const ReviewClaim &c) { return json::toJson(c); });
+                }});
+    router.add({M::Post, QStringLiteral("/v1/review/{id}"), Permission::Review,
+                [this](const Request &rq, const ReplyPtr &r) { decide(rq, r); }});
+}
+
+void ReviewController::list(const Request &request, const ReplyPtr &reply)
+{
+    int limit = 100;
+    if (request.hasQuery("limit")) {
+        bool ok = false;
+        limit = request.queryValue("limit").toInt(&ok);
+        if (!ok || limit < 1 || limit > 1000)
+            return reply->problem(badQuery("query.limit", QStringLiteral("limit is 1 to 1000")));
+    }
+    answer(m_engine->reviewQueue(request.caller, limit, request.queryValue("after")), reply,
+           [](const ReviewPage &p) { return json::toJson(p); });
+}
+
+void ReviewController::decide(const Request &request, const ReplyPtr &reply)
+{
+    auto body = jsonBody(request);
+    if (!body)
+        return reply->problem(body.error());
+    const QString decision = body->value(QStringLiteral("decision")).toString();
+    if (decision != QLatin1String("approve") && decision != QLatin1String("reject")) {
+        return reply->problem(
+            makeError("review.decision", QStringLiteral("decision is \"approve\" or \"reject\""), 400));
+    }
+    if (body->contains(QStringLiteral("edits")) && !body->value(QStringLiteral("edits")).isObject())
+        return reply->problem(makeError("review.invalid_edit", QStringLiteral("edits is a JSON object"), 400));
+    answer(m_engine->decideReview(request.caller, request.param(0), json::fromJson<ReviewDecision>(body.value())),
+           reply, [](const DecisionResult &d) { return json::toJson(d); });
+}
+
+} // namespace salesflow::http
