@@ -10,7 +10,9 @@
 #include "engine/store/database.h"
 #include "engine/store/tokenrepository.h"
 #include "tests/support/await.h"
+#include "tests/support/engines.h"
 #include "tests/support/httpclient.h"
+#include "tests/support/manualclock.h"
 #include "tests/support/pgserver.h"
 #include "tests/support/testbackend.h"
 
@@ -445,4 +447,161 @@ void TestHttp::deepNestingIsRefusedOnEveryRouteAndTheServerLives()
                  .toInt(),
              400);
     QCOMPARE(f.call("GET", "/healthz").status, 200); // still alive
+}
+
+namespace {
+
+struct MatrixRoute
+{
+    QByteArray method, path, body;
+    Permission needs;
+};
+
+/// Every protected route, with a body the route accepts far enough to say 2xx, 400, 404 or 409
+/// once the caller is let in.
+QList<MatrixRoute> protectedRoutes()
+{
+    return {
+        {"GET", "/v1/events", {}, Permission::Read},
+        {"GET", "/v1/events/nope", {}, Permission::Read},
+        {"GET", "/v1/stats", {}, Permission::Read},
+        {"GET", "/metrics", {}, Permission::Read},
+        {"GET", "/v1/audit", {}, Permission::Read},
+        {"GET", "/v1/changes", {}, Permission::Read},
+        {"GET", "/v1/review", {}, Permission::Read},
+        {"POST", "/v1/review/nope/claim", {}, Permission::Review},
+        {"POST", "/v1/review/nope", R"({"decision":"approve"})", Permission::Review},
+        {"POST", "/v1/events/form", R"({"fields":{"email":"m@x.example"}})", Permission::Ingest},
+        {"POST", "/v1/events/form/batch", R"([{"fields":{"email":"n@x.example"}}])", Permission::Ingest},
+        {"POST", "/v1/tokens", R"({"name":"made","role":"viewer"})", Permission::Admin},
+        {"POST", "/v1/tokens/nobody/revoke", {}, Permission::Admin},
+        {"GET", "/v1/tokens", {}, Permission::Admin},
+        {"GET", "/v1/users", {}, Permission::Admin},
+        {"POST", "/v1/users", R"({"name":"x","role":"nonsense"})", Permission::Admin},
+        {"POST", "/v1/users/nobody/disable", {}, Permission::Admin},
+        // Open to every reader at the door; the engine lets only admins change another's password.
+        {"POST", "/v1/users/nobody/password", R"({"password":"long enough"})", Permission::Admin},
+    };
+}
+
+} // namespace
+
+void TestHttp::roleMatrixOnEveryRoute()
+{
+    test::ManualClock clock(QDateTime::currentMSecsSinceEpoch());
+    LocalEngine &e = *m_f->engine;
+    const QByteArray reviewer = test::createToken(e, QStringLiteral("rev"), Role::Reviewer);
+    const QByteArray revoked = test::createToken(e, QStringLiteral("gone"), Role::Admin);
+    QVERIFY(test::await(e.revokeToken(test::caller(), QStringLiteral("gone"))).ok());
+    for (const char *name : {"rita", "dora"})
+        QVERIFY(test::await(e.addUser(test::caller(), QString::fromLatin1(name), Role::Reviewer, "a long passphrase"))
+                    .ok());
+    const QByteArray session
+        = test::await(e.login(QStringLiteral("rita"), "a long passphrase", QStringLiteral("t"))).value().token;
+    const QByteArray disabled
+        = test::await(e.login(QStringLiteral("dora"), "a long passphrase", QStringLiteral("t"))).value().token;
+    QVERIFY(test::await(e.disableUser(test::caller(), QStringLiteral("dora"))).ok());
+
+    const QList<QPair<QByteArray, Role>> roles{{m_f->ingest, Role::Ingest},
+                                               {m_f->viewer, Role::Viewer},
+                                               {reviewer, Role::Reviewer},
+                                               {session, Role::Reviewer},
+                                               {m_f->admin, Role::Admin}};
+    const QList<QByteArray> refused{QByteArray(), "sft_not_a_token", "sfs_not_a_session", revoked, disabled};
+    int tried = 0;
+    for (const MatrixRoute &route : protectedRoutes()) {
+        const QByteArray type = route.body.isEmpty() ? QByteArray() : QByteArray("application/json");
+        auto call = [&](const QByteArray &token) {
+            ++tried;
+            QList<QPair<QByteArray, QByteArray>> headers;
+            if (!type.isEmpty())
+                headers.append({"Content-Type", type});
+            return m_f->call(route.method, route.path, route.body, headers, token).status;
+        };
+        for (const QByteArray &token : refused)
+            QVERIFY2(call(token) == 401,
+                     QByteArray(route.method + ' ' + route.path + " let in " + token.left(8)).constData());
+        for (const auto &[token, role] : roles) {
+            const int status = call(token);
+            const bool allowed = permits(role, route.needs);
+            QVERIFY2(
+                allowed ? (status != 401 && status != 403) : status == 403,
+                qPrintable(QStringLiteral("%1 %2 as %3: %4")
+                               .arg(QString::fromLatin1(route.method), QString::fromLatin1(route.path), roleName(role))
+                               .arg(status)));
+        }
+    }
+    // Twelve hours on, the session has expired: refused everywhere, and it says so.
+    clock.now += 13LL * 3600 * 1000;
+    for (const MatrixRoute &route : protectedRoutes()) {
+        const auto r = m_f->call(route.method, route.path, route.body, {{"Content-Type", "application/json"}}, session);
+        QVERIFY2(r.status == 401 && r.body.contains("auth.session_expired"), route.path.constData());
+    }
+    qInfo() << tried << "route x credential combinations tried";
+}
+
+void TestHttp::reviewerWorksTheQueueOverHttp()
+{
+    // The issue's script, as a client would run it over HTTP against a running engine.
+    LocalEngine::Options o;
+    o.config.dbUrl = test::freshDbUrl(QStringLiteral("script"));
+    o.config.reviewThreshold = 1.0; // every event goes to review
+    auto engine = test::openEngine(o.config, {}, test::allStages());
+    http::ApiServer server(engine.get(), engine.get(), http::ApiServer::Options{});
+    auto *tcp = new QTcpServer(&server);
+    QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
+    server.bind(tcp);
+    Fixture f;
+    f.port = tcp->serverPort();
+    const QByteArray admin = test::createToken(*engine, QStringLiteral("adm"), Role::Admin);
+    const QByteArray ingest = test::createToken(*engine, QStringLiteral("site"), Role::Ingest);
+    QCOMPARE(
+        f.postJson("/v1/users", R"({"name":"rita","role":"reviewer","password":"a long passphrase"})", admin).status,
+        201);
+    QStringList ids;
+    for (const char *sid : {"q-1", "q-2"}) {
+        const auto r
+            = f.postJson("/v1/events/form",
+                         QByteArray(R"({"submission_id":")") + sid
+                             + R"(","fields":{"email":"dana@northwind.example","message":"Is SSO included?"}})",
+                         ingest);
+        QCOMPARE(r.status, 202);
+        ids << obj(r).value(QStringLiteral("id")).toString();
+    }
+    const auto login = f.postJson("/v1/session", R"({"username":"rita","password":"a long passphrase"})", {});
+    QCOMPARE(login.status, 200);
+    const QByteArray rita = obj(login).value(QStringLiteral("token")).toString().toLatin1();
+    QJsonArray queue;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (queue = obj(f.call("GET", "/v1/review", {}, {}, rita)).value(QStringLiteral("items")).toArray()).size() == 2,
+        20000);
+    QVERIFY(!queue.first().toObject().value(QStringLiteral("reasons")).toArray().isEmpty());
+    const QByteArray first = ids[0].toLatin1(), second = ids[1].toLatin1();
+    const auto claim = f.call("POST", "/v1/review/" + first + "/claim", {}, {}, rita);
+    QCOMPARE(claim.status, 200);
+    QCOMPARE(obj(claim).value(QStringLiteral("holder")).toString(), QStringLiteral("user:rita"));
+    QCOMPARE(f.postJson("/v1/review/" + first,
+                        R"({"decision":"approve","edits":{"next_action":"Send the SSO datasheet"},"comment":"ok"})",
+                        rita)
+                 .status,
+             200);
+    QCOMPARE(f.postJson("/v1/review/" + second, R"({"decision":"reject","comment":"a duplicate of q-1"})", rita).status,
+             200);
+    QJsonObject lineage;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (lineage = obj(f.call("GET", "/v1/events/" + first, {}, {}, rita))).value(QStringLiteral("status")).toString()
+            == QLatin1String("done"),
+        20000);
+    bool edited = false;
+    for (const QJsonValue &a : lineage.value(QStringLiteral("actions")).toArray())
+        edited = edited
+            || (a.toObject().value(QStringLiteral("kind")).toString() == QLatin1String("task")
+                && QJsonDocument(a.toObject()).toJson().contains("Send the SSO datasheet"));
+    QVERIFY(edited);
+    for (const char *action : {"review.approve", "review.reject"}) {
+        const auto audit = obj(f.call("GET", QByteArray("/v1/audit?action=") + action, {}, {}, rita));
+        const QJsonArray items = audit.value(QStringLiteral("items")).toArray();
+        QCOMPARE(items.size(), 1);
+        QCOMPARE(items.first().toObject().value(QStringLiteral("actor")).toString(), QStringLiteral("user:rita"));
+    }
 }

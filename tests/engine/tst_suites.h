@@ -74,6 +74,8 @@ private Q_SLOTS:
     void metricsCountEveryServerThread();
     void changeFeedSeesOtherProcesses();
     void deepNestingIsRefusedOnEveryRouteAndTheServerLives();
+    void roleMatrixOnEveryRoute();
+    void reviewerWorksTheQueueOverHttp();
 
 private:
     std::unique_ptr<Fixture> m_f;
