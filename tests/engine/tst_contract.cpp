@@ -476,3 +476,23 @@ void TestContract::racingReviewersNeverBothWin()
         QCOMPARE(decisions, 1);
     }
 }
+
+void TestContract::racingClaimsHaveOneHolder()
+{
+    const QStringList ids = m_f->inReview(8, "claim");
+    for (const QString &id : ids) {
+        auto a = m_f->engine->claimReview(kReviewer, id);
+        auto b = m_f->engine->claimReview(kReviewer2, id);
+        const auto ra = await(a), rb = await(b);
+        QVERIFY2(ra.ok() != rb.ok(), qPrintable(id));
+        const Error &lost = (ra.ok() ? rb : ra).error();
+        QCOMPARE(lost.code, QStringLiteral("review.held"));
+        const QString winner = (ra.ok() ? ra : rb)->holder;
+        QVERIFY(lost.message.contains(winner)); // the loser is told who holds it
+        const auto queue = await(m_f->engine->reviewQueue(kViewer, 1000, QString()));
+        for (const ReviewItem &item : queue->items) {
+            if (item.eventId == id)
+                QCOMPARE(item.holder, winner);
+        }
+    }
+}

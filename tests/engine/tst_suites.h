@@ -152,6 +152,7 @@ private Q_SLOTS:
     void usersLogInAndGuessesAreThrottled();
     void reviewersClaimEditApproveAndReject();
     void racingReviewersNeverBothWin();
+    void racingClaimsHaveOneHolder();
 
 private:
     Mode m_mode;
