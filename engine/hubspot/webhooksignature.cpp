@@ -54,8 +54,10 @@ Status verifyV3(const QByteArray &secret, const QByteArray &method, const QByteA
     const qint64 ts = timestamp.toLongLong(&ok);
     if (!ok)
         return unauthorized(QStringLiteral("X-HubSpot-Request-Timestamp is not epoch milliseconds"));
-    if (nowMs - ts > 300000)
-        return unauthorized(QStringLiteral("X-HubSpot-Request-Timestamp is older than 5 minutes"));
+    // HubSpot's rule: reject a timestamp more than 5 minutes old; one from the future is no
+    // better (a captured delivery with a forged clock), so the window is |now − timestamp|.
+    if (qAbs(nowMs - ts) > 300000)
+        return unauthorized(QStringLiteral("X-HubSpot-Request-Timestamp is more than 5 minutes from now"));
     const QByteArray expected = signatureV3(secret, method, uri, body, timestamp);
     // Constant time: every byte is compared whatever the first difference.
     unsigned diff = unsigned(expected.size() ^ signature.size());

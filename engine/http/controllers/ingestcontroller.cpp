@@ -55,6 +55,9 @@ void IngestController::addRoutes(Router &router)
     using M = QHttpServerRequest::Method;
     router.add({M::Post, QStringLiteral("/v1/events/hubspot"), std::nullopt,
                 [this](const Request &rq, const ReplyPtr &r) { hubspotWebhook(rq, r); }});
+    // A HubSpot delivery is signed, never token-authenticated, whichever path it takes.
+    router.add({M::Post, QStringLiteral("/v1/events/hubspot/batch"), std::nullopt,
+                [this](const Request &rq, const ReplyPtr &r) { hubspotWebhook(rq, r); }});
     router.add({M::Post, QStringLiteral("/v1/events/{source}"), Permission::Ingest,
                 [this](const Request &rq, const ReplyPtr &r) { single(rq, r); }});
     router.add({M::Post, QStringLiteral("/v1/events/{source}/batch"), Permission::Ingest,
@@ -94,8 +97,11 @@ void IngestController::hubspotWebhook(const Request &request, const ReplyPtr &re
                                  request.header("X-HubSpot-Signature-v3"), nowMs());
     if (!s)
         return reply->problem(s.error());
-    submit(Caller::webhook(QStringLiteral("hubspot-webhook")), {itemOf(request, QStringLiteral("hubspot"))}, false,
-           reply);
+    // The dedup key comes from what was signed (the events' composite keys), never from an
+    // unsigned header: a captured delivery replayed with a new Idempotency-Key stays a duplicate.
+    IngestItem item = itemOf(request, QStringLiteral("hubspot"));
+    item.idempotencyKey.clear();
+    submit(Caller::webhook(QStringLiteral("hubspot-webhook")), {item}, false, reply);
 }
 
 void IngestController::submit(const Caller &caller, QList<IngestItem> items, bool one, const ReplyPtr &reply)

@@ -5,8 +5,8 @@
 namespace salesflow::http {
 
 /// POST /v1/events/{source} and /v1/events/{source}/batch (ingest tokens), and HubSpot's signed
-/// webhook POST /v1/events/hubspot (v3 signature instead of a token). Answers 202 only after the
-/// engine says the raw payload is durably committed.
+/// webhook POST /v1/events/hubspot and /v1/events/hubspot/batch (v3 signature, never a token). Answers 202 only after
+/// the engine says the raw payload is durably committed.
 class IngestController final : public Controller
 {
 public:
