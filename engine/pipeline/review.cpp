@@ -5,6 +5,7 @@
 #include "../store/enrichmentrepository.h"
 #include "../store/eventrepository.h"
 #include "../store/reviewrepository.h"
+#include "enrich/enrichstage.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -15,22 +16,9 @@ using store::Connection;
 
 namespace {
 
-QJsonObject analysisOf(const EnrichmentInfo &e)
+QJsonObject analysisJson(const EnrichmentInfo &e)
 {
-    QJsonArray objections;
-    for (const ObjectionInfo &o : e.objections)
-        objections.append(
-            QJsonObject{{QStringLiteral("category"), o.category}, {QStringLiteral("evidence"), o.evidence}});
-    return QJsonObject{
-        {QStringLiteral("summary"), e.summary},
-        {QStringLiteral("intent"), e.intent},
-        {QStringLiteral("lead_quality"), e.leadQuality},
-        {QStringLiteral("objections"), objections},
-        {QStringLiteral("next_action"), e.nextAction},
-        {QStringLiteral("follow_up_email"),
-         QJsonObject{{QStringLiteral("subject"), e.followUpSubject}, {QStringLiteral("body"), e.followUpBody}}},
-        {QStringLiteral("lead_score_change"), e.leadScoreChange},
-        {QStringLiteral("confidence"), e.confidence}};
+    return llm::toJson(analysisOf(e));
 }
 
 QString compact(const QJsonObject &o)
@@ -46,7 +34,7 @@ Error invalidEdit(const QString &why)
 /// The AI's analysis with the reviewer's edits, validated like a model's answer.
 Result<llm::Analysis> edited(const EnrichmentInfo &ai, const QJsonObject &edits, const QString &eventText)
 {
-    QJsonObject merged = analysisOf(ai);
+    QJsonObject merged = analysisJson(ai);
     for (auto it = edits.begin(); it != edits.end(); ++it) {
         if (!Review::editableFields().contains(it.key())) {
             return invalidEdit(QStringLiteral("'%1' cannot be edited; editable: %2")
@@ -70,15 +58,7 @@ EnrichmentInfo reviewersVersion(const EnrichmentInfo &ai, const llm::Analysis &a
                                 const QString &comment, qint64 now)
 {
     EnrichmentInfo e;
-    e.summary = a.summary;
-    e.intent = a.intent;
-    e.leadQuality = a.leadQuality;
-    for (const llm::Objection &o : a.objections)
-        e.objections.append({o.category, o.evidence});
-    e.nextAction = a.nextAction;
-    e.followUpSubject = a.followUpSubject;
-    e.followUpBody = a.followUpBody;
-    e.leadScoreChange = a.leadScoreChange;
+    copyAnalysis(e, a);
     e.confidence = ai.confidence;
     e.promptName = ai.promptName;
     e.promptVersion = ai.promptVersion;
@@ -164,7 +144,7 @@ Result<DecisionResult> Review::decide(Connection &c, const QString &eventId, con
             return s.error();
         if (Status s = queue::JobQueue::enqueue(c, {eventId}, QStringLiteral("plan"), maxAttempts, now, now); !s)
             return s.error();
-        after = compact(analysisOf(mine));
+        after = compact(analysisJson(mine));
     }
     const QString state = d.approve ? EventStatus::Approved : EventStatus::Rejected;
     if (Status s = store::EnrichmentRepository::setReviewState(c, ai->id, state); !s)
@@ -175,7 +155,7 @@ Result<DecisionResult> Review::decide(Connection &c, const QString &eventId, con
         return s.error();
     auto audit = c.exec("INSERT INTO audit_logs (event_id, actor, action, before_state, after_state, detail, at)"
                         " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                        {eventId, actor, action, compact(analysisOf(ai.value())),
+                        {eventId, actor, action, compact(analysisJson(ai.value())),
                          after.isEmpty() ? QVariant() : QVariant(after), d.comment, now});
     if (!audit)
         return audit.error();

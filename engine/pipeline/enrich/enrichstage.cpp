@@ -166,6 +166,8 @@ llm::Request requestFor(const llm::PromptVersion &prompt, const store::EnrichCon
     return req;
 }
 
+} // namespace
+
 void copyAnalysis(EnrichmentInfo &info, const llm::Analysis &a)
 {
     info.summary = a.summary;
@@ -180,7 +182,21 @@ void copyAnalysis(EnrichmentInfo &info, const llm::Analysis &a)
     info.confidence = a.confidence;
 }
 
-} // namespace
+llm::Analysis analysisOf(const EnrichmentInfo &e)
+{
+    llm::Analysis a;
+    a.summary = e.summary;
+    a.intent = e.intent;
+    a.leadQuality = e.leadQuality;
+    for (const ObjectionInfo &o : e.objections)
+        a.objections.append({o.category, o.evidence});
+    a.nextAction = e.nextAction;
+    a.followUpSubject = e.followUpSubject;
+    a.followUpBody = e.followUpBody;
+    a.leadScoreChange = e.leadScoreChange;
+    a.confidence = e.confidence;
+    return a;
+}
 
 Result<llm::Response> EnrichStage::callModel(llm::Request req, const QString &eventText, EnrichmentInfo &info,
                                              llm::Validation &validation)

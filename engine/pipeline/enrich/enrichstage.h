@@ -55,4 +55,8 @@ private:
     Options m_options;
 };
 
+/// The analysis fields of an enrichment, both ways (the rest — provenance, review — untouched).
+void copyAnalysis(EnrichmentInfo &info, const llm::Analysis &a);
+llm::Analysis analysisOf(const EnrichmentInfo &e);
+
 } // namespace salesflow::pipeline
