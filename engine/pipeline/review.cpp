@@ -114,59 +114,78 @@ QStringList Review::editableFields()
             QStringLiteral("lead_score_change")};
 }
 
+namespace {
+
+/// Approve: the reviewer's version stored beside the AI's and the plan job queued; answers the
+/// version as JSON for the audit.
+Result<QString> approve(Connection &c, const QString &eventId, const EnrichmentInfo &ai, const ReviewDecision &d,
+                        const QString &actor, int maxAttempts, qint64 now)
+{
+    auto ctx = store::EnrichmentRepository::loadContext(c, eventId, 0);
+    auto analysis = ctx ? edited(ai, d.edits, ctx->text) : Result<llm::Analysis>(ctx.error());
+    if (!analysis)
+        return analysis.error();
+    const EnrichmentInfo mine = reviewersVersion(ai, analysis.value(), actor, d.comment, now);
+    if (Status s = store::EnrichmentRepository::insert(c, eventId, mine); !s)
+        return s.error();
+    if (Status s = queue::JobQueue::enqueue(c, {eventId}, QStringLiteral("plan"), maxAttempts, now, now); !s)
+        return s.error();
+    return compact(analysisJson(mine));
+}
+
+/// The event's new status with its transition, the decision's audit entry, the claim released.
+Status record(Connection &c, const QString &eventId, const EnrichmentInfo &ai, const ReviewDecision &d,
+              const QString &actor, const QString &after, qint64 now)
+{
+    const QString state = d.approve ? EventStatus::Approved : EventStatus::Rejected;
+    if (Status s = store::EnrichmentRepository::setReviewState(c, ai.id, state); !s)
+        return s;
+    if (Status s
+        = store::TransitionWriter::write(c, {store::Transition{eventId, state, {}, {}, d.comment}}, actor, now);
+        !s)
+        return s;
+    auto audit = c.exec("INSERT INTO audit_logs (event_id, actor, action, before_state, after_state, detail, at)"
+                        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                        {eventId, actor, d.approve ? QStringLiteral("review.approve") : QStringLiteral("review.reject"),
+                         compact(analysisJson(ai)), after.isEmpty() ? QVariant() : QVariant(after), d.comment, now});
+    if (!audit)
+        return audit.error();
+    return store::ReviewRepository::release(c, eventId);
+}
+
+} // namespace
+
 Result<DecisionResult> Review::decide(Connection &c, const QString &eventId, const QString &actor,
                                       const ReviewDecision &d, int maxAttempts, qint64 now)
 {
     if (!d.approve && d.comment.trimmed().isEmpty())
         return makeError("review.comment", QStringLiteral("a rejection needs a comment saying why"), 400);
-    const QString action = d.approve ? QStringLiteral("review.approve") : QStringLiteral("review.reject");
     store::Tx tx(c);
     if (Status s = tx.begin(true); !s)
         return s.error();
     auto status = store::ReviewRepository::lockStatus(c, eventId);
     if (!status)
         return status.error();
-    if (status.value() != EventStatus::InReview)
-        return alreadyDecided(c, eventId, status.value(), actor, action);
+    if (status.value() != EventStatus::InReview) {
+        return alreadyDecided(c, eventId, status.value(), actor,
+                              d.approve ? QStringLiteral("review.approve") : QStringLiteral("review.reject"));
+    }
     if (Status s = store::ReviewRepository::checkNotHeldByOther(c, eventId, actor, now); !s)
         return s.error();
     auto ai = underReview(c, eventId);
     if (!ai)
         return ai.error();
-    QString after;
-    if (d.approve) {
-        auto ctx = store::EnrichmentRepository::loadContext(c, eventId, 0);
-        auto analysis = ctx ? edited(ai.value(), d.edits, ctx->text) : Result<llm::Analysis>(ctx.error());
-        if (!analysis)
-            return analysis.error();
-        const EnrichmentInfo mine = reviewersVersion(ai.value(), analysis.value(), actor, d.comment, now);
-        if (Status s = store::EnrichmentRepository::insert(c, eventId, mine); !s)
-            return s.error();
-        if (Status s = queue::JobQueue::enqueue(c, {eventId}, QStringLiteral("plan"), maxAttempts, now, now); !s)
-            return s.error();
-        after = compact(analysisJson(mine));
-    }
-    const QString state = d.approve ? EventStatus::Approved : EventStatus::Rejected;
-    if (Status s = store::EnrichmentRepository::setReviewState(c, ai->id, state); !s)
-        return s.error();
-    if (Status s
-        = store::TransitionWriter::write(c, {store::Transition{eventId, state, {}, {}, d.comment}}, actor, now);
-        !s)
-        return s.error();
-    auto audit = c.exec("INSERT INTO audit_logs (event_id, actor, action, before_state, after_state, detail, at)"
-                        " VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                        {eventId, actor, action, compact(analysisJson(ai.value())),
-                         after.isEmpty() ? QVariant() : QVariant(after), d.comment, now});
-    if (!audit)
-        return audit.error();
-    if (Status s = store::ReviewRepository::release(c, eventId); !s)
+    auto after = d.approve ? approve(c, eventId, ai.value(), d, actor, maxAttempts, now) : Result<QString>(QString());
+    if (!after)
+        return after.error();
+    if (Status s = record(c, eventId, ai.value(), d, actor, after.value(), now); !s)
         return s.error();
     auto id = store::EnrichmentRepository::newestId(c, eventId);
     if (!id)
         return id.error();
     if (Status s = tx.commit(); !s)
         return s.error();
-    return DecisionResult{eventId, state, id.value(), false};
+    return DecisionResult{eventId, d.approve ? EventStatus::Approved : EventStatus::Rejected, id.value(), false};
 }
 
 } // namespace salesflow::pipeline
