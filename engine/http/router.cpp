@@ -54,6 +54,19 @@ Result<QJsonObject> jsonBody(const Request &request)
     return doc.object();
 }
 
+Result<int> Request::intQuery(const char *name, int fallback, int min, int max) const
+{
+    if (!hasQuery(name))
+        return fallback;
+    bool ok = false;
+    const int value = queryValue(name).toInt(&ok);
+    if (!ok || value < min || value > max) {
+        return Error{QStringLiteral("query.") + QLatin1String(name),
+                     QStringLiteral("%1 is %2 to %3").arg(QLatin1String(name)).arg(min).arg(max), 400};
+    }
+    return value;
+}
+
 QString Request::queryValue(const char *name) const
 {
     return query.queryItemValue(QLatin1String(name), QUrl::FullyDecoded);

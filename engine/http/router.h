@@ -32,6 +32,9 @@ struct Request
     QString param(int i) const { return params.value(i); }
     QString queryValue(const char *name) const;
     bool hasQuery(const char *name) const { return query.hasQueryItem(QLatin1String(name)); }
+    /// The integer query parameter `name`, `fallback` when absent; 400 `query.NAME` ("NAME is MIN
+    /// to MAX") when it is not a number in that range.
+    Result<int> intQuery(const char *name, int fallback, int min, int max) const;
 };
 
 using Handler = std::function<void(const Request &, const ReplyPtr &)>;

@@ -2,6 +2,7 @@
 
 #include "../core/clock.h"
 #include "../store/database.h"
+#include "../store/eventrepository.h"
 
 #include <QHash>
 
@@ -67,6 +68,18 @@ QString ChangeFeed::cursorOf(const store::FeedPosition &p)
     return QString::number(p.auditId) + QLatin1Char('.') + p.eventId;
 }
 
+Status ChangeFeed::addCounts(store::Database &db, ChangeSet &set)
+{
+    auto conn = db.acquire();
+    if (!conn)
+        return conn.error();
+    auto counts = store::EventRepository::countByStatus(*conn.value());
+    if (!counts)
+        return counts.error();
+    set.counts = counts.value();
+    return Done{};
+}
+
 Result<ChangeSet> ChangeFeed::now(store::Database &db)
 {
     auto conn = db.acquire();
@@ -75,13 +88,13 @@ Result<ChangeSet> ChangeFeed::now(store::Database &db)
     auto head = store::ChangeRepository::head(*conn.value());
     if (!head)
         return head.error();
-    auto counts = store::ChangeRepository::counts(*conn.value());
+    auto counts = store::EventRepository::countByStatus(*conn.value());
     if (!counts)
         return counts.error();
     return ChangeSet{{}, counts.value(), cursorOf(head.value())};
 }
 
-Result<ChangeSet> ChangeFeed::after(store::Database &db, const store::FeedPosition &from, bool counts)
+Result<ChangeSet> ChangeFeed::after(store::Database &db, const store::FeedPosition &from)
 {
     auto conn = db.acquire();
     if (!conn)
@@ -99,12 +112,6 @@ Result<ChangeSet> ChangeFeed::after(store::Database &db, const store::FeedPositi
     store::FeedPosition next{0, arrivals->isEmpty() ? from.eventId : arrivals->last().eventId};
     QList<store::ChangeRow> rows = arrivals.value() + settled(audit.value(), from.auditId, nowMs(), &next.auditId);
     ChangeSet set{merge(rows), {}, cursorOf(next)};
-    if (counts) {
-        auto n = store::ChangeRepository::counts(c);
-        if (!n)
-            return n.error();
-        set.counts = n.value();
-    }
     return set;
 }
 

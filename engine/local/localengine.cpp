@@ -313,11 +313,14 @@ Result<ChangeSet> LocalEngine::waitForChanges(store::FeedPosition from, qint64 d
 {
     for (;;) {
         const bool last = nowMs() >= deadlineMs || m_stopping;
-        auto set = local::ChangeFeed::after(*m_db, from, last);
-        if (!set || last)
+        auto set = local::ChangeFeed::after(*m_db, from);
+        if (!set)
             return set;
-        if (!set->items.isEmpty())
-            return local::ChangeFeed::after(*m_db, from, true); // again, with the counts
+        if (last || !set->items.isEmpty()) {
+            if (Status s = local::ChangeFeed::addCounts(*m_db, set.value()); !s)
+                return s.error();
+            return set;
+        }
         from = local::ChangeFeed::parseCursor(set->cursor).value(); // entries about no event move it on
         QMutexLocker lock(&m_changeMutex);
         if (!m_stopping)

@@ -44,15 +44,4 @@ Result<QList<ChangeRow>> ChangeRepository::arrivalsAfter(Connection &c, const QS
     return toRows(r.value());
 }
 
-Result<QMap<QString, qint64>> ChangeRepository::counts(Connection &c)
-{
-    auto r = c.exec("SELECT status, count(*) FROM raw_events GROUP BY status");
-    if (!r)
-        return r.error();
-    QMap<QString, qint64> out;
-    for (int i = 0; i < r->size(); ++i)
-        out.insert(r->text(i, 0), r->int64(i, 1));
-    return out;
-}
-
 } // namespace salesflow::store

@@ -35,8 +35,6 @@ public:
     static Result<QList<ChangeRow>> auditAfter(Connection &c, qint64 afterId, int limit);
     /// Up to `limit` events that arrived with an id > `afterEventId`, ascending.
     static Result<QList<ChangeRow>> arrivalsAfter(Connection &c, const QString &afterEventId, int limit);
-    /// Events per status now.
-    static Result<QMap<QString, qint64>> counts(Connection &c);
 };
 
 } // namespace salesflow::store

@@ -299,16 +299,26 @@ Result<AuditPage> EventRepository::audit(Connection &c, const AuditQuery &q)
     return page;
 }
 
+Result<QMap<QString, qint64>> EventRepository::countByStatus(Connection &c)
+{
+    auto r = c.exec("SELECT status, count(*) FROM raw_events GROUP BY status");
+    if (!r)
+        return r.error();
+    QMap<QString, qint64> out;
+    for (int i = 0; i < r->size(); ++i)
+        out.insert(r->text(i, 0), r->int64(i, 1));
+    return out;
+}
+
 Result<Stats> EventRepository::stats(Connection &c, qint64 nowMs)
 {
     Stats s;
-    auto byStatus = c.exec("SELECT status, count(*) FROM raw_events GROUP BY status");
+    auto byStatus = countByStatus(c);
     if (!byStatus)
         return byStatus.error();
-    for (int i = 0; i < byStatus->size(); ++i) {
-        s.byStatus.insert(byStatus->text(i, 0), byStatus->int64(i, 1));
-        s.total += byStatus->int64(i, 1);
-    }
+    s.byStatus = byStatus.value();
+    for (qint64 n : s.byStatus)
+        s.total += n;
     auto bySource = c.exec("SELECT source, count(*) FROM raw_events GROUP BY source");
     if (!bySource)
         return bySource.error();

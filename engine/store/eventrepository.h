@@ -29,6 +29,8 @@ public:
     static Result<EventPage> list(Connection &c, const EventQuery &q);
     static Result<EventDetail> detail(Connection &c, const QString &id);
     static Result<Stats> stats(Connection &c, qint64 nowMs);
+    /// Events per status now.
+    static Result<QMap<QString, qint64>> countByStatus(Connection &c);
     /// The audit trail of one event, oldest first (at most 1000 entries).
     static Result<QList<AuditEntry>> auditOf(Connection &c, const QString &eventId);
     /// Newest first, filtered; Error 400 `query.cursor` for an `after` that is no audit id.

@@ -8,6 +8,7 @@
 #include "engine/store/database.h"
 #include "engine/store/migrator.h"
 #include "engine/store/sharedratebudget.h"
+#include "tests/support/engines.h"
 #include "tests/support/httpclient.h"
 #include "tests/support/hubspotemulator.h"
 #include "tests/support/pgserver.h"
@@ -55,14 +56,6 @@ private:
     quint16 startServer(QProcess &p, const QString &url)
     {
         return test::startServe(p, {QStringLiteral("--db"), url, QStringLiteral("--role"), QStringLiteral("api")});
-    }
-
-    qint64 scalar(store::Connection &c, const QByteArray &sql)
-    {
-        auto r = c.exec(sql, {});
-        if (!r)
-            qFatal("%s: %s", sql.constData(), qPrintable(r.error().message));
-        return r->int64(0, 0);
     }
 
 private Q_SLOTS:
@@ -169,13 +162,14 @@ private Q_SLOTS:
             QCOMPARE(row->text(0, 0), it.value());
         }
         // Every stored event has exactly one first job; no job without its event.
-        QCOMPARE(scalar(*c.value(),
-                        "SELECT count(*) FROM (SELECT r.id FROM raw_events r LEFT JOIN jobs j ON j.event_id = r.id"
-                        " GROUP BY r.id HAVING count(j.id) <> 1) x"),
+        QCOMPARE(test::count(*c.value(),
+                             "SELECT count(*) FROM (SELECT r.id FROM raw_events r LEFT JOIN jobs j ON j.event_id = r.id"
+                             " GROUP BY r.id HAVING count(j.id) <> 1) x"),
                  0);
-        QCOMPARE(scalar(*c.value(),
+        QCOMPARE(
+            test::count(*c.value(),
                         "SELECT count(*) FROM jobs j LEFT JOIN raw_events r ON r.id = j.event_id WHERE r.id IS NULL"),
-                 0);
+            0);
         qInfo("%s: %lld events acknowledged over %d kill -9 rounds, all stored; %lld requests hit a dead server",
               qPrintable(backend), qint64(acked.size()), rounds, refused.load());
     }
@@ -222,7 +216,7 @@ private Q_SLOTS:
         QElapsedTimer timer;
         timer.start();
         std::array<std::unique_ptr<QProcess>, 2> workers;
-        while (scalar(*c.value(), "SELECT count(*) FROM jobs") > 0) {
+        while (test::count(*c.value(), "SELECT count(*) FROM jobs") > 0) {
             QVERIFY2(timer.elapsed() < 240000, "the queue did not drain");
             for (auto &w : workers) {
                 if (!w || w->state() == QProcess::NotRunning) {
@@ -244,11 +238,11 @@ private Q_SLOTS:
             w->terminate();
             w->waitForFinished(10000);
         }
-        QCOMPARE(scalar(*c.value(), "SELECT count(*) FROM test_effects"), events);
-        QCOMPARE(scalar(*c.value(), "SELECT count(DISTINCT event_id) FROM test_effects"), events);
-        QCOMPARE(scalar(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'normalised'"), events);
-        QCOMPARE(scalar(*c.value(), "SELECT count(*) FROM audit_logs WHERE action = 'transition'"), events);
-        const qint64 retried = scalar(*c.value(), "SELECT count(*) FROM test_effects WHERE attempt > 1");
+        QCOMPARE(test::count(*c.value(), "SELECT count(*) FROM test_effects"), events);
+        QCOMPARE(test::count(*c.value(), "SELECT count(DISTINCT event_id) FROM test_effects"), events);
+        QCOMPARE(test::count(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'normalised'"), events);
+        QCOMPARE(test::count(*c.value(), "SELECT count(*) FROM audit_logs WHERE action = 'transition'"), events);
+        const qint64 retried = test::count(*c.value(), "SELECT count(*) FROM test_effects WHERE attempt > 1");
         qInfo("%s: %d jobs, %d worker kills, %lld jobs completed on a later attempt, none twice", qPrintable(backend),
               events, kills, retried);
     }
@@ -313,7 +307,7 @@ private Q_SLOTS:
         QElapsedTimer timer;
         timer.start();
         std::array<std::unique_ptr<QProcess>, 2> workers;
-        while (scalar(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'done'") < events) {
+        while (test::count(*c.value(), "SELECT count(*) FROM raw_events WHERE status = 'done'") < events) {
             QVERIFY2(timer.elapsed() < 240000, "the writeback did not finish");
             for (auto &w : workers) {
                 if (!w || w->state() == QProcess::NotRunning) {

@@ -17,12 +17,10 @@ void AuditController::list(const Request &request, const ReplyPtr &reply)
     q.eventId = request.queryValue("event");
     q.action = request.queryValue("action");
     q.after = request.queryValue("after");
-    if (request.hasQuery("limit")) {
-        bool ok = false;
-        q.limit = request.queryValue("limit").toInt(&ok);
-        if (!ok || q.limit < 1 || q.limit > 1000)
-            return reply->problem(badQuery("query.limit", QStringLiteral("limit is 1 to 1000")));
-    }
+    auto limit = request.intQuery("limit", q.limit, 1, 1000);
+    if (!limit)
+        return reply->problem(limit.error());
+    q.limit = limit.value();
     q.sinceMs = json::parseTime(request.queryValue("since"));
     q.untilMs = json::parseTime(request.queryValue("until"));
     if (q.sinceMs < 0 || q.untilMs < 0)

@@ -12,14 +12,10 @@ void ChangesController::addRoutes(Router &router)
 
 void ChangesController::changes(const Request &request, const ReplyPtr &reply)
 {
-    int waitMs = 0;
-    if (request.hasQuery("wait_ms")) {
-        bool ok = false;
-        waitMs = request.queryValue("wait_ms").toInt(&ok);
-        if (!ok || waitMs < 0 || waitMs > 30000)
-            return reply->problem(badQuery("query.wait_ms", QStringLiteral("wait_ms is 0 to 30000")));
-    }
-    answer(m_engine->changes(request.caller, request.queryValue("after"), waitMs), reply,
+    auto waitMs = request.intQuery("wait_ms", 0, 0, 30000);
+    if (!waitMs)
+        return reply->problem(waitMs.error());
+    answer(m_engine->changes(request.caller, request.queryValue("after"), waitMs.value()), reply,
            [](const ChangeSet &c) { return json::toJson(c); });
 }
 

@@ -25,12 +25,10 @@ Result<EventQuery> eventQueryFrom(const Request &request)
         return badQuery("query.status", QStringLiteral("unknown status '%1'").arg(query.status));
     if (!query.source.isEmpty() && !sources::isKnownSource(query.source))
         return badQuery("query.source", QStringLiteral("unknown source '%1'").arg(query.source));
-    if (request.hasQuery("limit")) {
-        bool ok = false;
-        query.limit = request.queryValue("limit").toInt(&ok);
-        if (!ok || query.limit < 1 || query.limit > 1000)
-            return badQuery("query.limit", QStringLiteral("limit is 1 to 1000"));
-    }
+    auto limit = request.intQuery("limit", query.limit, 1, 1000);
+    if (!limit)
+        return limit.error();
+    query.limit = limit.value();
     query.sinceMs = json::parseTime(request.queryValue("since"));
     query.untilMs = json::parseTime(request.queryValue("until"));
     if (query.sinceMs < 0 || query.untilMs < 0)

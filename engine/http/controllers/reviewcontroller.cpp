@@ -20,14 +20,10 @@ void ReviewController::addRoutes(Router &router)
 
 void ReviewController::list(const Request &request, const ReplyPtr &reply)
 {
-    int limit = 100;
-    if (request.hasQuery("limit")) {
-        bool ok = false;
-        limit = request.queryValue("limit").toInt(&ok);
-        if (!ok || limit < 1 || limit > 1000)
-            return reply->problem(badQuery("query.limit", QStringLiteral("limit is 1 to 1000")));
-    }
-    answer(m_engine->reviewQueue(request.caller, limit, request.queryValue("after")), reply,
+    auto limit = request.intQuery("limit", 100, 1, 1000);
+    if (!limit)
+        return reply->problem(limit.error());
+    answer(m_engine->reviewQueue(request.caller, limit.value(), request.queryValue("after")), reply,
            [](const ReviewPage &p) { return json::toJson(p); });
 }
 

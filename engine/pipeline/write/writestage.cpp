@@ -472,6 +472,57 @@ void WriteStage::verify(Batch &b)
     }
 }
 
+namespace {
+
+/// Where an event stands once its batch was written: done (or dry run), still pending (retried,
+/// or held when HubSpot asked to wait), or failed for good when only failures are left.
+Result<StageOutput> verdict(const QString &eventId, const QList<Action> &all, const std::optional<Error> &hold)
+{
+    int total = 0, finished = 0, dry = 0;
+    QStringList failures, pending;
+    for (const Action &a : all) {
+        if (a.eventId != eventId)
+            continue;
+        ++total;
+        if (a.status == AS::Done || a.status == AS::Superseded)
+            ++finished;
+        else if (a.status == AS::DryRun)
+            ++dry;
+        else if (a.status == AS::Failed)
+            failures << QStringLiteral("%1 %2: %3").arg(a.kind, a.key, a.lastError);
+        else
+            pending << QStringLiteral("%1 %2%3").arg(
+                a.kind, a.key,
+                a.lastError.isEmpty() ? QString() : QStringLiteral(" (") + a.lastError + QLatin1Char(')'));
+    }
+    if (!failures.isEmpty() && pending.isEmpty()) {
+        return permanentError("permanent.write",
+                              QStringLiteral("%1 of %2 actions failed: %3")
+                                  .arg(failures.size())
+                                  .arg(total)
+                                  .arg(failures.join(QLatin1String("; "))),
+                              502);
+    }
+    if (!pending.isEmpty()) {
+        if (hold)
+            return *hold;
+        return Error{QStringLiteral("hubspot.pending"),
+                     QStringLiteral("%1 of %2 actions not finished yet: %3")
+                         .arg(pending.size())
+                         .arg(total)
+                         .arg(pending.mid(0, 3).join(QLatin1String("; "))),
+                     502};
+    }
+    StageOutput s;
+    s.newStatus = EventStatus::Done;
+    s.detail = dry > 0
+        ? QStringLiteral("dry run: %1 actions planned, nothing sent (HUBSPOT_ACCESS_TOKEN is not set)").arg(dry)
+        : QStringLiteral("%1 actions written to HubSpot").arg(finished);
+    return s;
+}
+
+} // namespace
+
 QList<Result<StageOutput>> WriteStage::runBatch(const QList<queue::Job> &jobs, store::Connection &conn)
 {
     QStringList eventIds;
@@ -516,50 +567,8 @@ QList<Result<StageOutput>> WriteStage::runBatch(const QList<queue::Job> &jobs, s
             out.append(all.error());
         return out;
     }
-    for (const queue::Job &job : jobs) {
-        int total = 0, finished = 0, dry = 0;
-        QStringList failures, pending;
-        for (const Action &a : all.value()) {
-            if (a.eventId != job.eventId)
-                continue;
-            ++total;
-            if (a.status == AS::Done || a.status == AS::Superseded)
-                ++finished;
-            else if (a.status == AS::DryRun)
-                ++dry;
-            else if (a.status == AS::Failed)
-                failures << QStringLiteral("%1 %2: %3").arg(a.kind, a.key, a.lastError);
-            else
-                pending << QStringLiteral("%1 %2%3").arg(
-                    a.kind, a.key,
-                    a.lastError.isEmpty() ? QString() : QStringLiteral(" (") + a.lastError + QLatin1Char(')'));
-        }
-        if (!failures.isEmpty() && pending.isEmpty()) {
-            out.append(permanentError("permanent.write",
-                                      QStringLiteral("%1 of %2 actions failed: %3")
-                                          .arg(failures.size())
-                                          .arg(total)
-                                          .arg(failures.join(QLatin1String("; "))),
-                                      502));
-        } else if (!pending.isEmpty()) {
-            if (b.hold)
-                out.append(*b.hold);
-            else
-                out.append(Error{QStringLiteral("hubspot.pending"),
-                                 QStringLiteral("%1 of %2 actions not finished yet: %3")
-                                     .arg(pending.size())
-                                     .arg(total)
-                                     .arg(pending.mid(0, 3).join(QLatin1String("; "))),
-                                 502});
-        } else {
-            StageOutput s;
-            s.newStatus = EventStatus::Done;
-            s.detail = dry > 0
-                ? QStringLiteral("dry run: %1 actions planned, nothing sent (HUBSPOT_ACCESS_TOKEN is not set)").arg(dry)
-                : QStringLiteral("%1 actions written to HubSpot").arg(finished);
-            out.append(s);
-        }
-    }
+    for (const queue::Job &job : jobs)
+        out.append(verdict(job.eventId, all.value(), b.hold));
     return out;
 }
 
