@@ -1,6 +1,7 @@
 #pragma once
 
 #include "caller.h"
+#include "replaytypes.h"
 #include "result.h"
 #include "types.h"
 
@@ -74,6 +75,43 @@ public:
     virtual QFuture<Status> setPassword(const Caller &caller, QString name, QByteArray password) = 0;
     /// Admin: API tokens by name and role (never the tokens).
     virtual QFuture<Result<QList<TokenInfo>>> tokens(const Caller &caller) = 0;
+
+    // Prompts and replays (admins change; viewers read).
+
+    /// The prompts the engine uses, with their active version.
+    virtual QFuture<Result<QList<PromptSummary>>> prompts(const Caller &caller) = 0;
+    /// Every version, newest first. Error 404 `prompt.not_found`.
+    virtual QFuture<Result<PromptInfo>> prompt(const Caller &caller, QString name) = 0;
+    /// The engine's own check of a template and its settings, for an editor: every problem with
+    /// where it is; an empty list when the version could be saved.
+    virtual QFuture<Result<QList<PromptProblem>>> checkPrompt(const Caller &caller, QString name,
+                                                              NewPromptVersion version)
+        = 0;
+    /// Admin: stores the next version (not active). Error 400 `prompt.invalid` says what is wrong
+    /// and where (line and column, or the setting). Audited.
+    virtual QFuture<Result<PromptVersionInfo>> createPromptVersion(const Caller &caller, QString name,
+                                                                   NewPromptVersion version)
+        = 0;
+    /// Admin: makes that version the one the pipeline uses; audited with before/after.
+    virtual QFuture<Result<PromptVersionInfo>> activatePrompt(const Caller &caller, QString name, int version) = 0;
+    /// Admin: runs that version and the active one on the events (at most 20) with no side effect
+    /// in the pipeline, the ledger or HubSpot; answers per event both outputs, their review
+    /// reasons and the actions each would plan. The calls' tokens and cost are audited.
+    virtual QFuture<Result<PromptTestResult>> testPrompt(const Caller &caller, QString name, int version,
+                                                         QStringList eventIds)
+        = 0;
+
+    /// Admin: fixes the selection and starts the replay in the background (see ReplayRequest);
+    /// answers at once with its id and total. A dry run changes nothing but its own record.
+    /// Error 400 `replay.*` for a bad request (says which part). Audited.
+    virtual QFuture<Result<ReplayInfo>> startReplay(const Caller &caller, ReplayRequest request) = 0;
+    /// Viewer: past and running replays, newest first (keyset pages by id).
+    virtual QFuture<Result<QList<ReplayInfo>>> replays(const Caller &caller, int limit, QString after) = 0;
+    /// Viewer: a replay's progress and a page of its items. Error 404 `replay.not_found`.
+    virtual QFuture<Result<ReplayPage>> replay(const Caller &caller, QString id, ReplayItemQuery query) = 0;
+    /// Admin: stops it after the batch in hand; what is done stays done. Audited. 409 when it is
+    /// already finished.
+    virtual QFuture<Result<ReplayInfo>> cancelReplay(const Caller &caller, QString id) = 0;
 
     /// True when the store is reachable and its schema is the one this binary expects. Needs no
     /// caller: health checks are anonymous.

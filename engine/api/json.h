@@ -1,5 +1,6 @@
 #pragma once
 
+#include "replaytypes.h"
 #include "types.h"
 
 #include <QJsonObject>
@@ -36,6 +37,19 @@ QJsonObject toJson(const ReviewPage &v);
 QJsonObject toJson(const ReviewClaim &v);
 QJsonObject toJson(const ReviewDecision &v);
 QJsonObject toJson(const DecisionResult &v);
+QJsonObject toJson(const PromptSummary &v);
+QJsonObject toJson(const PromptVersionInfo &v);
+QJsonObject toJson(const PromptInfo &v);
+QJsonObject toJson(const NewPromptVersion &v);
+QJsonObject toJson(const PromptProblem &v);
+QJsonObject toJson(const PromptTestEvent &v);
+QJsonObject toJson(const PromptTestResult &v);
+QJsonObject toJson(const ReplayRequest &v);
+QJsonObject toJson(const FieldChange &v);
+QJsonObject toJson(const ActionChange &v);
+QJsonObject toJson(const ReplayItem &v);
+QJsonObject toJson(const ReplayInfo &v);
+QJsonObject toJson(const ReplayPage &v);
 
 template<typename T>
 T fromJson(const QJsonObject &o);
@@ -82,5 +96,31 @@ template<>
 ReviewDecision fromJson<ReviewDecision>(const QJsonObject &o);
 template<>
 DecisionResult fromJson<DecisionResult>(const QJsonObject &o);
+template<>
+PromptSummary fromJson<PromptSummary>(const QJsonObject &o);
+template<>
+PromptVersionInfo fromJson<PromptVersionInfo>(const QJsonObject &o);
+template<>
+PromptInfo fromJson<PromptInfo>(const QJsonObject &o);
+template<>
+NewPromptVersion fromJson<NewPromptVersion>(const QJsonObject &o);
+template<>
+PromptProblem fromJson<PromptProblem>(const QJsonObject &o);
+template<>
+PromptTestEvent fromJson<PromptTestEvent>(const QJsonObject &o);
+template<>
+PromptTestResult fromJson<PromptTestResult>(const QJsonObject &o);
+template<>
+ReplayRequest fromJson<ReplayRequest>(const QJsonObject &o);
+template<>
+FieldChange fromJson<FieldChange>(const QJsonObject &o);
+template<>
+ActionChange fromJson<ActionChange>(const QJsonObject &o);
+template<>
+ReplayItem fromJson<ReplayItem>(const QJsonObject &o);
+template<>
+ReplayInfo fromJson<ReplayInfo>(const QJsonObject &o);
+template<>
+ReplayPage fromJson<ReplayPage>(const QJsonObject &o);
 
 } // namespace salesflow::json

@@ -1,4 +1,5 @@
 #include "json.h"
+#include "jsonhelpers_p.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -6,25 +7,7 @@
 namespace salesflow::json {
 
 namespace {
-QString str(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toString();
-}
-
-qint64 int64(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toInteger();
-}
-
-qint64 time(const QJsonObject &o, const char *key)
-{
-    return qMax<qint64>(0, parseTime(str(o, key)));
-}
-
-QJsonObject object(const QJsonObject &o, const char *key)
-{
-    return o.value(QLatin1String(key)).toObject();
-}
+using namespace detail;
 
 QMap<QString, qint64> counts(const QJsonObject &o)
 {
@@ -32,25 +15,6 @@ QMap<QString, qint64> counts(const QJsonObject &o)
     for (auto it = o.begin(); it != o.end(); ++it)
         m.insert(it.key(), it.value().toInteger());
     return m;
-}
-
-template<typename T>
-QList<T> list(const QJsonObject &o, const char *key)
-{
-    QList<T> out;
-    const QJsonArray a = o.value(QLatin1String(key)).toArray();
-    out.reserve(a.size());
-    for (const QJsonValue &v : a)
-        out.append(fromJson<T>(v.toObject()));
-    return out;
-}
-
-QStringList strings(const QJsonObject &o, const char *key)
-{
-    QStringList out;
-    for (const QJsonValue &v : o.value(QLatin1String(key)).toArray())
-        out.append(v.toString());
-    return out;
 }
 
 QString compact(const QJsonObject &o)

@@ -1,4 +1,5 @@
 #include "json.h"
+#include "jsonhelpers_p.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -8,10 +9,7 @@
 namespace salesflow::json {
 
 namespace {
-QJsonValue orNull(const QString &s)
-{
-    return s.isEmpty() ? QJsonValue() : QJsonValue(s);
-}
+using namespace detail;
 
 QJsonObject counts(const QMap<QString, qint64> &m)
 {
@@ -19,15 +17,6 @@ QJsonObject counts(const QMap<QString, qint64> &m)
     for (auto it = m.cbegin(); it != m.cend(); ++it)
         o.insert(it.key(), it.value());
     return o;
-}
-
-template<typename T>
-QJsonArray array(const QList<T> &items)
-{
-    QJsonArray a;
-    for (const T &item : items)
-        a.append(toJson(item));
-    return a;
 }
 
 QJsonValue cursor(const QString &next)

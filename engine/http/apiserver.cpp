@@ -6,6 +6,8 @@
 #include "controllers/eventscontroller.h"
 #include "controllers/healthcontroller.h"
 #include "controllers/ingestcontroller.h"
+#include "controllers/promptscontroller.h"
+#include "controllers/replayscontroller.h"
 #include "controllers/reviewcontroller.h"
 #include "controllers/sessioncontroller.h"
 #include "controllers/statscontroller.h"
@@ -33,6 +35,8 @@ ApiServer::ApiServer(IEngine *engine, IAuthenticator *auth, Options options, QOb
     m_controllers.push_back(std::make_unique<UsersController>(engine, this));
     m_controllers.push_back(std::make_unique<SessionController>(engine, auth, this));
     m_controllers.push_back(std::make_unique<ReviewController>(engine, this));
+    m_controllers.push_back(std::make_unique<PromptsController>(engine, this));
+    m_controllers.push_back(std::make_unique<ReplaysController>(engine, this));
     for (const auto &c : m_controllers)
         c->addRoutes(m_router);
 }

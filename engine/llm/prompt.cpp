@@ -75,22 +75,140 @@ Result<PromptVersion> parsePromptFile(const QByteArray &bytes)
     return p;
 }
 
+namespace {
+
+/// 1-based line and column of a position in the template.
+QPair<int, int> lineColumn(const QString &text, qsizetype pos)
+{
+    const qsizetype lineStart = text.lastIndexOf(QLatin1Char('\n'), pos - 1) + 1;
+    return {int(text.left(pos).count(QLatin1Char('\n'))) + 1, int(pos - lineStart) + 1};
+}
+
+PromptProblem at(const QString &text, qsizetype pos, const QString &message)
+{
+    const auto lc = lineColumn(text, pos);
+    return PromptProblem{message, lc.first, lc.second, {}};
+}
+
+void checkParts(const QString &text, QList<PromptProblem> &out)
+{
+    static const QRegularExpression systemRe(QStringLiteral("^### system$"), QRegularExpression::MultilineOption);
+    static const QRegularExpression userRe(QStringLiteral("^### user$"), QRegularExpression::MultilineOption);
+    const auto system = systemRe.match(text);
+    const auto user = userRe.match(text);
+    if (!system.hasMatch())
+        out.append({QStringLiteral("the template needs a '### system' line before the instructions"), 1, 1, {}});
+    if (!user.hasMatch())
+        out.append({QStringLiteral("the template needs a '### user' line before the event's part"), 1, 1, {}});
+    if (system.hasMatch() && user.hasMatch() && user.capturedStart() < system.capturedStart())
+        out.append(at(text, user.capturedStart(), QStringLiteral("the '### user' part comes after '### system'")));
+    const PromptVersion p{{}, 0, text, {}, {}, 0, false};
+    if (system.hasMatch() && user.hasMatch() && p.systemPart().isEmpty())
+        out.append(at(text, system.capturedStart(), QStringLiteral("the '### system' part is empty")));
+    if (system.hasMatch() && user.hasMatch() && p.userPart().isEmpty())
+        out.append(at(text, user.capturedStart(), QStringLiteral("the '### user' part is empty")));
+}
+
+void checkPlaceholders(const QString &text, QList<PromptProblem> &out)
+{
+    static const QRegularExpression nameRe(QStringLiteral("^\\s*([A-Za-z_.]+)\\s*$"));
+    const QStringList known = promptPlaceholders();
+    for (qsizetype open = text.indexOf(QLatin1String("{{")); open >= 0;
+         open = text.indexOf(QLatin1String("{{"), open + 2)) {
+        const qsizetype close = text.indexOf(QLatin1String("}}"), open + 2);
+        const qsizetype nextOpen = text.indexOf(QLatin1String("{{"), open + 2);
+        const qsizetype lineEnd = text.indexOf(QLatin1Char('\n'), open);
+        if (close < 0 || (nextOpen >= 0 && nextOpen < close) || (lineEnd >= 0 && lineEnd < close)) {
+            out.append(at(text, open, QStringLiteral("'{{' is not closed by '}}' on the same line")));
+            continue;
+        }
+        const auto m = nameRe.match(text.mid(open + 2, close - open - 2));
+        const QString name = m.hasMatch() ? m.captured(1) : text.mid(open + 2, close - open - 2).trimmed().left(40);
+        if (!known.contains(name)) {
+            out.append(
+                at(text, open,
+                   QStringLiteral("unknown placeholder {{%1}}; known: %2").arg(name, known.join(QLatin1String(", ")))));
+        }
+    }
+}
+
+struct SettingRule
+{
+    const char *name;
+    double min, max;
+    bool integer;
+};
+
+const SettingRule kSettings[] = {{"temperature", 0, 2, false},
+                                 {"max_output_tokens", 64, 32768, true},
+                                 {"context_token_budget", 200, 200000, true},
+                                 {"recent_events", 0, 20, true}};
+
+void checkSettings(const QJsonObject &settings, QList<PromptProblem> &out)
+{
+    for (auto it = settings.begin(); it != settings.end(); ++it) {
+        const QString key = it.key();
+        if (key == QLatin1String("model")) {
+            if (!it.value().isString() || it.value().toString().trimmed().isEmpty())
+                out.append({QStringLiteral("settings.model is the model's name, a non-empty string"), 0, 0, key});
+            continue;
+        }
+        const SettingRule *rule = nullptr;
+        for (const SettingRule &r : kSettings)
+            rule = key == QLatin1String(r.name) ? &r : rule;
+        if (!rule) {
+            out.append(
+                {QStringLiteral("unknown setting '%1'; known: %2").arg(key, promptSettings().join(QLatin1String(", "))),
+                 0, 0, key});
+            continue;
+        }
+        const double v = it.value().toDouble(-1);
+        const bool whole = v == double(qint64(v));
+        if (!it.value().isDouble() || v < rule->min || v > rule->max || (rule->integer && !whole)) {
+            out.append({QStringLiteral("settings.%1 is %2 from %3 to %4")
+                            .arg(key, rule->integer ? QStringLiteral("a whole number") : QStringLiteral("a number"))
+                            .arg(rule->min)
+                            .arg(rule->max),
+                        0, 0, key});
+        }
+    }
+}
+
+} // namespace
+
+QStringList promptSettings()
+{
+    QStringList names{QStringLiteral("model")};
+    for (const SettingRule &r : kSettings)
+        names << QString::fromLatin1(r.name);
+    return names;
+}
+
+QList<PromptProblem> promptProblems(const QString &templateText, const QJsonObject &settings)
+{
+    QList<PromptProblem> out;
+    if (templateText.trimmed().isEmpty()) {
+        out.append({QStringLiteral("the template is empty"), 1, 1, {}});
+        return out;
+    }
+    checkParts(templateText, out);
+    checkPlaceholders(templateText, out);
+    checkSettings(settings, out);
+    return out;
+}
+
 Status checkPrompt(const PromptVersion &p)
 {
-    if (p.systemPart().isEmpty() || p.userPart().isEmpty())
-        return makeError("prompt.invalid",
-                         QStringLiteral("the template needs a '### system' part followed by a '### user' part"), 400);
-    const QStringList known = promptPlaceholders();
-    auto it = placeholderRe().globalMatch(p.templateText);
-    while (it.hasNext()) {
-        const QString name = it.next().captured(1);
-        if (!known.contains(name))
-            return makeError(
-                "prompt.invalid",
-                QStringLiteral("unknown placeholder {{%1}}; known: %2").arg(name, known.join(QLatin1String(", "))),
-                400);
-    }
-    return Done{};
+    const QList<PromptProblem> problems = promptProblems(p.templateText, p.settings);
+    if (problems.isEmpty())
+        return Done{};
+    const PromptProblem &first = problems.first();
+    QString where
+        = first.line > 0 ? QStringLiteral("line %1, column %2: ").arg(first.line).arg(first.column) : QString();
+    QString message = where + first.message;
+    if (problems.size() > 1)
+        message += QStringLiteral(" (and %1 more problems)").arg(problems.size() - 1);
+    return makeError("prompt.invalid", message, 400);
 }
 
 Result<QString> renderPrompt(const QString &text, const QHash<QString, QString> &values)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../api/replaytypes.h"
 #include "../api/result.h"
 
 #include <QHash>
@@ -21,6 +22,7 @@ struct PromptVersion
     QString author;
     qint64 createdAtMs = 0;
     bool active = false;
+    QString notes;
 
     QString systemPart() const;
     QString userPart() const;
@@ -28,9 +30,13 @@ struct PromptVersion
 
 /// Parses a shipped .prompt file (front matter between `---` lines, then the template).
 Result<PromptVersion> parsePromptFile(const QByteArray &text);
-/// Checks the template: both parts present, every placeholder known. Error 400 `prompt.invalid`
-/// that says which.
+/// Every problem of a template and its settings, with where it is: both parts present and in
+/// order, every {{placeholder}} closed and known, every setting known and in its range.
+QList<PromptProblem> promptProblems(const QString &templateText, const QJsonObject &settings);
+/// promptProblems as one Error 400 `prompt.invalid` that names the first problem and where it is.
 Status checkPrompt(const PromptVersion &p);
+/// The settings a version may carry, with what each takes.
+QStringList promptSettings();
 /// Fills {{placeholders}}; unknown ones are an error (checkPrompt catches them at save time).
 Result<QString> renderPrompt(const QString &part, const QHash<QString, QString> &values);
 /// The placeholders a template may use.

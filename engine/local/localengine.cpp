@@ -4,7 +4,9 @@
 #include "../core/ids.h"
 #include "../core/logging.h"
 #include "../pipeline/ingest/groupcommitter.h"
+#include "../pipeline/preview.h"
 #include "../pipeline/replay.h"
+#include "../pipeline/replayworker.h"
 #include "../pipeline/runner.h"
 #include "../sources/intake.h"
 #include "../store/database.h"
@@ -35,6 +37,7 @@ LocalEngine::LocalEngine(Options options)
     m_readers.setMaxThreadCount(4);
     m_waiters.setMaxThreadCount(64);
     m_logins.setMaxThreadCount(2);
+    m_previews.setMaxThreadCount(2);
 }
 
 LocalEngine::~LocalEngine()
@@ -90,6 +93,9 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::open(Options options)
     }
     if (e->m_runner)
         e->m_runner->start();
+    e->setUpPreview();
+    if (e->m_options.runWorkers)
+        e->startReplayWorker();
     qCInfo(lcEngine) << "engine open on" << e->m_db->displayUrl()
                      << "workers:" << (e->m_runner ? e->m_options.config.workers : 0);
     return e;
@@ -106,7 +112,10 @@ void LocalEngine::stop()
         m_committer->stop();
     if (m_runner)
         m_runner->stop();
+    if (m_replayWorker)
+        m_replayWorker->stop();
     m_readers.waitForDone();
+    m_previews.waitForDone();
     m_waiters.waitForDone();
     m_logins.waitForDone();
 }

@@ -18,6 +18,7 @@ class AuthCache;
 }
 namespace salesflow::store {
 class Database;
+class Connection;
 struct FeedPosition;
 } // namespace salesflow::store
 namespace salesflow::pipeline {
@@ -26,6 +27,8 @@ struct ReplayPlan;
 class GroupCommitter;
 class Runner;
 class IStage;
+class Preview;
+class ReplayWorker;
 } // namespace salesflow::pipeline
 
 namespace salesflow {
@@ -69,6 +72,20 @@ public:
     QFuture<Result<QList<TokenInfo>>> tokens(const Caller &caller) override;
     QFuture<Status> ready() override;
 
+    QFuture<Result<QList<PromptSummary>>> prompts(const Caller &caller) override;
+    QFuture<Result<PromptInfo>> prompt(const Caller &caller, QString name) override;
+    QFuture<Result<QList<PromptProblem>>> checkPrompt(const Caller &caller, QString name,
+                                                      NewPromptVersion version) override;
+    QFuture<Result<PromptVersionInfo>> createPromptVersion(const Caller &caller, QString name,
+                                                           NewPromptVersion version) override;
+    QFuture<Result<PromptVersionInfo>> activatePrompt(const Caller &caller, QString name, int version) override;
+    QFuture<Result<PromptTestResult>> testPrompt(const Caller &caller, QString name, int version,
+                                                 QStringList eventIds) override;
+    QFuture<Result<ReplayInfo>> startReplay(const Caller &caller, ReplayRequest request) override;
+    QFuture<Result<QList<ReplayInfo>>> replays(const Caller &caller, int limit, QString after) override;
+    QFuture<Result<ReplayPage>> replay(const Caller &caller, QString id, ReplayItemQuery query) override;
+    QFuture<Result<ReplayInfo>> cancelReplay(const Caller &caller, QString id) override;
+
     QFuture<Result<Caller>> authenticate(QByteArray token) override;
     QFuture<Result<Session>> login(QString user, QByteArray password, QString address) override;
 
@@ -105,6 +122,11 @@ private:
     template<typename F>
     QFuture<Status> withPasswordHash(QByteArray password, F &&store);
     void announceChange();
+    /// Finds the enrich stage among the options' stages (or builds one from the config) for
+    /// prompt tests and dry runs; without one those answer 503 with the reason.
+    void setUpPreview();
+    void startReplayWorker();
+    Result<ReplayInfo> doStartReplay(store::Connection &c, const ReplayRequest &request, const QString &actor);
 
     Options m_options;
     std::shared_ptr<store::Database> m_db;
@@ -117,6 +139,10 @@ private:
     QWaitCondition m_changed;
     std::atomic<bool> m_stopping{false};
     std::shared_ptr<local::AuthCache> m_authCache;
+    std::shared_ptr<pipeline::Preview> m_preview;
+    Error m_previewError;
+    std::unique_ptr<pipeline::ReplayWorker> m_replayWorker;
+    QThreadPool m_previews; // prompt tests: model calls, kept off the readers
 };
 
 } // namespace salesflow

@@ -30,34 +30,6 @@ QString Replay::statusBefore(const QString &stage)
 
 namespace {
 
-/// The stage asked for and, for a prompt version, the enrich job's arguments; a 400 when wrong.
-Result<QPair<QString, QString>> resolveStage(Connection &c, const QString &stageAsked, int promptVersion)
-{
-    QString stage = stageAsked;
-    QString args;
-    if (promptVersion > 0) {
-        if (!stage.isEmpty() && stage != QLatin1String("enrich")) {
-            return makeError("replay.prompt",
-                             QStringLiteral("a prompt version re-runs the enrich stage: use --from enrich (or leave "
-                                            "--from out), not --from %1")
-                                 .arg(stage),
-                             400);
-        }
-        stage = QStringLiteral("enrich");
-        auto prompt = store::PromptRepository::get(c, QStringLiteral("enrich"), promptVersion);
-        if (!prompt)
-            return Error{QStringLiteral("replay.prompt"), prompt.error().message, 400};
-        args = QStringLiteral("{\"prompt_version\":%1}").arg(promptVersion);
-    }
-    if (!stage.isEmpty() && !Replay::stages().contains(stage)) {
-        return makeError("replay.stage",
-                         QStringLiteral("unknown stage '%1'; replay from one of: %2")
-                             .arg(stage, Replay::stages().join(QStringLiteral(", "))),
-                         400);
-    }
-    return qMakePair(stage, args);
-}
-
 /// The ids the selection names, oldest first; ids of no event go to `missing`.
 Result<QStringList> candidates(Connection &c, const ReplaySelection &sel, QStringList *missing)
 {
@@ -83,6 +55,8 @@ Result<QStringList> candidates(Connection &c, const ReplaySelection &sel, QStrin
         where(ids::lowerBound(sel.untilMs), "id < $");
     if (!sel.status.isEmpty())
         where(sel.status, "status = $");
+    if (!sel.source.isEmpty())
+        where(sel.source, "source = $");
     auto r = c.exec(sql + " ORDER BY id", params);
     if (!r)
         return r.error();
@@ -122,8 +96,9 @@ Result<bool> prepare(Connection &c, const QString &id, const QString &from, qint
     return true;
 }
 
-/// Without a stage asked, a failed event starts again at the stage that failed, else at the start.
-Result<QString> startingStage(Connection &c, const QString &id, const QString &asked)
+} // namespace
+
+Result<QString> Replay::startingStage(Connection &c, const QString &id, const QString &asked)
 {
     if (!asked.isEmpty())
         return asked;
@@ -133,29 +108,41 @@ Result<QString> startingStage(Connection &c, const QString &id, const QString &a
     return Replay::stages().contains(row->text(0, 0)) ? row->text(0, 0) : Replay::stages().first();
 }
 
-} // namespace
-
-Result<ReplayPlan> Replay::replay(Connection &c, const ReplaySelection &sel, const QString &stageAsked,
-                                  const QString &actor, int maxAttempts, bool dryRun, qint64 now, int promptVersion)
+Result<QString> Replay::checkStage(Connection &c, const QString &stageAsked, int promptVersion)
 {
-    auto stage = resolveStage(c, stageAsked, promptVersion);
-    if (!stage)
-        return stage.error();
-    if (sel.eventIds.isEmpty() && sel.sinceMs <= 0 && sel.untilMs <= 0 && sel.status.isEmpty()) {
-        return makeError("replay.selection",
-                         QStringLiteral("say which events: --event ID..., or --since/--until/--status"), 400);
+    QString stage = stageAsked;
+    if (promptVersion > 0) {
+        if (!stage.isEmpty() && stage != QLatin1String("enrich")) {
+            return makeError("replay.prompt",
+                             QStringLiteral("a prompt version re-runs the enrich stage: replay from enrich (or leave "
+                                            "the stage out), not from %1")
+                                 .arg(stage),
+                             400);
+        }
+        stage = QStringLiteral("enrich");
+        auto prompt = store::PromptRepository::get(c, QStringLiteral("enrich"), promptVersion);
+        if (!prompt)
+            return Error{QStringLiteral("replay.prompt"), prompt.error().message, 400};
     }
-    Tx tx(c);
-    if (Status s = tx.begin(true); !s)
-        return s.error();
+    if (!stage.isEmpty() && !Replay::stages().contains(stage)) {
+        return makeError("replay.stage",
+                         QStringLiteral("unknown stage '%1'; replay from one of: %2")
+                             .arg(stage, Replay::stages().join(QStringLiteral(", "))),
+                         400);
+    }
+    return stage;
+}
+
+Result<ReplayPlan> Replay::requeueIn(Connection &c, const QStringList &eventIds, const QString &stageAsked,
+                                     const QString &actor, int maxAttempts, qint64 now, int promptVersion,
+                                     const QString &detail)
+{
+    const QString args = promptVersion > 0 ? QStringLiteral("{\"prompt_version\":%1}").arg(promptVersion) : QString();
     ReplayPlan plan;
-    auto ids = candidates(c, sel, &plan.missing);
-    if (!ids)
-        return ids.error();
     QHash<QString, QStringList> byStage;
     QList<store::Transition> ts;
-    for (const QString &id : std::as_const(ids.value())) {
-        auto from = startingStage(c, id, stage->first);
+    for (const QString &id : eventIds) {
+        auto from = startingStage(c, id, stageAsked);
         auto ready = from ? prepare(c, id, from.value(), now) : Result<bool>(from.error());
         if (!ready)
             return ready.error();
@@ -165,19 +152,46 @@ Result<ReplayPlan> Replay::replay(Connection &c, const ReplaySelection &sel, con
         }
         plan.queued.append(id);
         byStage[from.value()].append(id);
-        const QString detail = promptVersion > 0
+        QString what = promptVersion > 0
             ? QStringLiteral("replay from %1 with prompt version %2").arg(from.value()).arg(promptVersion)
             : QStringLiteral("replay from %1").arg(from.value());
-        ts.append(store::Transition{id, statusBefore(from.value()), {}, {}, detail});
+        if (!detail.isEmpty())
+            what += QStringLiteral(" (%1)").arg(detail);
+        ts.append(store::Transition{id, statusBefore(from.value()), {}, {}, what});
     }
-    if (dryRun || plan.queued.isEmpty())
-        return plan; // the guard rolls back: a dry run writes nothing
     for (auto it = byStage.cbegin(); it != byStage.cend(); ++it) {
-        if (Status s = queue::JobQueue::enqueue(c, it.value(), it.key(), maxAttempts, now, now, stage->second); !s)
+        if (Status s = queue::JobQueue::enqueue(c, it.value(), it.key(), maxAttempts, now, now, args); !s)
             return s.error();
     }
     if (Status s = store::TransitionWriter::write(c, ts, actor, now); !s)
         return s.error();
+    return plan;
+}
+
+Result<ReplayPlan> Replay::replay(Connection &c, const ReplaySelection &sel, const QString &stageAsked,
+                                  const QString &actor, int maxAttempts, bool dryRun, qint64 now, int promptVersion)
+{
+    auto stage = checkStage(c, stageAsked, promptVersion);
+    if (!stage)
+        return stage.error();
+    if (sel.eventIds.isEmpty() && sel.sinceMs <= 0 && sel.untilMs <= 0 && sel.status.isEmpty()
+        && sel.source.isEmpty()) {
+        return makeError("replay.selection",
+                         QStringLiteral("say which events: --event ID..., or --since/--until/--status"), 400);
+    }
+    Tx tx(c);
+    if (Status s = tx.begin(true); !s)
+        return s.error();
+    ReplayPlan missing;
+    auto ids = candidates(c, sel, &missing.missing);
+    if (!ids)
+        return ids.error();
+    auto plan = requeueIn(c, ids.value(), stage.value(), actor, maxAttempts, now, promptVersion);
+    if (!plan)
+        return plan.error();
+    plan->missing = missing.missing;
+    if (dryRun || plan->queued.isEmpty())
+        return plan; // the guard rolls back: a dry run writes nothing
     if (Status s = tx.commit(); !s)
         return s.error();
     return plan;

@@ -14,6 +14,7 @@ struct ReplaySelection
     qint64 sinceMs = 0;
     qint64 untilMs = 0;
     QString status;
+    QString source;
 };
 
 struct ReplayPlan
@@ -41,6 +42,17 @@ public:
     static Result<ReplayPlan> replay(Connection &c, const ReplaySelection &selection, const QString &stage,
                                      const QString &actor, int maxAttempts, bool dryRun, qint64 nowMs,
                                      int promptVersion = 0);
+
+    /// The stage an event starts again at: `asked`, else the stage it failed in, else normalise.
+    static Result<QString> startingStage(Connection &c, const QString &eventId, const QString &asked);
+    /// Checks a stage and prompt version; answers the stage to use (`enrich` for a version) or
+    /// Error 400 `replay.stage` / `replay.prompt` that says what to change.
+    static Result<QString> checkStage(Connection &c, const QString &stage, int promptVersion);
+    /// Inside the caller's transaction: requeues these events (see replay()). `detail` is added
+    /// to each event's `replay` audit entry (e.g. which replay did it).
+    static Result<ReplayPlan> requeueIn(Connection &c, const QStringList &eventIds, const QString &stage,
+                                        const QString &actor, int maxAttempts, qint64 nowMs, int promptVersion,
+                                        const QString &detail = {});
 };
 
 } // namespace salesflow::pipeline

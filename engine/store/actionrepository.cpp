@@ -135,6 +135,15 @@ Result<QList<Action>> ActionRepository::forEvents(Connection &c, const QStringLi
     return out;
 }
 
+Result<std::optional<Action>> ActionRepository::byKey(Connection &c, const QString &key)
+{
+    auto r = c.exec(kColumns + "WHERE idempotency_key = $1 AND status <> 'superseded' ORDER BY id DESC LIMIT 1", {key});
+    if (!r)
+        return r.error();
+    const QList<Action> found = fromRows(r.value());
+    return found.isEmpty() ? std::optional<Action>() : std::optional<Action>(found.first());
+}
+
 Status ActionRepository::record(Connection &c, const QList<Outcome> &unsorted, qint64 now)
 {
     if (unsorted.isEmpty())

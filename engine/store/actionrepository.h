@@ -56,6 +56,8 @@ public:
     /// depend on (planned by an earlier event).
     static Result<QList<Action>> unfinished(Connection &c, const QStringList &eventIds);
     static Result<QList<Action>> forEvents(Connection &c, const QStringList &eventIds);
+    /// The live (not superseded) action with this idempotency key, whichever event planned it.
+    static Result<std::optional<Action>> byKey(Connection &c, const QString &key);
 
     /// Records one attempt and moves the action on; its own short transaction.
     struct Outcome

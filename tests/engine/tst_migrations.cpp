@@ -48,6 +48,16 @@ const Dump kDumps[] = {
     {"audit_logs", "event_id, actor, action, before_state, after_state, detail", "id"},
     {"api_tokens", "name, role, revoked_at", "name"},
     {"hubspot_state", "name, value", "name"},
+    {"users", "name, role, disabled_at", "name"},
+    {"sessions", "token_hash, user_name, expires_at", "token_hash"},
+    {"review_claims", "event_id, holder, until", "event_id"},
+    {"prompt_versions", "name, version, author, active, settings, notes", "name, version"},
+    {"replays",
+     "requested_by, request, status, total, done, dry_run, from_stage, prompt_version, failed, changed, "
+     "started_at, finished_at, error, lease_owner, lease_until, resumed, input_tokens, output_tokens, "
+     "CASE WHEN cost_usd > 0 THEN 1 ELSE 0 END",
+     "id"},
+    {"replay_items", "replay_id, seq, event_id, state, changed, diff, error", "replay_id, seq"},
 };
 
 QByteArray dump(store::Connection &c)

@@ -64,14 +64,15 @@ void TestStore::migrationCreatesTheDataModel()
     QCOMPARE(applied.value(), Migrator::latestVersion());
     QVERIFY(Migrator::check(*c.value()).ok());
     // Golden: the tables of the data model (PRODUCT.md) plus the writers' shared rate budget,
-    // sessions, throttled logins and review claims.
+    // sessions, throttled logins, review claims and the events each replay takes.
     const QStringList expected{
-        QStringLiteral("api_tokens"),        QStringLiteral("audit_logs"),        QStringLiteral("crm_action_results"),
-        QStringLiteral("crm_actions"),       QStringLiteral("crm_entities"),      QStringLiteral("enrichment_outputs"),
-        QStringLiteral("hubspot_calls"),     QStringLiteral("hubspot_state"),     QStringLiteral("jobs"),
-        QStringLiteral("login_failures"),    QStringLiteral("normalised_events"), QStringLiteral("prompt_versions"),
-        QStringLiteral("raw_events"),        QStringLiteral("replays"),           QStringLiteral("review_claims"),
-        QStringLiteral("schema_migrations"), QStringLiteral("sessions"),          QStringLiteral("users")};
+        QStringLiteral("api_tokens"),     QStringLiteral("audit_logs"),        QStringLiteral("crm_action_results"),
+        QStringLiteral("crm_actions"),    QStringLiteral("crm_entities"),      QStringLiteral("enrichment_outputs"),
+        QStringLiteral("hubspot_calls"),  QStringLiteral("hubspot_state"),     QStringLiteral("jobs"),
+        QStringLiteral("login_failures"), QStringLiteral("normalised_events"), QStringLiteral("prompt_versions"),
+        QStringLiteral("raw_events"),     QStringLiteral("replay_items"),      QStringLiteral("replays"),
+        QStringLiteral("review_claims"),  QStringLiteral("schema_migrations"), QStringLiteral("sessions"),
+        QStringLiteral("users")};
     QStringList got = tables(*c.value());
     got.removeAll(QStringLiteral("sqlite_sequence"));
     QCOMPARE(got, expected);

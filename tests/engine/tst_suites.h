@@ -153,6 +153,12 @@ private Q_SLOTS:
     void reviewersClaimEditApproveAndReject();
     void racingReviewersNeverBothWin();
     void racingClaimsHaveOneHolder();
+    // tst_contract_prompts.cpp
+    void promptVersionsAreCheckedCreatedAndActivated();
+    void promptTestsShowBothVersionsAndChangeNothing();
+    void dryRunReplaysDiffAndChangeNothing();
+    void realReplaysRequeueAndAreAudited();
+    void replayRequestsAreChecked();
 
 private:
     Mode m_mode;

@@ -264,4 +264,82 @@ QFuture<Status> HttpEngine::ready()
     });
 }
 
+QFuture<Result<QList<PromptSummary>>> HttpEngine::prompts(const Caller &caller)
+{
+    return items<PromptSummary>(call(caller, "GET", "/v1/prompts"));
+}
+
+QFuture<Result<PromptInfo>> HttpEngine::prompt(const Caller &caller, QString name)
+{
+    return decoded<PromptInfo>(call(caller, "GET", "/v1/prompts/" + encoded(name)));
+}
+
+QFuture<Result<QList<PromptProblem>>> HttpEngine::checkPrompt(const Caller &caller, QString name,
+                                                              NewPromptVersion version)
+{
+    return call(caller, "POST", "/v1/prompts/" + encoded(name) + "/check", body(json::toJson(version)),
+                "application/json")
+        .then([](const Result<QJsonObject> &o) -> Result<QList<PromptProblem>> {
+            if (!o)
+                return o.error();
+            QList<PromptProblem> out;
+            for (const QJsonValue &v : o->value(QStringLiteral("problems")).toArray())
+                out.append(json::fromJson<PromptProblem>(v.toObject()));
+            return out;
+        });
+}
+
+QFuture<Result<PromptVersionInfo>> HttpEngine::createPromptVersion(const Caller &caller, QString name,
+                                                                   NewPromptVersion version)
+{
+    return decoded<PromptVersionInfo>(call(caller, "POST", "/v1/prompts/" + encoded(name) + "/versions",
+                                           body(json::toJson(version)), "application/json"));
+}
+
+QFuture<Result<PromptVersionInfo>> HttpEngine::activatePrompt(const Caller &caller, QString name, int version)
+{
+    return decoded<PromptVersionInfo>(call(
+        caller, "POST", "/v1/prompts/" + encoded(name) + "/versions/" + QByteArray::number(version) + "/activate"));
+}
+
+QFuture<Result<PromptTestResult>> HttpEngine::testPrompt(const Caller &caller, QString name, int version,
+                                                         QStringList eventIds)
+{
+    const QJsonObject o{{QStringLiteral("events"), QJsonArray::fromStringList(eventIds)}};
+    return decoded<PromptTestResult>(
+        call(caller, "POST", "/v1/prompts/" + encoded(name) + "/versions/" + QByteArray::number(version) + "/test",
+             body(o), "application/json"));
+}
+
+QFuture<Result<ReplayInfo>> HttpEngine::startReplay(const Caller &caller, ReplayRequest request)
+{
+    return decoded<ReplayInfo>(call(caller, "POST", "/v1/replays", body(json::toJson(request)), "application/json"));
+}
+
+QFuture<Result<QList<ReplayInfo>>> HttpEngine::replays(const Caller &caller, int limit, QString after)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("limit"), QString::number(limit));
+    if (!after.isEmpty())
+        q.addQueryItem(QStringLiteral("after"), after);
+    return items<ReplayInfo>(call(caller, "GET", "/v1/replays?" + q.toString(QUrl::FullyEncoded).toUtf8()));
+}
+
+QFuture<Result<ReplayPage>> HttpEngine::replay(const Caller &caller, QString id, ReplayItemQuery query)
+{
+    QUrlQuery q;
+    q.addQueryItem(QStringLiteral("limit"), QString::number(query.limit));
+    if (!query.after.isEmpty())
+        q.addQueryItem(QStringLiteral("after"), query.after);
+    if (query.onlyChanged)
+        q.addQueryItem(QStringLiteral("changed"), QStringLiteral("true"));
+    return decoded<ReplayPage>(
+        call(caller, "GET", "/v1/replays/" + encoded(id) + "?" + q.toString(QUrl::FullyEncoded).toUtf8()));
+}
+
+QFuture<Result<ReplayInfo>> HttpEngine::cancelReplay(const Caller &caller, QString id)
+{
+    return decoded<ReplayInfo>(call(caller, "POST", "/v1/replays/" + encoded(id) + "/cancel"));
+}
+
 } // namespace salesflow::test

@@ -35,6 +35,19 @@ public:
     QFuture<Status> disableUser(const Caller &caller, QString name) override;
     QFuture<Status> setPassword(const Caller &caller, QString name, QByteArray password) override;
     QFuture<Result<QList<TokenInfo>>> tokens(const Caller &caller) override;
+    QFuture<Result<QList<PromptSummary>>> prompts(const Caller &caller) override;
+    QFuture<Result<PromptInfo>> prompt(const Caller &caller, QString name) override;
+    QFuture<Result<QList<PromptProblem>>> checkPrompt(const Caller &caller, QString name,
+                                                      NewPromptVersion version) override;
+    QFuture<Result<PromptVersionInfo>> createPromptVersion(const Caller &caller, QString name,
+                                                           NewPromptVersion version) override;
+    QFuture<Result<PromptVersionInfo>> activatePrompt(const Caller &caller, QString name, int version) override;
+    QFuture<Result<PromptTestResult>> testPrompt(const Caller &caller, QString name, int version,
+                                                 QStringList eventIds) override;
+    QFuture<Result<ReplayInfo>> startReplay(const Caller &caller, ReplayRequest request) override;
+    QFuture<Result<QList<ReplayInfo>>> replays(const Caller &caller, int limit, QString after) override;
+    QFuture<Result<ReplayPage>> replay(const Caller &caller, QString id, ReplayItemQuery query) override;
+    QFuture<Result<ReplayInfo>> cancelReplay(const Caller &caller, QString id) override;
 
     /// POST /v1/session as a client would; on success the caller named `user` uses the session.
     QFuture<Result<Session>> login(const QString &user, const QByteArray &password);

@@ -1,9 +1,11 @@
 #pragma once
 
 #include "../../api/iengine.h"
+#include "../../api/json.h"
 #include "../router.h"
 
 #include <QFuture>
+#include <QJsonArray>
 #include <QObject>
 
 namespace salesflow::http {
@@ -21,18 +23,28 @@ public:
     virtual void addRoutes(Router &router) = 0;
 
 protected:
-    /// Answers 200 with `write(value)`, or the engine's error as problem+json.
+    /// Answers `status` (200) with `write(value)`, or the engine's error as problem+json.
     template<typename T, typename W>
-    void answer(QFuture<Result<T>> future, const ReplyPtr &reply, W write)
+    void answer(QFuture<Result<T>> future, const ReplyPtr &reply, W write, int status = 200)
     {
-        future.then(m_context, [reply, write](const Result<T> &r) {
-            r ? reply->json(200, write(r.value())) : reply->problem(r.error());
+        future.then(m_context, [reply, write, status](const Result<T> &r) {
+            r ? reply->json(status, write(r.value())) : reply->problem(r.error());
         });
     }
 
     IEngine *m_engine;
     QObject *m_context;
 };
+
+/// A list as `{"items": [...]}`.
+template<typename T>
+QJsonObject itemsOf(const QList<T> &list)
+{
+    QJsonArray items;
+    for (const T &v : list)
+        items.append(json::toJson(v));
+    return QJsonObject{{QStringLiteral("items"), items}};
+}
 
 /// A 400 problem for a bad query parameter.
 inline Error badQuery(const char *code, const QString &detail)

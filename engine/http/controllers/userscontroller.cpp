@@ -6,17 +6,6 @@
 
 namespace salesflow::http {
 
-namespace {
-template<typename T>
-QJsonObject itemsOf(const QList<T> &list)
-{
-    QJsonArray items;
-    for (const T &v : list)
-        items.append(json::toJson(v));
-    return QJsonObject{{QStringLiteral("items"), items}};
-}
-} // namespace
-
 void UsersController::addRoutes(Router &router)
 {
     using M = QHttpServerRequest::Method;

@@ -266,18 +266,27 @@ void EnrichStage::judge(EnrichmentInfo &info, const llm::Response &last, const l
 Result<EnrichmentInfo> EnrichStage::enrich(store::Connection &conn, const QString &eventId,
                                            const llm::PromptVersion &prompt)
 {
-    const int recentEvents = prompt.settings.value(QLatin1String("recent_events")).toInt(5);
-    auto ctx = store::EnrichmentRepository::loadContext(conn, eventId, recentEvents);
+    auto ctx = store::EnrichmentRepository::loadContext(conn, eventId, recentEvents(prompt));
     if (!ctx)
         return ctx.error();
-    auto user = renderWithinBudget(prompt, ctx.value());
+    return enrichWith(ctx.value(), prompt);
+}
+
+int EnrichStage::recentEvents(const llm::PromptVersion &prompt)
+{
+    return prompt.settings.value(QLatin1String("recent_events")).toInt(5);
+}
+
+Result<EnrichmentInfo> EnrichStage::enrichWith(const store::EnrichContext &ctx, const llm::PromptVersion &prompt)
+{
+    auto user = renderWithinBudget(prompt, ctx);
     if (!user)
         return user.error();
     EnrichmentInfo info;
     info.promptName = prompt.name;
     info.promptVersion = prompt.version;
     llm::Validation validation;
-    auto last = callModel(requestFor(prompt, ctx.value(), user.value()), ctx->text, info, validation);
+    auto last = callModel(requestFor(prompt, ctx, user.value()), ctx.text, info, validation);
     if (!last)
         return last.error();
     info.provider = last->provider.isEmpty() ? m_provider->name() : last->provider;

@@ -4,6 +4,7 @@
 #include "../../llm/analysis.h"
 #include "../../llm/llm.h"
 #include "../../llm/pricing.h"
+#include "../../store/enrichmentrepository.h"
 #include "../../store/promptrepository.h"
 #include "../istage.h"
 
@@ -39,6 +40,10 @@ public:
     /// The enrichment of one event with a given prompt version, written nowhere (the stage and
     /// prompt tests use it). `in_review` reasons are filled; reviewState says pending or not.
     Result<EnrichmentInfo> enrich(store::Connection &conn, const QString &eventId, const llm::PromptVersion &prompt);
+    /// The same on a context the caller built (a dry run from normalise overrides the event's fields).
+    Result<EnrichmentInfo> enrichWith(const store::EnrichContext &ctx, const llm::PromptVersion &prompt);
+    /// How many earlier events of the contact the prompt wants in its context.
+    static int recentEvents(const llm::PromptVersion &prompt);
 
     const llm::IProvider &provider() const { return *m_provider; }
 

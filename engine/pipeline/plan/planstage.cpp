@@ -173,32 +173,61 @@ store::PlannedAction taskAction(const QString &eventId, const EnrichmentInfo &e,
 }
 
 /// The contact's properties, as absolute values (a replay sets the same values again); the
-/// lead score is 50 plus every score change of the contact's events up to this one.
+/// lead score is 50 plus the score change of this answer and of the contact's earlier events.
 Result<store::PlannedAction> contactUpdate(store::Connection &conn, const QString &eventId, const EnrichmentInfo &e,
-                                           const QString &contactKey)
+                                           qint64 asOfMs, const QString &contactKey)
 {
     auto sum = conn.exec(
         "SELECT COALESCE(SUM(e.score_change), 0) FROM enrichment_outputs e"
         " JOIN normalised_events n ON n.event_id = e.event_id"
         " WHERE n.contact_id = (SELECT contact_id FROM normalised_events WHERE event_id = $1) AND e.outcome = 'ok'"
         " AND e.id = (SELECT MAX(e2.id) FROM enrichment_outputs e2 WHERE e2.event_id = e.event_id"
-        " AND e2.outcome = 'ok') AND e.event_id <= $1",
+        " AND e2.outcome = 'ok') AND e.event_id < $1",
         {eventId});
     if (!sum)
         return sum.error();
-    const qint64 score = std::clamp<qint64>(50 + sum->int64(0, 0), 0, 100);
+    const qint64 score = std::clamp<qint64>(50 + sum->int64(0, 0) + e.leadScoreChange, 0, 100);
     const QJsonObject props{{QStringLiteral("salesflow_intent"), e.intent},
                             {QStringLiteral("salesflow_lead_quality"), QString::number(e.leadQuality)},
                             {QStringLiteral("salesflow_lead_score"), QString::number(score)},
-                            {QStringLiteral("salesflow_last_ai_summary_date"), isoMs(e.createdAtMs)}};
+                            {QStringLiteral("salesflow_last_ai_summary_date"), isoMs(asOfMs)}};
     return store::PlannedAction{
         QStringLiteral("update_contact"), QStringLiteral("contacts"), QStringLiteral("contact:") + contactKey,
         QStringLiteral("props:") + eventId,
         QJsonObject{{QStringLiteral("entity_key"), contactKey}, {QStringLiteral("properties"), props}}};
 }
 
-/// The newest enrichment that answered, or null.
-const EnrichmentInfo *usable(const QList<EnrichmentInfo> &outputs)
+bool sameAnalysis(const EnrichmentInfo &a, const EnrichmentInfo &b)
+{
+    auto objections = [](const EnrichmentInfo &e) {
+        QStringList out;
+        for (const ObjectionInfo &o : e.objections)
+            out << o.category + QLatin1Char('\n') + o.evidence;
+        return out;
+    };
+    return a.summary == b.summary && a.intent == b.intent && a.leadQuality == b.leadQuality
+        && a.nextAction == b.nextAction && a.followUpSubject == b.followUpSubject && a.followUpBody == b.followUpBody
+        && a.leadScoreChange == b.leadScoreChange && objections(a) == objections(b);
+}
+
+/// When this analysis was first given: the time of the run of stored answers equal to it that
+/// ends the list, else its own.
+qint64 analysedAt(const EnrichmentInfo &e, const QList<EnrichmentInfo> &earlier)
+{
+    qint64 at = e.createdAtMs;
+    for (auto it = earlier.crbegin(); it != earlier.crend(); ++it) {
+        if (it->outcome != QLatin1String("ok"))
+            continue;
+        if (!sameAnalysis(*it, e))
+            break;
+        at = it->createdAtMs;
+    }
+    return at;
+}
+
+} // namespace
+
+const EnrichmentInfo *PlanStage::usable(const QList<EnrichmentInfo> &outputs)
 {
     const EnrichmentInfo *e = nullptr;
     for (const EnrichmentInfo &o : outputs) {
@@ -208,7 +237,31 @@ const EnrichmentInfo *usable(const QList<EnrichmentInfo> &outputs)
     return e;
 }
 
-} // namespace
+Result<QList<store::PlannedAction>> PlanStage::planFor(store::Connection &conn, const store::EnrichContext &ctx,
+                                                       const EnrichmentInfo &given,
+                                                       const QList<EnrichmentInfo> &earlier, QString *why)
+{
+    if (!ctx.contact && !ctx.company_ && !ctx.deal) {
+        // A note or task attached to nobody is lost on HubSpot's side: plan nothing, say why.
+        if (why)
+            *why = QStringLiteral("nothing planned: the event is linked to no contact, company or deal to attach a "
+                                  "note to");
+        return QList<store::PlannedAction>();
+    }
+    EnrichmentInfo e = given;
+    e.createdAtMs = analysedAt(given, earlier);
+    const Targets t = targetsOf(ctx);
+    QList<store::PlannedAction> actions = t.upserts;
+    actions.append(noteAction(ctx.eventId, e, ctx, t.noteAssociations));
+    actions.append(taskAction(ctx.eventId, e, ctx.actor.isEmpty() ? t.contactKey : ctx.actor, t.taskAssociations));
+    if (ctx.contact) {
+        auto update = contactUpdate(conn, ctx.eventId, e, e.createdAtMs, t.contactKey);
+        if (!update)
+            return update.error();
+        actions.append(update.value());
+    }
+    return actions;
+}
 
 Result<StageOutput> PlanStage::run(const queue::Job &job, store::Connection &conn)
 {
@@ -224,28 +277,18 @@ Result<StageOutput> PlanStage::run(const queue::Job &job, store::Connection &con
     if (!ctx)
         return ctx.error();
     StageOutput out;
-    if (!ctx->contact && !ctx->company_ && !ctx->deal) {
-        // A note or task attached to nobody is lost on HubSpot's side: plan nothing, say why.
+    auto actions = planFor(conn, ctx.value(), *e, outputs.value(), &out.detail);
+    if (!actions)
+        return actions.error();
+    if (actions->isEmpty()) {
         out.newStatus = EventStatus::Done;
-        out.detail = QStringLiteral("nothing planned: the event is linked to no contact, company or deal to "
-                                    "attach a note to");
         return out;
-    }
-    const Targets t = targetsOf(ctx.value());
-    QList<store::PlannedAction> actions = t.upserts;
-    actions.append(noteAction(eventId, *e, ctx.value(), t.noteAssociations));
-    actions.append(taskAction(eventId, *e, ctx->actor.isEmpty() ? t.contactKey : ctx->actor, t.taskAssociations));
-    if (ctx->contact) {
-        auto update = contactUpdate(conn, eventId, *e, t.contactKey);
-        if (!update)
-            return update.error();
-        actions.append(update.value());
     }
     out.newStatus = EventStatus::Planned;
     out.nextStage = QStringLiteral("write");
-    out.detail = QStringLiteral("%1 actions planned").arg(actions.size());
-    out.apply = [eventId, actions](store::Connection &c) {
-        return store::ActionRepository::plan(c, eventId, actions, nowMs());
+    out.detail = QStringLiteral("%1 actions planned").arg(actions->size());
+    out.apply = [eventId, plan = actions.value()](store::Connection &c) {
+        return store::ActionRepository::plan(c, eventId, plan, nowMs());
     };
     return out;
 }

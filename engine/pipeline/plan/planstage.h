@@ -1,5 +1,7 @@
 #pragma once
 
+#include "../../store/actionrepository.h"
+#include "../../store/enrichmentrepository.h"
 #include "../istage.h"
 
 namespace salesflow::pipeline {
@@ -16,6 +18,16 @@ public:
     QString name() const override { return QStringLiteral("plan"); }
     int batchSize() const override { return 32; }
     Result<StageOutput> run(const queue::Job &job, store::Connection &conn) override;
+
+    /// The actions the planner would put in the ledger for `e`, writing nothing (dry runs and
+    /// prompt tests use it). `earlier` are the event's stored enrichments, oldest first: an
+    /// analysis equal to the latest of them keeps its dates, so re-planning an unchanged answer
+    /// changes nothing in HubSpot. Empty (with `why` set) when there is nothing to attach to.
+    static Result<QList<store::PlannedAction>> planFor(store::Connection &conn, const store::EnrichContext &ctx,
+                                                       const EnrichmentInfo &e, const QList<EnrichmentInfo> &earlier,
+                                                       QString *why = nullptr);
+    /// The newest enrichment that answered, or null.
+    static const EnrichmentInfo *usable(const QList<EnrichmentInfo> &outputs);
 };
 
 } // namespace salesflow::pipeline
