@@ -28,12 +28,14 @@ int main(int argc, char *argv[])
     TestNormalise normalise;
     TestEnrich enrich;
     TestWriteback writeback;
+    TestReplay replay;
     TestContractLocal contractLocal;
     TestContractHttp contractHttp;
     TestJson json;
     TestMigrations migrations;
-    const std::initializer_list<QObject *> suites{&store,     &queue,         &ingest,       &http, &normalise, &enrich,
-                                                  &writeback, &contractLocal, &contractHttp, &json, &migrations};
+    const std::initializer_list<QObject *> suites{&store,         &queue,        &ingest,    &http,
+                                                  &normalise,     &enrich,       &writeback, &replay,
+                                                  &contractLocal, &contractHttp, &json,      &migrations};
     bool ran = false;
     for (QObject *suite : suites) {
         if (!only.isEmpty() && only != suite->metaObject()->className())

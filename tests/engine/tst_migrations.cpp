@@ -7,6 +7,7 @@
 #include "engine/store/database.h"
 #include "engine/store/migrator.h"
 #include "tests/support/await.h"
+#include "tests/support/engines.h"
 #include "tests/support/testbackend.h"
 
 #include <QFile>
@@ -63,17 +64,9 @@ const Dump kDumps[] = {
 QByteArray dump(store::Connection &c)
 {
     QByteArray out;
-    for (const Dump &d : kDumps) {
-        auto rows = c.exec(QByteArray("SELECT ") + d.columns + " FROM " + d.table + " ORDER BY " + d.orderBy);
-        if (!rows)
-            qFatal("%s: %s", d.table, qPrintable(rows.error().message));
-        for (int i = 0; i < rows->size(); ++i) {
-            QStringList cells;
-            for (int col = 0; col < rows->columns(); ++col)
-                cells << rows->text(i, col);
-            out += QByteArray(d.table) + " | " + cells.join(QStringLiteral(" | ")).toUtf8() + '\n';
-        }
-    }
+    for (const Dump &d : kDumps)
+        out += test::dump(c, d.table,
+                          QByteArray("SELECT ") + d.columns + " FROM " + d.table + " ORDER BY " + d.orderBy);
     return out;
 }
 

@@ -128,6 +128,14 @@ private Q_SLOTS:
     void emulatorMatchesTheOpenApiFiles();
 };
 
+/// Replays against the HubSpot emulator (tst_replay.cpp).
+class TestReplay : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void dryRunChangesNothingAndTheRealRunSendsOnlyTheChanges();
+};
+
 /// The IEngine contract (tst_contract.cpp), run against LocalEngine and against the HTTP API.
 class TestContract : public QObject
 {

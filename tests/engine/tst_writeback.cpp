@@ -18,6 +18,7 @@
 #include "engine/store/sharedratebudget.h"
 #include "tests/support/engines.h"
 #include "tests/support/hubspotemulator.h"
+#include "tests/support/hubspotfixture.h"
 #include "tests/support/testbackend.h"
 
 #include <QDir>
@@ -34,34 +35,10 @@ using test::HubSpotEmulator;
 
 namespace {
 
-Config hubspotConfig(const HubSpotEmulator &emu)
-{
-    Config c;
-    c.hubspotAccessToken = emu.token;
-    c.hubspotBaseUrl = emu.baseUrl();
-    c.hubspotVerify = 1.0; // read every write back in tests
-    c.hubspotTimeoutMs = 1500;
-    c.reviewThreshold = 0.0; // plan everything the offline analyser produced
-    return c;
-}
-
 std::unique_ptr<LocalEngine> openEngine(Config config, const QString &url)
 {
     config.dbUrl = url;
     return test::openEngine(config, {}, test::allStages());
-}
-
-Status runSetup(const Config &config, store::Connection &c)
-{
-    hubspot::ClientConfig hc;
-    hc.baseUrl = config.hubspotBaseUrl;
-    hc.token = config.hubspotAccessToken;
-    hubspot::Client client(hc);
-    store::SharedRateBudget budget(c);
-    auto lines = hubspot::setup(client, budget);
-    if (!lines)
-        return lines.error();
-    return Done{};
 }
 
 /// One call from the client with the store's shared budget, as a writer makes it.
@@ -72,17 +49,10 @@ Result<hubspot::Response> call(hubspot::Client &client, store::Connection &c, co
     return client.call(budget, method, path, body);
 }
 
+using test::chat;
 using test::count;
-
-QByteArray chat(int n)
-{
-    return QStringLiteral(
-               R"({"id":"w-%1","participants":[{"id":"v","name":"Alex Doe","email":"buyer%1@acme-%2.com","role":"visitor"}],
-        "messages":[{"author":"v","role":"visitor","text":"We need pricing for 30 seats and a demo. Our security team must review your SOC 2 report.","sent_at":"2026-11-26T10:00:00Z"}]})")
-        .arg(n)
-        .arg(n % 7)
-        .toUtf8();
-}
+using test::hubspotConfig;
+using test::runSetup;
 
 /// A JSON-Schema check of the OpenAPI subset we use: types, required, properties, maps, items,
 /// enums, nullable, oneOf/anyOf/allOf. `lenient` names required fields the live API does not

@@ -57,6 +57,21 @@ qint64 count(store::Connection &c, const QByteArray &sql, const QVariantList &pa
     return r->int64(0, 0);
 }
 
+QByteArray dump(store::Connection &c, const QByteArray &label, const QByteArray &sql)
+{
+    auto rows = c.exec(sql);
+    if (!rows)
+        qFatal("%s: %s", sql.constData(), qPrintable(rows.error().message));
+    QByteArray out;
+    for (int i = 0; i < rows->size(); ++i) {
+        QStringList cells;
+        for (int col = 0; col < rows->columns(); ++col)
+            cells << rows->text(i, col);
+        out += label + " | " + cells.join(QStringLiteral(" | ")).toUtf8() + '\n';
+    }
+    return out;
+}
+
 qint64 count(store::Database &db, const QByteArray &sql, const QVariantList &params)
 {
     auto c = db.acquire();

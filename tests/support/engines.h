@@ -34,4 +34,8 @@ qint64 count(store::Connection &c, const QByteArray &sql, const QVariantList &pa
 qint64 count(store::Database &db, const QByteArray &sql, const QVariantList &params = {});
 qint64 count(LocalEngine &e, const QByteArray &sql, const QVariantList &params = {});
 
+/// Every row of a query as text, one line a row (cells joined by " | "), prefixed by `label`:
+/// for comparing tables before and after. Fatal on a query error.
+QByteArray dump(store::Connection &c, const QByteArray &label, const QByteArray &sql);
+
 } // namespace salesflow::test
