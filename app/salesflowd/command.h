@@ -30,6 +30,7 @@ int replay(const QStringList &args);
 int status(const QStringList &args);
 int hubspot(const QStringList &args);
 int user(const QStringList &args);
+int prompt(const QStringList &args);
 
 // Shared by the commands (common.cpp).
 
@@ -40,9 +41,10 @@ QCommandLineOption dbOption();
 bool parse(QCommandLineParser &p, const QStringList &args, const char *usage);
 /// The environment's config, with --db when given, else the default store.
 Config configFrom(const QCommandLineParser &p);
-/// The engine on `config`'s store for a one-shot command: migrated, no workers. Prints the
+/// The engine on `config`'s store for a one-shot command: migrated, no pipeline workers (with
+/// `runReplays`, a replay worker: the replay command works its replay itself). Prints the
 /// error and returns null when the store cannot be opened.
-std::unique_ptr<LocalEngine> openEngine(const Config &config, bool acceptIngest = false);
+std::unique_ptr<LocalEngine> openEngine(const Config &config, bool acceptIngest = false, bool runReplays = false);
 /// The operator running the command, as the engine's caller (`cli:NAME` in the audit).
 Caller operatorCaller();
 

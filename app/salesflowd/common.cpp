@@ -41,11 +41,12 @@ Config configFrom(const QCommandLineParser &p)
     return c;
 }
 
-std::unique_ptr<LocalEngine> openEngine(const Config &config, bool acceptIngest)
+std::unique_ptr<LocalEngine> openEngine(const Config &config, bool acceptIngest, bool runReplays)
 {
     LocalEngine::Options o;
     o.config = config;
     o.runWorkers = false;
+    o.runReplays = runReplays;
     o.acceptIngest = acceptIngest;
     auto engine = LocalEngine::open(o);
     if (!engine) {

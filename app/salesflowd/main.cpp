@@ -15,13 +15,17 @@ const salesflow::cli::Command kCommands[] = {
      salesflow::cli::token},
     {"import", "import FILE --source SOURCE [--db URL]", salesflow::cli::import},
     {"replay",
-     "replay (--event ID... | --since T --until T --status S) [--from STAGE] [--prompt-version V] [--dry-run] [--db "
-     "URL]",
+     "replay (--event ID... | --since T --until T --status S --source S) [--from STAGE] [--prompt-version V] "
+     "[--dry-run] [--db URL]",
      salesflow::cli::replay},
     {"status", "status [--db URL]", salesflow::cli::status},
     {"user", "user add NAME --role viewer|reviewer|admin | user list | user disable NAME | user passwd NAME",
      salesflow::cli::user},
     {"hubspot", "hubspot setup [--db URL]   (needs HUBSPOT_ACCESS_TOKEN)", salesflow::cli::hubspot},
+    {"prompt",
+     "prompt list | prompt show NAME [--version V] | prompt create NAME FILE [--notes TEXT] | "
+     "prompt test NAME V --event ID... | prompt activate NAME V",
+     salesflow::cli::prompt},
 };
 
 void usage(FILE *to)

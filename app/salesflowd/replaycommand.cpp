@@ -1,20 +1,23 @@
 // salesflowd replay: puts events back into the pipeline at a stage (optionally with another
-// version of the enrich prompt), or with --dry-run says which it would.
+// version of the enrich prompt), or with --dry-run shows what that would change — the same
+// replay the HTTP API and the desktop app start, worked by this process while it shows the
+// progress (a bar on a terminal, plain lines otherwise), then summarised.
 #include "command.h"
 
-#include "engine/pipeline/replay.h"
-
 #include <QDateTime>
+#include <QMap>
 #include <QTextStream>
+#include <QThread>
 
 #include <optional>
+#include <unistd.h>
 
 namespace salesflow::cli {
 
 namespace {
 
-const char *kUsage = "replay (--event ID... | --since T --until T --status S) [--from STAGE] [--prompt-version V] "
-                     "[--dry-run] [--db URL]";
+const char *kUsage = "replay (--event ID... | --since T --until T --status S --source S) [--from STAGE] "
+                     "[--prompt-version V] [--dry-run] [--db URL]";
 
 bool parseTime(const QCommandLineParser &p, const char *name, qint64 *out)
 {
@@ -32,9 +35,9 @@ bool parseTime(const QCommandLineParser &p, const char *name, qint64 *out)
 }
 
 /// The events the command line names; nothing when the options are wrong (said on stderr).
-std::optional<pipeline::ReplaySelection> selection(const QCommandLineParser &p)
+std::optional<ReplayRequest> selection(const QCommandLineParser &p)
 {
-    pipeline::ReplaySelection sel;
+    ReplayRequest sel;
     sel.eventIds = p.values(QStringLiteral("event"));
     if (!parseTime(p, "since", &sel.sinceMs) || !parseTime(p, "until", &sel.untilMs))
         return std::nullopt;
@@ -44,10 +47,13 @@ std::optional<pipeline::ReplaySelection> selection(const QCommandLineParser &p)
                 .arg(sel.status, EventStatus::all().join(QStringLiteral(", "))));
         return std::nullopt;
     }
-    if (!sel.eventIds.isEmpty() && (sel.sinceMs || sel.untilMs || !sel.status.isEmpty())) {
-        err(QStringLiteral("use either --event ID... or --since/--until/--status, not both"));
+    sel.source = p.value(QStringLiteral("source"));
+    if (!sel.eventIds.isEmpty() && (sel.sinceMs || sel.untilMs || !sel.status.isEmpty() || !sel.source.isEmpty())) {
+        err(QStringLiteral("use either --event ID... or --since/--until/--status/--source, not both"));
         return std::nullopt;
     }
+    sel.fromStage = p.value(QStringLiteral("from"));
+    sel.dryRun = p.isSet(QStringLiteral("dry-run"));
     return sel;
 }
 
@@ -65,16 +71,85 @@ int promptVersion(const QCommandLineParser &p)
     return -1;
 }
 
-void report(const pipeline::ReplayPlan &plan, bool dry)
+/// Shows progress until the replay finishes: a bar on a terminal, a line every ten per cent else.
+ReplayInfo follow(LocalEngine &engine, const QString &id)
 {
+    const bool terminal = isatty(STDERR_FILENO);
+    qint64 lastTenth = -1;
+    for (;;) {
+        auto page = await(engine.replay(operatorCaller(), id, ReplayItemQuery{1, {}, false}));
+        if (!page)
+            return ReplayInfo{id, {}, {}, QStringLiteral("unknown"), 0, 0, 0, 0, 0, 0, 0, 0, page.error().message};
+        const ReplayInfo &r = page->replay;
+        const qint64 pct = r.total ? r.done * 100 / r.total : 100;
+        const bool over = r.status != QLatin1String("running") && r.status != QLatin1String("selecting");
+        if (terminal) {
+            const QString bar = QString(int(pct / 4), QLatin1Char('#')) + QString(25 - int(pct / 4), QLatin1Char('.'));
+            QTextStream(stderr) << "\r[" << bar << "] " << pct << "% " << r.done << "/" << r.total
+                                << (r.failed ? QStringLiteral(" (%1 failed)").arg(r.failed) : QString())
+                                << (over ? "\n" : "") << Qt::flush;
+        } else if (pct / 10 != lastTenth || over) {
+            lastTenth = pct / 10;
+            err(QStringLiteral("replay %1: %2 of %3 done").arg(id).arg(r.done).arg(r.total));
+        }
+        if (over)
+            return r;
+        QThread::msleep(200);
+    }
+}
+
+/// What changed, counted: enrichment fields and HubSpot actions by change and kind. Answers the
+/// exit code: 1 when an event failed or named no event.
+int summarise(LocalEngine &engine, const ReplayInfo &r)
+{
+    QMap<QString, int> fields, actions;
+    QStringList missing, failures, examples;
+    int leftAlone = 0;
+    ReplayItemQuery q{1000, {}, false};
+    for (;;) {
+        auto page = await(engine.replay(operatorCaller(), r.id, q));
+        if (!page) {
+            err(page.error().message);
+            return 1;
+        }
+        for (const ReplayItem &item : page->items) {
+            if (item.state == QLatin1String("skipped") && !item.error.isEmpty())
+                missing << item.eventId;
+            leftAlone += item.state == QLatin1String("skipped") && item.error.isEmpty() ? 1 : 0;
+            if (item.state == QLatin1String("failed") && failures.size() < 10)
+                failures << item.eventId + QStringLiteral(": ") + item.error;
+            for (const FieldChange &f : item.fields)
+                fields[f.field] += 1;
+            for (const ActionChange &a : item.actions)
+                actions[a.change + QLatin1Char(' ') + a.kind] += 1;
+            if (item.changed && examples.size() < 10)
+                examples << item.eventId;
+        }
+        if (page->next.isEmpty())
+            break;
+        q.after = page->next;
+    }
     QTextStream ts(stdout);
-    ts << (dry ? "would replay: " : "replayed: ") << plan.queued.size() << "\n";
-    for (const QString &id : plan.queued)
-        ts << "  " << id << "\n";
-    if (!plan.alreadyQueued.isEmpty())
-        ts << "left alone (a job is still waiting): " << plan.alreadyQueued.join(QStringLiteral(" ")) << "\n";
-    if (!plan.missing.isEmpty())
-        ts << "no such event: " << plan.missing.join(QStringLiteral(" ")) << "\n";
+    const bool dry = r.request.dryRun;
+    ts << (dry ? "dry run " : "replay ") << r.id << " " << r.status << ": " << r.total << " events, "
+       << (dry ? QStringLiteral("%1 would change").arg(r.changed)
+               : QStringLiteral("%1 back in the pipeline").arg(r.done - r.failed - leftAlone - missing.size()))
+       << ", " << r.failed << " failed\n";
+    for (auto it = fields.cbegin(); it != fields.cend(); ++it)
+        ts << "  field " << it.key() << ": " << it.value() << "\n";
+    for (auto it = actions.cbegin(); it != actions.cend(); ++it)
+        ts << "  HubSpot " << it.key() << ": " << it.value() << "\n";
+    if (!examples.isEmpty())
+        ts << "  e.g. " << examples.join(QLatin1Char(' ')) << "  (per-event diffs: GET /v1/replays/" << r.id << ")\n";
+    if (leftAlone)
+        ts << "left alone (a job is still waiting): " << leftAlone << "\n";
+    if (!missing.isEmpty())
+        ts << "no such event: " << missing.join(QLatin1Char(' ')) << "\n";
+    for (const QString &f : failures)
+        ts << "failed: " << f << "\n";
+    if (!dry && r.done > 0)
+        ts << "the events are back in the pipeline; a running salesflowd (serve, --role all or worker) takes them\n";
+    return r.failed || !missing.isEmpty() ? 1 : 0;
 }
 
 } // namespace
@@ -87,26 +162,34 @@ int replay(const QStringList &args)
     p.addOption({QStringLiteral("since"), QStringLiteral("received at or after (ISO 8601)"), QStringLiteral("T")});
     p.addOption({QStringLiteral("until"), QStringLiteral("received before (ISO 8601)"), QStringLiteral("T")});
     p.addOption({QStringLiteral("status"), QStringLiteral("only events in this status"), QStringLiteral("S")});
+    p.addOption({QStringLiteral("source"), QStringLiteral("only events from this source"), QStringLiteral("S")});
     p.addOption({QStringLiteral("from"), QStringLiteral("the stage to start from"), QStringLiteral("STAGE")});
     p.addOption({QStringLiteral("prompt-version"), QStringLiteral("prompt version for enrich"), QStringLiteral("V")});
-    p.addOption({QStringLiteral("dry-run"), QStringLiteral("show what would be replayed, change nothing")});
+    p.addOption({QStringLiteral("dry-run"), QStringLiteral("show what a replay would change, change nothing")});
     if (!parse(p, args, kUsage))
         return 2;
     const int version = promptVersion(p);
     const auto sel = selection(p);
     if (version < 0 || !sel)
         return 2;
-    auto engine = openEngine(configFrom(p));
+    auto engine = openEngine(configFrom(p), false, true);
     if (!engine)
         return 1;
-    const bool dry = p.isSet(QStringLiteral("dry-run"));
-    auto plan = await(engine->requeue(operatorCaller(), *sel, p.value(QStringLiteral("from")), version, dry));
-    if (!plan) {
-        err(plan.error().message);
-        return exitCodeFor(plan.error());
+    ReplayRequest request = *sel;
+    request.promptVersion = version;
+    auto started = await(engine->startReplay(operatorCaller(), request));
+    if (!started) {
+        err(started.error().message);
+        return exitCodeFor(started.error());
     }
-    report(plan.value(), dry);
-    return plan->missing.isEmpty() ? 0 : 1;
+    const ReplayInfo done = follow(*engine, started->id);
+    const int code = summarise(*engine, done);
+    if (done.status != QLatin1String("done")) {
+        err(QStringLiteral("replay %1 ended %2%3")
+                .arg(done.id, done.status, done.error.isEmpty() ? QString() : QStringLiteral(": ") + done.error));
+        return 1;
+    }
+    return code;
 }
 
 } // namespace salesflow::cli

@@ -43,6 +43,7 @@ std::optional<LocalEngine::Options> engineOptions(const QCommandLineParser &p, c
         }
     }
     o.runWorkers = role != QLatin1String("api");
+    o.runReplays = o.runWorkers;
     o.acceptIngest = role != QLatin1String("worker");
     if (o.runWorkers) {
         auto stages = pipeline::builtStages(o.config);

@@ -5,7 +5,6 @@
 #include "../core/logging.h"
 #include "../pipeline/ingest/groupcommitter.h"
 #include "../pipeline/preview.h"
-#include "../pipeline/replay.h"
 #include "../pipeline/replayworker.h"
 #include "../pipeline/runner.h"
 #include "../sources/intake.h"
@@ -94,7 +93,7 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::open(Options options)
     if (e->m_runner)
         e->m_runner->start();
     e->setUpPreview();
-    if (e->m_options.runWorkers)
+    if (e->m_options.runReplays)
         e->startReplayWorker();
     qCInfo(lcEngine) << "engine open on" << e->m_db->displayUrl()
                      << "workers:" << (e->m_runner ? e->m_options.config.workers : 0);
@@ -271,17 +270,6 @@ Result<int> LocalEngine::migrate(const QString &dbUrl)
 int LocalEngine::schemaVersion()
 {
     return store::Migrator::latestVersion();
-}
-
-QFuture<Result<pipeline::ReplayPlan>> LocalEngine::requeue(const Caller &caller,
-                                                           const pipeline::ReplaySelection &selection,
-                                                           const QString &stage, int promptVersion, bool dryRun)
-{
-    const QString actor = caller.actor();
-    const int maxAttempts = m_options.config.maxAttempts;
-    return onStoreAs<pipeline::ReplayPlan>(caller, Permission::Admin, [=](store::Connection &c) {
-        return pipeline::Replay::replay(c, selection, stage, actor, maxAttempts, dryRun, nowMs(), promptVersion);
-    });
 }
 
 QString LocalEngine::storeDisplayUrl() const

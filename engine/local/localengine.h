@@ -22,8 +22,6 @@ class Connection;
 struct FeedPosition;
 } // namespace salesflow::store
 namespace salesflow::pipeline {
-struct ReplaySelection;
-struct ReplayPlan;
 class GroupCommitter;
 class Runner;
 class IStage;
@@ -43,6 +41,7 @@ public:
     {
         Config config;
         bool runWorkers = true; ///< false for `--role api`
+        bool runReplays = true; ///< work replays in the background (false: `--role api`, one-shot commands)
         bool acceptIngest = true; ///< false for `--role worker`
         std::vector<std::shared_ptr<pipeline::IStage>> stages; ///< the stages this process runs
         QString workerId; ///< lease owner prefix; default host:pid
@@ -97,9 +96,6 @@ public:
     static Result<int> migrate(const QString &dbUrl);
     /// The schema version this binary brings its stores to.
     static int schemaVersion();
-    /// Admin: puts events back into the pipeline at `stage` (see pipeline::Replay).
-    QFuture<Result<pipeline::ReplayPlan>> requeue(const Caller &caller, const pipeline::ReplaySelection &selection,
-                                                  const QString &stage, int promptVersion, bool dryRun);
     /// The store's URL without credentials, for titles and status lines.
     QString storeDisplayUrl() const;
 

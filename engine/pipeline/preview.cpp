@@ -318,6 +318,11 @@ Result<PromptTestEvent> Preview::test(store::Connection &c, const QString &event
 {
     PromptTestEvent out;
     out.eventId = eventId;
+    auto known = c.exec("SELECT 1 FROM raw_events WHERE id = $1", {eventId});
+    if (!known)
+        return known.error();
+    if (known->isEmpty())
+        return makeError("event.not_found", QStringLiteral("no event has this id"), 404);
     auto outputs = store::EnrichmentRepository::forEvent(c, eventId);
     if (!outputs)
         return outputs.error();

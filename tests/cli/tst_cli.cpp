@@ -5,6 +5,7 @@
 #include "tests/support/salesflowd.h"
 #include "tests/support/testbackend.h"
 
+#include <QDir>
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -94,6 +95,46 @@ private Q_SLOTS:
                  QByteArray("site\tingest\n"));
     }
 
+    void promptVersionsAreCreatedShownAndActivated()
+    {
+        const QString dir = QDir::tempPath() + QStringLiteral("/salesflow-cli-prompt");
+        QDir().mkpath(dir);
+        const auto write = [&](const QString &name, const QByteArray &text) {
+            QFile f(dir + QLatin1Char('/') + name);
+            f.open(QIODevice::WriteOnly | QIODevice::Truncate);
+            f.write(text);
+            return f.fileName();
+        };
+        const QString bad = write(QStringLiteral("bad.prompt"), "### system\nBe brief.\n### user\n{{event.txet}}\n");
+        const QString good = write(QStringLiteral("good.prompt"),
+                                   "---\nsettings: {\"temperature\": 0}\n---\n### system\nBe brief.\n"
+                                   "### user\n{{event.text}}\n");
+        const auto refused = runSalesflowd(
+            withDb({QStringLiteral("prompt"), QStringLiteral("create"), QStringLiteral("enrich"), bad}));
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains("line 4, column 1: unknown placeholder {{event.txet}}"), refused.err.constData());
+        const auto created
+            = runSalesflowd(withDb({QStringLiteral("prompt"), QStringLiteral("create"), QStringLiteral("enrich"), good,
+                                    QStringLiteral("--notes"), QStringLiteral("terse")}));
+        QCOMPARE(created.exitCode, 0);
+        QVERIFY2(created.out.contains("created enrich version 2 (not active"), created.out.constData());
+        const auto activated = runSalesflowd(withDb(
+            {QStringLiteral("prompt"), QStringLiteral("activate"), QStringLiteral("enrich"), QStringLiteral("2")}));
+        QVERIFY2(activated.out.contains("enrich version 2 is active"), activated.err.constData());
+        const auto listed = runSalesflowd(withDb({QStringLiteral("prompt"), QStringLiteral("list")}));
+        QVERIFY2(listed.out.contains("enrich\t2\t2\t"), listed.out.constData());
+        const auto shown
+            = runSalesflowd(withDb({QStringLiteral("prompt"), QStringLiteral("show"), QStringLiteral("enrich"),
+                                    QStringLiteral("--version"), QStringLiteral("2")}));
+        QVERIFY2(shown.out.startsWith("* v2 ") && shown.out.contains("— terse")
+                     && shown.out.contains("settings: {\"temperature\":0}") && shown.out.contains("{{event.text}}"),
+                 shown.out.constData());
+        QCOMPARE(runSalesflowd(withDb({QStringLiteral("prompt"), QStringLiteral("activate"), QStringLiteral("enrich"),
+                                       QStringLiteral("two")}))
+                     .exitCode,
+                 2);
+    }
+
     void importStatusAndReplayDryRun()
     {
         const QString file = m_dir.filePath(QStringLiteral("events.jsonl"));
@@ -117,10 +158,18 @@ private Q_SLOTS:
         QCOMPARE(status.exitCode, 0);
         QVERIFY2(status.out.contains("events: 3\n") && status.out.contains("  received: 3\n"), status.out.constData());
         QVERIFY(status.out.contains("queue depth: 3\n"));
-        const auto replay = runSalesflowd(withDb({QStringLiteral("replay"), QStringLiteral("--status"),
-                                                  QStringLiteral("received"), QStringLiteral("--dry-run")}));
+        // A dry run shows what a replay would change: never parsed, so everything is new.
+        const auto dry = runSalesflowd(withDb({QStringLiteral("replay"), QStringLiteral("--status"),
+                                               QStringLiteral("received"), QStringLiteral("--dry-run")}));
+        QCOMPARE(dry.exitCode, 0);
+        QVERIFY2(dry.out.contains("dry run 1 done: 3 events, 3 would change, 0 failed"), dry.out.constData());
+        QVERIFY2(dry.out.contains("  field normalised.kind: 3\n"), dry.out.constData());
+        QVERIFY2(dry.out.contains("  HubSpot added note: 3\n"), dry.out.constData());
+        QVERIFY2(dry.err.contains("replay 1: 3 of 3 done"), dry.err.constData()); // plain progress off a terminal
+        const auto replay
+            = runSalesflowd(withDb({QStringLiteral("replay"), QStringLiteral("--status"), QStringLiteral("received")}));
         QCOMPARE(replay.exitCode, 0);
-        QVERIFY2(replay.out.contains("left alone (a job is still waiting)"), replay.out.constData());
+        QVERIFY2(replay.out.contains("left alone (a job is still waiting): 3"), replay.out.constData());
         const auto missing
             = runSalesflowd(withDb({QStringLiteral("replay"), QStringLiteral("--event"), QStringLiteral("nope")}));
         QCOMPARE(missing.exitCode, 1);

@@ -603,13 +603,13 @@ void TestEnrich::replayWithAPromptVersionReEnriches()
                        {QString(v1->templateText + QStringLiteral("\nBe brief."))})
                 .ok());
     // Wrong uses are refused before anything changes.
-    auto bad = pipeline::Replay::replay(*c.value(), {{id}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"), 5,
-                                        false, nowMs(), 2);
+    auto bad = pipeline::Replay::replay(*c.value(), {{id}, 0, 0, {}, {}}, QStringLiteral("plan"),
+                                        QStringLiteral("test"), 5, false, nowMs(), 2);
     QVERIFY(!bad.ok() && bad.error().httpStatus == 400);
-    bad = pipeline::Replay::replay(*c.value(), {{id}, 0, 0, {}}, {}, QStringLiteral("test"), 5, false, nowMs(), 9);
+    bad = pipeline::Replay::replay(*c.value(), {{id}, 0, 0, {}, {}}, {}, QStringLiteral("test"), 5, false, nowMs(), 9);
     QVERIFY(!bad.ok() && bad.error().message.contains(QLatin1String("no version 9")));
     auto plan
-        = pipeline::Replay::replay(*c.value(), {{id}, 0, 0, {}}, {}, QStringLiteral("test"), 5, false, nowMs(), 2);
+        = pipeline::Replay::replay(*c.value(), {{id}, 0, 0, {}, {}}, {}, QStringLiteral("test"), 5, false, nowMs(), 2);
     QVERIFY2(plan.ok(), qPrintable(plan.error().message));
     QCOMPARE(plan->queued, QStringList{id});
     engine->runner()->waker().notify();

@@ -240,7 +240,7 @@ void TestWriteback::samplesEndToEndMakeWhatARepExpects()
 
     // A replay whose actions are unchanged sends nothing.
     const int before = emu.calls();
-    auto plan = pipeline::Replay::replay(*c.value(), {{eventId}, 0, 0, {}}, QStringLiteral("plan"),
+    auto plan = pipeline::Replay::replay(*c.value(), {{eventId}, 0, 0, {}, {}}, QStringLiteral("plan"),
                                          QStringLiteral("test"), 5, false, nowMs());
     QVERIFY2(plan.ok() && plan->queued.size() == 1, plan.ok() ? "not queued" : qPrintable(plan.error().message));
     engine->runner()->waker().notify();
@@ -253,8 +253,8 @@ void TestWriteback::samplesEndToEndMakeWhatARepExpects()
                 ->exec("UPDATE enrichment_outputs SET summary = 'Changed summary for the replay' WHERE event_id = $1",
                        {eventId})
                 .ok());
-    plan = pipeline::Replay::replay(*c.value(), {{eventId}, 0, 0, {}}, QStringLiteral("plan"), QStringLiteral("test"),
-                                    5, false, nowMs());
+    plan = pipeline::Replay::replay(*c.value(), {{eventId}, 0, 0, {}, {}}, QStringLiteral("plan"),
+                                    QStringLiteral("test"), 5, false, nowMs());
     QVERIFY(plan.ok() && plan->queued.size() == 1);
     engine->runner()->waker().notify();
     QTRY_VERIFY_WITH_TIMEOUT(
