@@ -61,6 +61,9 @@ void LocalEngine::startReplayWorker()
     const int leaseMs = qEnvironmentVariableIntValue("SALESFLOW_REPLAY_LEASE_MS");
     if (leaseMs > 0)
         o.leaseMs = leaseMs;
+    const int batch = qEnvironmentVariableIntValue("SALESFLOW_REPLAY_BATCH");
+    if (batch > 0)
+        o.realBatch = o.dryBatch = batch;
     pipeline::Runner *runner = m_runner.get();
     m_replayWorker = std::make_unique<pipeline::ReplayWorker>(m_db, m_preview, o, [this, runner] {
         announceChange();

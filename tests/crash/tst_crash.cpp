@@ -3,6 +3,8 @@
 //    that got a 202 or 200 is stored under the id it was given, and has exactly one first job.
 //  - worker processes are killed with SIGKILL while they drain the queue; at the end every job
 //    ran to a committed completion exactly once.
+//  - salesflowd is killed with SIGKILL in the middle of a replay; after a restart the replay goes
+//    on where it stopped, and every event was put back into the pipeline exactly once.
 #include "engine/hubspot/setup.h"
 #include "engine/local/localengine.h"
 #include "engine/store/database.h"
@@ -15,6 +17,8 @@
 #include "tests/support/salesflowd.h"
 #include "tests/support/testbackend.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRandomGenerator>
 #include <QSet>
@@ -356,6 +360,87 @@ private Q_SLOTS:
         qInfo("%s: %d events written back through %d worker kills and %d injected HubSpot faults in %d calls; "
               "one note, task and contact each",
               qPrintable(backend), events, kills, emu.faultsInjected(), emu.calls());
+    }
+
+    void replaysResumeAfterKill9_data() { acknowledgedEventsSurviveKill9_data(); }
+
+    void replaysResumeAfterKill9()
+    {
+        QFETCH(QString, backend);
+        const QString url = dbUrl(backend, QStringLiteral("crash_replay"));
+        runCli({QStringLiteral("migrate"), QStringLiteral("--db"), url});
+        const QByteArray token = runCli({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--name"),
+                                         QStringLiteral("ops"), QStringLiteral("--role"), QStringLiteral("admin"),
+                                         QStringLiteral("--db"), url});
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("SALESFLOW_REPLAY_LEASE_MS"),
+                   QStringLiteral("1500")); // a dead holder's lease lapses fast
+        env.insert(QStringLiteral("SALESFLOW_REPLAY_BATCH"), QStringLiteral("5"));
+        const QStringList serve{QStringLiteral("--db"), url, QStringLiteral("--role"), QStringLiteral("all")};
+        const QList<QPair<QByteArray, QByteArray>> auth{{"Authorization", "Bearer " + token},
+                                                        {"Content-Type", "application/json"}};
+        auto server = std::make_unique<QProcess>();
+        quint16 port = test::startServe(*server, serve, env);
+        QVERIFY(port);
+        const int events = 600;
+        for (int from = 0; from < events; from += 100) {
+            QByteArray batch = "[";
+            for (int i = from; i < from + 100; ++i)
+                batch += QStringLiteral("%1{\"submission_id\": \"r-%2\", \"fields\": {\"email\": "
+                                        "\"b%3@acme.example\", \"message\": \"pricing?\"}}")
+                             .arg(i > from ? QStringLiteral(",") : QString())
+                             .arg(i)
+                             .arg(i % 50)
+                             .toUtf8();
+            QCOMPARE(test::HttpClient("127.0.0.1", port)
+                         .request("POST", "/v1/events/form/batch", batch + "]", auth, 10000)
+                         .status,
+                     202);
+        }
+        auto db = store::Database::open(url).value();
+        QTRY_COMPARE_WITH_TIMEOUT(test::count(*db, "SELECT count(*) FROM jobs"), 0, 120000);
+        const test::HttpResponse started
+            = test::HttpClient("127.0.0.1", port)
+                  .request("POST", "/v1/replays", R"({"source": "form", "from": "enrich"})", auth, 10000);
+        QCOMPARE(started.status, 202);
+        const QByteArray id
+            = QJsonDocument::fromJson(started.body).object().value(QLatin1String("id")).toString().toUtf8();
+        const QByteArray path = "/v1/replays/" + id + "?limit=1";
+        qint64 doneAtKill = 0;
+        for (int i = 0; i < 3000 && doneAtKill == 0; ++i) {
+            const auto r = test::HttpClient("127.0.0.1", port).request("GET", path, {}, auth, 5000);
+            const qint64 done = QJsonDocument::fromJson(r.body).object().value(QLatin1String("done")).toInteger();
+            if (done >= events / 10) {
+                server->kill(); // SIGKILL, between or inside a batch's transaction
+                server->waitForFinished();
+                doneAtKill = done;
+            }
+            QThread::msleep(5);
+        }
+        QVERIFY2(doneAtKill > 0 && doneAtKill < events, "the replay was not caught half-way");
+        server = std::make_unique<QProcess>();
+        port = test::startServe(*server, serve, env);
+        QVERIFY(port);
+        QTRY_COMPARE_WITH_TIMEOUT(
+            test::count(*db, "SELECT count(*) FROM replays WHERE id = $1 AND status = 'done'", {id.toLongLong()}), 1,
+            60000);
+        QVERIFY(test::count(*db, "SELECT resumed FROM replays WHERE id = $1", {id.toLongLong()}) >= 1);
+        QCOMPARE(test::count(*db, "SELECT done FROM replays WHERE id = $1", {id.toLongLong()}), events);
+        // Each event requeued exactly once by this replay (skipped ones: not at all).
+        QCOMPARE(test::count(*db,
+                             "SELECT count(*) FROM replay_items i WHERE i.replay_id = $1 AND (SELECT count(*) FROM"
+                             " audit_logs a WHERE a.event_id = i.event_id AND a.detail LIKE $2)"
+                             " <> CASE WHEN i.state = 'done' THEN 1 ELSE 0 END",
+                             {id.toLongLong(),
+                              QString(QStringLiteral("%(replay ") + QString::fromUtf8(id) + QStringLiteral(")%"))}),
+                 0);
+        QVERIFY(test::count(*db, "SELECT count(*) FROM replay_items WHERE replay_id = $1 AND state = 'done'",
+                            {id.toLongLong()})
+                > events / 2);
+        qInfo("%s: replay of %d events killed at %lld done, resumed and finished; each requeued once",
+              qPrintable(backend), events, doneAtKill);
+        server->terminate();
+        server->waitForFinished();
     }
 };
 
