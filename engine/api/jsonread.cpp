@@ -153,6 +153,8 @@ Stats fromJson<Stats>(const QJsonObject &o)
     s.byStatus = counts(object(o, "by_status"));
     s.bySource = counts(object(o, "by_source"));
     s.queueByStage = counts(object(o, "queue"));
+    s.oldestJobAgeMs = counts(object(o, "oldest_job_age_ms"));
+    s.replaysRunning = int64(o, "replays_running");
     s.ingestedLastMinute = int64(o, "ingested_last_minute");
     const QJsonObject llm = object(o, "llm");
     s.enrichments = int64(llm, "enrichments");

@@ -126,8 +126,11 @@ QJsonObject toJson(const PromptTestResult &v)
 template<>
 PromptTestResult fromJson<PromptTestResult>(const QJsonObject &o)
 {
-    PromptTestResult r{str(o, "name"), int(int64(o, "version")), int(int64(o, "active_version")),
-                       list<PromptTestEvent>(o, "events")};
+    PromptTestResult r;
+    r.name = str(o, "name");
+    r.version = int(int64(o, "version"));
+    r.activeVersion = int(int64(o, "active_version"));
+    r.events = list<PromptTestEvent>(o, "events");
     r.inputTokens = int64(object(o, "tokens"), "input");
     r.outputTokens = int64(object(o, "tokens"), "output");
     if (o.value(QLatin1String("cost_usd")).isDouble())

@@ -195,6 +195,8 @@ QJsonObject toJson(const Stats &s)
         {QStringLiteral("by_status"), counts(s.byStatus)},
         {QStringLiteral("by_source"), counts(s.bySource)},
         {QStringLiteral("queue"), counts(s.queueByStage)},
+        {QStringLiteral("oldest_job_age_ms"), counts(s.oldestJobAgeMs)},
+        {QStringLiteral("replays_running"), s.replaysRunning},
         {QStringLiteral("ingested_last_minute"), s.ingestedLastMinute},
         {QStringLiteral("llm"),
          QJsonObject{{QStringLiteral("enrichments"), s.enrichments},

@@ -298,6 +298,7 @@ struct Stats
     QMap<QString, qint64> byStatus;
     QMap<QString, qint64> bySource;
     QMap<QString, qint64> queueByStage; ///< jobs waiting or leased, per stage
+    QMap<QString, qint64> oldestJobAgeMs; ///< per stage: how long its oldest job has been queued
     qint64 total = 0;
     qint64 ingestedLastMinute = 0;
     qint64 enrichments = 0;
@@ -308,6 +309,7 @@ struct Stats
     QMap<QString, qint64> actionsByStatus; ///< HubSpot actions: planned, done, failed, dry_run, ...
     qint64 hubspotCallsToday = 0; ///< by every writer (UTC day)
     qint64 hubspotPausedUntilMs = 0; ///< writers wait until then (a 429 or the headers said so)
+    qint64 replaysRunning = 0; ///< replays choosing their events or working through them
 };
 
 } // namespace salesflow

@@ -1,5 +1,7 @@
 #include "client.h"
 
+#include "../core/metrics.h"
+
 #include "../core/blockinghttp.h"
 #include "../core/clock.h"
 #include "../core/config.h"
@@ -149,6 +151,8 @@ Result<Response> Client::call(IRateBudget &budget, const QByteArray &method, con
         if (a.stopped)
             return stopping(); // a write that may have landed is an upsert: sending it again is safe
         const Response r = parse(a.body, a.status, a.headers, attempt);
+        Metrics::instance().add("salesflow_hubspot_requests_total",
+                                Metrics::label("status", QString::number(a.status)));
         observe(budget, r);
         std::optional<Error> error;
         const qint64 waitMs = retryDelay(budget, r, attempt, &error);

@@ -102,7 +102,8 @@ void checkParts(const QString &text, QList<PromptProblem> &out)
         out.append({QStringLiteral("the template needs a '### user' line before the event's part"), 1, 1, {}});
     if (system.hasMatch() && user.hasMatch() && user.capturedStart() < system.capturedStart())
         out.append(at(text, user.capturedStart(), QStringLiteral("the '### user' part comes after '### system'")));
-    const PromptVersion p{{}, 0, text, {}, {}, 0, false};
+    PromptVersion p;
+    p.templateText = text;
     if (system.hasMatch() && user.hasMatch() && p.systemPart().isEmpty())
         out.append(at(text, system.capturedStart(), QStringLiteral("the '### system' part is empty")));
     if (system.hasMatch() && user.hasMatch() && p.userPart().isEmpty())

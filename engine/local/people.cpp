@@ -1,6 +1,7 @@
 // LocalEngine: the people side — logins and sessions, users, API tokens, the review queue.
 #include "../core/clock.h"
 #include "../core/ids.h"
+#include "../core/metrics.h"
 #include "../core/password.h"
 #include "../pipeline/review.h"
 #include "../pipeline/runner.h"
@@ -197,6 +198,8 @@ QFuture<Result<DecisionResult>> LocalEngine::decideReview(const Caller &caller, 
         return pipeline::Review::decide(c, eventId, actor, decision, maxAttempts, nowMs());
     });
     return decided.then([this](const Result<DecisionResult> &r) {
+        if (r && !r->repeated)
+            Metrics::instance().add("salesflow_review_decisions_total", Metrics::label("decision", r->status));
         if (r && r->status == EventStatus::Approved && m_runner)
             m_runner->waker().notify(); // the plan job is waiting
         announceChange();

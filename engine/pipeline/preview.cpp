@@ -105,6 +105,12 @@ Result<EnrichContext> contextAfterNormalise(store::Connection &c, const QString 
     return out;
 }
 
+/// A missing member as JSON null (what "none" is in the API).
+QJsonValue defined(const QJsonValue &v)
+{
+    return v.isUndefined() ? QJsonValue() : v;
+}
+
 QList<FieldChange> objectChanges(const QJsonObject &before, const QJsonObject &after, const QString &prefix)
 {
     QStringList keys = before.keys() + after.keys();
@@ -112,8 +118,8 @@ QList<FieldChange> objectChanges(const QJsonObject &before, const QJsonObject &a
     keys.sort();
     QList<FieldChange> out;
     for (const QString &k : std::as_const(keys)) {
-        if (before.value(k) != after.value(k))
-            out.append({prefix + k, before.value(k), after.value(k)});
+        if (defined(before.value(k)) != defined(after.value(k)))
+            out.append({prefix + k, defined(before.value(k)), defined(after.value(k))});
     }
     return out;
 }
@@ -229,7 +235,7 @@ QList<FieldChange> Preview::enrichmentChanges(const EnrichmentInfo *before, cons
     QList<FieldChange> out;
     for (const char *field : kAnalysisFields) {
         const QString k = QString::fromLatin1(field);
-        QJsonValue bv = b.value(k), av = a.value(k);
+        QJsonValue bv = defined(b.value(k)), av = defined(a.value(k));
         if (k == QLatin1String("review_reasons") || k == QLatin1String("objections")) {
             bv = bv.toArray().isEmpty() ? QJsonValue() : bv; // none and an empty list are the same
             av = av.toArray().isEmpty() ? QJsonValue() : av;

@@ -3,6 +3,7 @@
 #include "../api/json.h"
 #include "../core/clock.h"
 #include "../core/logging.h"
+#include "../core/metrics.h"
 #include "../store/database.h"
 #include "../store/promptrepository.h"
 #include "preview.h"
@@ -20,6 +21,13 @@ QString diffJson(const ReplayItem &item)
     for (const char *own : {"seq", "event_id", "state", "changed", "error"}) // kept in their own columns
         o.remove(QLatin1String(own));
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+void countItems(const char *mode, const QList<store::ReplayOutcome> &outcomes)
+{
+    for (const store::ReplayOutcome &o : outcomes)
+        Metrics::instance().add("salesflow_replay_items_total",
+                                Metrics::label("mode", QLatin1String(mode)) + ',' + Metrics::label("state", o.state));
 }
 
 } // namespace
@@ -127,7 +135,10 @@ Status ReplayWorker::realBatch(store::Connection &c, const store::ReplayLease &l
     }
     if (Status s = store::ReplayRepository::record(c, lease.id, outcomes, 0, 0, 0); !s)
         return s;
-    return tx.commit();
+    if (Status s = tx.commit(); !s)
+        return s;
+    countItems("replay", outcomes);
+    return Done{};
 }
 
 Status ReplayWorker::dryBatch(store::Connection &c, const store::ReplayLease &lease,
@@ -162,7 +173,10 @@ Status ReplayWorker::dryBatch(store::Connection &c, const store::ReplayLease &le
         return s;
     if (Status s = store::ReplayRepository::record(c, lease.id, outcomes, in, out, cost); !s)
         return s;
-    return tx.commit();
+    if (Status s = tx.commit(); !s)
+        return s;
+    countItems("dry_run", outcomes);
+    return Done{};
 }
 
 } // namespace salesflow::pipeline

@@ -1,5 +1,9 @@
 #include "runner.h"
 
+#include "../core/metrics.h"
+
+#include <QElapsedTimer>
+
 #include "../core/clock.h"
 #include "../core/logging.h"
 #include "../store/database.h"
@@ -135,7 +139,17 @@ bool Runner::processBatch(store::Connection &c, IStage &stage, const QList<Job> 
         if (job.attempts <= job.maxAttempts)
             runnable.append(job);
     }
+    QElapsedTimer took;
+    took.start();
     QList<Result<StageOutput>> ran = runnable.isEmpty() ? QList<Result<StageOutput>>() : stage.runBatch(runnable, c);
+    if (!runnable.isEmpty()) {
+        Metrics::instance().observe("salesflow_stage_run_seconds", Metrics::label("stage", stage.name()),
+                                    double(took.nsecsElapsed()) / 1e9);
+        for (const auto &r : ran)
+            Metrics::instance().add("salesflow_stage_jobs_total",
+                                    Metrics::label("stage", stage.name())
+                                        + (r ? ",outcome=\"ok\"" : ",outcome=\"error\""));
+    }
     qsizetype next = 0;
     for (const Job &job : jobs) {
         if (job.attempts > job.maxAttempts) {

@@ -324,11 +324,17 @@ Result<Stats> EventRepository::stats(Connection &c, qint64 nowMs)
         return bySource.error();
     for (int i = 0; i < bySource->size(); ++i)
         s.bySource.insert(bySource->text(i, 0), bySource->int64(i, 1));
-    auto queue = c.exec("SELECT stage, count(*) FROM jobs GROUP BY stage");
+    auto queue = c.exec("SELECT stage, count(*), MIN(created_at) FROM jobs GROUP BY stage");
     if (!queue)
         return queue.error();
-    for (int i = 0; i < queue->size(); ++i)
+    for (int i = 0; i < queue->size(); ++i) {
         s.queueByStage.insert(queue->text(i, 0), queue->int64(i, 1));
+        s.oldestJobAgeMs.insert(queue->text(i, 0), qMax<qint64>(0, nowMs - queue->int64(i, 2)));
+    }
+    auto replays = c.exec("SELECT count(*) FROM replays WHERE status IN ('selecting', 'running')");
+    if (!replays)
+        return replays.error();
+    s.replaysRunning = replays->int64(0, 0);
     auto recent = c.exec("SELECT count(*) FROM raw_events WHERE received_at >= $1", {nowMs - 60000});
     if (!recent)
         return recent.error();

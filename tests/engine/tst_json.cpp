@@ -118,6 +118,8 @@ void TestJson::everyTypeRoundTrips()
     s.byStatus = {{EventStatus::Done, 3}};
     s.bySource = {{QStringLiteral("form"), 3}};
     s.queueByStage = {{QStringLiteral("plan"), 1}};
+    s.oldestJobAgeMs = {{QStringLiteral("plan"), 1500}};
+    s.replaysRunning = 1;
     s.total = 3;
     s.ingestedLastMinute = 2;
     s.enrichments = 3;

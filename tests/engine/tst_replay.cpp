@@ -3,14 +3,21 @@
 // after it sends exactly the actions the dry run said would change, and creates nothing twice.
 #include "tst_suites.h"
 
+#include "engine/http/apiserver.h"
 #include "engine/local/localengine.h"
 #include "engine/store/database.h"
 #include "tests/support/await.h"
 #include "tests/support/engines.h"
+#include "tests/support/httpclient.h"
 #include "tests/support/hubspotemulator.h"
 #include "tests/support/hubspotfixture.h"
+#include "tests/support/llmemulator.h"
 #include "tests/support/testbackend.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTcpServer>
 #include <QtTest>
 
 using namespace salesflow;
@@ -151,5 +158,163 @@ void TestReplay::dryRunChangesNothingAndTheRealRunSendsOnlyTheChanges()
                          "SELECT count(*) FROM crm_actions WHERE kind = 'note' AND status = 'done'"
                          " AND payload LIKE '%prompt enrich v2%'"),
              kEvents);
+    engine->stop();
+}
+
+namespace {
+
+QJsonObject json(const test::HttpResponse &r)
+{
+    return QJsonDocument::fromJson(r.body).object();
+}
+
+/// Polls GET /v1/replays/{id} until it has finished; answers the last page.
+QJsonObject replayFinished(quint16 port, const QString &id, const QByteArray &token)
+{
+    for (int i = 0; i < 1200; ++i) {
+        const QJsonObject r
+            = json(test::callServing(port, "GET", "/v1/replays/" + id.toUtf8() + "?limit=100", {}, token));
+        const QString status = r.value(QLatin1String("status")).toString();
+        if (status != QLatin1String("running") && status != QLatin1String("selecting"))
+            return r;
+        QThread::msleep(50);
+    }
+    qFatal("replay %s did not finish", qPrintable(id));
+    return {};
+}
+
+/// Writes HubSpot received after the first `from` exchanges that mention `text`.
+int writesMentioning(const test::HubSpotEmulator &emu, int from, const QString &text)
+{
+    int n = 0;
+    const auto log = emu.exchanges();
+    for (qsizetype i = from; i < log.size(); ++i)
+        n += log.at(i).method != "GET" && log.at(i).body.contains(text.toUtf8()) ? 1 : 0;
+    return n;
+}
+
+} // namespace
+
+void TestReplay::adminTunesAPromptAndReplaysAnIncidentOverHttp()
+{
+    // An LLM incident fails three events; an admin, over HTTP only, writes a new prompt version,
+    // tests it, activates it, dry-runs a replay of last week's failed events, runs it, and reads
+    // it all in the audit.
+    test::HubSpotEmulator hubspot;
+    QVERIFY(hubspot.start());
+    test::LlmEmulator llm;
+    QVERIFY(llm.start());
+    Config cfg = test::hubspotConfig(hubspot);
+    cfg.hubspotVerify = 0;
+    cfg.llm = QStringLiteral("openai");
+    cfg.openaiApiKey = llm.openaiKey;
+    cfg.openaiBaseUrl = llm.openaiBaseUrl();
+    cfg.llmConcurrency = 1;
+    cfg.maxAttempts = 1;
+    cfg.dbUrl = test::freshDbUrl(QStringLiteral("incident"));
+    for (int i = 0; i < 3; ++i)
+        llm.script(test::LlmEmulator::Api::OpenAi,
+                   {test::LlmEmulator::Step::Status, 400, "invalid_request_error", "bad_prompt", {}, 0, {}});
+    auto engine = test::openEngine(cfg, {}, test::allStages());
+    QVERIFY(test::runSetup(cfg, *engine->database()->acquire().value()).ok());
+    http::ApiServer server(engine.get(), engine.get(), http::ApiServer::Options{});
+    auto *tcp = new QTcpServer(&server);
+    QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
+    server.bind(tcp);
+    const quint16 port = tcp->serverPort();
+    const QByteArray admin = test::createToken(*engine, QStringLiteral("ops"), Role::Admin);
+    QStringList ids;
+    for (int i = 0; i < 5; ++i) {
+        const auto r = test::callServing(port, "POST", "/v1/events/chat", test::chat(100 + i), admin);
+        QCOMPARE(r.status, 202);
+        ids << json(r).value(QLatin1String("id")).toString();
+        QTRY_VERIFY_WITH_TIMEOUT(test::count(*engine->database(), "SELECT count(*) FROM jobs") == 0, 30000);
+    }
+    QCOMPARE(test::count(*engine->database(), "SELECT count(*) FROM raw_events WHERE status = 'failed'"), 3);
+    QCOMPARE(test::count(*engine->database(), "SELECT count(*) FROM raw_events WHERE status = 'done'"), 2);
+    const qsizetype notesBefore = hubspot.objects(QStringLiteral("notes")).size();
+
+    // A new version, tested on three real events beside the active one.
+    const QJsonObject v1 = json(test::callServing(port, "GET", "/v1/prompts/enrich", {}, admin))
+                               .value(QLatin1String("versions"))
+                               .toArray()
+                               .first()
+                               .toObject();
+    QJsonObject draft{{QStringLiteral("template"), v1.value(QLatin1String("template"))},
+                      {QStringLiteral("settings"), v1.value(QLatin1String("settings"))},
+                      {QStringLiteral("notes"), QStringLiteral("after the incident")}};
+    const auto created
+        = test::callServing(port, "POST", "/v1/prompts/enrich/versions", QJsonDocument(draft).toJson(), admin);
+    QCOMPARE(created.status, 201);
+    QCOMPARE(json(created).value(QLatin1String("version")).toInt(), 2);
+    const QByteArray testBody
+        = QJsonDocument(QJsonObject{{QStringLiteral("events"), QJsonArray{ids.at(0), ids.at(3), ids.at(4)}}}).toJson();
+    const auto tested = test::callServing(port, "POST", "/v1/prompts/enrich/versions/2/test", testBody, admin);
+    QCOMPARE(tested.status, 200);
+    const QJsonArray events = json(tested).value(QLatin1String("events")).toArray();
+    QCOMPARE(events.size(), 3);
+    for (const QJsonValue &e : events) {
+        const QJsonObject o = e.toObject();
+        QVERIFY2(o.value(QLatin1String("error")).isNull(), qPrintable(o.value(QLatin1String("error")).toString()));
+        QVERIFY(!o.value(QLatin1String("candidate")).toObject().value(QLatin1String("summary")).toString().isEmpty());
+        QVERIFY(!o.value(QLatin1String("active")).toObject().value(QLatin1String("summary")).toString().isEmpty());
+        QVERIFY(!o.value(QLatin1String("candidate_actions")).toArray().isEmpty());
+    }
+    QVERIFY(json(tested).value(QLatin1String("tokens")).toObject().value(QLatin1String("input")).toInt() > 0);
+    QCOMPARE(hubspot.objects(QStringLiteral("notes")).size(), notesBefore); // a test sends nothing
+    QCOMPARE(test::callServing(port, "POST", "/v1/prompts/enrich/versions/2/activate", {}, admin).status, 200);
+
+    // Last week's failed events: a dry run first, then the replay.
+    const QString since = QDateTime::currentDateTimeUtc().addDays(-7).toString(Qt::ISODate);
+    QJsonObject ask{{QStringLiteral("status"), QStringLiteral("failed")},
+                    {QStringLiteral("since"), since},
+                    {QStringLiteral("dry_run"), true}};
+    auto dry = test::callServing(port, "POST", "/v1/replays", QJsonDocument(ask).toJson(), admin);
+    QCOMPARE(dry.status, 202);
+    const QJsonObject dryDone = replayFinished(port, json(dry).value(QLatin1String("id")).toString(), admin);
+    QCOMPARE(dryDone.value(QLatin1String("status")).toString(), QStringLiteral("done"));
+    QCOMPARE(dryDone.value(QLatin1String("total")).toInt(), 3);
+    QCOMPARE(dryDone.value(QLatin1String("changed")).toInt(), 3);
+    for (const QJsonValue &v : dryDone.value(QLatin1String("items")).toArray()) {
+        const QJsonObject item = v.toObject();
+        QCOMPARE(item.value(QLatin1String("from")).toString(), QStringLiteral("enrich")); // where each failed
+        const QJsonObject summary = item.value(QLatin1String("fields")).toArray().at(0).toObject();
+        QVERIFY(summary.value(QLatin1String("before")).isNull()); // nothing usable before
+        QVERIFY(!summary.value(QLatin1String("after")).toString().isEmpty());
+        QCOMPARE(item.value(QLatin1String("actions")).toArray().first().toObject().value(QLatin1String("change")),
+                 QJsonValue(QStringLiteral("added")));
+    }
+    QCOMPARE(hubspot.objects(QStringLiteral("notes")).size(), notesBefore);
+    const int logBefore = int(hubspot.exchanges().size());
+    ask.insert(QStringLiteral("dry_run"), false);
+    auto real = test::callServing(port, "POST", "/v1/replays", QJsonDocument(ask).toJson(), admin);
+    QCOMPARE(real.status, 202);
+    QCOMPARE(replayFinished(port, json(real).value(QLatin1String("id")).toString(), admin)
+                 .value(QLatin1String("done"))
+                 .toInt(),
+             3);
+    QTRY_COMPARE_WITH_TIMEOUT(test::count(*engine->database(), "SELECT count(*) FROM raw_events WHERE status = 'done'"),
+                              5, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(hubspot.objects(QStringLiteral("notes")).size(), notesBefore + 3, 30000);
+    for (int i = 3; i < 5; ++i) // the events that were fine: nothing sent for them
+        QCOMPARE(writesMentioning(hubspot, logBefore, ids.at(i)), 0);
+
+    // All of it in the audit, and /metrics as Prometheus reads it.
+    for (const char *action : {"prompt.create", "prompt.test", "prompt.activate", "replay.start", "replay.finish"}) {
+        const auto a = test::callServing(port, "GET", QByteArray("/v1/audit?action=") + action, {}, admin);
+        QVERIFY2(!json(a).value(QLatin1String("items")).toArray().isEmpty(), action);
+    }
+    const auto metrics = test::callServing(port, "GET", "/metrics", {}, admin);
+    QVERIFY(metrics.body.contains("salesflow_llm_calls_total{"));
+    QVERIFY(metrics.body.contains("salesflow_replay_items_total{mode=\"dry_run\",state=\"done\"}"));
+    QVERIFY(metrics.body.contains("salesflow_stage_run_seconds_bucket{stage=\"enrich\",le=\"+Inf\"}"));
+    QProcess promtool;
+    promtool.start(QStringLiteral("promtool"), {QStringLiteral("check"), QStringLiteral("metrics")});
+    QVERIFY2(promtool.waitForStarted(), "promtool (Debian package prometheus) is not installed: run .ci/deps");
+    promtool.write(metrics.body);
+    promtool.closeWriteChannel();
+    QVERIFY(promtool.waitForFinished(30000));
+    QVERIFY2(promtool.exitCode() == 0,
+             QByteArray(promtool.readAllStandardOutput() + promtool.readAllStandardError()).constData());
     engine->stop();
 }

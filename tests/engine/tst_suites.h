@@ -134,6 +134,7 @@ class TestReplay : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void dryRunChangesNothingAndTheRealRunSendsOnlyTheChanges();
+    void adminTunesAPromptAndReplaysAnIncidentOverHttp();
 };
 
 /// The IEngine contract (tst_contract.cpp), run against LocalEngine and against the HTTP API.

@@ -1,5 +1,8 @@
 #include "httpclient.h"
 
+#include <QCoreApplication>
+#include <QtConcurrent>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -115,6 +118,20 @@ HttpResponse HttpClient::request(const QByteArray &method, const QByteArray &pat
             break; // only a stale kept-alive connection that failed before sending is retried
     }
     return resp;
+}
+
+HttpResponse callServing(quint16 port, const QByteArray &method, const QByteArray &path, const QByteArray &body,
+                         const QByteArray &token)
+{
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!token.isEmpty())
+        headers.append(qMakePair(QByteArray("Authorization"), QByteArray("Bearer " + token)));
+    if (!body.isEmpty())
+        headers.append(qMakePair(QByteArray("Content-Type"), QByteArray("application/json")));
+    auto f = QtConcurrent::run([=] { return HttpClient("127.0.0.1", port).request(method, path, body, headers); });
+    while (!f.isFinished())
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+    return f.result();
 }
 
 } // namespace salesflow::test

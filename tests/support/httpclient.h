@@ -31,4 +31,10 @@ private:
     int m_fd = -1;
 };
 
+/// One request made from a worker thread while this thread's event loop keeps running (for a
+/// server that lives on this thread): with `Authorization: Bearer token` when a token is given
+/// and `Content-Type: application/json` when there is a body.
+HttpResponse callServing(quint16 port, const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
+                         const QByteArray &token = {});
+
 } // namespace salesflow::test

@@ -1,6 +1,7 @@
 #include "statscontroller.h"
 
 #include "../../api/json.h"
+#include "../../core/metrics.h"
 
 namespace salesflow::http {
 
@@ -41,7 +42,14 @@ QByteArray statsExposition(const Stats &s)
 {
     QByteArray out;
     gauges(out, "salesflow_events", "Events in the store, by status.", "status", s.byStatus);
+    gauges(out, "salesflow_events_by_source", "Events in the store, by source.", "source", s.bySource);
     gauges(out, "salesflow_queue_jobs", "Jobs waiting or leased, by stage.", "stage", s.queueByStage);
+    gauges(out, "salesflow_queue_oldest_job_age_ms", "Age of the oldest queued job, by stage (milliseconds).", "stage",
+           s.oldestJobAgeMs);
+    gauge(out, "salesflow_replays_running", "Replays choosing their events or working through them.", s.replaysRunning);
+    gauge(out, "salesflow_hubspot_paused_until_timestamp_seconds",
+          "Writers wait until then (Unix time; 0: not paused) after a 429 or the budget headers said so.",
+          s.hubspotPausedUntilMs / 1000);
     gauge(out, "salesflow_enrichments", "Enrichment outputs stored.", s.enrichments);
     gauges(out, "salesflow_llm_tokens", "LLM tokens used by stored enrichments, by kind.", "kind",
            {{QStringLiteral("input"), s.llmInputTokens},
@@ -56,7 +64,7 @@ QByteArray statsExposition(const Stats &s)
 
 void StatsController::metrics(const Request &request, const ReplyPtr &reply)
 {
-    QByteArray out = m_metrics->exposition();
+    QByteArray out = m_metrics->exposition() + Metrics::instance().exposition();
     m_engine->stats(request.caller).then(m_context, [reply, out](const Result<Stats> &s) mutable {
         if (s)
             out += statsExposition(s.value());

@@ -2,6 +2,7 @@
 
 #include "../../core/clock.h"
 #include "../../core/logging.h"
+#include "../../core/metrics.h"
 #include "../../llm/analysis.h"
 #include "../../store/enrichmentrepository.h"
 
@@ -166,6 +167,19 @@ llm::Request requestFor(const llm::PromptVersion &prompt, const store::EnrichCon
     return req;
 }
 
+/// The call in the process's counters (one set per process, /metrics).
+void countCall(const llm::Response &r, std::optional<double> cost)
+{
+    Metrics &m = Metrics::instance();
+    const QByteArray who = Metrics::label("provider", r.provider) + ',' + Metrics::label("model", r.model);
+    m.add("salesflow_llm_calls_total", who + ',' + Metrics::label("outcome", llm::outcomeName(r.outcome)));
+    m.add("salesflow_llm_tokens_total", who + ",kind=\"input\"", double(r.inputTokens));
+    m.add("salesflow_llm_tokens_total", who + ",kind=\"output\"", double(r.outputTokens));
+    m.add("salesflow_llm_tokens_total", who + ",kind=\"cached\"", double(r.cachedTokens));
+    if (cost)
+        m.add("salesflow_llm_cost_usd_total", who, *cost);
+}
+
 } // namespace
 
 void copyAnalysis(EnrichmentInfo &info, const llm::Analysis &a)
@@ -216,6 +230,7 @@ Result<llm::Response> EnrichStage::callModel(llm::Request req, const QString &ev
         info.httpRetries += last.retries;
         const auto cost
             = m_prices.cost(last.model, last.inputTokens, last.cachedTokens, last.cacheWriteTokens, last.outputTokens);
+        countCall(last, cost);
         if (cost)
             info.costUsd = info.costUsd.value_or(0) + *cost;
         else
