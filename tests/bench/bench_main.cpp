@@ -4,6 +4,7 @@
 // 10,000 and 100,000 other jobs queued. Run: `make bench` (or build/tests/bench/salesflow_bench).
 #include "benchenrich.h"
 #include "benchqueue.h"
+#include "benchreplay.h"
 #include "benchwrite.h"
 
 #include "engine/core/clock.h"
@@ -80,11 +81,16 @@ int main(int argc, char *argv[])
     test::PgServer pg(test::PgServer::Options{true, 300});
     if (!pg.start())
         qFatal("%s", qPrintable(pg.error()));
-    // SALESFLOW_BENCH_ONLY=ingest|queue|enrich runs one section.
+    // SALESFLOW_BENCH_ONLY=ingest|queue|enrich|write|replay runs one section.
     const QString only = qEnvironmentVariable("SALESFLOW_BENCH_ONLY");
     if (only == QLatin1String("write")) {
         say(QStringLiteral("\n## HubSpot writeback within the rate limits (SALESFLOW_BENCH_ONLY=write make bench)"));
         bench::runWriteBenchmarks(pg, say);
+        return 0;
+    }
+    if (only == QLatin1String("replay")) {
+        say(QStringLiteral("\n## Dry-run replays with the offline analyser (SALESFLOW_BENCH_ONLY=replay make bench)"));
+        bench::runReplayBenchmarks(pg, say);
         return 0;
     }
     if (only == QLatin1String("enrich")) {
@@ -216,5 +222,9 @@ int main(int argc, char *argv[])
     // 5. HubSpot writeback.
     say(QStringLiteral("\n## HubSpot writeback within the rate limits (SALESFLOW_BENCH_ONLY=write make bench)"));
     bench::runWriteBenchmarks(pg, say);
+
+    // 6. Dry-run replays.
+    say(QStringLiteral("\n## Dry-run replays with the offline analyser (SALESFLOW_BENCH_ONLY=replay make bench)"));
+    bench::runReplayBenchmarks(pg, say);
     return 0;
 }

@@ -5,10 +5,11 @@
 
 #include "engine/http/apiserver.h"
 #include "engine/local/localengine.h"
+#include "engine/remote/remoteengine.h"
 #include "tests/support/await.h"
-#include "tests/support/httpengine.h"
 
 #include <QElapsedTimer>
+#include <QProcess>
 #include <QThread>
 
 using namespace salesflow;
@@ -37,7 +38,8 @@ struct TestContract::Fixture
 {
     std::unique_ptr<LocalEngine> local;
     std::unique_ptr<http::ApiServer> server;
-    std::unique_ptr<test::HttpEngine> remote;
+    std::unique_ptr<QProcess> daemon; ///< salesflowd serve, in the Remote run
+    std::unique_ptr<remote::RemoteEngine> remote;
     IEngine *engine = nullptr;
 
     /// One receipt for one item, or the error of the call or of the item.
@@ -65,8 +67,12 @@ struct TestContract::Fixture
     /// What a login answers: through the HTTP API in the HTTP run, the engine's authenticator else.
     Result<Session> login(const QString &user, const QByteArray &password)
     {
-        return remote ? await(remote->login(user, password))
-                      : await(local->login(user, password, QStringLiteral("127.0.0.1")));
+        if (!remote)
+            return await(local->login(user, password, QStringLiteral("127.0.0.1")));
+        auto s = await(remote->login(user, password));
+        if (s)
+            remote->setTokenFor(user, s->token); // the caller named after the user acts with it
+        return s;
     }
 
     /// Waits until a replay has finished (any status but selecting and running).

@@ -31,11 +31,12 @@ int main(int argc, char *argv[])
     TestReplay replay;
     TestContractLocal contractLocal;
     TestContractHttp contractHttp;
+    TestContractRemote contractRemote;
     TestJson json;
     TestMigrations migrations;
     const std::initializer_list<QObject *> suites{&store,         &queue,        &ingest,    &http,
                                                   &normalise,     &enrich,       &writeback, &replay,
-                                                  &contractLocal, &contractHttp, &json,      &migrations};
+                                                  &contractLocal, &contractHttp, &contractRemote, &json,      &migrations};
     bool ran = false;
     for (QObject *suite : suites) {
         if (!only.isEmpty() && only != suite->metaObject()->className())

@@ -11,7 +11,7 @@
 #include "engine/local/localengine.h"
 #include "engine/pipeline/stages.h"
 #include "tests/support/await.h"
-#include "tests/support/httpengine.h"
+#include "tests/support/salesflowd.h"
 #include "tests/support/testbackend.h"
 
 #include <QElapsedTimer>
@@ -32,9 +32,13 @@ void TestContract::init()
     LocalEngine::Options o;
     o.config.dbUrl = test::freshDbUrl(QStringLiteral("contract"));
     o.config.reviewThreshold = 1.0; // every enrichment waits for a reviewer (no HubSpot token: dry run)
-    auto stages = pipeline::builtStages(o.config);
-    QVERIFY2(stages.ok(), qPrintable(stages.error().message));
-    o.stages = stages.value();
+    if (m_mode == Mode::Remote) {
+        o.runWorkers = o.runReplays = o.acceptIngest = false; // the daemon does the work; this sets up
+    } else {
+        auto stages = pipeline::builtStages(o.config);
+        QVERIFY2(stages.ok(), qPrintable(stages.error().message));
+        o.stages = stages.value();
+    }
     auto e = LocalEngine::open(o);
     QVERIFY2(e.ok(), qPrintable(e.error().message));
     m_f->local = std::move(e).value();
@@ -45,18 +49,35 @@ void TestContract::init()
         tokens.insert(c.name, test::createToken(*m_f->local, c.name, c.role));
     if (m_mode == Mode::Local)
         return;
-    m_f->server = std::make_unique<http::ApiServer>(m_f->local.get(), m_f->local.get(), http::ApiServer::Options{});
-    auto *tcp = new QTcpServer(m_f->server.get());
-    QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
-    m_f->server->bind(tcp);
-    m_f->remote = std::make_unique<test::HttpEngine>("127.0.0.1", tcp->serverPort());
+    quint16 port = 0;
+    if (m_mode == Mode::Http) {
+        m_f->server = std::make_unique<http::ApiServer>(m_f->local.get(), m_f->local.get(), http::ApiServer::Options{});
+        auto *tcp = new QTcpServer(m_f->server.get());
+        QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
+        m_f->server->bind(tcp);
+        port = tcp->serverPort();
+    } else {
+        m_f->daemon = std::make_unique<QProcess>();
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("SALESFLOW_REVIEW_THRESHOLD"), QStringLiteral("1.0"));
+        env.remove(QStringLiteral("HUBSPOT_ACCESS_TOKEN"));
+        port = test::startServe(*m_f->daemon, {QStringLiteral("--db"), o.config.dbUrl}, env);
+        QVERIFY2(port, m_f->daemon->readAllStandardError().constData());
+    }
+    m_f->remote = std::make_unique<remote::RemoteEngine>(
+        remote::RemoteEngine::Options{QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), {}, 15000});
     for (auto it = tokens.cbegin(); it != tokens.cend(); ++it)
-        m_f->remote->setToken(it.key(), it.value());
+        m_f->remote->setTokenFor(it.key(), it.value());
     m_f->engine = m_f->remote.get();
 }
 
 void TestContract::cleanup()
 {
+    m_f->remote.reset();
+    if (m_f->daemon) {
+        m_f->daemon->terminate();
+        m_f->daemon->waitForFinished(20000);
+    }
     m_f->server.reset();
     m_f->local->stop();
     m_f.reset();
@@ -158,7 +179,7 @@ void TestContract::revokedTokensStopWorkingAtOnce()
     QVERIFY(await(m_f->engine->listEvents(kViewer, EventQuery())).ok());
     auto revoked = await(m_f->engine->revokeToken(kAdmin, kViewer.name));
     QVERIFY2(revoked.ok(), qPrintable(revoked.error().message));
-    if (m_mode == Mode::Http) {
+    if (m_mode != Mode::Local) {
         // The very next request with it is refused (the server had it cached a moment ago).
         QCOMPARE(await(m_f->engine->listEvents(kViewer, EventQuery())).error().httpStatus, 401);
     }
@@ -303,7 +324,7 @@ void TestContract::usersLogInAndGuessesAreThrottled()
     QCOMPARE(audit->items.size(), 2);
     for (const AuditEntry &e : audit->items)
         QVERIFY(!e.detail.contains(QLatin1String("horse")) && !e.after.contains(QLatin1String("secret")));
-    if (m_mode == Mode::Http) {
+    if (m_mode != Mode::Local) {
         // The session is the caller's credential: a reviewer may read, not administer.
         const Caller dana = Caller::user(QStringLiteral("dana"), Role::Reviewer);
         QVERIFY(await(m_f->engine->listEvents(dana, EventQuery())).ok());

@@ -141,6 +141,20 @@ void TestReplay::dryRunChangesNothingAndTheRealRunSendsOnlyTheChanges()
     QCOMPARE(emu.calls(), callsBefore);
     QCOMPARE(footprint(*c.value()), before);
 
+    // A cancel stops it after the batch in hand; what was done stays, nothing more happens.
+    auto stopped = await(engine->startReplay(test::caller(), r));
+    QVERIFY(stopped.ok());
+    auto cancelled = await(engine->cancelReplay(test::caller(), stopped->id));
+    QVERIFY2(cancelled.ok(), qPrintable(cancelled.error().message));
+    QCOMPARE(cancelled->status, QStringLiteral("cancelled"));
+    QThread::msleep(300); // the batch in hand, if any, ends
+    const qint64 doneAtCancel = finished(*engine, stopped->id).done;
+    QVERIFY2(doneAtCancel < kEvents, "the cancel came after the whole replay");
+    QThread::msleep(500);
+    QCOMPARE(finished(*engine, stopped->id).done, doneAtCancel);
+    QCOMPARE(await(engine->cancelReplay(test::caller(), stopped->id)).error().httpStatus, 409);
+    QCOMPARE(footprint(*c.value()), before);
+
     // The real run sends what the dry run showed, and nothing else.
     const int logBefore = int(emu.exchanges().size());
     r.dryRun = false;

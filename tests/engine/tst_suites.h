@@ -142,7 +142,7 @@ class TestContract : public QObject
 {
     Q_OBJECT
 public:
-    enum class Mode { Local, Http };
+    enum class Mode { Local, Http, Remote };
     explicit TestContract(Mode mode);
     ~TestContract() override;
     struct Fixture;
@@ -186,6 +186,14 @@ class TestContractHttp final : public TestContract
     Q_OBJECT
 public:
     TestContractHttp() : TestContract(Mode::Http) { }
+};
+
+/// The third way: RemoteEngine against a salesflowd process the test starts.
+class TestContractRemote final : public TestContract
+{
+    Q_OBJECT
+public:
+    TestContractRemote() : TestContract(Mode::Remote) { }
 };
 
 /// Databases written by each earlier schema version, migrated (tst_migrations.cpp).

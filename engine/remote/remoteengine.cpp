@@ -1,0 +1,164 @@
+// RemoteEngine: the connection, the session, events, the change feed and health.
+#include "remoteengine.h"
+
+#include "../api/json.h"
+#include "remotecodec_p.h"
+#include "transport.h"
+
+#include <QUrlQuery>
+
+namespace salesflow::remote {
+
+using namespace detail;
+
+RemoteEngine::RemoteEngine(Options options)
+    : m_options(std::move(options)), m_transport(std::make_unique<Transport>(m_options.url, m_options.trusted))
+{
+    connect(m_transport.get(), &Transport::reachable, this, &RemoteEngine::connectionChanged);
+}
+
+RemoteEngine::~RemoteEngine() = default;
+
+void RemoteEngine::setToken(QByteArray token)
+{
+    QMutexLocker lock(&m_mutex);
+    m_token = std::move(token);
+}
+
+void RemoteEngine::setTokenFor(const QString &callerName, QByteArray token)
+{
+    QMutexLocker lock(&m_mutex);
+    m_tokens.insert(callerName, std::move(token));
+}
+
+QString RemoteEngine::user() const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_user;
+}
+
+QByteArray RemoteEngine::tokenFor(const Caller &caller) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_tokens.value(caller.name, m_token);
+}
+
+QFuture<Result<QJsonObject>> RemoteEngine::send(const Caller &caller, const QByteArray &method, const QByteArray &path,
+                                                const QByteArray &body, int retries, int timeoutMs)
+{
+    const QByteArray token = tokenFor(caller);
+    Call call{method, path, body, token, timeoutMs > 0 ? timeoutMs : m_options.timeoutMs, retries, {}};
+    return m_transport->send(call).then([this, token](Result<QJsonObject> r) {
+        if (!r && r.error().httpStatus == 401 && token.startsWith("sfs_"))
+            QMetaObject::invokeMethod(
+                this, [this] { Q_EMIT sessionExpired(); }, Qt::QueuedConnection);
+        return r;
+    });
+}
+
+QFuture<Result<QJsonObject>> RemoteEngine::get(const Caller &caller, const QByteArray &path, int timeoutMs)
+{
+    return send(caller, "GET", path, {}, 2, timeoutMs);
+}
+
+QFuture<Result<QJsonObject>> RemoteEngine::post(const Caller &caller, const QByteArray &path, const QByteArray &body,
+                                                int retries)
+{
+    return send(caller, "POST", path, body, retries, 0);
+}
+
+QFuture<Result<Session>> RemoteEngine::login(QString user, QByteArray password)
+{
+    const QJsonObject o{{QStringLiteral("username"), user}, {QStringLiteral("password"), QString::fromUtf8(password)}};
+    return m_transport->send(Call{"POST", "/v1/session", compact(o), {}, m_options.timeoutMs, 0, {}})
+        .then([this, user](const Result<QJsonObject> &r) -> Result<Session> {
+            if (!r)
+                return r.error();
+            const Session s = json::fromJson<Session>(r.value());
+            QMutexLocker lock(&m_mutex);
+            m_token = s.token;
+            m_user = user;
+            return s;
+        });
+}
+
+QFuture<Result<QList<Result<IngestReceipt>>>> RemoteEngine::ingest(const Caller &caller, QList<IngestItem> items)
+{
+    // One POST per item, as senders do; answered in order once all are in.
+    QList<QFuture<Result<QJsonObject>>> posts;
+    for (const IngestItem &item : items) {
+        Call call{"POST",
+                  "/v1/events/" + encoded(item.source),
+                  item.payload,
+                  tokenFor(caller),
+                  m_options.timeoutMs,
+                  0,
+                  item.contentType};
+        posts.append(m_transport->send(call));
+    }
+    return QtFuture::whenAll(posts.begin(), posts.end())
+        .then([](const QList<QFuture<Result<QJsonObject>>> &done) -> Result<QList<Result<IngestReceipt>>> {
+            QList<Result<IngestReceipt>> out;
+            for (const auto &f : done) {
+                const Result<QJsonObject> r = f.result();
+                if (!r && r.error().httpStatus == 503)
+                    return r.error();
+                out.append(r ? Result<IngestReceipt>(json::fromJson<IngestReceipt>(r.value()))
+                             : Result<IngestReceipt>(r.error()));
+            }
+            return out;
+        });
+}
+
+QFuture<Result<EventPage>> RemoteEngine::listEvents(const Caller &caller, EventQuery query)
+{
+    QUrlQuery q;
+    addText(q, "status", query.status);
+    addText(q, "source", query.source);
+    addText(q, "q", query.text);
+    addText(q, "after", query.after);
+    addTime(q, "since", query.sinceMs);
+    addTime(q, "until", query.untilMs);
+    q.addQueryItem(QStringLiteral("limit"), QString::number(query.limit));
+    return decoded<EventPage>(get(caller, "/v1/events?" + q.toString(QUrl::FullyEncoded).toUtf8()));
+}
+
+QFuture<Result<EventDetail>> RemoteEngine::event(const Caller &caller, QString id)
+{
+    return decoded<EventDetail>(get(caller, "/v1/events/" + encoded(id)));
+}
+
+QFuture<Result<Stats>> RemoteEngine::stats(const Caller &caller)
+{
+    return decoded<Stats>(get(caller, "/v1/stats"));
+}
+
+QFuture<Result<AuditPage>> RemoteEngine::audit(const Caller &caller, AuditQuery query)
+{
+    QUrlQuery q;
+    addText(q, "actor", query.actor);
+    addText(q, "event", query.eventId);
+    addText(q, "action", query.action);
+    addText(q, "after", query.after);
+    addTime(q, "since", query.sinceMs);
+    addTime(q, "until", query.untilMs);
+    q.addQueryItem(QStringLiteral("limit"), QString::number(query.limit));
+    return decoded<AuditPage>(get(caller, "/v1/audit?" + q.toString(QUrl::FullyEncoded).toUtf8()));
+}
+
+QFuture<Result<ChangeSet>> RemoteEngine::changes(const Caller &caller, QString cursor, int waitMs)
+{
+    QUrlQuery q;
+    addText(q, "after", cursor);
+    q.addQueryItem(QStringLiteral("wait_ms"), QString::number(waitMs));
+    // A long poll: no resend (the watcher polls again), and time for the server's wait.
+    return decoded<ChangeSet>(send(caller, "GET", "/v1/changes?" + q.toString(QUrl::FullyEncoded).toUtf8(), {}, 0,
+                                   m_options.timeoutMs + qBound(0, waitMs, 30000)));
+}
+
+QFuture<Status> RemoteEngine::ready()
+{
+    return m_transport->send(Call{"GET", "/readyz", {}, {}, m_options.timeoutMs, 0, {}}).then(done);
+}
+
+} // namespace salesflow::remote
