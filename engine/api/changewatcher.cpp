@@ -6,7 +6,8 @@ namespace salesflow {
 
 namespace {
 constexpr int kWaitMs = 25000; // below common proxy idle timeouts
-constexpr int kRetryMs = 3000;
+constexpr int kFirstRetryMs = 1000; // then doubled per failure, up to kMaxRetryMs
+constexpr int kMaxRetryMs = 10000;
 } // namespace
 
 ChangeWatcher::ChangeWatcher(IEngine *engine, Caller caller, QObject *parent)
@@ -41,13 +42,18 @@ void ChangeWatcher::poll(int waitMs)
             if (r.error().code == QLatin1String("changes.cursor"))
                 m_cursor.clear(); // the engine does not know it (another store): start from now
             Q_EMIT failed(r.error().message);
-            QTimer::singleShot(kRetryMs, this, [this, generation] {
+            const int delay = qMin(kMaxRetryMs, kFirstRetryMs << qMin(m_failures++, 4));
+            QTimer::singleShot(delay, this, [this, generation] {
                 if (m_running && generation == m_generation)
                     poll(m_cursor.isEmpty() ? 0 : kWaitMs);
             });
             return;
         }
         const bool first = m_cursor.isEmpty();
+        if (m_failures > 0) {
+            m_failures = 0;
+            Q_EMIT reconnected();
+        }
         m_cursor = r->cursor;
         if (first || !r->items.isEmpty())
             Q_EMIT changed(r.value());

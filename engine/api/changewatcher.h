@@ -27,8 +27,10 @@ public:
 Q_SIGNALS:
     /// Events that changed since the last signal, and the counts per status now.
     void changed(const salesflow::ChangeSet &changes);
-    /// The feed could not be read (it is tried again).
+    /// The feed could not be read (it is tried again after 1, 2, 4, 8, then every 10 s).
     void failed(const QString &message);
+    /// The feed answers again after failures (it goes on from where it was: no change is missed).
+    void reconnected();
 
 private:
     void poll(int waitMs);
@@ -38,6 +40,7 @@ private:
     QString m_cursor;
     bool m_running = false;
     quint64 m_generation = 0; // answers of an earlier start() are dropped
+    int m_failures = 0; // in a row
 };
 
 } // namespace salesflow

@@ -31,6 +31,8 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
       m_searchDelay(new QTimer(this)), m_changes(new ChangeWatcher(engine, caller, this))
 {
     setWindowTitle(tr("SalesFlow — Events"));
+    m_where = new QLabel(this);
+    m_online = new QLabel(this);
 
     auto *bar = addToolBar(tr("Filters"));
     bar->setObjectName(QStringLiteral("filters"));
@@ -76,7 +78,9 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
     split->setStretchFactor(0, 3);
     split->setStretchFactor(1, 2);
     setCentralWidget(split);
+    statusBar()->addPermanentWidget(m_online);
     statusBar()->addPermanentWidget(m_counts);
+    statusBar()->addPermanentWidget(m_where);
 
     m_searchDelay->setSingleShot(true);
     m_searchDelay->setInterval(300);
@@ -107,6 +111,17 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
     // The list is not reloaded under the reviewer's hands; new arrivals are announced instead,
     // as the engine's change feed reports them (no polling).
     connect(m_changes, &ChangeWatcher::changed, this, &MainWindow::announceArrivals);
+    // The feed is the heartbeat: when it cannot be read the engine is out of reach; the window
+    // stays usable and says so until the next answer.
+    connect(m_changes, &ChangeWatcher::failed, this, [this](const QString &why) {
+        m_online->setText(tr("Offline — reconnecting…"));
+        m_online->setToolTip(why);
+    });
+    connect(m_changes, &ChangeWatcher::reconnected, this, [this] {
+        m_online->clear();
+        m_online->setToolTip(QString());
+        statusBar()->showMessage(tr("Connected again"), 5000);
+    });
     m_changes->start();
 
     restoreSettings();
@@ -114,6 +129,12 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::setWhere(const QString &where)
+{
+    setWindowTitle(tr("SalesFlow — %1").arg(where));
+    m_where->setText(where);
+}
 
 void MainWindow::restoreSettings()
 {

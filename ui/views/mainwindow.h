@@ -30,6 +30,9 @@ public:
     EventListModel *eventModel() const { return m_model; }
     QTableView *eventTable() const { return m_table; }
     EventDetailView *detailView() const { return m_detail; }
+    /// Where the app works and as whom (`rita@https://host:8765`, `desktop:ana@sqlite:///…`):
+    /// shown in the title and the status bar.
+    void setWhere(const QString &where);
     void setStatusFilter(const QString &status);
     void setSourceFilter(const QString &source);
 
@@ -51,6 +54,8 @@ private:
     QComboBox *m_status;
     QComboBox *m_source;
     QLineEdit *m_search;
+    QLabel *m_where = nullptr;
+    QLabel *m_online = nullptr;
     QLabel *m_counts;
     QTimer *m_searchDelay;
     ChangeWatcher *m_changes;

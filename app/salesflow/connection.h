@@ -1,0 +1,33 @@
+#pragma once
+// Which engine the desktop app works on, from its command line: the embedded store (default),
+// another database (--db URL) in process, or a remote salesflowd (--connect URL --user NAME).
+
+#include "engine/api/iengine.h"
+
+#include <QStringList>
+
+#include <memory>
+
+class QObject;
+class QWidget;
+
+namespace salesflow::app {
+
+struct Connection
+{
+    std::shared_ptr<IEngine> engine;
+    Caller caller;
+    QString where; ///< for the title and the status bar: `rita@http://host:8765`, `desktop:ana@sqlite:///…`
+    QObject *remote = nullptr; ///< the RemoteEngine when remote (its signals), else null
+};
+
+/// Opens what the arguments ask; on failure shows why in words (a dialog) and answers nothing.
+/// A remote login takes the password from SALESFLOW_PASSWORD when set, else asks for it (again
+/// after a wrong one); the URL and user name are remembered in QSettings, never the password.
+std::optional<Connection> open(const QStringList &arguments);
+
+/// When the remote session ends (expired, password changed), asks for the password again and
+/// logs in without touching what the user was doing.
+void keepSessionAlive(const Connection &connection, QWidget *window);
+
+} // namespace salesflow::app
