@@ -32,11 +32,12 @@ int main(int argc, char *argv[])
     TestContractLocal contractLocal;
     TestContractHttp contractHttp;
     TestContractRemote contractRemote;
+    TestRemote remote;
     TestJson json;
     TestMigrations migrations;
     const std::initializer_list<QObject *> suites{&store,         &queue,        &ingest,    &http,
                                                   &normalise,     &enrich,       &writeback, &replay,
-                                                  &contractLocal, &contractHttp, &contractRemote, &json,      &migrations};
+                                                  &contractLocal, &contractHttp, &contractRemote, &remote, &json,      &migrations};
     bool ran = false;
     for (QObject *suite : suites) {
         if (!only.isEmpty() && only != suite->metaObject()->className())

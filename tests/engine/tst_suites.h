@@ -137,6 +137,15 @@ private Q_SLOTS:
     void adminTunesAPromptAndReplaysAnIncidentOverHttp();
 };
 
+/// RemoteEngine against a salesflowd process (tst_remote.cpp).
+class TestRemote : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void feedResumesAcrossARestartWithoutLosingAChange();
+    void failuresAreSaidInWords();
+};
+
 /// The IEngine contract (tst_contract.cpp), run against LocalEngine and against the HTTP API.
 class TestContract : public QObject
 {

@@ -28,13 +28,13 @@ CliRun runSalesflowd(const QStringList &args, const QProcessEnvironment &env, co
                   p.readAllStandardError()};
 }
 
-quint16 startServe(QProcess &p, const QStringList &args, const QProcessEnvironment &env)
+quint16 startServe(QProcess &p, const QStringList &args, const QProcessEnvironment &env, quint16 port)
 {
     p.setProcessEnvironment(env);
     p.setProcessChannelMode(QProcess::SeparateChannels);
     p.start(salesflowdPath(),
             QStringList{QStringLiteral("serve")} + args
-                + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0")});
+                + QStringList{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:%1").arg(port)});
     if (!p.waitForStarted(10000))
         return 0;
     for (int i = 0; i < 300; ++i) {

@@ -20,9 +20,9 @@ struct CliRun
 CliRun runSalesflowd(const QStringList &args, const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(),
                      const QByteArray &input = {}, int timeoutMs = 60000);
 
-/// Starts `salesflowd serve ARGS` (with --listen 127.0.0.1:0 added); answers the port it bound,
-/// 0 when it did not start (its stderr says why).
+/// Starts `salesflowd serve ARGS` (with --listen 127.0.0.1:PORT added, 0: any free port);
+/// answers the port it bound, 0 when it did not start (its stderr says why).
 quint16 startServe(QProcess &p, const QStringList &args,
-                   const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
+                   const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(), quint16 port = 0);
 
 } // namespace salesflow::test
