@@ -9,7 +9,10 @@
 namespace {
 
 const salesflow::cli::Command kCommands[] = {
-    {"serve", "serve [--db URL] [--listen HOST:PORT] [--workers N] [--role all|api|worker]", salesflow::cli::serve},
+    {"serve",
+     "serve [--db URL] [--listen HOST:PORT] [--workers N] [--role all|api|worker] [--tls-cert FILE --tls-key FILE | "
+     "--insecure-listen]",
+     salesflow::cli::serve},
     {"migrate", "migrate [--db URL]", salesflow::cli::migrate},
     {"token", "token create --name NAME --role ingest|viewer|reviewer|admin | token list | token revoke NAME",
      salesflow::cli::token},

@@ -1,6 +1,9 @@
 // salesflowd serve: the engine with its workers and the HTTP API, until SIGTERM or SIGINT.
 #include "command.h"
 
+#include <QFile>
+#include <QSslKey>
+
 #include "engine/core/logging.h"
 #include "engine/http/apilistener.h"
 #include "engine/pipeline/stages.h"
@@ -18,7 +21,8 @@ namespace salesflow::cli {
 
 namespace {
 
-const char *kUsage = "serve [--db URL] [--listen HOST:PORT] [--workers N] [--role all|api|worker]";
+const char *kUsage = "serve [--db URL] [--listen HOST:PORT] [--workers N] [--role all|api|worker] "
+                     "[--tls-cert FILE --tls-key FILE | --insecure-listen]";
 int g_signalFd[2] = {-1, -1};
 
 void onSignal(int)
@@ -56,8 +60,46 @@ std::optional<LocalEngine::Options> engineOptions(const QCommandLineParser &p, c
     return o;
 }
 
+/// The certificate and key of --tls-cert/--tls-key (PEM); nothing (said on stderr) when unusable.
+std::optional<QSslConfiguration> tlsFrom(const QCommandLineParser &p)
+{
+    QFile certFile(p.value(QStringLiteral("tls-cert"))), keyFile(p.value(QStringLiteral("tls-key")));
+    if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
+        err(QStringLiteral("cannot read the TLS certificate or key: %1")
+                .arg(certFile.isOpen() ? keyFile.errorString() : certFile.errorString()));
+        return std::nullopt;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+    const QByteArray keyPem = keyFile.readAll();
+    QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
+    if (chain.isEmpty() || key.isNull()) {
+        err(QStringLiteral("--tls-cert and --tls-key take PEM files: a certificate (chain) and its unencrypted RSA or "
+                           "EC private key"));
+        return std::nullopt;
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificateChain(chain);
+    tls.setPrivateKey(key);
+    return tls;
+}
+
+/// Serving beyond this machine needs TLS, or the operator's word that a proxy in front does it:
+/// passwords and tokens must not cross a network in clear. 0 when allowed, else the exit code.
+int checkExposure(const QHostAddress &host, const QCommandLineParser &p, const QString &listen)
+{
+    const bool tls = p.isSet(QStringLiteral("tls-cert")) || p.isSet(QStringLiteral("tls-key"));
+    if (host.isLoopback() || tls || p.isSet(QStringLiteral("insecure-listen")))
+        return 0;
+    err(QStringLiteral("--listen %1 would send passwords and tokens in clear over the network: give --tls-cert and "
+                       "--tls-key, or --insecure-listen when a reverse proxy in front terminates TLS")
+            .arg(listen));
+    return 2;
+}
+
 /// Listens on `listen`; returns the exit code to stop with, or 0 when serving.
-int startListener(http::ApiListener &listener, const QString &listen, int threads)
+int startListener(http::ApiListener &listener, const QString &listen, int threads, const QCommandLineParser &p)
 {
     const int colon = int(listen.lastIndexOf(QLatin1Char(':')));
     bool ok = false;
@@ -67,6 +109,14 @@ int startListener(http::ApiListener &listener, const QString &listen, int thread
         err(QStringLiteral("--listen takes HOST:PORT with a numeric host, e.g. 127.0.0.1:8765 (got '%1')").arg(listen));
         return 2;
     }
+    if (int rc = checkExposure(host, p, listen); rc != 0)
+        return rc;
+    if (p.isSet(QStringLiteral("tls-cert")) || p.isSet(QStringLiteral("tls-key"))) {
+        const auto tls = tlsFrom(p);
+        if (!tls)
+            return 2;
+        listener.useTls(*tls);
+    }
     auto bound = listener.listen(host, quint16(port), threads);
     if (!bound) {
         err(bound.error().message);
@@ -74,6 +124,8 @@ int startListener(http::ApiListener &listener, const QString &listen, int thread
     }
     // Scripts and tests read the bound port from this line (port 0 picks a free one).
     out(QStringLiteral("listening on %1:%2").arg(host.toString()).arg(bound.value()));
+    if (p.isSet(QStringLiteral("tls-cert")))
+        qCInfo(lcHttp) << "serving HTTPS only";
     return 0;
 }
 
@@ -103,6 +155,12 @@ int serve(const QStringList &args)
     p.addOption({QStringLiteral("listen"), QStringLiteral("HOST:PORT to listen on"), QStringLiteral("HOST:PORT")});
     p.addOption({QStringLiteral("workers"), QStringLiteral("worker threads"), QStringLiteral("N")});
     p.addOption({QStringLiteral("role"), QStringLiteral("all, api or worker"), QStringLiteral("ROLE")});
+    p.addOption(
+        {QStringLiteral("tls-cert"), QStringLiteral("serve HTTPS with this PEM certificate"), QStringLiteral("FILE")});
+    p.addOption(
+        {QStringLiteral("tls-key"), QStringLiteral("the certificate's PEM private key"), QStringLiteral("FILE")});
+    p.addOption({QStringLiteral("insecure-listen"),
+                 QStringLiteral("allow plain HTTP beyond loopback (a reverse proxy in front does TLS)")});
     if (!parse(p, args, kUsage))
         return 2;
     installJsonLogHandler();
@@ -126,7 +184,7 @@ int serve(const QStringList &args)
         const Config &c = options->config;
         listener = std::make_unique<http::ApiListener>(
             e, e, http::ApiServer::Options{c.maxBodyBytes, c.hubspotClientSecret, {}});
-        if (int rc = startListener(*listener, c.listen, c.httpThreads); rc != 0)
+        if (int rc = startListener(*listener, c.listen, c.httpThreads, p); rc != 0)
             return rc;
     }
     const int rc = runUntilSignalled();

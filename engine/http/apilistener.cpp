@@ -3,6 +3,7 @@
 #include "../core/logging.h"
 
 #include <QElapsedTimer>
+#include <QSslServer>
 #include <QTcpServer>
 
 #include <arpa/inet.h>
@@ -75,6 +76,11 @@ ApiListener::~ApiListener()
     stop();
 }
 
+void ApiListener::useTls(const QSslConfiguration &tls)
+{
+    m_tls = tls;
+}
+
 Result<quint16> ApiListener::listen(const QHostAddress &host, quint16 port, int threads)
 {
     std::vector<int> fds;
@@ -97,8 +103,15 @@ Result<quint16> ApiListener::listen(const QHostAddress &host, quint16 port, int 
         thread->setObjectName(QStringLiteral("http"));
         auto *server = new ApiServer(m_engine, m_auth, m_options);
         server->moveToThread(thread.get());
-        QObject::connect(thread.get(), &QThread::started, server, [server, fd] {
-            auto *tcp = new QTcpServer(server);
+        QObject::connect(thread.get(), &QThread::started, server, [server, fd, tls = m_tls] {
+            QTcpServer *tcp = nullptr;
+            if (tls) { // the handshake first: the HTTP server gets the connection once it is encrypted
+                auto *secure = new QSslServer(server);
+                secure->setSslConfiguration(*tls);
+                tcp = secure;
+            } else {
+                tcp = new QTcpServer(server);
+            }
             if (!tcp->setSocketDescriptor(fd))
                 qCCritical(lcHttp) << "cannot adopt the listening socket:" << tcp->errorString();
             server->bind(tcp);

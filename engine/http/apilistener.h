@@ -3,9 +3,11 @@
 #include "apiserver.h"
 
 #include <QHostAddress>
+#include <QSslConfiguration>
 #include <QThread>
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace salesflow::http {
@@ -24,6 +26,8 @@ public:
     /// Listens on `host:port` (0 picks a free port) with `threads` server threads; returns the
     /// bound port, or an Error saying why it could not listen.
     Result<quint16> listen(const QHostAddress &host, quint16 port, int threads);
+    /// Serves HTTPS with this configuration (certificate and key); call before listen().
+    void useTls(const QSslConfiguration &tls);
     /// Graceful stop: closes the listening sockets, waits up to `graceMs` for the answers still
     /// owed (their events may be committing), then joins the server threads.
     void stop(int graceMs = 10000);
@@ -32,6 +36,7 @@ private:
     IEngine *m_engine;
     IAuthenticator *m_auth;
     ApiServer::Options m_options;
+    std::optional<QSslConfiguration> m_tls;
     std::vector<std::unique_ptr<QThread>> m_threads;
     std::vector<ApiServer *> m_servers; // each lives in its thread
 };

@@ -10,8 +10,11 @@
 #include "tests/support/salesflowd.h"
 #include "tests/support/testbackend.h"
 
+#include <QFile>
 #include <QSet>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace salesflow;
@@ -125,4 +128,62 @@ void TestRemote::failuresAreSaidInWords()
     QCOMPARE(unreachable.error().code, QStringLiteral("remote.unreachable"));
     QVERIFY2(unreachable.error().message.startsWith(QStringLiteral("the server 127.0.0.1 cannot be reached")),
              qPrintable(unreachable.error().message));
+}
+
+void TestRemote::httpsIsRefusedUntilTheCertificateIsTrusted()
+{
+    QTemporaryDir dir;
+    const QString cert = dir.filePath(QStringLiteral("cert.pem")), key = dir.filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"), key,
+                   QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
+                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
+                   QStringLiteral("subjectAltName=IP:127.0.0.1")});
+    QVERIFY2(openssl.waitForFinished(60000) && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+    const QString url = test::freshDbUrl(QStringLiteral("remote_tls"));
+    auto local = setUp(url);
+    const QByteArray token = test::createToken(*local, QStringLiteral("ops"), Role::Viewer);
+    QProcess server;
+    const quint16 port = test::startServe(
+        server, {QStringLiteral("--db"), url, QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key});
+    QVERIFY2(port, server.readAllStandardError().constData());
+    const QUrl https(QStringLiteral("https://127.0.0.1:%1").arg(port));
+    const Caller me = Caller::token(QStringLiteral("ops"), Role::Viewer);
+    remote::RemoteEngine untrusted({https, {}, 5000});
+    untrusted.setToken(token);
+    auto refused = await(untrusted.stats(me));
+    QVERIFY2(refused.error().code == QStringLiteral("remote.tls"), qPrintable(refused.error().message));
+    QVERIFY2(refused.error().message.contains(QStringLiteral("not trusted")), qPrintable(refused.error().message));
+    QFile pem(cert);
+    QVERIFY(pem.open(QIODevice::ReadOnly));
+    remote::RemoteEngine trusted({https, QSslCertificate::fromData(pem.readAll()), 5000});
+    trusted.setToken(token);
+    auto stats = await(trusted.stats(me));
+    QVERIFY2(stats.ok(), qPrintable(stats.error().message));
+    // Plain HTTP to the HTTPS port gets nowhere.
+    remote::RemoteEngine plain({QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), {}, 3000});
+    plain.setToken(token);
+    QVERIFY(!await(plain.stats(me)).ok());
+    server.terminate();
+    server.waitForFinished();
+}
+
+void TestRemote::listeningBeyondLoopbackNeedsTls()
+{
+    const QString url = test::freshDbUrl(QStringLiteral("remote_listen"));
+    const test::CliRun refused = test::runSalesflowd({QStringLiteral("serve"), QStringLiteral("--db"), url,
+                                                      QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0")});
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(refused.err.contains("--tls-cert and --tls-key, or --insecure-listen"), refused.err.constData());
+    QProcess server;
+    server.start(test::salesflowdPath(),
+                 {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--listen"),
+                  QStringLiteral("0.0.0.0:0"), QStringLiteral("--insecure-listen")});
+    QVERIFY(server.waitForStarted());
+    QByteArray said;
+    QTRY_VERIFY_WITH_TIMEOUT((said += server.readAllStandardOutput()).contains("listening on 0.0.0.0:"), 20000);
+    server.terminate();
+    QVERIFY(server.waitForFinished(20000));
 }

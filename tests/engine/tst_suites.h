@@ -144,6 +144,8 @@ class TestRemote : public QObject
 private Q_SLOTS:
     void feedResumesAcrossARestartWithoutLosingAChange();
     void failuresAreSaidInWords();
+    void httpsIsRefusedUntilTheCertificateIsTrusted();
+    void listeningBeyondLoopbackNeedsTls();
 };
 
 /// The IEngine contract (tst_contract.cpp), run against LocalEngine and against the HTTP API.
