@@ -45,7 +45,7 @@ void ChangeWatcher::poll(int waitMs)
             const int delay = qMin(kMaxRetryMs, kFirstRetryMs << qMin(m_failures++, 4));
             QTimer::singleShot(delay, this, [this, generation] {
                 if (m_running && generation == m_generation)
-                    poll(m_cursor.isEmpty() ? 0 : kWaitMs);
+                    poll(0); // answers at once: back online shows without waiting out a long poll
             });
             return;
         }

@@ -1,6 +1,9 @@
 // The events window and its models against a real LocalEngine on SQLite, offscreen.
 #include "engine/local/localengine.h"
 #include "engine/pipeline/stages.h"
+#include "engine/remote/remoteengine.h"
+#include "tests/support/await.h"
+#include "tests/support/salesflowd.h"
 #include "tests/support/testbackend.h"
 #include "ui/models/auditmodel.h"
 #include "ui/models/eventlistmodel.h"
@@ -9,6 +12,8 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QLabel>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTableView>
@@ -216,6 +221,55 @@ private Q_SLOTS:
         QCOMPARE(w.eventModel()->rowCount(), 2);
         w.eventModel()->reload();
         QTRY_COMPARE(w.eventModel()->rowCount(), 5);
+    }
+
+    void remoteWindowFollowsTheServer()
+    {
+        // The same window on a RemoteEngine: a change made on the server shows; the title and
+        // the status bar say where; a server that goes away is said, and its return too.
+        const QString url = test::freshDbUrl(QStringLiteral("ui_remote"));
+        Config cfg;
+        cfg.dbUrl = url;
+        LocalEngine::Options o;
+        o.config = cfg;
+        o.runWorkers = o.runReplays = false;
+        auto setup = LocalEngine::open(o);
+        QVERIFY(setup.ok());
+        QVERIFY(test::await(
+                    setup.value()->addUser(test::caller(), QStringLiteral("rita"), Role::Reviewer, "a long passphrase"))
+                    .ok());
+        QProcess server;
+        const quint16 port = test::startServe(server, {QStringLiteral("--db"), url});
+        QVERIFY(port);
+        const QUrl where(QStringLiteral("http://127.0.0.1:%1").arg(port));
+        remote::RemoteEngine engine({where, {}, 5000});
+        auto session = test::await(engine.login(QStringLiteral("rita"), "a long passphrase"));
+        QVERIFY2(session.ok(), qPrintable(session.error().message));
+        const Caller rita = Caller::user(QStringLiteral("rita"), Role::Reviewer);
+        ui::MainWindow w(&engine, rita);
+        w.setWhere(QStringLiteral("rita@") + where.toString());
+        w.show();
+        QCOMPARE(w.windowTitle(), QStringLiteral("SalesFlow — rita@") + where.toString());
+        QTest::qWait(300);
+        test::await(setup.value()->ingest(test::caller(),
+                                          {IngestItem{QStringLiteral("chat"), "application/json", "{\"n\":1}", {}}}));
+        QTRY_VERIFY_WITH_TIMEOUT(w.statusBar()->currentMessage().contains(QStringLiteral("F5")), 5000);
+        w.eventModel()->reload();
+        QTRY_COMPARE(w.eventModel()->rowCount(), 1);
+        server.kill();
+        server.waitForFinished();
+        const auto says = [&w](const QString &text) {
+            const QList<QLabel *> labels = w.findChildren<QLabel *>();
+            return std::any_of(labels.cbegin(), labels.cend(), [&](QLabel *l) { return l->text().contains(text); });
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(says(QStringLiteral("Offline")), 10000);
+        QCOMPARE(
+            test::startServe(server, {QStringLiteral("--db"), url}, QProcessEnvironment::systemEnvironment(), port),
+            port);
+        QTRY_VERIFY_WITH_TIMEOUT(w.statusBar()->currentMessage().contains(QStringLiteral("Connected again")), 20000);
+        QVERIFY(!says(QStringLiteral("Offline")));
+        server.terminate();
+        server.waitForFinished();
     }
 };
 
