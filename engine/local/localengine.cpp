@@ -16,6 +16,7 @@
 #include "../store/userrepository.h"
 #include "authcache.h"
 #include "changefeed.h"
+#include "feedhead.h"
 #include "storecall.h"
 
 #include <QHostInfo>
@@ -34,7 +35,7 @@ LocalEngine::LocalEngine(Options options)
     : m_options(std::move(options)), m_authCache(std::make_shared<local::AuthCache>())
 {
     m_readers.setMaxThreadCount(4);
-    m_waiters.setMaxThreadCount(64);
+    m_waiters.setMaxThreadCount(256); // one per waiting long poll (desktop clients), mostly asleep
     m_logins.setMaxThreadCount(2);
     m_previews.setMaxThreadCount(2);
 }
@@ -56,6 +57,7 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::open(Options options)
     if (!db)
         return db.error();
     e->m_db = db.value();
+    e->m_feedHead = std::make_unique<local::FeedHead>(e->m_db);
     {
         auto c = e->m_db->acquire();
         if (!c)
@@ -121,6 +123,7 @@ void LocalEngine::stop()
 
 void LocalEngine::announceChange()
 {
+    m_feedHead->invalidate();
     QMutexLocker lock(&m_changeMutex);
     m_changed.wakeAll();
 }
@@ -310,15 +313,19 @@ Result<ChangeSet> LocalEngine::waitForChanges(store::FeedPosition from, qint64 d
 {
     for (;;) {
         const bool last = nowMs() >= deadlineMs || m_stopping;
-        auto set = local::ChangeFeed::after(*m_db, from);
-        if (!set)
-            return set;
-        if (last || !set->items.isEmpty()) {
-            if (Status s = local::ChangeFeed::addCounts(*m_db, set.value()); !s)
-                return s.error();
-            return set;
+        // One read of the head serves every waiting client; the feed itself only when it moved.
+        auto head = m_feedHead->get(kPollMs);
+        if (last || !head || local::FeedHead::movedPast(head.value(), from)) {
+            auto set = local::ChangeFeed::after(*m_db, from);
+            if (!set)
+                return set;
+            if (last || !set->items.isEmpty()) {
+                if (Status s = local::ChangeFeed::addCounts(*m_db, set.value()); !s)
+                    return s.error();
+                return set;
+            }
+            from = local::ChangeFeed::parseCursor(set->cursor).value(); // entries about no event move it on
         }
-        from = local::ChangeFeed::parseCursor(set->cursor).value(); // entries about no event move it on
         QMutexLocker lock(&m_changeMutex);
         if (!m_stopping)
             m_changed.wait(&m_changeMutex, QDeadlineTimer(qMin<qint64>(deadlineMs - nowMs(), kPollMs)));

@@ -15,7 +15,8 @@
 
 namespace salesflow::local {
 class AuthCache;
-}
+class FeedHead;
+} // namespace salesflow::local
 namespace salesflow::store {
 class Database;
 class Connection;
@@ -135,6 +136,7 @@ private:
     QWaitCondition m_changed;
     std::atomic<bool> m_stopping{false};
     std::shared_ptr<local::AuthCache> m_authCache;
+    std::unique_ptr<local::FeedHead> m_feedHead;
     std::shared_ptr<pipeline::Preview> m_preview;
     Error m_previewError;
     std::unique_ptr<pipeline::ReplayWorker> m_replayWorker;
