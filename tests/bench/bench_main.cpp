@@ -4,6 +4,7 @@
 // 10,000 and 100,000 other jobs queued. Run: `make bench` (or build/tests/bench/salesflow_bench).
 #include "benchenrich.h"
 #include "benchqueue.h"
+#include "benchremote.h"
 #include "benchreplay.h"
 #include "benchwrite.h"
 
@@ -81,11 +82,16 @@ int main(int argc, char *argv[])
     test::PgServer pg(test::PgServer::Options{true, 300});
     if (!pg.start())
         qFatal("%s", qPrintable(pg.error()));
-    // SALESFLOW_BENCH_ONLY=ingest|queue|enrich|write|replay runs one section.
+    // SALESFLOW_BENCH_ONLY=ingest|queue|enrich|write|replay|remote runs one section.
     const QString only = qEnvironmentVariable("SALESFLOW_BENCH_ONLY");
     if (only == QLatin1String("write")) {
         say(QStringLiteral("\n## HubSpot writeback within the rate limits (SALESFLOW_BENCH_ONLY=write make bench)"));
         bench::runWriteBenchmarks(pg, say);
+        return 0;
+    }
+    if (only == QLatin1String("remote")) {
+        say(QStringLiteral("\n## Desktop clients on one server (SALESFLOW_BENCH_ONLY=remote make bench)"));
+        bench::runRemoteBenchmarks(pg, say);
         return 0;
     }
     if (only == QLatin1String("replay")) {
@@ -226,5 +232,9 @@ int main(int argc, char *argv[])
     // 6. Dry-run replays.
     say(QStringLiteral("\n## Dry-run replays with the offline analyser (SALESFLOW_BENCH_ONLY=replay make bench)"));
     bench::runReplayBenchmarks(pg, say);
+
+    // 7. Desktop clients on one server.
+    say(QStringLiteral("\n## Desktop clients on one server (SALESFLOW_BENCH_ONLY=remote make bench)"));
+    bench::runRemoteBenchmarks(pg, say);
     return 0;
 }
