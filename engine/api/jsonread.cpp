@@ -165,6 +165,7 @@ Stats fromJson<Stats>(const QJsonObject &o)
     const QJsonObject hubspot = object(o, "hubspot");
     s.actionsByStatus = counts(object(hubspot, "actions"));
     s.hubspotCallsToday = int64(hubspot, "calls_today");
+    s.hubspotDailyBudget = int64(hubspot, "daily_budget");
     s.hubspotPausedUntilMs = time(hubspot, "paused_until");
     return s;
 }

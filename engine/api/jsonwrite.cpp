@@ -207,6 +207,7 @@ QJsonObject toJson(const Stats &s)
         {QStringLiteral("hubspot"),
          QJsonObject{{QStringLiteral("actions"), counts(s.actionsByStatus)},
                      {QStringLiteral("calls_today"), s.hubspotCallsToday},
+                     {QStringLiteral("daily_budget"), s.hubspotDailyBudget},
                      {QStringLiteral("paused_until"),
                       s.hubspotPausedUntilMs > 0 ? QJsonValue(isoTime(s.hubspotPausedUntilMs)) : QJsonValue()}}}};
 }

@@ -308,6 +308,7 @@ struct Stats
     double llmCostUsd = 0;
     QMap<QString, qint64> actionsByStatus; ///< HubSpot actions: planned, done, failed, dry_run, ...
     qint64 hubspotCallsToday = 0; ///< by every writer (UTC day)
+    qint64 hubspotDailyBudget = 0; ///< calls SalesFlow may make today (the quota less the reserve)
     qint64 hubspotPausedUntilMs = 0; ///< writers wait until then (a 429 or the headers said so)
     qint64 replaysRunning = 0; ///< replays choosing their events or working through them
 };

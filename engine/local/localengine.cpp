@@ -237,8 +237,14 @@ QFuture<Result<EventDetail>> LocalEngine::event(const Caller &caller, QString id
 
 QFuture<Result<Stats>> LocalEngine::stats(const Caller &caller)
 {
-    return onStoreAs<Stats>(caller, Permission::Read,
-                            [](store::Connection &c) { return store::EventRepository::stats(c, nowMs()); });
+    // The day's HubSpot budget is this deployment's setting (SALESFLOW_HUBSPOT_DAILY less the reserve).
+    const qint64 budget = qint64(double(m_options.config.hubspotDaily) * (1.0 - m_options.config.hubspotDailyReserve));
+    return onStoreAs<Stats>(caller, Permission::Read, [budget](store::Connection &c) -> Result<Stats> {
+        auto s = store::EventRepository::stats(c, nowMs());
+        if (s)
+            s->hubspotDailyBudget = budget;
+        return s;
+    });
 }
 
 QFuture<Result<AuditPage>> LocalEngine::audit(const Caller &caller, AuditQuery query)

@@ -129,6 +129,7 @@ void TestJson::everyTypeRoundTrips()
     s.llmCostUsd = 0.5;
     s.actionsByStatus = {{QStringLiteral("done"), 4}};
     s.hubspotCallsToday = 8;
+    s.hubspotDailyBudget = 225000;
     s.hubspotPausedUntilMs = kT;
     QCOMPARE(json::toJson(roundTrip(s)), json::toJson(s));
     QCOMPARE(roundTrip(s).hubspotPausedUntilMs, kT);

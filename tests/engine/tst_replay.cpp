@@ -209,61 +209,75 @@ int writesMentioning(const test::HubSpotEmulator &emu, int from, const QString &
 
 } // namespace
 
-void TestReplay::adminTunesAPromptAndReplaysAnIncidentOverHttp()
+namespace {
+
+/// The incident of the done-when script: three events failed by the LLM, two written, a server.
+struct Incident
 {
-    // An LLM incident fails three events; an admin, over HTTP only, writes a new prompt version,
-    // tests it, activates it, dry-runs a replay of last week's failed events, runs it, and reads
-    // it all in the audit.
     test::HubSpotEmulator hubspot;
-    QVERIFY(hubspot.start());
     test::LlmEmulator llm;
-    QVERIFY(llm.start());
-    Config cfg = test::hubspotConfig(hubspot);
+    std::unique_ptr<LocalEngine> engine;
+    std::unique_ptr<http::ApiServer> server;
+    quint16 port = 0;
+    QByteArray admin;
+    QStringList ids;
+    qsizetype notesBefore = 0;
+
+    test::HttpResponse call(const QByteArray &method, const QByteArray &path, const QJsonObject &body = {})
+    {
+        return test::callServing(port, method, path, body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(),
+                                 admin);
+    }
+    qint64 count(const QByteArray &sql) { return test::count(*engine->database(), sql); }
+};
+
+void startIncident(Incident &f)
+{
+    QVERIFY(f.hubspot.start());
+    QVERIFY(f.llm.start());
+    Config cfg = test::hubspotConfig(f.hubspot);
     cfg.hubspotVerify = 0;
     cfg.llm = QStringLiteral("openai");
-    cfg.openaiApiKey = llm.openaiKey;
-    cfg.openaiBaseUrl = llm.openaiBaseUrl();
+    cfg.openaiApiKey = f.llm.openaiKey;
+    cfg.openaiBaseUrl = f.llm.openaiBaseUrl();
     cfg.llmConcurrency = 1;
     cfg.maxAttempts = 1;
     cfg.dbUrl = test::freshDbUrl(QStringLiteral("incident"));
     for (int i = 0; i < 3; ++i)
-        llm.script(test::LlmEmulator::Api::OpenAi,
-                   {test::LlmEmulator::Step::Status, 400, "invalid_request_error", "bad_prompt", {}, 0, {}});
-    auto engine = test::openEngine(cfg, {}, test::allStages());
-    QVERIFY(test::runSetup(cfg, *engine->database()->acquire().value()).ok());
-    http::ApiServer server(engine.get(), engine.get(), http::ApiServer::Options{});
-    auto *tcp = new QTcpServer(&server);
+        f.llm.script(test::LlmEmulator::Api::OpenAi,
+                     {test::LlmEmulator::Step::Status, 400, "invalid_request_error", "bad_prompt", {}, 0, {}});
+    f.engine = test::openEngine(cfg, {}, test::allStages());
+    QVERIFY(test::runSetup(cfg, *f.engine->database()->acquire().value()).ok());
+    f.server = std::make_unique<http::ApiServer>(f.engine.get(), f.engine.get(), http::ApiServer::Options{});
+    auto *tcp = new QTcpServer(f.server.get());
     QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
-    server.bind(tcp);
-    const quint16 port = tcp->serverPort();
-    const QByteArray admin = test::createToken(*engine, QStringLiteral("ops"), Role::Admin);
-    QStringList ids;
+    f.server->bind(tcp);
+    f.port = tcp->serverPort();
+    f.admin = test::createToken(*f.engine, QStringLiteral("ops"), Role::Admin);
     for (int i = 0; i < 5; ++i) {
-        const auto r = test::callServing(port, "POST", "/v1/events/chat", test::chat(100 + i), admin);
+        const auto r = test::callServing(f.port, "POST", "/v1/events/chat", test::chat(100 + i), f.admin);
         QCOMPARE(r.status, 202);
-        ids << json(r).value(QLatin1String("id")).toString();
-        QTRY_VERIFY_WITH_TIMEOUT(test::count(*engine->database(), "SELECT count(*) FROM jobs") == 0, 30000);
+        f.ids << json(r).value(QLatin1String("id")).toString();
+        QTRY_VERIFY_WITH_TIMEOUT(f.count("SELECT count(*) FROM jobs") == 0, 30000);
     }
-    QCOMPARE(test::count(*engine->database(), "SELECT count(*) FROM raw_events WHERE status = 'failed'"), 3);
-    QCOMPARE(test::count(*engine->database(), "SELECT count(*) FROM raw_events WHERE status = 'done'"), 2);
-    const qsizetype notesBefore = hubspot.objects(QStringLiteral("notes")).size();
+    QCOMPARE(f.count("SELECT count(*) FROM raw_events WHERE status = 'failed'"), 3);
+    QCOMPARE(f.count("SELECT count(*) FROM raw_events WHERE status = 'done'"), 2);
+    f.notesBefore = f.hubspot.objects(QStringLiteral("notes")).size();
+}
 
-    // A new version, tested on three real events beside the active one.
-    const QJsonObject v1 = json(test::callServing(port, "GET", "/v1/prompts/enrich", {}, admin))
-                               .value(QLatin1String("versions"))
-                               .toArray()
-                               .first()
-                               .toObject();
-    QJsonObject draft{{QStringLiteral("template"), v1.value(QLatin1String("template"))},
-                      {QStringLiteral("settings"), v1.value(QLatin1String("settings"))},
-                      {QStringLiteral("notes"), QStringLiteral("after the incident")}};
-    const auto created
-        = test::callServing(port, "POST", "/v1/prompts/enrich/versions", QJsonDocument(draft).toJson(), admin);
+/// A new version, tested on three real events beside the active one, then activated.
+void tuneThePrompt(Incident &f)
+{
+    const QJsonObject v1
+        = json(f.call("GET", "/v1/prompts/enrich")).value(QLatin1String("versions")).toArray().first().toObject();
+    const auto created = f.call("POST", "/v1/prompts/enrich/versions",
+                                {{QStringLiteral("template"), v1.value(QLatin1String("template"))},
+                                 {QStringLiteral("settings"), v1.value(QLatin1String("settings"))},
+                                 {QStringLiteral("notes"), QStringLiteral("after the incident")}});
     QCOMPARE(created.status, 201);
     QCOMPARE(json(created).value(QLatin1String("version")).toInt(), 2);
-    const QByteArray testBody
-        = QJsonDocument(QJsonObject{{QStringLiteral("events"), QJsonArray{ids.at(0), ids.at(3), ids.at(4)}}}).toJson();
-    const auto tested = test::callServing(port, "POST", "/v1/prompts/enrich/versions/2/test", testBody, admin);
+    const auto tested = f.call("POST", "/v1/prompts/enrich/versions/2/test",
+                               {{QStringLiteral("events"), QJsonArray{f.ids.at(0), f.ids.at(3), f.ids.at(4)}}});
     QCOMPARE(tested.status, 200);
     const QJsonArray events = json(tested).value(QLatin1String("events")).toArray();
     QCOMPARE(events.size(), 3);
@@ -275,17 +289,19 @@ void TestReplay::adminTunesAPromptAndReplaysAnIncidentOverHttp()
         QVERIFY(!o.value(QLatin1String("candidate_actions")).toArray().isEmpty());
     }
     QVERIFY(json(tested).value(QLatin1String("tokens")).toObject().value(QLatin1String("input")).toInt() > 0);
-    QCOMPARE(hubspot.objects(QStringLiteral("notes")).size(), notesBefore); // a test sends nothing
-    QCOMPARE(test::callServing(port, "POST", "/v1/prompts/enrich/versions/2/activate", {}, admin).status, 200);
+    QCOMPARE(f.hubspot.objects(QStringLiteral("notes")).size(), f.notesBefore); // a test sends nothing
+    QCOMPARE(f.call("POST", "/v1/prompts/enrich/versions/2/activate").status, 200);
+}
 
-    // Last week's failed events: a dry run first, then the replay.
-    const QString since = QDateTime::currentDateTimeUtc().addDays(-7).toString(Qt::ISODate);
+/// Last week's failed events: a dry run first, then the replay, which sends only their writes.
+void replayTheFailed(Incident &f)
+{
     QJsonObject ask{{QStringLiteral("status"), QStringLiteral("failed")},
-                    {QStringLiteral("since"), since},
+                    {QStringLiteral("since"), QDateTime::currentDateTimeUtc().addDays(-7).toString(Qt::ISODate)},
                     {QStringLiteral("dry_run"), true}};
-    auto dry = test::callServing(port, "POST", "/v1/replays", QJsonDocument(ask).toJson(), admin);
+    auto dry = f.call("POST", "/v1/replays", ask);
     QCOMPARE(dry.status, 202);
-    const QJsonObject dryDone = replayFinished(port, json(dry).value(QLatin1String("id")).toString(), admin);
+    const QJsonObject dryDone = replayFinished(f.port, json(dry).value(QLatin1String("id")).toString(), f.admin);
     QCOMPARE(dryDone.value(QLatin1String("status")).toString(), QStringLiteral("done"));
     QCOMPARE(dryDone.value(QLatin1String("total")).toInt(), 3);
     QCOMPARE(dryDone.value(QLatin1String("changed")).toInt(), 3);
@@ -298,27 +314,31 @@ void TestReplay::adminTunesAPromptAndReplaysAnIncidentOverHttp()
         QCOMPARE(item.value(QLatin1String("actions")).toArray().first().toObject().value(QLatin1String("change")),
                  QJsonValue(QStringLiteral("added")));
     }
-    QCOMPARE(hubspot.objects(QStringLiteral("notes")).size(), notesBefore);
-    const int logBefore = int(hubspot.exchanges().size());
+    QCOMPARE(f.hubspot.objects(QStringLiteral("notes")).size(), f.notesBefore);
+    const int logBefore = int(f.hubspot.exchanges().size());
     ask.insert(QStringLiteral("dry_run"), false);
-    auto real = test::callServing(port, "POST", "/v1/replays", QJsonDocument(ask).toJson(), admin);
+    auto real = f.call("POST", "/v1/replays", ask);
     QCOMPARE(real.status, 202);
-    QCOMPARE(replayFinished(port, json(real).value(QLatin1String("id")).toString(), admin)
+    QCOMPARE(replayFinished(f.port, json(real).value(QLatin1String("id")).toString(), f.admin)
                  .value(QLatin1String("done"))
                  .toInt(),
              3);
-    QTRY_COMPARE_WITH_TIMEOUT(test::count(*engine->database(), "SELECT count(*) FROM raw_events WHERE status = 'done'"),
-                              5, 30000);
-    QTRY_COMPARE_WITH_TIMEOUT(hubspot.objects(QStringLiteral("notes")).size(), notesBefore + 3, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(f.count("SELECT count(*) FROM raw_events WHERE status = 'done'"), 5, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(f.hubspot.objects(QStringLiteral("notes")).size(), f.notesBefore + 3, 30000);
     for (int i = 3; i < 5; ++i) // the events that were fine: nothing sent for them
-        QCOMPARE(writesMentioning(hubspot, logBefore, ids.at(i)), 0);
+        QCOMPARE(writesMentioning(f.hubspot, logBefore, f.ids.at(i)), 0);
+}
 
-    // All of it in the audit, and /metrics as Prometheus reads it.
-    for (const char *action : {"prompt.create", "prompt.test", "prompt.activate", "replay.start", "replay.finish"}) {
-        const auto a = test::callServing(port, "GET", QByteArray("/v1/audit?action=") + action, {}, admin);
-        QVERIFY2(!json(a).value(QLatin1String("items")).toArray().isEmpty(), action);
-    }
-    const auto metrics = test::callServing(port, "GET", "/metrics", {}, admin);
+/// All of it in the audit, and /metrics as Prometheus reads it.
+void readTheAuditAndMetrics(Incident &f)
+{
+    for (const char *action : {"prompt.create", "prompt.test", "prompt.activate", "replay.start", "replay.finish"})
+        QVERIFY2(!json(f.call("GET", QByteArray("/v1/audit?action=") + action))
+                      .value(QLatin1String("items"))
+                      .toArray()
+                      .isEmpty(),
+                 action);
+    const auto metrics = f.call("GET", "/metrics");
     QVERIFY(metrics.body.contains("salesflow_llm_calls_total{"));
     QVERIFY(metrics.body.contains("salesflow_replay_items_total{mode=\"dry_run\",state=\"done\"}"));
     QVERIFY(metrics.body.contains("salesflow_stage_run_seconds_bucket{stage=\"enrich\",le=\"+Inf\"}"));
@@ -330,5 +350,22 @@ void TestReplay::adminTunesAPromptAndReplaysAnIncidentOverHttp()
     QVERIFY(promtool.waitForFinished(30000));
     QVERIFY2(promtool.exitCode() == 0,
              QByteArray(promtool.readAllStandardOutput() + promtool.readAllStandardError()).constData());
-    engine->stop();
+}
+
+} // namespace
+
+void TestReplay::adminTunesAPromptAndReplaysAnIncidentOverHttp()
+{
+    // An LLM incident fails three events; an admin, over HTTP only, writes a new prompt version,
+    // tests it, activates it, dry-runs a replay of last week's failed events, runs it, and reads
+    // it all in the audit.
+    Incident f;
+    for (auto step : {startIncident, tuneThePrompt, replayTheFailed, readTheAuditAndMetrics}) {
+        step(f);
+        if (QTest::currentTestFailed())
+            break;
+    }
+    f.server.reset();
+    if (f.engine)
+        f.engine->stop();
 }

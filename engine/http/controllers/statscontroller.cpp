@@ -57,6 +57,9 @@ QByteArray statsExposition(const Stats &s)
             {QStringLiteral("cached"), s.llmCachedTokens}});
     gauges(out, "salesflow_hubspot_actions", "HubSpot actions in the ledger, by status.", "status", s.actionsByStatus);
     gauge(out, "salesflow_hubspot_calls_today", "HubSpot calls by all writers today (UTC).", s.hubspotCallsToday);
+    gauge(out, "salesflow_hubspot_daily_budget_remaining",
+          "HubSpot calls SalesFlow may still make today (the daily quota less the reserve, less today's calls).",
+          qMax<qint64>(0, s.hubspotDailyBudget - s.hubspotCallsToday));
     header(out, "salesflow_llm_estimated_cost_usd", "Estimated cost of stored enrichments (price table).");
     out += "salesflow_llm_estimated_cost_usd " + QByteArray::number(s.llmCostUsd, 'f', 6) + "\n";
     return out;
