@@ -64,8 +64,8 @@ void serveEvents(int ms)
 
 /// Posts form events in batches of 50 every 50 ms (at most 1,000 a second; fewer when a batch
 /// takes longer) until `stop`; records when each id was acknowledged.
-void ingestLoad(quint16 port, QByteArray token, std::atomic<bool> &stop, QHash<QString, qint64> &acked, QMutex &mutex,
-                const QElapsedTimer &clock)
+void ingestLoad(quint16 port, QByteArray token, QByteArray tag, std::atomic<bool> &stop, QHash<QString, qint64> &acked,
+                QMutex &mutex, const QElapsedTimer &clock)
 {
     test::HttpClient client("127.0.0.1", port);
     const QList<QPair<QByteArray, QByteArray>> headers{{"Authorization", "Bearer " + token},
@@ -73,8 +73,8 @@ void ingestLoad(quint16 port, QByteArray token, std::atomic<bool> &stop, QHash<Q
     for (int n = 0; !stop; ++n) {
         QByteArray batch = "[";
         for (int i = 0; i < 50; ++i)
-            batch += (i ? "," : "") + QByteArray(R"({"fields":{"email":"l@x.example","message":"m )")
-                + QByteArray::number(n * 50 + i) + "\"}}";
+            batch += (i ? "," : "") + QByteArray(R"({"fields":{"email":"l@x.example","message":")") + tag + ' '
+                + QByteArray::number(n * 50 + i) + "\"}}"; // new events: a repeated payload is a duplicate
         const qint64 sent = clock.elapsed();
         const auto r = client.request("POST", "/v1/events/form/batch", batch + "]", headers, 10000);
         const qint64 at = clock.elapsed();
@@ -136,7 +136,8 @@ void runRemoteBenchmarks(test::PgServer &pg, const std::function<void(const QStr
         QHash<QString, qint64> acked;
         QElapsedTimer t;
         t.start();
-        std::thread load(ingestLoad, port, admin, std::ref(stop), std::ref(acked), std::ref(mutex), std::cref(t));
+        std::thread load(ingestLoad, port, admin, QByteArray("alone"), std::ref(stop), std::ref(acked), std::ref(mutex),
+                         std::cref(t));
         serveEvents(1000);
         const Phase p = measure(server.processId());
         stop = true;
@@ -157,8 +158,9 @@ void runRemoteBenchmarks(test::PgServer &pg, const std::function<void(const QStr
         engines.back()->setToken(admin);
         watchers.push_back(std::make_unique<ChangeWatcher>(engines.back().get(), me));
         if (i == 0) {
-            QObject::connect(watchers.back().get(), &ChangeWatcher::failed,
-                             [&say](const QString &why) { say(QStringLiteral("(the first client's feed failed: %1)").arg(why)); });
+            QObject::connect(watchers.back().get(), &ChangeWatcher::failed, [&say](const QString &why) {
+                say(QStringLiteral("(the first client's feed failed: %1)").arg(why));
+            });
             QObject::connect(watchers.back().get(), &ChangeWatcher::changed, [&](const ChangeSet &s) {
                 ++answers;
                 for (const Change &c : s.items)
@@ -172,7 +174,8 @@ void runRemoteBenchmarks(test::PgServer &pg, const std::function<void(const QStr
     std::atomic<bool> stop{false};
     QMutex mutex;
     QHash<QString, qint64> acked;
-    std::thread load(ingestLoad, port, admin, std::ref(stop), std::ref(acked), std::ref(mutex), std::cref(clock));
+    std::thread load(ingestLoad, port, admin, QByteArray("watched"), std::ref(stop), std::ref(acked), std::ref(mutex),
+                     std::cref(clock));
     serveEvents(1000);
     const Phase busy = measure(server.processId());
     stop = true;
@@ -188,7 +191,7 @@ void runRemoteBenchmarks(test::PgServer &pg, const std::function<void(const QStr
         + QStringLiteral(" — %1 events/s").arg(acked.size() * 1000 / qMax<qint64>(1, kWindowMs + 1000)));
     if (latency.isEmpty())
         say(QStringLiteral("change to client: NOT MEASURED — the first client had %1 answers, saw %2 changes, none "
-                           "of the %3 posted")
+                           "of the %3 posted (duplicates of earlier events are no change)")
                 .arg(answers)
                 .arg(seen.size())
                 .arg(acked.size()));
@@ -199,6 +202,13 @@ void runRemoteBenchmarks(test::PgServer &pg, const std::function<void(const QStr
                 .arg(latency.at(qMin<qsizetype>(latency.size() - 1, latency.size() * 99 / 100)))
                 .arg(latency.size())
                 .arg(acked.size()));
+    if (qEnvironmentVariableIsSet("SALESFLOW_BENCH_DEBUG")) {
+        const auto m = test::HttpClient("127.0.0.1", port)
+                           .request("GET", "/metrics", {}, {{"Authorization", "Bearer " + admin}});
+        for (const QByteArray &l : m.body.split('\n'))
+            if (l.startsWith("salesflow_http"))
+                say(QString::fromUtf8(l));
+    }
     watchers.clear();
     engines.clear();
     server.terminate();
