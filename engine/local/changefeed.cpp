@@ -68,18 +68,6 @@ QString ChangeFeed::cursorOf(const store::FeedPosition &p)
     return QString::number(p.auditId) + QLatin1Char('.') + p.eventId;
 }
 
-Status ChangeFeed::addCounts(store::Database &db, ChangeSet &set)
-{
-    auto conn = db.acquire();
-    if (!conn)
-        return conn.error();
-    auto counts = store::EventRepository::countByStatus(*conn.value());
-    if (!counts)
-        return counts.error();
-    set.counts = counts.value();
-    return Done{};
-}
-
 Result<ChangeSet> ChangeFeed::now(store::Database &db)
 {
     auto conn = db.acquire();

@@ -27,11 +27,9 @@ public:
     /// The counts now and the cursor of "now" (nothing before it will be announced).
     static Result<ChangeSet> now(store::Database &db);
     /// What changed after `from` (each event once, with its status now), and the cursor after
-    /// it (no counts: addCounts() adds them). Error 400 `changes.cursor` for a position
-    /// past the store's newest (a cursor this store never gave out).
+    /// it (no counts: LocalEngine adds them, one count shared by the waiters, local/FeedHead). Error 400
+    /// `changes.cursor` for a position past the store's newest (a cursor this store never gave out).
     static Result<ChangeSet> after(store::Database &db, const store::FeedPosition &from);
-    /// Fills the events per status now into `set`.
-    static Status addCounts(store::Database &db, ChangeSet &set);
 };
 
 } // namespace salesflow::local

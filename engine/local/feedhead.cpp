@@ -1,6 +1,7 @@
 #include "feedhead.h"
 
 #include "../store/database.h"
+#include "../store/eventrepository.h"
 
 #include <chrono>
 
@@ -32,10 +33,31 @@ Result<store::FeedPosition> FeedHead::get(qint64 maxAgeMs)
     return m_head;
 }
 
+Result<QMap<QString, qint64>> FeedHead::counts(qint64 maxAgeMs)
+{
+    QMutexLocker lock(&m_countsMutex);
+    const qint64 now = steadyMs();
+    if (m_countedAtMs >= 0 && now - m_countedAtMs < maxAgeMs)
+        return m_counts;
+    auto c = m_db->acquire();
+    if (!c)
+        return c.error();
+    auto counts = store::EventRepository::countByStatus(*c.value());
+    if (!counts)
+        return counts.error();
+    m_counts = counts.value();
+    m_countedAtMs = now;
+    return m_counts;
+}
+
 void FeedHead::invalidate()
 {
-    QMutexLocker lock(&m_mutex);
-    m_readAtMs = -1;
+    {
+        QMutexLocker lock(&m_mutex);
+        m_readAtMs = -1;
+    }
+    QMutexLocker lock(&m_countsMutex);
+    m_countedAtMs = -1;
 }
 
 bool FeedHead::movedPast(const store::FeedPosition &head, const store::FeedPosition &from)

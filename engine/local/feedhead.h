@@ -23,7 +23,10 @@ public:
 
     /// The head as read at most `maxAgeMs` ago.
     Result<store::FeedPosition> get(qint64 maxAgeMs);
-    /// Something changed in this process: the next get() reads again.
+    /// The events per status, counted at most `maxAgeMs` ago: every answer of a long poll carries
+    /// them, and the waiters woken by one commit share one count.
+    Result<QMap<QString, qint64>> counts(qint64 maxAgeMs);
+    /// Something changed in this process: the next get() and counts() read again.
     void invalidate();
     /// True when `head` is past `from` (something may have changed after it).
     static bool movedPast(const store::FeedPosition &head, const store::FeedPosition &from);
@@ -33,6 +36,9 @@ private:
     QMutex m_mutex;
     store::FeedPosition m_head;
     qint64 m_readAtMs = -1;
+    QMutex m_countsMutex;
+    QMap<QString, qint64> m_counts;
+    qint64 m_countedAtMs = -1;
 };
 
 } // namespace salesflow::local

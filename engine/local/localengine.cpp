@@ -326,8 +326,10 @@ Result<ChangeSet> LocalEngine::waitForChanges(store::FeedPosition from, qint64 d
             if (!set)
                 return set;
             if (last || !set->items.isEmpty()) {
-                if (Status s = local::ChangeFeed::addCounts(*m_db, set.value()); !s)
-                    return s.error();
+                auto counts = m_feedHead->counts(kPollMs); // one count for the waiters one commit woke
+                if (!counts)
+                    return counts.error();
+                set->counts = counts.value();
                 return set;
             }
             from = local::ChangeFeed::parseCursor(set->cursor).value(); // entries about no event move it on
