@@ -113,6 +113,9 @@ private:
     QFuture<Result<T>> onStore(F &&f);
     template<typename T, typename F>
     QFuture<Result<T>> onStoreAs(const Caller &caller, Permission needed, F &&f);
+    /// As onStore, without the retry on a broken connection (for writes).
+    template<typename T, typename F>
+    QFuture<Result<T>> onStoreOnce(F &&f);
     Result<ChangeSet> waitForChanges(store::FeedPosition from, qint64 deadlineMs);
     Result<Session> doLogin(const QString &user, QByteArray password, const QString &address);
     /// Hashes the password on the login pool (slow on purpose), then runs `store` with the hash.

@@ -134,7 +134,7 @@ QFuture<Result<PromptVersionInfo>> LocalEngine::createPromptVersion(const Caller
     if (Status valid = llm::checkPrompt(p); !valid)
         return refused<PromptVersionInfo>(valid.error());
     const QString actor = caller.actor();
-    return onStore<PromptVersionInfo>([p, actor](store::Connection &c) -> Result<PromptVersionInfo> {
+    return onStoreOnce<PromptVersionInfo>([p, actor](store::Connection &c) -> Result<PromptVersionInfo> {
         if (auto known = versionsOf(c, p.name); !known)
             return known.error();
         auto v = store::PromptRepository::create(c, p, actor, nowMs());
@@ -148,11 +148,12 @@ QFuture<Result<PromptVersionInfo>> LocalEngine::createPromptVersion(const Caller
 QFuture<Result<PromptVersionInfo>> LocalEngine::activatePrompt(const Caller &caller, QString name, int version)
 {
     const QString actor = caller.actor();
-    return onStoreAs<PromptVersionInfo>(
-        caller, Permission::Admin, [name, version, actor](store::Connection &c) -> Result<PromptVersionInfo> {
-            auto p = store::PromptRepository::activate(c, name, version, actor, nowMs());
-            return p ? Result<PromptVersionInfo>(infoOf(p.value())) : Result<PromptVersionInfo>(p.error());
-        });
+    if (Status allowed = allow(caller, Permission::Admin); !allowed)
+        return refused<PromptVersionInfo>(allowed.error());
+    return onStoreOnce<PromptVersionInfo>([name, version, actor](store::Connection &c) -> Result<PromptVersionInfo> {
+        auto p = store::PromptRepository::activate(c, name, version, actor, nowMs());
+        return p ? Result<PromptVersionInfo>(infoOf(p.value())) : Result<PromptVersionInfo>(p.error());
+    });
 }
 
 QFuture<Result<PromptTestResult>> LocalEngine::testPrompt(const Caller &caller, QString name, int version,

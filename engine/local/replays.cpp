@@ -107,7 +107,7 @@ QFuture<Result<ReplayInfo>> LocalEngine::startReplay(const Caller &caller, Repla
         return refused<ReplayInfo>(m_previewError);
     const QString actor = caller.actor();
     pipeline::ReplayWorker *worker = m_replayWorker.get();
-    return onStore<ReplayInfo>([this, request, actor, worker](store::Connection &c) {
+    return onStoreOnce<ReplayInfo>([this, request, actor, worker](store::Connection &c) {
         auto info = doStartReplay(c, request, actor);
         if (info && worker)
             worker->wake();
@@ -147,9 +147,10 @@ QFuture<Result<ReplayInfo>> LocalEngine::cancelReplay(const Caller &caller, QStr
     if (!n)
         return refused<ReplayInfo>(n.error());
     const QString actor = caller.actor();
-    return onStoreAs<ReplayInfo>(caller, Permission::Admin, [n = n.value(), actor](store::Connection &c) {
-        return store::ReplayRepository::cancel(c, n, actor, nowMs());
-    });
+    if (Status allowed = allow(caller, Permission::Admin); !allowed)
+        return refused<ReplayInfo>(allowed.error());
+    return onStoreOnce<ReplayInfo>(
+        [n = n.value(), actor](store::Connection &c) { return store::ReplayRepository::cancel(c, n, actor, nowMs()); });
 }
 
 } // namespace salesflow

@@ -30,6 +30,18 @@ QFuture<Result<T>> LocalEngine::onStore(F &&f)
 }
 
 template<typename T, typename F>
+QFuture<Result<T>> LocalEngine::onStoreOnce(F &&f)
+{
+    std::shared_ptr<store::Database> db = m_db;
+    return QtConcurrent::run(&m_readers, [db, f = std::forward<F>(f)]() -> Result<T> {
+        auto c = db->acquire();
+        if (!c)
+            return c.error();
+        return f(*c.value()); // a write is never run twice: it may have committed before the failure
+    });
+}
+
+template<typename T, typename F>
 QFuture<Result<T>> LocalEngine::onStoreAs(const Caller &caller, Permission needed, F &&f)
 {
     if (Status allowed = allow(caller, needed); !allowed)

@@ -67,7 +67,8 @@ void ReplayWorker::loop()
         const quint64 seen = m_waker.generation();
         auto c = m_db->acquire();
         Result<std::optional<store::ReplayLease>> lease = c
-            ? store::ReplayRepository::claim(*c.value(), m_options.owner, nowMs(), m_options.leaseMs)
+            ? store::ReplayRepository::claim(*c.value(), m_options.owner, nowMs(), m_options.leaseMs,
+                                             m_preview != nullptr)
             : Result<std::optional<store::ReplayLease>>(c.error());
         if (c)
             (void)store::ReplayRepository::interruptStale(*c.value(), nowMs()); // best effort, logged by the store
@@ -155,6 +156,9 @@ Status ReplayWorker::dryBatch(store::Connection &c, const store::ReplayLease &le
     for (const auto &[seq, id] : items) {
         if (m_stop.requested())
             break; // what is computed so far is recorded; the rest stays pending
+        // Each item may take model calls: keep the lease (and see a cancel) item by item.
+        if (Status held = store::ReplayRepository::renew(c, lease, nowMs() + m_options.leaseMs); !held)
+            return held;
         auto stage = Replay::startingStage(c, id, lease.request.fromStage);
         if (!stage)
             return stage.error();

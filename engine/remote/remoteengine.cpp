@@ -17,7 +17,10 @@ RemoteEngine::RemoteEngine(Options options)
     connect(m_transport.get(), &Transport::reachable, this, &RemoteEngine::connectionChanged);
 }
 
-RemoteEngine::~RemoteEngine() = default;
+RemoteEngine::~RemoteEngine()
+{
+    m_transport.reset(); // first: its last answers may still touch the token and the user
+}
 
 void RemoteEngine::setToken(QByteArray token)
 {
@@ -98,14 +101,23 @@ QFuture<Result<QList<Result<IngestReceipt>>>> RemoteEngine::ingest(const Caller 
     }
     return QtFuture::whenAll(posts.begin(), posts.end())
         .then([](const QList<QFuture<Result<QJsonObject>>> &done) -> Result<QList<Result<IngestReceipt>>> {
+            // The whole call fails only when nothing was stored: the items are separate requests,
+            // so some may be stored while others were not (each then answers its own error).
             QList<Result<IngestReceipt>> out;
+            bool anyStored = false;
+            std::optional<Error> unavailable;
             for (const auto &f : done) {
-                const Result<QJsonObject> r = f.result();
+                const Result<QJsonObject> r = f.isCanceled() || f.resultCount() == 0
+                    ? Result<QJsonObject>(makeError("remote.closed", QStringLiteral("the connection closed"), 503))
+                    : f.result();
                 if (!r && r.error().httpStatus == 503)
-                    return r.error();
+                    unavailable = r.error();
+                anyStored |= r.ok();
                 out.append(r ? Result<IngestReceipt>(json::fromJson<IngestReceipt>(r.value()))
                              : Result<IngestReceipt>(r.error()));
             }
+            if (unavailable && !anyStored)
+                return *unavailable;
             return out;
         });
 }

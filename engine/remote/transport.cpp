@@ -94,7 +94,8 @@ void Transport::start(const Call &call, std::shared_ptr<QPromise<Result<QJsonObj
         return resolve(promise, makeError("remote.closed", QStringLiteral("the connection is closed"), 503));
     QUrl url = m_base;
     const qsizetype q = call.path.indexOf('?');
-    url.setPath(QString::fromUtf8(q < 0 ? call.path : call.path.left(q)));
+    // The path's segments are percent-encoded already (names with '@', '/', ...): keep them so.
+    url.setPath(QString::fromUtf8(q < 0 ? call.path : call.path.left(q)), QUrl::TolerantMode);
     if (q >= 0)
         url.setQuery(QString::fromUtf8(call.path.mid(q + 1)), QUrl::StrictMode);
     QNetworkRequest rq(url);

@@ -1,6 +1,7 @@
 #include "replayrepository.h"
 
 #include "../api/json.h"
+#include "../core/clock.h"
 #include "../core/ids.h"
 #include "auditlog.h"
 
@@ -99,6 +100,27 @@ Result<QPair<qint64, QString>> selectBatch(Connection &c, qint64 id, qint64 seq,
     return qMakePair(ins->affected, last->isEmpty() ? afterId : last->text(0, 0));
 }
 
+Error stoppedWhileSelecting(qint64 id)
+{
+    return makeError("replay.stopped", QStringLiteral("replay %1 was stopped while choosing its events").arg(id), 409);
+}
+
+/// One batch of the selection, and the replay marked alive (a starter that died leaves it stale);
+/// fails when the replay is no longer choosing (cancelled, or judged interrupted).
+Status selectStep(Connection &c, qint64 id, qint64 seq, const QString &after, const ReplayRequest &request,
+                  Result<QPair<qint64, QString>> &batch)
+{
+    batch = selectBatch(c, id, seq, after, request);
+    if (!batch)
+        return batch.error();
+    auto alive = c.exec("UPDATE replays SET updated_at = $2 WHERE id = $1 AND status = 'selecting'", {id, nowMs()});
+    if (!alive)
+        return alive.error();
+    if (alive->affected == 0)
+        return stoppedWhileSelecting(id);
+    return Done{};
+}
+
 /// The ids given one by one; those that name no event are skipped items.
 Result<qint64> selectIds(Connection &c, qint64 id, const QStringList &eventIds)
 {
@@ -160,11 +182,8 @@ Result<qint64> ReplayRepository::select(Connection &c, qint64 id, const ReplayRe
     } else {
         for (QString after;;) {
             Result<QPair<qint64, QString>> batch = Error{};
-            if (Status s = inTransaction(c,
-                                         [&]() -> Status {
-                                             batch = selectBatch(c, id, total, after, request);
-                                             return batch ? Status(Done{}) : Status(batch.error());
-                                         });
+            if (Status s
+                = inTransaction(c, [&]() -> Status { return selectStep(c, id, total, after, request, batch); });
                 !s)
                 return s.error();
             total += batch->first;
@@ -179,6 +198,8 @@ Result<qint64> ReplayRepository::select(Connection &c, qint64 id, const ReplayRe
                     {id, total, nowMs});
     if (!r)
         return r.error();
+    if (r->affected == 0)
+        return stoppedWhileSelecting(id);
     return total;
 }
 
@@ -191,11 +212,12 @@ Status ReplayRepository::pinPrompt(Connection &c, qint64 id, int version)
 }
 
 Result<std::optional<ReplayLease>> ReplayRepository::claim(Connection &c, const QString &owner, qint64 nowMs,
-                                                           qint64 leaseMs)
+                                                           qint64 leaseMs, bool dryRuns)
 {
     auto candidates = c.exec("SELECT id, lease_owner FROM replays WHERE status = 'running' AND lease_until < $1"
+                             " AND (dry_run = 0 OR $2 = 1)"
                              " ORDER BY id LIMIT 5",
-                             {nowMs});
+                             {nowMs, dryRuns ? 1 : 0});
     if (!candidates)
         return candidates.error();
     for (int i = 0; i < candidates->size(); ++i) {
@@ -222,7 +244,7 @@ Status ReplayRepository::interruptStale(Connection &c, qint64 nowMs)
 {
     auto r = c.exec("UPDATE replays SET status = 'interrupted', finished_at = $1, updated_at = $1,"
                     " error = 'the process that started it stopped while choosing its events; nothing was replayed'"
-                    " WHERE status = 'selecting' AND created_at < $2",
+                    " WHERE status = 'selecting' AND updated_at < $2",
                     {nowMs, nowMs - kSelectingStaleMs});
     if (!r)
         return r.error();
@@ -259,7 +281,7 @@ Status ReplayRepository::renew(Connection &c, const ReplayLease &lease, qint64 l
 Status ReplayRepository::record(Connection &c, qint64 id, const QList<ReplayOutcome> &outcomes, qint64 inputTokens,
                                 qint64 outputTokens, double costUsd)
 {
-    qint64 failed = 0, changed = 0;
+    qint64 updated = 0, failed = 0, changed = 0;
     for (const ReplayOutcome &o : outcomes) {
         auto r
             = c.exec("UPDATE replay_items SET state = $3, changed = $4, diff = $5, error = $6"
@@ -268,13 +290,16 @@ Status ReplayRepository::record(Connection &c, qint64 id, const QList<ReplayOutc
                       o.error.isEmpty() ? QVariant() : QVariant(o.error)});
         if (!r)
             return r.error();
+        if (r->affected == 0)
+            continue; // already recorded (never twice, whoever held the lease)
+        ++updated;
         failed += o.state == QLatin1String("failed") ? 1 : 0;
         changed += o.changed ? 1 : 0;
     }
     auto r = c.exec("UPDATE replays SET done = done + $2, failed = failed + $3, changed = changed + $4,"
                     " input_tokens = input_tokens + $5, output_tokens = output_tokens + $6, cost_usd = cost_usd + $7"
                     " WHERE id = $1",
-                    {id, qint64(outcomes.size()), failed, changed, inputTokens, outputTokens, costUsd});
+                    {id, updated, failed, changed, inputTokens, outputTokens, costUsd});
     if (!r)
         return r.error();
     return Done{};

@@ -43,8 +43,10 @@ public:
 
     /// Takes the lease of the oldest running replay that nobody holds (or whose holder stopped
     /// renewing); `resumed` counts take-overs. Empty when there is none.
-    static Result<std::optional<ReplayLease>> claim(Connection &c, const QString &owner, qint64 nowMs, qint64 leaseMs);
-    /// Replays stuck in `selecting` for over a minute (the starter died): `interrupted`.
+    /// `dryRuns` false: only real replays (a process with no LLM to compute a dry run).
+    static Result<std::optional<ReplayLease>> claim(Connection &c, const QString &owner, qint64 nowMs, qint64 leaseMs,
+                                                    bool dryRuns);
+    /// Replays whose selection has not moved for a minute (the starter died): `interrupted`.
     static Status interruptStale(Connection &c, qint64 nowMs);
     /// The next pending items, in order.
     static Result<QList<QPair<int, QString>>> pending(Connection &c, qint64 id, int limit);

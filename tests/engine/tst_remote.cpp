@@ -121,6 +121,13 @@ void TestRemote::failuresAreSaidInWords()
     QVERIFY(await(local->disableUser(test::caller(), QStringLiteral("rita"))).ok());
     QCOMPARE(await(engine.listEvents(rita, EventQuery())).error().httpStatus, 401);
     QTRY_COMPARE(expired.size(), 1);
+    // Names with reserved characters reach the right resource (paths are encoded once).
+    remote::RemoteEngine admin({QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), {}, 5000});
+    admin.setToken(test::createToken(*local, QStringLiteral("ops"), Role::Admin));
+    const Caller ops = Caller::token(QStringLiteral("ops"), Role::Admin);
+    QVERIFY(await(admin.addUser(ops, QStringLiteral("ann@x.example"), Role::Viewer, "another passphrase")).ok());
+    auto disabled = await(admin.disableUser(ops, QStringLiteral("ann@x.example")));
+    QVERIFY2(disabled.ok(), qPrintable(disabled.error().message));
     server.terminate();
     server.waitForFinished();
     remote::RemoteEngine nowhere({QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), {}, 2000});
