@@ -50,18 +50,6 @@ ReplayInfo infoFrom(const Rows &r, int i)
     return v;
 }
 
-/// Runs `body` in a write transaction and commits it.
-template<typename F>
-Status inTransaction(Connection &c, F &&body)
-{
-    Tx tx(c);
-    if (Status s = tx.begin(true); !s)
-        return s;
-    if (Status s = body(); !s)
-        return s;
-    return tx.commit();
-}
-
 /// The filter of a request as SQL over raw_events (parameters from $3 on).
 QByteArray filterSql(const ReplayRequest &r, QVariantList &params)
 {

@@ -96,6 +96,18 @@ private:
     bool m_active = false;
 };
 
+/// Runs `body` (returning Status) in a write transaction and commits it; rolls back on any failure.
+template<typename F>
+Status inTransaction(Connection &c, F &&body)
+{
+    Tx tx(c);
+    if (Status s = tx.begin(true); !s)
+        return s;
+    if (Status s = body(); !s)
+        return s;
+    return tx.commit();
+}
+
 /// Redacts the password of a libpq URL for log lines and messages.
 QString redactUrl(const QString &url);
 

@@ -21,18 +21,6 @@ Error notFound(const QString &name)
     return makeError("user.not_found", QStringLiteral("no user named '%1'").arg(name), 404);
 }
 
-/// Runs `body` in a write transaction and commits it.
-template<typename F>
-Status inTransaction(Connection &c, F &&body)
-{
-    Tx tx(c);
-    if (Status s = tx.begin(true); !s)
-        return s;
-    if (Status s = body(); !s)
-        return s;
-    return tx.commit();
-}
-
 } // namespace
 
 Status UserRepository::add(Connection &c, const QString &name, Role role, const QString &passwordHash,
