@@ -66,6 +66,11 @@ public:
     virtual QFuture<Result<DecisionResult>> decideReview(const Caller &caller, QString eventId, ReviewDecision decision)
         = 0;
 
+    /// Reviewer: the HubSpot actions approving with these edits would plan (status "preview"),
+    /// writing nothing: what each edit changes. Invalid edits are decideReview's 400.
+    virtual QFuture<Result<QList<ActionInfo>>> previewReview(const Caller &caller, QString eventId, QJsonObject edits)
+        = 0;
+
     /// Admin: users, and their changes. A password is hashed (argon2id) off the caller's thread
     /// and never stored, logged or audited in clear; changing it ends the user's sessions.
     virtual QFuture<Result<QList<UserInfo>>> users(const Caller &caller) = 0;

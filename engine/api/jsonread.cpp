@@ -34,9 +34,13 @@ QByteArray rawPayload(const QJsonObject &raw)
 template<>
 EventSummary fromJson<EventSummary>(const QJsonObject &o)
 {
-    return EventSummary{str(o, "id"),           str(o, "source"),       str(o, "status"),      str(o, "content_type"),
-                        str(o, "dedup_key"),    time(o, "received_at"), time(o, "updated_at"), int64(o, "size_bytes"),
-                        str(o, "failed_stage"), str(o, "last_error")};
+    EventSummary e{str(o, "id"),           str(o, "source"),       str(o, "status"),      str(o, "content_type"),
+                   str(o, "dedup_key"),    time(o, "received_at"), time(o, "updated_at"), int64(o, "size_bytes"),
+                   str(o, "failed_stage"), str(o, "last_error"),   str(o, "contact"),     str(o, "company"),
+                   str(o, "subject"),      str(o, "intent"),       std::nullopt};
+    if (o.value(QStringLiteral("confidence")).isDouble())
+        e.confidence = o.value(QStringLiteral("confidence")).toDouble();
+    return e;
 }
 
 template<>

@@ -65,7 +65,12 @@ QJsonObject toJson(const EventSummary &e)
                        {QStringLiteral("updated_at"), isoTime(e.updatedAtMs)},
                        {QStringLiteral("size_bytes"), e.sizeBytes},
                        {QStringLiteral("failed_stage"), orNull(e.failedStage)},
-                       {QStringLiteral("last_error"), orNull(e.lastError)}};
+                       {QStringLiteral("last_error"), orNull(e.lastError)},
+                       {QStringLiteral("contact"), orNull(e.contact)},
+                       {QStringLiteral("company"), orNull(e.company)},
+                       {QStringLiteral("subject"), orNull(e.subject)},
+                       {QStringLiteral("intent"), orNull(e.intent)},
+                       {QStringLiteral("confidence"), e.confidence ? QJsonValue(*e.confidence) : QJsonValue()}};
 }
 
 QJsonObject toJson(const EventPage &p)

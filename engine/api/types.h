@@ -50,11 +50,12 @@ struct EventQuery
 {
     QString status; ///< empty: any
     QString source; ///< empty: any
-    QString text; ///< substring of the dedup key or id (full-text comes with normalisation)
+    QString text; ///< case-insensitive substring of subject, text, contact, company or dedup key; or an id
     qint64 sinceMs = 0; ///< received_at >= since (0: unbounded)
     qint64 untilMs = 0; ///< received_at < until (0: unbounded)
     int limit = 100;
     QString after; ///< keyset cursor: the last id of the previous page
+    QStringList ids; ///< only these events (at most 1000; a list refreshing its rows in place)
 };
 
 struct EventSummary
@@ -69,6 +70,12 @@ struct EventSummary
     qint64 sizeBytes = 0;
     QString failedStage;
     QString lastError;
+    // What a person reads in a list (empty until the stage that knows it has run):
+    QString contact; ///< the normalised actor (name or address)
+    QString company;
+    QString subject; ///< the subject, else the text's first line (at most 160 characters)
+    QString intent; ///< the newest enrichment's (a reviewer's version counts)
+    std::optional<double> confidence;
 };
 
 struct EventPage

@@ -140,6 +140,8 @@ Status validate(const EventQuery &q)
         return makeError("query.limit", QStringLiteral("limit is 1 to 1000"), 400);
     if (q.sinceMs < 0 || q.untilMs < 0)
         return makeError("query.time", QStringLiteral("since/until are times after 1970"), 400);
+    if (q.ids.size() > 1000)
+        return makeError("query.ids", QStringLiteral("at most 1000 ids at a time"), 400);
     return Done{};
 }
 

@@ -207,4 +207,12 @@ QFuture<Result<DecisionResult>> LocalEngine::decideReview(const Caller &caller, 
     });
 }
 
+QFuture<Result<QList<ActionInfo>>> LocalEngine::previewReview(const Caller &caller, QString eventId, QJsonObject edits)
+{
+    const QString actor = caller.actor();
+    return onStoreAs<QList<ActionInfo>>(caller, Permission::Review, [=](store::Connection &c) {
+        return pipeline::Review::preview(c, eventId, actor, edits, nowMs());
+    });
+}
+
 } // namespace salesflow

@@ -124,7 +124,7 @@ QList<FieldChange> objectChanges(const QJsonObject &before, const QJsonObject &a
     return out;
 }
 
-ActionInfo asInfo(const store::PlannedAction &a)
+ActionInfo previewInfo(const store::PlannedAction &a)
 {
     ActionInfo info;
     info.kind = a.kind;
@@ -347,9 +347,14 @@ Result<PromptTestEvent> Preview::test(store::Connection &c, const QString &event
         if (!plan)
             return plan.error();
         for (const store::PlannedAction &a : plan.value())
-            actions->append(asInfo(a));
+            actions->append(previewInfo(a));
     }
     return out;
+}
+
+ActionInfo Preview::asInfo(const store::PlannedAction &a)
+{
+    return previewInfo(a);
 }
 
 } // namespace salesflow::pipeline

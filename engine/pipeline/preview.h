@@ -2,6 +2,7 @@
 
 #include "../api/replaytypes.h"
 #include "../llm/prompt.h"
+#include "../store/actionrepository.h"
 #include "../store/sql.h"
 
 #include <memory>
@@ -30,6 +31,9 @@ public:
     /// A prompt test of one event: both versions' outputs and the actions each would plan.
     Result<PromptTestEvent> test(store::Connection &c, const QString &eventId, const llm::PromptVersion &candidate,
                                  const llm::PromptVersion &active);
+
+    /// A planned action as the API shows it, with status "preview".
+    static ActionInfo asInfo(const store::PlannedAction &a);
 
     /// Field-by-field differences of two enrichments' analyses (`before` may be null).
     static QList<FieldChange> enrichmentChanges(const EnrichmentInfo *before, const EnrichmentInfo &after);

@@ -6,6 +6,8 @@
 #include "../store/eventrepository.h"
 #include "../store/reviewrepository.h"
 #include "enrich/enrichstage.h"
+#include "plan/planstage.h"
+#include "preview.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -186,6 +188,32 @@ Result<DecisionResult> Review::decide(Connection &c, const QString &eventId, con
     if (Status s = tx.commit(); !s)
         return s.error();
     return DecisionResult{eventId, d.approve ? EventStatus::Approved : EventStatus::Rejected, id.value(), false};
+}
+
+Result<QList<ActionInfo>> Review::preview(Connection &c, const QString &eventId, const QString &actor,
+                                          const QJsonObject &edits, qint64 now)
+{
+    auto ai = underReview(c, eventId);
+    if (!ai)
+        return ai.error();
+    auto ctx = store::EnrichmentRepository::loadContext(c, eventId, 0);
+    if (!ctx)
+        return ctx.error();
+    auto analysis = edited(ai.value(), edits, ctx->text);
+    if (!analysis)
+        return analysis.error();
+    auto earlier = store::EnrichmentRepository::forEvent(c, eventId);
+    if (!earlier)
+        return earlier.error();
+    const EnrichmentInfo mine = reviewersVersion(ai.value(), analysis.value(), actor, QString(), now);
+    QString why;
+    auto plan = PlanStage::planFor(c, ctx.value(), mine, earlier.value(), &why);
+    if (!plan)
+        return plan.error();
+    QList<ActionInfo> out;
+    for (const store::PlannedAction &a : plan.value())
+        out.append(Preview::asInfo(a));
+    return out;
 }
 
 } // namespace salesflow::pipeline

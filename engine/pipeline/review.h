@@ -18,6 +18,11 @@ class Review
 public:
     static Result<DecisionResult> decide(store::Connection &c, const QString &eventId, const QString &actor,
                                          const ReviewDecision &decision, int maxAttempts, qint64 nowMs);
+    /// The HubSpot actions approving the event with these edits would plan now, writing nothing
+    /// (status "preview"): the review workbench shows what each edit changes. Invalid edits are
+    /// the 400 `review.invalid_edit` decide() would give; an event with nothing under review 409.
+    static Result<QList<ActionInfo>> preview(store::Connection &c, const QString &eventId, const QString &actor,
+                                             const QJsonObject &edits, qint64 nowMs);
     /// The field names `edits` may hold.
     static QStringList editableFields();
 };

@@ -129,6 +129,7 @@ QFuture<Result<EventPage>> RemoteEngine::listEvents(const Caller &caller, EventQ
     addText(q, "source", query.source);
     addText(q, "q", query.text);
     addText(q, "after", query.after);
+    addText(q, "ids", query.ids.join(QLatin1Char(',')));
     addTime(q, "since", query.sinceMs);
     addTime(q, "until", query.untilMs);
     q.addQueryItem(QStringLiteral("limit"), QString::number(query.limit));

@@ -63,6 +63,7 @@ public:
     QFuture<Result<ReviewClaim>> claimReview(const Caller &caller, QString eventId) override;
     QFuture<Result<DecisionResult>> decideReview(const Caller &caller, QString eventId,
                                                  ReviewDecision decision) override;
+    QFuture<Result<QList<ActionInfo>>> previewReview(const Caller &caller, QString eventId, QJsonObject edits) override;
     QFuture<Result<QList<UserInfo>>> users(const Caller &caller) override;
     QFuture<Status> addUser(const Caller &caller, QString name, Role role, QByteArray password) override;
     QFuture<Status> disableUser(const Caller &caller, QString name) override;

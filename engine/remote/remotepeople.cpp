@@ -76,4 +76,11 @@ QFuture<Result<DecisionResult>> RemoteEngine::decideReview(const Caller &caller,
     return decoded<DecisionResult>(post(caller, "/v1/review/" + encoded(eventId), compact(json::toJson(decision)), 2));
 }
 
+QFuture<Result<QList<ActionInfo>>> RemoteEngine::previewReview(const Caller &caller, QString eventId, QJsonObject edits)
+{
+    // Writes nothing: safe to send again.
+    const QByteArray body = compact(QJsonObject{{QStringLiteral("edits"), edits}});
+    return listOf<ActionInfo>(post(caller, "/v1/review/" + encoded(eventId) + "/preview", body, 2));
+}
+
 } // namespace salesflow::remote

@@ -154,43 +154,91 @@ Result<QList<IngestReceipt>> EventRepository::insertBatch(Connection &c, const Q
                                             : insertBatchSqlite(c, events, firstStage, maxAttempts, nowMs);
 }
 
-Result<EventPage> EventRepository::list(Connection &c, const EventQuery &q)
+namespace {
+
+/// A list row: the raw event's columns, then what the normalise and enrich stages learned
+/// (the newest enrichment's intent and confidence, a reviewer's version included).
+const QByteArray kListColumns
+    = "r.id, r.source, r.status, r.content_type, r.dedup_key, r.received_at, r.updated_at, r.size_bytes, "
+      "r.failed_stage, r.last_error, r.received_by, n.actor, n.company, "
+      "COALESCE(NULLIF(n.subject, ''), substr(n.body_text, 1, 200)), "
+      "(SELECT e.intent FROM enrichment_outputs e WHERE e.event_id = r.id ORDER BY e.id DESC LIMIT 1), "
+      "(SELECT e.confidence FROM enrichment_outputs e WHERE e.event_id = r.id ORDER BY e.id DESC LIMIT 1)";
+
+EventSummary listRowFrom(const Rows &r, int i)
 {
-    const int limit = qBound(1, q.limit, 1000);
-    QByteArray sql = "SELECT " + kSummaryColumns + " FROM raw_events WHERE 1=1";
-    QVariantList params;
+    EventSummary s = summaryFrom(r, i);
+    s.contact = r.text(i, 11);
+    s.company = r.text(i, 12);
+    // The first line of the text, when there is no subject.
+    s.subject = r.text(i, 13).section(QLatin1Char('\n'), 0, 0).trimmed().left(160);
+    s.intent = r.text(i, 14);
+    if (!r.isNull(i, 15))
+        s.confidence = r.real(i, 15);
+    return s;
+}
+
+QString likePattern(const QString &text)
+{
+    QString pattern = text.toLower();
+    pattern.replace(QLatin1String("\\"), QLatin1String("\\\\"))
+        .replace(QLatin1String("%"), QLatin1String("\\%"))
+        .replace(QLatin1String("_"), QLatin1String("\\_"));
+    return QLatin1Char('%') + pattern + QLatin1Char('%');
+}
+
+/// The WHERE clause of a list query, its parameters appended to `params`.
+QByteArray listWhere(const EventQuery &q, QVariantList &params)
+{
+    QByteArray sql = " WHERE 1=1";
     auto add = [&](const char *clause, const QVariant &v) {
         params.append(v);
         sql += QByteArray(clause).replace("$?", QByteArray("$" + QByteArray::number(params.size())));
     };
     if (!q.status.isEmpty())
-        add(" AND status = $?", q.status);
+        add(" AND r.status = $?", q.status);
     if (!q.source.isEmpty())
-        add(" AND source = $?", q.source);
+        add(" AND r.source = $?", q.source);
     // Ids are time-ordered: a time range is an id range, served by the primary key.
     if (q.sinceMs > 0)
-        add(" AND id >= $?", ids::lowerBound(q.sinceMs));
+        add(" AND r.id >= $?", ids::lowerBound(q.sinceMs));
     if (q.untilMs > 0)
-        add(" AND id < $?", ids::lowerBound(q.untilMs));
+        add(" AND r.id < $?", ids::lowerBound(q.untilMs));
+    if (!q.ids.isEmpty()) {
+        QByteArrayList marks;
+        for (const QString &id : q.ids) {
+            params.append(id);
+            marks.append("$" + QByteArray::number(params.size()));
+        }
+        sql += " AND r.id IN (" + marks.join(", ") + ")";
+    }
     if (!q.text.isEmpty()) {
-        // Substring over id and dedup key until normalised text exists (sources issue).
-        QString pattern = q.text;
-        pattern.replace(QLatin1String("\\"), QLatin1String("\\\\"))
-            .replace(QLatin1String("%"), QLatin1String("\\%"))
-            .replace(QLatin1String("_"), QLatin1String("\\_"));
-        add(" AND (dedup_key LIKE $? ESCAPE '\\'", QString(QLatin1Char('%') + pattern + QLatin1Char('%')));
-        sql += " OR id = $" + QByteArray::number(params.size() + 1) + ")";
-        params.append(q.text);
+        params.append(likePattern(q.text));
+        const QByteArray like = " LIKE $" + QByteArray::number(params.size()) + " ESCAPE '\\'";
+        sql += " AND (lower(r.dedup_key)" + like + " OR lower(n.subject)" + like + " OR lower(n.body_text)" + like
+            + " OR lower(n.actor)" + like + " OR lower(n.company)" + like;
+        add(" OR r.id = $?)", q.text);
     }
     if (!q.after.isEmpty())
-        add(" AND id < $?", q.after); // newest first
-    sql += " ORDER BY id DESC LIMIT " + QByteArray::number(limit + 1);
+        add(" AND r.id < $?", q.after); // newest first
+    return sql;
+}
+
+} // namespace
+
+Result<EventPage> EventRepository::list(Connection &c, const EventQuery &q)
+{
+    const int limit = qBound(1, q.limit, 1000);
+    QVariantList params;
+    const QByteArray sql = "SELECT " + kListColumns
+        + " FROM raw_events r LEFT JOIN normalised_events n ON n.event_id = r.id" + listWhere(q, params)
+        + " ORDER BY r.id DESC LIMIT " + QByteArray::number(limit + 1);
     auto rows = c.exec(sql, params);
     if (!rows)
         return rows.error();
     EventPage page;
     for (int i = 0; i < rows->size() && i < limit; ++i)
-        page.items.append(summaryFrom(rows.value(), i));
+        page.items.append(listRowFrom(rows.value(), i));
     if (rows->size() > limit)
         page.next = page.items.last().id;
     return page;

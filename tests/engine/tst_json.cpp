@@ -69,7 +69,12 @@ EventDetail detail()
                              kT + 5,
                              321,
                              QString(),
-                             QString()};
+                             QString(),
+                             QStringLiteral("Dana"),
+                             QStringLiteral("Northwind"),
+                             QStringLiteral("SSO?"),
+                             QStringLiteral("high"),
+                             0.75};
     d.normalised = NormalisedInfo{QStringLiteral("email"),
                                   kT,
                                   QStringLiteral("Dana"),
@@ -111,6 +116,8 @@ void TestJson::everyTypeRoundTrips()
     const EventPage page{{d.summary}, QStringLiteral("0193-a")};
     QCOMPARE(json::toJson(roundTrip(page)), json::toJson(page));
     QCOMPARE(roundTrip(page).next, QStringLiteral("0193-a"));
+    QCOMPARE(roundTrip(page).items.first().confidence.value(), 0.75);
+    QCOMPARE(roundTrip(page).items.first().company, QStringLiteral("Northwind"));
     const AuditPage audit{d.audit, QStringLiteral("4")};
     QCOMPARE(json::toJson(roundTrip(audit)), json::toJson(audit));
 

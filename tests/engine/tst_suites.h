@@ -173,6 +173,9 @@ private Q_SLOTS:
     void reviewersClaimEditApproveAndReject();
     void racingReviewersNeverBothWin();
     void racingClaimsHaveOneHolder();
+    // tst_contract_review.cpp
+    void listRowsSayWhatAPersonNeeds();
+    void reviewPreviewShowsWhatAnEditPlans();
     // tst_contract_prompts.cpp
     void promptVersionsAreCheckedCreatedAndActivated();
     void promptTestsShowBothVersionsAndChangeNothing();

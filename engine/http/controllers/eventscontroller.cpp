@@ -21,6 +21,9 @@ Result<EventQuery> eventQueryFrom(const Request &request)
     query.source = request.queryValue("source");
     query.text = request.queryValue("q");
     query.after = request.queryValue("after");
+    const QString ids = request.queryValue("ids");
+    if (!ids.isEmpty())
+        query.ids = ids.split(QLatin1Char(','), Qt::SkipEmptyParts);
     if (!query.status.isEmpty() && !EventStatus::all().contains(query.status))
         return badQuery("query.status", QStringLiteral("unknown status '%1'").arg(query.status));
     if (!query.source.isEmpty() && !sources::isKnownSource(query.source))

@@ -14,6 +14,8 @@ void ReviewController::addRoutes(Router &router)
                     answer(m_engine->claimReview(rq.caller, rq.param(0)), r,
                            [](const ReviewClaim &c) { return json::toJson(c); });
                 }});
+    router.add({M::Post, QStringLiteral("/v1/review/{id}/preview"), Permission::Review,
+                [this](const Request &rq, const ReplyPtr &r) { preview(rq, r); }});
     router.add({M::Post, QStringLiteral("/v1/review/{id}"), Permission::Review,
                 [this](const Request &rq, const ReplyPtr &r) { decide(rq, r); }});
 }
@@ -41,6 +43,18 @@ void ReviewController::decide(const Request &request, const ReplyPtr &reply)
         return reply->problem(makeError("review.invalid_edit", QStringLiteral("edits is a JSON object"), 400));
     answer(m_engine->decideReview(request.caller, request.param(0), json::fromJson<ReviewDecision>(body.value())),
            reply, [](const DecisionResult &d) { return json::toJson(d); });
+}
+
+void ReviewController::preview(const Request &request, const ReplyPtr &reply)
+{
+    auto body = jsonBody(request);
+    if (!body)
+        return reply->problem(body.error());
+    const QJsonValue edits = body->value(QStringLiteral("edits"));
+    if (!edits.isUndefined() && !edits.isObject())
+        return reply->problem(makeError("review.invalid_edit", QStringLiteral("edits is a JSON object"), 400));
+    answer(m_engine->previewReview(request.caller, request.param(0), edits.toObject()), reply,
+           [](const QList<ActionInfo> &actions) { return itemsOf(actions); });
 }
 
 } // namespace salesflow::http
