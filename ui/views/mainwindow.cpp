@@ -1,62 +1,126 @@
 #include "mainwindow.h"
 
 #include "eventdetailview.h"
+#include "reviewview.h"
 #include "ui/models/eventlistmodel.h"
+#include "ui/models/names.h"
+#include "ui/models/queuemodel.h"
 
 #include <QAction>
 #include <QCloseEvent>
 #include <QComboBox>
+#include <QDateTime>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QHeaderView>
 #include <QKeySequence>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListView>
+#include <QMenuBar>
 #include <QSettings>
 #include <QSplitter>
+#include <QStackedWidget>
 #include <QStatusBar>
 #include <QTableView>
+#include <QTableWidget>
 #include <QTimer>
 #include <QToolBar>
+#include <QVBoxLayout>
 
 namespace salesflow::ui {
 
 namespace {
-const QStringList kSources = {QStringLiteral("form"), QStringLiteral("email"),   QStringLiteral("transcript"),
-                              QStringLiteral("chat"), QStringLiteral("product"), QStringLiteral("hubspot")};
-}
+
+/// The time filter's choices: how far back, in hours (0: any time).
+const QList<int> kPeriodHours = {0, 1, 24, 24 * 7, 24 * 30};
+
+} // namespace
 
 MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
     : QMainWindow(parent), m_engine(engine), m_caller(caller), m_model(new EventListModel(engine, caller, this)),
-      m_table(new QTableView(this)), m_detail(new EventDetailView(engine, caller, this)), m_status(new QComboBox(this)),
-      m_source(new QComboBox(this)), m_search(new QLineEdit(this)), m_counts(new QLabel(this)),
-      m_searchDelay(new QTimer(this)), m_changes(new ChangeWatcher(engine, caller, this))
+      m_queues(new QueueModel(this)), m_sidebar(new QListView(this)), m_table(new QTableView(this)),
+      m_detail(new EventDetailView(engine, caller, this)), m_review(new ReviewView(engine, caller, this)),
+      m_pages(new QStackedWidget(this)), m_source(new QComboBox(this)), m_period(new QComboBox(this)),
+      m_search(new QLineEdit(this)), m_counts(new QLabel(this)), m_searchDelay(new QTimer(this)),
+      m_changes(new ChangeWatcher(engine, caller, this))
 {
-    setWindowTitle(tr("SalesFlow — Events"));
+    setWindowTitle(tr("SalesFlow"));
     m_where = new QLabel(this);
     m_online = new QLabel(this);
+    buildFilters();
+    m_pages->addWidget(buildEventsPage());
+    m_pages->addWidget(m_review);
+    setCentralWidget(m_pages);
+    buildMenus();
+    statusBar()->addPermanentWidget(m_online);
+    statusBar()->addPermanentWidget(m_counts);
+    statusBar()->addPermanentWidget(m_where);
+    connectList();
+    connectFeed();
+    restoreSettings();
+    applyFilter();
+}
 
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildFilters()
+{
     auto *bar = addToolBar(tr("Filters"));
     bar->setObjectName(QStringLiteral("filters"));
     bar->setMovable(false);
-    bar->addWidget(new QLabel(tr("Status:"), this));
-    m_status->addItem(tr("All statuses"), QString());
-    for (const QString &s : EventStatus::all())
-        m_status->addItem(s, s);
-    bar->addWidget(m_status);
     bar->addWidget(new QLabel(tr("Source:"), this));
     m_source->addItem(tr("All sources"), QString());
-    for (const QString &s : kSources)
-        m_source->addItem(s, s);
+    for (const QString &s : Names::sources())
+        m_source->addItem(Names::source(s), s);
     bar->addWidget(m_source);
-    m_search->setPlaceholderText(tr("Search id or dedup key (Ctrl+F)"));
+    bar->addWidget(new QLabel(tr("Received:"), this));
+    for (int hours : kPeriodHours) {
+        m_period->addItem(hours == 0        ? tr("Any time")
+                              : hours == 1  ? tr("In the last hour")
+                              : hours == 24 ? tr("In the last 24 hours")
+                                            : tr("In the last %n day(s)", nullptr, hours / 24),
+                          hours);
+    }
+    bar->addWidget(m_period);
+    m_search->setPlaceholderText(tr("Search subject, text, contact, company (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
+    m_search->setMinimumWidth(m_search->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 22);
     bar->addWidget(m_search);
-    auto *refresh = bar->addAction(tr("Refresh"));
-    refresh->setShortcut(QKeySequence::Refresh);
-    refresh->setToolTip(tr("Reload the events (F5)"));
-    auto *find = new QAction(this);
-    find->setShortcut(QKeySequence::Find);
-    addAction(find);
+    m_searchDelay->setSingleShot(true);
+    m_searchDelay->setInterval(300);
+}
 
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *connectTo = file->addAction(tr("&Connect…"), this, &MainWindow::connectRequested);
+    connectTo->setShortcut(QKeySequence::Open);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(tr("&Events"), QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { showPage(Page::Events); });
+    view->addAction(tr("&Review"), QKeySequence(Qt::CTRL | Qt::Key_2), this, [this] { showPage(Page::Review); });
+    view->addSeparator();
+    view->addAction(tr("Re&load"), QKeySequence::Refresh, m_model, &EventListModel::reload);
+    QAction *find = view->addAction(tr("&Find"), QKeySequence::Find, this, [this] {
+        showPage(Page::Events);
+        m_search->setFocus();
+        m_search->selectAll();
+    });
+    Q_UNUSED(find)
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Keyboard shortcuts"), QKeySequence(Qt::Key_F1), this, &MainWindow::showShortcuts);
+}
+
+QWidget *MainWindow::buildEventsPage()
+{
+    m_sidebar->setModel(m_queues);
+    m_sidebar->setObjectName(QStringLiteral("queues"));
+    m_sidebar->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_sidebar->setMaximumWidth(m_sidebar->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 14);
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -64,34 +128,31 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setAlternatingRowColors(true);
+    m_table->setWordWrap(false);
     const int em = m_table->fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    m_table->setColumnWidth(EventListModel::ReceivedAt, 11 * em);
-    m_table->setColumnWidth(EventListModel::Source, 7 * em);
-    m_table->setColumnWidth(EventListModel::Status, 9 * em);
-    m_table->setColumnWidth(EventListModel::Id, 14 * em);
-    m_table->setColumnWidth(EventListModel::Size, 7 * em);
-
+    const QList<int> widths = {9, 7, 12, 9, 18, 5, 5, 6};
+    for (int c = 0; c < widths.size(); ++c)
+        m_table->setColumnWidth(c, widths[c] * em);
     auto *split = new QSplitter(this);
     split->setObjectName(QStringLiteral("mainSplitter"));
+    split->addWidget(m_sidebar);
     split->addWidget(m_table);
     split->addWidget(m_detail);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 2);
-    setCentralWidget(split);
-    statusBar()->addPermanentWidget(m_online);
-    statusBar()->addPermanentWidget(m_counts);
-    statusBar()->addPermanentWidget(m_where);
+    split->setStretchFactor(0, 0);
+    split->setStretchFactor(1, 3);
+    split->setStretchFactor(2, 2);
+    return split;
+}
 
-    m_searchDelay->setSingleShot(true);
-    m_searchDelay->setInterval(300);
+void MainWindow::connectList()
+{
     connect(m_searchDelay, &QTimer::timeout, this, &MainWindow::applyFilter);
     connect(m_search, &QLineEdit::textChanged, m_searchDelay, qOverload<>(&QTimer::start));
-    connect(m_status, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
     connect(m_source, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
-    connect(refresh, &QAction::triggered, m_model, &EventListModel::reload);
-    connect(find, &QAction::triggered, m_search, [this] {
-        m_search->setFocus();
-        m_search->selectAll();
+    connect(m_period, &QComboBox::currentIndexChanged, this, &MainWindow::applyFilter);
+    connect(m_sidebar->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex &i) {
+        m_status = i.data(QueueModel::StatusRole).toString();
+        applyFilter();
     });
     connect(m_table->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) { m_detail->showEvent(m_model->eventId(current.row())); });
@@ -108,9 +169,22 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
         updateStatusLine();
         checkForNewEvents();
     });
-    // The list is not reloaded under the reviewer's hands; new arrivals are announced instead,
-    // as the engine's change feed reports them (no polling).
-    connect(m_changes, &ChangeWatcher::changed, this, &MainWindow::announceArrivals);
+    connect(m_review, &ReviewView::decided, this,
+            [this](const QString &, const QString &status) {
+                statusBar()->showMessage(tr("Decided: %1").arg(Names::status(status)), 3000);
+            });
+}
+
+void MainWindow::connectFeed()
+{
+    // Statuses and counts move in place as the feed reports them; new arrivals are announced
+    // rather than pushed into the list under the reviewer's hands.
+    connect(m_changes, &ChangeWatcher::changed, this, [this](const ChangeSet &changes) {
+        m_queues->setCounts(changes.counts);
+        m_model->applyChanges(changes);
+        m_review->applyChanges(changes);
+        announceArrivals(changes);
+    });
     // The feed is the heartbeat: when it cannot be read the engine is out of reach; the window
     // stays usable and says so until the next answer.
     connect(m_changes, &ChangeWatcher::failed, this, [this](const QString &why) {
@@ -123,17 +197,59 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
         statusBar()->showMessage(tr("Connected again"), 5000);
     });
     m_changes->start();
-
-    restoreSettings();
-    applyFilter();
 }
-
-MainWindow::~MainWindow() = default;
 
 void MainWindow::setWhere(const QString &where)
 {
     setWindowTitle(tr("SalesFlow — %1").arg(where));
     m_where->setText(where);
+}
+
+void MainWindow::showPage(Page page)
+{
+    m_pages->setCurrentIndex(page == Page::Review ? 1 : 0);
+    if (page == Page::Review)
+        m_review->activate();
+}
+
+MainWindow::Page MainWindow::page() const
+{
+    return m_pages->currentIndex() == 1 ? Page::Review : Page::Events;
+}
+
+QList<QAction *> MainWindow::shortcutActions() const
+{
+    QList<QAction *> out;
+    const QList<QAction *> all = findChildren<QAction *>();
+    for (QAction *a : all) {
+        if (!a->shortcut().isEmpty())
+            out << a;
+    }
+    return out;
+}
+
+void MainWindow::showShortcuts()
+{
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Keyboard shortcuts"));
+    const QList<QAction *> actions = shortcutActions();
+    auto *table = new QTableWidget(int(actions.size()), 2, &dialog);
+    table->setHorizontalHeaderLabels({tr("Action"), tr("Keys")});
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    for (int i = 0; i < actions.size(); ++i) {
+        table->setItem(i, 0, new QTableWidgetItem(actions[i]->text().remove(u'&')));
+        table->setItem(i, 1, new QTableWidgetItem(actions[i]->shortcut().toString(QKeySequence::NativeText)));
+    }
+    table->resizeColumnsToContents();
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto *layout = new QVBoxLayout(&dialog);
+    layout->addWidget(table);
+    layout->addWidget(buttons);
+    dialog.resize(460, 420);
+    dialog.exec();
 }
 
 void MainWindow::restoreSettings()
@@ -142,10 +258,12 @@ void MainWindow::restoreSettings()
     restoreGeometry(s.value(QStringLiteral("mainWindow/geometry")).toByteArray());
     if (auto *split = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
         split->restoreState(s.value(QStringLiteral("mainWindow/splitter")).toByteArray());
-    m_table->horizontalHeader()->restoreState(s.value(QStringLiteral("mainWindow/columns")).toByteArray());
-    QSignalBlocker b1(m_status), b2(m_source);
-    m_status->setCurrentIndex(qMax(0, m_status->findData(s.value(QStringLiteral("filter/status")).toString())));
+    m_table->horizontalHeader()->restoreState(s.value(QStringLiteral("mainWindow/eventColumns")).toByteArray());
+    QSignalBlocker b1(m_source), b2(m_period), b3(m_sidebar->selectionModel());
     m_source->setCurrentIndex(qMax(0, m_source->findData(s.value(QStringLiteral("filter/source")).toString())));
+    m_period->setCurrentIndex(qMax(0, m_period->findData(s.value(QStringLiteral("filter/hours")).toInt())));
+    m_status = s.value(QStringLiteral("filter/status")).toString();
+    m_sidebar->setCurrentIndex(m_queues->index(qMax(0, m_queues->rowOf(m_status))));
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -154,15 +272,16 @@ void MainWindow::closeEvent(QCloseEvent *event)
     s.setValue(QStringLiteral("mainWindow/geometry"), saveGeometry());
     if (auto *split = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
         s.setValue(QStringLiteral("mainWindow/splitter"), split->saveState());
-    s.setValue(QStringLiteral("mainWindow/columns"), m_table->horizontalHeader()->saveState());
-    s.setValue(QStringLiteral("filter/status"), m_status->currentData());
+    s.setValue(QStringLiteral("mainWindow/eventColumns"), m_table->horizontalHeader()->saveState());
+    s.setValue(QStringLiteral("filter/status"), m_status);
     s.setValue(QStringLiteral("filter/source"), m_source->currentData());
+    s.setValue(QStringLiteral("filter/hours"), m_period->currentData());
     event->accept();
 }
 
 void MainWindow::setStatusFilter(const QString &status)
 {
-    m_status->setCurrentIndex(qMax(0, m_status->findData(status)));
+    m_sidebar->setCurrentIndex(m_queues->index(qMax(0, m_queues->rowOf(status))));
 }
 
 void MainWindow::setSourceFilter(const QString &source)
@@ -173,9 +292,11 @@ void MainWindow::setSourceFilter(const QString &source)
 void MainWindow::applyFilter()
 {
     EventQuery q;
-    q.status = m_status->currentData().toString();
+    q.status = m_status;
     q.source = m_source->currentData().toString();
     q.text = m_search->text().trimmed();
+    if (const int hours = m_period->currentData().toInt(); hours > 0)
+        q.sinceMs = QDateTime::currentMSecsSinceEpoch() - qint64(hours) * 3600 * 1000;
     m_detail->showEvent(QString());
     m_model->setFilter(q);
 }
