@@ -76,7 +76,8 @@ private Q_SLOTS:
         for (int r = 0; r < model.rowCount(); ++r)
             ids.insert(model.eventId(r));
         QCOMPARE(ids.size(), 280);
-        QCOMPARE(model.data(model.index(0, ui::EventListModel::Source)).toString(), QStringLiteral("form"));
+        QCOMPARE(model.summary(0)->source, QStringLiteral("form"));
+        QCOMPARE(model.data(model.index(0, ui::EventListModel::Source)).toString(), QStringLiteral("Web form"));
 
         EventQuery q;
         q.source = QStringLiteral("form");

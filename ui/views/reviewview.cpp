@@ -5,6 +5,7 @@
 #include "ui/models/reviewqueuemodel.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QDateTime>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -35,14 +36,12 @@ QString clock(qint64 ms)
 /// One planned action in words, with the text a rep will read in HubSpot.
 QString actionHtml(const ActionInfo &a, bool changed)
 {
-    const QJsonObject props = QJsonDocument::fromJson(a.payloadJson.toUtf8())
-                                  .object()
-                                  .value(QStringLiteral("properties"))
-                                  .toObject();
-    QString out = QStringLiteral("<h4>%1 <small>%2</small>%3</h4>")
-                      .arg(a.kind.toHtmlEscaped(), a.target.toHtmlEscaped(),
-                           changed ? ReviewView::tr(" — <span style='color:#b26a00'>changed by your edits</span>")
-                                   : QString());
+    const QJsonObject props
+        = QJsonDocument::fromJson(a.payloadJson.toUtf8()).object().value(QStringLiteral("properties")).toObject();
+    QString out
+        = QStringLiteral("<h4>%1 <small>%2</small>%3</h4>")
+              .arg(a.kind.toHtmlEscaped(), a.target.toHtmlEscaped(),
+                   changed ? ReviewView::tr(" — <span style='color:#b26a00'>changed by your edits</span>") : QString());
     if (a.kind == QLatin1String("note"))
         return out + props.value(QStringLiteral("hs_note_body")).toString(); // the planner's escaped HTML
     if (a.kind == QLatin1String("task")) {
@@ -151,7 +150,8 @@ void ReviewView::buildActions()
     auto make = [&](const QString &text, const QKeySequence &keys, auto slot, QPushButton *button = nullptr) {
         auto *action = new QAction(text, this);
         action->setShortcut(keys);
-        action->setShortcutContext(Qt::WidgetWithChildrenShortcut); // also while typing in the form
+        // Anywhere in the window, also while typing in the form; only while the workbench shows.
+        action->setShortcutContext(Qt::WindowShortcut);
         addAction(action);
         connect(action, &QAction::triggered, this, slot);
         if (!button)
@@ -237,9 +237,11 @@ void ReviewView::claimed(const QString &eventId, const Result<ReviewClaim> &clai
         m_renew->start();
         m_holder->setText(tr("You hold this item until %1.").arg(clock(claim->untilMs)));
         m_queue->setHolder(eventId, claim->holder, claim->untilMs);
+        if (isVisible() && !isAncestorOf(QApplication::focusWidget()))
+            m_text->setFocus(); // the keyboard stays on the workbench from item to item
     } else if (claim.error().httpStatus == 409) {
-        m_holder->setText(tr("Someone else is deciding this item: %1. Press Ctrl+J for the next one.")
-                              .arg(claim.error().message));
+        m_holder->setText(
+            tr("Someone else is deciding this item: %1. Press Ctrl+J for the next one.").arg(claim.error().message));
     } else {
         m_holder->setText(tr("This item could not be claimed: %1").arg(claim.error().message));
     }
@@ -249,11 +251,11 @@ void ReviewView::claimed(const QString &eventId, const Result<ReviewClaim> &clai
 void ReviewView::showEvent(const EventDetail &d)
 {
     const NormalisedInfo n = d.normalised.value_or(NormalisedInfo{});
-    m_header->setText(tr("<b>%1</b> from %2 %3 · %4")
-                          .arg(n.subject.toHtmlEscaped(), n.actor.toHtmlEscaped(),
-                               n.company.isEmpty() ? QString() : QStringLiteral("(%1)").arg(n.company.toHtmlEscaped()),
-                               QLocale().toString(QDateTime::fromMSecsSinceEpoch(d.summary.receivedAtMs),
-                                                  QLocale::ShortFormat)));
+    m_header->setText(
+        tr("<b>%1</b> from %2 %3 · %4")
+            .arg(n.subject.toHtmlEscaped(), n.actor.toHtmlEscaped(),
+                 n.company.isEmpty() ? QString() : QStringLiteral("(%1)").arg(n.company.toHtmlEscaped()),
+                 QLocale().toString(QDateTime::fromMSecsSinceEpoch(d.summary.receivedAtMs), QLocale::ShortFormat)));
     m_text->setPlainText(n.text);
     const EnrichmentInfo *ai = nullptr;
     for (auto it = d.enrichments.crbegin(); it != d.enrichments.crend() && !ai; ++it)
