@@ -12,6 +12,8 @@
 
 namespace salesflow::app {
 
+QString loginProblemWords(const Error &e);
+
 namespace {
 
 QString tr(const char *text)
@@ -24,22 +26,22 @@ void refuse(const QString &what, const QString &why)
     QMessageBox::critical(nullptr, tr("SalesFlow cannot start"), what + QStringLiteral("\n\n") + why);
 }
 
-std::optional<Connection> openLocal(const QString &dbUrl)
+Result<Connection> openLocalStore(const QString &dbUrl)
 {
     LocalEngine::Options options;
     options.config = Config::fromEnvironment();
     if (!dbUrl.isEmpty())
         options.config.dbUrl = dbUrl;
     auto stages = pipeline::builtStages(options.config);
-    if (!stages) {
-        refuse(tr("The configuration is not usable:"), stages.error().message);
-        return std::nullopt;
-    }
+    if (!stages)
+        return makeError("config", tr("The configuration is not usable: %1").arg(stages.error().message), 400);
     options.stages = stages.value();
     auto engine = LocalEngine::open(options);
     if (!engine) {
-        refuse(tr("The event store could not be opened:"), engine.error().message);
-        return std::nullopt;
+        const QString why = engine.error().code == QLatin1String("store.schema_too_new")
+            ? tr("This database is newer than this app: %1").arg(engine.error().message)
+            : tr("The event store could not be opened: %1").arg(engine.error().message);
+        return makeError(engine.error().code.toUtf8().constData(), why, engine.error().httpStatus);
     }
     // On its own store the desktop user is the admin; the audit names them `desktop:<OS user>`.
     const Caller caller = Caller::desktop(Caller::osUserName());
@@ -49,6 +51,16 @@ std::optional<Connection> openLocal(const QString &dbUrl)
         delete e;
     });
     return Connection{shared, caller, where, nullptr};
+}
+
+std::optional<Connection> openLocal(const QString &dbUrl)
+{
+    auto c = openLocalStore(dbUrl);
+    if (!c) {
+        refuse(tr("SalesFlow cannot open its store."), c.error().message);
+        return std::nullopt;
+    }
+    return c.value();
 }
 
 /// The password: SALESFLOW_PASSWORD once, else asked (empty when the user cancels).
@@ -87,14 +99,41 @@ std::optional<Connection> openRemote(const QUrl &url, const QString &user)
             return Connection{engine, Caller::user(user, s->role), where, engine.get()};
         }
         if (s.error().httpStatus >= 500 || s.error().code.startsWith(QLatin1String("remote."))) {
-            refuse(tr("The server could not be reached:"), s.error().message);
+            refuse(tr("SalesFlow cannot log in."), loginProblemWords(s.error()));
             return std::nullopt;
         }
-        problem = s.error().httpStatus == 401 ? tr("Wrong user name or password.") : s.error().message;
+        problem = loginProblemWords(s.error());
     }
 }
 
 } // namespace
+
+QString loginProblemWords(const Error &e)
+{
+    if (e.httpStatus == 401)
+        return tr("Wrong user name or password.");
+    if (e.code == QLatin1String("remote.tls"))
+        return tr("The server's certificate is not trusted: %1").arg(e.message);
+    if (e.code.startsWith(QLatin1String("remote.")) || e.httpStatus >= 500)
+        return tr("The server could not be reached: %1").arg(e.message);
+    return e.message; // throttled (429) and the like say so themselves
+}
+
+void connectTo(const ui::ConnectTarget &target, QObject *context, std::function<void(Result<Connection>)> done)
+{
+    if (target.kind != ui::ConnectTarget::Kind::Server)
+        return done(openLocalStore(target.kind == ui::ConnectTarget::Kind::Database ? target.url : QString()));
+    const QUrl url(target.url);
+    auto engine = std::make_shared<remote::RemoteEngine>(remote::RemoteEngine::Options{url, {}, 15000});
+    const QString user = target.user;
+    engine->login(user, target.password).then(context, [engine, url, user, done](const Result<Session> &s) {
+        if (!s)
+            return done(
+                makeError(s.error().code.toUtf8().constData(), loginProblemWords(s.error()), s.error().httpStatus));
+        const QString where = user + QLatin1Char('@') + url.toString(QUrl::RemoveUserInfo);
+        done(Connection{engine, Caller::user(user, s->role), where, engine.get()});
+    });
+}
 
 std::optional<Connection> open(const QStringList &arguments)
 {

@@ -3,6 +3,9 @@
 // another database (--db URL) in process, or a remote salesflowd (--connect URL --user NAME).
 
 #include "engine/api/iengine.h"
+#include "ui/dialogs/connectdialog.h"
+
+#include <functional>
 
 #include <QStringList>
 
@@ -25,6 +28,15 @@ struct Connection
 /// A remote login takes the password from SALESFLOW_PASSWORD when set, else asks for it (again
 /// after a wrong one); the URL and user name are remembered in QSettings, never the password.
 std::optional<Connection> open(const QStringList &arguments);
+
+/// File → Connect…: opens the target and answers through `done` (on `context`'s thread): a
+/// remote login is asynchronous; opening a database runs its migrations first (a newer schema
+/// is refused in words). Errors are sentences for the dialog: wrong password, server
+/// unreachable, certificate not trusted, database newer than this app.
+void connectTo(const ui::ConnectTarget &target, QObject *context, std::function<void(Result<Connection>)> done);
+
+/// An error of a login, in words for a person.
+QString loginProblemWords(const Error &e);
 
 /// When the remote session ends (expired, password changed), asks for the password again and
 /// logs in without touching what the user was doing.

@@ -5,6 +5,7 @@
 #include "tests/support/await.h"
 #include "tests/support/salesflowd.h"
 #include "tests/support/testbackend.h"
+#include "ui/dialogs/connectdialog.h"
 #include "ui/models/auditmodel.h"
 #include "ui/models/eventlistmodel.h"
 #include "ui/views/eventdetailview.h"
@@ -13,7 +14,9 @@
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QLabel>
+#include <QLineEdit>
 #include <QProcess>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStatusBar>
 #include <QTableView>
@@ -106,6 +109,43 @@ private Q_SLOTS:
         QCOMPARE(model.rowCount(), 1);
         QCOMPARE(model.data(model.index(0, ui::AuditModel::Actor)).toString(), QStringLiteral("api"));
         QVERIFY(!model.headerData(ui::AuditModel::At, Qt::Horizontal).toString().isEmpty());
+    }
+
+    void connectDialogChecksAndRemembersWithoutPasswords()
+    {
+        QSettings().remove(QStringLiteral("connections/recent"));
+        ui::ConnectDialog dialog;
+        QSignalSpy asked(&dialog, &ui::ConnectDialog::connectTo);
+        ui::ConnectTarget server;
+        server.kind = ui::ConnectTarget::Kind::Server;
+        server.url = QStringLiteral("ftp://host");
+        server.user = QStringLiteral("rita");
+        dialog.setTarget(server);
+        dialog.show();
+        QTest::keyClick(&dialog, Qt::Key_Return);
+        QVERIFY(dialog.errorText().contains(QStringLiteral("http://host:port")));
+        QCOMPARE(asked.count(), 0); // said in place, nothing tried
+        server.url = QStringLiteral("https://sales.example:8765");
+        dialog.setTarget(server);
+        const QList<QLineEdit *> edits = dialog.findChildren<QLineEdit *>();
+        const auto pw = std::find_if(edits.cbegin(), edits.cend(),
+                                     [](QLineEdit *e) { return e->echoMode() == QLineEdit::Password; });
+        QVERIFY(pw != edits.cend());
+        QTest::keyClicks(*pw, QStringLiteral("secret words"));
+        QTest::keyClick(&dialog, Qt::Key_Return);
+        QCOMPARE(asked.count(), 1);
+        const auto target = asked.first().first().value<ui::ConnectTarget>();
+        QCOMPARE(target.password, QByteArray("secret words"));
+        dialog.failed(QStringLiteral("Wrong user name or password."));
+        QCOMPARE(dialog.errorText(), QStringLiteral("Wrong user name or password."));
+        QVERIFY(dialog.isVisible());
+        dialog.succeeded();
+        QVERIFY(!dialog.isVisible());
+        const QList<ui::ConnectTarget> recent = ui::ConnectDialog::recent();
+        QCOMPARE(recent.size(), 1);
+        QCOMPARE(recent.first().label(), QStringLiteral("rita@https://sales.example:8765"));
+        QVERIFY(!QSettings().value(QStringLiteral("connections/recent")).toString().contains(QLatin1String("secret")));
+        QVERIFY(recent.first().password.isEmpty());
     }
 
     void windowShowsEventsAndDetail()
