@@ -120,7 +120,7 @@ QWidget *MainWindow::buildEventsPage()
     m_sidebar->setModel(m_queues);
     m_sidebar->setObjectName(QStringLiteral("queues"));
     m_sidebar->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_sidebar->setMaximumWidth(m_sidebar->fontMetrics().horizontalAdvance(QLatin1Char('M')) * 14);
+
     m_table->setModel(m_model);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -130,7 +130,7 @@ QWidget *MainWindow::buildEventsPage()
     m_table->setAlternatingRowColors(true);
     m_table->setWordWrap(false);
     const int em = m_table->fontMetrics().horizontalAdvance(QLatin1Char('M'));
-    const QList<int> widths = {9, 7, 12, 9, 18, 5, 5, 6};
+    const QList<int> widths = {8, 6, 10, 8, 16, 5, 5, 6};
     for (int c = 0; c < widths.size(); ++c)
         m_table->setColumnWidth(c, widths[c] * em);
     auto *split = new QSplitter(this);
@@ -141,6 +141,7 @@ QWidget *MainWindow::buildEventsPage()
     split->setStretchFactor(0, 0);
     split->setStretchFactor(1, 3);
     split->setStretchFactor(2, 2);
+    split->setSizes({11 * em, 64 * em, 40 * em}); // until the user's own sizes are restored
     return split;
 }
 
@@ -169,10 +170,9 @@ void MainWindow::connectList()
         updateStatusLine();
         checkForNewEvents();
     });
-    connect(m_review, &ReviewView::decided, this,
-            [this](const QString &, const QString &status) {
-                statusBar()->showMessage(tr("Decided: %1").arg(Names::status(status)), 3000);
-            });
+    connect(m_review, &ReviewView::decided, this, [this](const QString &, const QString &status) {
+        statusBar()->showMessage(tr("Decided: %1").arg(Names::status(status)), 3000);
+    });
 }
 
 void MainWindow::connectFeed()
@@ -208,6 +208,8 @@ void MainWindow::setWhere(const QString &where)
 void MainWindow::showPage(Page page)
 {
     m_pages->setCurrentIndex(page == Page::Review ? 1 : 0);
+    if (auto *filters = findChild<QToolBar *>(QStringLiteral("filters")))
+        filters->setVisible(page == Page::Events); // they filter the event list
     if (page == Page::Review)
         m_review->activate();
 }
@@ -264,6 +266,8 @@ void MainWindow::restoreSettings()
     m_period->setCurrentIndex(qMax(0, m_period->findData(s.value(QStringLiteral("filter/hours")).toInt())));
     m_status = s.value(QStringLiteral("filter/status")).toString();
     m_sidebar->setCurrentIndex(m_queues->index(qMax(0, m_queues->rowOf(m_status))));
+    if (s.value(QStringLiteral("mainWindow/page")).toString() == QLatin1String("review"))
+        showPage(Page::Review); // the app opens where the reviewer left it
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -273,6 +277,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (auto *split = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
         s.setValue(QStringLiteral("mainWindow/splitter"), split->saveState());
     s.setValue(QStringLiteral("mainWindow/eventColumns"), m_table->horizontalHeader()->saveState());
+    s.setValue(QStringLiteral("mainWindow/page"),
+               page() == Page::Review ? QStringLiteral("review") : QStringLiteral("events"));
     s.setValue(QStringLiteral("filter/status"), m_status);
     s.setValue(QStringLiteral("filter/source"), m_source->currentData());
     s.setValue(QStringLiteral("filter/hours"), m_period->currentData());

@@ -325,8 +325,15 @@ void ReviewView::runPreview()
 
 void ReviewView::showPreview(const QList<ActionInfo> &actions)
 {
+    // What a rep reads first: the note and the task, then the properties and the upserts.
+    const QStringList order = {QStringLiteral("note"), QStringLiteral("task"), QStringLiteral("update_contact")};
+    QList<ActionInfo> sorted = actions;
+    std::stable_sort(sorted.begin(), sorted.end(), [&order](const ActionInfo &a, const ActionInfo &b) {
+        const auto rank = [&order](const QString &kind) { return order.contains(kind) ? order.indexOf(kind) : 9; };
+        return rank(a.kind) < rank(b.kind);
+    });
     QString html;
-    for (const ActionInfo &a : actions) {
+    for (const ActionInfo &a : sorted) {
         const auto same = std::find_if(m_baseline.cbegin(), m_baseline.cend(), [&](const ActionInfo &b) {
             return b.key == a.key && b.payloadJson == a.payloadJson;
         });
