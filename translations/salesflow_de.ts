@@ -2,38 +2,91 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>Names</name>
+    <message>
+        <source>Received</source>
+        <translation>Empfangen</translation>
+    </message>
+    <message>
+        <source>Normalised</source>
+        <translation>Normalisiert</translation>
+    </message>
+    <message>
+        <source>Enriched</source>
+        <translation>Angereichert</translation>
+    </message>
+    <message>
+        <source>In review</source>
+        <translation>In Prüfung</translation>
+    </message>
+    <message>
+        <source>Approved</source>
+        <translation>Freigegeben</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Abgelehnt</translation>
+    </message>
+    <message>
+        <source>Planned</source>
+        <translation>Geplant</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Erledigt</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Web form</source>
+        <translation>Webformular</translation>
+    </message>
+    <message>
+        <source>Email</source>
+        <translation>E-Mail</translation>
+    </message>
+    <message>
+        <source>Call transcript</source>
+        <translation>Gesprächsprotokoll</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>Chat</translation>
+    </message>
+    <message>
+        <source>Product event</source>
+        <translation>Produktereignis</translation>
+    </message>
+    <message>
+        <source>HubSpot</source>
+        <translation>HubSpot</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Hoch</translation>
+    </message>
+    <message>
+        <source>Medium</source>
+        <translation>Mittel</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Niedrig</translation>
+    </message>
+    <message>
+        <source>None</source>
+        <translation>Keine</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <location filename="../app/salesflow/main.cpp" line="34"/>
-        <location filename="../app/salesflow/main.cpp" line="41"/>
-        <source>SalesFlow cannot start</source>
-        <translation>SalesFlow kann nicht starten</translation>
-    </message>
-    <message>
-        <location filename="../app/salesflow/main.cpp" line="35"/>
-        <source>The configuration is not usable:
-
-%1</source>
-        <translation>Die Konfiguration ist nicht verwendbar:
-
-%1</translation>
-    </message>
-    <message>
-        <location filename="../app/salesflow/main.cpp" line="42"/>
-        <source>The event store could not be opened:
-
-%1</source>
-        <translation>Der Ereignisspeicher konnte nicht geöffnet werden:
-
-%1</translation>
-    </message>
-    <message>
-        <location filename="../app/salesflow/main.cpp" line="53"/>
         <source>Could not add the sample events: %1</source>
         <translation>Die Beispielereignisse konnten nicht hinzugefügt werden: %1</translation>
     </message>
     <message numerus="yes">
-        <location filename="../app/salesflow/main.cpp" line="55"/>
         <source>Added %n sample event(s) to the new store.</source>
         <translation>
             <numerusform>%n Beispielereignis zum neuen Speicher hinzugefügt.</numerusform>
@@ -42,149 +95,297 @@
     </message>
 </context>
 <context>
+    <name>salesflow::app</name>
+    <message>
+        <source>SalesFlow cannot start</source>
+        <translation>SalesFlow kann nicht starten</translation>
+    </message>
+    <message>
+        <source>The configuration is not usable: %1</source>
+        <translation>Die Konfiguration ist nicht verwendbar: %1</translation>
+    </message>
+    <message>
+        <source>This database is newer than this app: %1</source>
+        <translation>Diese Datenbank ist neuer als diese App: %1</translation>
+    </message>
+    <message>
+        <source>The event store could not be opened: %1</source>
+        <translation>Der Ereignisspeicher konnte nicht geöffnet werden: %1</translation>
+    </message>
+    <message>
+        <source>SalesFlow cannot open its store.</source>
+        <translation>SalesFlow kann seinen Speicher nicht öffnen.</translation>
+    </message>
+    <message>
+        <source>Password of %1 on %2:</source>
+        <translation>Passwort von %1 auf %2:</translation>
+    </message>
+    <message>
+        <source>Log in to SalesFlow</source>
+        <translation>Bei SalesFlow anmelden</translation>
+    </message>
+    <message>
+        <source>SalesFlow cannot log in.</source>
+        <translation>SalesFlow kann sich nicht anmelden.</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>Falscher Benutzername oder falsches Passwort.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is not trusted: %1</source>
+        <translation>Dem Zertifikat des Servers wird nicht vertraut: %1</translation>
+    </message>
+    <message>
+        <source>The server could not be reached: %1</source>
+        <translation>Der Server ist nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>SalesFlow desktop: the review queue, prompts, replays and the audit.</source>
+        <translation>SalesFlow Desktop: Prüfwarteschlange, Prompts, Wiederholungen und Prüfprotokoll.</translation>
+    </message>
+    <message>
+        <source>Open this database in the app (sqlite:///path or postgresql://…).</source>
+        <translation>Diese Datenbank in der App öffnen (sqlite:///pfad oder postgresql://…).</translation>
+    </message>
+    <message>
+        <source>Attach to a salesflowd server (http(s)://host:port).</source>
+        <translation>Mit einem salesflowd-Server verbinden (http(s)://host:port).</translation>
+    </message>
+    <message>
+        <source>The user to log in as on the server.</source>
+        <translation>Der Benutzer, als der man sich am Server anmeldet.</translation>
+    </message>
+    <message>
+        <source>The server address is not usable:</source>
+        <translation>Die Serveradresse ist nicht verwendbar:</translation>
+    </message>
+    <message>
+        <source>give it as http://host:port or https://host:port</source>
+        <translation>geben Sie sie als http://host:port oder https://host:port an</translation>
+    </message>
+    <message>
+        <source>Who logs in?</source>
+        <translation>Wer meldet sich an?</translation>
+    </message>
+    <message>
+        <source>give the user name with --user NAME</source>
+        <translation>geben Sie den Benutzernamen mit --user NAME an</translation>
+    </message>
+    <message>
+        <source>Log in again</source>
+        <translation>Erneut anmelden</translation>
+    </message>
+    <message>
+        <source>Your session on %1 ended. Password of %2:</source>
+        <translation>Ihre Sitzung auf %1 ist beendet. Passwort von %2:</translation>
+    </message>
+</context>
+<context>
     <name>salesflow::ui::AuditModel</name>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="48"/>
         <source>When</source>
         <translation>Wann</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="49"/>
         <source>Who</source>
         <translation>Wer</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="50"/>
         <source>What</source>
         <translation>Was</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="51"/>
         <source>Before</source>
         <translation>Vorher</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="52"/>
         <source>After</source>
         <translation>Nachher</translation>
     </message>
     <message>
-        <location filename="../ui/models/auditmodel.cpp" line="53"/>
         <source>Detail</source>
         <translation>Detail</translation>
     </message>
 </context>
 <context>
+    <name>salesflow::ui::ConnectDialog</name>
+    <message>
+        <source>This computer</source>
+        <translation>Dieser Computer</translation>
+    </message>
+    <message>
+        <source>&amp;This computer</source>
+        <translation>&amp;Dieser Computer</translation>
+    </message>
+    <message>
+        <source>Another &amp;database</source>
+        <translation>Eine andere &amp;Datenbank</translation>
+    </message>
+    <message>
+        <source>A &amp;server</source>
+        <translation>Ein &amp;Server</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>Durchsuchen…</translation>
+    </message>
+    <message>
+        <source>&amp;Connect</source>
+        <translation>&amp;Verbinden</translation>
+    </message>
+    <message>
+        <source>Connect</source>
+        <translation>Verbinden</translation>
+    </message>
+    <message>
+        <source>The store in this computer&apos;s app-data folder (SQLite)</source>
+        <translation>Der Speicher im App-Datenordner dieses Computers (SQLite)</translation>
+    </message>
+    <message>
+        <source>sqlite:///path/to/file.db or postgresql://user@host:5432/salesflow</source>
+        <translation>sqlite:///pfad/zur/datei.db oder postgresql://benutzer@host:5432/salesflow</translation>
+    </message>
+    <message>
+        <source>https://salesflow.example.com:8765</source>
+        <translation>https://salesflow.example.com:8765</translation>
+    </message>
+    <message>
+        <source>Recent connections…</source>
+        <translation>Letzte Verbindungen…</translation>
+    </message>
+    <message>
+        <source>Database:</source>
+        <translation>Datenbank:</translation>
+    </message>
+    <message>
+        <source>Server &amp;URL:</source>
+        <translation>Server-&amp;URL:</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>&amp;Benutzer:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>&amp;Passwort:</translation>
+    </message>
+    <message>
+        <source>SQLite database</source>
+        <translation>SQLite-Datenbank</translation>
+    </message>
+    <message>
+        <source>SQLite databases (*.db *.sqlite)</source>
+        <translation>SQLite-Datenbanken (*.db *.sqlite)</translation>
+    </message>
+    <message>
+        <source>Give the database as sqlite:///path/to/file.db or postgresql://user@host:port/name.</source>
+        <translation>Geben Sie die Datenbank als sqlite:///pfad/zur/datei.db oder postgresql://benutzer@host:port/name an.</translation>
+    </message>
+    <message>
+        <source>Give the server as http://host:port or https://host:port.</source>
+        <translation>Geben Sie den Server als http://host:port oder https://host:port an.</translation>
+    </message>
+    <message>
+        <source>Who logs in? Give the user name.</source>
+        <translation>Wer meldet sich an? Geben Sie den Benutzernamen an.</translation>
+    </message>
+    <message>
+        <source>Give the password.</source>
+        <translation>Geben Sie das Passwort an.</translation>
+    </message>
+    <message>
+        <source>Connecting…</source>
+        <translation>Verbinde…</translation>
+    </message>
+</context>
+<context>
     <name>salesflow::ui::EventDetailView</name>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="42"/>
         <source>Raw payload</source>
         <translation>Rohdaten</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="51"/>
         <source>Normalised</source>
         <translation>Normalisiert</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="53"/>
         <source>AI analysis</source>
         <translation>KI-Analyse</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="65"/>
         <source>Audit trail</source>
         <translation>Prüfprotokoll</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="67"/>
         <source>Stage</source>
         <translation>Stufe</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="67"/>
-        <location filename="../ui/views/eventdetailview.cpp" line="70"/>
         <source>Attempts</source>
         <translation>Versuche</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="67"/>
         <source>Runs after</source>
         <translation>Läuft ab</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="67"/>
         <source>Leased by</source>
         <translation>Belegt von</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="67"/>
         <source>Last error</source>
         <translation>Letzter Fehler</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="69"/>
         <source>Jobs</source>
         <translation>Aufträge</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="70"/>
         <source>Action</source>
         <translation>Aktion</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="70"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="70"/>
         <source>HubSpot id</source>
         <translation>HubSpot-ID</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="70"/>
         <source>Last answer</source>
         <translation>Letzte Antwort</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="70"/>
         <source>Read back</source>
         <translation>Rückprüfung</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="70"/>
         <source>Note</source>
         <translation>Hinweis</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="72"/>
         <source>HubSpot</source>
         <translation>HubSpot</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="73"/>
-        <location filename="../ui/views/eventdetailview.cpp" line="116"/>
         <source>Select an event to see its payload and audit trail.</source>
         <translation>Wählen Sie ein Ereignis, um Rohdaten und Prüfprotokoll zu sehen.</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="119"/>
         <source>Loading event %1…</source>
         <translation>Lade Ereignis %1…</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="124"/>
         <source>Could not load event %1: %2</source>
         <translation>Ereignis %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="135"/>
         <source>%1 event — %2</source>
         <translation>%1-Ereignis — %2</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="136"/>
         <source>Id: %1
 Received: %2
 Content type: %3 (%4)
@@ -195,12 +396,10 @@ Inhaltstyp: %3 (%4)
 Dedup-Schlüssel: %5</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="140"/>
         <source>Failed in stage %1: %2</source>
         <translation>Fehlgeschlagen in Stufe %1: %2</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/eventdetailview.cpp" line="149"/>
         <source>Binary or non-UTF-8 payload, %n byte(s); hexadecimal:</source>
         <translation>
             <numerusform>Binäre oder nicht UTF-8-kodierte Daten, %n Byte; hexadezimal:</numerusform>
@@ -208,7 +407,6 @@ Dedup-Schlüssel: %5</translation>
         </translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="159"/>
         <source>Kind: %1
 Occurred: %2
 Who: %3
@@ -223,137 +421,110 @@ Betreff: %5
 Verknüpft: %6</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="162"/>
         <source>contact %1, company %2, deal %3</source>
         <translation>Kontakt %1, Firma %2, Deal %3</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="163"/>
         <source>unlinked — no usable email, domain or deal reference</source>
         <translation>nicht verknüpft — keine verwendbare E-Mail, Domain oder Deal-Referenz</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="166"/>
         <source>Not normalised: the %1 stage failed (see above).</source>
         <translation>Nicht normalisiert: Die Stufe %1 ist fehlgeschlagen (siehe oben).</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="167"/>
         <source>Not normalised yet.</source>
         <translation>Noch nicht normalisiert.</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="177"/>
         <source>(waiting)</source>
         <translation>(wartet)</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="180"/>
         <source>(no queued jobs)</source>
         <translation>(keine Aufträge in der Warteschlange)</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="190"/>
         <source>(nothing planned)</source>
         <translation>(nichts geplant)</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="197"/>
         <source>The enrich stage failed: %1</source>
         <translation>Die Anreicherung ist fehlgeschlagen: %1</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="198"/>
         <source>Nothing to analyse: this event is CRM context only.</source>
         <translation>Nichts zu analysieren: Dieses Ereignis ist nur CRM-Kontext.</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="199"/>
         <source>Not analysed yet.</source>
         <translation>Noch nicht analysiert.</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="207"/>
         <source>unknown (no price for this model)</source>
         <translation>unbekannt (kein Preis für dieses Modell)</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="209"/>
         <source>By %1 / %2 with prompt %3 v%4 · %5 ms · tokens in %6 (cached %7), out %8 · cost %9 · calls %10, retries %11%12</source>
         <translation>Von %1 / %2 mit Prompt %3 v%4 · %5 ms · Tokens ein %6 (aus Cache %7), aus %8 · Kosten %9 · Aufrufe %10, Wiederholungen %11%12</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="219"/>
         <source> · request %1</source>
         <translation> · Anfrage %1</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="224"/>
         <source>Needs review (%1):</source>
         <translation>Muss geprüft werden (%1):</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="227"/>
         <source>high</source>
         <translation>hoch</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="228"/>
         <source>medium</source>
         <translation>mittel</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="229"/>
         <source>low</source>
         <translation>niedrig</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="230"/>
         <source>none</source>
         <translation>keine</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="233"/>
         <source>Intent: %1 · Lead quality: %2/100 · Lead score change: %3 · Confidence: %4</source>
         <translation>Kaufabsicht: %1 · Lead-Qualität: %2/100 · Änderung des Lead-Scores: %3 · Konfidenz: %4</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="239"/>
         <source>No objections found.</source>
         <translation>Keine Einwände gefunden.</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="244"/>
         <source>Objections</source>
         <translation>Einwände</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="246"/>
         <source>Next action:</source>
         <translation>Nächster Schritt:</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="248"/>
         <source>Follow-up email:</source>
         <translation>Follow-up-E-Mail:</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="250"/>
         <source>The model&apos;s answer (%1):</source>
         <translation>Antwort des Modells (%1):</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="256"/>
         <source>Corrected by validation</source>
         <translation>Bei der Prüfung korrigiert</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="263"/>
         <source>%1: %2 / %3, prompt v%4, %5</source>
         <translation>%1: %2 / %3, Prompt v%4, %5</translation>
     </message>
     <message>
-        <location filename="../ui/views/eventdetailview.cpp" line="269"/>
         <source>Earlier analyses</source>
         <translation>Frühere Analysen</translation>
     </message>
@@ -361,100 +532,73 @@ Verknüpft: %6</translation>
 <context>
     <name>salesflow::ui::EventListModel</name>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="53"/>
         <source>Failed in %1: %2</source>
         <translation>Fehlgeschlagen in %1: %2</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="75"/>
-        <source>Received</source>
-        <translation>Empfangen</translation>
-    </message>
-    <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="76"/>
         <source>Source</source>
         <translation>Quelle</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="77"/>
         <source>Status</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="78"/>
-        <source>Event id</source>
-        <translation>Ereignis-ID</translation>
-    </message>
-    <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="79"/>
-        <source>Size</source>
-        <translation>Größe</translation>
-    </message>
-    <message>
-        <location filename="../ui/models/eventlistmodel.cpp" line="80"/>
         <source>Error</source>
         <translation>Fehler</translation>
+    </message>
+    <message>
+        <source>Event %1, %2</source>
+        <translation>Ereignis %1, %2</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>Kontakt</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>Firma</translation>
+    </message>
+    <message>
+        <source>Subject</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <source>Intent</source>
+        <translation>Kaufabsicht</translation>
+    </message>
+    <message>
+        <source>Confidence</source>
+        <translation>Konfidenz</translation>
     </message>
 </context>
 <context>
     <name>salesflow::ui::MainWindow</name>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="33"/>
-        <source>SalesFlow — Events</source>
-        <translation>SalesFlow — Ereignisse</translation>
-    </message>
-    <message>
-        <location filename="../ui/views/mainwindow.cpp" line="35"/>
         <source>Filters</source>
         <translation>Filter</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="38"/>
-        <source>Status:</source>
-        <translation>Status:</translation>
-    </message>
-    <message>
-        <location filename="../ui/views/mainwindow.cpp" line="39"/>
-        <source>All statuses</source>
-        <translation>Alle Status</translation>
-    </message>
-    <message>
-        <location filename="../ui/views/mainwindow.cpp" line="43"/>
         <source>Source:</source>
         <translation>Quelle:</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="44"/>
         <source>All sources</source>
         <translation>Alle Quellen</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="48"/>
-        <source>Search id or dedup key (Ctrl+F)</source>
-        <translation>ID oder Dedup-Schlüssel suchen (Strg+F)</translation>
-    </message>
-    <message>
-        <location filename="../ui/views/mainwindow.cpp" line="51"/>
-        <source>Refresh</source>
-        <translation>Aktualisieren</translation>
-    </message>
-    <message>
-        <location filename="../ui/views/mainwindow.cpp" line="53"/>
-        <source>Reload the events (F5)</source>
-        <translation>Ereignisse neu laden (F5)</translation>
-    </message>
-    <message>
-        <location filename="../ui/views/mainwindow.cpp" line="95"/>
         <source>Could not load events: %1</source>
         <translation>Ereignisse konnten nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/views/mainwindow.cpp" line="177"/>
         <source>New events arrived — press F5 to show them</source>
         <translation>Neue Ereignisse sind eingetroffen — F5 zeigt sie an</translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="185"/>
         <source>%n event(s) shown, loading more…</source>
         <translation>
             <numerusform>%n Ereignis angezeigt, lade weitere…</numerusform>
@@ -462,7 +606,6 @@ Verknüpft: %6</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="187"/>
         <source>%n event(s) shown, scroll for more</source>
         <translation>
             <numerusform>%n Ereignis angezeigt, für mehr scrollen</numerusform>
@@ -470,12 +613,310 @@ Verknüpft: %6</translation>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/views/mainwindow.cpp" line="189"/>
         <source>%n event(s)</source>
         <translation>
             <numerusform>%n Ereignis</numerusform>
             <numerusform>%n Ereignisse</numerusform>
         </translation>
+    </message>
+    <message>
+        <source>SalesFlow</source>
+        <translation>SalesFlow</translation>
+    </message>
+    <message>
+        <source>Received:</source>
+        <translation>Empfangen:</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Jederzeit</translation>
+    </message>
+    <message>
+        <source>In the last hour</source>
+        <translation>In der letzten Stunde</translation>
+    </message>
+    <message>
+        <source>In the last 24 hours</source>
+        <translation>In den letzten 24 Stunden</translation>
+    </message>
+    <message numerus="yes">
+        <source>In the last %n day(s)</source>
+        <translation>
+            <numerusform>Am letzten %n Tag</numerusform>
+            <numerusform>In den letzten %n Tagen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Search subject, text, contact, company (Ctrl+F)</source>
+        <translation>Betreff, Text, Kontakt, Firma durchsuchen (Strg+F)</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>&amp;Connect…</source>
+        <translation>&amp;Verbinden…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Events</source>
+        <translation>&amp;Ereignisse</translation>
+    </message>
+    <message>
+        <source>&amp;Review</source>
+        <translation>&amp;Prüfung</translation>
+    </message>
+    <message>
+        <source>Re&amp;load</source>
+        <translation>Neu &amp;laden</translation>
+    </message>
+    <message>
+        <source>&amp;Find</source>
+        <translation>&amp;Suchen</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Decided: %1</source>
+        <translation>Entschieden: %1</translation>
+    </message>
+    <message>
+        <source>Offline — reconnecting…</source>
+        <translation>Offline — verbinde erneut…</translation>
+    </message>
+    <message>
+        <source>Connected again</source>
+        <translation>Wieder verbunden</translation>
+    </message>
+    <message>
+        <source>SalesFlow — %1</source>
+        <translation>SalesFlow — %1</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Tasten</translation>
+    </message>
+</context>
+<context>
+    <name>salesflow::ui::QueueModel</name>
+    <message>
+        <source>All events</source>
+        <translation>Alle Ereignisse</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>salesflow::ui::ReviewForm</name>
+    <message>
+        <source>Objection</source>
+        <translation>Einwand</translation>
+    </message>
+    <message>
+        <source>Evidence (a quote from the text)</source>
+        <translation>Beleg (ein Zitat aus dem Text)</translation>
+    </message>
+    <message>
+        <source>Add objection</source>
+        <translation>Einwand hinzufügen</translation>
+    </message>
+    <message>
+        <source>Remove objection</source>
+        <translation>Einwand entfernen</translation>
+    </message>
+    <message>
+        <source>&amp;Summary:</source>
+        <translation>&amp;Zusammenfassung:</translation>
+    </message>
+    <message>
+        <source>&amp;Intent:</source>
+        <translation>&amp;Kaufabsicht:</translation>
+    </message>
+    <message>
+        <source>Lead &amp;quality:</source>
+        <translation>Lead-&amp;Qualität:</translation>
+    </message>
+    <message>
+        <source>Objections:</source>
+        <translation>Einwände:</translation>
+    </message>
+    <message>
+        <source>&amp;Next action:</source>
+        <translation>&amp;Nächster Schritt:</translation>
+    </message>
+    <message>
+        <source>Follow-up s&amp;ubject:</source>
+        <translation>Follow-up-&amp;Betreff:</translation>
+    </message>
+    <message>
+        <source>Follow-up &amp;body:</source>
+        <translation>Follow-up-&amp;Text:</translation>
+    </message>
+    <message>
+        <source>Score &amp;change:</source>
+        <translation>Score-Ä&amp;nderung:</translation>
+    </message>
+    <message>
+        <source>Objection %1: its evidence is not a quote from the event text.</source>
+        <translation>Einwand %1: Der Beleg ist kein Zitat aus dem Ereignistext.</translation>
+    </message>
+    <message>
+        <source>Not a quote from the event text: the engine will refuse it.</source>
+        <translation>Kein Zitat aus dem Ereignistext: Die Engine wird es ablehnen.</translation>
+    </message>
+</context>
+<context>
+    <name>salesflow::ui::ReviewQueueModel</name>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <source>Held by %1 until %2</source>
+        <translation>Reserviert von %1 bis %2</translation>
+    </message>
+</context>
+<context>
+    <name>salesflow::ui::ReviewView</name>
+    <message>
+        <source> — &lt;span style=&apos;color:#b26a00&apos;&gt;changed by your edits&lt;/span&gt;</source>
+        <translation> — &lt;span style=&apos;color:#b26a00&apos;&gt;durch Ihre Änderungen geändert&lt;/span&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;Approve</source>
+        <translation>&amp;Freigeben</translation>
+    </message>
+    <message>
+        <source>&amp;Reject…</source>
+        <translation>&amp;Ablehnen…</translation>
+    </message>
+    <message>
+        <source>The review queue could not be loaded: %1</source>
+        <translation>Die Prüfwarteschlange konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Comment for the audit (optional when approving)</source>
+        <translation>Kommentar für das Prüfprotokoll (beim Freigeben optional)</translation>
+    </message>
+    <message>
+        <source>What approving will write to HubSpot:</source>
+        <translation>Was die Freigabe in HubSpot schreibt:</translation>
+    </message>
+    <message>
+        <source>Previous</source>
+        <translation>Vorheriges</translation>
+    </message>
+    <message>
+        <source>Next</source>
+        <translation>Nächstes</translation>
+    </message>
+    <message>
+        <source>Skip</source>
+        <translation>Überspringen</translation>
+    </message>
+    <message>
+        <source>Reject…</source>
+        <translation>Ablehnen…</translation>
+    </message>
+    <message>
+        <source>Approve</source>
+        <translation>Freigeben</translation>
+    </message>
+    <message>
+        <source>Nothing waits for review.</source>
+        <translation>Nichts wartet auf Prüfung.</translation>
+    </message>
+    <message>
+        <source>Item %1 of %2</source>
+        <translation>Eintrag %1 von %2</translation>
+    </message>
+    <message>
+        <source>In review because: %1</source>
+        <translation>In Prüfung, weil: %1</translation>
+    </message>
+    <message>
+        <source>Claiming…</source>
+        <translation>Reserviere…</translation>
+    </message>
+    <message>
+        <source>The event could not be loaded: %1</source>
+        <translation>Das Ereignis konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>You hold this item until %1.</source>
+        <translation>Sie haben diesen Eintrag bis %1 reserviert.</translation>
+    </message>
+    <message>
+        <source>Someone else is deciding this item: %1. Press Ctrl+J for the next one.</source>
+        <translation>Jemand anderes entscheidet diesen Eintrag: %1. Strg+J öffnet den nächsten.</translation>
+    </message>
+    <message>
+        <source>This item could not be claimed: %1</source>
+        <translation>Dieser Eintrag konnte nicht reserviert werden: %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; from %2 %3 · %4</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; von %2 %3 · %4</translation>
+    </message>
+    <message>
+        <source>This event has no analysis to review.</source>
+        <translation>Dieses Ereignis hat keine Analyse zu prüfen.</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;Nothing can be planned with these edits.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Mit diesen Änderungen lässt sich nichts planen.&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;Approving writes nothing to HubSpot.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Die Freigabe schreibt nichts in HubSpot.&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>Reject</source>
+        <translation>Ablehnen</translation>
+    </message>
+    <message>
+        <source>Why is this rejected? (goes into the audit)</source>
+        <translation>Warum wird abgelehnt? (kommt ins Prüfprotokoll)</translation>
+    </message>
+    <message>
+        <source>A rejection needs a comment saying why.</source>
+        <translation>Eine Ablehnung braucht einen Kommentar mit dem Grund.</translation>
+    </message>
+    <message>
+        <source>Not decided: %1</source>
+        <translation>Nicht entschieden: %1</translation>
+    </message>
+    <message>
+        <source>Approve (%1) — first fix what is flagged below</source>
+        <translation>Freigeben (%1) — zuerst das unten Markierte beheben</translation>
+    </message>
+    <message>
+        <source>Approve (%1)</source>
+        <translation>Freigeben (%1)</translation>
     </message>
 </context>
 </TS>
