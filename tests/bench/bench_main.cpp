@@ -2,6 +2,7 @@
 // single-row insert rate (pgbench, 8 clients) measured in the same run, and the job queue:
 // no-op jobs completed per second at 4 and 16 workers, and enqueue-to-start latency with 0,
 // 10,000 and 100,000 other jobs queued. Run: `make bench` (or build/tests/bench/salesflow_bench).
+#include "benchdesktop.h"
 #include "benchenrich.h"
 #include "benchqueue.h"
 #include "benchremote.h"
@@ -69,6 +70,8 @@ double wrkMs(const QString &text, const QString &label)
 
 int main(int argc, char *argv[])
 {
+    if (argc > 2 && qstrcmp(argv[1], "--desktop-probe") == 0)
+        return bench::desktopProbe(argc, argv); // one round of the desktop benchmark, its own process
     QCoreApplication app(argc, argv);
     const int seconds = qEnvironmentVariableIntValue("SALESFLOW_BENCH_SECONDS") > 0
         ? qEnvironmentVariableIntValue("SALESFLOW_BENCH_SECONDS")
@@ -82,7 +85,7 @@ int main(int argc, char *argv[])
     test::PgServer pg(test::PgServer::Options{true, 300});
     if (!pg.start())
         qFatal("%s", qPrintable(pg.error()));
-    // SALESFLOW_BENCH_ONLY=ingest|queue|enrich|write|replay|remote runs one section.
+    // SALESFLOW_BENCH_ONLY=ingest|queue|enrich|write|replay|remote|desktop runs one section.
     const QString only = qEnvironmentVariable("SALESFLOW_BENCH_ONLY");
     if (only == QLatin1String("write")) {
         say(QStringLiteral("\n## HubSpot writeback within the rate limits (SALESFLOW_BENCH_ONLY=write make bench)"));
@@ -92,6 +95,11 @@ int main(int argc, char *argv[])
     if (only == QLatin1String("remote")) {
         say(QStringLiteral("\n## Desktop clients on one server (SALESFLOW_BENCH_ONLY=remote make bench)"));
         bench::runRemoteBenchmarks(pg, say);
+        return 0;
+    }
+    if (only == QLatin1String("desktop")) {
+        say(QStringLiteral("\n## The desktop app on 1,000,000 events (SALESFLOW_BENCH_ONLY=desktop make bench)"));
+        bench::runDesktopBenchmarks(pg, say);
         return 0;
     }
     if (only == QLatin1String("replay")) {
@@ -236,5 +244,9 @@ int main(int argc, char *argv[])
     // 7. Desktop clients on one server.
     say(QStringLiteral("\n## Desktop clients on one server (SALESFLOW_BENCH_ONLY=remote make bench)"));
     bench::runRemoteBenchmarks(pg, say);
+
+    // 8. The desktop app on a large store.
+    say(QStringLiteral("\n## The desktop app on 1,000,000 events (SALESFLOW_BENCH_ONLY=desktop make bench)"));
+    bench::runDesktopBenchmarks(pg, say);
     return 0;
 }
