@@ -2,6 +2,89 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>EventStory</name>
+    <message>
+        <source>Normalised as %1</source>
+        <translation>Normalisiert als %1</translation>
+    </message>
+    <message>
+        <source>contact</source>
+        <translation>Kontakt</translation>
+    </message>
+    <message>
+        <source>company</source>
+        <translation>Firma</translation>
+    </message>
+    <message>
+        <source>deal</source>
+        <translation>Deal</translation>
+    </message>
+    <message>
+        <source>From %1</source>
+        <translation>Von %1</translation>
+    </message>
+    <message>
+        <source>(%1)</source>
+        <translation>(%1)</translation>
+    </message>
+    <message>
+        <source> · not linked to the CRM</source>
+        <translation> · nicht mit dem CRM verknüpft</translation>
+    </message>
+    <message>
+        <source>Reviewer&apos;s version of the analysis</source>
+        <translation>Fassung der Analyse durch die Prüfung</translation>
+    </message>
+    <message>
+        <source>Analysed with prompt %1 v%2</source>
+        <translation>Analysiert mit Prompt %1 v%2</translation>
+    </message>
+    <message>
+        <source>cost unknown</source>
+        <translation>Kosten unbekannt</translation>
+    </message>
+    <message>
+        <source>intent %1 · confidence %2 · %3 ms · tokens in %4, out %5 · %6 · %7</source>
+        <translation>Kaufabsicht %1 · Konfidenz %2 · %3 ms · Tokens ein %4, aus %5 · %6 · %7</translation>
+    </message>
+    <message>
+        <source>To review: %1</source>
+        <translation>Zu prüfen: %1</translation>
+    </message>
+    <message>
+        <source> · HubSpot id %1</source>
+        <translation> · HubSpot-ID %1</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Empfangen</translation>
+    </message>
+    <message>
+        <source>raw payload</source>
+        <translation>Rohdaten</translation>
+    </message>
+    <message>
+        <source>whole lineage as JSON</source>
+        <translation>gesamter Verlauf als JSON</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>Approved by the reviewer</source>
+        <translation>Bei der Prüfung freigegeben</translation>
+    </message>
+    <message>
+        <source>Rejected by the reviewer</source>
+        <translation>Bei der Prüfung abgelehnt</translation>
+    </message>
+    <message>
+        <source>Stopped in %1: %2</source>
+        <translation>Angehalten in %1: %2</translation>
+    </message>
+</context>
+<context>
     <name>Names</name>
     <message>
         <source>Received</source>
@@ -382,10 +465,6 @@
         <translation>Ereignis %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <source>%1 event — %2</source>
-        <translation>%1-Ereignis — %2</translation>
-    </message>
-    <message>
         <source>Id: %1
 Received: %2
 Content type: %3 (%4)
@@ -527,6 +606,18 @@ Verknüpft: %6</translation>
     <message>
         <source>Earlier analyses</source>
         <translation>Frühere Analysen</translation>
+    </message>
+    <message>
+        <source>Story</source>
+        <translation>Verlauf</translation>
+    </message>
+    <message>
+        <source>JSON</source>
+        <translation>JSON</translation>
+    </message>
+    <message>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
     </message>
 </context>
 <context>

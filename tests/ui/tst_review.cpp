@@ -10,6 +10,7 @@
 #include "ui/models/eventlistmodel.h"
 #include "ui/models/queuemodel.h"
 #include "ui/models/reviewqueuemodel.h"
+#include "ui/views/eventdetailview.h"
 #include "ui/views/mainwindow.h"
 #include "ui/views/reviewform.h"
 #include "ui/views/reviewview.h"
@@ -108,6 +109,7 @@ private Q_SLOTS:
                                  15000);
         QTRY_VERIFY(!w.eventModel()->summary(1)->intent.isEmpty()); // the row's other columns follow
         QCOMPARE(resets.count(), 0);
+        QTRY_VERIFY(w.detailView()->storyText().contains(QStringLiteral("→ In review"))); // the detail follows
         QCOMPARE(w.eventModel()->eventId(w.eventTable()->currentIndex().row()), selected);
         QCOMPARE(w.eventModel()->data(w.eventModel()->index(1, ui::EventListModel::Status)).toString(),
                  QStringLiteral("In review"));

@@ -242,6 +242,21 @@ private Q_SLOTS:
                 return w.detailView()->actionRows().contains(QStringLiteral("note dry_run"));
             }(),
             15000);
+        // The story tells it in order, with who did what.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            [&] {
+                w.eventModel()->reload();
+                QTest::qWait(50);
+                return w.detailView()->storyText().contains(QStringLiteral("Planned → Done"));
+            }(),
+            15000);
+        const QString story = w.detailView()->storyText();
+        for (const char *step : {"Received", "Normalised as form_submission", "Analysed with prompt enrich v1",
+                                 "offline/offline-rules-1", "note ", "dry_run"}) {
+            QVERIFY2(story.contains(QLatin1String(step)),
+                     qPrintable(QLatin1String(step) + QStringLiteral(" in ") + story));
+        }
+        QVERIFY(story.indexOf(QLatin1String("Received")) < story.indexOf(QLatin1String("Normalised as")));
         const QStringList rows = w.detailView()->actionRows();
         QVERIFY2(rows.contains(QStringLiteral("task dry_run"))
                      && rows.contains(QStringLiteral("upsert_contact dry_run"))

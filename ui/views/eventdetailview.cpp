@@ -1,10 +1,15 @@
 #include "eventdetailview.h"
 
+#include "eventstory.h"
+
+#include "engine/api/json.h"
 #include "ui/models/auditmodel.h"
+#include "ui/models/names.h"
 
 #include <QDateTime>
 #include <QFontDatabase>
 #include <QHeaderView>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLocale>
 #include <QPlainTextEdit>
@@ -22,8 +27,9 @@ EventDetailView::EventDetailView(IEngine *engine, Caller caller, QWidget *parent
     : QWidget(parent), m_engine(engine), m_caller(std::move(caller)), m_title(new QLabel(this)),
       m_fields(new QLabel(this)), m_tabs(new QTabWidget(this)), m_raw(new QPlainTextEdit(this)),
       m_normalisedFields(new QLabel(this)), m_normalisedText(new QPlainTextEdit(this)),
-      m_enrichment(new QTextBrowser(this)), m_auditView(new QTableView(this)), m_audit(new AuditModel(this)),
-      m_jobs(new QTreeWidget(this)), m_actions(new QTreeWidget(this))
+      m_enrichment(new QTextBrowser(this)), m_story(new QTextBrowser(this)), m_json(new QPlainTextEdit(this)),
+      m_auditView(new QTableView(this)), m_audit(new AuditModel(this)), m_jobs(new QTreeWidget(this)),
+      m_actions(new QTreeWidget(this))
 {
     auto *layout = new QVBoxLayout(this);
     QFont titleFont = m_title->font();
@@ -66,11 +72,19 @@ EventDetailView::EventDetailView(IEngine *engine, Caller caller, QWidget *parent
         {tr("Action"), tr("Status"), tr("HubSpot id"), tr("Attempts"), tr("Last answer"), tr("Read back"), tr("Note")});
     m_actions->setRootIsDecorated(false);
     m_tabs->insertTab(2, m_actions, tr("HubSpot"));
-    // Reviewers live on one tab (usually the analysis): keep it across events and sessions.
-    m_tabs->setCurrentIndex(qBound(0, QSettings().value(QStringLiteral("detail/tab"), 0).toInt(), 2));
+    m_story->setOpenLinks(false);
+    m_tabs->insertTab(0, m_story, tr("Story"));
+    m_json->setReadOnly(true);
+    m_json->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_tabs->addTab(m_json, tr("JSON"));
+    connect(m_story, &QTextBrowser::anchorClicked, this, [this](const QUrl &link) {
+        m_tabs->setCurrentWidget(link.fragment() == QLatin1String("json") ? static_cast<QWidget *>(m_json) : m_raw);
+    });
+    // Reviewers live on one tab (usually the story or the analysis): keep it across events and sessions.
+    m_tabs->setCurrentIndex(qBound(0, QSettings().value(QStringLiteral("detail/page"), 0).toInt(), 3));
     connect(m_tabs, &QTabWidget::currentChanged, this, [](int index) {
-        if (index <= 2) // Normalised, AI analysis, HubSpot
-            QSettings().setValue(QStringLiteral("detail/tab"), index);
+        if (index <= 3) // Story, Normalised, AI analysis, HubSpot
+            QSettings().setValue(QStringLiteral("detail/page"), index);
     });
 
     clear(tr("Select an event to see its payload and audit trail."));
@@ -87,6 +101,11 @@ QStringList EventDetailView::actionRows() const
     for (int i = 0; i < m_actions->topLevelItemCount(); ++i)
         rows << m_actions->topLevelItem(i)->text(0) + QLatin1Char(' ') + m_actions->topLevelItem(i)->text(1);
     return rows;
+}
+
+QString EventDetailView::storyText() const
+{
+    return m_story->toPlainText();
 }
 
 QString EventDetailView::enrichmentText() const
@@ -107,6 +126,8 @@ void EventDetailView::clear(const QString &message)
     m_normalisedFields->clear();
     m_normalisedText->clear();
     m_enrichment->clear();
+    m_story->clear();
+    m_json->clear();
     m_audit->setEntries({});
     m_jobs->clear();
     m_actions->clear();
@@ -120,6 +141,14 @@ void EventDetailView::showEvent(const QString &id)
         return;
     }
     m_title->setText(tr("Loading event %1…").arg(id));
+    refresh();
+}
+
+void EventDetailView::refresh()
+{
+    const QString id = m_id;
+    if (id.isEmpty())
+        return;
     m_engine->event(m_caller, id).then(this, [this, id](const Result<EventDetail> &d) {
         if (id != m_id)
             return; // another event was selected meanwhile
@@ -135,7 +164,7 @@ void EventDetailView::showEvent(const QString &id)
 void EventDetailView::render(const EventDetail &d)
 {
     const EventSummary &s = d.summary;
-    m_title->setText(tr("%1 event — %2").arg(s.source, s.status));
+    m_title->setText(tr("%1 — %2").arg(Names::source(s.source), Names::status(s.status)));
     QString fields
         = tr("Id: %1\nReceived: %2\nContent type: %3 (%4)\nDedup key: %5")
               .arg(s.id, QLocale().toString(QDateTime::fromMSecsSinceEpoch(s.receivedAtMs), QLocale::LongFormat),
@@ -175,6 +204,8 @@ void EventDetailView::render(const EventDetail &d)
         m_normalisedText->clear();
     }
     renderEnrichments(d);
+    m_story->setHtml(EventStory::html(d));
+    m_json->setPlainText(QString::fromUtf8(QJsonDocument(json::toJson(d)).toJson(QJsonDocument::Indented)));
     m_audit->setEntries(d.audit);
     m_jobs->clear();
     for (const JobInfo &j : d.jobs) {

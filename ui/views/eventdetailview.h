@@ -15,8 +15,9 @@ namespace salesflow::ui {
 
 class AuditModel;
 
-/// One event's lineage as far as it goes: its fields, the raw payload exactly as received,
-/// the audit trail and the queued jobs. Loads through IEngine without blocking.
+/// One event's lineage as far as it goes: its story (a timeline), its fields, the raw payload
+/// exactly as received, the whole lineage as JSON, the audit trail and the queued jobs. Loads
+/// through IEngine without blocking.
 class EventDetailView final : public QWidget
 {
     Q_OBJECT
@@ -25,10 +26,15 @@ class EventDetailView final : public QWidget
 public:
     EventDetailView(IEngine *engine, Caller caller, QWidget *parent = nullptr);
     void showEvent(const QString &id);
+    /// Loads the shown event again (the pipeline moved it), quietly: what is on screen stays
+    /// until the new lineage replaces it.
+    void refresh();
     QString currentId() const { return m_id; }
     QString rawText() const;
     QString normalisedSummary() const;
     QString enrichmentText() const;
+    /// The story tab as plain text.
+    QString storyText() const;
     /// The HubSpot tab's rows as "kind status" lines.
     QStringList actionRows() const;
 
@@ -50,6 +56,8 @@ private:
     QLabel *m_normalisedFields;
     QPlainTextEdit *m_normalisedText;
     QTextBrowser *m_enrichment;
+    QTextBrowser *m_story;
+    QPlainTextEdit *m_json;
     QTableView *m_auditView;
     AuditModel *m_audit;
     QTreeWidget *m_jobs;

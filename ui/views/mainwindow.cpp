@@ -183,6 +183,10 @@ void MainWindow::connectFeed()
         m_queues->setCounts(changes.counts);
         m_model->applyChanges(changes);
         m_review->applyChanges(changes);
+        const bool shownChanged = std::any_of(changes.items.cbegin(), changes.items.cend(),
+                                              [this](const Change &c) { return c.eventId == m_detail->currentId(); });
+        if (shownChanged)
+            m_detail->refresh(); // its story goes on on screen
         announceArrivals(changes);
     });
     // The feed is the heartbeat: when it cannot be read the engine is out of reach; the window

@@ -17,10 +17,9 @@ namespace salesflow::ui {
 
 namespace {
 
-const QStringList kCategories = {QStringLiteral("security"),    QStringLiteral("budget"),
-                                 QStringLiteral("timing"),      QStringLiteral("authority"),
-                                 QStringLiteral("competition"), QStringLiteral("integration"),
-                                 QStringLiteral("other")};
+const QStringList kCategories = {
+    QStringLiteral("security"),    QStringLiteral("budget"),      QStringLiteral("timing"), QStringLiteral("authority"),
+    QStringLiteral("competition"), QStringLiteral("integration"), QStringLiteral("other")};
 
 /// Case, runs of white space and typographic quotes do not matter when a quote is matched.
 QString fold(const QString &s)
@@ -150,15 +149,15 @@ QJsonObject ReviewForm::current() const
         objections.append(QJsonObject{{QStringLiteral("category"), kind ? kind->currentData().toString() : QString()},
                                       {QStringLiteral("evidence"), m_objections->item(row, 1)->text().trimmed()}});
     }
-    return QJsonObject{
-        {QStringLiteral("summary"), m_summary->toPlainText().trimmed()},
-        {QStringLiteral("intent"), m_intent->currentData().toString()},
-        {QStringLiteral("lead_quality"), m_quality->value()},
-        {QStringLiteral("objections"), objections},
-        {QStringLiteral("next_action"), m_nextAction->text().trimmed()},
-        {QStringLiteral("follow_up_email"), QJsonObject{{QStringLiteral("subject"), m_subject->text().trimmed()},
-                                                        {QStringLiteral("body"), m_body->toPlainText().trimmed()}}},
-        {QStringLiteral("lead_score_change"), m_score->value()}};
+    return QJsonObject{{QStringLiteral("summary"), m_summary->toPlainText().trimmed()},
+                       {QStringLiteral("intent"), m_intent->currentData().toString()},
+                       {QStringLiteral("lead_quality"), m_quality->value()},
+                       {QStringLiteral("objections"), objections},
+                       {QStringLiteral("next_action"), m_nextAction->text().trimmed()},
+                       {QStringLiteral("follow_up_email"),
+                        QJsonObject{{QStringLiteral("subject"), m_subject->text().trimmed()},
+                                    {QStringLiteral("body"), m_body->toPlainText().trimmed()}}},
+                       {QStringLiteral("lead_score_change"), m_score->value()}};
 }
 
 QJsonObject ReviewForm::edits() const
