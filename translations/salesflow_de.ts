@@ -2,6 +2,93 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>Connection</name>
+    <message>
+        <source>SalesFlow cannot start</source>
+        <translation>SalesFlow kann nicht starten</translation>
+    </message>
+    <message>
+        <source>The configuration is not usable: %1</source>
+        <translation>Die Konfiguration ist nicht verwendbar: %1</translation>
+    </message>
+    <message>
+        <source>This database is newer than this app: %1</source>
+        <translation>Diese Datenbank ist neuer als diese App: %1</translation>
+    </message>
+    <message>
+        <source>The event store could not be opened: %1</source>
+        <translation>Der Ereignisspeicher konnte nicht geöffnet werden: %1</translation>
+    </message>
+    <message>
+        <source>SalesFlow cannot open its store.</source>
+        <translation>SalesFlow kann seinen Speicher nicht öffnen.</translation>
+    </message>
+    <message>
+        <source>Password of %1 on %2:</source>
+        <translation>Passwort von %1 auf %2:</translation>
+    </message>
+    <message>
+        <source>Log in to SalesFlow</source>
+        <translation>Bei SalesFlow anmelden</translation>
+    </message>
+    <message>
+        <source>SalesFlow cannot log in.</source>
+        <translation>SalesFlow kann sich nicht anmelden.</translation>
+    </message>
+    <message>
+        <source>Wrong user name or password.</source>
+        <translation>Falscher Benutzername oder falsches Passwort.</translation>
+    </message>
+    <message>
+        <source>The server&apos;s certificate is not trusted: %1</source>
+        <translation>Dem Zertifikat des Servers wird nicht vertraut: %1</translation>
+    </message>
+    <message>
+        <source>The server could not be reached: %1</source>
+        <translation>Der Server ist nicht erreichbar: %1</translation>
+    </message>
+    <message>
+        <source>SalesFlow desktop: the review queue, prompts, replays and the audit.</source>
+        <translation>SalesFlow Desktop: Prüfwarteschlange, Prompts, Wiederholungen und Prüfprotokoll.</translation>
+    </message>
+    <message>
+        <source>Open this database in the app (sqlite:///path or postgresql://…).</source>
+        <translation>Diese Datenbank in der App öffnen (sqlite:///pfad oder postgresql://…).</translation>
+    </message>
+    <message>
+        <source>Attach to a salesflowd server (http(s)://host:port).</source>
+        <translation>Mit einem salesflowd-Server verbinden (http(s)://host:port).</translation>
+    </message>
+    <message>
+        <source>The user to log in as on the server.</source>
+        <translation>Der Benutzer, als der man sich am Server anmeldet.</translation>
+    </message>
+    <message>
+        <source>The server address is not usable:</source>
+        <translation>Die Serveradresse ist nicht verwendbar:</translation>
+    </message>
+    <message>
+        <source>give it as http://host:port or https://host:port</source>
+        <translation>geben Sie sie als http://host:port oder https://host:port an</translation>
+    </message>
+    <message>
+        <source>Who logs in?</source>
+        <translation>Wer meldet sich an?</translation>
+    </message>
+    <message>
+        <source>give the user name with --user NAME</source>
+        <translation>geben Sie den Benutzernamen mit --user NAME an</translation>
+    </message>
+    <message>
+        <source>Log in again</source>
+        <translation>Erneut anmelden</translation>
+    </message>
+    <message>
+        <source>Your session on %1 ended. Password of %2:</source>
+        <translation>Ihre Sitzung auf %1 ist beendet. Passwort von %2:</translation>
+    </message>
+</context>
+<context>
     <name>EventStory</name>
     <message>
         <source>Normalised as %1</source>
@@ -175,93 +262,6 @@
             <numerusform>%n Beispielereignis zum neuen Speicher hinzugefügt.</numerusform>
             <numerusform>%n Beispielereignisse zum neuen Speicher hinzugefügt.</numerusform>
         </translation>
-    </message>
-</context>
-<context>
-    <name>salesflow::app</name>
-    <message>
-        <source>SalesFlow cannot start</source>
-        <translation>SalesFlow kann nicht starten</translation>
-    </message>
-    <message>
-        <source>The configuration is not usable: %1</source>
-        <translation>Die Konfiguration ist nicht verwendbar: %1</translation>
-    </message>
-    <message>
-        <source>This database is newer than this app: %1</source>
-        <translation>Diese Datenbank ist neuer als diese App: %1</translation>
-    </message>
-    <message>
-        <source>The event store could not be opened: %1</source>
-        <translation>Der Ereignisspeicher konnte nicht geöffnet werden: %1</translation>
-    </message>
-    <message>
-        <source>SalesFlow cannot open its store.</source>
-        <translation>SalesFlow kann seinen Speicher nicht öffnen.</translation>
-    </message>
-    <message>
-        <source>Password of %1 on %2:</source>
-        <translation>Passwort von %1 auf %2:</translation>
-    </message>
-    <message>
-        <source>Log in to SalesFlow</source>
-        <translation>Bei SalesFlow anmelden</translation>
-    </message>
-    <message>
-        <source>SalesFlow cannot log in.</source>
-        <translation>SalesFlow kann sich nicht anmelden.</translation>
-    </message>
-    <message>
-        <source>Wrong user name or password.</source>
-        <translation>Falscher Benutzername oder falsches Passwort.</translation>
-    </message>
-    <message>
-        <source>The server&apos;s certificate is not trusted: %1</source>
-        <translation>Dem Zertifikat des Servers wird nicht vertraut: %1</translation>
-    </message>
-    <message>
-        <source>The server could not be reached: %1</source>
-        <translation>Der Server ist nicht erreichbar: %1</translation>
-    </message>
-    <message>
-        <source>SalesFlow desktop: the review queue, prompts, replays and the audit.</source>
-        <translation>SalesFlow Desktop: Prüfwarteschlange, Prompts, Wiederholungen und Prüfprotokoll.</translation>
-    </message>
-    <message>
-        <source>Open this database in the app (sqlite:///path or postgresql://…).</source>
-        <translation>Diese Datenbank in der App öffnen (sqlite:///pfad oder postgresql://…).</translation>
-    </message>
-    <message>
-        <source>Attach to a salesflowd server (http(s)://host:port).</source>
-        <translation>Mit einem salesflowd-Server verbinden (http(s)://host:port).</translation>
-    </message>
-    <message>
-        <source>The user to log in as on the server.</source>
-        <translation>Der Benutzer, als der man sich am Server anmeldet.</translation>
-    </message>
-    <message>
-        <source>The server address is not usable:</source>
-        <translation>Die Serveradresse ist nicht verwendbar:</translation>
-    </message>
-    <message>
-        <source>give it as http://host:port or https://host:port</source>
-        <translation>geben Sie sie als http://host:port oder https://host:port an</translation>
-    </message>
-    <message>
-        <source>Who logs in?</source>
-        <translation>Wer meldet sich an?</translation>
-    </message>
-    <message>
-        <source>give the user name with --user NAME</source>
-        <translation>geben Sie den Benutzernamen mit --user NAME an</translation>
-    </message>
-    <message>
-        <source>Log in again</source>
-        <translation>Erneut anmelden</translation>
-    </message>
-    <message>
-        <source>Your session on %1 ended. Password of %2:</source>
-        <translation>Ihre Sitzung auf %1 ist beendet. Passwort von %2:</translation>
     </message>
 </context>
 <context>
@@ -1008,6 +1008,33 @@ Verknüpft: %6</translation>
     <message>
         <source>Approve (%1)</source>
         <translation>Freigeben (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>salesflow::ui::TrustDialog</name>
+    <message>
+        <source>Certificate not trusted</source>
+        <translation>Zertifikat nicht vertrauenswürdig</translation>
+    </message>
+    <message>
+        <source>The server %1 presented a certificate this computer does not trust. Trust it only if its fingerprint is the one your server&apos;s operator gave you.
+
+Issued to: %2
+Issued by: %3
+Valid: %4 to %5
+SHA-256 fingerprint:
+%6</source>
+        <translation>Der Server %1 hat ein Zertifikat vorgelegt, dem dieser Computer nicht vertraut. Vertrauen Sie ihm nur, wenn sein Fingerabdruck der ist, den Ihnen die Betreiber des Servers genannt haben.
+
+Ausgestellt für: %2
+Ausgestellt von: %3
+Gültig: %4 bis %5
+SHA-256-Fingerabdruck:
+%6</translation>
+    </message>
+    <message>
+        <source>&amp;Trust this certificate for %1</source>
+        <translation>Diesem Zertifikat für %1 &amp;vertrauen</translation>
     </message>
 </context>
 </TS>

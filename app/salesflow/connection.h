@@ -32,8 +32,9 @@ std::optional<Connection> open(const QStringList &arguments);
 /// File → Connect…: opens the target and answers through `done` (on `context`'s thread): a
 /// remote login is asynchronous; opening a database runs its migrations first (a newer schema
 /// is refused in words). Errors are sentences for the dialog: wrong password, server
-/// unreachable, certificate not trusted, database newer than this app.
-void connectTo(const ui::ConnectTarget &target, QObject *context, std::function<void(Result<Connection>)> done);
+/// unreachable, certificate not trusted, database newer than this app. A certificate that is not
+/// trusted is shown (ui::TrustDialog); once the person trusts it, the login is tried again.
+void connectTo(const ui::ConnectTarget &target, QWidget *context, std::function<void(Result<Connection>)> done);
 
 /// An error of a login, in words for a person.
 QString loginProblemWords(const Error &e);

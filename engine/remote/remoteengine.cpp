@@ -46,15 +46,29 @@ QByteArray RemoteEngine::tokenFor(const Caller &caller) const
     return m_tokens.value(caller.name, m_token);
 }
 
+bool RemoteEngine::inUse(const QByteArray &token) const
+{
+    QMutexLocker lock(&m_mutex);
+    return m_token == token || std::find(m_tokens.cbegin(), m_tokens.cend(), token) != m_tokens.cend();
+}
+
 QFuture<Result<QJsonObject>> RemoteEngine::send(const Caller &caller, const QByteArray &method, const QByteArray &path,
                                                 const QByteArray &body, int retries, int timeoutMs)
 {
     const QByteArray token = tokenFor(caller);
     Call call{method, path, body, token, timeoutMs > 0 ? timeoutMs : m_options.timeoutMs, retries, {}};
     return m_transport->send(call).then([this, token](Result<QJsonObject> r) {
-        if (!r && r.error().httpStatus == 401 && token.startsWith("sfs_"))
+        // Only a session still in use has ended: an answer to a call sent before a new login
+        // (with the old session) is not news.
+        if (!r && r.error().httpStatus == 401 && token.startsWith("sfs_")) {
             QMetaObject::invokeMethod(
-                this, [this] { Q_EMIT sessionExpired(); }, Qt::QueuedConnection);
+                this,
+                [this, token] {
+                    if (inUse(token))
+                        Q_EMIT sessionExpired();
+                },
+                Qt::QueuedConnection);
+        }
         return r;
     });
 }

@@ -87,7 +87,8 @@ public:
 Q_SIGNALS:
     /// The server answered (true) or could not be reached (false); on changes only.
     void connectionChanged(bool online);
-    /// The session ended (expired, password changed, user disabled): log in again.
+    /// The session in use ended (expired, password changed, user disabled): log in again.
+    /// Once per session: answers to calls sent with an older session do not repeat it.
     void sessionExpired();
 
 private:
@@ -97,6 +98,7 @@ private:
     QFuture<Result<QJsonObject>> send(const Caller &caller, const QByteArray &method, const QByteArray &path,
                                       const QByteArray &body, int retries, int timeoutMs);
     QByteArray tokenFor(const Caller &caller) const;
+    bool inUse(const QByteArray &token) const;
 
     Options m_options;
     std::unique_ptr<Transport> m_transport;

@@ -4,6 +4,7 @@
 
 #include "engine/api/changewatcher.h"
 #include "engine/local/localengine.h"
+#include "engine/remote/certificateprobe.h"
 #include "engine/remote/remoteengine.h"
 #include "tests/support/await.h"
 #include "tests/support/engines.h"
@@ -140,15 +141,8 @@ void TestRemote::failuresAreSaidInWords()
 void TestRemote::httpsIsRefusedUntilTheCertificateIsTrusted()
 {
     QTemporaryDir dir;
-    const QString cert = dir.filePath(QStringLiteral("cert.pem")), key = dir.filePath(QStringLiteral("key.pem"));
-    QProcess openssl;
-    openssl.start(QStringLiteral("openssl"),
-                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"), key,
-                   QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
-                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
-                   QStringLiteral("subjectAltName=IP:127.0.0.1")});
-    QVERIFY2(openssl.waitForFinished(60000) && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+    const auto [cert, key] = test::selfSignedCertificate(dir.path());
+    QVERIFY(!cert.isEmpty());
     const QString url = test::freshDbUrl(QStringLiteral("remote_tls"));
     auto local = setUp(url);
     const QByteArray token = test::createToken(*local, QStringLiteral("ops"), Role::Viewer);
@@ -165,7 +159,15 @@ void TestRemote::httpsIsRefusedUntilTheCertificateIsTrusted()
     QVERIFY2(refused.error().message.contains(QStringLiteral("not trusted")), qPrintable(refused.error().message));
     QFile pem(cert);
     QVERIFY(pem.open(QIODevice::ReadOnly));
-    remote::RemoteEngine trusted({https, QSslCertificate::fromData(pem.readAll()), 5000});
+    const QList<QSslCertificate> own = QSslCertificate::fromData(pem.readAll());
+    // What a person is shown before trusting it: the server's own certificate, read without
+    // trusting it; a port with nothing behind it says so.
+    auto shown = await(remote::serverCertificates(https));
+    QVERIFY2(shown.ok(), qPrintable(shown.error().message));
+    QCOMPARE(shown->first(), own.first());
+    auto nobody = await(remote::serverCertificates(QUrl(QStringLiteral("https://127.0.0.1:1"))));
+    QCOMPARE(nobody.error().code, QStringLiteral("remote.unreachable"));
+    remote::RemoteEngine trusted({https, own, 5000});
     trusted.setToken(token);
     auto stats = await(trusted.stats(me));
     QVERIFY2(stats.ok(), qPrintable(stats.error().message));

@@ -49,4 +49,21 @@ quint16 startServe(QProcess &p, const QStringList &args, const QProcessEnvironme
     return 0;
 }
 
+std::pair<QString, QString> selfSignedCertificate(const QString &dir)
+{
+    const QString cert = dir + QStringLiteral("/cert.pem"), key = dir + QStringLiteral("/key.pem");
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"), key,
+                   QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
+                   QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
+                   QStringLiteral("subjectAltName=IP:127.0.0.1")});
+    if (!openssl.waitForFinished(60000) || openssl.exitCode() != 0) {
+        qWarning("openssl failed: %s", openssl.readAllStandardError().constData());
+        return {};
+    }
+    return {cert, key};
+}
+
 } // namespace salesflow::test

@@ -25,4 +25,8 @@ CliRun runSalesflowd(const QStringList &args, const QProcessEnvironment &env = Q
 quint16 startServe(QProcess &p, const QStringList &args,
                    const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(), quint16 port = 0);
 
+/// A self-signed certificate for 127.0.0.1 and its key (openssl, valid a day) written into
+/// `dir` as cert.pem and key.pem; empty strings when openssl failed (a warning says why).
+std::pair<QString, QString> selfSignedCertificate(const QString &dir);
+
 } // namespace salesflow::test
