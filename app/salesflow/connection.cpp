@@ -12,6 +12,7 @@
 #include <QInputDialog>
 #include <QMessageBox>
 #include <QSettings>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace salesflow::app {
 
@@ -54,7 +55,7 @@ Result<Connection> openLocalStore(const QString &dbUrl)
         e->stop();
         delete e;
     });
-    return Connection{shared, caller, where, nullptr};
+    return Connection{shared, caller, where, nullptr, false};
 }
 
 std::optional<Connection> openLocal(const QString &dbUrl)
@@ -64,6 +65,7 @@ std::optional<Connection> openLocal(const QString &dbUrl)
         refuse(Words::tr("SalesFlow cannot open its store."), c.error().message);
         return std::nullopt;
     }
+    c->seedWhenEmpty = true; // the store the app was started on (make run: the samples)
     return c.value();
 }
 
@@ -126,7 +128,7 @@ std::optional<Connection> openRemote(const QUrl &url, const QString &user)
             settings.setValue(QStringLiteral("connection/url"), url.toString());
             settings.setValue(QStringLiteral("connection/user"), user);
             const QString where = user + QLatin1Char('@') + url.toString(QUrl::RemoveUserInfo);
-            return Connection{engine, Caller::user(user, r->role), where, engine.get()};
+            return Connection{engine, Caller::user(user, r->role), where, engine.get(), false};
         }
         if (r.error().httpStatus >= 500 || r.error().code.startsWith(QLatin1String("remote."))) {
             refuse(Words::tr("SalesFlow cannot log in."), loginProblemWords(r.error()));
@@ -164,15 +166,24 @@ QString loginProblemWords(const Error &e)
 
 void connectTo(const ui::ConnectTarget &target, QWidget *context, std::function<void(Result<Connection>)> done)
 {
-    if (target.kind != ui::ConnectTarget::Kind::Server)
-        return done(openLocalStore(target.kind == ui::ConnectTarget::Kind::Database ? target.url : QString()));
+    if (target.kind != ui::ConnectTarget::Kind::Server) {
+        // Connecting and migrating may take a while (a far PostgreSQL): off the GUI thread.
+        const QString url = target.kind == ui::ConnectTarget::Kind::Database ? target.url : QString();
+        const bool embedded = target.kind == ui::ConnectTarget::Kind::Embedded;
+        QtConcurrent::run([url] { return openLocalStore(url); }).then(context, [done, embedded](Result<Connection> c) {
+            if (c)
+                c->seedWhenEmpty = embedded; // never samples in someone else's empty database
+            done(c);
+        });
+        return;
+    }
     const QUrl url(target.url);
     auto engine = remoteEngine(url);
     engine->login(target.user, target.password)
         .then(context, [engine, url, target, context, done](const Result<Session> &s) {
             if (s) {
                 const QString where = target.user + QLatin1Char('@') + url.toString(QUrl::RemoveUserInfo);
-                return done(Connection{engine, Caller::user(target.user, s->role), where, engine.get()});
+                return done(Connection{engine, Caller::user(target.user, s->role), where, engine.get(), false});
             }
             const Error words(
                 makeError(s.error().code.toUtf8().constData(), loginProblemWords(s.error()), s.error().httpStatus));

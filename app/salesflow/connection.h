@@ -22,6 +22,7 @@ struct Connection
     Caller caller;
     QString where; ///< for the title and the status bar: `rita@http://host:8765`, `desktop:ana@sqlite:///…`
     QObject *remote = nullptr; ///< the RemoteEngine when remote (its signals), else null
+    bool seedWhenEmpty = false; ///< the app's own store (or one named at start): samples on first start
 };
 
 /// Opens what the arguments ask; on failure shows why in words (a dialog) and answers nothing.

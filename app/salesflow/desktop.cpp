@@ -32,7 +32,7 @@ void Desktop::show(Connection connection)
     m_window->show();
     keepSessionAlive(m_connection, m_window.get());
     old.reset();
-    if (!m_connection.remote) // a server's store is the operators' to fill
+    if (m_connection.seedWhenEmpty) // a server's or another database's store is not ours to fill
         seed();
 }
 

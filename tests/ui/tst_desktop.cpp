@@ -5,10 +5,12 @@
 #include "app/salesflow/connection.h"
 #include "app/salesflow/desktop.h"
 #include "engine/local/localengine.h"
+#include "engine/store/database.h"
 #include "tests/support/await.h"
 #include "tests/support/salesflowd.h"
 #include "tests/support/testbackend.h"
 #include "ui/dialogs/trustdialog.h"
+#include "ui/models/eventlistmodel.h"
 #include "ui/models/reviewqueuemodel.h"
 #include "ui/views/mainwindow.h"
 #include "ui/views/reviewform.h"
@@ -20,6 +22,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSettings>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTimer>
 #include <QtTest>
@@ -125,6 +128,37 @@ private Q_SLOTS:
         QVERIFY(ui::TrustStore::trusted(https).isEmpty());
         server.terminate();
         server.waitForFinished();
+    }
+
+    void anotherDatabaseOpensLiveOrSaysWhyNot()
+    {
+        const QString url = test::freshDbUrl(QStringLiteral("desk_db"));
+        auto other = storeWithRita(url, 1);
+        QWidget parent;
+        std::optional<Result<app::Connection>> answer;
+        app::connectTo({ui::ConnectTarget::Kind::Database, url, {}, {}}, &parent,
+                       [&answer](Result<app::Connection> c) { answer = c; });
+        QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 20000);
+        QVERIFY2(answer->ok(), qPrintable(answer->error().message));
+        app::Desktop desktop;
+        desktop.show(answer->value());
+        ui::MainWindow *w = desktop.window();
+        QVERIFY(w->windowTitle().contains(QStringLiteral("@") + url.section(QLatin1Char('@'), -1).left(10)));
+        QTRY_COMPARE_WITH_TIMEOUT(w->eventModel()->rowCount(), 1, 20000);
+        test::await(
+            other->ingest(test::caller(), {IngestItem{QStringLiteral("chat"), "application/json", "{\"n\":1}", {}}}));
+        QTRY_VERIFY_WITH_TIMEOUT(w->statusBar()->currentMessage().contains(QStringLiteral("F5")), 10000);
+
+        // A database written by a newer SalesFlow is refused in words, and left alone.
+        auto bump = store::Database::open(url).value()->acquire();
+        QVERIFY(
+            bump.value()->exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'x', 0)", {}));
+        answer.reset();
+        app::connectTo({ui::ConnectTarget::Kind::Database, url, {}, {}}, &parent,
+                       [&answer](Result<app::Connection> c) { answer = c; });
+        QTRY_VERIFY_WITH_TIMEOUT(answer.has_value(), 20000);
+        QVERIFY2(answer->error().message.startsWith(QStringLiteral("This database is newer than this app")),
+                 qPrintable(answer->error().message));
     }
 
     void expiredSessionAsksAgainAndKeepsTheWork()
