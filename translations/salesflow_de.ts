@@ -265,6 +265,77 @@
     </message>
 </context>
 <context>
+    <name>salesflow::ui::AuditLogModel</name>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Empfangen</translation>
+    </message>
+    <message>
+        <source>Approved in review</source>
+        <translation>In der Prüfung freigegeben</translation>
+    </message>
+    <message>
+        <source>Rejected in review</source>
+        <translation>In der Prüfung abgelehnt</translation>
+    </message>
+    <message>
+        <source>Prompt version created</source>
+        <translation>Prompt-Version angelegt</translation>
+    </message>
+    <message>
+        <source>Prompt version activated</source>
+        <translation>Prompt-Version aktiviert</translation>
+    </message>
+    <message>
+        <source>Prompt version tested</source>
+        <translation>Prompt-Version getestet</translation>
+    </message>
+    <message>
+        <source>Replay started</source>
+        <translation>Wiederholung gestartet</translation>
+    </message>
+    <message>
+        <source>Replay cancelled</source>
+        <translation>Wiederholung abgebrochen</translation>
+    </message>
+    <message>
+        <source>Replay finished</source>
+        <translation>Wiederholung beendet</translation>
+    </message>
+    <message>
+        <source>before/after recorded</source>
+        <translation>vorher/nachher festgehalten</translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>What</source>
+        <translation>Was</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Ereignis</translation>
+    </message>
+    <message>
+        <source>Change</source>
+        <translation>Änderung</translation>
+    </message>
+    <message>
+        <source>Detail</source>
+        <translation>Detail</translation>
+    </message>
+</context>
+<context>
     <name>salesflow::ui::AuditModel</name>
     <message>
         <source>When</source>
@@ -289,6 +360,49 @@
     <message>
         <source>Detail</source>
         <translation>Detail</translation>
+    </message>
+</context>
+<context>
+    <name>salesflow::ui::AuditView</name>
+    <message>
+        <source>Before</source>
+        <translation>Vorher</translation>
+    </message>
+    <message>
+        <source>After</source>
+        <translation>Nachher</translation>
+    </message>
+    <message>
+        <source>Who (e.g. user:rita)</source>
+        <translation>Wer (z. B. user:rita)</translation>
+    </message>
+    <message>
+        <source>Event id</source>
+        <translation>Ereignis-ID</translation>
+    </message>
+    <message>
+        <source>Any action</source>
+        <translation>Jede Aktion</translation>
+    </message>
+    <message>
+        <source>Status changes</source>
+        <translation>Statusänderungen</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>Jederzeit</translation>
+    </message>
+    <message>
+        <source>In the last hour</source>
+        <translation>In der letzten Stunde</translation>
+    </message>
+    <message>
+        <source>In the last 24 hours</source>
+        <translation>In den letzten 24 Stunden</translation>
+    </message>
+    <message>
+        <source>In the last 7 days</source>
+        <translation>In den letzten 7 Tagen</translation>
     </message>
 </context>
 <context>
@@ -808,6 +922,10 @@ Verknüpft: %6</translation>
     <message>
         <source>Keys</source>
         <translation>Tasten</translation>
+    </message>
+    <message>
+        <source>&amp;Audit</source>
+        <translation>&amp;Prüfprotokoll</translation>
     </message>
 </context>
 <context>

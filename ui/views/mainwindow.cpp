@@ -1,7 +1,9 @@
 #include "mainwindow.h"
 
+#include "auditview.h"
 #include "eventdetailview.h"
 #include "reviewview.h"
+#include "ui/models/auditlogmodel.h"
 #include "ui/models/eventlistmodel.h"
 #include "ui/models/names.h"
 #include "ui/models/queuemodel.h"
@@ -41,9 +43,9 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
     : QMainWindow(parent), m_engine(engine), m_caller(caller), m_model(new EventListModel(engine, caller, this)),
       m_queues(new QueueModel(this)), m_sidebar(new QListView(this)), m_table(new QTableView(this)),
       m_detail(new EventDetailView(engine, caller, this)), m_review(new ReviewView(engine, caller, this)),
-      m_pages(new QStackedWidget(this)), m_source(new QComboBox(this)), m_period(new QComboBox(this)),
-      m_search(new QLineEdit(this)), m_counts(new QLabel(this)), m_searchDelay(new QTimer(this)),
-      m_changes(new ChangeWatcher(engine, caller, this))
+      m_audit(new AuditView(engine, caller, this)), m_pages(new QStackedWidget(this)), m_source(new QComboBox(this)),
+      m_period(new QComboBox(this)), m_search(new QLineEdit(this)), m_counts(new QLabel(this)),
+      m_searchDelay(new QTimer(this)), m_changes(new ChangeWatcher(engine, caller, this))
 {
     setWindowTitle(tr("SalesFlow"));
     m_where = new QLabel(this);
@@ -51,6 +53,7 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
     buildFilters();
     m_pages->addWidget(buildEventsPage());
     m_pages->addWidget(m_review);
+    m_pages->addWidget(m_audit);
     setCentralWidget(m_pages);
     buildMenus();
     statusBar()->addPermanentWidget(m_online);
@@ -102,6 +105,7 @@ void MainWindow::buildMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Events"), QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { showPage(Page::Events); });
     view->addAction(tr("&Review"), QKeySequence(Qt::CTRL | Qt::Key_2), this, [this] { showPage(Page::Review); });
+    view->addAction(tr("&Audit"), QKeySequence(Qt::CTRL | Qt::Key_5), this, [this] { showPage(Page::Audit); });
     view->addSeparator();
     view->addAction(tr("Re&load"), QKeySequence::Refresh, m_model, &EventListModel::reload);
     QAction *find = view->addAction(tr("&Find"), QKeySequence::Find, this, [this] {
@@ -170,6 +174,10 @@ void MainWindow::connectList()
         updateStatusLine();
         checkForNewEvents();
     });
+    connect(m_audit, &AuditView::openEvent, this, [this](const QString &id) {
+        showPage(Page::Events);
+        m_detail->showEvent(id); // whether or not the list shows it
+    });
     connect(m_review, &ReviewView::decided, this, [this](const QString &, const QString &status) {
         statusBar()->showMessage(tr("Decided: %1").arg(Names::status(status)), 3000);
     });
@@ -211,16 +219,18 @@ void MainWindow::setWhere(const QString &where)
 
 void MainWindow::showPage(Page page)
 {
-    m_pages->setCurrentIndex(page == Page::Review ? 1 : 0);
+    m_pages->setCurrentIndex(int(page));
     if (auto *filters = findChild<QToolBar *>(QStringLiteral("filters")))
         filters->setVisible(page == Page::Events); // they filter the event list
     if (page == Page::Review)
         m_review->activate();
+    if (page == Page::Audit)
+        m_audit->model()->reload(); // the newest entries first
 }
 
 MainWindow::Page MainWindow::page() const
 {
-    return m_pages->currentIndex() == 1 ? Page::Review : Page::Events;
+    return Page(m_pages->currentIndex());
 }
 
 QList<QAction *> MainWindow::shortcutActions() const
@@ -270,8 +280,11 @@ void MainWindow::restoreSettings()
     m_period->setCurrentIndex(qMax(0, m_period->findData(s.value(QStringLiteral("filter/hours")).toInt())));
     m_status = s.value(QStringLiteral("filter/status")).toString();
     m_sidebar->setCurrentIndex(m_queues->index(qMax(0, m_queues->rowOf(m_status))));
-    if (s.value(QStringLiteral("mainWindow/page")).toString() == QLatin1String("review"))
-        showPage(Page::Review); // the app opens where the reviewer left it
+    const QString page = s.value(QStringLiteral("mainWindow/page")).toString();
+    if (page == QLatin1String("review")) // the app opens where the person left it
+        showPage(Page::Review);
+    else if (page == QLatin1String("audit"))
+        showPage(Page::Audit);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -281,8 +294,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (auto *split = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
         s.setValue(QStringLiteral("mainWindow/splitter"), split->saveState());
     s.setValue(QStringLiteral("mainWindow/eventColumns"), m_table->horizontalHeader()->saveState());
-    s.setValue(QStringLiteral("mainWindow/page"),
-               page() == Page::Review ? QStringLiteral("review") : QStringLiteral("events"));
+    const QStringList pages = {QStringLiteral("events"), QStringLiteral("review"), QStringLiteral("audit")};
+    s.setValue(QStringLiteral("mainWindow/page"), pages.value(int(page())));
     s.setValue(QStringLiteral("filter/status"), m_status);
     s.setValue(QStringLiteral("filter/source"), m_source->currentData());
     s.setValue(QStringLiteral("filter/hours"), m_period->currentData());

@@ -17,21 +17,22 @@ namespace salesflow::ui {
 
 class EventDetailView;
 class EventListModel;
+class AuditView;
 class QueueModel;
 class ReviewView;
 
 /// The main window: the queues (statuses with live counts) in a sidebar, the events of the picked
 /// queue in a lazily paged list filtered by source, time and text, the selected event's story
-/// beside it; View → Review (Ctrl+2) is the review workbench. The change feed keeps counts and
-/// statuses current in place. Talks to the engine only through IEngine; File → Connect… is
-/// answered by whoever composed the window (connectRequested), as only it may open engines.
+/// beside it; View → Review (Ctrl+2) is the review workbench, View → Audit (Ctrl+5) the audit log. The change feed
+/// keeps counts and statuses current in place. Talks to the engine only through IEngine; File → Connect… is answered by
+/// whoever composed the window (connectRequested), as only it may open engines.
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    enum class Page { Events, Review };
+    enum class Page { Events, Review, Audit };
 
     MainWindow(IEngine *engine, Caller caller, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -41,6 +42,7 @@ public:
     QTableView *eventTable() const { return m_table; }
     EventDetailView *detailView() const { return m_detail; }
     ReviewView *reviewView() const { return m_review; }
+    AuditView *auditView() const { return m_audit; }
     /// Where the app works and as whom (`rita@https://host:8765`, `desktop:ana@sqlite:///…`):
     /// shown in the title and the status bar.
     void setWhere(const QString &where);
@@ -79,6 +81,7 @@ private:
     QTableView *m_table;
     EventDetailView *m_detail;
     ReviewView *m_review;
+    AuditView *m_audit;
     QStackedWidget *m_pages;
     QComboBox *m_source;
     QComboBox *m_period;

@@ -1,0 +1,113 @@
+// The admin's side of the app, offscreen, against a real LocalEngine: the audit log view.
+#include "engine/local/localengine.h"
+#include "engine/pipeline/stages.h"
+#include "tests/support/await.h"
+#include "tests/support/testbackend.h"
+#include "ui/models/auditlogmodel.h"
+#include "ui/views/auditview.h"
+#include "ui/views/eventdetailview.h"
+#include "ui/views/mainwindow.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QJsonObject>
+#include <QTableView>
+#include <QtTest>
+
+using namespace salesflow;
+
+namespace {
+
+/// An engine whose every analysed event waits for review, with one event decided by rita.
+struct Decided
+{
+    std::unique_ptr<LocalEngine> engine;
+    QString approved;
+};
+
+Decided decidedStore(const QString &name)
+{
+    LocalEngine::Options o;
+    o.config.dbUrl = test::freshDbUrl(name);
+    o.config.reviewThreshold = 1.0;
+    o.stages = pipeline::builtStages(o.config).value();
+    auto e = LocalEngine::open(o);
+    if (!e)
+        qFatal("%s", qPrintable(e.error().message));
+    Decided d{std::move(e).value(), {}};
+    auto r = test::await(
+        d.engine->ingest(test::caller(),
+                         {IngestItem{QStringLiteral("form"),
+                                     "application/json",
+                                     R"({"fields":{"email":"ann@acme.example","message":"We need a SOC 2 report."}})",
+                                     {}}}));
+    d.approved = r.value().first().value().id;
+    const Caller rita = Caller::user(QStringLiteral("rita"), Role::Reviewer);
+    for (int i = 0; i < 400; ++i) {
+        if (test::await(d.engine->event(rita, d.approved))->summary.status == EventStatus::InReview)
+            break;
+        QTest::qWait(50);
+    }
+    const ReviewDecision approve{true, QJsonObject{{QStringLiteral("next_action"), QStringLiteral("Call Ann")}},
+                                 QStringLiteral("clearer next step")};
+    if (!test::await(d.engine->decideReview(rita, d.approved, approve)))
+        qFatal("the decision failed");
+    return d;
+}
+
+} // namespace
+
+class TestAdminUi : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QCoreApplication::setOrganizationName(QStringLiteral("SalesFlowAdminTest")); }
+
+    void auditShowsWhoDidWhatAndOpensTheEvent()
+    {
+        Decided d = decidedStore(QStringLiteral("ui_audit"));
+        ui::MainWindow w(d.engine.get(), test::caller());
+        ui::AuditView *audit = w.auditView();
+        QAbstractItemModelTester tester(audit->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        w.show();
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QTest::keyClick(&w, Qt::Key_5, Qt::ControlModifier);
+        QCOMPARE(w.page(), ui::MainWindow::Page::Audit);
+        QTRY_VERIFY(audit->model()->rowCount() >= 4); // received, normalised, enriched/in review, approved
+
+        audit->setActorFilter(QStringLiteral("user:rita"));
+        QTRY_VERIFY(!audit->model()->isLoading() && audit->model()->rowCount() >= 1);
+        for (int row = 0; row < audit->model()->rowCount(); ++row)
+            QCOMPARE(audit->model()->entry(row)->actor, QStringLiteral("user:rita"));
+        const int approveRow = [&] {
+            for (int row = 0; row < audit->model()->rowCount(); ++row) {
+                if (audit->model()->entry(row)->action == QLatin1String("review.approve"))
+                    return row;
+            }
+            return -1;
+        }();
+        QVERIFY(approveRow >= 0);
+        QCOMPARE(audit->model()->data(audit->model()->index(approveRow, ui::AuditLogModel::Action)).toString(),
+                 QStringLiteral("Approved in review"));
+        audit->table()->selectRow(approveRow);
+        QVERIFY2(audit->changeText().contains(QStringLiteral("next_action"))
+                     && audit->changeText().contains(QStringLiteral("Call Ann")),
+                 qPrintable(audit->changeText()));
+
+        QSignalSpy opened(audit, &ui::AuditView::openEvent);
+        const QModelIndex cell = audit->model()->index(approveRow, ui::AuditLogModel::Event);
+        audit->table()->scrollTo(cell);
+        const QPoint at = audit->table()->visualRect(cell).center();
+        QTest::mouseClick(audit->table()->viewport(), Qt::LeftButton, {}, at);
+        QTest::mouseDClick(audit->table()->viewport(), Qt::LeftButton, {}, at);
+        QCOMPARE(opened.count(), 1);
+        QCOMPARE(opened.first().first().toString(), d.approved);
+        QCOMPARE(w.page(), ui::MainWindow::Page::Events);
+        QTRY_COMPARE(w.detailView()->currentId(), d.approved);
+    }
+};
+
+QTEST_MAIN(TestAdminUi)
+#include "tst_admin.moc"
