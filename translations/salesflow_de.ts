@@ -927,6 +927,211 @@ Verknüpft: %6</translation>
         <source>&amp;Audit</source>
         <translation>&amp;Prüfprotokoll</translation>
     </message>
+    <message>
+        <source>&amp;Prompts</source>
+        <translation>&amp;Prompts</translation>
+    </message>
+</context>
+<context>
+    <name>salesflow::ui::PromptView</name>
+    <message>
+        <source>&lt;i&gt;No usable answer (%1)&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Keine verwendbare Antwort (%1)&lt;/i&gt;</translation>
+    </message>
+    <message numerus="yes">
+        <source>intent %1 · quality %2 · confidence %3 · %n HubSpot action(s)</source>
+        <translation>
+            <numerusform>Kaufabsicht %1 · Qualität %2 · Konfidenz %3 · %n HubSpot-Aktion</numerusform>
+            <numerusform>Kaufabsicht %1 · Qualität %2 · Konfidenz %3 · %n HubSpot-Aktionen</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>to review: %1</source>
+        <translation>zu prüfen: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Activate…</source>
+        <translation>&amp;Aktivieren…</translation>
+    </message>
+    <message>
+        <source>&amp;Save as new version</source>
+        <translation>Als neue Version &amp;speichern</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <source>Author</source>
+        <translation>Autor</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Angelegt</translation>
+    </message>
+    <message>
+        <source>Notes</source>
+        <translation>Notizen</translation>
+    </message>
+    <message>
+        <source>Make the selected version the one the pipeline uses</source>
+        <translation>Die gewählte Version für die Pipeline verwenden</translation>
+    </message>
+    <message>
+        <source>Only admins can activate a prompt version; you are %1.</source>
+        <translation>Nur Admins können eine Prompt-Version aktivieren; Sie sind %1.</translation>
+    </message>
+    <message>
+        <source>Only admins can create prompt versions.</source>
+        <translation>Nur Admins können Prompt-Versionen anlegen.</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>Bearbeiten</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Vergleichen</translation>
+    </message>
+    <message>
+        <source>Test</source>
+        <translation>Testen</translation>
+    </message>
+    <message>
+        <source>What changed and why (kept with the version)</source>
+        <translation>Was sich geändert hat und warum (wird mit der Version gespeichert)</translation>
+    </message>
+    <message>
+        <source>&amp;Template:</source>
+        <translation>&amp;Vorlage:</translation>
+    </message>
+    <message>
+        <source>Se&amp;ttings (JSON):</source>
+        <translation>&amp;Einstellungen (JSON):</translation>
+    </message>
+    <message>
+        <source>&amp;Notes:</source>
+        <translation>&amp;Notizen:</translation>
+    </message>
+    <message>
+        <source>Problems:</source>
+        <translation>Probleme:</translation>
+    </message>
+    <message>
+        <source>Compare version</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <source>with</source>
+        <translation>vergleichen mit</translation>
+    </message>
+    <message>
+        <source>any source</source>
+        <translation>jeder Quelle</translation>
+    </message>
+    <message>
+        <source>&amp;Test on events</source>
+        <translation>An Ereignissen &amp;testen</translation>
+    </message>
+    <message>
+        <source>Runs the selected version and the active one on the newest events, changing nothing</source>
+        <translation>Führt die gewählte und die aktive Version an den neuesten Ereignissen aus, ohne etwas zu ändern</translation>
+    </message>
+    <message>
+        <source>The newest</source>
+        <translation>Die neuesten</translation>
+    </message>
+    <message>
+        <source>events of</source>
+        <translation>Ereignisse aus</translation>
+    </message>
+    <message>
+        <source>The prompts could not be loaded: %1</source>
+        <translation>Die Prompts konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>The prompt could not be loaded: %1</source>
+        <translation>Der Prompt konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <source>v%1</source>
+        <translation>v%1</translation>
+    </message>
+    <message>
+        <source>The settings are not a JSON object: %1</source>
+        <translation>Die Einstellungen sind kein JSON-Objekt: %1</translation>
+    </message>
+    <message>
+        <source>Line %1, column %2: %3</source>
+        <translation>Zeile %1, Spalte %2: %3</translation>
+    </message>
+    <message>
+        <source>Not saved: %1</source>
+        <translation>Nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <source>Saved as version %1 (not active yet).</source>
+        <translation>Als Version %1 gespeichert (noch nicht aktiv).</translation>
+    </message>
+    <message>
+        <source>Activate</source>
+        <translation>Aktivieren</translation>
+    </message>
+    <message>
+        <source>Make version %1 of %2 the one the pipeline uses from now on?</source>
+        <translation>Version %1 von %2 ab jetzt in der Pipeline verwenden?</translation>
+    </message>
+    <message>
+        <source>Not activated: %1</source>
+        <translation>Nicht aktiviert: %1</translation>
+    </message>
+    <message>
+        <source>Version %1 is active.</source>
+        <translation>Version %1 ist aktiv.</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;Testing…&lt;/i&gt;</source>
+        <translation>&lt;i&gt;Teste…&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>The events could not be listed: %1</source>
+        <translation>Die Ereignisse konnten nicht aufgelistet werden: %1</translation>
+    </message>
+    <message>
+        <source>The test did not run: %1</source>
+        <translation>Der Test lief nicht: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n event(s); tokens in %1, out %2; cost %3</source>
+        <translation>
+            <numerusform>%n Ereignis; Tokens ein %1, aus %2; Kosten %3</numerusform>
+            <numerusform>%n Ereignisse; Tokens ein %1, aus %2; Kosten %3</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>unbekannt</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Ereignis</translation>
+    </message>
+    <message>
+        <source>Active v%1</source>
+        <translation>Aktiv v%1</translation>
+    </message>
+    <message>
+        <source>Tested v%1</source>
+        <translation>Getestet v%1</translation>
+    </message>
 </context>
 <context>
     <name>salesflow::ui::QueueModel</name>

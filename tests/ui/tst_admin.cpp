@@ -1,4 +1,5 @@
-// The admin's side of the app, offscreen, against a real LocalEngine: the audit log view.
+// The admin's side of the app, offscreen, against a real LocalEngine: the audit log and the
+// prompt editor.
 #include "engine/local/localengine.h"
 #include "engine/pipeline/stages.h"
 #include "tests/support/await.h"
@@ -7,11 +8,17 @@
 #include "ui/views/auditview.h"
 #include "ui/views/eventdetailview.h"
 #include "ui/views/mainwindow.h"
+#include "ui/views/promptview.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QJsonObject>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QTableView>
+#include <QTreeWidget>
 #include <QtTest>
 
 using namespace salesflow;
@@ -106,6 +113,55 @@ private Q_SLOTS:
         QCOMPARE(opened.first().first().toString(), d.approved);
         QCOMPARE(w.page(), ui::MainWindow::Page::Events);
         QTRY_COMPARE(w.detailView()->currentId(), d.approved);
+    }
+
+    void promptVersionsAreCheckedTestedAndActivated()
+    {
+        Decided d = decidedStore(QStringLiteral("ui_prompts"));
+        ui::MainWindow w(d.engine.get(), test::caller());
+        w.show();
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QTest::keyClick(&w, Qt::Key_3, Qt::ControlModifier);
+        QCOMPARE(w.page(), ui::MainWindow::Page::Prompts);
+        ui::PromptView *p = w.promptView();
+        QTRY_COMPARE(p->versionList()->topLevelItemCount(), 1);
+        QTRY_VERIFY(!p->templateEditor()->toPlainText().isEmpty());
+        const QString original = p->templateEditor()->toPlainText();
+
+        // The engine's own check, as it is typed: an unknown placeholder is named with its place.
+        p->templateEditor()->setPlainText(original + QStringLiteral("\nAlso {{event.txt}}\n"));
+        QTRY_VERIFY_WITH_TIMEOUT(p->problems().join(u'|').contains(QStringLiteral("event.txt")), 5000);
+        QVERIFY2(p->problems().join(u'|').contains(QStringLiteral("Line ")), qPrintable(p->problems().join(u'|')));
+        p->templateEditor()->setPlainText(original + QStringLiteral("\nKeep the summary short.\n"));
+        QTRY_VERIFY_WITH_TIMEOUT(p->problems().isEmpty(), 5000);
+        p->notesEdit()->setText(QStringLiteral("shorter summaries"));
+        p->saveButton()->click();
+        QTRY_COMPARE(p->versionList()->topLevelItemCount(), 2);
+        QVERIFY2(p->statusText().contains(QStringLiteral("version 2")), qPrintable(p->statusText()));
+
+        p->compare(1, 2);
+        QVERIFY2(p->diffText().contains(QStringLiteral("Keep the summary short.")), qPrintable(p->diffText()));
+        p->versionList()->setCurrentItem(p->versionList()->topLevelItem(0)); // v2, the newest
+        p->testOnLatest(2, QString());
+        QTRY_VERIFY_WITH_TIMEOUT(p->testText().contains(QStringLiteral("Tested v2")), 20000);
+        QVERIFY2(p->testText().contains(QStringLiteral("Active v1")) && p->testText().contains(d.approved),
+                 qPrintable(p->testText()));
+
+        p->activateButton()->click();
+        QMessageBox *ask = nullptr;
+        QTRY_VERIFY((ask = p->findChild<QMessageBox *>(QStringLiteral("activateConfirm"))) && ask->isVisible());
+        ask->button(QMessageBox::Yes)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(p->statusText().contains(QStringLiteral("Version 2 is active")), 5000);
+        auto info = test::await(d.engine->prompt(test::caller(), QStringLiteral("enrich")));
+        QVERIFY(info->versions.first().active);
+        QCOMPARE(info->versions.first().notes, QStringLiteral("shorter summaries"));
+
+        // A viewer sees the controls disabled, with the reason; the engine would refuse anyway.
+        ui::PromptView viewer(d.engine.get(), Caller::user(QStringLiteral("vera"), Role::Viewer));
+        QVERIFY(!viewer.activateButton()->isEnabled());
+        QVERIFY(viewer.activateButton()->toolTip().contains(QStringLiteral("Only admins")));
+        QVERIFY(!viewer.saveButton()->isEnabled());
     }
 };
 

@@ -1,5 +1,6 @@
 #include "auditlogmodel.h"
 
+#include "deferred.h"
 #include "names.h"
 
 #include <QDateTime>
@@ -138,7 +139,7 @@ void AuditLogModel::requestPage()
     q.limit = 200;
     q.after = m_next;
     const quint64 generation = m_generation;
-    m_engine->audit(m_caller, q).then(this, [this, generation](const Result<AuditPage> &page) {
+    whenDone(m_engine->audit(m_caller, q), this, [this, generation](const Result<AuditPage> &page) {
         if (generation != m_generation)
             return;
         if (!page) {

@@ -1,5 +1,6 @@
 #include "eventlistmodel.h"
 
+#include "deferred.h"
 #include "names.h"
 
 #include <QDateTime>
@@ -159,7 +160,7 @@ void EventListModel::requestPage()
     q.limit = m_pageSize;
     q.after = m_next;
     const quint64 generation = m_generation;
-    m_engine->listEvents(m_caller, q).then(this, [this, generation](const Result<EventPage> &page) {
+    whenDone(m_engine->listEvents(m_caller, q), this, [this, generation](const Result<EventPage> &page) {
         if (generation != m_generation)
             return; // the filter changed meanwhile
         if (!page) {
@@ -210,7 +211,7 @@ void EventListModel::refreshChangedRows()
     if (q.ids.isEmpty())
         return;
     const quint64 generation = m_generation;
-    m_engine->listEvents(m_caller, q).then(this, [this, generation](const Result<EventPage> &page) {
+    whenDone(m_engine->listEvents(m_caller, q), this, [this, generation](const Result<EventPage> &page) {
         if (generation != m_generation)
             return;
         if (!page) {

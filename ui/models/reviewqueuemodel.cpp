@@ -1,5 +1,6 @@
 #include "reviewqueuemodel.h"
 
+#include "deferred.h"
 #include "names.h"
 
 #include <QDateTime>
@@ -19,7 +20,7 @@ void ReviewQueueModel::reload()
         return;
     }
     m_loading = true;
-    m_engine->reviewQueue(m_caller, 500, QString()).then(this, [this](const Result<ReviewPage> &page) {
+    whenDone(m_engine->reviewQueue(m_caller, 500, QString()), this, [this](const Result<ReviewPage> &page) {
         m_loading = false;
         if (!page)
             Q_EMIT loadFailed(page.error().message);
@@ -121,10 +122,11 @@ QVariant ReviewQueueModel::data(const QModelIndex &index, int role) const
         return tr("%1 — %2").arg(who, i.summary.isEmpty() ? i.reasons.join(QStringLiteral(", ")) : i.summary);
     }
     case Qt::ToolTipRole:
-        return i.holder.isEmpty() ? i.reasons.join(QLatin1Char('\n'))
-                                  : tr("Held by %1 until %2")
-                                        .arg(i.holder, QLocale().toString(QDateTime::fromMSecsSinceEpoch(i.heldUntilMs),
-                                                                           QLocale::ShortFormat));
+        return i.holder.isEmpty()
+            ? i.reasons.join(QLatin1Char('\n'))
+            : tr("Held by %1 until %2")
+                  .arg(i.holder,
+                       QLocale().toString(QDateTime::fromMSecsSinceEpoch(i.heldUntilMs), QLocale::ShortFormat));
     case EventIdRole:
         return i.eventId;
     case HolderRole:

@@ -2,6 +2,7 @@
 
 #include "auditview.h"
 #include "eventdetailview.h"
+#include "promptview.h"
 #include "reviewview.h"
 #include "ui/models/auditlogmodel.h"
 #include "ui/models/eventlistmodel.h"
@@ -43,9 +44,10 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
     : QMainWindow(parent), m_engine(engine), m_caller(caller), m_model(new EventListModel(engine, caller, this)),
       m_queues(new QueueModel(this)), m_sidebar(new QListView(this)), m_table(new QTableView(this)),
       m_detail(new EventDetailView(engine, caller, this)), m_review(new ReviewView(engine, caller, this)),
-      m_audit(new AuditView(engine, caller, this)), m_pages(new QStackedWidget(this)), m_source(new QComboBox(this)),
-      m_period(new QComboBox(this)), m_search(new QLineEdit(this)), m_counts(new QLabel(this)),
-      m_searchDelay(new QTimer(this)), m_changes(new ChangeWatcher(engine, caller, this))
+      m_audit(new AuditView(engine, caller, this)), m_prompts(new PromptView(engine, caller, this)),
+      m_pages(new QStackedWidget(this)), m_source(new QComboBox(this)), m_period(new QComboBox(this)),
+      m_search(new QLineEdit(this)), m_counts(new QLabel(this)), m_searchDelay(new QTimer(this)),
+      m_changes(new ChangeWatcher(engine, caller, this))
 {
     setWindowTitle(tr("SalesFlow"));
     m_where = new QLabel(this);
@@ -53,6 +55,7 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
     buildFilters();
     m_pages->addWidget(buildEventsPage());
     m_pages->addWidget(m_review);
+    m_pages->addWidget(m_prompts);
     m_pages->addWidget(m_audit);
     setCentralWidget(m_pages);
     buildMenus();
@@ -105,6 +108,7 @@ void MainWindow::buildMenus()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(tr("&Events"), QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { showPage(Page::Events); });
     view->addAction(tr("&Review"), QKeySequence(Qt::CTRL | Qt::Key_2), this, [this] { showPage(Page::Review); });
+    view->addAction(tr("&Prompts"), QKeySequence(Qt::CTRL | Qt::Key_3), this, [this] { showPage(Page::Prompts); });
     view->addAction(tr("&Audit"), QKeySequence(Qt::CTRL | Qt::Key_5), this, [this] { showPage(Page::Audit); });
     view->addSeparator();
     view->addAction(tr("Re&load"), QKeySequence::Refresh, m_model, &EventListModel::reload);
@@ -226,6 +230,8 @@ void MainWindow::showPage(Page page)
         m_review->activate();
     if (page == Page::Audit)
         m_audit->model()->reload(); // the newest entries first
+    if (page == Page::Prompts)
+        m_prompts->activate();
 }
 
 MainWindow::Page MainWindow::page() const
@@ -285,6 +291,8 @@ void MainWindow::restoreSettings()
         showPage(Page::Review);
     else if (page == QLatin1String("audit"))
         showPage(Page::Audit);
+    else if (page == QLatin1String("prompts"))
+        showPage(Page::Prompts);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)
@@ -294,7 +302,8 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (auto *split = findChild<QSplitter *>(QStringLiteral("mainSplitter")))
         s.setValue(QStringLiteral("mainWindow/splitter"), split->saveState());
     s.setValue(QStringLiteral("mainWindow/eventColumns"), m_table->horizontalHeader()->saveState());
-    const QStringList pages = {QStringLiteral("events"), QStringLiteral("review"), QStringLiteral("audit")};
+    const QStringList pages
+        = {QStringLiteral("events"), QStringLiteral("review"), QStringLiteral("prompts"), QStringLiteral("audit")};
     s.setValue(QStringLiteral("mainWindow/page"), pages.value(int(page())));
     s.setValue(QStringLiteral("filter/status"), m_status);
     s.setValue(QStringLiteral("filter/source"), m_source->currentData());

@@ -18,12 +18,14 @@ namespace salesflow::ui {
 class EventDetailView;
 class EventListModel;
 class AuditView;
+class PromptView;
 class QueueModel;
 class ReviewView;
 
 /// The main window: the queues (statuses with live counts) in a sidebar, the events of the picked
 /// queue in a lazily paged list filtered by source, time and text, the selected event's story
-/// beside it; View → Review (Ctrl+2) is the review workbench, View → Audit (Ctrl+5) the audit log. The change feed
+/// beside it; View → Review (Ctrl+2) is the review workbench, View → Prompts (Ctrl+3) the prompt editor,
+/// View → Audit (Ctrl+5) the audit log. The change feed
 /// keeps counts and statuses current in place. Talks to the engine only through IEngine; File → Connect… is answered by
 /// whoever composed the window (connectRequested), as only it may open engines.
 class MainWindow final : public QMainWindow
@@ -32,7 +34,7 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    enum class Page { Events, Review, Audit };
+    enum class Page { Events, Review, Prompts, Audit };
 
     MainWindow(IEngine *engine, Caller caller, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -43,6 +45,7 @@ public:
     EventDetailView *detailView() const { return m_detail; }
     ReviewView *reviewView() const { return m_review; }
     AuditView *auditView() const { return m_audit; }
+    PromptView *promptView() const { return m_prompts; }
     /// Where the app works and as whom (`rita@https://host:8765`, `desktop:ana@sqlite:///…`):
     /// shown in the title and the status bar.
     void setWhere(const QString &where);
@@ -82,6 +85,7 @@ private:
     EventDetailView *m_detail;
     ReviewView *m_review;
     AuditView *m_audit;
+    PromptView *m_prompts;
     QStackedWidget *m_pages;
     QComboBox *m_source;
     QComboBox *m_period;
