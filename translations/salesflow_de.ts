@@ -931,6 +931,14 @@ Verknüpft: %6</translation>
         <source>&amp;Prompts</source>
         <translation>&amp;Prompts</translation>
     </message>
+    <message>
+        <source>Re&amp;plays</source>
+        <translation>&amp;Wiederholungen</translation>
+    </message>
+    <message>
+        <source>Replay this event…</source>
+        <translation>Dieses Ereignis wiederholen…</translation>
+    </message>
 </context>
 <context>
     <name>salesflow::ui::PromptView</name>
@@ -1142,6 +1150,186 @@ Verknüpft: %6</translation>
     <message>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
+    </message>
+</context>
+<context>
+    <name>salesflow::ui::ReplayView</name>
+    <message>
+        <source>&amp;Dry run</source>
+        <translation>&amp;Probelauf</translation>
+    </message>
+    <message>
+        <source>&amp;Run…</source>
+        <translation>&amp;Ausführen…</translation>
+    </message>
+    <message>
+        <source>Only events that change</source>
+        <translation>Nur Ereignisse mit Änderungen</translation>
+    </message>
+    <message>
+        <source>&amp;Cancel replay</source>
+        <translation>Wiederholung &amp;abbrechen</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>Gestartet</translation>
+    </message>
+    <message>
+        <source>By</source>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Art</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>Erledigt</translation>
+    </message>
+    <message>
+        <source>Changed</source>
+        <translation>Geändert</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Cost</source>
+        <translation>Kosten</translation>
+    </message>
+    <message>
+        <source>Event</source>
+        <translation>Ereignis</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Zustand</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>Ab</translation>
+    </message>
+    <message>
+        <source>What changes</source>
+        <translation>Was sich ändert</translation>
+    </message>
+    <message>
+        <source>Note</source>
+        <translation>Hinweis</translation>
+    </message>
+    <message>
+        <source>Only admins can replay events; you are %1.</source>
+        <translation>Nur Admins können Ereignisse wiederholen; Sie sind %1.</translation>
+    </message>
+    <message>
+        <source>Cancelled after the batch in hand.</source>
+        <translation>Nach dem laufenden Stapel abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Not cancelled: %1</source>
+        <translation>Nicht abgebrochen: %1</translation>
+    </message>
+    <message>
+        <source>any status</source>
+        <translation>jeder Status</translation>
+    </message>
+    <message>
+        <source>any source</source>
+        <translation>jede Quelle</translation>
+    </message>
+    <message>
+        <source>any time</source>
+        <translation>jederzeit</translation>
+    </message>
+    <message>
+        <source>the last hour</source>
+        <translation>die letzte Stunde</translation>
+    </message>
+    <message>
+        <source>the last 24 hours</source>
+        <translation>die letzten 24 Stunden</translation>
+    </message>
+    <message>
+        <source>the last 7 days</source>
+        <translation>die letzten 7 Tage</translation>
+    </message>
+    <message>
+        <source>where each failed (else normalise)</source>
+        <translation>wo jedes fehlschlug (sonst normalise)</translation>
+    </message>
+    <message>
+        <source>the active version</source>
+        <translation>die aktive Version</translation>
+    </message>
+    <message>
+        <source>Events:</source>
+        <translation>Ereignisse:</translation>
+    </message>
+    <message>
+        <source>Filter:</source>
+        <translation>Filter:</translation>
+    </message>
+    <message>
+        <source>From stage:</source>
+        <translation>Ab Stufe:</translation>
+    </message>
+    <message>
+        <source>Prompt version:</source>
+        <translation>Prompt-Version:</translation>
+    </message>
+    <message>
+        <source>those matching the filter below</source>
+        <translation>die zum Filter unten passen</translation>
+    </message>
+    <message numerus="yes">
+        <source>the %n selected event(s)</source>
+        <translation>
+            <numerusform>das %n ausgewählte Ereignis</numerusform>
+            <numerusform>die %n ausgewählten Ereignisse</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Not started: %1</source>
+        <translation>Nicht gestartet: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Dry run of %n event(s) started; nothing will change.</source>
+        <translation>
+            <numerusform>Probelauf für %n Ereignis gestartet; nichts wird geändert.</numerusform>
+            <numerusform>Probelauf für %n Ereignisse gestartet; nichts wird geändert.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Replay of %n event(s) started.</source>
+        <translation>
+            <numerusform>Wiederholung von %n Ereignis gestartet.</numerusform>
+            <numerusform>Wiederholung von %n Ereignissen gestartet.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>The replays could not be loaded: %1</source>
+        <translation>Die Wiederholungen konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>dry run</source>
+        <translation>Probelauf</translation>
+    </message>
+    <message>
+        <source>replay</source>
+        <translation>Wiederholung</translation>
+    </message>
+    <message>
+        <source>The replay could not be read: %1</source>
+        <translation>Die Wiederholung konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2 of %3, %4 changed, %5 failed</source>
+        <translation>%1: %2 von %3, %4 geändert, %5 fehlgeschlagen</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,5 @@
 // The admin's side of the app, offscreen, against a real LocalEngine: the audit log and the
-// prompt editor.
+// prompt editor and replays.
 #include "engine/local/localengine.h"
 #include "engine/pipeline/stages.h"
 #include "tests/support/await.h"
@@ -9,6 +9,7 @@
 #include "ui/views/eventdetailview.h"
 #include "ui/views/mainwindow.h"
 #include "ui/views/promptview.h"
+#include "ui/views/replayview.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -162,6 +163,37 @@ private Q_SLOTS:
         QVERIFY(!viewer.activateButton()->isEnabled());
         QVERIFY(viewer.activateButton()->toolTip().contains(QStringLiteral("Only admins")));
         QVERIFY(!viewer.saveButton()->isEnabled());
+    }
+
+    void replaysDryRunThenRunAndAreAudited()
+    {
+        Decided d = decidedStore(QStringLiteral("ui_replays"));
+        ui::MainWindow w(d.engine.get(), test::caller());
+        w.show();
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QTest::keyClick(&w, Qt::Key_4, Qt::ControlModifier);
+        QCOMPARE(w.page(), ui::MainWindow::Page::Replays);
+        ui::ReplayView *r = w.replayView();
+        r->setEvents({d.approved});
+        r->dryRunButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(r->shownReplayStatus() == QLatin1String("done"), 30000);
+        QTRY_COMPARE(r->itemList()->topLevelItemCount(), 1);
+        QCOMPARE(r->itemList()->topLevelItem(0)->text(0), d.approved);
+        QVERIFY2(r->statusText().contains(QStringLiteral("nothing will change")), qPrintable(r->statusText()));
+
+        r->runButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(r->replayList()->topLevelItemCount(), 2, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(r->shownReplayStatus() == QLatin1String("done"), 30000);
+        AuditQuery q;
+        q.action = QStringLiteral("replay.start");
+        auto started = test::await(d.engine->audit(test::caller(), q));
+        QCOMPARE(started->items.size(), 2);
+        QCOMPARE(started->items.first().actor, test::caller().actor());
+
+        ui::ReplayView viewer(d.engine.get(), Caller::user(QStringLiteral("vera"), Role::Viewer));
+        QVERIFY(!viewer.runButton()->isEnabled() && !viewer.dryRunButton()->isEnabled());
+        QVERIFY(viewer.runButton()->toolTip().contains(QStringLiteral("Only admins")));
     }
 };
 

@@ -3,6 +3,7 @@
 #include "auditview.h"
 #include "eventdetailview.h"
 #include "promptview.h"
+#include "replayview.h"
 #include "reviewview.h"
 #include "ui/models/auditlogmodel.h"
 #include "ui/models/eventlistmodel.h"
@@ -45,9 +46,9 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
       m_queues(new QueueModel(this)), m_sidebar(new QListView(this)), m_table(new QTableView(this)),
       m_detail(new EventDetailView(engine, caller, this)), m_review(new ReviewView(engine, caller, this)),
       m_audit(new AuditView(engine, caller, this)), m_prompts(new PromptView(engine, caller, this)),
-      m_pages(new QStackedWidget(this)), m_source(new QComboBox(this)), m_period(new QComboBox(this)),
-      m_search(new QLineEdit(this)), m_counts(new QLabel(this)), m_searchDelay(new QTimer(this)),
-      m_changes(new ChangeWatcher(engine, caller, this))
+      m_replays(new ReplayView(engine, caller, this)), m_pages(new QStackedWidget(this)), m_source(new QComboBox(this)),
+      m_period(new QComboBox(this)), m_search(new QLineEdit(this)), m_counts(new QLabel(this)),
+      m_searchDelay(new QTimer(this)), m_changes(new ChangeWatcher(engine, caller, this))
 {
     setWindowTitle(tr("SalesFlow"));
     m_where = new QLabel(this);
@@ -56,6 +57,7 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
     m_pages->addWidget(buildEventsPage());
     m_pages->addWidget(m_review);
     m_pages->addWidget(m_prompts);
+    m_pages->addWidget(m_replays);
     m_pages->addWidget(m_audit);
     setCentralWidget(m_pages);
     buildMenus();
@@ -109,6 +111,7 @@ void MainWindow::buildMenus()
     view->addAction(tr("&Events"), QKeySequence(Qt::CTRL | Qt::Key_1), this, [this] { showPage(Page::Events); });
     view->addAction(tr("&Review"), QKeySequence(Qt::CTRL | Qt::Key_2), this, [this] { showPage(Page::Review); });
     view->addAction(tr("&Prompts"), QKeySequence(Qt::CTRL | Qt::Key_3), this, [this] { showPage(Page::Prompts); });
+    view->addAction(tr("Re&plays"), QKeySequence(Qt::CTRL | Qt::Key_4), this, [this] { showPage(Page::Replays); });
     view->addAction(tr("&Audit"), QKeySequence(Qt::CTRL | Qt::Key_5), this, [this] { showPage(Page::Audit); });
     view->addSeparator();
     view->addAction(tr("Re&load"), QKeySequence::Refresh, m_model, &EventListModel::reload);
@@ -141,6 +144,17 @@ QWidget *MainWindow::buildEventsPage()
     const QList<int> widths = {8, 6, 10, 8, 16, 5, 5, 6};
     for (int c = 0; c < widths.size(); ++c)
         m_table->setColumnWidth(c, widths[c] * em);
+    // The list's own actions (right click): replay what is selected.
+    m_table->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto *replay = new QAction(tr("Replay this event…"), m_table);
+    m_table->addAction(replay);
+    connect(replay, &QAction::triggered, this, [this] {
+        const QString id = m_model->eventId(m_table->currentIndex().row());
+        if (id.isEmpty())
+            return;
+        m_replays->setEvents({id});
+        showPage(Page::Replays);
+    });
     auto *split = new QSplitter(this);
     split->setObjectName(QStringLiteral("mainSplitter"));
     split->addWidget(m_sidebar);
@@ -232,6 +246,8 @@ void MainWindow::showPage(Page page)
         m_audit->model()->reload(); // the newest entries first
     if (page == Page::Prompts)
         m_prompts->activate();
+    if (page == Page::Replays)
+        m_replays->activate();
 }
 
 MainWindow::Page MainWindow::page() const
@@ -293,6 +309,8 @@ void MainWindow::restoreSettings()
         showPage(Page::Audit);
     else if (page == QLatin1String("prompts"))
         showPage(Page::Prompts);
+    else if (page == QLatin1String("replays"))
+        showPage(Page::Replays);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

@@ -19,12 +19,14 @@ class EventDetailView;
 class EventListModel;
 class AuditView;
 class PromptView;
+class ReplayView;
 class QueueModel;
 class ReviewView;
 
 /// The main window: the queues (statuses with live counts) in a sidebar, the events of the picked
 /// queue in a lazily paged list filtered by source, time and text, the selected event's story
 /// beside it; View → Review (Ctrl+2) is the review workbench, View → Prompts (Ctrl+3) the prompt editor,
+/// View → Replays (Ctrl+4) replays with their dry-run diff,
 /// View → Audit (Ctrl+5) the audit log. The change feed
 /// keeps counts and statuses current in place. Talks to the engine only through IEngine; File → Connect… is answered by
 /// whoever composed the window (connectRequested), as only it may open engines.
@@ -34,7 +36,7 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    enum class Page { Events, Review, Prompts, Audit };
+    enum class Page { Events, Review, Prompts, Replays, Audit };
 
     MainWindow(IEngine *engine, Caller caller, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -46,6 +48,7 @@ public:
     ReviewView *reviewView() const { return m_review; }
     AuditView *auditView() const { return m_audit; }
     PromptView *promptView() const { return m_prompts; }
+    ReplayView *replayView() const { return m_replays; }
     /// Where the app works and as whom (`rita@https://host:8765`, `desktop:ana@sqlite:///…`):
     /// shown in the title and the status bar.
     void setWhere(const QString &where);
@@ -86,6 +89,7 @@ private:
     ReviewView *m_review;
     AuditView *m_audit;
     PromptView *m_prompts;
+    ReplayView *m_replays;
     QStackedWidget *m_pages;
     QComboBox *m_source;
     QComboBox *m_period;
