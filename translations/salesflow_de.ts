@@ -939,6 +939,18 @@ Verknüpft: %6</translation>
         <source>Replay this event…</source>
         <translation>Dieses Ereignis wiederholen…</translation>
     </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>&amp;Einstellungen</translation>
+    </message>
+    <message>
+        <source>&amp;Users and tokens…</source>
+        <translation>&amp;Benutzer und Tokens…</translation>
+    </message>
+    <message>
+        <source>Only admins manage users and tokens.</source>
+        <translation>Nur Admins verwalten Benutzer und Tokens.</translation>
+    </message>
 </context>
 <context>
     <name>salesflow::ui::PromptView</name>
@@ -1546,6 +1558,145 @@ SHA-256-Fingerabdruck:
     <message>
         <source>&amp;Trust this certificate for %1</source>
         <translation>Diesem Zertifikat für %1 &amp;vertrauen</translation>
+    </message>
+</context>
+<context>
+    <name>salesflow::ui::UsersDialog</name>
+    <message>
+        <source>Users and tokens</source>
+        <translation>Benutzer und Tokens</translation>
+    </message>
+    <message>
+        <source>User</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>Seit</translation>
+    </message>
+    <message>
+        <source>Disabled</source>
+        <translation>Deaktiviert</translation>
+    </message>
+    <message>
+        <source>Token</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>Angelegt</translation>
+    </message>
+    <message>
+        <source>Revoked</source>
+        <translation>Widerrufen</translation>
+    </message>
+    <message>
+        <source>&amp;Add…</source>
+        <translation>&amp;Hinzufügen…</translation>
+    </message>
+    <message>
+        <source>&amp;Disable</source>
+        <translation>&amp;Deaktivieren</translation>
+    </message>
+    <message>
+        <source>Reset &amp;password…</source>
+        <translation>&amp;Passwort zurücksetzen…</translation>
+    </message>
+    <message>
+        <source>&amp;Create…</source>
+        <translation>&amp;Anlegen…</translation>
+    </message>
+    <message>
+        <source>&amp;Revoke</source>
+        <translation>&amp;Widerrufen</translation>
+    </message>
+    <message>
+        <source>Users</source>
+        <translation>Benutzer</translation>
+    </message>
+    <message>
+        <source>API tokens</source>
+        <translation>API-Tokens</translation>
+    </message>
+    <message>
+        <source>The users could not be loaded: %1</source>
+        <translation>Die Benutzer konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>The tokens could not be loaded: %1</source>
+        <translation>Die Tokens konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>Not done: %1</source>
+        <translation>Nicht ausgeführt: %1</translation>
+    </message>
+    <message>
+        <source>%1 can log in now.</source>
+        <translation>%1 kann sich jetzt anmelden.</translation>
+    </message>
+    <message>
+        <source>%1 is disabled; their sessions have ended.</source>
+        <translation>%1 ist deaktiviert; die Sitzungen sind beendet.</translation>
+    </message>
+    <message>
+        <source>Token %1 created.</source>
+        <translation>Token %1 angelegt.</translation>
+    </message>
+    <message>
+        <source>Token %1 revoked.</source>
+        <translation>Token %1 widerrufen.</translation>
+    </message>
+    <message>
+        <source>Add a user</source>
+        <translation>Benutzer hinzufügen</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Name:</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>Rolle:</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>Passwort:</translation>
+    </message>
+    <message>
+        <source>Again:</source>
+        <translation>Wiederholen:</translation>
+    </message>
+    <message>
+        <source>The two passwords differ; nothing was changed.</source>
+        <translation>Die beiden Passwörter unterscheiden sich; nichts wurde geändert.</translation>
+    </message>
+    <message>
+        <source>New password for %1</source>
+        <translation>Neues Passwort für %1</translation>
+    </message>
+    <message>
+        <source>The password of %1 is changed; their sessions have ended.</source>
+        <translation>Das Passwort von %1 ist geändert; die Sitzungen sind beendet.</translation>
+    </message>
+    <message>
+        <source>Create an API token</source>
+        <translation>API-Token anlegen</translation>
+    </message>
+    <message>
+        <source>Token %1</source>
+        <translation>Token %1</translation>
+    </message>
+    <message>
+        <source>&amp;Copy</source>
+        <translation>&amp;Kopieren</translation>
+    </message>
+    <message>
+        <source>This is the only time the token is shown. Copy it now.</source>
+        <translation>Das Token wird nur dieses eine Mal angezeigt. Kopieren Sie es jetzt.</translation>
     </message>
 </context>
 </TS>

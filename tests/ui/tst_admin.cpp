@@ -4,6 +4,7 @@
 #include "engine/pipeline/stages.h"
 #include "tests/support/await.h"
 #include "tests/support/testbackend.h"
+#include "ui/dialogs/usersdialog.h"
 #include "ui/models/auditlogmodel.h"
 #include "ui/views/auditview.h"
 #include "ui/views/eventdetailview.h"
@@ -194,6 +195,37 @@ private Q_SLOTS:
         ui::ReplayView viewer(d.engine.get(), Caller::user(QStringLiteral("vera"), Role::Viewer));
         QVERIFY(!viewer.runButton()->isEnabled() && !viewer.dryRunButton()->isEnabled());
         QVERIFY(viewer.runButton()->toolTip().contains(QStringLiteral("Only admins")));
+    }
+
+    void usersAndTokensAreManagedAndTheTokenShownOnce()
+    {
+        LocalEngine::Options o;
+        o.config.dbUrl = test::freshDbUrl(QStringLiteral("ui_users"));
+        o.runWorkers = o.runReplays = false;
+        auto e = LocalEngine::open(o);
+        QVERIFY(e.ok());
+        ui::UsersDialog dialog(e.value().get(), test::caller());
+        dialog.show();
+        dialog.addUser(QStringLiteral("nina"), Role::Reviewer, "a long passphrase");
+        QTRY_VERIFY(!dialog.userList()->findItems(QStringLiteral("nina"), Qt::MatchExactly).isEmpty());
+        QVERIFY2(dialog.statusText().contains(QStringLiteral("nina can log in")), qPrintable(dialog.statusText()));
+        dialog.createToken(QStringLiteral("crm"), Role::Ingest);
+        QDialog *shown = nullptr;
+        QTRY_VERIFY((shown = dialog.findChild<QDialog *>(QStringLiteral("newToken"))) && shown->isVisible());
+        const QString token = shown->findChild<QLineEdit *>()->text();
+        auto who = test::await(e.value()->authenticate(token.toLatin1()));
+        QVERIFY2(who.ok() && who->name == QLatin1String("crm"), qPrintable(token));
+        shown->close();
+        dialog.revokeToken(QStringLiteral("crm"));
+        QTRY_VERIFY(
+            !dialog.tokenList()->findItems(QStringLiteral("crm"), Qt::MatchExactly).value(0)->text(3).isEmpty());
+        dialog.disableUser(QStringLiteral("nina"));
+        QTRY_VERIFY(
+            !dialog.userList()->findItems(QStringLiteral("nina"), Qt::MatchExactly).value(0)->text(3).isEmpty());
+        QVERIFY(!test::await(e.value()->authenticate(token.toLatin1())).ok());
+
+        ui::UsersDialog viewer(e.value().get(), Caller::user(QStringLiteral("vera"), Role::Viewer));
+        QTRY_VERIFY(viewer.statusText().contains(QStringLiteral("could not be loaded")));
     }
 };
 

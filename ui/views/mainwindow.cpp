@@ -5,6 +5,7 @@
 #include "promptview.h"
 #include "replayview.h"
 #include "reviewview.h"
+#include "ui/dialogs/usersdialog.h"
 #include "ui/models/auditlogmodel.h"
 #include "ui/models/eventlistmodel.h"
 #include "ui/models/names.h"
@@ -121,6 +122,17 @@ void MainWindow::buildMenus()
         m_search->selectAll();
     });
     Q_UNUSED(find)
+
+    QMenu *settings = menuBar()->addMenu(tr("&Settings"));
+    QAction *users = settings->addAction(tr("&Users and tokens…"), this, [this] {
+        auto *dialog = new UsersDialog(m_engine, m_caller, this);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
+    });
+    users->setEnabled(m_caller.role == Role::Admin);
+    if (!users->isEnabled())
+        users->setToolTip(tr("Only admins manage users and tokens."));
+    settings->setToolTipsVisible(true);
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Keyboard shortcuts"), QKeySequence(Qt::Key_F1), this, &MainWindow::showShortcuts);
