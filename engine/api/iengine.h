@@ -1,6 +1,7 @@
 #pragma once
 
 #include "caller.h"
+#include "dashboardtypes.h"
 #include "replaytypes.h"
 #include "result.h"
 #include "types.h"
@@ -34,6 +35,9 @@ public:
     /// Error 404 `event.not_found` when no event has that id.
     virtual QFuture<Result<EventDetail>> event(const Caller &caller, QString id) = 0;
     virtual QFuture<Result<Stats>> stats(const Caller &caller) = 0;
+    /// Viewer: the dashboard's figures since `sinceMs` (at most 31 days back; 0: the last 7 days).
+    /// Error 400 `query.time` for a time in the future.
+    virtual QFuture<Result<Dashboard>> dashboard(const Caller &caller, qint64 sinceMs) = 0;
     /// Error 400 `query.cursor` for a cursor this engine never issued.
     virtual QFuture<Result<AuditPage>> audit(const Caller &caller, AuditQuery query) = 0;
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "dashboardtypes.h"
 #include "replaytypes.h"
 #include "types.h"
 
@@ -50,6 +51,7 @@ QJsonObject toJson(const ActionChange &v);
 QJsonObject toJson(const ReplayItem &v);
 QJsonObject toJson(const ReplayInfo &v);
 QJsonObject toJson(const ReplayPage &v);
+QJsonObject toJson(const Dashboard &v);
 
 template<typename T>
 T fromJson(const QJsonObject &o);
@@ -122,5 +124,8 @@ template<>
 ReplayInfo fromJson<ReplayInfo>(const QJsonObject &o);
 template<>
 ReplayPage fromJson<ReplayPage>(const QJsonObject &o);
+
+template<>
+Dashboard fromJson<Dashboard>(const QJsonObject &o);
 
 } // namespace salesflow::json

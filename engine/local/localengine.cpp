@@ -8,6 +8,7 @@
 #include "../pipeline/replayworker.h"
 #include "../pipeline/runner.h"
 #include "../sources/intake.h"
+#include "../store/dashboardrepository.h"
 #include "../store/database.h"
 #include "../store/eventrepository.h"
 #include "../store/migrator.h"
@@ -246,6 +247,22 @@ QFuture<Result<Stats>> LocalEngine::stats(const Caller &caller)
         if (s)
             s->hubspotDailyBudget = budget;
         return s;
+    });
+}
+
+QFuture<Result<Dashboard>> LocalEngine::dashboard(const Caller &caller, qint64 sinceMs)
+{
+    const qint64 now = nowMs();
+    if (sinceMs > now)
+        return refused<Dashboard>(makeError("query.time", QStringLiteral("since is in the future"), 400));
+    constexpr qint64 kDay = 24 * 3600 * 1000;
+    const qint64 since = sinceMs <= 0 ? now - 7 * kDay : qMax(sinceMs, now - 31 * kDay);
+    const qint64 budget = qint64(double(m_options.config.hubspotDaily) * (1.0 - m_options.config.hubspotDailyReserve));
+    return onStoreAs<Dashboard>(caller, Permission::Read, [since, now, budget](store::Connection &c) {
+        auto d = store::DashboardRepository::read(c, since, now);
+        if (d)
+            d->hubspotDailyBudget = budget;
+        return d;
     });
 }
 

@@ -57,6 +57,7 @@ public:
     QFuture<Result<EventPage>> listEvents(const Caller &caller, EventQuery query) override;
     QFuture<Result<EventDetail>> event(const Caller &caller, QString id) override;
     QFuture<Result<Stats>> stats(const Caller &caller) override;
+    QFuture<Result<Dashboard>> dashboard(const Caller &caller, qint64 sinceMs) override;
     QFuture<Result<AuditPage>> audit(const Caller &caller, AuditQuery query) override;
     QFuture<Result<ChangeSet>> changes(const Caller &caller, QString cursor, int waitMs) override;
     QFuture<Result<QByteArray>> createToken(const Caller &caller, QString name, Role role) override;

@@ -160,6 +160,13 @@ QFuture<Result<Stats>> RemoteEngine::stats(const Caller &caller)
     return decoded<Stats>(get(caller, "/v1/stats"));
 }
 
+QFuture<Result<Dashboard>> RemoteEngine::dashboard(const Caller &caller, qint64 sinceMs)
+{
+    QUrlQuery q;
+    addTime(q, "since", sinceMs);
+    return decoded<Dashboard>(get(caller, "/v1/dashboard?" + q.toString(QUrl::FullyEncoded).toUtf8()));
+}
+
 QFuture<Result<AuditPage>> RemoteEngine::audit(const Caller &caller, AuditQuery query)
 {
     QUrlQuery q;

@@ -77,3 +77,40 @@ void TestContract::reviewPreviewShowsWhatAnEditPlans()
     QCOMPARE(await(m_f->engine->previewReview(kReviewer, id, bad)).error().code, QStringLiteral("review.invalid_edit"));
     QCOMPARE(await(m_f->engine->previewReview(kViewer, id, edits)).error().httpStatus, 403);
 }
+
+void TestContract::dashboardCountsWhatHappened()
+{
+    const QStringList ids = m_f->inReview(2, "dash");
+    QVERIFY(await(m_f->engine->claimReview(kReviewer, ids[0])).ok());
+    const ReviewDecision edited{true, QJsonObject{{QStringLiteral("next_action"), QStringLiteral("Call back")}}, {}};
+    QVERIFY(await(m_f->engine->decideReview(kReviewer, ids[0], edited)).ok());
+    QVERIFY(await(m_f->engine->claimReview(kReviewer, ids[1])).ok());
+    QVERIFY(
+        await(m_f->engine->decideReview(kReviewer, ids[1], ReviewDecision{false, {}, QStringLiteral("spam")})).ok());
+
+    auto d = await(m_f->engine->dashboard(kViewer, 0));
+    QVERIFY2(d.ok(), qPrintable(d.error().message));
+    double forms = 0, approved = 0, rejected = 0;
+    for (const SeriesPoint &p : d->eventsPerHour)
+        forms += p.values.value(QStringLiteral("form"));
+    for (const SeriesPoint &p : d->decisionsPerDay) {
+        approved += p.values.value(QStringLiteral("approved"));
+        rejected += p.values.value(QStringLiteral("rejected"));
+    }
+    QVERIFY(forms >= 2);
+    QVERIFY(approved >= 1 && rejected >= 1);
+    QCOMPARE(d->confidenceVsVerdict.size(), 5);
+    qint64 edits = 0, rejections = 0;
+    for (const ConfidenceBand &b : d->confidenceVsVerdict) {
+        edits += b.approvedEdited;
+        rejections += b.rejected;
+    }
+    QVERIFY(edits >= 1 && rejections >= 1);
+    QVERIFY(!d->intents.isEmpty());
+    QCOMPARE(d->reviewQueue, d->byStatus.value(EventStatus::InReview));
+    QVERIFY(!d->llmPerDay.isEmpty());
+
+    QCOMPARE(await(m_f->engine->dashboard(kIngest, 0)).error().httpStatus, 403);
+    const qint64 future = QDateTime::currentMSecsSinceEpoch() + 3600 * 1000;
+    QCOMPARE(await(m_f->engine->dashboard(kViewer, future)).error().httpStatus, 400);
+}

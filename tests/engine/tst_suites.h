@@ -176,6 +176,7 @@ private Q_SLOTS:
     // tst_contract_review.cpp
     void listRowsSayWhatAPersonNeeds();
     void reviewPreviewShowsWhatAnEditPlans();
+    void dashboardCountsWhatHappened();
     // tst_contract_prompts.cpp
     void promptVersionsAreCheckedCreatedAndActivated();
     void promptTestsShowBothVersionsAndChangeNothing();

@@ -11,6 +11,13 @@ void StatsController::addRoutes(Router &router)
     router.add({M::Get, QStringLiteral("/v1/stats"), Permission::Read, [this](const Request &rq, const ReplyPtr &r) {
                     answer(m_engine->stats(rq.caller), r, [](const Stats &s) { return json::toJson(s); });
                 }});
+    router.add(
+        {M::Get, QStringLiteral("/v1/dashboard"), Permission::Read, [this](const Request &rq, const ReplyPtr &r) {
+             const qint64 since = json::parseTime(rq.queryValue("since"));
+             if (since < 0)
+                 return r->problem(badQuery("query.time", QStringLiteral("since is ISO 8601 or epoch milliseconds")));
+             answer(m_engine->dashboard(rq.caller, since), r, [](const Dashboard &d) { return json::toJson(d); });
+         }});
     router.add({M::Get, QStringLiteral("/metrics"), Permission::Read,
                 [this](const Request &rq, const ReplyPtr &r) { metrics(rq, r); }});
 }
