@@ -497,6 +497,73 @@
     </message>
 </context>
 <context>
+    <name>salesflow::ui::DashboardView</name>
+    <message>
+        <source>Events per hour, by source</source>
+        <translation>Ereignisse pro Stunde, nach Quelle</translation>
+    </message>
+    <message>
+        <source>Events by status</source>
+        <translation>Ereignisse nach Status</translation>
+    </message>
+    <message>
+        <source>Intent of the AI&apos;s answers</source>
+        <translation>Kaufabsicht in den Antworten der KI</translation>
+    </message>
+    <message>
+        <source>Review decisions per day</source>
+        <translation>Prüfentscheidungen pro Tag</translation>
+    </message>
+    <message>
+        <source>AI confidence vs reviewer verdict</source>
+        <translation>KI-Konfidenz und Urteil der Prüfung</translation>
+    </message>
+    <message>
+        <source>LLM tokens per day</source>
+        <translation>LLM-Tokens pro Tag</translation>
+    </message>
+    <message>
+        <source>HubSpot calls per day</source>
+        <translation>HubSpot-Aufrufe pro Tag</translation>
+    </message>
+    <message>
+        <source>The dashboard could not be loaded: %1</source>
+        <translation>Das Dashboard konnte nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <source>approved</source>
+        <translation>freigegeben</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>abgelehnt</translation>
+    </message>
+    <message>
+        <source>approved unchanged</source>
+        <translation>unverändert freigegeben</translation>
+    </message>
+    <message>
+        <source>approved with edits</source>
+        <translation>mit Änderungen freigegeben</translation>
+    </message>
+    <message>
+        <source>input</source>
+        <translation>Eingabe</translation>
+    </message>
+    <message>
+        <source>output</source>
+        <translation>Ausgabe</translation>
+    </message>
+    <message>
+        <source>calls</source>
+        <translation>Aufrufe</translation>
+    </message>
+    <message>
+        <source>Since %1: review queue %2 · LLM cost %3 USD · HubSpot calls today %4 of %5 (%6 left)</source>
+        <translation>Seit %1: Prüfwarteschlange %2 · LLM-Kosten %3 USD · HubSpot-Aufrufe heute %4 von %5 (%6 übrig)</translation>
+    </message>
+</context>
+<context>
     <name>salesflow::ui::EventDetailView</name>
     <message>
         <source>Raw payload</source>
@@ -950,6 +1017,10 @@ Verknüpft: %6</translation>
     <message>
         <source>Only admins manage users and tokens.</source>
         <translation>Nur Admins verwalten Benutzer und Tokens.</translation>
+    </message>
+    <message>
+        <source>&amp;Dashboard</source>
+        <translation>&amp;Dashboard</translation>
     </message>
 </context>
 <context>

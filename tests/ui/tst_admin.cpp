@@ -7,13 +7,17 @@
 #include "ui/dialogs/usersdialog.h"
 #include "ui/models/auditlogmodel.h"
 #include "ui/views/auditview.h"
+#include "ui/views/dashboardview.h"
 #include "ui/views/eventdetailview.h"
 #include "ui/views/mainwindow.h"
 #include "ui/views/promptview.h"
 #include "ui/views/replayview.h"
 
+#include <QAbstractBarSeries>
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QBarSet>
+#include <QChart>
 #include <QJsonObject>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -226,6 +230,36 @@ private Q_SLOTS:
 
         ui::UsersDialog viewer(e.value().get(), Caller::user(QStringLiteral("vera"), Role::Viewer));
         QTRY_VERIFY(viewer.statusText().contains(QStringLiteral("could not be loaded")));
+    }
+
+    void dashboardDrawsThePipeline()
+    {
+        Decided d = decidedStore(QStringLiteral("ui_dashboard"));
+        ui::MainWindow w(d.engine.get(), test::caller());
+        w.show();
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QSignalSpy refreshed(w.dashboardView(), &ui::DashboardView::refreshed);
+        QTest::keyClick(&w, Qt::Key_6, Qt::ControlModifier);
+        QCOMPARE(w.page(), ui::MainWindow::Page::Dashboard);
+        QTRY_VERIFY(refreshed.count() >= 1);
+        const QList<QChart *> charts = w.dashboardView()->charts();
+        QCOMPARE(charts.size(), 7);
+        // Events per hour: one set per source, the form counted.
+        auto *perHour = qobject_cast<QAbstractBarSeries *>(charts[0]->series().value(0));
+        QVERIFY(perHour && perHour->count() >= 1);
+        QCOMPARE(perHour->barSets().first()->label(), QStringLiteral("Web form"));
+        // Confidence vs verdict: rita's approval with an edit is in one band.
+        auto *verdict = qobject_cast<QAbstractBarSeries *>(charts[4]->series().value(0));
+        QVERIFY(verdict);
+        double edited = 0;
+        for (QBarSet *set : verdict->barSets()) {
+            if (set->label() == QLatin1String("approved with edits"))
+                edited = set->sum();
+        }
+        QCOMPARE(edited, 1.0);
+        QVERIFY2(w.dashboardView()->summaryText().contains(QStringLiteral("review queue")),
+                 qPrintable(w.dashboardView()->summaryText()));
     }
 };
 

@@ -1,6 +1,7 @@
 #include "mainwindow.h"
 
 #include "auditview.h"
+#include "dashboardview.h"
 #include "eventdetailview.h"
 #include "promptview.h"
 #include "replayview.h"
@@ -47,9 +48,10 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
       m_queues(new QueueModel(this)), m_sidebar(new QListView(this)), m_table(new QTableView(this)),
       m_detail(new EventDetailView(engine, caller, this)), m_review(new ReviewView(engine, caller, this)),
       m_audit(new AuditView(engine, caller, this)), m_prompts(new PromptView(engine, caller, this)),
-      m_replays(new ReplayView(engine, caller, this)), m_pages(new QStackedWidget(this)), m_source(new QComboBox(this)),
-      m_period(new QComboBox(this)), m_search(new QLineEdit(this)), m_counts(new QLabel(this)),
-      m_searchDelay(new QTimer(this)), m_changes(new ChangeWatcher(engine, caller, this))
+      m_replays(new ReplayView(engine, caller, this)), m_dashboard(new DashboardView(engine, caller, this)),
+      m_pages(new QStackedWidget(this)), m_source(new QComboBox(this)), m_period(new QComboBox(this)),
+      m_search(new QLineEdit(this)), m_counts(new QLabel(this)), m_searchDelay(new QTimer(this)),
+      m_changes(new ChangeWatcher(engine, caller, this))
 {
     setWindowTitle(tr("SalesFlow"));
     m_where = new QLabel(this);
@@ -60,6 +62,7 @@ MainWindow::MainWindow(IEngine *engine, Caller caller, QWidget *parent)
     m_pages->addWidget(m_prompts);
     m_pages->addWidget(m_replays);
     m_pages->addWidget(m_audit);
+    m_pages->addWidget(m_dashboard);
     setCentralWidget(m_pages);
     buildMenus();
     statusBar()->addPermanentWidget(m_online);
@@ -114,6 +117,7 @@ void MainWindow::buildMenus()
     view->addAction(tr("&Prompts"), QKeySequence(Qt::CTRL | Qt::Key_3), this, [this] { showPage(Page::Prompts); });
     view->addAction(tr("Re&plays"), QKeySequence(Qt::CTRL | Qt::Key_4), this, [this] { showPage(Page::Replays); });
     view->addAction(tr("&Audit"), QKeySequence(Qt::CTRL | Qt::Key_5), this, [this] { showPage(Page::Audit); });
+    view->addAction(tr("&Dashboard"), QKeySequence(Qt::CTRL | Qt::Key_6), this, [this] { showPage(Page::Dashboard); });
     view->addSeparator();
     view->addAction(tr("Re&load"), QKeySequence::Refresh, m_model, &EventListModel::reload);
     QAction *find = view->addAction(tr("&Find"), QKeySequence::Find, this, [this] {
@@ -221,6 +225,8 @@ void MainWindow::connectFeed()
         m_queues->setCounts(changes.counts);
         m_model->applyChanges(changes);
         m_review->applyChanges(changes);
+        if (!changes.items.isEmpty())
+            m_dashboard->changed();
         const bool shownChanged = std::any_of(changes.items.cbegin(), changes.items.cend(),
                                               [this](const Change &c) { return c.eventId == m_detail->currentId(); });
         if (shownChanged)
@@ -260,6 +266,8 @@ void MainWindow::showPage(Page page)
         m_prompts->activate();
     if (page == Page::Replays)
         m_replays->activate();
+    if (page == Page::Dashboard)
+        m_dashboard->refresh();
 }
 
 MainWindow::Page MainWindow::page() const
@@ -323,6 +331,8 @@ void MainWindow::restoreSettings()
         showPage(Page::Prompts);
     else if (page == QLatin1String("replays"))
         showPage(Page::Replays);
+    else if (page == QLatin1String("dashboard"))
+        showPage(Page::Dashboard);
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

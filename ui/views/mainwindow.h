@@ -18,6 +18,7 @@ namespace salesflow::ui {
 class EventDetailView;
 class EventListModel;
 class AuditView;
+class DashboardView;
 class PromptView;
 class ReplayView;
 class QueueModel;
@@ -27,7 +28,7 @@ class ReviewView;
 /// queue in a lazily paged list filtered by source, time and text, the selected event's story
 /// beside it; View → Review (Ctrl+2) is the review workbench, View → Prompts (Ctrl+3) the prompt editor,
 /// View → Replays (Ctrl+4) replays with their dry-run diff,
-/// View → Audit (Ctrl+5) the audit log. The change feed
+/// View → Audit (Ctrl+5) the audit log, View → Dashboard (Ctrl+6) the charts. The change feed
 /// keeps counts and statuses current in place. Talks to the engine only through IEngine; File → Connect… is answered by
 /// whoever composed the window (connectRequested), as only it may open engines.
 class MainWindow final : public QMainWindow
@@ -36,7 +37,7 @@ class MainWindow final : public QMainWindow
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    enum class Page { Events, Review, Prompts, Replays, Audit };
+    enum class Page { Events, Review, Prompts, Replays, Audit, Dashboard };
 
     MainWindow(IEngine *engine, Caller caller, QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -49,6 +50,7 @@ public:
     AuditView *auditView() const { return m_audit; }
     PromptView *promptView() const { return m_prompts; }
     ReplayView *replayView() const { return m_replays; }
+    DashboardView *dashboardView() const { return m_dashboard; }
     /// Where the app works and as whom (`rita@https://host:8765`, `desktop:ana@sqlite:///…`):
     /// shown in the title and the status bar.
     void setWhere(const QString &where);
@@ -90,6 +92,7 @@ private:
     AuditView *m_audit;
     PromptView *m_prompts;
     ReplayView *m_replays;
+    DashboardView *m_dashboard;
     QStackedWidget *m_pages;
     QComboBox *m_source;
     QComboBox *m_period;
