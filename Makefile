@@ -4,7 +4,7 @@ TYPE ?= RelWithDebInfo
 WERROR ?= OFF
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test bench fuzz clean
+.PHONY: all deps configure build run test bench fuzz screenshots clean
 
 all: build
 
@@ -26,6 +26,14 @@ run: build
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure --timeout 900
+
+# docs/screenshots/*.png from the real app (offscreen) on a fresh store with the sample events.
+screenshots: build
+	rm -rf $(BUILD)/screenshots-home && mkdir -p $(BUILD)/screenshots-home
+	HOME=$(CURDIR)/$(BUILD)/screenshots-home XDG_CONFIG_HOME=$(CURDIR)/$(BUILD)/screenshots-home \
+	XDG_DATA_HOME=$(CURDIR)/$(BUILD)/screenshots-home QT_QPA_PLATFORM=offscreen SALESFLOW_REVIEW_THRESHOLD=0.7 \
+	SALESFLOW_DB=sqlite://$(CURDIR)/$(BUILD)/screenshots-home/store.db \
+	./$(BUILD)/app/salesflow --screenshots docs/screenshots
 
 # Durable ingest over HTTP vs pgbench, and the job queue, against a real PostgreSQL.
 bench: build

@@ -87,6 +87,10 @@
         <source>Your session on %1 ended. Password of %2:</source>
         <translation>Ihre Sitzung auf %1 ist beendet. Passwort von %2:</translation>
     </message>
+    <message>
+        <source>Save a picture of each main view into DIR, then quit (make screenshots).</source>
+        <translation>Ein Bild jeder Hauptansicht in DIR speichern, dann beenden (make screenshots).</translation>
+    </message>
 </context>
 <context>
     <name>EventStory</name>
@@ -333,6 +337,10 @@
     <message>
         <source>Detail</source>
         <translation>Detail</translation>
+    </message>
+    <message>
+        <source>Claimed for review</source>
+        <translation>Zur Prüfung reserviert</translation>
     </message>
 </context>
 <context>

@@ -208,6 +208,9 @@ std::optional<Connection> open(const QStringList &arguments)
     p.addOption({QStringLiteral("connect"), Words::tr("Attach to a salesflowd server (http(s)://host:port)."),
                  QStringLiteral("URL")});
     p.addOption({QStringLiteral("user"), Words::tr("The user to log in as on the server."), QStringLiteral("NAME")});
+    p.addOption({QStringLiteral("screenshots"),
+                 Words::tr("Save a picture of each main view into DIR, then quit (make screenshots)."),
+                 QStringLiteral("DIR")});
     p.process(arguments);
     if (!p.isSet(QStringLiteral("connect")))
         return openLocal(p.value(QStringLiteral("db")));

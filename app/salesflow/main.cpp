@@ -3,6 +3,7 @@
 // NAME). Thin main: composition only.
 #include "connection.h"
 #include "desktop.h"
+#include "screenshots.h"
 
 #include <QApplication>
 #include <QLibraryInfo>
@@ -23,9 +24,12 @@ int main(int argc, char *argv[])
     if (appTranslator.load(QLocale(), QStringLiteral("salesflow"), QStringLiteral("_"), QStringLiteral(":/i18n")))
         QApplication::installTranslator(&appTranslator);
 
-    auto connection = salesflow::app::open(QApplication::arguments());
+    const QStringList arguments = QApplication::arguments();
+    auto connection = salesflow::app::open(arguments);
     if (!connection)
         return 1;
+    if (const qsizetype shots = arguments.indexOf(QStringLiteral("--screenshots")); shots > 0)
+        return salesflow::app::takeScreenshots(connection.value(), arguments.value(shots + 1));
     salesflow::app::Desktop desktop;
     desktop.show(std::move(connection).value());
     return QApplication::exec();

@@ -41,6 +41,8 @@ QString AuditLogModel::describe(const AuditEntry &a)
         return tr("%1 → %2").arg(Names::status(a.before), Names::status(a.after));
     if (a.action == QLatin1String("received"))
         return tr("Received");
+    if (a.action == QLatin1String("review.claim"))
+        return tr("Claimed for review");
     if (a.action == QLatin1String("review.approve"))
         return tr("Approved in review");
     if (a.action == QLatin1String("review.reject"))

@@ -15,7 +15,9 @@
 #include <QStackedBarSeries>
 #include <QTimer>
 #include <QVBoxLayout>
+
 #include <QValueAxis>
+#include <cmath>
 
 namespace salesflow::ui {
 
@@ -62,8 +64,21 @@ void stacked(QChart *c, const QList<SeriesPoint> &points, const QStringList &key
     x->append(categories);
     c->addAxis(x, Qt::AlignBottom);
     series->attachAxis(x);
+    // Whole numbers on the axis: a tick per unit for small counts, nice round steps above.
+    double top = percent ? 100 : 0;
+    for (int i = 0; !percent && i < int(points.size()); ++i) {
+        double sum = 0;
+        for (const QString &k : keys)
+            sum += points[i].values.value(k);
+        top = qMax(top, sum);
+    }
     auto *y = new QValueAxis;
-    y->setLabelFormat(QStringLiteral("%d"));
+    y->setLabelFormat(QStringLiteral("%.0f"));
+    y->setRange(0, qMax(1.0, std::ceil(top)));
+    if (top <= 5)
+        y->setTickCount(int(qMax(1.0, std::ceil(top))) + 1);
+    else
+        y->applyNiceNumbers();
     c->addAxis(y, Qt::AlignLeft);
     series->attachAxis(y);
 }

@@ -135,12 +135,14 @@ void EventDetailView::clear(const QString &message)
 
 void EventDetailView::showEvent(const QString &id)
 {
+    if (id == m_id && !id.isEmpty())
+        return refresh(); // the same event again: keep it on screen while it reloads
     m_id = id;
     if (id.isEmpty()) {
         clear(tr("Select an event to see its payload and audit trail."));
         return;
     }
-    m_title->setText(tr("Loading event %1…").arg(id));
+    clear(tr("Loading event %1…").arg(id)); // never another event's story under this title
     refresh();
 }
 

@@ -80,14 +80,16 @@ PromptView::PromptView(IEngine *engine, Caller caller, QWidget *parent)
     leftLayout->addWidget(m_prompt);
     leftLayout->addWidget(m_versions, 1);
     leftLayout->addWidget(m_activate);
-    auto *tabs = new QTabWidget(this);
-    tabs->addTab(buildEditTab(), tr("Edit"));
-    tabs->addTab(buildCompareTab(), tr("Compare"));
-    tabs->addTab(buildTestTab(), tr("Test"));
+    m_tabs = new QTabWidget(this);
+    m_tabs->addTab(buildEditTab(), tr("Edit"));
+    m_tabs->addTab(buildCompareTab(), tr("Compare"));
+    m_tabs->addTab(buildTestTab(), tr("Test"));
     auto *split = new QSplitter(this);
     split->addWidget(left);
-    split->addWidget(tabs);
+    split->addWidget(m_tabs);
     split->setStretchFactor(1, 3);
+    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    split->setSizes({34 * em, 80 * em});
     m_status->setWordWrap(true);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(split, 1);
@@ -311,6 +313,9 @@ void PromptView::compare(int before, int after)
             b = v.templateText;
     }
     m_diff->setHtml(sideBySideDiff(a, b, tr("v%1").arg(before), tr("v%1").arg(after)));
+    m_left->setCurrentIndex(qMax(0, m_left->findData(before)));
+    m_right->setCurrentIndex(qMax(0, m_right->findData(after)));
+    m_tabs->setCurrentIndex(1);
 }
 
 void PromptView::testOnLatest(int count, const QString &source)
@@ -319,6 +324,7 @@ void PromptView::testOnLatest(int count, const QString &source)
     q.limit = count;
     q.source = source;
     m_testResult->setHtml(tr("<i>Testing…</i>"));
+    m_tabs->setCurrentIndex(2);
     m_engine->listEvents(m_caller, q).then(this, [this](const Result<EventPage> &page) {
         if (!page)
             return setStatus(tr("The events could not be listed: %1").arg(page.error().message), true);

@@ -11,6 +11,7 @@ class QListWidget;
 class QPlainTextEdit;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 class QTextBrowser;
 class QTimer;
 class QTreeWidget;
@@ -42,10 +43,10 @@ public:
     QPushButton *activateButton() const { return m_activate; }
     QStringList problems() const;
     QString statusText() const;
-    /// Diff of two versions (numbers) into the Compare tab.
+    /// Diff of two versions (numbers), shown in the Compare tab.
     void compare(int before, int after);
     QString diffText() const;
-    /// Tests the selected version on the newest `count` events of `source` ("" any).
+    /// Tests the selected version on the newest `count` events of `source` ("" any), in the Test tab.
     void testOnLatest(int count, const QString &source);
     QString testText() const;
 
@@ -82,6 +83,7 @@ private:
     QSpinBox *m_testCount;
     QTextBrowser *m_testResult;
     QLabel *m_status;
+    QTabWidget *m_tabs = nullptr;
     QTimer *m_checkDelay;
     PromptInfo m_info;
     quint64 m_checks = 0; ///< answers to older checks are dropped

@@ -68,6 +68,9 @@ ReplayView::ReplayView(IEngine *engine, Caller caller, QWidget *parent)
     m_items->setHeaderLabels({tr("Event"), tr("State"), tr("From"), tr("What changes"), tr("Note")});
     m_items->setRootIsDecorated(false);
     m_items->setWordWrap(true);
+    const int em = fontMetrics().horizontalAdvance(QLatin1Char('M'));
+    for (const auto &[column, width] : {std::pair{0, 16}, std::pair{1, 5}, std::pair{2, 6}, std::pair{3, 46}})
+        m_items->setColumnWidth(column, width * em);
     auto *progressRow = new QHBoxLayout;
     progressRow->addWidget(m_progress, 1);
     progressRow->addWidget(m_onlyChanged);
