@@ -41,7 +41,7 @@ QJsonObject normalisedJson(const sources::Normalised &n)
 {
     return QJsonObject{
         {QStringLiteral("kind"), n.kind},        {QStringLiteral("occurred_at"), json::isoTime(n.occurredAtMs)},
-        {QStringLiteral("actor"), n.actor},      {QStringLiteral("company"), n.companyName},
+        {QStringLiteral("actor"), n.actor},      {QStringLiteral("company"), n.company()},
         {QStringLiteral("deal_ref"), n.dealRef}, {QStringLiteral("subject"), n.subject},
         {QStringLiteral("text"), n.text}};
 }
@@ -99,7 +99,7 @@ Result<EnrichContext> contextAfterNormalise(store::Connection &c, const QString 
     out.kind = n.kind;
     out.occurredAtMs = n.occurredAtMs;
     out.actor = n.actor;
-    out.company = n.companyName;
+    out.company = n.company(); // as the normalise stage stores it
     out.subject = n.subject;
     out.text = n.text;
     return out;

@@ -27,6 +27,8 @@ struct Normalised
     QString contactEmail; ///< normalised email of the prospect, empty when unknown
     QString companyName;
     QString companyDomain; ///< never a free-mail domain
+    /// The company as stored and shown: its name, else its domain.
+    QString company() const { return companyName.isEmpty() ? companyDomain : companyName; }
     QString dealRef; ///< an explicit deal reference
     QString subject;
     QString text; ///< what the enrich stage reads
