@@ -1030,6 +1030,10 @@ Verknüpft: %6</translation>
         <source>&amp;Dashboard</source>
         <translation>&amp;Dashboard</translation>
     </message>
+    <message>
+        <source>Test the selected prompt version on this event…</source>
+        <translation>Die gewählte Prompt-Version an diesem Ereignis testen…</translation>
+    </message>
 </context>
 <context>
     <name>salesflow::ui::PromptView</name>
@@ -1230,6 +1234,10 @@ Verknüpft: %6</translation>
     <message>
         <source>Tested v%1</source>
         <translation>Getestet v%1</translation>
+    </message>
+    <message>
+        <source>would plan: %1</source>
+        <translation>würde planen: %1</translation>
     </message>
 </context>
 <context>

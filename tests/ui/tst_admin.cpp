@@ -153,6 +153,9 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(p->testText().contains(QStringLiteral("Tested v2")), 20000);
         QVERIFY2(p->testText().contains(QStringLiteral("Active v1")) && p->testText().contains(d.approved),
                  qPrintable(p->testText()));
+        p->testOnEvents({d.approved}); // from the event list's selection
+        QTRY_VERIFY_WITH_TIMEOUT(p->testText().contains(QStringLiteral("1 event")), 20000);
+        QVERIFY2(p->testText().contains(QStringLiteral("would plan: ")), qPrintable(p->testText()));
 
         p->activateButton()->click();
         QMessageBox *ask = nullptr;

@@ -171,6 +171,15 @@ QWidget *MainWindow::buildEventsPage()
         m_replays->setEvents({id});
         showPage(Page::Replays);
     });
+    auto *test = new QAction(tr("Test the selected prompt version on this event…"), m_table);
+    m_table->addAction(test);
+    connect(test, &QAction::triggered, this, [this] {
+        const QString id = m_model->eventId(m_table->currentIndex().row());
+        if (id.isEmpty())
+            return;
+        showPage(Page::Prompts);
+        m_prompts->testOnEvents({id});
+    });
     auto *split = new QSplitter(this);
     split->setObjectName(QStringLiteral("mainSplitter"));
     split->addWidget(m_sidebar);

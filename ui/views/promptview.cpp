@@ -50,6 +50,12 @@ QString outputHtml(const EnrichmentInfo &e, const QList<ActionInfo> &actions)
     if (!e.reviewReasons.isEmpty())
         html += QStringLiteral("<p><small>%1</small></p>")
                     .arg(PromptView::tr("to review: %1").arg(e.reviewReasons.join(u"; ")).toHtmlEscaped());
+    QStringList planned;
+    for (const ActionInfo &a : actions)
+        planned << QStringLiteral("%1 %2").arg(a.kind, a.target);
+    if (!planned.isEmpty())
+        html += QStringLiteral("<p><small>%1</small></p>")
+                    .arg(PromptView::tr("would plan: %1").arg(planned.join(QStringLiteral(", "))).toHtmlEscaped());
     return html;
 }
 
@@ -333,6 +339,13 @@ void PromptView::testOnLatest(int count, const QString &source)
             ids << e.id;
         runTest(ids);
     });
+}
+
+void PromptView::testOnEvents(const QStringList &eventIds)
+{
+    m_testResult->setHtml(tr("<i>Testing…</i>"));
+    m_tabs->setCurrentIndex(2);
+    runTest(eventIds);
 }
 
 void PromptView::runTest(const QStringList &eventIds)

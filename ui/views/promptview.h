@@ -49,6 +49,8 @@ public:
     /// Tests the selected version on the newest `count` events of `source` ("" any), in the Test tab.
     void testOnLatest(int count, const QString &source);
     QString testText() const;
+    /// Tests the selected version on these events (the event list's selection), in the Test tab.
+    void testOnEvents(const QStringList &eventIds);
 
 private:
     QWidget *buildEditTab();
