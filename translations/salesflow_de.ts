@@ -1430,6 +1430,18 @@ Verknüpft: %6</translation>
         <source>%1: %2 of %3, %4 changed, %5 failed</source>
         <translation>%1: %2 von %3, %4 geändert, %5 fehlgeschlagen</translation>
     </message>
+    <message>
+        <source>Use the filter instead</source>
+        <translation>Stattdessen den Filter verwenden</translation>
+    </message>
+    <message>
+        <source>Run the replay</source>
+        <translation>Wiederholung ausführen</translation>
+    </message>
+    <message>
+        <source>Replay %1 for real? Planned HubSpot changes will be written.</source>
+        <translation>%1 wirklich wiederholen? Geplante HubSpot-Änderungen werden geschrieben.</translation>
+    </message>
 </context>
 <context>
     <name>salesflow::ui::ReviewForm</name>
@@ -1618,6 +1630,10 @@ Verknüpft: %6</translation>
     <message>
         <source>Approve (%1)</source>
         <translation>Freigeben (%1)</translation>
+    </message>
+    <message>
+        <source>Not rejected: another item is open now.</source>
+        <translation>Nicht abgelehnt: Inzwischen ist ein anderer Eintrag geöffnet.</translation>
     </message>
 </context>
 <context>

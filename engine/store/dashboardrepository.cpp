@@ -4,6 +4,7 @@
 
 #include "../core/ids.h"
 
+#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -63,13 +64,30 @@ Status readSeries(Connection &c, Dashboard &d)
                                         {QStringLiteral("output_tokens"), llm->real(i, 2)},
                                         {QStringLiteral("cost_usd"), llm->real(i, 3)}}});
     }
-    auto calls = query(c,
-                       "SELECT (at / 86400000) * 86400000, 'calls', count(*) FROM hubspot_calls WHERE at >= $1"
-                       " GROUP BY 1",
-                       d.sinceMs);
-    if (!calls)
-        return calls.error();
-    d.hubspotCallsPerDay = calls.value();
+    return Done{};
+}
+
+/// HubSpot calls per UTC day, from the writers' shared daily counters (hubspot_state `daily:<day>`;
+/// hubspot_calls only keeps the last seconds, for the rate window).
+Status readHubspotCalls(Connection &c, Dashboard &d, qint64 nowMs)
+{
+    auto rows = c.exec("SELECT name, value FROM hubspot_state WHERE name LIKE 'daily:%'", {});
+    if (!rows)
+        return rows.error();
+    QMap<qint64, SeriesPoint> days;
+    const qint64 today = (nowMs / kDay) * kDay;
+    for (int i = 0; i < rows->size(); ++i) {
+        const QDate day = QDate::fromString(rows->text(i, 0).mid(6), Qt::ISODate);
+        if (!day.isValid())
+            continue;
+        const qint64 at = QDateTime(day, QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+        const qint64 calls = rows->text(i, 1).toLongLong();
+        if (at == today)
+            d.hubspotCallsToday = calls;
+        if (at >= (d.sinceMs / kDay) * kDay)
+            days.insert(at, SeriesPoint{at, {{QStringLiteral("calls"), double(calls)}}});
+    }
+    d.hubspotCallsPerDay = days.values();
     return Done{};
 }
 
@@ -121,10 +139,8 @@ Result<Dashboard> DashboardRepository::read(Connection &c, qint64 sinceMs, qint6
         return s.error();
     if (Status s = readVerdicts(c, d); !s)
         return s.error();
-    auto today = c.exec("SELECT count(*) FROM hubspot_calls WHERE at >= $1", {(nowMs / kDay) * kDay});
-    if (!today)
-        return today.error();
-    d.hubspotCallsToday = today->int64(0, 0);
+    if (Status s = readHubspotCalls(c, d, nowMs); !s)
+        return s.error();
     return d;
 }
 

@@ -191,6 +191,9 @@ private Q_SLOTS:
         QVERIFY2(r->statusText().contains(QStringLiteral("nothing will change")), qPrintable(r->statusText()));
 
         r->runButton()->click();
+        QMessageBox *sure = nullptr; // a real replay is confirmed first
+        QTRY_VERIFY((sure = r->findChild<QMessageBox *>(QStringLiteral("runConfirm"))) && sure->isVisible());
+        sure->button(QMessageBox::Yes)->click();
         QTRY_COMPARE_WITH_TIMEOUT(r->replayList()->topLevelItemCount(), 2, 10000);
         QTRY_VERIFY_WITH_TIMEOUT(r->shownReplayStatus() == QLatin1String("done"), 30000);
         AuditQuery q;

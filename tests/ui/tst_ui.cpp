@@ -146,6 +146,16 @@ private Q_SLOTS:
         QCOMPARE(recent.first().label(), QStringLiteral("rita@https://sales.example:8765"));
         QVERIFY(!QSettings().value(QStringLiteral("connections/recent")).toString().contains(QLatin1String("secret")));
         QVERIFY(recent.first().password.isEmpty());
+        // A database URL's own password is never remembered or shown either.
+        ui::ConnectTarget db{
+            ui::ConnectTarget::Kind::Database, QStringLiteral("postgresql://ops:s3cret@db.example/sf"), {}, {}};
+        ui::ConnectDialog::remember(db);
+        QCOMPARE(ui::ConnectDialog::recent().first().label(), QStringLiteral("postgresql://ops@db.example/sf"));
+        QVERIFY(!QSettings()
+                     .value(QStringLiteral("connections/recent"))
+                     .toStringList()
+                     .join(u' ')
+                     .contains(QLatin1String("s3cret")));
     }
 
     void windowShowsEventsAndDetail()

@@ -22,13 +22,22 @@ const QString kRecentKey = QStringLiteral("connections/recent");
 constexpr int kRecentMax = 8;
 } // namespace
 
+namespace {
+/// A database URL without its password (postgresql://user:secret@host/db → postgresql://user@host/db).
+QString withoutPassword(const QString &url)
+{
+    const QUrl u(url);
+    return u.isValid() && !u.password().isEmpty() ? u.toString(QUrl::RemovePassword) : url;
+}
+} // namespace
+
 QString ConnectTarget::key() const
 {
     switch (kind) {
     case Kind::Embedded:
         return QStringLiteral("embedded");
     case Kind::Database:
-        return QStringLiteral("db:") + url;
+        return QStringLiteral("db:") + withoutPassword(url); // never a password in the settings
     case Kind::Server:
         return QStringLiteral("server:") + url + QLatin1Char('|') + user;
     }
@@ -55,7 +64,7 @@ QString ConnectTarget::label() const
     case Kind::Embedded:
         return ConnectDialog::tr("This computer");
     case Kind::Database:
-        return url;
+        return withoutPassword(url);
     case Kind::Server:
         return user + QLatin1Char('@') + url;
     }

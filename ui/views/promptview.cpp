@@ -202,7 +202,10 @@ void PromptView::loadPrompt(const QString &name)
 
 void PromptView::showVersions(const PromptInfo &info)
 {
+    const bool samePrompt = info.name == m_info.name;
+    const int keep = selectedVersion();
     m_info = info;
+    QSignalBlocker quiet(m_versions); // the editor keeps what is typed while the list reloads
     m_versions->clear();
     m_left->clear();
     m_right->clear();
@@ -214,8 +217,17 @@ void PromptView::showVersions(const PromptInfo &info)
         m_left->addItem(tr("v%1").arg(v.version), v.version);
         m_right->addItem(tr("v%1").arg(v.version), v.version);
     }
-    m_versions->setCurrentItem(m_versions->topLevelItem(0));
     m_left->setCurrentIndex(qMin(1, m_left->count() - 1));
+    QTreeWidgetItem *again = nullptr;
+    for (int i = 0; samePrompt && i < m_versions->topLevelItemCount() && !again; ++i) {
+        if (m_versions->topLevelItem(i)->data(0, Qt::UserRole).toInt() == keep)
+            again = m_versions->topLevelItem(i);
+    }
+    m_versions->setCurrentItem(again ? again : m_versions->topLevelItem(0));
+    if (!again)
+        loadVersionIntoEditor(); // another prompt, or its first load
+    if (!m_pendingTest.isEmpty())
+        runTest(std::exchange(m_pendingTest, {})); // asked for before the versions had arrived
 }
 
 int PromptView::selectedVersion() const
@@ -345,7 +357,10 @@ void PromptView::testOnEvents(const QStringList &eventIds)
 {
     m_testResult->setHtml(tr("<i>Testing…</i>"));
     m_tabs->setCurrentIndex(2);
-    runTest(eventIds);
+    if (m_info.versions.isEmpty())
+        m_pendingTest = eventIds; // runs once the versions are here
+    else
+        runTest(eventIds);
 }
 
 void PromptView::runTest(const QStringList &eventIds)

@@ -88,6 +88,7 @@ private:
     QTabWidget *m_tabs = nullptr;
     QTimer *m_checkDelay;
     PromptInfo m_info;
+    QStringList m_pendingTest; ///< a test asked for before the versions arrived
     quint64 m_checks = 0; ///< answers to older checks are dropped
 };
 

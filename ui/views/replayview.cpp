@@ -11,6 +11,7 @@
 #include <QJsonDocument>
 #include <QLabel>
 #include <QLocale>
+#include <QMessageBox>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSpinBox>
@@ -143,8 +144,14 @@ QWidget *ReplayView::buildForm()
     buttons->addWidget(m_dry);
     buttons->addWidget(m_run);
     buttons->addStretch();
+    m_useFilter = new QPushButton(tr("Use the filter instead"), form);
+    connect(m_useFilter, &QPushButton::clicked, this, [this] { setEvents({}); });
+    auto *which = new QHBoxLayout;
+    which->addWidget(m_selection);
+    which->addWidget(m_useFilter);
+    which->addStretch();
     auto *layout = new QFormLayout(form);
-    layout->addRow(tr("Events:"), m_selection);
+    layout->addRow(tr("Events:"), which);
     layout->addRow(tr("Filter:"), filters);
     layout->addRow(tr("From stage:"), m_stage);
     layout->addRow(tr("Prompt version:"), m_prompt);
@@ -163,6 +170,7 @@ void ReplayView::setEvents(const QStringList &ids)
     m_events = ids;
     m_selection->setText(ids.isEmpty() ? tr("those matching the filter below")
                                        : tr("the %n selected event(s)", nullptr, int(ids.size())));
+    m_useFilter->setVisible(!ids.isEmpty());
     for (QComboBox *c : {m_status, m_source, m_period})
         c->setEnabled(ids.isEmpty());
 }
@@ -189,6 +197,24 @@ ReplayRequest ReplayView::request(bool dryRun) const
 }
 
 void ReplayView::start(bool dryRun)
+{
+    if (dryRun)
+        return startNow(true);
+    // A real replay re-runs the pipeline and may write to HubSpot: asked once more.
+    auto *ask
+        = new QMessageBox(QMessageBox::Question, tr("Run the replay"),
+                          tr("Replay %1 for real? Planned HubSpot changes will be written.").arg(m_selection->text()),
+                          QMessageBox::Yes | QMessageBox::Cancel, this);
+    ask->setObjectName(QStringLiteral("runConfirm"));
+    ask->setAttribute(Qt::WA_DeleteOnClose);
+    connect(ask, &QMessageBox::finished, this, [this](int answer) {
+        if (answer == QMessageBox::Yes)
+            startNow(false);
+    });
+    ask->open();
+}
+
+void ReplayView::startNow(bool dryRun)
 {
     m_engine->startReplay(m_caller, request(dryRun)).then(this, [this, dryRun](const Result<ReplayInfo> &r) {
         if (!r)

@@ -33,7 +33,7 @@ public:
     /// Replays these events (the event list's selection) instead of a filter.
     void setEvents(const QStringList &ids);
     void setStatusFilter(const QString &status);
-    /// Starts a dry run (true) or a real one of what the form says.
+    /// Starts a dry run (true) or, after a confirmation (objectName runConfirm), a real one.
     void start(bool dryRun);
     QPushButton *runButton() const { return m_run; }
     QPushButton *dryRunButton() const { return m_dry; }
@@ -45,6 +45,7 @@ public:
 private:
     QWidget *buildForm();
     ReplayRequest request(bool dryRun) const;
+    void startNow(bool dryRun);
     void loadReplays();
     void showReplay(const QString &id);
     void showItems(const ReplayPage &page);
@@ -54,6 +55,7 @@ private:
     Caller m_caller;
     QStringList m_events;
     QLabel *m_selection;
+    QPushButton *m_useFilter = nullptr;
     QComboBox *m_status;
     QComboBox *m_source;
     QComboBox *m_period;

@@ -176,6 +176,14 @@ void ReviewView::buildActions()
 void ReviewView::activate()
 {
     m_queue->reload();
+    if (m_claimed)
+        m_renew->start();
+}
+
+void ReviewView::hideEvent(QHideEvent *event)
+{
+    m_renew->stop(); // the claim lapses on its own when the reviewer has gone elsewhere
+    QWidget::hideEvent(event);
 }
 
 void ReviewView::applyChanges(const ChangeSet &changes)
@@ -362,9 +370,13 @@ void ReviewView::reject()
         connect(m_rejectDialog, &QInputDialog::textValueSelected, this, [this](const QString &comment) {
             if (comment.trimmed().isEmpty())
                 return setProblem(tr("A rejection needs a comment saying why."));
+            // Only the item the dialog was opened for (the queue may have moved on meanwhile).
+            if (m_rejectDialog->property("eventId").toString() != m_currentId)
+                return setProblem(tr("Not rejected: another item is open now."));
             decide(ReviewDecision{false, {}, comment.trimmed()});
         });
     }
+    m_rejectDialog->setProperty("eventId", m_currentId);
     m_rejectDialog->setTextValue(m_comment->text());
     m_rejectDialog->open();
 }

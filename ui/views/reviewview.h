@@ -49,6 +49,9 @@ public:
     QString holderText() const;
     QList<QAction *> shortcuts() const { return m_actions; }
 
+protected:
+    void hideEvent(QHideEvent *event) override;
+
 Q_SIGNALS:
     /// An item was decided here (approved or rejected); the event's id.
     void decided(const QString &eventId, const QString &status);
