@@ -15,14 +15,6 @@ QJsonObject numbers(const QMap<QString, double> &m)
     return o;
 }
 
-QJsonObject integers(const QMap<QString, qint64> &m)
-{
-    QJsonObject o;
-    for (auto it = m.cbegin(); it != m.cend(); ++it)
-        o.insert(it.key(), it.value());
-    return o;
-}
-
 QJsonArray points(const QList<SeriesPoint> &series)
 {
     QJsonArray a;
@@ -45,14 +37,6 @@ QList<SeriesPoint> pointsOf(const QJsonObject &o, const char *key)
     return out;
 }
 
-QMap<QString, qint64> integersOf(const QJsonObject &o)
-{
-    QMap<QString, qint64> m;
-    for (auto it = o.begin(); it != o.end(); ++it)
-        m.insert(it.key(), it.value().toInteger());
-    return m;
-}
-
 } // namespace
 
 QJsonObject toJson(const Dashboard &d)
@@ -67,8 +51,8 @@ QJsonObject toJson(const Dashboard &d)
     }
     return QJsonObject{{QStringLiteral("since"), isoTime(d.sinceMs)},
                        {QStringLiteral("events_per_hour"), points(d.eventsPerHour)},
-                       {QStringLiteral("by_status"), integers(d.byStatus)},
-                       {QStringLiteral("intents"), integers(d.intents)},
+                       {QStringLiteral("by_status"), counts(d.byStatus)},
+                       {QStringLiteral("intents"), counts(d.intents)},
                        {QStringLiteral("review_queue"), d.reviewQueue},
                        {QStringLiteral("decisions_per_day"), points(d.decisionsPerDay)},
                        {QStringLiteral("confidence_vs_verdict"), bands},
@@ -84,8 +68,8 @@ Dashboard fromJson<Dashboard>(const QJsonObject &o)
     Dashboard d;
     d.sinceMs = time(o, "since");
     d.eventsPerHour = pointsOf(o, "events_per_hour");
-    d.byStatus = integersOf(object(o, "by_status"));
-    d.intents = integersOf(object(o, "intents"));
+    d.byStatus = counts(object(o, "by_status"));
+    d.intents = counts(object(o, "intents"));
     d.reviewQueue = int64(o, "review_queue");
     d.decisionsPerDay = pointsOf(o, "decisions_per_day");
     for (const QJsonValue &v : o.value(QLatin1String("confidence_vs_verdict")).toArray()) {

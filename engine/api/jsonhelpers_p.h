@@ -54,6 +54,23 @@ QList<T> list(const QJsonObject &o, const char *key)
     return out;
 }
 
+/// A map of counts as a JSON object ({"done": 3}) and back.
+inline QJsonObject counts(const QMap<QString, qint64> &m)
+{
+    QJsonObject o;
+    for (auto it = m.cbegin(); it != m.cend(); ++it)
+        o.insert(it.key(), it.value());
+    return o;
+}
+
+inline QMap<QString, qint64> counts(const QJsonObject &o)
+{
+    QMap<QString, qint64> m;
+    for (auto it = o.begin(); it != o.end(); ++it)
+        m.insert(it.key(), it.value().toInteger());
+    return m;
+}
+
 inline QStringList strings(const QJsonObject &o, const char *key)
 {
     QStringList out;

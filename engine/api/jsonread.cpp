@@ -9,14 +9,6 @@ namespace salesflow::json {
 namespace {
 using namespace detail;
 
-QMap<QString, qint64> counts(const QJsonObject &o)
-{
-    QMap<QString, qint64> m;
-    for (auto it = o.begin(); it != o.end(); ++it)
-        m.insert(it.key(), it.value().toInteger());
-    return m;
-}
-
 QString compact(const QJsonObject &o)
 {
     return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));

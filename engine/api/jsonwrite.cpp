@@ -11,14 +11,6 @@ namespace salesflow::json {
 namespace {
 using namespace detail;
 
-QJsonObject counts(const QMap<QString, qint64> &m)
-{
-    QJsonObject o;
-    for (auto it = m.cbegin(); it != m.cend(); ++it)
-        o.insert(it.key(), it.value());
-    return o;
-}
-
 QJsonValue cursor(const QString &next)
 {
     return next.isEmpty() ? QJsonValue() : QJsonValue(next);
