@@ -1,6 +1,5 @@
 #include "auditlogmodel.h"
 
-#include "deferred.h"
 #include "names.h"
 
 #include <QDateTime>
@@ -20,12 +19,9 @@ void AuditLogModel::setFilter(const AuditQuery &filter)
 
 void AuditLogModel::reload()
 {
-    ++m_generation;
+    m_pager.reset();
     beginResetModel();
     m_rows.clear();
-    m_next.clear();
-    m_atEnd = false;
-    m_loading = false;
     endResetModel();
     requestPage();
 }
@@ -123,7 +119,7 @@ QVariant AuditLogModel::headerData(int section, Qt::Orientation orientation, int
 
 bool AuditLogModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_atEnd && !m_loading;
+    return !parent.isValid() && m_pager.canFetch();
 }
 
 void AuditLogModel::fetchMore(const QModelIndex &parent)
@@ -134,29 +130,20 @@ void AuditLogModel::fetchMore(const QModelIndex &parent)
 
 void AuditLogModel::requestPage()
 {
-    if (m_loading || m_atEnd)
-        return;
-    m_loading = true;
-    AuditQuery q = m_filter;
-    q.limit = 200;
-    q.after = m_next;
-    const quint64 generation = m_generation;
-    whenDone(m_engine->audit(m_caller, q), this, [this, generation](const Result<AuditPage> &page) {
-        if (generation != m_generation)
+    const auto request = [this](const QString &after) {
+        AuditQuery q = m_filter;
+        q.limit = 200;
+        q.after = after;
+        return m_engine->audit(m_caller, q);
+    };
+    m_pager.next<AuditPage>(this, request, [this](const Result<AuditPage> &page) {
+        if (!page)
+            return Q_EMIT loadFailed(page.error().message);
+        if (page->items.isEmpty())
             return;
-        if (!page) {
-            m_loading = false;
-            Q_EMIT loadFailed(page.error().message);
-            return;
-        }
-        m_next = page->next;
-        m_atEnd = m_next.isEmpty();
-        if (!page->items.isEmpty()) {
-            beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page->items.size() - 1));
-            m_rows += page->items;
-            endInsertRows();
-        }
-        m_loading = false;
+        beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page->items.size() - 1));
+        m_rows += page->items;
+        endInsertRows();
     });
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "keysetpager.h"
+
 #include "engine/api/iengine.h"
 
 #include <QAbstractTableModel>
@@ -22,7 +24,7 @@ public:
     void setFilter(const AuditQuery &filter);
     AuditQuery filter() const { return m_filter; }
     void reload();
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const { return m_pager.loading(); }
     const AuditEntry *entry(int row) const;
     /// What an action is, in words ("Approved in review", "Normalised → Enriched").
     static QString describe(const AuditEntry &entry);
@@ -44,10 +46,7 @@ private:
     Caller m_caller;
     AuditQuery m_filter;
     QList<AuditEntry> m_rows;
-    QString m_next;
-    bool m_atEnd = false;
-    bool m_loading = false;
-    quint64 m_generation = 0;
+    KeysetPager m_pager;
 };
 
 } // namespace salesflow::ui

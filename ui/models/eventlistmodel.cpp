@@ -25,14 +25,12 @@ void EventListModel::setFilter(const EventQuery &filter)
 
 void EventListModel::reload()
 {
+    m_pager.reset();
     ++m_generation;
     beginResetModel();
     m_rows.clear();
     m_rowOf.clear();
     m_stale.clear();
-    m_next.clear();
-    m_atEnd = false;
-    m_loading = false;
     endResetModel();
     requestPage();
 }
@@ -141,7 +139,7 @@ QVariant EventListModel::headerData(int section, Qt::Orientation orientation, in
 
 bool EventListModel::canFetchMore(const QModelIndex &parent) const
 {
-    return !parent.isValid() && !m_atEnd && !m_loading;
+    return !parent.isValid() && m_pager.canFetch();
 }
 
 void EventListModel::fetchMore(const QModelIndex &parent)
@@ -152,38 +150,26 @@ void EventListModel::fetchMore(const QModelIndex &parent)
 
 void EventListModel::requestPage()
 {
-    if (m_loading || m_atEnd)
-        return;
-    m_loading = true;
-    Q_EMIT loadingChanged(true);
-    EventQuery q = m_filter;
-    q.limit = m_pageSize;
-    q.after = m_next;
-    const quint64 generation = m_generation;
-    whenDone(m_engine->listEvents(m_caller, q), this, [this, generation](const Result<EventPage> &page) {
-        if (generation != m_generation)
-            return; // the filter changed meanwhile
-        if (!page) {
-            m_loading = false;
-            Q_EMIT loadingChanged(false);
-            Q_EMIT loadFailed(page.error().message);
+    const auto request = [this](const QString &after) {
+        EventQuery q = m_filter;
+        q.limit = m_pageSize;
+        q.after = after;
+        return m_engine->listEvents(m_caller, q);
+    };
+    const auto arrived = [this](const Result<EventPage> &page) {
+        if (!page)
+            return Q_EMIT loadFailed(page.error().message);
+        if (page->items.isEmpty())
             return;
+        beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page->items.size() - 1));
+        for (const EventSummary &e : page->items) {
+            m_rowOf.insert(e.id, int(m_rows.size()));
+            m_rows.append(e);
         }
-        m_next = page->next;
-        m_atEnd = m_next.isEmpty();
-        // Still "loading" while the rows go in: a view or tester asking for more from inside
-        // rowsInserted must not start a nested insert (the answer may arrive synchronously).
-        if (!page->items.isEmpty()) {
-            beginInsertRows({}, int(m_rows.size()), int(m_rows.size() + page->items.size() - 1));
-            for (const EventSummary &e : page->items) {
-                m_rowOf.insert(e.id, int(m_rows.size()));
-                m_rows.append(e);
-            }
-            endInsertRows();
-        }
-        m_loading = false;
-        Q_EMIT loadingChanged(false);
-    });
+        endInsertRows();
+    };
+    if (m_pager.next<EventPage>(this, request, arrived, [this] { Q_EMIT loadingChanged(false); }))
+        Q_EMIT loadingChanged(true);
 }
 
 void EventListModel::applyChanges(const ChangeSet &changes)

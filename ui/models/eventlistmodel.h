@@ -1,5 +1,7 @@
 #pragma once
 
+#include "keysetpager.h"
+
 #include "engine/api/iengine.h"
 
 #include <QAbstractTableModel>
@@ -34,7 +36,7 @@ public:
     void setPageSize(int rows) { m_pageSize = rows; }
     /// Drops every row and loads the first page again.
     void reload();
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const { return m_pager.loading(); }
     QString eventId(int row) const;
     /// The row showing this event, or -1.
     int rowOf(const QString &eventId) const { return m_rowOf.value(eventId, -1); }
@@ -66,11 +68,9 @@ private:
     QHash<QString, int> m_rowOf;
     QSet<QString> m_stale; ///< rows changed since their last refresh
     QTimer *m_refresh;
-    QString m_next;
-    bool m_atEnd = false;
-    bool m_loading = false;
+    KeysetPager m_pager;
     int m_pageSize = 200;
-    quint64 m_generation = 0; // answers to an older filter are dropped
+    quint64 m_generation = 0; // row refreshes for an older filter are dropped
 };
 
 } // namespace salesflow::ui
