@@ -1,10 +1,11 @@
 #include "apilistener.h"
 
 #include "../core/logging.h"
+#include "transport/mhdtransport.h"
 
 #include <QElapsedTimer>
-#include <QSslServer>
-#include <QTcpServer>
+#include <QSslCertificate>
+#include <QSslKey>
 
 #include <arpa/inet.h>
 #include <cerrno>
@@ -17,8 +18,8 @@ namespace salesflow::http {
 
 namespace {
 
-/// A listening TCP socket with SO_REUSEPORT; returns the fd or -1 with `error` set.
-int reusePortSocket(const QHostAddress &host, quint16 port, QString *error)
+/// A listening TCP socket; returns the fd or -1 with `error` set.
+int listeningSocket(const QHostAddress &host, quint16 port, QString *error)
 {
     const bool v6 = host.protocol() == QAbstractSocket::IPv6Protocol;
     const int fd = ::socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -28,7 +29,6 @@ int reusePortSocket(const QHostAddress &host, quint16 port, QString *error)
     }
     int one = 1;
     ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
     sockaddr_storage ss{};
     socklen_t len;
     if (v6) {
@@ -64,11 +64,30 @@ quint16 boundPort(int fd)
 
 } // namespace
 
+/// The transport's handler: screens with any server (they share one route table shape) and
+/// hands each request to the next server in turn.
+class ApiListener::Front final : public IHttpHandler
+{
+public:
+    explicit Front(std::vector<ApiServer *> servers) : m_servers(std::move(servers)) { }
+
+    QFuture<std::optional<HttpResponse>> screen(const HttpHead &head) override { return m_servers[0]->screen(head); }
+    void handle(HttpRequest request, ResponderPtr responder) override
+    {
+        m_servers[m_next++ % m_servers.size()]->handle(std::move(request), std::move(responder));
+    }
+
+private:
+    std::vector<ApiServer *> m_servers;
+    std::atomic<size_t> m_next{0};
+};
+
 ApiListener::ApiListener(IEngine *engine, IAuthenticator *auth, ApiServer::Options options)
     : m_engine(engine), m_auth(auth), m_options(std::move(options))
 {
     if (!m_options.metrics)
         m_options.metrics = std::make_shared<HttpMetrics>(); // one set of counters for all threads
+    m_transportOptions.maxBodyBytes = m_options.maxBodyBytes;
 }
 
 ApiListener::~ApiListener()
@@ -78,57 +97,55 @@ ApiListener::~ApiListener()
 
 void ApiListener::useTls(const QSslConfiguration &tls)
 {
-    m_tls = tls;
+    QByteArray chain;
+    for (const QSslCertificate &c : tls.localCertificateChain())
+        chain += c.toPem();
+    if (chain.isEmpty())
+        chain = tls.localCertificate().toPem();
+    m_transportOptions.tlsCertificatePem = chain;
+    m_transportOptions.tlsKeyPem = tls.privateKey().toPem();
+}
+
+void ApiListener::setLimits(int headTimeoutMs, int bodyTimeoutMs, int maxConnections)
+{
+    m_transportOptions.headTimeoutMs = headTimeoutMs;
+    m_transportOptions.bodyTimeoutMs = bodyTimeoutMs;
+    m_transportOptions.maxConnections = maxConnections;
 }
 
 Result<quint16> ApiListener::listen(const QHostAddress &host, quint16 port, int threads)
 {
-    std::vector<int> fds;
     QString error;
+    const int fd = listeningSocket(host, port, &error);
+    if (fd < 0)
+        return makeError("http.listen",
+                         QStringLiteral("cannot listen on %1:%2: %3").arg(host.toString()).arg(port).arg(error), 500);
+    port = boundPort(fd);
     for (int i = 0; i < qMax(1, threads); ++i) {
-        const int fd = reusePortSocket(host, port, &error);
-        if (fd < 0) {
-            for (int f : fds)
-                ::close(f);
-            return makeError("http.listen",
-                             QStringLiteral("cannot listen on %1:%2: %3").arg(host.toString()).arg(port).arg(error),
-                             500);
-        }
-        if (port == 0)
-            port = boundPort(fd); // the others join the port the kernel picked
-        fds.push_back(fd);
-    }
-    for (int fd : fds) {
         auto thread = std::make_unique<QThread>();
         thread->setObjectName(QStringLiteral("http"));
         auto *server = new ApiServer(m_engine, m_auth, m_options);
         server->moveToThread(thread.get());
-        QObject::connect(thread.get(), &QThread::started, server, [server, fd, tls = m_tls] {
-            QTcpServer *tcp = nullptr;
-            if (tls) { // the handshake first: the HTTP server gets the connection once it is encrypted
-                auto *secure = new QSslServer(server);
-                secure->setSslConfiguration(*tls);
-                tcp = secure;
-            } else {
-                tcp = new QTcpServer(server);
-            }
-            if (!tcp->setSocketDescriptor(fd))
-                qCCritical(lcHttp) << "cannot adopt the listening socket:" << tcp->errorString();
-            server->bind(tcp);
-        });
         QObject::connect(thread.get(), &QThread::finished, server, &QObject::deleteLater);
         thread->start();
         m_servers.push_back(server);
         m_threads.push_back(std::move(thread));
+    }
+    m_front = std::make_unique<Front>(m_servers);
+    m_transportOptions.threads = qMax(1, threads);
+    m_transport = std::make_unique<MhdTransport>(m_transportOptions);
+    if (Status started = m_transport->start(fd, m_front.get()); !started) {
+        ::close(fd);
+        stop();
+        return started.error();
     }
     return port;
 }
 
 void ApiListener::stop(int graceMs)
 {
-    for (ApiServer *s : m_servers)
-        QMetaObject::invokeMethod(
-            s, [s] { s->stopAccepting(); }, Qt::BlockingQueuedConnection);
+    if (m_transport)
+        m_transport->stopAccepting();
     QElapsedTimer waited;
     waited.start();
     auto owed = [this] {
@@ -141,6 +158,10 @@ void ApiListener::stop(int graceMs)
         QThread::msleep(5);
     if (owed() > 0)
         qCWarning(lcHttp) << "stopping with" << owed() << "requests unanswered after" << graceMs << "ms";
+    if (m_transport)
+        m_transport->stop();
+    m_transport.reset();
+    m_front.reset();
     m_servers.clear();
     for (auto &t : m_threads) {
         t->quit();

@@ -13,15 +13,14 @@
 #include "controllers/statscontroller.h"
 #include "controllers/tokenscontroller.h"
 #include "controllers/userscontroller.h"
+#include "gunzip.h"
 
-#include <QHttpServerRequest>
-#include <QTcpServer>
-#include <QTcpSocket>
+#include <QUrl>
 
 namespace salesflow::http {
 
 ApiServer::ApiServer(IEngine *engine, IAuthenticator *auth, Options options, QObject *parent)
-    : QAbstractHttpServer(parent), m_engine(engine), m_auth(auth), m_options(std::move(options))
+    : QObject(parent), m_engine(engine), m_auth(auth), m_options(std::move(options))
 {
     if (!m_options.metrics)
         m_options.metrics = std::make_shared<HttpMetrics>();
@@ -43,80 +42,112 @@ ApiServer::ApiServer(IEngine *engine, IAuthenticator *auth, Options options, QOb
 
 ApiServer::~ApiServer() = default;
 
-ReplyPtr ApiServer::replyFor(const QHttpServerRequest &request, QTcpSocket *socket)
+namespace {
+
+/// Bodies up to this size are read before the caller is known (most requests: one round trip
+/// less); a larger or open-ended one only for a caller allowed to send it.
+constexpr qint64 kReadBeforeAuthBytes = 64 * 1024;
+
+QByteArray bearer(const QByteArray &authorization)
 {
-    std::shared_ptr<HttpMetrics> metrics = m_options.metrics;
-    return std::make_shared<Reply>(
-        makeResponder(request, socket), socket, [metrics](int status) { metrics->response(status); }, m_inFlight);
+    return authorization.startsWith("Bearer ") ? authorization.mid(7).trimmed() : QByteArray();
 }
 
-bool ApiServer::handleRequest(const QHttpServerRequest &request, QTcpSocket *socket)
+Error missingToken()
+{
+    return makeError("auth.missing", QStringLiteral("send Authorization: Bearer TOKEN"), 401);
+}
+
+} // namespace
+
+std::optional<HttpResponse> ApiServer::refuse(const Error &e, const Reply::Headers &headers) const
 {
     m_options.metrics->request();
-    ReplyPtr reply = replyFor(request, socket);
+    m_options.metrics->response(e.httpStatus);
+    return problemResponse(e, headers);
+}
+
+QFuture<std::optional<HttpResponse>> ApiServer::screen(const HttpHead &head) const
+{
+    using Answer = std::optional<HttpResponse>;
+    const Router::Match m = m_router.match(methodFrom(head.method), head.path);
+    if (!m.route && !m.allowed.isEmpty())
+        return QtFuture::makeReadyFuture<Answer>(
+            refuse(makeError("method_not_allowed", QStringLiteral("method not allowed here"), 405),
+                   {{"Allow", m.allowed.join(", ")}}));
+    if (!m.route)
+        return QtFuture::makeReadyFuture<Answer>(refuse(makeError("not_found", QStringLiteral("no such route"), 404)));
+    const QByteArray encoding = head.header("Content-Encoding").trimmed().toLower();
+    if (!encoding.isEmpty() && encoding != "gzip" && encoding != "identity")
+        return QtFuture::makeReadyFuture<Answer>(
+            refuse(makeError("request.encoding", QStringLiteral("Content-Encoding must be gzip or identity"), 415)));
+    const bool chunked = !head.header("Transfer-Encoding").isEmpty();
+    if ((head.contentLength <= kReadBeforeAuthBytes && !chunked) || !m.route->needs)
+        return QtFuture::makeReadyFuture<Answer>(std::nullopt);
+    const QByteArray token = bearer(head.header("Authorization"));
+    if (token.isEmpty())
+        return QtFuture::makeReadyFuture<Answer>(refuse(missingToken()));
+    const Permission needs = *m.route->needs;
+    return m_auth->authenticate(token).then([this, needs](const Result<Caller> &caller) -> Answer {
+        if (!caller)
+            return refuse(caller.error());
+        if (Status allowed = allow(caller.value(), needs); !allowed)
+            return refuse(allowed.error());
+        return std::nullopt;
+    });
+}
+
+void ApiServer::handle(HttpRequest request, ResponderPtr responder)
+{
+    m_options.metrics->request();
+    std::shared_ptr<HttpMetrics> metrics = m_options.metrics;
+    auto reply = std::make_shared<Reply>(
+        std::move(responder), [metrics](int status) { metrics->response(status); }, m_inFlight);
     try {
+        if (request.head.header("Content-Encoding").trimmed().compare("gzip", Qt::CaseInsensitive) == 0) {
+            auto plain = gunzip(request.body, m_options.maxBodyBytes);
+            if (!plain)
+                return reply->problem(plain.error());
+            request.body = std::move(plain).value();
+        }
         dispatch(request, reply);
     } catch (const std::exception &e) {
         // The boundary that turns an unexpected exception into a problem, never a dropped socket.
         qCCritical(lcHttp) << "unhandled exception:" << e.what();
         reply->problem(makeError("internal", QStringLiteral("internal error"), 500));
     }
-    return true;
 }
 
-void ApiServer::missingHandler(const QHttpServerRequest &request, QTcpSocket *socket)
+void ApiServer::dispatch(const HttpRequest &request, const ReplyPtr &reply)
 {
-    replyFor(request, socket)->problem(makeError("not_found", QStringLiteral("no such route"), 404));
-}
-
-void ApiServer::stopAccepting()
-{
-    for (QTcpServer *s : servers())
-        s->close();
-}
-
-void ApiServer::dispatch(const QHttpServerRequest &request, const ReplyPtr &reply)
-{
-    const QByteArray path = request.url().path(QUrl::FullyEncoded).toUtf8();
-    const Router::Match m = m_router.match(request.method(), path);
+    const HttpHead &head = request.head;
+    const Router::Match m = m_router.match(methodFrom(head.method), head.path);
     if (!m.route && !m.allowed.isEmpty()) {
-        return reply->problem(
-            makeError("method_not_allowed", QStringLiteral("method not allowed on %1").arg(request.url().path()), 405),
-            {{"Allow", m.allowed.join(", ")}});
+        return reply->problem(makeError("method_not_allowed", QStringLiteral("method not allowed here"), 405),
+                              {{"Allow", m.allowed.join(", ")}});
     }
     if (!m.route)
-        return reply->problem(
-            makeError("not_found", QStringLiteral("no such route: %1").arg(request.url().path()), 404));
-    if (request.body().size() > m_options.maxBodyBytes) {
-        return reply->problem(makeError("ingest.too_large",
-                                        QStringLiteral("the body is %1 bytes; the limit is %2")
-                                            .arg(request.body().size())
-                                            .arg(m_options.maxBodyBytes),
-                                        413));
-    }
+        return reply->problem(makeError("not_found", QStringLiteral("no such route"), 404));
+    QUrl url;
+    url.setPath(QString::fromUtf8(head.path), QUrl::TolerantMode);
+    url.setQuery(QString::fromUtf8(head.query), QUrl::TolerantMode);
     const Route *route = m.route;
-    Request copy{request.url(),
-                 request.body(),
-                 request.headers(),
-                 m.params,
-                 QUrlQuery(request.url()),
-                 Caller(),
-                 request.remoteAddress().toString()};
+    Request copy{url, request.body, head.headers, m.params, QUrlQuery(url), Caller(), head.peer};
     auto run = [route, copy = std::move(copy), reply](const Caller &caller) mutable {
         copy.caller = caller;
         route->handler(copy, reply);
     };
     if (!route->needs)
         return run(Caller::webhook(QStringLiteral("anonymous")));
-    authorize(request, reply, *route->needs, run);
+    authorize(head.header("Authorization"), reply, *route->needs, run);
 }
 
-void ApiServer::authorize(const QHttpServerRequest &request, const ReplyPtr &reply, Permission needs,
+void ApiServer::authorize(const QByteArray &authorization, const ReplyPtr &reply, Permission needs,
                           std::function<void(const Caller &)> next)
 {
-    const QByteArray header = request.value("Authorization");
-    if (!header.startsWith("Bearer ") || header.size() <= 7)
-        return reply->problem(makeError("auth.missing", QStringLiteral("send Authorization: Bearer TOKEN"), 401));
+    const QByteArray token = bearer(authorization);
+    if (token.isEmpty())
+        return reply->problem(missingToken());
     auto decide = [reply, needs, next = std::move(next)](const Result<Caller> &caller) {
         if (!caller)
             return reply->problem(caller.error());
@@ -124,7 +155,7 @@ void ApiServer::authorize(const QHttpServerRequest &request, const ReplyPtr &rep
             return reply->problem(allowed.error());
         next(caller.value());
     };
-    QFuture<Result<Caller>> caller = m_auth->authenticate(header.mid(7).trimmed());
+    QFuture<Result<Caller>> caller = m_auth->authenticate(token);
     // A cached token answers at once: decide now instead of a round trip through the event loop.
     if (caller.isFinished())
         decide(caller.result());

@@ -5,10 +5,14 @@
 #include "httpmetrics.h"
 #include "router.h"
 
-#include <QAbstractHttpServer>
+#include "transport/httptransport.h"
+
+#include <QFuture>
+#include <QObject>
 
 #include <atomic>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace salesflow::http {
@@ -20,7 +24,11 @@ class Controller;
 /// Controllers talk to the engine only through IEngine (STYLE rule 4), which checks the
 /// caller's role again. Answers to slow operations (durable ingest, queries, long polls) are
 /// sent when the engine's future resolves, so many requests are in flight at once.
-class ApiServer final : public QAbstractHttpServer
+///
+/// It serves no socket itself: an IHttpTransport (ApiListener wires one) calls screen() when a
+/// request's head has arrived and handle() with the whole request, on the transport's threads;
+/// continuations run on this object's thread.
+class ApiServer final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ApiServer)
@@ -37,21 +45,22 @@ public:
     ApiServer(IEngine *engine, IAuthenticator *auth, Options options, QObject *parent = nullptr);
     ~ApiServer() override;
 
-    /// Closes the listening sockets (graceful stop, first step); call in the server's thread.
-    void stopAccepting();
+    /// Before the body is read: no such route (404/405), an unsupported Content-Encoding (415),
+    /// and, for a body over 64 KiB or of unknown length on an authenticated route, the bearer
+    /// token and its permission (401/403) — a large body is only read for a caller allowed to
+    /// send it. Thread-safe.
+    QFuture<std::optional<HttpResponse>> screen(const HttpHead &head) const;
+    /// Answers the request through `responder`; thread-safe.
+    void handle(HttpRequest request, ResponderPtr responder);
     /// Requests received and not yet answered.
     int inFlight() const { return m_inFlight->load(); }
 
-protected:
-    bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
-    void missingHandler(const QHttpServerRequest &request, QTcpSocket *socket) override;
-
 private:
-    void dispatch(const QHttpServerRequest &request, const ReplyPtr &reply);
+    void dispatch(const HttpRequest &request, const ReplyPtr &reply);
     /// Authenticates the bearer token, checks `needs`, then calls `next` with the caller.
-    void authorize(const QHttpServerRequest &request, const ReplyPtr &reply, Permission needs,
+    void authorize(const QByteArray &authorization, const ReplyPtr &reply, Permission needs,
                    std::function<void(const Caller &)> next);
-    ReplyPtr replyFor(const QHttpServerRequest &request, QTcpSocket *socket);
+    std::optional<HttpResponse> refuse(const Error &e, const Reply::Headers &headers = {}) const;
 
     IEngine *m_engine;
     IAuthenticator *m_auth;

@@ -10,15 +10,19 @@
 
 namespace salesflow::http {
 
-Reply::Reply(QHttpServerResponder &&responder, QTcpSocket *socket, std::function<void(int)> onSent,
-             std::shared_ptr<std::atomic<int>> inFlight)
-    : m_responder(std::move(responder)), m_socket(socket), m_onSent(std::move(onSent)), m_inFlight(std::move(inFlight))
+Reply::Reply(ResponderPtr responder, std::function<void(int)> onSent, std::shared_ptr<std::atomic<int>> inFlight)
+    : m_responder(std::move(responder)), m_onSent(std::move(onSent)), m_inFlight(std::move(inFlight))
 {
     ++*m_inFlight;
 }
 
 Reply::~Reply()
 {
+    if (!m_sent) { // a handler that dropped its reply: the client still gets an answer
+        qCCritical(lcHttp) << "a request was dropped unanswered; answering 500";
+        send(500, problemJson(makeError("internal", QStringLiteral("the request was dropped unanswered"), 500)),
+             "application/problem+json");
+    }
     --*m_inFlight;
 }
 
@@ -28,18 +32,7 @@ void Reply::send(int status, const QByteArray &body, const QByteArray &type, con
         return;
     m_sent = true;
     m_onSent(status);
-    if (!m_socket)
-        return;
-    if (headers.isEmpty()) {
-        m_responder.write(body, type, QHttpServerResponder::StatusCode(status));
-        return;
-    }
-    m_responder.writeStatusLine(QHttpServerResponder::StatusCode(status));
-    m_responder.writeHeader("Content-Type", type);
-    m_responder.writeHeader("Content-Length", QByteArray::number(body.size()));
-    for (const auto &h : headers)
-        m_responder.writeHeader(h.first, h.second);
-    m_responder.writeBody(body);
+    m_responder->respond(HttpResponse{status, body, type, headers, false});
 }
 
 void Reply::json(int status, const QJsonObject &o)
@@ -69,13 +62,19 @@ Error forClient(const Error &e)
 
 } // namespace
 
-void Reply::problem(const Error &given, const Headers &headers)
+HttpResponse problemResponse(const Error &given, const Reply::Headers &headers)
 {
     const Error e = forClient(given);
-    Headers all = headers;
+    Reply::Headers all = headers;
     if (e.retryAfterMs > 0 && (e.httpStatus == 429 || e.httpStatus == 503))
         all.append({"Retry-After", QByteArray::number((e.retryAfterMs + 999) / 1000)});
-    send(e.httpStatus, problemJson(e), "application/problem+json", all);
+    return HttpResponse{e.httpStatus, problemJson(e), "application/problem+json", all, false};
+}
+
+void Reply::problem(const Error &e, const Headers &headers)
+{
+    HttpResponse r = problemResponse(e, headers);
+    send(r.status, r.body, r.contentType, r.headers);
 }
 
 } // namespace salesflow::http

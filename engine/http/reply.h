@@ -2,13 +2,10 @@
 
 #include "../api/result.h"
 
+#include "transport/httptransport.h"
+
 #include <QByteArray>
-#include <QHttpServerResponder>
 #include <QJsonObject>
-#include <QList>
-#include <QPair>
-#include <QPointer>
-#include <QTcpSocket>
 
 #include <atomic>
 #include <functional>
@@ -21,10 +18,9 @@ namespace salesflow::http {
 class Reply
 {
 public:
-    using Headers = QList<QPair<QByteArray, QByteArray>>;
+    using Headers = HeaderList;
 
-    Reply(QHttpServerResponder &&responder, QTcpSocket *socket, std::function<void(int)> onSent,
-          std::shared_ptr<std::atomic<int>> inFlight);
+    Reply(ResponderPtr responder, std::function<void(int)> onSent, std::shared_ptr<std::atomic<int>> inFlight);
     ~Reply();
     Reply(const Reply &) = delete;
     Reply &operator=(const Reply &) = delete;
@@ -36,13 +32,15 @@ public:
     void problem(const Error &e, const Headers &headers = {});
 
 private:
-    QHttpServerResponder m_responder;
-    QPointer<QTcpSocket> m_socket;
+    ResponderPtr m_responder;
     std::function<void(int)> m_onSent;
     std::shared_ptr<std::atomic<int>> m_inFlight;
     bool m_sent = false;
 };
 
 using ReplyPtr = std::shared_ptr<Reply>;
+
+/// RFC 9457 problem+json for the error, as an answer (a store failure never names the store).
+HttpResponse problemResponse(const Error &e, const Reply::Headers &headers = {});
 
 } // namespace salesflow::http

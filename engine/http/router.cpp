@@ -72,26 +72,39 @@ QString Request::queryValue(const char *name) const
     return query.queryItemValue(QLatin1String(name), QUrl::FullyDecoded);
 }
 
-QByteArray methodName(QHttpServerRequest::Method m)
+Method methodFrom(const QByteArray &name)
+{
+    static const QList<QPair<QByteArray, Method>> known{
+        {"GET", Method::Get},       {"HEAD", Method::Head},   {"POST", Method::Post},      {"PUT", Method::Put},
+        {"DELETE", Method::Delete}, {"PATCH", Method::Patch}, {"OPTIONS", Method::Options}};
+    for (const auto &[n, m] : known) {
+        if (n == name)
+            return m;
+    }
+    return Method::Other;
+}
+
+QByteArray methodName(Method m)
 {
     switch (m) {
-    case QHttpServerRequest::Method::Get:
+    case Method::Get:
         return "GET";
-    case QHttpServerRequest::Method::Post:
-        return "POST";
-    case QHttpServerRequest::Method::Put:
-        return "PUT";
-    case QHttpServerRequest::Method::Delete:
-        return "DELETE";
-    case QHttpServerRequest::Method::Patch:
-        return "PATCH";
-    case QHttpServerRequest::Method::Head:
+    case Method::Head:
         return "HEAD";
-    case QHttpServerRequest::Method::Options:
+    case Method::Post:
+        return "POST";
+    case Method::Put:
+        return "PUT";
+    case Method::Delete:
+        return "DELETE";
+    case Method::Patch:
+        return "PATCH";
+    case Method::Options:
         return "OPTIONS";
-    default:
-        return "OTHER";
+    case Method::Other:
+        break;
     }
+    return "OTHER";
 }
 
 void Router::add(Route route)
@@ -99,7 +112,7 @@ void Router::add(Route route)
     m_routes.push_back(std::move(route));
 }
 
-Router::Match Router::match(QHttpServerRequest::Method method, const QByteArray &encodedPath) const
+Router::Match Router::match(Method method, const QByteArray &encodedPath) const
 {
     const QStringList path = segments(encodedPath);
     Match m;
@@ -107,13 +120,15 @@ Router::Match Router::match(QHttpServerRequest::Method method, const QByteArray 
         auto params = fit(r.pattern, path);
         if (!params)
             continue;
-        if (r.method == method) {
+        if (r.method == method || (method == Method::Head && r.method == Method::Get)) {
             m.route = &r;
             m.params = *params;
             return m;
         }
         if (!m.allowed.contains(methodName(r.method)))
             m.allowed.append(methodName(r.method));
+        if (r.method == Method::Get && !m.allowed.contains("HEAD"))
+            m.allowed.append("HEAD");
     }
     return m;
 }

@@ -3,7 +3,6 @@
 #include "../api/caller.h"
 #include "reply.h"
 
-#include <QHttpServerRequest>
 #include <QJsonObject>
 #include <QStringList>
 #include <QUrlQuery>
@@ -13,6 +12,12 @@
 #include <vector>
 
 namespace salesflow::http {
+
+/// The request methods the API routes on; anything else is 405 (the route exists) or 404.
+enum class Method { Get, Head, Post, Put, Delete, Patch, Options, Other };
+
+Method methodFrom(const QByteArray &name);
+QByteArray methodName(Method m);
 
 /// What a handler gets: the request (copied: a handler may answer after the server's request
 /// object is gone), the decoded `{placeholders}` of its path in order, and the caller
@@ -47,7 +52,7 @@ Result<QJsonObject> jsonBody(const Request &request);
 /// a signed webhook), and the handler.
 struct Route
 {
-    QHttpServerRequest::Method method;
+    Method method;
     QString pattern;
     std::optional<Permission> needs;
     Handler handler;
@@ -67,12 +72,11 @@ public:
     };
 
     void add(Route route);
-    Match match(QHttpServerRequest::Method method, const QByteArray &encodedPath) const;
+    /// HEAD is answered by the GET route (the transport sends no body).
+    Match match(Method method, const QByteArray &encodedPath) const;
 
 private:
     std::vector<Route> m_routes;
 };
-
-QByteArray methodName(QHttpServerRequest::Method m);
 
 } // namespace salesflow::http

@@ -3,7 +3,7 @@
 
 #include "tst_suites.h"
 
-#include "engine/http/apiserver.h"
+#include "tests/support/apiserve.h"
 #include "engine/local/localengine.h"
 #include "engine/remote/remoteengine.h"
 #include "tests/support/await.h"
@@ -37,7 +37,7 @@ inline IngestItem form(const QByteArray &submissionId, const QByteArray &email =
 struct TestContract::Fixture
 {
     std::unique_ptr<LocalEngine> local;
-    std::unique_ptr<http::ApiServer> server;
+    std::unique_ptr<http::ApiListener> server;
     std::unique_ptr<QProcess> daemon; ///< salesflowd serve, in the Remote run
     std::unique_ptr<remote::RemoteEngine> remote;
     IEngine *engine = nullptr;

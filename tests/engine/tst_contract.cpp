@@ -51,11 +51,7 @@ void TestContract::init()
         return;
     quint16 port = 0;
     if (m_mode == Mode::Http) {
-        m_f->server = std::make_unique<http::ApiServer>(m_f->local.get(), m_f->local.get(), http::ApiServer::Options{});
-        auto *tcp = new QTcpServer(m_f->server.get());
-        QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
-        m_f->server->bind(tcp);
-        port = tcp->serverPort();
+        m_f->server = test::serveApi(m_f->local.get(), m_f->local.get(), http::ApiServer::Options{}, &port);
     } else {
         m_f->daemon = std::make_unique<QProcess>();
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();

@@ -4,11 +4,11 @@
 
 #include "engine/core/clock.h"
 #include "engine/http/apilistener.h"
-#include "engine/http/apiserver.h"
 #include "engine/hubspot/webhooksignature.h"
 #include "engine/local/localengine.h"
 #include "engine/store/database.h"
 #include "engine/store/tokenrepository.h"
+#include "tests/support/apiserve.h"
 #include "tests/support/await.h"
 #include "tests/support/engines.h"
 #include "tests/support/httpclient.h"
@@ -38,7 +38,7 @@ QJsonObject obj(const HttpResponse &r)
 struct TestHttp::Fixture
 {
     std::unique_ptr<LocalEngine> engine;
-    std::unique_ptr<http::ApiServer> server;
+    std::unique_ptr<http::ApiListener> server;
     quint16 port = 0;
     QByteArray ingest, viewer, admin;
 
@@ -76,12 +76,8 @@ void TestHttp::init()
     m_f->ingest = test::createToken(*m_f->engine, QStringLiteral("in"), Role::Ingest);
     m_f->viewer = test::createToken(*m_f->engine, QStringLiteral("view"), Role::Viewer);
     m_f->admin = test::createToken(*m_f->engine, QStringLiteral("adm"), Role::Admin);
-    m_f->server = std::make_unique<http::ApiServer>(m_f->engine.get(), m_f->engine.get(),
-                                                    http::ApiServer::Options{4096, kSecret, {}});
-    auto *tcp = new QTcpServer(m_f->server.get());
-    QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
-    m_f->server->bind(tcp);
-    m_f->port = tcp->serverPort();
+    m_f->server
+        = test::serveApi(m_f->engine.get(), m_f->engine.get(), http::ApiServer::Options{4096, kSecret, {}}, &m_f->port);
 }
 
 void TestHttp::cleanup()
@@ -337,12 +333,7 @@ void TestHttp::storeDownAnswers503()
     token = test::createToken(*e.value(), QStringLiteral("in"), Role::Ingest);
     Fixture f;
     f.engine = std::move(e).value();
-    f.server = std::make_unique<http::ApiServer>(f.engine.get(), f.engine.get(),
-                                                 http::ApiServer::Options{4096, kSecret, {}});
-    auto *tcp = new QTcpServer(f.server.get());
-    QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
-    f.server->bind(tcp);
-    f.port = tcp->serverPort();
+    f.server = test::serveApi(f.engine.get(), f.engine.get(), http::ApiServer::Options{4096, kSecret, {}}, &f.port);
     QCOMPARE(f.postJson("/v1/events/chat", R"({"n":1})", token).status, 202); // token now cached
 
     pg.stop();
@@ -436,12 +427,9 @@ void TestHttp::deepNestingIsRefusedOnEveryRouteAndTheServerLives()
 {
     // 60,000 levels in 120 KB: parsed, then copied or dumped recursively, this overflowed the
     // HTTP thread's stack and killed the server. Refused at the door instead, on every route.
-    http::ApiServer server(m_f->engine.get(), m_f->engine.get(), http::ApiServer::Options{1024 * 1024, kSecret, {}});
-    auto *tcp = new QTcpServer(&server);
-    QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
-    server.bind(tcp);
     Fixture f;
-    f.port = tcp->serverPort();
+    f.server = test::serveApi(m_f->engine.get(), m_f->engine.get(), http::ApiServer::Options{1024 * 1024, kSecret, {}},
+                              &f.port);
     const QByteArray deep = QByteArray(60000, '[') + QByteArray(60000, ']');
     const QByteArray deepObject = QByteArray("{\"a\":").repeated(30000) + "1" + QByteArray(30000, '}');
     const QList<QPair<QByteArray, QByteArray>> posts{
@@ -578,12 +566,8 @@ void TestHttp::reviewerWorksTheQueueOverHttp()
     o.config.dbUrl = test::freshDbUrl(QStringLiteral("script"));
     o.config.reviewThreshold = 1.0; // every event goes to review
     auto engine = test::openEngine(o.config, {}, test::allStages());
-    http::ApiServer server(engine.get(), engine.get(), http::ApiServer::Options{});
-    auto *tcp = new QTcpServer(&server);
-    QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
-    server.bind(tcp);
     Fixture f;
-    f.port = tcp->serverPort();
+    f.server = test::serveApi(engine.get(), engine.get(), http::ApiServer::Options{}, &f.port);
     const QByteArray admin = test::createToken(*engine, QStringLiteral("adm"), Role::Admin);
     const QByteArray ingest = test::createToken(*engine, QStringLiteral("site"), Role::Ingest);
     QCOMPARE(

@@ -3,9 +3,9 @@
 // after it sends exactly the actions the dry run said would change, and creates nothing twice.
 #include "tst_suites.h"
 
-#include "engine/http/apiserver.h"
 #include "engine/local/localengine.h"
 #include "engine/store/database.h"
+#include "tests/support/apiserve.h"
 #include "tests/support/await.h"
 #include "tests/support/engines.h"
 #include "tests/support/httpclient.h"
@@ -217,7 +217,7 @@ struct Incident
     test::HubSpotEmulator hubspot;
     test::LlmEmulator llm;
     std::unique_ptr<LocalEngine> engine;
-    std::unique_ptr<http::ApiServer> server;
+    std::unique_ptr<http::ApiListener> server;
     quint16 port = 0;
     QByteArray admin;
     QStringList ids;
@@ -248,11 +248,7 @@ void startIncident(Incident &f)
                      {test::LlmEmulator::Step::Status, 400, "invalid_request_error", "bad_prompt", {}, 0, {}});
     f.engine = test::openEngine(cfg, {}, test::allStages());
     QVERIFY(test::runSetup(cfg, *f.engine->database()->acquire().value()).ok());
-    f.server = std::make_unique<http::ApiServer>(f.engine.get(), f.engine.get(), http::ApiServer::Options{});
-    auto *tcp = new QTcpServer(f.server.get());
-    QVERIFY(tcp->listen(QHostAddress::LocalHost, 0));
-    f.server->bind(tcp);
-    f.port = tcp->serverPort();
+    f.server = test::serveApi(f.engine.get(), f.engine.get(), http::ApiServer::Options{}, &f.port);
     f.admin = test::createToken(*f.engine, QStringLiteral("ops"), Role::Admin);
     for (int i = 0; i < 5; ++i) {
         const auto r = test::callServing(f.port, "POST", "/v1/events/chat", test::chat(100 + i), f.admin);

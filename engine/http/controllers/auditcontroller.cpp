@@ -6,7 +6,7 @@ namespace salesflow::http {
 
 void AuditController::addRoutes(Router &router)
 {
-    router.add({QHttpServerRequest::Method::Get, QStringLiteral("/v1/audit"), Permission::Read,
+    router.add({Method::Get, QStringLiteral("/v1/audit"), Permission::Read,
                 [this](const Request &rq, const ReplyPtr &r) { list(rq, r); }});
 }
 

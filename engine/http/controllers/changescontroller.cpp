@@ -6,7 +6,7 @@ namespace salesflow::http {
 
 void ChangesController::addRoutes(Router &router)
 {
-    router.add({QHttpServerRequest::Method::Get, QStringLiteral("/v1/changes"), Permission::Read,
+    router.add({Method::Get, QStringLiteral("/v1/changes"), Permission::Read,
                 [this](const Request &rq, const ReplyPtr &r) { changes(rq, r); }});
 }
 

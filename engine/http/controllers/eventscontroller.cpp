@@ -7,7 +7,7 @@ namespace salesflow::http {
 
 void EventsController::addRoutes(Router &router)
 {
-    using M = QHttpServerRequest::Method;
+    using M = Method;
     router.add({M::Get, QStringLiteral("/v1/events"), Permission::Read,
                 [this](const Request &rq, const ReplyPtr &r) { list(rq, r); }});
     router.add({M::Get, QStringLiteral("/v1/events/{id}"), Permission::Read,

@@ -4,7 +4,7 @@ namespace salesflow::http {
 
 void HealthController::addRoutes(Router &router)
 {
-    using M = QHttpServerRequest::Method;
+    using M = Method;
     router.add({M::Get, QStringLiteral("/healthz"), std::nullopt, [](const Request &, const ReplyPtr &reply) {
                     reply->json(200, {{QStringLiteral("status"), QStringLiteral("ok")}});
                 }});

@@ -52,7 +52,7 @@ QByteArray calledUri(const Request &request)
 
 void IngestController::addRoutes(Router &router)
 {
-    using M = QHttpServerRequest::Method;
+    using M = Method;
     router.add({M::Post, QStringLiteral("/v1/events/hubspot"), std::nullopt,
                 [this](const Request &rq, const ReplyPtr &r) { hubspotWebhook(rq, r); }});
     // A HubSpot delivery is signed, never token-authenticated, whichever path it takes.

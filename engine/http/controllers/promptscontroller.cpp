@@ -44,7 +44,7 @@ Result<int> versionOf(const Request &request)
 
 void PromptsController::addRoutes(Router &router)
 {
-    using M = QHttpServerRequest::Method;
+    using M = Method;
     router.add({M::Get, QStringLiteral("/v1/prompts"), Permission::Read, [this](const Request &rq, const ReplyPtr &r) {
                     answer(m_engine->prompts(rq.caller), r, [](const QList<PromptSummary> &p) { return itemsOf(p); });
                 }});

@@ -42,7 +42,7 @@ Status checkTypes(const QJsonObject &body)
 
 void ReplaysController::addRoutes(Router &router)
 {
-    using M = QHttpServerRequest::Method;
+    using M = Method;
     router.add({M::Post, QStringLiteral("/v1/replays"), Permission::Admin,
                 [this](const Request &rq, const ReplyPtr &r) { start(rq, r); }});
     router.add({M::Get, QStringLiteral("/v1/replays"), Permission::Read,

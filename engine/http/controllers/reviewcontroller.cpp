@@ -6,7 +6,7 @@ namespace salesflow::http {
 
 void ReviewController::addRoutes(Router &router)
 {
-    using M = QHttpServerRequest::Method;
+    using M = Method;
     router.add({M::Get, QStringLiteral("/v1/review"), Permission::Read,
                 [this](const Request &rq, const ReplyPtr &r) { list(rq, r); }});
     router.add({M::Post, QStringLiteral("/v1/review/{id}/claim"), Permission::Review,

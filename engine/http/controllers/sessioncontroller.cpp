@@ -6,7 +6,7 @@ namespace salesflow::http {
 
 void SessionController::addRoutes(Router &router)
 {
-    router.add({QHttpServerRequest::Method::Post, QStringLiteral("/v1/session"), std::nullopt,
+    router.add({Method::Post, QStringLiteral("/v1/session"), std::nullopt,
                 [this](const Request &rq, const ReplyPtr &r) { login(rq, r); }});
 }
 

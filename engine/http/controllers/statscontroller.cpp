@@ -7,7 +7,7 @@ namespace salesflow::http {
 
 void StatsController::addRoutes(Router &router)
 {
-    using M = QHttpServerRequest::Method;
+    using M = Method;
     router.add({M::Get, QStringLiteral("/v1/stats"), Permission::Read, [this](const Request &rq, const ReplyPtr &r) {
                     answer(m_engine->stats(rq.caller), r, [](const Stats &s) { return json::toJson(s); });
                 }});

@@ -6,9 +6,9 @@ namespace salesflow::http {
 
 void TokensController::addRoutes(Router &router)
 {
-    router.add({QHttpServerRequest::Method::Post, QStringLiteral("/v1/tokens"), Permission::Admin,
+    router.add({Method::Post, QStringLiteral("/v1/tokens"), Permission::Admin,
                 [this](const Request &rq, const ReplyPtr &r) { create(rq, r); }});
-    router.add({QHttpServerRequest::Method::Post, QStringLiteral("/v1/tokens/{name}/revoke"), Permission::Admin,
+    router.add({Method::Post, QStringLiteral("/v1/tokens/{name}/revoke"), Permission::Admin,
                 [this](const Request &rq, const ReplyPtr &r) { revoke(rq, r); }});
 }
 

@@ -8,7 +8,7 @@ namespace salesflow::http {
 
 void UsersController::addRoutes(Router &router)
 {
-    using M = QHttpServerRequest::Method;
+    using M = Method;
     router.add({M::Get, QStringLiteral("/v1/users"), Permission::Admin, [this](const Request &rq, const ReplyPtr &r) {
                     answer(m_engine->users(rq.caller), r, [](const QList<UserInfo> &u) { return itemsOf(u); });
                 }});

@@ -1,0 +1,73 @@
+#include "mhdexchange.h"
+
+namespace salesflow::http {
+
+MhdExchange::MhdExchange(MHD_Connection *connection, std::function<void(MhdExchange *, bool)> onSuspend)
+    : m_connection(connection), m_onSuspend(std::move(onSuspend))
+{ }
+
+void MhdExchange::respond(HttpResponse response)
+{
+    std::lock_guard lock(m_mutex);
+    if (m_answer || !m_connection)
+        return;
+    m_answer = std::move(response);
+    if (m_suspended) {
+        m_suspended = false;
+        m_onSuspend(this, false);
+        MHD_resume_connection(m_connection);
+    }
+}
+
+void MhdExchange::admit()
+{
+    std::lock_guard lock(m_mutex);
+    phase = Phase::Body;
+    if (m_suspended && m_connection) {
+        m_suspended = false;
+        m_onSuspend(this, false);
+        MHD_resume_connection(m_connection);
+    }
+}
+
+bool MhdExchange::suspendUnlessAnswered()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_answer)
+        return false;
+    m_suspended = true;
+    m_onSuspend(this, true);
+    MHD_suspend_connection(m_connection);
+    return true;
+}
+
+bool MhdExchange::queueAnswer()
+{
+    std::lock_guard lock(m_mutex);
+    if (!m_answer || m_queued)
+        return m_queued;
+    m_queued = true;
+    const HttpResponse &a = *m_answer;
+    MHD_Response *r = MHD_create_response_from_buffer(size_t(a.body.size()), const_cast<char *>(a.body.constData()),
+                                                      MHD_RESPMEM_MUST_COPY);
+    if (!a.body.isEmpty() || a.status != 204)
+        MHD_add_response_header(r, "Content-Type", a.contentType.constData());
+    for (const auto &h : a.headers)
+        MHD_add_response_header(r, h.first.constData(), h.second.constData());
+    if (a.close)
+        MHD_add_response_header(r, "Connection", "close");
+    MHD_queue_response(m_connection, unsigned(a.status), r);
+    MHD_destroy_response(r);
+    return true;
+}
+
+void MhdExchange::detach()
+{
+    std::lock_guard lock(m_mutex);
+    if (m_suspended)
+        m_onSuspend(this, false);
+    m_suspended = false;
+    m_connection = nullptr;
+}
+
+} // namespace salesflow::http

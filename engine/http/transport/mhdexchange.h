@@ -1,0 +1,50 @@
+#pragma once
+
+#include "httptransport.h"
+
+#include <microhttpd.h>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+namespace salesflow::http {
+
+/// One request on a libmicrohttpd connection, from its head to its answer. The transport's
+/// access handler drives it on the connection's thread; respond() may come from any thread: it
+/// stores the answer and resumes the suspended connection, whose next access-handler call queues
+/// it (libmicrohttpd only takes a response there).
+class MhdExchange final : public IHttpResponder, public std::enable_shared_from_this<MhdExchange>
+{
+public:
+    enum class Phase { Screening, Body, Handling };
+
+    /// `onSuspend(true)` when the connection is suspended, `(false)` when it is resumed: the
+    /// transport keeps the suspended ones to answer them at stop().
+    MhdExchange(MHD_Connection *connection, std::function<void(MhdExchange *, bool)> onSuspend);
+
+    void respond(HttpResponse response) override;
+    /// screen() let the request in: read the body.
+    void admit();
+    /// Suspends the connection unless an answer is already there (then the caller queues it).
+    bool suspendUnlessAnswered();
+    /// Queues the stored answer, once; false when there is none yet.
+    bool queueAnswer();
+    /// The connection is gone (request completed or aborted): nothing is resumed any more.
+    void detach();
+
+    HttpHead head;
+    QByteArray body;
+    Phase phase = Phase::Screening;
+
+private:
+    std::mutex m_mutex;
+    MHD_Connection *m_connection;
+    std::function<void(MhdExchange *, bool)> m_onSuspend;
+    std::optional<HttpResponse> m_answer;
+    bool m_suspended = false;
+    bool m_queued = false;
+};
+
+} // namespace salesflow::http
