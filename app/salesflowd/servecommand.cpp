@@ -184,6 +184,7 @@ int serve(const QStringList &args)
         const Config &c = options->config;
         listener = std::make_unique<http::ApiListener>(
             e, e, http::ApiServer::Options{c.maxBodyBytes, c.hubspotClientSecret, {}});
+        listener->setLimits(c.httpHeadTimeoutMs, c.httpBodyTimeoutMs, c.httpMaxConnections);
         if (int rc = startListener(*listener, c.listen, c.httpThreads, p); rc != 0)
             return rc;
     }

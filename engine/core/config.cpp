@@ -26,6 +26,15 @@ Config Config::fromEnvironment()
     const int httpThreads = qEnvironmentVariable("SALESFLOW_HTTP_THREADS").toInt(&ok);
     if (ok && httpThreads > 0)
         c.httpThreads = qMin(httpThreads, 64);
+    const auto positive = [](const char *name, int *into) {
+        bool given = false;
+        const int v = qEnvironmentVariable(name).toInt(&given);
+        if (given && v > 0)
+            *into = v;
+    };
+    positive("SALESFLOW_HTTP_HEAD_TIMEOUT_MS", &c.httpHeadTimeoutMs);
+    positive("SALESFLOW_HTTP_BODY_TIMEOUT_MS", &c.httpBodyTimeoutMs);
+    positive("SALESFLOW_HTTP_MAX_CONNECTIONS", &c.httpMaxConnections);
     c.hubspotClientSecret = qgetenv("HUBSPOT_CLIENT_SECRET");
     if (qEnvironmentVariableIsSet("SALESFLOW_LLM"))
         c.llm = qEnvironmentVariable("SALESFLOW_LLM").trimmed().toLower();

@@ -11,7 +11,10 @@ struct Config
     QString dbUrl; ///< SALESFLOW_DB; empty: SQLite in the app-data folder
     QString listen = QStringLiteral("127.0.0.1:8765"); ///< SALESFLOW_LISTEN
     int workers = 2; ///< worker threads in this process
-    int httpThreads = 2; ///< SALESFLOW_HTTP_THREADS: API server threads (SO_REUSEPORT)
+    int httpThreads = 2; ///< SALESFLOW_HTTP_THREADS: HTTP transport and API server threads
+    int httpHeadTimeoutMs = 10000; ///< SALESFLOW_HTTP_HEAD_TIMEOUT_MS: a request head must arrive within it
+    int httpBodyTimeoutMs = 60000; ///< SALESFLOW_HTTP_BODY_TIMEOUT_MS: its body within this after the head
+    int httpMaxConnections = 0; ///< SALESFLOW_HTTP_MAX_CONNECTIONS; 0: the descriptor limit less a reserve
     QString role = QStringLiteral("all"); ///< all | api | worker
     qint64 maxBodyBytes = 1024 * 1024; ///< SALESFLOW_MAX_BODY, 413 above it
     QByteArray hubspotClientSecret; ///< HUBSPOT_CLIENT_SECRET (webhook signatures)

@@ -37,6 +37,19 @@ QString newEventId()
                                + hex.mid(20));
 }
 
+bool isEventId(const QString &text)
+{
+    if (text.size() != 36)
+        return false;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t c = text[i].unicode();
+        const bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? c != u'-' : !((c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'f')))
+            return false;
+    }
+    return true;
+}
+
 QString lowerBound(qint64 ms)
 {
     const QByteArray hex = QByteArray::number(qMax<qint64>(0, ms), 16).rightJustified(12, '0');

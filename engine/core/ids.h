@@ -9,6 +9,10 @@ namespace salesflow::ids {
 /// are pages in arrival order, on both SQLite and PostgreSQL.
 QString newEventId();
 
+/// True when `text` has the shape of an id newEventId() gives (lower-case 8-4-4-4-12 hex): a
+/// cursor or id from a client is checked before it is used as a position.
+bool isEventId(const QString &text);
+
 /// The smallest id that newEventId() can give at `ms`: time ranges become id ranges.
 QString lowerBound(qint64 ms);
 

@@ -143,6 +143,8 @@ Status validate(const EventQuery &q)
         return makeError("query.time", QStringLiteral("since/until are times after 1970"), 400);
     if (q.ids.size() > 1000)
         return makeError("query.ids", QStringLiteral("at most 1000 ids at a time"), 400);
+    if (!q.after.isEmpty() && !ids::isEventId(q.after))
+        return makeError("query.cursor", QStringLiteral("'after' is not a cursor this server gave out"), 400);
     return Done{};
 }
 

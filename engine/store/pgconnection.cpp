@@ -88,7 +88,12 @@ Result<Rows> PgConnection::exec(const QByteArray &sql, const QVariantList &param
         } else if (v.typeId() == QMetaType::Bool) {
             storage[size_t(i)] = v.toBool() ? "1" : "0";
         } else {
-            storage[size_t(i)] = v.toString().toUtf8();
+            // Text goes as a C string (libpq stops at a NUL, and PostgreSQL text cannot hold
+            // one): U+0000 is kept visible as U+FFFD instead of cutting the rest off.
+            QString text = v.toString();
+            if (text.contains(QChar(0)))
+                text.replace(QChar(0), QChar::ReplacementCharacter);
+            storage[size_t(i)] = text.toUtf8();
         }
         values[size_t(i)] = storage[size_t(i)].constData();
         lengths[size_t(i)] = int(storage[size_t(i)].size());

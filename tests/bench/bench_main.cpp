@@ -4,6 +4,7 @@
 // 10,000 and 100,000 other jobs queued. Run: `make bench` (or build/tests/bench/salesflow_bench).
 #include "benchdesktop.h"
 #include "benchenrich.h"
+#include "benchfrontdoor.h"
 #include "benchqueue.h"
 #include "benchremote.h"
 #include "benchreplay.h"
@@ -85,8 +86,14 @@ int main(int argc, char *argv[])
     test::PgServer pg(test::PgServer::Options{true, 300});
     if (!pg.start())
         qFatal("%s", qPrintable(pg.error()));
-    // SALESFLOW_BENCH_ONLY=ingest|queue|enrich|write|replay|remote|desktop runs one section.
+    // SALESFLOW_BENCH_ONLY=ingest|queue|enrich|write|replay|remote|desktop|frontdoor runs one section.
     const QString only = qEnvironmentVariable("SALESFLOW_BENCH_ONLY");
+    if (only == QLatin1String("frontdoor")) {
+        say(QStringLiteral(
+            "\n## The front door: HTTP libraries side by side (SALESFLOW_BENCH_ONLY=frontdoor make bench)"));
+        bench::runFrontDoorBenchmarks(say);
+        return 0;
+    }
     if (only == QLatin1String("write")) {
         say(QStringLiteral("\n## HubSpot writeback within the rate limits (SALESFLOW_BENCH_ONLY=write make bench)"));
         bench::runWriteBenchmarks(pg, say);

@@ -2,6 +2,7 @@
 // `cli_tests sqlite|postgres`. Exit codes: 0 ok, 1 runtime failure, 2 usage error.
 #include "tests/support/httpclient.h"
 #include "tests/support/llmemulator.h"
+#include "tests/support/rawhttp.h"
 #include "tests/support/salesflowd.h"
 #include "tests/support/testbackend.h"
 
@@ -9,6 +10,12 @@
 #include <QElapsedTimer>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <memory>
+#include <vector>
 
 using namespace salesflow;
 using test::runSalesflowd;
@@ -219,6 +226,53 @@ private Q_SLOTS:
         QCOMPARE(server.exitStatus(), QProcess::NormalExit);
         QCOMPARE(server.exitCode(), 0);
         QVERIFY2(t.elapsed() < 10000, "SIGTERM waited for the LLM call instead of abandoning it");
+    }
+
+    void idleConnectionsAtTheDescriptorLimitDoNotLockEveryoneOut()
+    {
+        // 300 idle connections against a server allowed 256 descriptors: it caps what it
+        // holds, does not spin on EMFILE, and answers again once the idle ones time out.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("SALESFLOW_HTTP_HEAD_TIMEOUT_MS"), QStringLiteral("1000"));
+        QProcess server;
+        server.setChildProcessModifier([] {
+            const rlimit low{256, 256};
+            ::setrlimit(RLIMIT_NOFILE, &low);
+        });
+        const quint16 port = test::startServe(server, withDb({}), env);
+        QVERIFY2(port, server.readAllStandardError().constData());
+        std::vector<std::unique_ptr<test::RawConnection>> idle;
+        for (int i = 0; i < 300; ++i)
+            idle.push_back(std::make_unique<test::RawConnection>(port));
+        const double cpuBefore = cpuSeconds(server.processId());
+        QTest::qWait(1500);
+        const double cpu = cpuSeconds(server.processId()) - cpuBefore;
+        qInfo() << "salesflowd used" << cpu << "s of CPU in 1.5 s holding 300 idle connections at 256 descriptors";
+        QVERIFY2(cpu < 0.5, "the server spins while the descriptors are used up");
+        QElapsedTimer t;
+        t.start();
+        int status = 0;
+        while (status != 200 && t.elapsed() < 15000) {
+            status = test::HttpClient("127.0.0.1", port).request("GET", "/healthz", {}, {}, 2000).status;
+            if (status != 200)
+                QTest::qWait(200);
+        }
+        qInfo() << "/healthz answered" << t.elapsed() << "ms after the CPU check";
+        QCOMPARE(status, 200);
+        server.terminate();
+        QVERIFY(server.waitForFinished(30000));
+    }
+
+private:
+    /// User and system CPU time of a process so far, from /proc.
+    static double cpuSeconds(qint64 pid)
+    {
+        QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+        if (!f.open(QIODevice::ReadOnly))
+            return 0;
+        const QByteArray stat = f.readAll();
+        const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+        return double(fields.value(11).toLongLong() + fields.value(12).toLongLong()) / double(sysconf(_SC_CLK_TCK));
     }
 };
 

@@ -25,6 +25,7 @@ int main(int argc, char *argv[])
     TestQueue queue;
     TestIngest ingest;
     TestHttp http;
+    TestFrontDoor frontDoor;
     TestNormalise normalise;
     TestEnrich enrich;
     TestWriteback writeback;
@@ -35,7 +36,7 @@ int main(int argc, char *argv[])
     TestRemote remote;
     TestJson json;
     TestMigrations migrations;
-    const std::initializer_list<QObject *> suites{&store,         &queue,        &ingest,    &http,
+    const std::initializer_list<QObject *> suites{&store,         &queue,        &ingest,    &http, &frontDoor,
                                                   &normalise,     &enrich,       &writeback, &replay,
                                                   &contractLocal, &contractHttp, &contractRemote, &remote, &json,      &migrations};
     bool ran = false;

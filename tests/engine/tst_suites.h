@@ -228,3 +228,26 @@ private Q_SLOTS:
     void everyTypeRoundTrips();
     void lineagePayloadKeepsBinaryBytes();
 };
+
+class TestFrontDoor : public QObject
+{
+    Q_OBJECT
+public:
+    TestFrontDoor();
+    ~TestFrontDoor() override;
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void pipelinedRequestsAreAnsweredInOrder();
+    void ambiguousFramingIsRefusedAndClosed();
+    void httpSemanticsAreFollowed();
+    void expectContinueWaitsForTheGoAhead();
+    void limitsApplyBeforeReading();
+    void slowAndIdleClientsAreCutOff();
+    void gzipBodiesAreDecodedWithinTheLimit();
+    void controlBytesInIdsAndTextAreSafe();
+
+private:
+    struct Fixture;
+    std::unique_ptr<Fixture> m_f;
+};

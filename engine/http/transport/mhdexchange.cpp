@@ -46,7 +46,6 @@ bool MhdExchange::queueAnswer()
     std::lock_guard lock(m_mutex);
     if (!m_answer || m_queued)
         return m_queued;
-    m_queued = true;
     const HttpResponse &a = *m_answer;
     MHD_Response *r = MHD_create_response_from_buffer(size_t(a.body.size()), const_cast<char *>(a.body.constData()),
                                                       MHD_RESPMEM_MUST_COPY);
@@ -56,9 +55,17 @@ bool MhdExchange::queueAnswer()
         MHD_add_response_header(r, h.first.constData(), h.second.constData());
     if (a.close)
         MHD_add_response_header(r, "Connection", "close");
-    MHD_queue_response(m_connection, unsigned(a.status), r);
+    // Refused while a body is still arriving (libmicrohttpd 0.9.75 takes an answer only before
+    // the body or after it): the caller drops the rest of the body and tries again at its end.
+    m_queued = MHD_queue_response(m_connection, unsigned(a.status), r) == MHD_YES;
     MHD_destroy_response(r);
-    return true;
+    return m_queued;
+}
+
+bool MhdExchange::answered()
+{
+    std::lock_guard lock(m_mutex);
+    return m_answer.has_value();
 }
 
 void MhdExchange::detach()

@@ -29,14 +29,18 @@ public:
     void admit();
     /// Suspends the connection unless an answer is already there (then the caller queues it).
     bool suspendUnlessAnswered();
-    /// Queues the stored answer, once; false when there is none yet.
+    /// Queues the stored answer, once; true when it is queued (now or before), false when there
+    /// is none yet or libmicrohttpd cannot take it while the body is still arriving.
     bool queueAnswer();
+    bool answered();
     /// The connection is gone (request completed or aborted): nothing is resumed any more.
     void detach();
 
     HttpHead head;
     QByteArray body;
     Phase phase = Phase::Screening;
+    qint64 dropped = 0; ///< body bytes dropped after an early answer
+    bool headAgain = false; ///< suspended while screening: the next empty call repeats the head
 
 private:
     std::mutex m_mutex;

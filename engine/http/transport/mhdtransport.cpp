@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include <sys/resource.h>
@@ -137,6 +138,7 @@ MHD_Result onHead(Impl *d, MHD_Connection *c, const ExchangePtr &ex, const char 
         ex->phase = MhdExchange::Phase::Body;
         return MHD_YES;
     }
+    ex->headAgain = true; // resumed, libmicrohttpd calls again for the head before any body byte
     ex->suspendUnlessAnswered();
     screened.then([ex, expectsBody](const std::optional<HttpResponse> &no) {
         if (!no)
@@ -148,13 +150,23 @@ MHD_Result onHead(Impl *d, MHD_Connection *c, const ExchangePtr &ex, const char 
     return MHD_YES;
 }
 
+/// The rest of a body after its 413, dropped as it arrives so the answer can go out at its end
+/// (libmicrohttpd 0.9.75 sends nothing mid-body); past another limit's worth the connection is
+/// closed instead (a client streaming for ever gets no answer, only the end of the connection).
+MHD_Result dropBody(Impl *d, const ExchangePtr &ex, size_t *size)
+{
+    ex->dropped += qint64(*size);
+    *size = 0;
+    return ex->dropped > d->options.maxBodyBytes ? MHD_NO : MHD_YES;
+}
+
 MHD_Result onBody(Impl *d, const ExchangePtr &ex, const char *data, size_t *size)
 {
     if (ex->body.size() + qint64(*size) > d->options.maxBodyBytes) { // a chunked body past the limit
-        *size = 0;
         ex->respond(refusal(413, "Content Too Large",
                             QStringLiteral("the body is over the limit of %1 bytes").arg(d->options.maxBodyBytes)));
-        return ex->queueAnswer() ? MHD_YES : MHD_NO;
+        ex->body = QByteArray(); // nothing of it is used: free it now
+        return dropBody(d, ex, size);
     }
     ex->body.append(data, qsizetype(*size));
     *size = 0;
@@ -174,11 +186,13 @@ MHD_Result onRequest(void *cls, MHD_Connection *c, const char *url, const char *
     const ExchangePtr ex = *static_cast<ExchangePtr *>(*requestContext);
     if (ex->queueAnswer())
         return MHD_YES;
+    if (ex->answered()) // answered while the body arrives (413): drop it, unless it goes on and on
+        return dropBody(d, ex, uploadSize);
     if (ex->phase == MhdExchange::Phase::Screening)
         return MHD_YES; // resumed spuriously; the screen's answer is not in yet
     if (*uploadSize > 0)
         return onBody(d, ex, uploadData, uploadSize);
-    if (ex->phase == MhdExchange::Phase::Handling)
+    if (ex->phase == MhdExchange::Phase::Handling || std::exchange(ex->headAgain, false))
         return MHD_YES;
     ex->phase = MhdExchange::Phase::Handling;
     d->watch->bodyArrived(c);
@@ -257,13 +271,13 @@ Status MhdTransport::start(int listeningFd, IHttpHandler *handler)
     const unsigned threads = unsigned(qMax(1, d->options.threads));
     const unsigned idleSeconds = unsigned(qMax(1, d->options.bodyTimeoutMs / 1000));
     std::vector<MHD_OptionItem> opts{
+        {MHD_OPTION_EXTERNAL_LOGGER, intptr_t(&logMhd), nullptr}, // first: it covers the other options
         {MHD_OPTION_LISTEN_SOCKET, listeningFd, nullptr},
         {MHD_OPTION_CONNECTION_LIMIT, intptr_t(connectionCap(d->options.maxConnections)), nullptr},
         {MHD_OPTION_CONNECTION_TIMEOUT, intptr_t(idleSeconds), nullptr},
         {MHD_OPTION_NOTIFY_COMPLETED, intptr_t(&onCompleted), d.get()},
         {MHD_OPTION_NOTIFY_CONNECTION, intptr_t(&onConnection), d.get()},
-        {MHD_OPTION_UNESCAPE_CALLBACK, intptr_t(&keepEncoded), nullptr},
-        {MHD_OPTION_EXTERNAL_LOGGER, intptr_t(&logMhd), nullptr}};
+        {MHD_OPTION_UNESCAPE_CALLBACK, intptr_t(&keepEncoded), nullptr}};
     if (threads > 1)
         opts.push_back({MHD_OPTION_THREAD_POOL_SIZE, intptr_t(threads), nullptr});
     if (tls) {
