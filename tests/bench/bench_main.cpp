@@ -145,7 +145,10 @@ int main(int argc, char *argv[])
     const QByteArray token = store::TokenRepository::create(*c.value(), QStringLiteral("bench"), Role::Ingest,
                                                             QStringLiteral("cli:bench"), nowMs())
                                  .value();
-    const QString daemon = QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd");
+    // SALESFLOW_BENCH_DAEMON: another salesflowd build (e.g. the previous commit's) for a before/after.
+    const QString daemon = qEnvironmentVariableIsSet("SALESFLOW_BENCH_DAEMON")
+        ? qEnvironmentVariable("SALESFLOW_BENCH_DAEMON")
+        : QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd");
     QProcess server;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("salesflow.*.info=false"));
@@ -231,6 +234,8 @@ int main(int argc, char *argv[])
     say(QStringLiteral("stored: %1 events, %2 first jobs (every 202 is a row and a job)")
             .arg(stored->int64(0, 0))
             .arg(stored->int64(0, 1)));
+    if (only == QLatin1String("ingest"))
+        return 0;
 
     // 3. The queue.
     say(QStringLiteral("\n## Job queue on PostgreSQL: no-op jobs, every completion committed"));
