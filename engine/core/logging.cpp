@@ -36,3 +36,21 @@ void installJsonLogHandler()
 }
 
 } // namespace salesflow
+
+namespace salesflow {
+
+bool LogThrottle::allow(qint64 *suppressed)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    qint64 last = m_last.load();
+    if (now - last < m_intervalMs || !m_last.compare_exchange_strong(last, now)) {
+        ++m_held;
+        return false;
+    }
+    const qint64 held = m_held.exchange(0);
+    if (suppressed)
+        *suppressed = held;
+    return true;
+}
+
+} // namespace salesflow

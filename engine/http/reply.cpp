@@ -4,8 +4,6 @@
 
 #include "../core/logging.h"
 
-#include <QDateTime>
-
 #include <QJsonDocument>
 
 namespace salesflow::http {
@@ -49,11 +47,11 @@ Error forClient(const Error &e)
     if (!e.code.startsWith(QLatin1String("store.")) || e.httpStatus < 500
         || e.code == QLatin1String("store.schema_too_new")) // says what to do, names no address
         return e;
-    static std::atomic<qint64> lastLogged{0};
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    qint64 last = lastLogged.load();
-    if (now - last > 10000 && lastLogged.compare_exchange_strong(last, now))
-        qCWarning(lcHttp) << "answered" << e.httpStatus << e.code << "-" << e.message;
+    static LogThrottle throttle(10000);
+    qint64 held = 0;
+    if (throttle.allow(&held))
+        qCWarning(lcHttp) << "answered" << e.httpStatus << e.code << "-" << e.message << "(" << held
+                          << "more not logged since the last line)";
     Error out = e;
     out.message = e.httpStatus == 503 ? QStringLiteral("the event store is unavailable; nothing was done, try again")
                                       : QStringLiteral("the event store failed; nothing was done");

@@ -154,6 +154,9 @@ void TestFrontDoor::httpSemanticsAreFollowed()
     QCOMPARE(m_f->once("GET /healthz HTTP/1.1\r\n\r\n").status, 400);
     // An encoded slash is part of a segment: this is no event id and never the event list.
     QCOMPARE(m_f->once(get("/v1/events/%2F", m_f->viewer)).status, 404);
+    // A cursor this server never gave out is not a position.
+    QCOMPARE(m_f->once(get("/v1/events?after=zzz", m_f->viewer)).status, 400);
+    QCOMPARE(m_f->once(get("/v1/audit?after=-1", m_f->viewer)).status, 400);
     // HTTP/1.0 and Connection: close are answered, then the connection is closed.
     for (const QByteArray &bytes : {QByteArray("GET /healthz HTTP/1.0\r\n\r\n"),
                                     QByteArray("GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n")}) {
@@ -290,6 +293,15 @@ void TestFrontDoor::controlBytesInIdsAndTextAreSafe()
         m_f->once(post("/v1/events/form", R"({"submission_id":"a\u0000b","fields":{"email":"a@b.co"}})", m_f->ingest))
             .status,
         400);
+    QCOMPARE(m_f->once(post("/v1/events/product", R"({"type":"track","event":"x","messageId":"m\u0000"})", m_f->ingest))
+                 .status,
+             400);
+    const QByteArray mail = QByteArray("From: a@b.co\r\nMessage-ID: <x\0y@b.co>\r\nSubject: hi\r\n\r\nbody", 57);
+    QCOMPARE(m_f->once("POST /v1/events/email HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer " + m_f->ingest
+                       + "\r\nContent-Type: message/rfc822\r\nContent-Length: " + QByteArray::number(mail.size())
+                       + "\r\n\r\n" + mail)
+                 .status,
+             400);
     QCOMPARE(m_f->once(post("/v1/events/chat", "{}", m_f->ingest, "Idempotency-Key: a\x01b\r\n")).status, 400);
     const HttpResponse ok = m_f->once(
         post("/v1/events/chat",

@@ -130,8 +130,12 @@ void GroupCommitter::commitEach(std::unique_ptr<store::Connection> &conn, std::v
         bool sent = false;
         const Receipts r = commit(conn, p.events, &sent);
         if (!r) {
-            qCWarning(lcIngest) << "a submission of" << p.events.size()
-                                << "events was refused by the store:" << r.error().code;
+            static LogThrottle throttle(10000);
+            qint64 held = 0;
+            if (throttle.allow(&held))
+                qCWarning(lcIngest) << "a submission of" << p.events.size()
+                                    << "events was refused by the store:" << r.error().code << "(" << held
+                                    << "more such refusals not logged since the last line)";
             answer(p,
                    r.error().httpStatus == 503 ? r
                                                : Receipts(makeError("ingest.refused",
@@ -163,7 +167,11 @@ void GroupCommitter::loop()
             // on its own, so only that one fails and the others it shared the batch with do not.
             commitEach(conn, batch);
         } else if (!result) {
-            qCWarning(lcIngest) << "ingest commit of" << all.size() << "events failed:" << result.error().code;
+            static LogThrottle throttle(10000);
+            qint64 held = 0;
+            if (throttle.allow(&held))
+                qCWarning(lcIngest) << "ingest commit of" << all.size() << "events failed:" << result.error().code
+                                    << "(" << held << "more failed commits not logged since the last line)";
             for (Pending &p : batch)
                 answer(p, result.error());
         } else {
