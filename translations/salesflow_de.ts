@@ -1034,6 +1034,10 @@ Verknüpft: %6</translation>
         <source>Test the selected prompt version on this event…</source>
         <translation>Die gewählte Prompt-Version an diesem Ereignis testen…</translation>
     </message>
+    <message>
+        <source>Test the selected prompt version on the first 20 events of this list…</source>
+        <translation>Die gewählte Prompt-Version an den ersten 20 Ereignissen dieser Liste testen …</translation>
+    </message>
 </context>
 <context>
     <name>salesflow::ui::PromptView</name>
@@ -1238,6 +1242,10 @@ Verknüpft: %6</translation>
     <message>
         <source>would plan: %1</source>
         <translation>würde planen: %1</translation>
+    </message>
+    <message>
+        <source>No event matches the filter: nothing to test on</source>
+        <translation>Kein Ereignis passt zum Filter: nichts zum Testen</translation>
     </message>
 </context>
 <context>

@@ -134,8 +134,7 @@ Result<quint16> ApiListener::listen(const QHostAddress &host, quint16 port, int 
     m_front = std::make_unique<Front>(m_servers);
     m_transportOptions.threads = qMax(1, threads);
     m_transport = std::make_unique<MhdTransport>(m_transportOptions);
-    if (Status started = m_transport->start(fd, m_front.get()); !started) {
-        ::close(fd);
+    if (Status started = m_transport->start(fd, m_front.get()); !started) { // it closed fd
         stop();
         return started.error();
     }

@@ -60,10 +60,11 @@ Error missingToken()
 
 } // namespace
 
-std::optional<HttpResponse> ApiServer::refuse(const Error &e, const Reply::Headers &headers) const
+std::optional<HttpResponse> ApiServer::refuse(const std::shared_ptr<HttpMetrics> &metrics, const Error &e,
+                                              const Reply::Headers &headers)
 {
-    m_options.metrics->request();
-    m_options.metrics->response(e.httpStatus);
+    metrics->request();
+    metrics->response(e.httpStatus);
     return problemResponse(e, headers);
 }
 
@@ -73,28 +74,32 @@ QFuture<std::optional<HttpResponse>> ApiServer::screen(const HttpHead &head) con
     const Router::Match m = m_router.match(methodFrom(head.method), head.path);
     if (!m.route && !m.allowed.isEmpty())
         return QtFuture::makeReadyFuture<Answer>(
-            refuse(makeError("method_not_allowed", QStringLiteral("method not allowed here"), 405),
+            refuse(m_options.metrics, makeError("method_not_allowed", QStringLiteral("method not allowed here"), 405),
                    {{"Allow", m.allowed.join(", ")}}));
     if (!m.route)
-        return QtFuture::makeReadyFuture<Answer>(refuse(makeError("not_found", QStringLiteral("no such route"), 404)));
+        return QtFuture::makeReadyFuture<Answer>(
+            refuse(m_options.metrics, makeError("not_found", QStringLiteral("no such route"), 404)));
     const QByteArray encoding = head.header("Content-Encoding").trimmed().toLower();
     if (!encoding.isEmpty() && encoding != "gzip" && encoding != "identity")
         return QtFuture::makeReadyFuture<Answer>(
-            refuse(makeError("request.encoding", QStringLiteral("Content-Encoding must be gzip or identity"), 415)));
+            refuse(m_options.metrics,
+                   makeError("request.encoding", QStringLiteral("Content-Encoding must be gzip or identity"), 415)));
     const bool chunked = !head.header("Transfer-Encoding").isEmpty();
     if ((head.contentLength <= kReadBeforeAuthBytes && !chunked) || !m.route->needs)
         return QtFuture::makeReadyFuture<Answer>(std::nullopt);
     const QByteArray token = bearer(head.header("Authorization"));
     if (token.isEmpty())
-        return QtFuture::makeReadyFuture<Answer>(refuse(missingToken()));
+        return QtFuture::makeReadyFuture<Answer>(refuse(m_options.metrics, missingToken()));
     const Permission needs = *m.route->needs;
-    return m_auth->authenticate(token).then([this, needs](const Result<Caller> &caller) -> Answer {
-        if (!caller)
-            return refuse(caller.error());
-        if (Status allowed = allow(caller.value(), needs); !allowed)
-            return refuse(allowed.error());
-        return std::nullopt;
-    });
+    // No `this`: the answer may come after the server is gone.
+    return m_auth->authenticate(token).then(
+        [metrics = m_options.metrics, needs](const Result<Caller> &caller) -> Answer {
+            if (!caller)
+                return refuse(metrics, caller.error());
+            if (Status allowed = allow(caller.value(), needs); !allowed)
+                return refuse(metrics, allowed.error());
+            return std::nullopt;
+        });
 }
 
 void ApiServer::handle(HttpRequest request, ResponderPtr responder)
@@ -104,12 +109,6 @@ void ApiServer::handle(HttpRequest request, ResponderPtr responder)
     auto reply = std::make_shared<Reply>(
         std::move(responder), [metrics](int status) { metrics->response(status); }, m_inFlight);
     try {
-        if (request.head.header("Content-Encoding").trimmed().compare("gzip", Qt::CaseInsensitive) == 0) {
-            auto plain = gunzip(request.body, m_options.maxBodyBytes);
-            if (!plain)
-                return reply->problem(plain.error());
-            request.body = std::move(plain).value();
-        }
         dispatch(request, reply);
     } catch (const std::exception &e) {
         // The boundary that turns an unexpected exception into a problem, never a dropped socket.
@@ -133,7 +132,15 @@ void ApiServer::dispatch(const HttpRequest &request, const ReplyPtr &reply)
     url.setQuery(QString::fromUtf8(head.query), QUrl::TolerantMode);
     const Route *route = m.route;
     Request copy{url, request.body, head.headers, m.params, QUrlQuery(url), Caller(), head.peer};
-    auto run = [route, copy = std::move(copy), reply](const Caller &caller) mutable {
+    const bool gzipped = head.header("Content-Encoding").trimmed().compare("gzip", Qt::CaseInsensitive) == 0;
+    auto run = [route, copy = std::move(copy), reply, gzipped,
+                limit = m_options.maxBodyBytes](const Caller &caller) mutable {
+        if (gzipped) { // decoded only for a caller allowed here: inflating costs CPU
+            auto plain = gunzip(copy.body, limit);
+            if (!plain)
+                return reply->problem(plain.error());
+            copy.body = std::move(plain).value();
+        }
         copy.caller = caller;
         route->handler(copy, reply);
     };

@@ -60,7 +60,8 @@ private:
     /// Authenticates the bearer token, checks `needs`, then calls `next` with the caller.
     void authorize(const QByteArray &authorization, const ReplyPtr &reply, Permission needs,
                    std::function<void(const Caller &)> next);
-    std::optional<HttpResponse> refuse(const Error &e, const Reply::Headers &headers = {}) const;
+    static std::optional<HttpResponse> refuse(const std::shared_ptr<HttpMetrics> &metrics, const Error &e,
+                                              const Reply::Headers &headers = {});
 
     IEngine *m_engine;
     IAuthenticator *m_auth;

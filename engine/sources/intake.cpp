@@ -247,6 +247,11 @@ Result<QString> admit(const IngestItem &item)
                                          "printable text")
                               .arg(natural.section(QLatin1Char(':'), 0, 0)));
     }
+    // A natural id longer than an index entry should hold is kept as its hash: still the same key
+    // for the same id, and never refused by the store.
+    if (natural.size() > 200)
+        natural = natural.section(QLatin1Char(':'), 0, 0) + QStringLiteral(":sha256:")
+            + QString::fromLatin1(ids::sha256Hex(natural.toUtf8()));
     if (!natural.isEmpty())
         return QString(prefix + natural);
     return QString(prefix + QStringLiteral("sha256:") + QString::fromLatin1(ids::sha256Hex(item.payload)));

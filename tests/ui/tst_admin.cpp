@@ -2,7 +2,9 @@
 // prompt editor and replays.
 #include "engine/local/localengine.h"
 #include "engine/pipeline/stages.h"
+#include "engine/remote/remoteengine.h"
 #include "tests/support/await.h"
+#include "tests/support/salesflowd.h"
 #include "tests/support/testbackend.h"
 #include "ui/dialogs/usersdialog.h"
 #include "ui/models/auditlogmodel.h"
@@ -22,6 +24,7 @@
 #include <QLineEdit>
 #include <QMessageBox>
 #include <QPlainTextEdit>
+#include <QProcess>
 #include <QPushButton>
 #include <QTableView>
 #include <QTreeWidget>
@@ -66,6 +69,34 @@ Decided decidedStore(const QString &name)
     if (!test::await(d.engine->decideReview(rita, d.approved, approve)))
         qFatal("the decision failed");
     return d;
+}
+
+/// Waits until every one of `ids` has a status in `wanted` (the workers run on their own).
+bool reachStatus(IEngine &engine, const QStringList &ids, const QStringList &wanted, int timeoutMs = 30000)
+{
+    QElapsedTimer t;
+    t.start();
+    while (t.elapsed() < timeoutMs) {
+        bool all = true;
+        for (const QString &id : ids) {
+            auto e = test::await(engine.event(test::caller(), id));
+            all = all && e.ok() && wanted.contains(e->summary.status);
+        }
+        if (all)
+            return true;
+        QTest::qWait(100);
+    }
+    return false;
+}
+
+IngestItem formFrom(int n)
+{
+    return IngestItem{QStringLiteral("form"),
+                      "application/json",
+                      QStringLiteral(R"({"fields":{"email":"lead%1@acme.example","message":"Pricing for %1 seats?"}})")
+                          .arg(n)
+                          .toUtf8(),
+                      {}};
 }
 
 } // namespace
@@ -205,6 +236,133 @@ private Q_SLOTS:
         ui::ReplayView viewer(d.engine.get(), Caller::user(QStringLiteral("vera"), Role::Viewer));
         QVERIFY(!viewer.runButton()->isEnabled() && !viewer.dryRunButton()->isEnabled());
         QVERIFY(viewer.runButton()->toolTip().contains(QStringLiteral("Only admins")));
+    }
+
+    void failedEventsAreReplayedFromTheFailedQueue()
+    {
+        // The LLM was down: two events failed at enrich. With it back (the offline analyser
+        // here), the admin replays the failed queue: the dry run says per event what it would
+        // gain, the run brings both through, and it is audited.
+        const QString url = test::freshDbUrl(QStringLiteral("ui_failed"));
+        QStringList failed;
+        {
+            LocalEngine::Options down;
+            down.config.dbUrl = url;
+            down.config.llm = QStringLiteral("openai");
+            down.config.openaiApiKey = "sk-test";
+            down.config.openaiBaseUrl = QStringLiteral("http://127.0.0.1:9/v1"); // nothing listens
+            down.config.maxAttempts = 1;
+            down.stages = pipeline::builtStages(down.config).value();
+            auto e = LocalEngine::open(down);
+            QVERIFY(e.ok());
+            auto r = test::await(e.value()->ingest(test::caller(), {formFrom(1), formFrom(2)}));
+            for (const auto &receipt : r.value())
+                failed << receipt->id;
+            QVERIFY(reachStatus(*e.value(), failed, {EventStatus::Failed}));
+        }
+        LocalEngine::Options back;
+        back.config.dbUrl = url;
+        back.stages = pipeline::builtStages(back.config).value();
+        auto engine = LocalEngine::open(back);
+        QVERIFY(engine.ok());
+        ui::MainWindow w(engine.value().get(), test::caller());
+        w.show();
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QTest::keyClick(&w, Qt::Key_4, Qt::ControlModifier);
+        ui::ReplayView *r = w.replayView();
+        r->setStatusFilter(EventStatus::Failed); // from where each failed
+        r->dryRunButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(r->shownReplayStatus() == QLatin1String("done"), 30000);
+        QTRY_COMPARE(r->itemList()->topLevelItemCount(), 2);
+        for (int i = 0; i < 2; ++i) {
+            const QTreeWidgetItem *row = r->itemList()->topLevelItem(i);
+            QVERIFY(failed.contains(row->text(0)));
+            QCOMPARE(row->text(2), QStringLiteral("enrich"));
+            QVERIFY2(row->text(3).contains(QStringLiteral("summary")), qPrintable(row->text(3)));
+        }
+        r->runButton()->click();
+        QMessageBox *sure = nullptr;
+        QTRY_VERIFY((sure = r->findChild<QMessageBox *>(QStringLiteral("runConfirm"))) && sure->isVisible());
+        sure->button(QMessageBox::Yes)->click();
+        QTRY_COMPARE_WITH_TIMEOUT(r->replayList()->topLevelItemCount(), 2, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(r->shownReplayStatus() == QLatin1String("done"), 30000);
+        QVERIFY(reachStatus(*engine.value(), failed, {EventStatus::Done, EventStatus::InReview, EventStatus::Planned}));
+    }
+
+    void anAdminsDayOnAServer()
+    {
+        // The same views on a RemoteEngine against a salesflowd process: a prompt version
+        // written, tested on the events a filter finds, activated; a replay dry-run; the audit
+        // names the admin for all of it.
+        const QString url = test::freshDbUrl(QStringLiteral("ui_admin_remote"));
+        {
+            LocalEngine::Options o;
+            o.config.dbUrl = url;
+            o.runWorkers = o.runReplays = false;
+            auto setup = LocalEngine::open(o);
+            QVERIFY(setup.ok());
+            QVERIFY(test::await(
+                        setup.value()->addUser(test::caller(), QStringLiteral("ada"), Role::Admin, "a long passphrase"))
+                        .ok());
+        }
+        QProcess server;
+        const quint16 port = test::startServe(server, {QStringLiteral("--db"), url});
+        QVERIFY2(port, server.readAllStandardError().constData());
+        remote::RemoteEngine engine({QUrl(QStringLiteral("http://127.0.0.1:%1").arg(port)), {}, 5000});
+        QVERIFY(test::await(engine.login(QStringLiteral("ada"), "a long passphrase")).ok());
+        const Caller ada = Caller::user(QStringLiteral("ada"), Role::Admin);
+        auto posted = test::await(engine.ingest(ada, {formFrom(1), formFrom(2), formFrom(3)}));
+        QVERIFY(posted.ok());
+        QStringList ids;
+        for (const auto &receipt : posted.value())
+            ids << receipt->id;
+        QVERIFY(reachStatus(engine, ids, {EventStatus::Done, EventStatus::InReview, EventStatus::Planned}));
+
+        ui::MainWindow w(&engine, ada);
+        w.show();
+        w.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&w));
+        QTest::keyClick(&w, Qt::Key_3, Qt::ControlModifier);
+        ui::PromptView *p = w.promptView();
+        QTRY_VERIFY_WITH_TIMEOUT(!p->templateEditor()->toPlainText().isEmpty(), 10000);
+        p->templateEditor()->setPlainText(p->templateEditor()->toPlainText() + QStringLiteral("\nBe brief.\n"));
+        QTRY_VERIFY_WITH_TIMEOUT(p->problems().isEmpty(), 5000);
+        p->saveButton()->click();
+        QTRY_COMPARE_WITH_TIMEOUT(p->versionList()->topLevelItemCount(), 2, 10000);
+        p->versionList()->setCurrentItem(p->versionList()->topLevelItem(0));
+        EventQuery webForms;
+        webForms.source = QStringLiteral("form");
+        p->testOnFilter(webForms); // what the event list's filter finds
+        QTRY_VERIFY2_WITH_TIMEOUT(p->testText().contains(QStringLiteral("3 event")),
+                                  qPrintable(p->statusText() + QLatin1Char('|') + p->testText()), 30000);
+        for (const QString &id : ids)
+            QVERIFY2(p->testText().contains(id), qPrintable(p->testText()));
+        p->activateButton()->click();
+        QMessageBox *ask = nullptr;
+        QTRY_VERIFY((ask = p->findChild<QMessageBox *>(QStringLiteral("activateConfirm"))) && ask->isVisible());
+        ask->button(QMessageBox::Yes)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(p->statusText().contains(QStringLiteral("Version 2 is active")), 10000);
+
+        QTest::keyClick(&w, Qt::Key_4, Qt::ControlModifier);
+        ui::ReplayView *r = w.replayView();
+        r->setEvents({ids.first()});
+        r->dryRunButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(r->shownReplayStatus() == QLatin1String("done"), 30000);
+        QTRY_COMPARE(r->itemList()->topLevelItemCount(), 1);
+
+        QTest::keyClick(&w, Qt::Key_5, Qt::ControlModifier);
+        ui::AuditView *audit = w.auditView();
+        audit->setActorFilter(QStringLiteral("user:ada"));
+        QTRY_VERIFY_WITH_TIMEOUT(!audit->model()->isLoading() && audit->model()->rowCount() >= 2, 10000);
+        QStringList actions;
+        for (int row = 0; row < audit->model()->rowCount(); ++row)
+            actions << audit->model()->entry(row)->action;
+        QVERIFY2(actions.contains(QStringLiteral("prompt.activate"))
+                     && actions.contains(QStringLiteral("replay.start")),
+                 qPrintable(actions.join(u',')));
+        server.terminate();
+        QVERIFY(server.waitForFinished(30000));
     }
 
     void usersAndTokensAreManagedAndTheTokenShownOnce()

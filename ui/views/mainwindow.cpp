@@ -180,6 +180,15 @@ QWidget *MainWindow::buildEventsPage()
         showPage(Page::Prompts);
         m_prompts->testOnEvents({id});
     });
+    auto *testFiltered
+        = new QAction(tr("Test the selected prompt version on the first 20 events of this list…"), m_table);
+    m_table->addAction(testFiltered);
+    connect(testFiltered, &QAction::triggered, this, [this] {
+        EventQuery q = m_model->filter();
+        q.limit = 20;
+        showPage(Page::Prompts);
+        m_prompts->testOnFilter(q);
+    });
     auto *split = new QSplitter(this);
     split->setObjectName(QStringLiteral("mainSplitter"));
     split->addWidget(m_sidebar);

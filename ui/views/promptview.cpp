@@ -341,15 +341,26 @@ void PromptView::testOnLatest(int count, const QString &source)
     EventQuery q;
     q.limit = count;
     q.source = source;
+    testOnFilter(q);
+}
+
+void PromptView::testOnFilter(EventQuery filter)
+{
+    filter.limit = qBound(1, filter.limit, 20);
+    filter.after.clear();
     m_testResult->setHtml(tr("<i>Testing…</i>"));
     m_tabs->setCurrentIndex(2);
-    m_engine->listEvents(m_caller, q).then(this, [this](const Result<EventPage> &page) {
+    m_engine->listEvents(m_caller, filter).then(this, [this](const Result<EventPage> &page) {
         if (!page)
             return setStatus(tr("The events could not be listed: %1").arg(page.error().message), true);
         QStringList ids;
         for (const EventSummary &e : page->items)
             ids << e.id;
-        runTest(ids);
+        if (ids.isEmpty()) {
+            m_testResult->clear();
+            return setStatus(tr("No event matches the filter: nothing to test on"), true);
+        }
+        testOnEvents(ids);
     });
 }
 

@@ -51,6 +51,9 @@ public:
     QString testText() const;
     /// Tests the selected version on these events (the event list's selection), in the Test tab.
     void testOnEvents(const QStringList &eventIds);
+    /// Tests the selected version on the first events (at most 20) the filter finds — the event
+    /// list's filter: queue, source, period, search — in the Test tab.
+    void testOnFilter(EventQuery filter);
 
 private:
     QWidget *buildEditTab();

@@ -91,12 +91,13 @@ public:
     };
 
     virtual ~IHttpTransport() = default;
-    /// Starts serving `fd` (a bound, listening socket, adopted) through `handler`; an Error says
-    /// why it could not (e.g. a bad certificate or key).
+    /// Starts serving `fd` (a bound, listening socket: adopted, closed by the transport even when
+    /// it fails) through `handler`; an Error says why it could not (e.g. a bad certificate or key).
     virtual Status start(int listeningFd, IHttpHandler *handler) = 0;
     /// Stops accepting connections; requests already received are still answered.
     virtual void stopAccepting() = 0;
-    /// Answers whatever is still owed with a 503 and closes everything.
+    /// Answers whatever is still owed with a 503 (sent when it can go out within a second, else
+    /// the connection is closed) and closes everything.
     virtual void stop() = 0;
 };
 

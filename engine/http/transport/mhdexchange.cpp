@@ -1,8 +1,10 @@
 #include "mhdexchange.h"
 
+#include "framing.h"
+
 namespace salesflow::http {
 
-MhdExchange::MhdExchange(MHD_Connection *connection, std::function<void(MhdExchange *, bool)> onSuspend)
+MhdExchange::MhdExchange(MHD_Connection *connection, std::function<bool(MhdExchange *, bool)> onSuspend)
     : m_connection(connection), m_onSuspend(std::move(onSuspend))
 { }
 
@@ -35,8 +37,11 @@ bool MhdExchange::suspendUnlessAnswered()
     std::lock_guard lock(m_mutex);
     if (m_answer)
         return false;
+    if (!m_onSuspend(this, true)) {
+        m_answer = refusal(503, "Service Unavailable", QStringLiteral("the server is stopping; try again"));
+        return false;
+    }
     m_suspended = true;
-    m_onSuspend(this, true);
     MHD_suspend_connection(m_connection);
     return true;
 }
@@ -49,6 +54,8 @@ bool MhdExchange::queueAnswer()
     const HttpResponse &a = *m_answer;
     MHD_Response *r = MHD_create_response_from_buffer(size_t(a.body.size()), const_cast<char *>(a.body.constData()),
                                                       MHD_RESPMEM_MUST_COPY);
+    if (!r)
+        return false; // out of memory: the caller closes the connection
     if (!a.body.isEmpty() || a.status != 204)
         MHD_add_response_header(r, "Content-Type", a.contentType.constData());
     for (const auto &h : a.headers)

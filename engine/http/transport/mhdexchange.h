@@ -20,14 +20,15 @@ class MhdExchange final : public IHttpResponder, public std::enable_shared_from_
 public:
     enum class Phase { Screening, Body, Handling };
 
-    /// `onSuspend(true)` when the connection is suspended, `(false)` when it is resumed: the
-    /// transport keeps the suspended ones to answer them at stop().
-    MhdExchange(MHD_Connection *connection, std::function<void(MhdExchange *, bool)> onSuspend);
+    /// `onSuspend(true)` before the connection is suspended (false: the server is stopping, do
+    /// not), `(false)` when it is resumed: the transport keeps the suspended ones for stop().
+    MhdExchange(MHD_Connection *connection, std::function<bool(MhdExchange *, bool)> onSuspend);
 
     void respond(HttpResponse response) override;
     /// screen() let the request in: read the body.
     void admit();
-    /// Suspends the connection unless an answer is already there (then the caller queues it).
+    /// Suspends the connection unless an answer is already there, or the server is stopping
+    /// (then the answer is a 503): false means the caller queues the answer now.
     bool suspendUnlessAnswered();
     /// Queues the stored answer, once; true when it is queued (now or before), false when there
     /// is none yet or libmicrohttpd cannot take it while the body is still arriving.
@@ -45,7 +46,7 @@ public:
 private:
     std::mutex m_mutex;
     MHD_Connection *m_connection;
-    std::function<void(MhdExchange *, bool)> m_onSuspend;
+    std::function<bool(MhdExchange *, bool)> m_onSuspend;
     std::optional<HttpResponse> m_answer;
     bool m_suspended = false;
     bool m_queued = false;

@@ -2,9 +2,14 @@
 
 #include "../../core/logging.h"
 #include "connectionwatch.h"
+#include "framing.h"
 #include "mhdexchange.h"
 
+#include <QDeadlineTimer>
 #include <QHostAddress>
+#include <QThread>
+
+#include <algorithm>
 
 #include <cstdarg>
 #include <cstdio>
@@ -25,18 +30,26 @@ struct MhdTransport::Impl
     Options options;
     IHttpHandler *handler = nullptr;
     MHD_Daemon *daemon = nullptr;
-    int listenFd = -1;
+    int listenFd = -1; ///< our copy; libmicrohttpd has its own (dup)
+    int quiescedFd = -1; ///< libmicrohttpd's, handed back by quiesce
     std::unique_ptr<ConnectionWatch> watch;
     std::mutex suspendedMutex;
+    bool stopping = false;
     std::map<MhdExchange *, std::weak_ptr<MhdExchange>> suspended;
 
-    void onSuspend(MhdExchange *e, bool on)
+    /// Keeps the suspended exchanges; refuses a new suspension once stop() has begun (libmicrohttpd
+    /// 0.9.75 aborts the process when a connection is still suspended at MHD_stop_daemon).
+    bool onSuspend(MhdExchange *e, bool on)
     {
         std::lock_guard lock(suspendedMutex);
-        if (on)
-            suspended[e] = e->weak_from_this();
-        else
+        if (!on) {
             suspended.erase(e);
+            return true;
+        }
+        if (stopping)
+            return false;
+        suspended[e] = e->weak_from_this();
+        return true;
     }
 };
 
@@ -45,27 +58,9 @@ namespace {
 using Impl = MhdTransport::Impl;
 using ExchangePtr = std::shared_ptr<MhdExchange>;
 
-HttpResponse refusal(int status, const char *title, const QString &detail)
-{
-    const QByteArray body = R"({"type":"about:blank","title":")" + QByteArray(title) + R"(","status":)"
-        + QByteArray::number(status) + R"(,"detail":")" + detail.toUtf8() + "\"}";
-    return HttpResponse{status, body, "application/problem+json", {}, true};
-}
-
 MHD_Result collect(void *cls, MHD_ValueKind, const char *key, const char *value)
 {
     static_cast<HeaderList *>(cls)->append({QByteArray(key), value ? QByteArray(value) : QByteArray()});
-    return MHD_YES;
-}
-
-MHD_Result collectQuery(void *cls, MHD_ValueKind, const char *key, const char *value)
-{
-    auto *q = static_cast<QByteArray *>(cls);
-    if (!q->isEmpty())
-        q->append('&');
-    q->append(key);
-    if (value)
-        q->append('=').append(value);
     return MHD_YES;
 }
 
@@ -75,41 +70,54 @@ QString peerOf(MHD_Connection *c)
     return info && info->client_addr ? QHostAddress(info->client_addr).toString() : QString();
 }
 
-HttpHead readHead(MHD_Connection *c, const char *url, const char *method)
+/// One request's state from its first byte: the raw target (libmicrohttpd rewrites its copy of
+/// the URI, e.g. '+' to a space in the query) and, once the head is in, the exchange.
+struct RequestState
+{
+    QByteArray target;
+    ExchangePtr ex;
+};
+
+HttpHead readHead(MHD_Connection *c, const QByteArray &target, const char *method)
 {
     HttpHead h;
     h.method = method;
-    h.path = url; // raw: the unescape callback leaves it encoded
+    splitTarget(target, &h.path, &h.query);
     h.peer = peerOf(c);
     MHD_get_connection_values(c, MHD_HEADER_KIND, &collect, &h.headers);
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, &collectQuery, &h.query);
     bool ok = false;
     const qint64 length = h.header("Content-Length").trimmed().toLongLong(&ok);
     h.contentLength = ok && h.header("Transfer-Encoding").isEmpty() ? length : -1;
     return h;
 }
 
-/// Framing libmicrohttpd 0.9.75 lets through and a proxy in front might read differently
-/// (request smuggling): refused, and the connection closed, before any body byte is read.
-std::optional<HttpResponse> ambiguousFraming(const HttpHead &h, const char *version)
+/// Queues the exchange's answer now; false (close the connection) when libmicrohttpd cannot take it.
+MHD_Result queueNow(const ExchangePtr &ex)
 {
-    QByteArrayList lengths;
-    bool transferEncoding = false, host = false;
-    for (const auto &[name, value] : h.headers) {
-        if (name.compare("Content-Length", Qt::CaseInsensitive) == 0)
-            lengths.append(value.trimmed());
-        transferEncoding |= name.compare("Transfer-Encoding", Qt::CaseInsensitive) == 0;
-        host |= name.compare("Host", Qt::CaseInsensitive) == 0;
-    }
-    if (lengths.size() > 1)
-        return refusal(400, "Bad Request", QStringLiteral("the request has more than one Content-Length"));
-    if (transferEncoding && !lengths.isEmpty())
-        return refusal(400, "Bad Request", QStringLiteral("the request has both Transfer-Encoding and Content-Length"));
-    if (transferEncoding && h.header("Transfer-Encoding").trimmed().compare("chunked", Qt::CaseInsensitive) != 0)
-        return refusal(501, "Not Implemented", QStringLiteral("only the chunked transfer coding is supported"));
-    if (!host && qstrcmp(version, MHD_HTTP_VERSION_1_1) == 0)
-        return refusal(400, "Bad Request", QStringLiteral("an HTTP/1.1 request needs a Host header"));
-    return std::nullopt;
+    return ex->queueAnswer() ? MHD_YES : MHD_NO;
+}
+
+/// Waits for an asynchronous screen: the connection is suspended until it decides. A screen that
+/// fails or is cancelled answers 503, so no connection stays suspended for ever.
+MHD_Result awaitScreen(QFuture<std::optional<HttpResponse>> screened, const ExchangePtr &ex, bool expectsBody)
+{
+    ex->headAgain = true; // resumed, libmicrohttpd calls again for the head before any body byte
+    if (!ex->suspendUnlessAnswered())
+        return queueNow(ex); // stopping: the 503 goes now
+    auto unavailable = [ex] {
+        ex->respond(refusal(503, "Service Unavailable", QStringLiteral("the caller could not be checked; try again")));
+    };
+    screened
+        .then([ex, expectsBody](const std::optional<HttpResponse> &no) {
+            if (!no)
+                return ex->admit();
+            HttpResponse answer = *no;
+            answer.close = answer.close || expectsBody;
+            ex->respond(answer);
+        })
+        .onFailed(unavailable)
+        .onCanceled(unavailable);
+    return MHD_YES;
 }
 
 /// The first call for a request: the head is there, no body byte read yet.
@@ -117,36 +125,32 @@ MHD_Result onHead(Impl *d, MHD_Connection *c, const ExchangePtr &ex, const char 
 {
     const bool expectsBody = ex->head.contentLength != 0;
     d->watch->headArrived(c, expectsBody);
-    if (auto bad = ambiguousFraming(ex->head, version)) {
+    if (auto bad = ambiguousFraming(ex->head, QByteArray(version))) {
         ex->respond(*bad);
-        return ex->queueAnswer() ? MHD_YES : MHD_NO;
+        return queueNow(ex);
     }
     if (ex->head.contentLength > d->options.maxBodyBytes) { // refused by its length, unread
         ex->respond(refusal(413, "Content Too Large",
                             QStringLiteral("the body is %1 bytes; the limit is %2")
                                 .arg(ex->head.contentLength)
                                 .arg(d->options.maxBodyBytes)));
-        return ex->queueAnswer() ? MHD_YES : MHD_NO;
+        return queueNow(ex);
     }
     QFuture<std::optional<HttpResponse>> screened = d->handler->screen(ex->head);
-    if (screened.isFinished()) {
-        if (auto no = screened.result()) {
-            no->close = no->close || expectsBody;
-            ex->respond(*no);
-            return ex->queueAnswer() ? MHD_YES : MHD_NO;
-        }
-        ex->phase = MhdExchange::Phase::Body;
-        return MHD_YES;
+    if (!screened.isFinished())
+        return awaitScreen(screened, ex, expectsBody);
+    std::optional<HttpResponse> no;
+    try {
+        no = screened.result();
+    } catch (...) { // nothing may unwind through libmicrohttpd's C frames
+        no = refusal(503, "Service Unavailable", QStringLiteral("the caller could not be checked; try again"));
     }
-    ex->headAgain = true; // resumed, libmicrohttpd calls again for the head before any body byte
-    ex->suspendUnlessAnswered();
-    screened.then([ex, expectsBody](const std::optional<HttpResponse> &no) {
-        if (!no)
-            return ex->admit();
-        HttpResponse answer = *no;
-        answer.close = answer.close || expectsBody;
-        ex->respond(answer);
-    });
+    if (no) {
+        no->close = no->close || expectsBody;
+        ex->respond(*no);
+        return queueNow(ex);
+    }
+    ex->phase = MhdExchange::Phase::Body;
     return MHD_YES;
 }
 
@@ -173,17 +177,19 @@ MHD_Result onBody(Impl *d, const ExchangePtr &ex, const char *data, size_t *size
     return MHD_YES;
 }
 
-MHD_Result onRequest(void *cls, MHD_Connection *c, const char *url, const char *method, const char *version,
+MHD_Result onRequest(void *cls, MHD_Connection *c, const char *, const char *method, const char *version,
                      const char *uploadData, size_t *uploadSize, void **requestContext)
 {
     auto *d = static_cast<Impl *>(cls);
-    if (!*requestContext) {
-        auto ex = std::make_shared<MhdExchange>(c, [d](MhdExchange *e, bool on) { d->onSuspend(e, on); });
-        *requestContext = new ExchangePtr(ex);
-        ex->head = readHead(c, url, method);
-        return onHead(d, c, ex, version);
+    auto *state = static_cast<RequestState *>(*requestContext);
+    if (!state) // no URI callback ran (cannot happen with our options): refuse rather than guess
+        return MHD_NO;
+    if (!state->ex) {
+        state->ex = std::make_shared<MhdExchange>(c, [d](MhdExchange *e, bool on) { return d->onSuspend(e, on); });
+        state->ex->head = readHead(c, state->target, method);
+        return onHead(d, c, state->ex, version);
     }
-    const ExchangePtr ex = *static_cast<ExchangePtr *>(*requestContext);
+    const ExchangePtr ex = state->ex;
     if (ex->queueAnswer())
         return MHD_YES;
     if (ex->answered()) // answered while the body arrives (413): drop it, unless it goes on and on
@@ -197,17 +203,22 @@ MHD_Result onRequest(void *cls, MHD_Connection *c, const char *url, const char *
     ex->phase = MhdExchange::Phase::Handling;
     d->watch->bodyArrived(c);
     d->handler->handle(HttpRequest{ex->head, std::move(ex->body)}, ex);
-    if (!ex->suspendUnlessAnswered())
-        ex->queueAnswer(); // answered at once (e.g. no such route)
-    return MHD_YES;
+    return ex->suspendUnlessAnswered() ? MHD_YES : queueNow(ex); // answered at once, or stopping
+}
+
+/// The raw request target, before libmicrohttpd rewrites its own copy; becomes the request's state.
+void *onTarget(void *, const char *uri, MHD_Connection *)
+{
+    return new RequestState{QByteArray(uri), nullptr};
 }
 
 void onCompleted(void *cls, MHD_Connection *c, void **requestContext, MHD_RequestTerminationCode)
 {
     auto *d = static_cast<Impl *>(cls);
-    if (auto *holder = static_cast<ExchangePtr *>(*requestContext)) {
-        (*holder)->detach();
-        delete holder;
+    if (auto *state = static_cast<RequestState *>(*requestContext)) {
+        if (state->ex)
+            state->ex->detach();
+        delete state;
         *requestContext = nullptr;
     }
     d->watch->answered(c);
@@ -220,12 +231,6 @@ void onConnection(void *cls, MHD_Connection *c, void **, MHD_ConnectionNotificat
         return d->watch->closed(c);
     const MHD_ConnectionInfo *info = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     d->watch->opened(c, info ? info->connect_fd : -1);
-}
-
-/// Leaves the path and query percent-encoded: routing splits on '/' before decoding.
-size_t keepEncoded(void *, MHD_Connection *, char *s)
-{
-    return std::strlen(s);
 }
 
 void logMhd(void *, const char *format, va_list ap)
@@ -263,6 +268,9 @@ Status MhdTransport::start(int listeningFd, IHttpHandler *handler)
 {
     d->handler = handler;
     d->listenFd = listeningFd;
+    // libmicrohttpd gets a copy of its own: it closes it when it fails to start (0.9.75), and the
+    // one quiesce hands back is closed only after the daemon has stopped.
+    const int mhdFd = ::dup(listeningFd);
     d->watch = std::make_unique<ConnectionWatch>(d->options.headTimeoutMs, d->options.bodyTimeoutMs);
     const bool tls = !d->options.tlsCertificatePem.isEmpty();
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
@@ -272,12 +280,12 @@ Status MhdTransport::start(int listeningFd, IHttpHandler *handler)
     const unsigned idleSeconds = unsigned(qMax(1, d->options.bodyTimeoutMs / 1000));
     std::vector<MHD_OptionItem> opts{
         {MHD_OPTION_EXTERNAL_LOGGER, intptr_t(&logMhd), nullptr}, // first: it covers the other options
-        {MHD_OPTION_LISTEN_SOCKET, listeningFd, nullptr},
+        {MHD_OPTION_LISTEN_SOCKET, mhdFd, nullptr},
         {MHD_OPTION_CONNECTION_LIMIT, intptr_t(connectionCap(d->options.maxConnections)), nullptr},
         {MHD_OPTION_CONNECTION_TIMEOUT, intptr_t(idleSeconds), nullptr},
         {MHD_OPTION_NOTIFY_COMPLETED, intptr_t(&onCompleted), d.get()},
         {MHD_OPTION_NOTIFY_CONNECTION, intptr_t(&onConnection), d.get()},
-        {MHD_OPTION_UNESCAPE_CALLBACK, intptr_t(&keepEncoded), nullptr}};
+        {MHD_OPTION_URI_LOG_CALLBACK, intptr_t(&onTarget), nullptr}};
     if (threads > 1)
         opts.push_back({MHD_OPTION_THREAD_POOL_SIZE, intptr_t(threads), nullptr});
     if (tls) {
@@ -287,11 +295,13 @@ Status MhdTransport::start(int listeningFd, IHttpHandler *handler)
     opts.push_back({MHD_OPTION_END, 0, nullptr});
     d->daemon = MHD_start_daemon(flags, 0, nullptr, nullptr, &onRequest, d.get(), MHD_OPTION_ARRAY, opts.data(),
                                  MHD_OPTION_END);
-    if (!d->daemon)
+    if (!d->daemon) {
+        ::close(std::exchange(d->listenFd, -1));
         return makeError("http.listen",
                          QStringLiteral("the HTTP server could not start (libmicrohttpd refused its "
                                         "options; with TLS: is the certificate and key PEM?)"),
                          500);
+    }
     return Done{};
 }
 
@@ -299,10 +309,8 @@ void MhdTransport::stopAccepting()
 {
     if (!d->daemon || d->listenFd < 0)
         return;
-    const MHD_socket fd = MHD_quiesce_daemon(d->daemon);
-    if (fd >= 0)
-        ::close(fd);
-    d->listenFd = -1;
+    d->quiescedFd = MHD_quiesce_daemon(d->daemon); // closed after the daemon stops: its threads may still poll it
+    ::close(std::exchange(d->listenFd, -1));
 }
 
 void MhdTransport::stop()
@@ -310,18 +318,27 @@ void MhdTransport::stop()
     if (!d->daemon)
         return;
     stopAccepting();
-    std::vector<std::shared_ptr<MhdExchange>> owed;
+    std::vector<std::weak_ptr<MhdExchange>> owed;
     {
         std::lock_guard lock(d->suspendedMutex);
-        for (const auto &[raw, weak] : d->suspended) {
-            if (auto e = weak.lock())
-                owed.push_back(e);
-        }
+        d->stopping = true; // no suspension from now on: a new request is answered 503 at once
+        for (const auto &[raw, weak] : d->suspended)
+            owed.push_back(weak);
     }
-    for (const auto &e : owed)
-        e->respond(refusal(503, "Service Unavailable", QStringLiteral("the server is stopping; try again")));
+    for (const auto &weak : owed) {
+        if (auto e = weak.lock())
+            e->respond(refusal(503, "Service Unavailable", QStringLiteral("the server is stopping; try again")));
+    }
+    // Give the 503s a moment to go out: libmicrohttpd closes what is left without answering.
+    QDeadlineTimer grace(1000);
+    auto pending
+        = [&owed] { return std::any_of(owed.begin(), owed.end(), [](const auto &w) { return !w.expired(); }); };
+    while (pending() && !grace.hasExpired())
+        QThread::msleep(5);
     MHD_stop_daemon(d->daemon);
     d->daemon = nullptr;
+    if (d->quiescedFd >= 0)
+        ::close(std::exchange(d->quiescedFd, -1));
     d->watch.reset();
 }
 
