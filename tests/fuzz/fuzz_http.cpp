@@ -10,8 +10,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
 
 namespace {
 
@@ -74,8 +77,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     a.sin_family = AF_INET;
     a.sin_port = htons(g_port);
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0)
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0) {
+        std::fprintf(stderr, "cannot connect to the server: %s\n", std::strerror(errno));
         __builtin_trap(); // the server is gone
+    }
     size_t sent = 0;
     while (sent < size) {
         const ssize_t n = ::send(fd, data + sent, size - sent, MSG_NOSIGNAL);
@@ -90,6 +95,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char buffer[4096];
     pollfd p{fd, POLLIN, 0};
     while (::poll(&p, 1, 5) > 0 && ::recv(fd, buffer, sizeof buffer, 0) > 0) { }
+    // Reset rather than close: thousands of runs a minute would otherwise use up the ephemeral
+    // ports in TIME_WAIT and fail to connect (seen once as "cannot connect").
+    const linger reset{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
     ::close(fd);
     return 0;
 }
