@@ -1,5 +1,7 @@
 #include "auditmodel.h"
 
+#include "auditlogmodel.h"
+
 #include <QDateTime>
 #include <QLocale>
 
@@ -36,7 +38,7 @@ QVariant AuditModel::data(const QModelIndex &index, int role) const
     case Actor:
         return a.actor;
     case Action:
-        return a.action;
+        return AuditLogModel::describe(a); // worded as in the audit log view
     case Before:
         return a.before;
     case After:

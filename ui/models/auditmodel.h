@@ -6,7 +6,8 @@
 
 namespace salesflow::ui {
 
-/// An event's audit trail: who did what, when, with the status before and after.
+/// An event's audit trail: who did what, when, with the status before and after. Actions are
+/// worded as AuditLogModel words them (the whole log, paged); this one holds a single event's.
 class AuditModel final : public QAbstractTableModel
 {
     Q_OBJECT
