@@ -96,6 +96,7 @@ void Runner::workerLoop(const QString &owner, std::vector<IStage *> stages)
     std::unique_ptr<store::Connection> conn;
     int backoff = 100;
     size_t next = 0;
+    QList<Job> stranded; // leased, run, not committed: the store was down
     while (!m_stopping) {
         if (!conn || conn->broken()) {
             auto c = m_db->connect();
@@ -107,6 +108,10 @@ void Runner::workerLoop(const QString &owner, std::vector<IStage *> stages)
             }
             conn = std::move(c).value();
             backoff = 100;
+        }
+        if (!stranded.isEmpty() && JobQueue::release(*conn, stranded, nowMs())) {
+            qCInfo(lcQueue) << owner << "gave back" << stranded.size() << "jobs whose commit the store missed";
+            stranded.clear();
         }
         const quint64 gen = m_waker.generation();
         bool worked = false;
@@ -122,7 +127,7 @@ void Runner::workerLoop(const QString &owner, std::vector<IStage *> stages)
                 continue;
             worked = true;
             QList<Result<StageOutput>> outputs;
-            processBatch(*conn, stage, jobs.value(), outputs);
+            processBatch(*conn, stage, jobs.value(), outputs, &stranded);
         }
         ++next;
         if (!worked && !m_stopping)
@@ -131,7 +136,7 @@ void Runner::workerLoop(const QString &owner, std::vector<IStage *> stages)
 }
 
 bool Runner::processBatch(store::Connection &c, IStage &stage, const QList<Job> &jobs,
-                          QList<Result<StageOutput>> &outputs)
+                          QList<Result<StageOutput>> &outputs, QList<Job> *stranded)
 {
     outputs.clear();
     QList<Job> runnable;
@@ -168,8 +173,10 @@ bool Runner::processBatch(store::Connection &c, IStage &stage, const QList<Job> 
     if (commitBatch(c, stage, jobs, outputs, &err))
         return true;
     if (store::isUnavailable(err) || c.broken()) {
-        // Nothing committed; the leases fall due again and another attempt runs then.
+        // Nothing committed: the jobs are given back as soon as the store answers again, instead
+        // of waiting out their leases (15 minutes for enrich).
         qCWarning(lcQueue) << "batch commit failed, store unavailable:" << err.message;
+        *stranded += jobs;
         return false;
     }
     // One job's writes broke the batch: commit them one by one, so only that job retries.

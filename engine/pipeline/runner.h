@@ -52,7 +52,7 @@ private:
     void workerLoop(const QString &owner, std::vector<IStage *> stages);
     void listenLoop();
     bool processBatch(store::Connection &c, IStage &stage, const QList<queue::Job> &jobs,
-                      QList<Result<StageOutput>> &outputs);
+                      QList<Result<StageOutput>> &outputs, QList<queue::Job> *stranded);
     bool commitBatch(store::Connection &c, IStage &stage, const QList<queue::Job> &jobs,
                      const QList<Result<StageOutput>> &outputs, Error *err);
 

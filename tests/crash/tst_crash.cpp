@@ -25,6 +25,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <array>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -360,6 +361,115 @@ private Q_SLOTS:
         qInfo("%s: %d events written back through %d worker kills and %d injected HubSpot faults in %d calls; "
               "one note, task and contact each",
               qPrintable(backend), events, kills, emu.faultsInjected(), emu.calls());
+    }
+
+    void replicasSurviveADatabaseRestartAndARollingRestart()
+    {
+        // One api and two worker processes on one PostgreSQL, as in production: while clients
+        // post, PostgreSQL restarts, then each worker is stopped (SIGTERM) and started again in
+        // turn. Every acknowledged event is stored once, analysed once and reaches done.
+        const QString url = dbUrl(QStringLiteral("postgres"), QStringLiteral("replicas"));
+        runCli({QStringLiteral("migrate"), QStringLiteral("--db"), url});
+        const QByteArray token = runCli({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--name"),
+                                         QStringLiteral("site"), QStringLiteral("--role"), QStringLiteral("ingest"),
+                                         QStringLiteral("--db"), url});
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("SALESFLOW_REVIEW_THRESHOLD"), QStringLiteral("0")); // nothing waits for a person
+        QProcess api;
+        const quint16 port = test::startServe(
+            api, {QStringLiteral("--db"), url, QStringLiteral("--role"), QStringLiteral("api")}, env);
+        QVERIFY2(port, api.readAllStandardError().constData());
+        auto startWorker = [&](QProcess &w) {
+            w.setProcessEnvironment(env);
+            w.start(m_bin,
+                    {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--role"),
+                     QStringLiteral("worker"), QStringLiteral("--workers"), QStringLiteral("2")});
+            return w.waitForStarted(10000);
+        };
+        auto workers = std::make_unique<std::array<QProcess, 2>>();
+        QVERIFY(startWorker((*workers)[0]) && startWorker((*workers)[1]));
+
+        std::mutex mutex;
+        QHash<QByteArray, QString> acked;
+        std::atomic<bool> stop{false};
+        std::vector<std::thread> clients;
+        for (int t = 0; t < 4; ++t) {
+            clients.emplace_back([&, t] {
+                for (int seq = 0; !stop; ++seq) {
+                    const QByteArray key = "c" + QByteArray::number(t) + "-" + QByteArray::number(seq);
+                    const auto r
+                        = test::HttpClient("127.0.0.1", port)
+                              .request(
+                                  "POST", "/v1/events/chat",
+                                  R"({"id":")" + key
+                                      + R"(","messages":[{"author":"visitor","text":"SSO pricing for 40 seats?"}]})",
+                                  {{"Content-Type", "application/json"},
+                                   {"Authorization", "Bearer " + token},
+                                   {"Idempotency-Key", key}},
+                                  5000);
+                    if (r.status == 202 || r.status == 200) {
+                        std::lock_guard lock(mutex);
+                        acked.insert(key, QString::fromLatin1(r.body.mid(r.body.indexOf("\"id\":\"") + 6, 36)));
+                    } else {
+                        std::this_thread::sleep_for(std::chrono::milliseconds(20)); // 503 while the store is down
+                    }
+                }
+            });
+        }
+        QTest::qWait(1500);
+        qInfo("restarting PostgreSQL with %lld acknowledged", qint64(acked.size()));
+        QVERIFY(m_pg->restart());
+        qInfo("PostgreSQL is back");
+        QTest::qWait(1500);
+        for (QProcess &w : *workers) { // a rolling restart, one worker at a time
+            w.terminate();
+            QVERIFY(w.waitForFinished(30000));
+            QCOMPARE(w.exitCode(), 0);
+            qInfo("a worker stopped; starting it again");
+            QVERIFY(startWorker(w));
+            QTest::qWait(1000);
+        }
+        stop = true;
+        for (auto &c : clients)
+            c.join();
+        qInfo("clients stopped with %lld acknowledged", qint64(acked.size()));
+        QVERIFY2(acked.size() > 100, qPrintable(QStringLiteral("only %1 events acknowledged").arg(acked.size())));
+
+        auto db = store::Database::open(url);
+        QVERIFY(db.ok());
+        auto c = db.value()->acquire();
+        QVERIFY(c.ok());
+        QElapsedTimer settling;
+        settling.start();
+        while (test::count(*c.value(), "SELECT count(*) FROM raw_events WHERE status <> 'done'") > 0
+               && settling.elapsed() < 90000)
+            QTest::qWait(500);
+        const QByteArray left = test::dump(
+            *c.value(), "not done", "SELECT status, count(*) FROM raw_events WHERE status <> 'done' GROUP BY status");
+        QVERIFY2(test::count(*c.value(), "SELECT count(*) FROM raw_events WHERE status <> 'done'") == 0,
+                 left.constData());
+        QCOMPARE(test::count(*c.value(), "SELECT count(*) FROM raw_events"), qint64(acked.size()));
+        for (auto it = acked.cbegin(); it != acked.cend(); ++it) {
+            QCOMPARE(test::count(*c.value(), "SELECT count(*) FROM raw_events WHERE id = $1 AND dedup_key = $2",
+                                 {it.value(), QString(QStringLiteral("chat:key:") + QString::fromLatin1(it.key()))}),
+                     1);
+        }
+        // Analysed once: one enrichment per event, none twice after a restart took its job over.
+        QCOMPARE(test::count(*c.value(),
+                             "SELECT count(*) FROM (SELECT event_id FROM enrichment_outputs GROUP BY event_id"
+                             " HAVING count(*) <> 1) x"),
+                 0);
+        QCOMPARE(test::count(*c.value(), "SELECT count(DISTINCT event_id) FROM enrichment_outputs"),
+                 qint64(acked.size()));
+        qInfo("%lld events acknowledged across a PostgreSQL restart and a rolling restart of two workers; all done, "
+              "each analysed once",
+              qint64(acked.size()));
+        for (QProcess &w : *workers) {
+            w.terminate();
+            w.waitForFinished(30000);
+        }
+        api.terminate();
+        QVERIFY(api.waitForFinished(30000));
     }
 
     void replaysResumeAfterKill9_data() { acknowledgedEventsSurviveKill9_data(); }
