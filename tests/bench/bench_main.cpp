@@ -9,6 +9,7 @@
 #include "benchremote.h"
 #include "benchreplay.h"
 #include "benchwrite.h"
+#include "wrkoutput.h"
 
 #include "engine/core/clock.h"
 #include "engine/store/database.h"
@@ -28,6 +29,8 @@
 #include <cstdio>
 
 using namespace salesflow;
+using bench::grab;
+using bench::wrkMs;
 
 namespace {
 
@@ -47,24 +50,6 @@ QString runTool(const QString &program, const QStringList &args,
     if (!p.waitForFinished(300000) || p.exitCode() != 0)
         qFatal("%s failed: %s", qPrintable(program), p.readAll().constData());
     return QString::fromLocal8Bit(p.readAll());
-}
-
-double grab(const QString &text, const QString &pattern)
-{
-    const auto m = QRegularExpression(pattern, QRegularExpression::MultilineOption).match(text);
-    return m.hasMatch() ? m.captured(1).toDouble() : -1;
-}
-
-/// wrk prints latencies as "1.23ms", "850.00us" or "1.01s".
-double wrkMs(const QString &text, const QString &label)
-{
-    const auto m = QRegularExpression(QRegularExpression::escape(label) + QStringLiteral("\\s+([0-9.]+)(us|ms|s)\\b"),
-                                      QRegularExpression::MultilineOption)
-                       .match(text);
-    if (!m.hasMatch())
-        return -1;
-    const double v = m.captured(1).toDouble();
-    return m.captured(2) == QLatin1String("us") ? v / 1000 : m.captured(2) == QLatin1String("s") ? v * 1000 : v;
 }
 
 } // namespace
