@@ -38,11 +38,7 @@ std::optional<QStringList> fit(const QString &pattern, const QStringList &path)
 
 QByteArray Request::header(const char *name) const
 {
-    for (const auto &h : headers) {
-        if (h.first.compare(name, Qt::CaseInsensitive) == 0)
-            return h.second;
-    }
-    return QByteArray();
+    return headerValue(headers, name);
 }
 
 Result<QJsonObject> jsonBody(const Request &request)

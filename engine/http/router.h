@@ -2,6 +2,7 @@
 
 #include "../api/caller.h"
 #include "reply.h"
+#include "transport/httptransport.h"
 
 #include <QJsonObject>
 #include <QStringList>
@@ -26,7 +27,7 @@ struct Request
 {
     QUrl url;
     QByteArray body;
-    QList<QPair<QByteArray, QByteArray>> headers;
+    HeaderList headers;
     QStringList params;
     QUrlQuery query;
     Caller caller;

@@ -2,13 +2,18 @@
 
 namespace salesflow::http {
 
-QByteArray HttpHead::header(const char *name) const
+QByteArray headerValue(const HeaderList &headers, const char *name)
 {
     for (const auto &h : headers) {
         if (h.first.compare(name, Qt::CaseInsensitive) == 0)
             return h.second;
     }
     return QByteArray();
+}
+
+QByteArray HttpHead::header(const char *name) const
+{
+    return headerValue(headers, name);
 }
 
 } // namespace salesflow::http

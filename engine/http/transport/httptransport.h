@@ -15,6 +15,9 @@ namespace salesflow::http {
 
 using HeaderList = QList<QPair<QByteArray, QByteArray>>;
 
+/// The first field of that name in `headers` (names compared case-insensitively); empty when absent.
+QByteArray headerValue(const HeaderList &headers, const char *name);
+
 /// What arrives before the body: the request line and the header fields, as sent (the path and
 /// query still percent-encoded: routing splits on '/' before decoding).
 struct HttpHead
