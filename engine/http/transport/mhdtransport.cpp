@@ -271,6 +271,11 @@ Status MhdTransport::start(int listeningFd, IHttpHandler *handler)
     // libmicrohttpd gets a copy of its own: it closes it when it fails to start (0.9.75), and the
     // one quiesce hands back is closed only after the daemon has stopped.
     const int mhdFd = ::dup(listeningFd);
+    if (mhdFd < 0) { // -1 would let libmicrohttpd open a socket of its own on another port
+        ::close(std::exchange(d->listenFd, -1));
+        return makeError("http.listen", QStringLiteral("cannot hand the listening socket over: out of descriptors"),
+                         500);
+    }
     d->watch = std::make_unique<ConnectionWatch>(d->options.headTimeoutMs, d->options.bodyTimeoutMs);
     const bool tls = !d->options.tlsCertificatePem.isEmpty();
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_ERROR_LOG;
