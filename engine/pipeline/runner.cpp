@@ -109,9 +109,14 @@ void Runner::workerLoop(const QString &owner, std::vector<IStage *> stages)
             conn = std::move(c).value();
             backoff = 100;
         }
-        if (!stranded.isEmpty() && JobQueue::release(*conn, stranded, nowMs())) {
-            qCInfo(lcQueue) << owner << "gave back" << stranded.size() << "jobs whose commit the store missed";
-            stranded.clear();
+        if (!stranded.isEmpty()) {
+            if (Status given = JobQueue::release(*conn, stranded, nowMs()); given) {
+                qCInfo(lcQueue) << owner << "gave back" << stranded.size() << "jobs whose commit the store missed";
+                stranded.clear();
+            } else { // tried again on the next round; their leases run out meanwhile at worst
+                qCWarning(lcQueue) << owner << "could not give back" << stranded.size()
+                                   << "jobs yet:" << given.error().message;
+            }
         }
         const quint64 gen = m_waker.generation();
         bool worked = false;
