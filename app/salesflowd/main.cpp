@@ -51,8 +51,13 @@ int main(int argc, char *argv[])
     QStringList rest = all.mid(2);
     rest.prepend(all.value(0)); // QCommandLineParser wants the program name first
     for (const auto &c : kCommands) {
-        if (cmd == QLatin1String(c.name))
-            return c.run(rest);
+        if (cmd != QLatin1String(c.name))
+            continue;
+        if (const QString problem = salesflow::Config::environmentProblem(); !problem.isEmpty()) {
+            std::fprintf(stderr, "salesflowd: %s\n", qPrintable(problem));
+            return 2;
+        }
+        return c.run(rest);
     }
     if (cmd == QLatin1String("--version")) {
         std::printf("salesflowd %s\n", SALESFLOW_VERSION);

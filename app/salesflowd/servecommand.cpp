@@ -1,5 +1,6 @@
 // salesflowd serve: the engine with its workers and the HTTP API, until SIGTERM or SIGINT.
 #include "command.h"
+#include "emfreporter.h"
 
 #include <QFile>
 #include <QSslKey>
@@ -146,11 +147,9 @@ int runUntilSignalled()
     return QCoreApplication::exec();
 }
 
-} // namespace
-
-int serve(const QStringList &args)
+/// The options of `serve`.
+void addServeOptions(QCommandLineParser &p)
 {
-    QCommandLineParser p;
     p.addOption(dbOption());
     p.addOption({QStringLiteral("listen"), QStringLiteral("HOST:PORT to listen on"), QStringLiteral("HOST:PORT")});
     p.addOption({QStringLiteral("workers"), QStringLiteral("worker threads"), QStringLiteral("N")});
@@ -161,11 +160,37 @@ int serve(const QStringList &args)
         {QStringLiteral("tls-key"), QStringLiteral("the certificate's PEM private key"), QStringLiteral("FILE")});
     p.addOption({QStringLiteral("insecure-listen"),
                  QStringLiteral("allow plain HTTP beyond loopback (a reverse proxy in front does TLS)")});
+}
+
+/// The HTTP side of `role`: the API, or for a worker told where to listen only probes and
+/// scrapes (/healthz, /readyz, /metrics, /v1/stats), so workers on one host do not fight over
+/// the API's port. Null with rc 0 when nothing listens; rc is the exit code when it failed.
+std::unique_ptr<http::ApiListener> startHttp(LocalEngine *e, const LocalEngine::Options &options, const QString &role,
+                                             const QCommandLineParser &p, int *rc)
+{
+    *rc = 0;
+    const bool worker = role == QLatin1String("worker");
+    if (worker && !p.isSet(QStringLiteral("listen")) && !qEnvironmentVariableIsSet("SALESFLOW_LISTEN"))
+        return nullptr;
+    const Config &c = options.config;
+    auto listener = std::make_unique<http::ApiListener>(
+        e, e, http::ApiServer::Options{c.maxBodyBytes, c.hubspotClientSecret, {}, worker});
+    listener->setLimits(c.httpHeadTimeoutMs, c.httpBodyTimeoutMs, c.httpMaxConnections);
+    *rc = startListener(*listener, c.listen, c.httpThreads, p);
+    return listener;
+}
+
+} // namespace
+
+int serve(const QStringList &args)
+{
+    QCommandLineParser p;
+    addServeOptions(p);
     if (!parse(p, args, kUsage))
         return 2;
-    installJsonLogHandler();
     const QString role
         = p.value(QStringLiteral("role")).isEmpty() ? QStringLiteral("all") : p.value(QStringLiteral("role"));
+    installJsonLogHandler(role);
     if (role != QLatin1String("all") && role != QLatin1String("api") && role != QLatin1String("worker")) {
         err(QStringLiteral("--role is all, api or worker (got '%1')").arg(role));
         return 2;
@@ -179,16 +204,15 @@ int serve(const QStringList &args)
         return 1;
     }
     LocalEngine *e = engine.value().get();
-    std::unique_ptr<http::ApiListener> listener;
-    if (role != QLatin1String("worker")) {
-        const Config &c = options->config;
-        listener = std::make_unique<http::ApiListener>(
-            e, e, http::ApiServer::Options{c.maxBodyBytes, c.hubspotClientSecret, {}});
-        listener->setLimits(c.httpHeadTimeoutMs, c.httpBodyTimeoutMs, c.httpMaxConnections);
-        if (int rc = startListener(*listener, c.listen, c.httpThreads, p); rc != 0)
-            return rc;
-    }
-    const int rc = runUntilSignalled();
+    int rc = 0;
+    std::unique_ptr<http::ApiListener> listener = startHttp(e, *options, role, p, &rc);
+    if (rc != 0)
+        return rc;
+    std::unique_ptr<EmfReporter> emf;
+    if (const int every = qEnvironmentVariableIntValue("SALESFLOW_EMF_INTERVAL_S"); every > 0)
+        emf = std::make_unique<EmfReporter>(e, role, qMin(every, 3600));
+    rc = runUntilSignalled();
+    emf.reset();
     if (listener)
         listener->stop(); // no new requests
     e->stop();

@@ -1,14 +1,52 @@
 #include "config.h"
 
 #include <QDir>
+#include <QFile>
 #include <QStandardPaths>
 
 namespace salesflow {
 
+namespace {
+
+const char *const kSecrets[]
+    = {"SALESFLOW_DB", "HUBSPOT_ACCESS_TOKEN", "HUBSPOT_CLIENT_SECRET", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"};
+
+/// The secret `name` from NAME_FILE when that is set, else from NAME.
+QByteArray secret(const char *name)
+{
+    const QByteArray fileVar = QByteArray(name) + "_FILE";
+    if (!qEnvironmentVariableIsSet(fileVar.constData()))
+        return qgetenv(name);
+    QFile f(qEnvironmentVariable(fileVar.constData()));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    QByteArray value = f.read(64 * 1024);
+    while (value.endsWith('\n') || value.endsWith('\r'))
+        value.chop(1);
+    return value;
+}
+
+} // namespace
+
+QString Config::environmentProblem()
+{
+    for (const char *name : kSecrets) {
+        const QByteArray fileVar = QByteArray(name) + "_FILE";
+        if (!qEnvironmentVariableIsSet(fileVar.constData()))
+            continue;
+        if (qEnvironmentVariableIsSet(name))
+            return QStringLiteral("%1 and %2 are both set; keep one").arg(QLatin1String(name), QLatin1String(fileVar));
+        QFile f(qEnvironmentVariable(fileVar.constData()));
+        if (!f.open(QIODevice::ReadOnly))
+            return QStringLiteral("%1: cannot read %2 (%3)").arg(QLatin1String(fileVar), f.fileName(), f.errorString());
+    }
+    return QString();
+}
+
 Config Config::fromEnvironment()
 {
     Config c;
-    c.dbUrl = qEnvironmentVariable("SALESFLOW_DB");
+    c.dbUrl = QString::fromUtf8(secret("SALESFLOW_DB"));
     if (qEnvironmentVariableIsSet("SALESFLOW_LISTEN"))
         c.listen = qEnvironmentVariable("SALESFLOW_LISTEN");
     bool ok = false;
@@ -35,13 +73,13 @@ Config Config::fromEnvironment()
     positive("SALESFLOW_HTTP_HEAD_TIMEOUT_MS", &c.httpHeadTimeoutMs);
     positive("SALESFLOW_HTTP_BODY_TIMEOUT_MS", &c.httpBodyTimeoutMs);
     positive("SALESFLOW_HTTP_MAX_CONNECTIONS", &c.httpMaxConnections);
-    c.hubspotClientSecret = qgetenv("HUBSPOT_CLIENT_SECRET");
+    c.hubspotClientSecret = secret("HUBSPOT_CLIENT_SECRET");
     if (qEnvironmentVariableIsSet("SALESFLOW_LLM"))
         c.llm = qEnvironmentVariable("SALESFLOW_LLM").trimmed().toLower();
     c.llmModel = qEnvironmentVariable("SALESFLOW_LLM_MODEL");
-    c.openaiApiKey = qgetenv("OPENAI_API_KEY");
+    c.openaiApiKey = secret("OPENAI_API_KEY");
     c.openaiBaseUrl = qEnvironmentVariable("OPENAI_BASE_URL");
-    c.anthropicApiKey = qgetenv("ANTHROPIC_API_KEY");
+    c.anthropicApiKey = secret("ANTHROPIC_API_KEY");
     c.anthropicBaseUrl = qEnvironmentVariable("ANTHROPIC_BASE_URL");
     const double threshold = qEnvironmentVariable("SALESFLOW_REVIEW_THRESHOLD").toDouble(&ok);
     if (ok && threshold >= 0 && threshold <= 1)
@@ -56,7 +94,7 @@ Config Config::fromEnvironment()
     if (ok && retries >= 0)
         c.llmMaxRetries = qMin(retries, 10);
     c.llmPricesFile = qEnvironmentVariable("SALESFLOW_LLM_PRICES");
-    c.hubspotAccessToken = qgetenv("HUBSPOT_ACCESS_TOKEN").trimmed();
+    c.hubspotAccessToken = secret("HUBSPOT_ACCESS_TOKEN").trimmed();
     if (qEnvironmentVariableIsSet("HUBSPOT_BASE_URL"))
         c.hubspotBaseUrl = qEnvironmentVariable("HUBSPOT_BASE_URL");
     const int burst = qEnvironmentVariable("SALESFLOW_HUBSPOT_BURST").toInt(&ok);

@@ -45,7 +45,15 @@ struct Config
     double hubspotVerify = 0.1; ///< SALESFLOW_HUBSPOT_VERIFY: share of writes read back
     int hubspotTimeoutMs = 30000; ///< SALESFLOW_HUBSPOT_TIMEOUT_MS
 
+    /// The settings of the environment. A secret (SALESFLOW_DB, HUBSPOT_ACCESS_TOKEN,
+    /// HUBSPOT_CLIENT_SECRET, OPENAI_API_KEY, ANTHROPIC_API_KEY) may instead be given as a file:
+    /// NAME_FILE=/path (Docker and Compose secrets, systemd credentials, mounted Kubernetes
+    /// secrets); its content, less a trailing newline, is the value. An unreadable file reads as
+    /// unset: call environmentProblem() first to refuse it loudly.
     static Config fromEnvironment();
+    /// Why the environment cannot be used (a NAME_FILE that cannot be read, or set beside NAME);
+    /// empty when it can. Names the variable and the path, never a value.
+    static QString environmentProblem();
     /// The default database: SQLite in QStandardPaths::AppDataLocation.
     static QString defaultDbUrl();
 };

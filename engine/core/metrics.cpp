@@ -12,6 +12,8 @@ const QMap<QByteArray, QByteArray> kHelp{
     {"salesflow_stage_run_seconds", "Time a stage took to run one leased batch of jobs (enrich: one event)."},
     {"salesflow_stage_jobs_total", "Jobs a stage finished in this process, by outcome."},
     {"salesflow_llm_calls_total", "LLM calls made by this process, by provider, model and outcome."},
+    {"salesflow_llm_errors_total",
+     "LLM calls of this process that got no usable answer (timeout, connection, HTTP error), by error code."},
     {"salesflow_llm_tokens_total", "LLM tokens used by this process's calls, by provider, model and kind."},
     {"salesflow_llm_cost_usd_total",
      "Estimated cost of this process's LLM calls (price table), by provider and model."},
@@ -69,6 +71,20 @@ void Metrics::describe(const QByteArray &name, const QByteArray &help)
 {
     QMutexLocker lock(&m_mutex);
     m_families[name].help = help;
+}
+
+double Metrics::sum(const QByteArray &name, const QByteArray &labelPart) const
+{
+    QMutexLocker lock(&m_mutex);
+    const auto f = m_families.constFind(name);
+    if (f == m_families.cend())
+        return 0;
+    double total = 0;
+    for (auto c = f->counters.cbegin(); c != f->counters.cend(); ++c) {
+        if (labelPart.isEmpty() || c.key().contains(labelPart))
+            total += c.value();
+    }
+    return total;
 }
 
 QByteArray Metrics::exposition() const

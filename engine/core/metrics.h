@@ -22,6 +22,9 @@ public:
     void observe(const QByteArray &name, const QByteArray &labels, double seconds);
     void describe(const QByteArray &name, const QByteArray &help);
 
+    /// The sum of a counter's series whose label text contains `labelPart` (all when empty).
+    double sum(const QByteArray &name, const QByteArray &labelPart = {}) const;
+
     /// The Prometheus text exposition of everything counted so far.
     QByteArray exposition() const;
 

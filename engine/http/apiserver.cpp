@@ -14,6 +14,7 @@
 #include "controllers/tokenscontroller.h"
 #include "controllers/userscontroller.h"
 #include "gunzip.h"
+#include "requestid.h"
 
 #include <QUrl>
 
@@ -26,6 +27,11 @@ ApiServer::ApiServer(IEngine *engine, IAuthenticator *auth, Options options, QOb
         m_options.metrics = std::make_shared<HttpMetrics>();
     m_controllers.push_back(std::make_unique<HealthController>(engine, this));
     m_controllers.push_back(std::make_unique<StatsController>(engine, this, m_options.metrics));
+    if (m_options.operationsOnly) {
+        for (const auto &c : m_controllers)
+            c->addRoutes(m_router);
+        return;
+    }
     m_controllers.push_back(std::make_unique<IngestController>(engine, this, m_options.hubspotClientSecret));
     m_controllers.push_back(std::make_unique<EventsController>(engine, this));
     m_controllers.push_back(std::make_unique<AuditController>(engine, this));
@@ -108,6 +114,10 @@ void ApiServer::handle(HttpRequest request, ResponderPtr responder)
     std::shared_ptr<HttpMetrics> metrics = m_options.metrics;
     auto reply = std::make_shared<Reply>(
         std::move(responder), [metrics](int status) { metrics->response(status); }, m_inFlight);
+    const HttpHead &head = request.head;
+    const QString requestId = requestIdOf(head), traceId = traceIdOf(head);
+    reply->setExchange({requestId, traceId, head.method, head.path, monotonicNs()});
+    LogScope scope({requestId, traceId, {}, {}});
     try {
         dispatch(request, reply);
     } catch (const std::exception &e) {

@@ -40,6 +40,9 @@ public:
         QByteArray hubspotClientSecret;
         /// Shared by every server thread of the process; made here when not given.
         std::shared_ptr<HttpMetrics> metrics;
+        /// Only /healthz, /readyz, /metrics and /v1/stats (a `--role worker` process: probes
+        /// and scrapes reach it, events and people do not).
+        bool operationsOnly = false;
     };
 
     ApiServer(IEngine *engine, IAuthenticator *auth, Options options, QObject *parent = nullptr);

@@ -6,6 +6,8 @@
 
 #include <QJsonDocument>
 
+#include <chrono>
+
 namespace salesflow::http {
 
 Reply::Reply(ResponderPtr responder, std::function<void(int)> onSent, std::shared_ptr<std::atomic<int>> inFlight)
@@ -30,7 +32,23 @@ void Reply::send(int status, const QByteArray &body, const QByteArray &type, con
         return;
     m_sent = true;
     m_onSent(status);
-    m_responder->respond(HttpResponse{status, body, type, headers, false});
+    if (m_exchange.requestId.isEmpty())
+        return m_responder->respond(HttpResponse{status, body, type, headers, false});
+    if (lcAccess().isInfoEnabled()) {
+        const double ms = double(monotonicNs() - m_exchange.startedNs) / 1e6;
+        LogScope scope({m_exchange.requestId, m_exchange.traceId, m_eventId, {}});
+        qCInfo(lcAccess).noquote() << m_exchange.method << QString::fromUtf8(m_exchange.path) << status
+                                   << QString::number(ms, 'f', 2) + QStringLiteral(" ms") << body.size() << "bytes";
+    }
+    Headers all = headers;
+    all.append({"X-Request-Id", m_exchange.requestId.toLatin1()});
+    m_responder->respond(HttpResponse{status, body, type, all, false});
+}
+
+qint64 monotonicNs()
+{
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 void Reply::json(int status, const QJsonObject &o)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "../core/logging.h"
 #include "../queue/jobqueue.h"
 
 #include <functional>
@@ -39,8 +40,10 @@ public:
     virtual QList<Result<StageOutput>> runBatch(const QList<queue::Job> &jobs, store::Connection &conn)
     {
         QList<Result<StageOutput>> out;
-        for (const queue::Job &job : jobs)
+        for (const queue::Job &job : jobs) {
+            LogScope scope({{}, {}, job.eventId, {}});
             out.append(run(job, conn));
+        }
         return out;
     }
 };

@@ -143,6 +143,7 @@ void Runner::workerLoop(const QString &owner, std::vector<IStage *> stages)
 bool Runner::processBatch(store::Connection &c, IStage &stage, const QList<Job> &jobs,
                           QList<Result<StageOutput>> &outputs, QList<Job> *stranded)
 {
+    LogScope scope({{}, {}, {}, stage.name()});
     outputs.clear();
     QList<Job> runnable;
     for (const Job &job : jobs) {
@@ -246,6 +247,9 @@ Status recordFailure(store::Connection &c, const QString &stage, const Job &job,
         return Done{}; // lease lost: another worker owns this job now
     o.transitions.append({job.eventId, EventStatus::Failed, stage, e.message,
                           QStringLiteral("attempt %1 of %2").arg(job.attempts).arg(job.maxAttempts)});
+    LogScope scope({{}, {}, job.eventId, {}});
+    qCWarning(lcPipeline).noquote() << "event failed at" << stage << "after attempt" << job.attempts << "of"
+                                    << job.maxAttempts << QStringLiteral("(%1):").arg(e.code) << e.message;
     ++o.failed;
     return Done{};
 }

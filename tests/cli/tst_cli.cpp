@@ -263,7 +263,122 @@ private Q_SLOTS:
         QVERIFY(server.waitForFinished(30000));
     }
 
+    void logLinesCarryTheFieldsShippersExpectAndEmfMetrics()
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("salesflow.access.info=true"));
+        env.insert(QStringLiteral("SALESFLOW_EMF_INTERVAL_S"), QStringLiteral("1"));
+        const QByteArray token = createToken(QStringLiteral("site"), QStringLiteral("ingest"));
+        QProcess server;
+        const quint16 port = test::startServe(server, withDb({}), env);
+        QVERIFY2(port, server.readAllStandardError().constData());
+        const auto posted = test::HttpClient("127.0.0.1", port)
+                                .request("POST", "/v1/events/chat",
+                                         R"({"id":"log1","messages":[{"author":"visitor","text":"Pricing?"}]})",
+                                         {{"Content-Type", "application/json"},
+                                          {"Authorization", "Bearer " + token},
+                                          {"X-Request-Id", "req-42"},
+                                          {"traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"}});
+        QCOMPARE(posted.status, 202);
+        QCOMPARE(posted.header("X-Request-Id"), QByteArray("req-42"));
+        const QByteArray made = test::HttpClient("127.0.0.1", port).request("GET", "/healthz").header("X-Request-Id");
+        QVERIFY2(made.size() == 16, made.constData()); // none given: one is made up and answered
+        const QString eventId = QJsonDocument::fromJson(posted.body).object().value(QLatin1String("id")).toString();
+        QTest::qWait(2500); // two EMF periods
+        server.terminate();
+        QVERIFY(server.waitForFinished(30000));
+        QJsonObject access, emf;
+        for (const QByteArray &line : server.readAllStandardError().split('\n')) {
+            const QJsonObject o = QJsonDocument::fromJson(line).object();
+            if (line.trimmed().isEmpty())
+                continue;
+            QVERIFY2(!o.isEmpty(), line.constData()); // every line is one JSON object
+            if (o.contains(QLatin1String("_aws")))
+                emf = o;
+            else if (o.value(QLatin1String("request_id")).toString() == QLatin1String("req-42"))
+                access = o;
+            else
+                QVERIFY2(o.contains(QLatin1String("timestamp")) && o.contains(QLatin1String("level")),
+                         line.constData());
+        }
+        QVERIFY(!access.isEmpty());
+        QCOMPARE(access.value(QLatin1String("category")).toString(), QStringLiteral("salesflow.access"));
+        QCOMPARE(access.value(QLatin1String("event_id")).toString(), eventId);
+        QCOMPARE(access.value(QLatin1String("trace_id")).toString(),
+                 QStringLiteral("4bf92f3577b34da6a3ce929d0e0e4736"));
+        QCOMPARE(access.value(QLatin1String("role")).toString(), QStringLiteral("all"));
+        QVERIFY(
+            access.value(QLatin1String("message")).toString().startsWith(QLatin1String("POST /v1/events/chat 202")));
+        QVERIFY(
+            QDateTime::fromString(access.value(QLatin1String("timestamp")).toString(), Qt::ISODateWithMs).isValid());
+        QVERIFY2(!emf.isEmpty(), "no EMF line in 2.5 s at SALESFLOW_EMF_INTERVAL_S=1");
+        const QJsonObject directive = emf.value(QLatin1String("_aws"))
+                                          .toObject()
+                                          .value(QLatin1String("CloudWatchMetrics"))
+                                          .toArray()[0]
+                                          .toObject();
+        QCOMPARE(directive.value(QLatin1String("Namespace")).toString(), QStringLiteral("SalesFlow"));
+        for (const QJsonValue &m : directive.value(QLatin1String("Metrics")).toArray()) {
+            const QString name = m.toObject().value(QLatin1String("Name")).toString();
+            QVERIFY2(emf.value(name).isDouble(), qPrintable(name)); // each declared metric has its value
+        }
+        QVERIFY(emf.contains(QLatin1String("QueueDepth")) && emf.contains(QLatin1String("LlmErrors")));
+    }
+
+    void aWorkerListensOnlyForProbesAndScrapes()
+    {
+        QVERIFY(runSalesflowd(withDb({QStringLiteral("migrate")})).exitCode == 0);
+        const QByteArray viewer = createToken(QStringLiteral("prom"), QStringLiteral("viewer"));
+        QProcess worker;
+        const quint16 port = test::startServe(worker, withDb({QStringLiteral("--role"), QStringLiteral("worker")}));
+        QVERIFY2(port, worker.readAllStandardError().constData());
+        test::HttpClient http("127.0.0.1", port);
+        QCOMPARE(http.request("GET", "/healthz").status, 200);
+        QCOMPARE(http.request("GET", "/readyz").status, 200);
+        const auto metrics = http.request("GET", "/metrics", {}, {{"Authorization", "Bearer " + viewer}});
+        QCOMPARE(metrics.status, 200);
+        QVERIFY(metrics.body.contains("salesflow_queue_jobs"));
+        QCOMPARE(http.request("GET", "/v1/events", {}, {{"Authorization", "Bearer " + viewer}}).status, 404);
+        const auto refused = test::HttpClient("127.0.0.1", port)
+                                 .request("POST", "/v1/events/chat", "{}", {{"Authorization", "Bearer " + viewer}});
+        QCOMPARE(refused.status, 404);
+        worker.terminate();
+        QVERIFY(worker.waitForFinished(30000));
+        QCOMPARE(worker.exitCode(), 0);
+    }
+
+    void secretsAreReadFromFilesNamedByFileVariables()
+    {
+        QFile dbFile(m_dir.filePath(QStringLiteral("db-url")));
+        QVERIFY(dbFile.open(QIODevice::WriteOnly));
+        dbFile.write(m_db.toUtf8() + "\n"); // as `echo URL > file` writes it
+        dbFile.close();
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("SALESFLOW_DB_FILE"), dbFile.fileName());
+        env.remove(QStringLiteral("SALESFLOW_DB"));
+        const auto migrated = runSalesflowd({QStringLiteral("migrate")}, env);
+        QCOMPARE(migrated.exitCode, 0);
+        QCOMPARE(runSalesflowd({QStringLiteral("token"), QStringLiteral("list")}, env).exitCode, 0);
+        env.insert(QStringLiteral("OPENAI_API_KEY_FILE"), m_dir.filePath(QStringLiteral("missing")));
+        const auto unreadable = runSalesflowd({QStringLiteral("status")}, env);
+        QCOMPARE(unreadable.exitCode, 2);
+        QVERIFY2(unreadable.err.contains("OPENAI_API_KEY_FILE: cannot read"), unreadable.err.constData());
+        env.remove(QStringLiteral("OPENAI_API_KEY_FILE"));
+        env.insert(QStringLiteral("SALESFLOW_DB"), m_db);
+        const auto both = runSalesflowd({QStringLiteral("status")}, env);
+        QCOMPARE(both.exitCode, 2);
+        QVERIFY2(both.err.contains("SALESFLOW_DB and SALESFLOW_DB_FILE are both set"), both.err.constData());
+        QVERIFY(!both.err.contains(m_db.toUtf8()));
+    }
+
 private:
+    QByteArray createToken(const QString &name, const QString &role) const
+    {
+        return runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--name"), name,
+                                     QStringLiteral("--role"), role}))
+            .out.trimmed();
+    }
+
     /// User and system CPU time of a process so far, from /proc.
     static double cpuSeconds(qint64 pid)
     {

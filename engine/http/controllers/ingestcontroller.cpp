@@ -114,6 +114,7 @@ void IngestController::submit(const Caller &caller, QList<IngestItem> items, boo
             const Result<IngestReceipt> &first = r->first();
             if (!first)
                 return reply->problem(first.error());
+            reply->noteEvent(first->id);
             return reply->json(first->duplicate ? 200 : 202, json::toJson(first.value()));
         }
         QJsonArray answers;

@@ -219,8 +219,10 @@ Result<llm::Response> EnrichStage::callModel(llm::Request req, const QString &ev
     const QString originalUser = req.user;
     for (int call = 1; call <= 2; ++call) {
         auto answer = m_provider->complete(req);
-        if (!answer)
+        if (!answer) {
+            Metrics::instance().add("salesflow_llm_errors_total", Metrics::label("code", answer.error().code));
             return answer.error();
+        }
         last = std::move(answer).value();
         info.llmCalls = call;
         info.inputTokens += last.inputTokens;
