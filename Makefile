@@ -4,7 +4,7 @@ TYPE ?= RelWithDebInfo
 WERROR ?= OFF
 JOBS ?= $(shell nproc)
 
-.PHONY: all deps configure build run test bench fuzz screenshots clean
+.PHONY: all deps configure build run test bench fuzz screenshots image clean
 
 all: build
 
@@ -42,6 +42,11 @@ bench: build
 # One libFuzzer target per source parser (clang, ASan, UBSan), FUZZ_SECONDS each (default 20).
 fuzz: deps
 	./tests/fuzz/run build-fuzz
+
+# The salesflowd container image (deploy/Dockerfile) with docker, podman or buildah; says so when
+# the machine has none of them.
+image:
+	./deploy/image.sh
 
 clean:
 	rm -rf $(BUILD) build-fuzz

@@ -16,6 +16,7 @@
 #include <csignal>
 #include <optional>
 #include <sys/socket.h>
+#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
 namespace salesflow::cli {
@@ -23,7 +24,10 @@ namespace salesflow::cli {
 namespace {
 
 const char *kUsage = "serve [--db URL] [--listen HOST:PORT] [--workers N] [--role all|api|worker] "
-                     "[--tls-cert FILE --tls-key FILE | --insecure-listen]";
+                     "[--tls-cert FILE --tls-key FILE | --insecure-listen]\n"
+                     "  each option may instead come from the environment (containers, systemd): SALESFLOW_DB, "
+                     "SALESFLOW_LISTEN, SALESFLOW_WORKERS, SALESFLOW_ROLE, SALESFLOW_TLS_CERT, SALESFLOW_TLS_KEY, "
+                     "SALESFLOW_INSECURE_LISTEN=1; the command line wins";
 int g_signalFd[2] = {-1, -1};
 
 void onSignal(int)
@@ -32,16 +36,50 @@ void onSignal(int)
     [[maybe_unused]] auto n = ::write(g_signalFd[1], &c, 1);
 }
 
-/// The engine options of the command line; nothing when they are wrong (said on stderr).
-std::optional<LocalEngine::Options> engineOptions(const QCommandLineParser &p, const QString &role)
+/// The options of `serve`: each from the command line, else from its environment variable.
+struct ServeFlags
 {
+    QString role;
+    QString workers;
+    QString tlsCert;
+    QString tlsKey;
+    bool insecure = false;
+    bool listenGiven = false;
+
+    bool tls() const { return !tlsCert.isEmpty() || !tlsKey.isEmpty(); }
+};
+
+ServeFlags flagsFrom(const QCommandLineParser &p)
+{
+    const auto pick = [&p](const char *option, const char *env) {
+        const QString name = QLatin1String(option);
+        return p.isSet(name) ? p.value(name) : qEnvironmentVariable(env);
+    };
+    ServeFlags f;
+    f.role = pick("role", "SALESFLOW_ROLE");
+    if (f.role.isEmpty())
+        f.role = QStringLiteral("all");
+    f.workers = pick("workers", "SALESFLOW_WORKERS");
+    f.tlsCert = pick("tls-cert", "SALESFLOW_TLS_CERT");
+    f.tlsKey = pick("tls-key", "SALESFLOW_TLS_KEY");
+    const QString insecure = qEnvironmentVariable("SALESFLOW_INSECURE_LISTEN").toLower();
+    f.insecure = p.isSet(QStringLiteral("insecure-listen")) || insecure == QLatin1String("1")
+        || insecure == QLatin1String("true") || insecure == QLatin1String("yes");
+    f.listenGiven = p.isSet(QStringLiteral("listen")) || qEnvironmentVariableIsSet("SALESFLOW_LISTEN");
+    return f;
+}
+
+/// The engine options of the command line; nothing when they are wrong (said on stderr).
+std::optional<LocalEngine::Options> engineOptions(const QCommandLineParser &p, const ServeFlags &f)
+{
+    const QString &role = f.role;
     LocalEngine::Options o;
     o.config = configFrom(p);
     if (p.isSet(QStringLiteral("listen")))
         o.config.listen = p.value(QStringLiteral("listen"));
-    if (p.isSet(QStringLiteral("workers"))) {
+    if (!f.workers.isEmpty()) {
         bool ok = false;
-        o.config.workers = p.value(QStringLiteral("workers")).toInt(&ok);
+        o.config.workers = f.workers.toInt(&ok);
         if (!ok || o.config.workers < 0 || o.config.workers > 256) {
             err(QStringLiteral("--workers takes a number from 0 to 256"));
             return std::nullopt;
@@ -62,9 +100,9 @@ std::optional<LocalEngine::Options> engineOptions(const QCommandLineParser &p, c
 }
 
 /// The certificate and key of --tls-cert/--tls-key (PEM); nothing (said on stderr) when unusable.
-std::optional<QSslConfiguration> tlsFrom(const QCommandLineParser &p)
+std::optional<QSslConfiguration> tlsFrom(const ServeFlags &f)
 {
-    QFile certFile(p.value(QStringLiteral("tls-cert"))), keyFile(p.value(QStringLiteral("tls-key")));
+    QFile certFile(f.tlsCert), keyFile(f.tlsKey);
     if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
         err(QStringLiteral("cannot read the TLS certificate or key: %1")
                 .arg(certFile.isOpen() ? keyFile.errorString() : certFile.errorString()));
@@ -88,10 +126,9 @@ std::optional<QSslConfiguration> tlsFrom(const QCommandLineParser &p)
 
 /// Serving beyond this machine needs TLS, or the operator's word that a proxy in front does it:
 /// passwords and tokens must not cross a network in clear. 0 when allowed, else the exit code.
-int checkExposure(const QHostAddress &host, const QCommandLineParser &p, const QString &listen)
+int checkExposure(const QHostAddress &host, const ServeFlags &f, const QString &listen)
 {
-    const bool tls = p.isSet(QStringLiteral("tls-cert")) || p.isSet(QStringLiteral("tls-key"));
-    if (host.isLoopback() || tls || p.isSet(QStringLiteral("insecure-listen")))
+    if (host.isLoopback() || f.tls() || f.insecure)
         return 0;
     err(QStringLiteral("--listen %1 would send passwords and tokens in clear over the network: give --tls-cert and "
                        "--tls-key, or --insecure-listen when a reverse proxy in front terminates TLS")
@@ -100,7 +137,7 @@ int checkExposure(const QHostAddress &host, const QCommandLineParser &p, const Q
 }
 
 /// Listens on `listen`; returns the exit code to stop with, or 0 when serving.
-int startListener(http::ApiListener &listener, const QString &listen, int threads, const QCommandLineParser &p)
+int startListener(http::ApiListener &listener, const QString &listen, int threads, const ServeFlags &f)
 {
     const int colon = int(listen.lastIndexOf(QLatin1Char(':')));
     bool ok = false;
@@ -110,10 +147,10 @@ int startListener(http::ApiListener &listener, const QString &listen, int thread
         err(QStringLiteral("--listen takes HOST:PORT with a numeric host, e.g. 127.0.0.1:8765 (got '%1')").arg(listen));
         return 2;
     }
-    if (int rc = checkExposure(host, p, listen); rc != 0)
+    if (int rc = checkExposure(host, f, listen); rc != 0)
         return rc;
-    if (p.isSet(QStringLiteral("tls-cert")) || p.isSet(QStringLiteral("tls-key"))) {
-        const auto tls = tlsFrom(p);
+    if (f.tls()) {
+        const auto tls = tlsFrom(f);
         if (!tls)
             return 2;
         listener.useTls(*tls);
@@ -125,7 +162,7 @@ int startListener(http::ApiListener &listener, const QString &listen, int thread
     }
     // Scripts and tests read the bound port from this line (port 0 picks a free one).
     out(QStringLiteral("listening on %1:%2").arg(host.toString()).arg(bound.value()));
-    if (p.isSet(QStringLiteral("tls-cert")))
+    if (f.tls())
         qCInfo(lcHttp) << "serving HTTPS only";
     return 0;
 }
@@ -140,6 +177,7 @@ int runUntilSignalled()
     QSocketNotifier notifier(g_signalFd[0], QSocketNotifier::Read);
     QObject::connect(&notifier, &QSocketNotifier::activated, qApp, [] {
         qCInfo(lcEngine) << "stopping: finishing current work";
+        sd_notify(0, "STOPPING=1");
         QCoreApplication::quit();
     });
     std::signal(SIGTERM, onSignal);
@@ -166,17 +204,17 @@ void addServeOptions(QCommandLineParser &p)
 /// scrapes (/healthz, /readyz, /metrics, /v1/stats), so workers on one host do not fight over
 /// the API's port. Null with rc 0 when nothing listens; rc is the exit code when it failed.
 std::unique_ptr<http::ApiListener> startHttp(LocalEngine *e, const LocalEngine::Options &options, const QString &role,
-                                             const QCommandLineParser &p, int *rc)
+                                             const ServeFlags &f, int *rc)
 {
     *rc = 0;
     const bool worker = role == QLatin1String("worker");
-    if (worker && !p.isSet(QStringLiteral("listen")) && !qEnvironmentVariableIsSet("SALESFLOW_LISTEN"))
+    if (worker && !f.listenGiven)
         return nullptr;
     const Config &c = options.config;
     auto listener = std::make_unique<http::ApiListener>(
         e, e, http::ApiServer::Options{c.maxBodyBytes, c.hubspotClientSecret, {}, worker});
     listener->setLimits(c.httpHeadTimeoutMs, c.httpBodyTimeoutMs, c.httpMaxConnections);
-    *rc = startListener(*listener, c.listen, c.httpThreads, p);
+    *rc = startListener(*listener, c.listen, c.httpThreads, f);
     return listener;
 }
 
@@ -188,14 +226,14 @@ int serve(const QStringList &args)
     addServeOptions(p);
     if (!parse(p, args, kUsage))
         return 2;
-    const QString role
-        = p.value(QStringLiteral("role")).isEmpty() ? QStringLiteral("all") : p.value(QStringLiteral("role"));
+    const ServeFlags flags = flagsFrom(p);
+    const QString &role = flags.role;
     installJsonLogHandler(role);
     if (role != QLatin1String("all") && role != QLatin1String("api") && role != QLatin1String("worker")) {
         err(QStringLiteral("--role is all, api or worker (got '%1')").arg(role));
         return 2;
     }
-    const auto options = engineOptions(p, role);
+    const auto options = engineOptions(p, flags);
     if (!options)
         return 2;
     auto engine = LocalEngine::open(*options);
@@ -205,9 +243,11 @@ int serve(const QStringList &args)
     }
     LocalEngine *e = engine.value().get();
     int rc = 0;
-    std::unique_ptr<http::ApiListener> listener = startHttp(e, *options, role, p, &rc);
+    std::unique_ptr<http::ApiListener> listener = startHttp(e, *options, role, flags, &rc);
     if (rc != 0)
         return rc;
+    // systemd's Type=notify: ready means what /readyz says — store reachable, schema current.
+    sd_notify(0, "READY=1\nSTATUS=serving");
     std::unique_ptr<EmfReporter> emf;
     if (const int every = qEnvironmentVariableIntValue("SALESFLOW_EMF_INTERVAL_S"); every > 0)
         emf = std::make_unique<EmfReporter>(e, role, qMin(every, 3600));

@@ -73,6 +73,8 @@ Error forClient(const Error &e)
     Error out = e;
     out.message = e.httpStatus == 503 ? QStringLiteral("the event store is unavailable; nothing was done, try again")
                                       : QStringLiteral("the event store failed; nothing was done");
+    if (out.httpStatus == 503 && out.retryAfterMs <= 0)
+        out.retryAfterMs = 2000; // a restart or failover: senders retry soon, not in a tight loop
     return out;
 }
 

@@ -55,6 +55,9 @@ const QByteArray kCreateVersions = "CREATE TABLE IF NOT EXISTS schema_migrations
                                    " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
                                    " applied_at BIGINT NOT NULL)";
 
+/// How many versions newer than this binary a database may be (see the header).
+constexpr int kAhead = 1;
+
 Error newerError(int current)
 {
     return makeError("store.schema_too_new",
@@ -108,8 +111,11 @@ Result<int> Migrator::migrate(Connection &c, int upTo)
     auto cur = currentVersion(c);
     if (!cur)
         return cur.error();
-    if (cur.value() > latestVersion())
+    if (cur.value() > latestVersion() + kAhead)
         return newerError(cur.value());
+    if (cur.value() > latestVersion())
+        qCWarning(lcStore) << "the database is at schema version" << cur.value() << "one newer than this binary knows ("
+                           << latestVersion() << "): running beside a newer release; upgrade this one next";
     int applied = 0;
     for (const auto &[version, m] : migrations()) {
         if (version <= cur.value() || version > upTo)
@@ -136,7 +142,7 @@ Status Migrator::check(Connection &c)
     auto cur = currentVersion(c);
     if (!cur)
         return cur.error();
-    if (cur.value() > latestVersion())
+    if (cur.value() > latestVersion() + kAhead)
         return newerError(cur.value());
     if (cur.value() < latestVersion())
         return makeError("store.not_migrated",

@@ -11,9 +11,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <poll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -284,10 +288,15 @@ private Q_SLOTS:
         const QByteArray made = test::HttpClient("127.0.0.1", port).request("GET", "/healthz").header("X-Request-Id");
         QVERIFY2(made.size() == 16, made.constData()); // none given: one is made up and answered
         const QString eventId = QJsonDocument::fromJson(posted.body).object().value(QLatin1String("id")).toString();
+        const auto broken = test::HttpClient("127.0.0.1", port)
+                                .request("POST", "/v1/events/transcript", "not a transcript",
+                                         {{"Content-Type", "text/vtt"}, {"Authorization", "Bearer " + token}});
+        QCOMPARE(broken.status, 202); // stored raw first; normalise fails it
+        const QString brokenId = QJsonDocument::fromJson(broken.body).object().value(QLatin1String("id")).toString();
         QTest::qWait(2500); // two EMF periods
         server.terminate();
         QVERIFY(server.waitForFinished(30000));
-        QJsonObject access, emf;
+        QJsonObject access, emf, failed;
         for (const QByteArray &line : server.readAllStandardError().split('\n')) {
             const QJsonObject o = QJsonDocument::fromJson(line).object();
             if (line.trimmed().isEmpty())
@@ -297,6 +306,8 @@ private Q_SLOTS:
                 emf = o;
             else if (o.value(QLatin1String("request_id")).toString() == QLatin1String("req-42"))
                 access = o;
+            else if (o.value(QLatin1String("event_id")).toString() == brokenId)
+                failed = o;
             else
                 QVERIFY2(o.contains(QLatin1String("timestamp")) && o.contains(QLatin1String("level")),
                          line.constData());
@@ -311,6 +322,11 @@ private Q_SLOTS:
             access.value(QLatin1String("message")).toString().startsWith(QLatin1String("POST /v1/events/chat 202")));
         QVERIFY(
             QDateTime::fromString(access.value(QLatin1String("timestamp")).toString(), Qt::ISODateWithMs).isValid());
+        // A stage's lines name the event and the stage: one event's path is one filter away.
+        QCOMPARE(failed.value(QLatin1String("stage")).toString(), QStringLiteral("normalise"));
+        QCOMPARE(failed.value(QLatin1String("level")).toString(), QStringLiteral("warning"));
+        QVERIFY(
+            failed.value(QLatin1String("message")).toString().startsWith(QLatin1String("event failed at normalise")));
         QVERIFY2(!emf.isEmpty(), "no EMF line in 2.5 s at SALESFLOW_EMF_INTERVAL_S=1");
         const QJsonObject directive = emf.value(QLatin1String("_aws"))
                                           .toObject()
@@ -371,7 +387,45 @@ private Q_SLOTS:
         QVERIFY(!both.err.contains(m_db.toUtf8()));
     }
 
+    void readinessIsAnnouncedToSystemdOnceReady()
+    {
+        // What systemd does for Type=notify: a datagram socket named by NOTIFY_SOCKET.
+        const QByteArray path = QFile::encodeName(m_dir.filePath(QStringLiteral("notify.sock")));
+        QFile::remove(QString::fromLocal8Bit(path));
+        const int fd = ::socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        std::memcpy(addr.sun_path, path.constData(), size_t(path.size()));
+        QCOMPARE(::bind(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr), 0);
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("NOTIFY_SOCKET"), QString::fromLocal8Bit(path));
+        QProcess server;
+        const quint16 port = test::startServe(server, withDb({}), env);
+        QVERIFY2(port, server.readAllStandardError().constData());
+        const QByteArray ready = receiveDatagram(fd, 10000);
+        QVERIFY2(ready.contains("READY=1"), ready.constData());
+        // Ready means what /readyz says, at once.
+        QCOMPARE(test::HttpClient("127.0.0.1", port).request("GET", "/readyz").status, 200);
+        server.terminate();
+        const QByteArray stopping = receiveDatagram(fd, 10000);
+        QVERIFY2(stopping.contains("STOPPING=1"), stopping.constData());
+        QVERIFY(server.waitForFinished(30000));
+        QCOMPARE(server.exitCode(), 0);
+        ::close(fd);
+    }
+
 private:
+    /// One datagram from `fd` within `timeoutMs`; empty when none came.
+    static QByteArray receiveDatagram(int fd, int timeoutMs)
+    {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, timeoutMs) != 1)
+            return {};
+        char buf[512];
+        const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+        return n > 0 ? QByteArray(buf, int(n)) : QByteArray();
+    }
+
     QByteArray createToken(const QString &name, const QString &role) const
     {
         return runSalesflowd(withDb({QStringLiteral("token"), QStringLiteral("create"), QStringLiteral("--name"), name,

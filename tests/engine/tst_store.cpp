@@ -107,6 +107,20 @@ void TestStore::newerDatabaseIsRefused()
     QCOMPARE(Migrator::check(*c.value()).error().code, QStringLiteral("store.schema_too_new"));
 }
 
+void TestStore::aSchemaOneVersionNewerServesTheRollingUpgrade()
+{
+    // The new release migrated; this (previous) binary keeps serving beside it.
+    auto db = openDb(QStringLiteral("ahead"));
+    auto c = db->acquire();
+    const int next = Migrator::latestVersion() + 1;
+    QVERIFY(c.value()
+                ->exec("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, 'next', 0)", {next})
+                .ok());
+    QCOMPARE(Migrator::migrate(*c.value()).value(), 0);
+    QVERIFY(Migrator::check(*c.value()).ok());
+    QCOMPARE(Migrator::currentVersion(*c.value()).value(), next);
+}
+
 void TestStore::insertBatchDedupsByUniqueKey()
 {
     auto db = openDb(QStringLiteral("dedup"));

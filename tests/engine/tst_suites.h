@@ -12,6 +12,7 @@ class TestStore : public QObject
 private Q_SLOTS:
     void migrationCreatesTheDataModel();
     void newerDatabaseIsRefused();
+    void aSchemaOneVersionNewerServesTheRollingUpgrade();
     void insertBatchDedupsByUniqueKey();
     void payloadBytesAreKeptExactly();
     void rolledBackBatchLeavesNothing();
