@@ -1,5 +1,7 @@
 #include "runner.h"
 
+#include "../core/printable.h"
+
 #include "../core/metrics.h"
 
 #include <QElapsedTimer>
@@ -231,10 +233,10 @@ Status recordFailure(store::Connection &c, const QString &stage, const Job &job,
         // Not the job's fault: put it back for later without using an attempt.
         if (Status s = JobQueue::release(c, {job}, now + qMax<qint64>(1000, e.retryAfterMs)); !s)
             return s;
-        return JobQueue::noteError(c, job, e.message);
+        return JobQueue::noteError(c, job, printable(e.message));
     }
     if (e.retry != Retry::Permanent && job.attempts < job.maxAttempts) {
-        auto r = JobQueue::retry(c, job, e.message, now + JobQueue::backoffMs(job.attempts));
+        auto r = JobQueue::retry(c, job, printable(e.message), now + JobQueue::backoffMs(job.attempts));
         if (!r)
             return r.error();
         o.retried += r.value() ? 1 : 0;
@@ -245,7 +247,7 @@ Status recordFailure(store::Connection &c, const QString &stage, const Job &job,
         return r.error();
     if (r->isEmpty())
         return Done{}; // lease lost: another worker owns this job now
-    o.transitions.append({job.eventId, EventStatus::Failed, stage, e.message,
+    o.transitions.append({job.eventId, EventStatus::Failed, stage, printable(e.message),
                           QStringLiteral("attempt %1 of %2").arg(job.attempts).arg(job.maxAttempts)});
     LogScope scope({{}, {}, job.eventId, {}});
     qCWarning(lcPipeline).noquote() << "event failed at" << stage << "after attempt" << job.attempts << "of"

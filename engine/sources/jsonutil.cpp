@@ -1,5 +1,7 @@
 #include "jsonutil.h"
 
+#include "../core/printable.h"
+
 #include <QRegularExpression>
 
 #include <cmath>
@@ -8,7 +10,7 @@ namespace salesflow::sources {
 
 Error parseError(const QString &what)
 {
-    return permanentError("permanent.parse", what, 400);
+    return permanentError("permanent.parse", printable(what), 400); // errors quote input: NUL and all
 }
 
 Result<QJsonObject> jsonObject(const QByteArray &payload, const char *what)

@@ -94,6 +94,8 @@ private Q_SLOTS:
     void malformedInputGivesPreciseErrors();
     void stageNormalisesAndLinks();
     void everySampleComesOutNormalised();
+    void realWorldFilesAsToolsExportThem();
+    void realWorldFilesThroughTheStage();
 };
 
 class TestEnrich : public QObject

@@ -1,0 +1,129 @@
+// Text of unknown encoding (SRT files, old mail parts) and HTML-style character references.
+#include "cues.h"
+
+#include <QHash>
+#include <QStringDecoder>
+
+#include <uchardet/uchardet.h>
+
+#include <memory>
+#include <type_traits>
+
+namespace salesflow::sources {
+
+namespace {
+
+/// UTF-16 without a byte-order mark: most of one parity's bytes are zero (Latin text).
+const char *utf16WithoutBom(const QByteArray &b)
+{
+    if (b.size() < 4 || b.size() % 2)
+        return nullptr;
+    qsizetype evenZero = 0, oddZero = 0;
+    const qsizetype n = qMin<qsizetype>(b.size(), 4096);
+    for (qsizetype i = 0; i + 1 < n; i += 2) {
+        evenZero += b[i] == 0;
+        oddZero += b[i + 1] == 0;
+    }
+    if (oddZero * 10 > n / 2 * 6 && evenZero * 10 < n / 2)
+        return "UTF-16LE";
+    if (evenZero * 10 > n / 2 * 6 && oddZero * 10 < n / 2)
+        return "UTF-16BE";
+    return nullptr;
+}
+
+/// libuchardet's guess for 8-bit text; empty when it has none.
+QByteArray detected(const QByteArray &b)
+{
+    std::unique_ptr<std::remove_pointer_t<uchardet_t>, void (*)(uchardet_t)> ud(uchardet_new(), uchardet_delete);
+    if (!ud || uchardet_handle_data(ud.get(), b.constData(), size_t(b.size())) != 0)
+        return {};
+    uchardet_data_end(ud.get());
+    const QByteArray name = uchardet_get_charset(ud.get());
+    return name == "ASCII" ? QByteArray() : name;
+}
+
+QString decodeAs(const QByteArray &bytes, const char *name, QString *encoding)
+{
+    QStringDecoder d(name, QStringDecoder::Flag::Stateless);
+    if (!d.isValid())
+        return QString();
+    *encoding = QString::fromLatin1(name);
+    return d(bytes);
+}
+
+} // namespace
+
+QString decodeUnknownText(const QByteArray &bytes, QString *encoding)
+{
+    if (bytes.startsWith("\xef\xbb\xbf"))
+        return decodeAs(bytes.mid(3), "UTF-8", encoding);
+    if (bytes.startsWith("\xff\xfe"))
+        return decodeAs(bytes.mid(2), "UTF-16LE", encoding);
+    if (bytes.startsWith("\xfe\xff"))
+        return decodeAs(bytes.mid(2), "UTF-16BE", encoding);
+    if (const char *utf16 = utf16WithoutBom(bytes))
+        return decodeAs(bytes, utf16, encoding);
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    QString text = utf8(bytes);
+    if (!utf8.hasError()) {
+        *encoding = QStringLiteral("UTF-8");
+        return text;
+    }
+    const QByteArray guess = detected(bytes);
+    if (!guess.isEmpty() && guess != "UTF-8") {
+        text = decodeAs(bytes, guess.constData(), encoding);
+        if (!encoding->isEmpty() && !text.isNull())
+            return text;
+    }
+    return decodeAs(bytes, "windows-1252", encoding); // the likeliest 8-bit subtitle text
+}
+
+QString decodeCharacterReferences(const QString &text)
+{
+    if (!text.contains(QLatin1Char('&')))
+        return text;
+    static const QHash<QString, QString> named{{QStringLiteral("amp"), QStringLiteral("&")},
+                                               {QStringLiteral("lt"), QStringLiteral("<")},
+                                               {QStringLiteral("gt"), QStringLiteral(">")},
+                                               {QStringLiteral("quot"), QStringLiteral("\"")},
+                                               {QStringLiteral("apos"), QStringLiteral("'")},
+                                               {QStringLiteral("nbsp"), QStringLiteral(" ")},
+                                               {QStringLiteral("lrm"), QString()},
+                                               {QStringLiteral("rlm"), QString()},
+                                               {QStringLiteral("hellip"), QStringLiteral("…")},
+                                               {QStringLiteral("mdash"), QStringLiteral("—")},
+                                               {QStringLiteral("ndash"), QStringLiteral("–")},
+                                               {QStringLiteral("rsquo"), QStringLiteral("’")},
+                                               {QStringLiteral("lsquo"), QStringLiteral("‘")},
+                                               {QStringLiteral("rdquo"), QStringLiteral("”")},
+                                               {QStringLiteral("ldquo"), QStringLiteral("“")}};
+    QString out;
+    out.reserve(text.size());
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const qsizetype semi = text[i] == QLatin1Char('&') ? text.indexOf(QLatin1Char(';'), i) : -1;
+        if (semi < 0 || semi - i > 10) {
+            out += text[i];
+            continue;
+        }
+        const QString name = text.mid(i + 1, semi - i - 1);
+        bool ok = false;
+        uint code = 0;
+        if (name.startsWith(QLatin1String("#x")) || name.startsWith(QLatin1String("#X")))
+            code = name.mid(2).toUInt(&ok, 16);
+        else if (name.startsWith(QLatin1Char('#')))
+            code = name.mid(1).toUInt(&ok, 10);
+        if (ok && code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)) {
+            const char32_t c = code;
+            out += QString::fromUcs4(&c, 1);
+        } else if (named.contains(name)) {
+            out += named.value(name);
+        } else {
+            out += text[i];
+            continue;
+        }
+        i = semi;
+    }
+    return out;
+}
+
+} // namespace salesflow::sources
