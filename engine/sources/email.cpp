@@ -5,12 +5,14 @@
 // and signatures are trimmed from it; attachments are listed, not enriched.
 #include "identity.h"
 #include "jsonutil.h"
+#include "mailtext.h"
 
 #include <QRegularExpression>
 
 #include <gmime/gmime.h>
 
 #include <mutex>
+#include <optional>
 
 namespace salesflow::sources {
 
@@ -198,7 +200,9 @@ Normalised finish(const QString &subject, const QStringList &from, const QString
         = qEnvironmentVariable("SALESFLOW_OWN_DOMAINS").toLower().split(QLatin1Char(','), Qt::SkipEmptyParts);
     auto outside = [&](const QString &e) { return !own.contains(e.section(QLatin1Char('@'), 1)); };
     const QString sender = from.value(0);
-    if (!sender.isEmpty() && outside(sender)) {
+    if (sender.isEmpty()) {
+        // No usable From: nobody to link (a recipient may be us or them); the text is kept.
+    } else if (outside(sender)) {
         n.contactEmail = sender;
         const QString name = fromNames.value(0);
         n.actor = name.isEmpty() ? sender : QStringLiteral("%1 <%2>").arg(name, sender);
@@ -221,6 +225,63 @@ Normalised finish(const QString &subject, const QStringList &from, const QString
     return n;
 }
 
+Result<Normalised> fromMessage(GMimeMessage *msg, int depth);
+
+/// The Subject as RFC 2047 reads it (GMime 3.2 loses the words after one ending in '=' padding).
+QString subjectOf(GMimeMessage *msg)
+{
+    GMimeHeader *h = g_mime_header_list_get_header(g_mime_object_get_header_list(GMIME_OBJECT(msg)), "Subject");
+    const char *raw = h ? g_mime_header_get_raw_value(h) : nullptr;
+    return raw ? decodeHeaderText(QByteArray(raw)) : QString();
+}
+
+/// A message with a body that is itself a message (a forward sent as message/rfc822): the
+/// embedded message, read as if sent directly, with who forwarded it.
+std::optional<Result<Normalised>> forwarded(GMimeMessage *msg, const QStringList &from, int depth)
+{
+    GMimeObject *body = g_mime_message_get_mime_part(msg);
+    if (!body || !GMIME_IS_MESSAGE_PART(body))
+        return std::nullopt;
+    GMimeMessage *inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(body));
+    if (!inner || depth >= 5)
+        return Result<Normalised>(
+            parseError(QStringLiteral("email: the message/rfc822 body holds no readable message")));
+    Result<Normalised> n = fromMessage(inner, depth + 1);
+    if (n && !from.isEmpty())
+        n->attributes.insert(QStringLiteral("forwarded_by"), from.first());
+    return n;
+}
+
+Result<Normalised> fromMessage(GMimeMessage *msg, int depth)
+{
+    QStringList fromNames;
+    const QStringList from = addresses(g_mime_message_get_from(msg), &fromNames);
+    if (auto inner = forwarded(msg, from, depth))
+        return *inner;
+    Walk walk;
+    g_mime_message_foreach(msg, visit, &walk);
+    if (GMimeObject *body = g_mime_message_get_mime_part(msg);
+        body && walk.plain.isEmpty() && walk.html.isEmpty() && walk.attachments.isEmpty())
+        visit(nullptr, body, &walk); // a single-part message
+    if (walk.plain.trimmed().isEmpty() && walk.html.trimmed().isEmpty() && walk.attachments.isEmpty())
+        return parseError(QStringLiteral("email: the message has no text body"));
+    GDateTime *date = g_mime_message_get_date(msg);
+    Normalised n
+        = finish(subjectOf(msg), from, fromNames, addresses(g_mime_message_get_addresses(msg, GMIME_ADDRESS_TYPE_TO)),
+                 addresses(g_mime_message_get_addresses(msg, GMIME_ADDRESS_TYPE_CC)), walk.plain, walk.html,
+                 date ? g_date_time_to_unix(date) * 1000 : 0);
+    if (const char *id = g_mime_message_get_message_id(msg))
+        n.attributes.insert(QStringLiteral("message_id"), QString::fromUtf8(id));
+    for (const char *h : {"In-Reply-To", "References"}) {
+        if (const char *v = g_mime_object_get_header(GMIME_OBJECT(msg), h))
+            n.attributes.insert(QString::fromLatin1(h).toLower().replace(QLatin1Char('-'), QLatin1Char('_')),
+                                QString::fromUtf8(v).simplified());
+    }
+    if (!walk.attachments.isEmpty())
+        n.attributes.insert(QStringLiteral("attachments"), walk.attachments);
+    return n;
+}
+
 } // namespace
 
 Result<Normalised> parseEmail(const QByteArray &contentType, const QByteArray &payload)
@@ -239,9 +300,7 @@ Result<Normalised> parseEmail(const QByteArray &contentType, const QByteArray &p
             }
             return out;
         };
-        const QStringList from = list("from");
-        if (from.isEmpty())
-            return parseError(QStringLiteral("email: \"from\" must hold an email address"));
+        const QStringList from = list("from"); // none usable: normalised unlinked
         if (!o->value(QLatin1String("text")).isString() && !o->value(QLatin1String("html")).isString())
             return parseError(QStringLiteral("email: the JSON form needs \"text\" or \"html\""));
         const QString fromField = text(o->value(QLatin1String("from")));
@@ -259,36 +318,16 @@ Result<Normalised> parseEmail(const QByteArray &contentType, const QByteArray &p
     }
     static std::once_flag once;
     std::call_once(once, [] { g_mime_init(); });
-    GObjectRef<GMimeStream> stream{g_mime_stream_mem_new_with_buffer(payload.constData(), size_t(payload.size()))};
+    QString repair;
+    const QByteArray message = tidyMessageHead(payload, &repair);
+    GObjectRef<GMimeStream> stream{g_mime_stream_mem_new_with_buffer(message.constData(), size_t(message.size()))};
     GObjectRef<GMimeParser> parser{g_mime_parser_new_with_stream(stream.p)};
     GObjectRef<GMimeMessage> msg{g_mime_parser_construct_message(parser.p, nullptr)};
     if (!msg.p)
         return parseError(QStringLiteral("email: not an RFC 5322 message (no header block could be read)"));
-    QStringList fromNames;
-    const QStringList from = addresses(g_mime_message_get_from(msg.p), &fromNames);
-    if (from.isEmpty())
-        return parseError(QStringLiteral("email: the From header holds no usable address"));
-    Walk walk;
-    g_mime_message_foreach(msg.p, visit, &walk);
-    if (GMimeObject *body = g_mime_message_get_mime_part(msg.p);
-        body && walk.plain.isEmpty() && walk.html.isEmpty() && walk.attachments.isEmpty())
-        visit(nullptr, body, &walk); // a single-part message
-    if (walk.plain.trimmed().isEmpty() && walk.html.trimmed().isEmpty() && walk.attachments.isEmpty())
-        return parseError(QStringLiteral("email: the message has no text body"));
-    GDateTime *date = g_mime_message_get_date(msg.p);
-    Normalised n = finish(QString::fromUtf8(g_mime_message_get_subject(msg.p) ? g_mime_message_get_subject(msg.p) : ""),
-                          from, fromNames, addresses(g_mime_message_get_addresses(msg.p, GMIME_ADDRESS_TYPE_TO)),
-                          addresses(g_mime_message_get_addresses(msg.p, GMIME_ADDRESS_TYPE_CC)), walk.plain, walk.html,
-                          date ? g_date_time_to_unix(date) * 1000 : 0);
-    if (const char *id = g_mime_message_get_message_id(msg.p))
-        n.attributes.insert(QStringLiteral("message_id"), QString::fromUtf8(id));
-    for (const char *h : {"In-Reply-To", "References"}) {
-        if (const char *v = g_mime_object_get_header(GMIME_OBJECT(msg.p), h))
-            n.attributes.insert(QString::fromLatin1(h).toLower().replace(QLatin1Char('-'), QLatin1Char('_')),
-                                QString::fromUtf8(v).simplified());
-    }
-    if (!walk.attachments.isEmpty())
-        n.attributes.insert(QStringLiteral("attachments"), walk.attachments);
+    auto n = fromMessage(msg.p, 0);
+    if (n && !repair.isEmpty())
+        n->attributes.insert(QStringLiteral("repaired"), repair);
     return n;
 }
 

@@ -215,14 +215,15 @@ void TestNormalise::emailsRawAndJson()
     QCOMPARE(att.first().toObject().value(QStringLiteral("size")).toInt(), 300);
     QVERIFY(!h.text.contains(QStringLiteral("xxxx"))); // attachments are listed, not enriched
 
-    // A broken boundary still yields the text GMime can find; a message without From is refused.
+    // A broken boundary still yields the text GMime can find; a message without a usable From
+    // is normalised unlinked (PRODUCT.md: nobody to link), not refused.
     const Normalised b = parse("email",
                                "From: a@b-corp.com\r\nContent-Type: multipart/alternative; boundary=\"Q\"\r\n\r\n"
                                "--Q\r\nContent-Type: text/plain\r\n\r\nstill readable\r\n",
                                "message/rfc822");
     QCOMPARE(b.text, QStringLiteral("still readable"));
-    QVERIFY(
-        failure("email", "Subject: x\r\n\r\nbody", "message/rfc822").message.contains(QStringLiteral("From header")));
+    const Normalised anonymous = parse("email", "Subject: x\r\n\r\nbody", "message/rfc822");
+    QVERIFY(anonymous.contactEmail.isEmpty() && anonymous.text == QLatin1String("body"));
     QCOMPARE(
         sources::trimReply(QStringLiteral("Yes please.\n\nOn Mon, 2 Nov 2026 at 10:00, Sam <s@x.io> wrote:\n> hi")),
         QStringLiteral("Yes please."));
@@ -233,7 +234,8 @@ void TestNormalise::emailsRawAndJson()
         R"({"from":"\"Ann\" <ann@acme.io>","to":["s@example-saas.com"],"subject":"Pricing","date":"2026-11-24T10:00:00Z","message_id":"<j1@acme.io>","html":"<p>Can we talk &amp; decide?</p>"})");
     QCOMPARE(j.actor, QStringLiteral("Ann <ann@acme.io>"));
     QCOMPARE(j.text, QStringLiteral("Can we talk & decide?"));
-    QVERIFY(failure("email", R"({"from":"nobody","text":"x"})").message.contains(QStringLiteral("\"from\"")));
+    QVERIFY(parse("email", R"({"from":"nobody","text":"x"})").contactEmail.isEmpty()); // unlinked, kept
+    QVERIFY(failure("email", R"({"from":"a@b.io"})").message.contains(QStringLiteral("\"text\" or \"html\"")));
 }
 
 void TestNormalise::malformedInputGivesPreciseErrors()
@@ -267,7 +269,7 @@ void TestNormalise::malformedInputGivesPreciseErrors()
     QVERIFY(!failure("form", QByteArray("{\"fields\":{\"m\":\"\xff\xfe\"}}")).message.isEmpty());
     // Every parse error is permanent: retrying cannot fix a payload.
     QCOMPARE(failure("form", "{").code, QStringLiteral("permanent.parse"));
-    QCOMPARE(failure("email", "From: nobody\r\n\r\nx", "message/rfc822").code, QStringLiteral("permanent.parse"));
+    QCOMPARE(failure("email", "From: nobody\r\n\r\n", "message/rfc822").code, QStringLiteral("permanent.parse"));
 }
 
 void TestNormalise::stageNormalisesAndLinks()

@@ -1,0 +1,113 @@
+#include "mailtext.h"
+
+#include <QRegularExpression>
+#include <QStringDecoder>
+
+namespace salesflow::sources {
+
+namespace {
+
+struct Word
+{
+    QByteArray charset;
+    QByteArray bytes;
+};
+
+QByteArray qDecode(const QByteArray &text)
+{
+    QByteArray out;
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (text[i] == '_') {
+            out += ' ';
+        } else if (text[i] == '=' && i + 2 < text.size() && isxdigit(uchar(text[i + 1]))
+                   && isxdigit(uchar(text[i + 2]))) {
+            out += char(text.mid(i + 1, 2).toInt(nullptr, 16));
+            i += 2;
+        } else {
+            out += text[i];
+        }
+    }
+    return out;
+}
+
+QString inCharset(const QByteArray &bytes, const QByteArray &charset)
+{
+    QStringDecoder d(charset.constData(), QStringDecoder::Flag::Stateless);
+    if (d.isValid()) {
+        QString s = d(bytes);
+        if (!d.hasError())
+            return s;
+    }
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString s = utf8(bytes);
+    return utf8.hasError() ? QString::fromLatin1(bytes) : s;
+}
+
+} // namespace
+
+QString decodeHeaderText(const QByteArray &raw)
+{
+    static const QRegularExpression word(QStringLiteral("=\\?([^?\\s]+)\\?([BbQq])\\?([^?\\s]*)\\?="));
+    QByteArray unfolded = raw;
+    unfolded.replace("\r\n", "").replace('\n', "");
+    const QString s = QString::fromLatin1(unfolded); // bytes as they came: decoded per piece below
+    QString out;
+    QList<Word> pending; // adjacent encoded-words not yet decoded
+    const auto flush = [&] {
+        for (qsizetype i = 0; i < pending.size();) {
+            QByteArray bytes = pending[i].bytes;
+            qsizetype j = i + 1;
+            while (j < pending.size() && pending[j].charset == pending[i].charset)
+                bytes += pending[j++].bytes;
+            out += inCharset(bytes, pending[i].charset);
+            i = j;
+        }
+        pending.clear();
+    };
+    qsizetype last = 0;
+    for (auto it = word.globalMatch(s); it.hasNext();) {
+        const auto m = it.next();
+        const QString gap = s.mid(last, m.capturedStart() - last);
+        if (pending.isEmpty() || !gap.trimmed().isEmpty()) {
+            flush();
+            out += inCharset(gap.toLatin1(), "UTF-8");
+        }
+        const QByteArray charset = m.captured(1).section(QLatin1Char('*'), 0, 0).toLatin1().toLower();
+        const QByteArray text = m.captured(3).toLatin1();
+        pending.append({charset,
+                        m.captured(2).compare(QLatin1String("B"), Qt::CaseInsensitive) == 0
+                            ? QByteArray::fromBase64(text)
+                            : qDecode(text)});
+        last = m.capturedEnd();
+    }
+    flush();
+    out += inCharset(s.mid(last).toLatin1(), "UTF-8");
+    return out.trimmed();
+}
+
+QByteArray tidyMessageHead(const QByteArray &message, QString *repair)
+{
+    static const QRegularExpression field(QStringLiteral("^[\\x21-\\x39\\x3b-\\x7e]+:"));
+    QList<QByteArray> lines = message.split('\n');
+    qsizetype first = 0;
+    while (first < lines.size() && lines[first].trimmed().isEmpty())
+        ++first;
+    if (first < lines.size() && lines[first].startsWith("From ")) // an mbox envelope line
+        ++first;
+    QList<QByteArray> head = lines.mid(first);
+    for (qsizetype i = 0; i < head.size(); ++i) {
+        const QByteArray line = QByteArray(head[i]).replace('\r', "");
+        if (line.isEmpty())
+            break; // the blank line is there
+        if (line[0] == ' ' || line[0] == '\t' || field.match(QString::fromLatin1(line)).hasMatch())
+            continue;
+        if (i == 0)
+            break; // no header at all: GMime says so
+        head.insert(i, QByteArray(head[i].endsWith('\r') ? "\r" : ""));
+        *repair = QStringLiteral("no blank line between the header and the body");
+        break;
+    }
+    return head.join('\n');
+}
+
+} // namespace salesflow::sources

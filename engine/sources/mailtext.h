@@ -1,0 +1,20 @@
+#pragma once
+
+// Mail text that GMime leaves to us (email.cpp): header words and the head/body boundary.
+#include <QByteArray>
+#include <QString>
+
+namespace salesflow::sources {
+
+/// An unstructured header's raw value (Subject, Comments) as RFC 2047 reads it: encoded-words
+/// decoded, the white space between adjacent ones dropped, adjacent words of one charset joined
+/// before decoding (a character split across words stays whole), folding undone. Text that is
+/// not UTF-8 is read as Latin-1. Never fails: a malformed encoded-word stays as written.
+QString decodeHeaderText(const QByteArray &raw);
+
+/// The message as mail clients read it when its head is sloppy: blank or white-space lines
+/// before the first header and an mbox "From " line are dropped; a body that starts right after
+/// the header lines, with no blank line, gets one. `repair` says what was done (empty: nothing).
+QByteArray tidyMessageHead(const QByteArray &message, QString *repair);
+
+} // namespace salesflow::sources
