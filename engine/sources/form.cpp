@@ -48,6 +48,37 @@ const QHash<QString, QString> &synonyms()
     return map;
 }
 
+/// Where the lead came from and what they agreed to, from HubSpot's Forms API submission:
+/// `context` (pageUri, pageName, hutk, ipAddress) and `legalConsentOptions` (consent to process,
+/// the communications subscribed to, or the legitimate interest claimed), kept as sent.
+void addProvenance(const QJsonObject &meta, Normalised &n)
+{
+    const QJsonObject context = meta.value(QLatin1String("context")).toObject();
+    if (!context.isEmpty()) {
+        n.attributes.insert(QStringLiteral("context"), context);
+        for (const auto &[from, to] : {std::pair{"pageUri", "page_url"}, std::pair{"pageName", "page_name"}}) {
+            if (context.contains(QLatin1String(from)) && !n.attributes.contains(QLatin1String(to)))
+                n.attributes.insert(QLatin1String(to), context.value(QLatin1String(from)));
+        }
+    }
+    const QJsonObject legal = meta.value(QLatin1String("legalConsentOptions")).toObject();
+    if (legal.isEmpty())
+        return;
+    n.attributes.insert(QStringLiteral("legal_consent"), legal);
+    const QJsonObject consent = legal.value(QLatin1String("consent")).toObject();
+    QStringList agreed;
+    if (consent.value(QLatin1String("consentToProcess")).toBool())
+        agreed << QStringLiteral("processing");
+    for (const QJsonValue &c : consent.value(QLatin1String("communications")).toArray()) {
+        if (c.toObject().value(QLatin1String("value")).toBool())
+            agreed
+                << QStringLiteral("subscription %1").arg(text(c.toObject().value(QLatin1String("subscriptionTypeId"))));
+    }
+    if (legal.contains(QLatin1String("legitimateInterest")))
+        agreed << QStringLiteral("legitimate interest");
+    n.attributes.insert(QStringLiteral("consented_to"), QJsonArray::fromStringList(agreed));
+}
+
 Result<Normalised> fromFields(const QList<QPair<QString, QString>> &fields, const QJsonObject &meta)
 {
     Normalised n;
@@ -97,6 +128,7 @@ Result<Normalised> fromFields(const QList<QPair<QString, QString>> &fields, cons
     }
     if (!role.value(QStringLiteral("phone")).isEmpty())
         n.attributes.insert(QStringLiteral("phone"), role.value(QStringLiteral("phone")));
+    addProvenance(meta, n);
     return n;
 }
 

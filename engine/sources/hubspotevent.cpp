@@ -41,10 +41,15 @@ Result<Normalised> parseHubspotEvent(const QByteArray &payload)
         if (prop.isEmpty())
             return parseError(QStringLiteral("hubspot: a propertyChange event needs \"propertyName\""));
         const QString value = text(o->value(QLatin1String("propertyValue")));
-        n.propertyChanges.append(PropertyChange{prop, value, at});
+        // HubSpot masks sensitive properties' values in webhooks as "REDACTED".
+        const bool redacted = value == QLatin1String("REDACTED");
+        n.propertyChanges.append(PropertyChange{prop, redacted ? QString() : value, at, redacted});
         n.subject = QStringLiteral("%1 %2: %3 changed").arg(object, objectId, prop);
-        n.text = QStringLiteral("HubSpot %1 %2: %3 set to \"%4\" (source: %5)")
-                     .arg(object, objectId, prop, value, firstText(o.value(), {"changeSource"}));
+        n.text = redacted ? QStringLiteral("HubSpot %1 %2: %3 changed; HubSpot withheld the value (a sensitive "
+                                           "property) (source: %4)")
+                                .arg(object, objectId, prop, firstText(o.value(), {"changeSource"}))
+                          : QStringLiteral("HubSpot %1 %2: %3 set to \"%4\" (source: %5)")
+                                .arg(object, objectId, prop, value, firstText(o.value(), {"changeSource"}));
     } else {
         n.subject = QStringLiteral("%1 %2: %3").arg(object, objectId, change);
         n.text = QStringLiteral("HubSpot %1 %2: %3 (source: %4)")
@@ -52,6 +57,10 @@ Result<Normalised> parseHubspotEvent(const QByteArray &payload)
     }
     for (auto it = o->begin(); it != o->end(); ++it)
         n.attributes.insert(it.key(), it.value());
+    if (!n.propertyChanges.isEmpty() && n.propertyChanges.first().redacted) {
+        n.attributes.remove(QStringLiteral("propertyValue"));
+        n.attributes.insert(QStringLiteral("value_redacted"), true);
+    }
     return n;
 }
 

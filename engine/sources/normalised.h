@@ -15,6 +15,9 @@ struct PropertyChange
     QString property;
     QString value;
     qint64 occurredAtMs = 0;
+    /// HubSpot sent "REDACTED" for a sensitive property: the change is known, its value is not
+    /// (the snapshot records that, never the placeholder as if it were the value).
+    bool redacted = false;
 };
 
 /// The internal model every source is turned into (PRODUCT.md, normalised_events), plus the

@@ -47,8 +47,11 @@ Status EntityRepository::applyPropertyChanges(Connection &c, qint64 entityId,
         // HubSpot reorders deliveries: an older change never overwrites a newer one.
         if (!stored.isEmpty() && stored.value(QLatin1String("occurred_at")).toVariant().toLongLong() >= p.occurredAtMs)
             continue;
-        props.insert(p.property,
-                     QJsonObject{{QStringLiteral("value"), p.value}, {QStringLiteral("occurred_at"), p.occurredAtMs}});
+        props.insert(
+            p.property,
+            p.redacted
+                ? QJsonObject{{QStringLiteral("redacted"), true}, {QStringLiteral("occurred_at"), p.occurredAtMs}}
+                : QJsonObject{{QStringLiteral("value"), p.value}, {QStringLiteral("occurred_at"), p.occurredAtMs}});
         changed = true;
     }
     if (!changed)
@@ -110,19 +113,12 @@ Status EntityRepository::storeNormalised(Connection &c, const QString &eventId, 
     attributes.insert(QStringLiteral("linked"), linked);
     if (!n.companyName.isEmpty())
         attributes.insert(QStringLiteral("company_name"), n.companyName);
-    const QVariantList params{eventId,
-                              n.kind,
-                              n.occurredAtMs,
-                              n.actor,
-                              n.company(),
-                              n.dealRef,
-                              n.subject,
-                              n.text,
-                              QString::fromUtf8(QJsonDocument(attributes).toJson(QJsonDocument::Compact)),
-                              contactId,
-                              companyId,
-                              dealId,
-                              nowMs()};
+    const QVariantList params{
+        eventId,   n.kind,      n.occurredAtMs,
+        n.actor,   n.company(), n.dealRef,
+        n.subject, n.text,      QString::fromUtf8(QJsonDocument(attributes).toJson(QJsonDocument::Compact)),
+        contactId, companyId,   dealId,
+        nowMs()};
     auto r = c.exec(
         "INSERT INTO normalised_events (event_id, kind, occurred_at, actor, company, deal_ref, subject, body_text,"
         " attributes, contact_id, company_id, deal_id, created_at)"

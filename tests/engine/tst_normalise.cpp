@@ -287,6 +287,9 @@ void TestNormalise::stageNormalisesAndLinks()
         = R"({"eventId":7,"subscriptionId":1,"portalId":3,"occurredAt":1764065500000,"subscriptionType":"contact.propertyChange","objectId":51,"propertyName":"lifecyclestage","propertyValue":"customer"})";
     const QByteArray older
         = R"({"eventId":6,"subscriptionId":1,"portalId":3,"occurredAt":1764065400000,"subscriptionType":"contact.propertyChange","objectId":51,"propertyName":"lifecyclestage","propertyValue":"lead"})";
+    // A sensitive property: HubSpot says it changed and withholds the value.
+    const QByteArray redacted
+        = R"({"eventId":8,"subscriptionId":1,"portalId":3,"occurredAt":1764065600000,"subscriptionType":"contact.propertyChange","objectId":51,"propertyName":"date_of_birth","propertyValue":"REDACTED","isSensitive":true})";
     QList<IngestItem> items{
         {QStringLiteral("form"), "application/json", sample(QStringLiteral("form-contact-sales.json")), {}},
         {QStringLiteral("chat"), "application/json", sample(QStringLiteral("chat-website-widget.json")), {}},
@@ -295,6 +298,7 @@ void TestNormalise::stageNormalisesAndLinks()
          R"({"batch":[{"type":"track","messageId":"m1","userId":"u1","event":"Invited Teammate"},{"type":"identify","messageId":"m2","userId":"u1","traits":{"email":"lena.fischer@brightpath.de"}}],"context":{"library":{"name":"analytics.js"}}})",
          {}},
         {QStringLiteral("hubspot"), "application/json", "[" + newer + "]", {}},
+        {QStringLiteral("hubspot"), "application/json", "[" + redacted + "]", {}},
         {QStringLiteral("form"),
          "application/json",
          R"({"submission_id":"anon","fields":{"message":"no identity here"}})",
@@ -304,14 +308,14 @@ void TestNormalise::stageNormalisesAndLinks()
     auto f = e.ingest(test::caller(), items);
     f.waitForFinished();
     QVERIFY(f.result().ok());
-    QCOMPARE(f.result()->size(), 7); // the Segment batch became two events
+    QCOMPARE(f.result()->size(), 8); // the Segment batch became two events
     auto f2 = e.ingest(test::caller(), {{QStringLiteral("hubspot"), "application/json", "[" + older + "]", {}}});
     f2.waitForFinished();
     auto c = db->acquire();
     auto scalar = [&](const char *sql) { return c.value()->exec(sql)->int64(0, 0); };
-    QTRY_COMPARE(scalar("SELECT count(*) FROM raw_events WHERE status IN ('normalised', 'failed')"), 8);
-    QCOMPARE(scalar("SELECT count(*) FROM raw_events WHERE status = 'normalised'"), 7);
-    QCOMPARE(scalar("SELECT count(*) FROM jobs WHERE stage = 'enrich'"), 7); // waiting for the enrich stage
+    QTRY_COMPARE(scalar("SELECT count(*) FROM raw_events WHERE status IN ('normalised', 'failed')"), 9);
+    QCOMPARE(scalar("SELECT count(*) FROM raw_events WHERE status = 'normalised'"), 8);
+    QCOMPARE(scalar("SELECT count(*) FROM jobs WHERE stage = 'enrich'"), 8); // waiting for the enrich stage
     // The broken chat failed at once, with the parser's words, and is kept raw.
     auto failed = c.value()->exec("SELECT failed_stage, last_error FROM raw_events WHERE status = 'failed'");
     QCOMPARE(failed->text(0, 0), QStringLiteral("normalise"));
@@ -333,6 +337,10 @@ void TestNormalise::stageNormalisesAndLinks()
         = c.value()->exec("SELECT properties FROM crm_entities WHERE kind = 'contact' AND local_key = 'hubspot:51'");
     QCOMPARE(props->size(), 1);
     QVERIFY2(props->text(0, 0).contains(QStringLiteral("\"value\":\"customer\"")), qPrintable(props->text(0, 0)));
+    const QJsonObject dob
+        = QJsonDocument::fromJson(props->bytes(0, 0)).object().value(QLatin1String("date_of_birth")).toObject();
+    QVERIFY2(dob.value(QLatin1String("redacted")).toBool() && !dob.contains(QLatin1String("value")),
+             qPrintable(props->text(0, 0))); // the change is recorded, never "REDACTED" as a value
     // The lineage shows the internal model and what it is linked to.
     auto detail = e.event(test::caller(), f.result()->at(0)->id);
     detail.waitForFinished();
