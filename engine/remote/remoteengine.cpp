@@ -99,6 +99,19 @@ QFuture<Result<Session>> RemoteEngine::login(QString user, QByteArray password)
         });
 }
 
+namespace {
+
+/// One item of a per-item ingest answer: a receipt, or its problem as an Error.
+Result<IngestReceipt> receiptOf(const QJsonObject &item)
+{
+    const int status = item.value(QLatin1String("status")).toInt();
+    if (status == 200 || status == 202)
+        return json::fromJson<IngestReceipt>(item);
+    return Error{item.value(QLatin1String("code")).toString(), item.value(QLatin1String("detail")).toString(), status};
+}
+
+} // namespace
+
 QFuture<Result<QList<Result<IngestReceipt>>>> RemoteEngine::ingest(const Caller &caller, QList<IngestItem> items)
 {
     // One POST per item, as senders do; answered in order once all are in.
@@ -127,6 +140,11 @@ QFuture<Result<QList<Result<IngestReceipt>>>> RemoteEngine::ingest(const Caller 
                 if (!r && r.error().httpStatus == 503)
                     unavailable = r.error();
                 anyStored |= r.ok();
+                if (r && r->contains(QLatin1String("items"))) { // a Segment batch: a receipt per message
+                    for (const QJsonValue &item : r->value(QLatin1String("items")).toArray())
+                        out.append(receiptOf(item.toObject()));
+                    continue;
+                }
                 out.append(r ? Result<IngestReceipt>(json::fromJson<IngestReceipt>(r.value()))
                              : Result<IngestReceipt>(r.error()));
             }

@@ -258,7 +258,8 @@ Result<QString> admit(const IngestItem &item)
 }
 
 /// A Segment batch ({"batch": [...], "context": {...}}) becomes one event per message, each
-/// deduplicated by its own messageId; the batch's context fills in a message's missing one.
+/// deduplicated by its own messageId; the batch's context is merged into each message's (the
+/// message's own keys win).
 static Result<QList<IngestItem>> explodeSegmentBatch(const IngestItem &item)
 {
     auto parsed = parseJson(item.payload);
@@ -275,8 +276,14 @@ static Result<QList<IngestItem>> explodeSegmentBatch(const IngestItem &item)
         if (!batch[i].is_object())
             return badRequest(QStringLiteral("batch[%1] of the Segment batch is not an object").arg(i));
         json message = batch[i];
-        if (!message.contains("context") && doc.contains("context"))
-            message["context"] = doc["context"];
+        if (doc.contains("context") && doc["context"].is_object()) {
+            // The batch's context is every message's; a message's own keys win.
+            json merged = doc["context"];
+            if (message.contains("context") && message["context"].is_object())
+                for (auto it = message["context"].begin(); it != message["context"].end(); ++it)
+                    merged[it.key()] = it.value();
+            message["context"] = std::move(merged);
+        }
         IngestItem e = item;
         e.payload = QByteArray::fromStdString(message.dump());
         if (!item.idempotencyKey.isEmpty())

@@ -1,4 +1,4 @@
-// Product events in the Segment spec: track, identify, group, page, screen (single messages; a
+// Product events in the Segment spec: track, identify, group, page, screen, alias (single messages; a
 // Segment batch is split into its messages at the door, see intake.cpp).
 #include "identity.h"
 #include "jsonutil.h"
@@ -76,13 +76,21 @@ Result<Normalised> parseProduct(const QByteArray &payload)
         n.text
             = QStringLiteral("User %1 belongs to account %2 (%3)")
                   .arg(userId.isEmpty() ? anonymousId : userId, firstText(o.value(), {"groupId"}), summarise(traits));
+    } else if (type == QLatin1String("alias")) {
+        // alias ties an earlier identity (an anonymous visitor, an old user id) to userId.
+        const QString previous = firstText(o.value(), {"previousId"});
+        if (previous.isEmpty())
+            return parseError(QStringLiteral("product: an alias message needs \"previousId\""));
+        n.subject = QStringLiteral("Alias: %1 is %2").arg(previous, userId.isEmpty() ? anonymousId : userId);
+        n.text
+            = QStringLiteral("User %1 was earlier known as %2").arg(userId.isEmpty() ? anonymousId : userId, previous);
     } else {
         const QString page = firstText(o.value(), {"name"});
         const QString url = firstText(props, {"url", "path"});
         n.subject = QStringLiteral("Viewed %1").arg(page.isEmpty() ? url : page);
         n.text = QStringLiteral("Viewed %1 %2").arg(type, QStringList{page, url}.join(QLatin1Char(' ')).trimmed());
     }
-    for (const char *k : {"messageId", "userId", "anonymousId", "groupId", "event", "type"}) {
+    for (const char *k : {"messageId", "userId", "anonymousId", "previousId", "groupId", "event", "type"}) {
         if (o->contains(QLatin1String(k)))
             n.attributes.insert(QLatin1String(k), o->value(QLatin1String(k)));
     }

@@ -94,6 +94,19 @@ void TestContract::ingestAnswersOnceAndDuplicatesPointToTheFirst()
     QCOMPARE(bad.error().httpStatus, 400);
     auto unknown = m_f->ingestOne(kIngest, IngestItem{QStringLiteral("fax"), "application/json", "{}", {}});
     QCOMPARE(unknown.error().httpStatus, 404);
+    // A Segment batch sent as one event: a receipt per message, locally and over HTTP alike.
+    const IngestItem batch{QStringLiteral("product"),
+                           "application/json",
+                           R"({"batch":[{"type":"track","messageId":"cb1","userId":"u","event":"A"},)"
+                           R"({"type":"track","messageId":"cb2","userId":"u","event":"B"}]})",
+                           {}};
+    auto receipts = await(m_f->engine->ingest(kIngest, {batch}));
+    QVERIFY(receipts.ok());
+    QCOMPARE(receipts->size(), 2);
+    QVERIFY(receipts->at(0).ok() && receipts->at(1).ok() && receipts->at(0)->id != receipts->at(1)->id);
+    auto repeated = await(m_f->engine->ingest(kIngest, {batch}));
+    QVERIFY(repeated.ok() && repeated->size() == 2 && repeated->at(1)->duplicate);
+    QCOMPARE(repeated->at(1)->id, receipts->at(1)->id);
 }
 
 void TestContract::lineageKeepsTheRawBytesAndWhoSentThem()

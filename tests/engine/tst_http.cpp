@@ -174,6 +174,16 @@ void TestHttp::batchAnswersPerItemInOrder()
     auto emails
         = m_f->postJson("/v1/events/email/batch", R"(["From: x@y.z\r\nMessage-ID: <e1@y>\r\n\r\nHi"])", m_f->ingest);
     QCOMPARE(emails.status, 202);
+    // A Segment batch posted as one event answers per message: which were new, which duplicates.
+    const QByteArray segment = R"({"batch":[{"type":"track","messageId":"s1","userId":"u","event":"A"},)"
+                               R"({"type":"alias","messageId":"s2","userId":"u","previousId":"anon-1"}]})";
+    auto first = m_f->postJson("/v1/events/product", segment, m_f->ingest);
+    QCOMPARE(first.status, 202);
+    QCOMPARE(obj(first).value(QStringLiteral("items")).toArray().size(), 2);
+    auto repeat = m_f->postJson("/v1/events/product", segment, m_f->ingest);
+    QCOMPARE(repeat.status, 200);
+    for (const QJsonValue &item : obj(repeat).value(QStringLiteral("items")).toArray())
+        QVERIFY(item.toObject().value(QStringLiteral("duplicate")).toBool());
 }
 
 void TestHttp::hubspotWebhookChecksSignatureV3()

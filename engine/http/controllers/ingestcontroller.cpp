@@ -110,7 +110,7 @@ void IngestController::submit(const Caller &caller, QList<IngestItem> items, boo
     m_engine->ingest(caller, std::move(items)).then(m_context, [reply, one](const Receipts &r) {
         if (!r)
             return reply->problem(r.error());
-        if (one) {
+        if (one && r->size() == 1) { // one event; a HubSpot delivery or a Segment batch answers per item
             const Result<IngestReceipt> &first = r->first();
             if (!first)
                 return reply->problem(first.error());
