@@ -53,6 +53,12 @@ Config Config::fromEnvironment()
     const qint64 maxBody = qEnvironmentVariable("SALESFLOW_MAX_BODY").toLongLong(&ok);
     if (ok && maxBody > 0)
         c.maxBodyBytes = maxBody;
+    for (const char *source : {"form", "email", "transcript", "chat", "product", "hubspot"}) {
+        const QByteArray var = "SALESFLOW_MAX_BODY_" + QByteArray(source).toUpper();
+        const qint64 limit = qEnvironmentVariable(var.constData()).toLongLong(&ok);
+        if (ok && limit > 0)
+            c.maxBodyBySource.insert(QLatin1String(source), limit);
+    }
     const int attempts = qEnvironmentVariable("SALESFLOW_MAX_ATTEMPTS").toInt(&ok);
     if (ok && attempts > 0)
         c.maxAttempts = attempts;

@@ -87,7 +87,9 @@ ApiListener::ApiListener(IEngine *engine, IAuthenticator *auth, ApiServer::Optio
 {
     if (!m_options.metrics)
         m_options.metrics = std::make_shared<HttpMetrics>(); // one set of counters for all threads
-    m_transportOptions.maxBodyBytes = m_options.maxBodyBytes;
+    m_transportOptions.maxBodyBytes = m_options.maxBodyBytes; // the largest limit; ApiServer has each route's
+    for (qint64 limit : std::as_const(m_options.maxBodyBySource))
+        m_transportOptions.maxBodyBytes = qMax(m_transportOptions.maxBodyBytes, limit);
 }
 
 ApiListener::~ApiListener()

@@ -74,6 +74,23 @@ std::optional<HttpResponse> ApiServer::refuse(const std::shared_ptr<HttpMetrics>
     return problemResponse(e, headers);
 }
 
+qint64 ApiServer::bodyLimit(const QByteArray &path) const
+{
+    if (m_options.maxBodyBySource.isEmpty() || !path.startsWith("/v1/events/"))
+        return m_options.maxBodyBytes;
+    const QByteArray source = path.mid(11).split('/').first();
+    return m_options.maxBodyBySource.value(QString::fromUtf8(source), m_options.maxBodyBytes);
+}
+
+static Error tooLarge(qint64 limit)
+{
+    return makeError("request.too_large",
+                     QStringLiteral("the body is over this route's limit of %1 bytes (SALESFLOW_MAX_BODY, "
+                                    "SALESFLOW_MAX_BODY_<SOURCE>)")
+                         .arg(limit),
+                     413);
+}
+
 QFuture<std::optional<HttpResponse>> ApiServer::screen(const HttpHead &head) const
 {
     using Answer = std::optional<HttpResponse>;
@@ -90,6 +107,8 @@ QFuture<std::optional<HttpResponse>> ApiServer::screen(const HttpHead &head) con
         return QtFuture::makeReadyFuture<Answer>(
             refuse(m_options.metrics,
                    makeError("request.encoding", QStringLiteral("Content-Encoding must be gzip or identity"), 415)));
+    if (head.contentLength > bodyLimit(head.path)) // the transport's limit is the largest of them
+        return QtFuture::makeReadyFuture<Answer>(refuse(m_options.metrics, tooLarge(bodyLimit(head.path))));
     const bool chunked = !head.header("Transfer-Encoding").isEmpty();
     if ((head.contentLength <= kReadBeforeAuthBytes && !chunked) || !m.route->needs)
         return QtFuture::makeReadyFuture<Answer>(std::nullopt);
@@ -137,23 +156,25 @@ void ApiServer::dispatch(const HttpRequest &request, const ReplyPtr &reply)
     }
     if (!m.route)
         return reply->problem(makeError("not_found", QStringLiteral("no such route"), 404));
+    if (request.body.size() > bodyLimit(head.path)) // chunked: its length was not known at the head
+        return reply->problem(tooLarge(bodyLimit(head.path)));
     QUrl url;
     url.setPath(QString::fromUtf8(head.path), QUrl::TolerantMode);
     url.setQuery(QString::fromUtf8(head.query), QUrl::TolerantMode);
     const Route *route = m.route;
     Request copy{url, request.body, head.headers, m.params, QUrlQuery(url), Caller(), head.peer};
     const bool gzipped = head.header("Content-Encoding").trimmed().compare("gzip", Qt::CaseInsensitive) == 0;
-    auto run = [route, copy = std::move(copy), reply, gzipped,
-                limit = m_options.maxBodyBytes](const Caller &caller) mutable {
-        if (gzipped) { // decoded only for a caller allowed here: inflating costs CPU
-            auto plain = gunzip(copy.body, limit);
-            if (!plain)
-                return reply->problem(plain.error());
-            copy.body = std::move(plain).value();
-        }
-        copy.caller = caller;
-        route->handler(copy, reply);
-    };
+    auto run
+        = [route, copy = std::move(copy), reply, gzipped, limit = bodyLimit(head.path)](const Caller &caller) mutable {
+              if (gzipped) { // decoded only for a caller allowed here: inflating costs CPU
+                  auto plain = gunzip(copy.body, limit);
+                  if (!plain)
+                      return reply->problem(plain.error());
+                  copy.body = std::move(plain).value();
+              }
+              copy.caller = caller;
+              route->handler(copy, reply);
+          };
     if (!route->needs)
         return run(Caller::webhook(QStringLiteral("anonymous")));
     authorize(head.header("Authorization"), reply, *route->needs, run);

@@ -43,6 +43,8 @@ public:
         /// Only /healthz, /readyz, /metrics and /v1/stats (a `--role worker` process: probes
         /// and scrapes reach it, events and people do not).
         bool operationsOnly = false;
+        /// Larger (or smaller) limits for `/v1/events/{source}` of some sources.
+        QHash<QString, qint64> maxBodyBySource;
     };
 
     ApiServer(IEngine *engine, IAuthenticator *auth, Options options, QObject *parent = nullptr);
@@ -63,6 +65,8 @@ private:
     /// Authenticates the bearer token, checks `needs`, then calls `next` with the caller.
     void authorize(const QByteArray &authorization, const ReplyPtr &reply, Permission needs,
                    std::function<void(const Caller &)> next);
+    /// The body limit of a request to `path`: its source's own, else maxBodyBytes.
+    qint64 bodyLimit(const QByteArray &path) const;
     static std::optional<HttpResponse> refuse(const std::shared_ptr<HttpMetrics> &metrics, const Error &e,
                                               const Reply::Headers &headers = {});
 

@@ -24,6 +24,23 @@
 using namespace salesflow;
 using test::runSalesflowd;
 
+namespace {
+
+/// AWS Transcribe job output of about `bytes`: words with two alternatives each.
+QByteArray bigAwsTranscript(qsizetype bytes)
+{
+    QByteArray items;
+    for (int i = 0; items.size() < bytes; ++i) {
+        const QByteArray t = QByteArray::number(i * 0.3, 'f', 2);
+        items += QByteArray(i ? "," : "") + "{\"type\":\"pronunciation\",\"start_time\":\"" + t + "\",\"end_time\":\""
+            + t + "\",\"alternatives\":[{\"confidence\":\"0.98\",\"content\":\"word\"},"
+            + "{\"confidence\":\"0.01\",\"content\":\"ward\"}]}";
+    }
+    return "{\"jobName\":\"big\",\"results\":{\"transcripts\":[{\"transcript\":\"word\"}],\"items\":[" + items + "]}}";
+}
+
+} // namespace
+
 class TestCli : public QObject
 {
     Q_OBJECT
@@ -385,6 +402,39 @@ private Q_SLOTS:
         QCOMPARE(both.exitCode, 2);
         QVERIFY2(both.err.contains("SALESFLOW_DB and SALESFLOW_DB_FILE are both set"), both.err.constData());
         QVERIFY(!both.err.contains(m_db.toUtf8()));
+    }
+
+    void bodyLimitsArePerSource()
+    {
+        // A 2.5-minute stereo call with alternatives is ~1.3 MB of AWS Transcribe JSON: over the
+        // general 1 MiB limit, within the transcript source's 16 MiB.
+        const QByteArray aws = bigAwsTranscript(1300 * 1000);
+        const QByteArray chat
+            = "{\"id\":\"big\",\"messages\":[{\"author\":\"a\",\"text\":\"" + QByteArray(1300 * 1000, 'x') + "\"}]}";
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("SALESFLOW_MAX_BODY"));
+        const QByteArray token = createToken(QStringLiteral("big"), QStringLiteral("ingest"));
+        QProcess server;
+        quint16 port = test::startServe(server, withDb({}), env);
+        QVERIFY2(port, server.readAllStandardError().constData());
+        const auto post = [&](const char *path, const QByteArray &body) {
+            return test::HttpClient("127.0.0.1", port)
+                .request("POST", path, body,
+                         {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}})
+                .status;
+        };
+        QCOMPARE(post("/v1/events/transcript", aws), 202);
+        QCOMPARE(post("/v1/events/chat", chat), 413);
+        server.terminate();
+        QVERIFY(server.waitForFinished(30000));
+        env.insert(QStringLiteral("SALESFLOW_MAX_BODY_TRANSCRIPT"), QStringLiteral("500000"));
+        env.insert(QStringLiteral("SALESFLOW_MAX_BODY_CHAT"), QStringLiteral("2000000"));
+        port = test::startServe(server, withDb({}), env);
+        QVERIFY2(port, server.readAllStandardError().constData());
+        QCOMPARE(post("/v1/events/transcript", aws), 413);
+        QCOMPARE(post("/v1/events/chat", chat), 202);
+        server.terminate();
+        QVERIFY(server.waitForFinished(30000));
     }
 
     void readinessIsAnnouncedToSystemdOnceReady()
