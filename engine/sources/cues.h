@@ -24,18 +24,20 @@ struct Cue
 /// several <v> voices becomes one cue per voice.
 Result<QList<Cue>> parseWebVtt(const QByteArray &payload);
 
-/// SRT as subtitle tools write it (srt.cpp): any encoding (`encoding` gets the one read), index
+/// SRT as subtitle tools write it (srt.cpp): any encoding — a byte-order mark, else the
+/// `declared` charset (the Content-Type's), else detected; `encoding` gets the one read —, index
 /// lines optional, 1–2 digit timecode fields, "," or "." before the milliseconds, blank lines
 /// inside text, {\an8}-style override codes and <i>/<font> tags removed.
-Result<QList<Cue>> parseSrt(const QByteArray &payload, QString *encoding);
+Result<QList<Cue>> parseSrt(const QByteArray &payload, const QByteArray &declared, QString *encoding);
 
 /// AWS Transcribe job output's `results` (awstranscribe.cpp): audio_segments, channel_labels
 /// (one speaker per channel: stereo call recordings), speaker_labels, or the bare items.
 Result<QList<Cue>> parseAwsTranscribe(const QJsonObject &results);
 
-/// Text of unknown encoding: a byte-order mark, else valid UTF-8, else what libuchardet detects
+/// Text of unknown encoding: a byte-order mark, else the `declared` charset when it is one we
+/// know and the bytes decode in it cleanly, else valid UTF-8, else what libuchardet detects
 /// (windows-1252 when it cannot tell). `encoding` gets the name used.
-QString decodeUnknownText(const QByteArray &bytes, QString *encoding);
+QString decodeUnknownText(const QByteArray &bytes, const QByteArray &declared, QString *encoding);
 
 /// HTML-style character references (&amp; &lt; &gt; &quot; &apos; &nbsp; &lrm; &rlm; &#NN;
 /// &#xHH;) decoded; an unknown one is kept as written. &lrm; and &rlm; vanish (direction marks).

@@ -3,6 +3,21 @@
 
 namespace salesflow::sources {
 
+namespace {
+
+/// The charset parameter of a Content-Type ("text/plain; charset=windows-1252"), empty if none.
+QByteArray charsetOf(const QByteArray &contentType)
+{
+    for (const QByteArray &param : contentType.split(';')) {
+        const QByteArray p = param.trimmed();
+        if (p.toLower().startsWith("charset="))
+            return p.mid(8).trimmed().replace('"', "");
+    }
+    return {};
+}
+
+} // namespace
+
 Result<Normalised> normalise(const QString &source, const QByteArray &contentType, const QByteArray &payload)
 {
     const QByteArray type = mediaType(contentType);
@@ -17,7 +32,7 @@ Result<Normalised> normalise(const QString &source, const QByteArray &contentTyp
     if (source == QLatin1String("hubspot"))
         return parseHubspotEvent(payload);
     if (source == QLatin1String("transcript"))
-        return parseTranscript(type, payload);
+        return parseTranscript(type, payload, charsetOf(contentType));
     if (source == QLatin1String("email"))
         return parseEmail(type, payload);
     // Not built yet (issue 3 is open): email (RFC 5322 through GMime, and the JSON form).

@@ -53,7 +53,9 @@ Result<Normalised> parseForm(const QByteArray &contentType, const QByteArray &pa
 Result<Normalised> parseChat(const QByteArray &payload);
 Result<Normalised> parseProduct(const QByteArray &payload);
 Result<Normalised> parseHubspotEvent(const QByteArray &payload);
-Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArray &payload);
+/// `charset`: what the Content-Type declared (SRT only: WebVTT is UTF-8 by definition).
+Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArray &payload,
+                                   const QByteArray &charset = {});
 Result<Normalised> parseEmail(const QByteArray &contentType, const QByteArray &payload);
 QString htmlToText(const QString &html);
 QString trimReply(const QString &body);

@@ -47,9 +47,9 @@ bool isIndex(const QString &line)
 
 } // namespace
 
-Result<QList<Cue>> parseSrt(const QByteArray &payload, QString *encoding)
+Result<QList<Cue>> parseSrt(const QByteArray &payload, const QByteArray &declared, QString *encoding)
 {
-    QString s = decodeUnknownText(payload, encoding);
+    QString s = decodeUnknownText(payload, declared, encoding);
     s.replace(QChar(0), QChar::ReplacementCharacter);
     s.replace(QLatin1String("\r\n"), QLatin1String("\n")).replace(QLatin1Char('\r'), QLatin1Char('\n'));
     const QStringList lines = s.split(QLatin1Char('\n'));

@@ -53,7 +53,7 @@ QString decodeAs(const QByteArray &bytes, const char *name, QString *encoding)
 
 } // namespace
 
-QString decodeUnknownText(const QByteArray &bytes, QString *encoding)
+QString decodeUnknownText(const QByteArray &bytes, const QByteArray &declared, QString *encoding)
 {
     if (bytes.startsWith("\xef\xbb\xbf"))
         return decodeAs(bytes.mid(3), "UTF-8", encoding);
@@ -61,6 +61,16 @@ QString decodeUnknownText(const QByteArray &bytes, QString *encoding)
         return decodeAs(bytes.mid(2), "UTF-16LE", encoding);
     if (bytes.startsWith("\xfe\xff"))
         return decodeAs(bytes.mid(2), "UTF-16BE", encoding);
+    if (!declared.isEmpty()) {
+        QStringDecoder d(declared.constData(), QStringDecoder::Flag::Stateless);
+        if (d.isValid()) {
+            const QString text = d(bytes);
+            if (!d.hasError()) {
+                *encoding = QString::fromLatin1(declared);
+                return text;
+            }
+        }
+    }
     if (const char *utf16 = utf16WithoutBom(bytes))
         return decodeAs(bytes, utf16, encoding);
     QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);

@@ -50,7 +50,7 @@ Result<QList<Cue>> parseSegments(const QJsonArray &segments)
 
 } // namespace
 
-Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArray &payload)
+Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArray &payload, const QByteArray &charset)
 {
     Result<QList<Cue>> cues;
     QString format, encoding;
@@ -80,7 +80,7 @@ Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArr
         const bool vtt = contentType == "text/vtt" || payload.trimmed().startsWith("WEBVTT")
             || payload.startsWith("\xef\xbb\xbfWEBVTT");
         format = vtt ? QStringLiteral("webvtt") : QStringLiteral("srt");
-        cues = vtt ? parseWebVtt(payload) : parseSrt(payload, &encoding);
+        cues = vtt ? parseWebVtt(payload) : parseSrt(payload, charset, &encoding);
     }
     if (!cues)
         return cues.error();

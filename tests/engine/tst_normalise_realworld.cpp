@@ -107,7 +107,7 @@ Result<sources::Normalised> throughTheDoor(const RealFile &f)
 void TestNormalise::realWorldFilesAsToolsExportThem()
 {
     const QList<RealFile> files = realFiles();
-    QVERIFY(files.size() >= 17);
+    QVERIFY(files.size() >= 30);
     QMap<QString, int> read, all;
     QStringList wrong;
     for (const RealFile &f : files) {
