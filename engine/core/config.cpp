@@ -39,6 +39,8 @@ QString Config::environmentProblem()
         QFile f(qEnvironmentVariable(fileVar.constData()));
         if (!f.open(QIODevice::ReadOnly))
             return QStringLiteral("%1: cannot read %2 (%3)").arg(QLatin1String(fileVar), f.fileName(), f.errorString());
+        if (f.read(64 * 1024).trimmed().isEmpty()) // a half-written secret must not mean "unset"
+            return QStringLiteral("%1: %2 is empty").arg(QLatin1String(fileVar), f.fileName());
     }
     return QString();
 }
@@ -53,6 +55,8 @@ Config Config::fromEnvironment()
     const qint64 maxBody = qEnvironmentVariable("SALESFLOW_MAX_BODY").toLongLong(&ok);
     if (ok && maxBody > 0)
         c.maxBodyBytes = maxBody;
+    for (auto it = c.maxBodyBySource.begin(); it != c.maxBodyBySource.end(); ++it)
+        it.value() = qMax(it.value(), c.maxBodyBytes); // a default never undercuts SALESFLOW_MAX_BODY
     for (const char *source : {"form", "email", "transcript", "chat", "product", "hubspot"}) {
         const QByteArray var = "SALESFLOW_MAX_BODY_" + QByteArray(source).toUpper();
         const qint64 limit = qEnvironmentVariable(var.constData()).toLongLong(&ok);

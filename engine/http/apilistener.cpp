@@ -72,6 +72,7 @@ public:
     explicit Front(std::vector<ApiServer *> servers) : m_servers(std::move(servers)) { }
 
     QFuture<std::optional<HttpResponse>> screen(const HttpHead &head) override { return m_servers[0]->screen(head); }
+    qint64 bodyLimit(const HttpHead &head) const override { return m_servers[0]->bodyLimit(head.path); }
     void handle(HttpRequest request, ResponderPtr responder) override
     {
         m_servers[m_next++ % m_servers.size()]->handle(std::move(request), std::move(responder));

@@ -57,6 +57,8 @@ public:
     QFuture<std::optional<HttpResponse>> screen(const HttpHead &head) const;
     /// Answers the request through `responder`; thread-safe.
     void handle(HttpRequest request, ResponderPtr responder);
+    /// The body limit of a request to `path`: its source's own, else maxBodyBytes. Thread-safe.
+    qint64 bodyLimit(const QByteArray &path) const;
     /// Requests received and not yet answered.
     int inFlight() const { return m_inFlight->load(); }
 
@@ -65,8 +67,6 @@ private:
     /// Authenticates the bearer token, checks `needs`, then calls `next` with the caller.
     void authorize(const QByteArray &authorization, const ReplyPtr &reply, Permission needs,
                    std::function<void(const Caller &)> next);
-    /// The body limit of a request to `path`: its source's own, else maxBodyBytes.
-    qint64 bodyLimit(const QByteArray &path) const;
     static std::optional<HttpResponse> refuse(const std::shared_ptr<HttpMetrics> &metrics, const Error &e,
                                               const Reply::Headers &headers = {});
 

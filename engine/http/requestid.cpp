@@ -37,10 +37,14 @@ QString traceIdOf(const HttpHead &head)
 {
     // version "-" trace-id "-" parent-id "-" flags: 2 + 1 + 32 + 1 + 16 + 1 + 2
     const QByteArray tp = head.header("traceparent").trimmed();
-    if (tp.size() != 55 || !tp.startsWith("00-") || tp[35] != '-' || tp[52] != '-')
+    const QByteArray version = tp.left(2);
+    // Version 00 is exactly 55 characters; a later version is read by its first 55 (W3C).
+    if (tp.size() < 55 || (version == "00" && tp.size() != 55) || (tp.size() > 55 && tp[55] != '-')
+        || !lowerHex(version) || version == "ff" || tp[2] != '-' || tp[35] != '-' || tp[52] != '-')
         return QString();
-    const QByteArray trace = tp.mid(3, 32);
-    if (!lowerHex(trace) || trace == QByteArray(32, '0'))
+    const QByteArray trace = tp.mid(3, 32), parent = tp.mid(36, 16), flags = tp.mid(53, 2);
+    if (!lowerHex(trace) || !lowerHex(parent) || !lowerHex(flags) || trace == QByteArray(32, '0')
+        || parent == QByteArray(16, '0'))
         return QString();
     return QString::fromLatin1(trace);
 }

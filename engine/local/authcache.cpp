@@ -18,7 +18,16 @@ void AuthCache::insert(const QByteArray &tokenHash, const Caller &caller, qint64
     QMutexLocker lock(&m_mutex);
     if (m_entries.size() > 10000)
         m_entries.clear();
-    m_entries.insert(tokenHash, {caller, now + kTtlMs});
+    m_entries.insert(tokenHash, {caller, now + kTtlMs, now});
+}
+
+std::optional<Caller> AuthCache::findWhileStoreDown(const QByteArray &tokenHash, qint64 now)
+{
+    QMutexLocker lock(&m_mutex);
+    auto it = m_entries.constFind(tokenHash);
+    if (it == m_entries.cend() || now - it->verifiedMs >= kWhileDownMs)
+        return std::nullopt;
+    return it->caller;
 }
 
 void AuthCache::revocationsRead(const QString &marker, qint64 now)

@@ -213,15 +213,22 @@ QFuture<Result<Caller>> LocalEngine::authenticate(QByteArray token)
         return QtFuture::makeReadyFuture(Result<Caller>(*cached));
     std::shared_ptr<local::AuthCache> cache = m_authCache;
     return onStore<Caller>([cache, token, key](store::Connection &c) -> Result<Caller> {
-        auto marker = store::TokenRepository::revocationMarker(c);
-        if (!marker)
-            return marker.error();
-        cache->revocationsRead(marker.value(), nowMs());
-        auto caller = store::TokenRepository::lookup(c, token);
-        if (caller)
-            cache->insert(key, caller.value(), nowMs());
-        return caller;
-    });
+               auto marker = store::TokenRepository::revocationMarker(c);
+               if (!marker)
+                   return marker.error();
+               cache->revocationsRead(marker.value(), nowMs());
+               auto caller = store::TokenRepository::lookup(c, token);
+               if (caller)
+                   cache->insert(key, caller.value(), nowMs());
+               return caller;
+           })
+        .then([cache, key](const Result<Caller> &r) -> Result<Caller> {
+            if (r || !store::isUnavailable(r.error()))
+                return r;
+            if (auto known = cache->findWhileStoreDown(key, nowMs()))
+                return *known; // the store is down: monitoring still learns that from /metrics
+            return r;
+        });
 }
 
 QFuture<Result<EventPage>> LocalEngine::listEvents(const Caller &caller, EventQuery query)

@@ -69,7 +69,8 @@ QSet<QString> acceptedNames(const QList<Cue> &cues)
         bool any = false;
         for (const QString &line : c.text.split(QLatin1Char('\n'))) {
             const Prefix p = prefixOf(line);
-            if (p.name.isEmpty() || !looksLikeName(p.name))
+            // "[Music]", "[Applause]" alone on a line are sounds, not someone speaking.
+            if (p.name.isEmpty() || p.rest.trimmed().isEmpty() || !looksLikeName(p.name))
                 continue;
             any = true;
             ++seen[p.name];

@@ -32,8 +32,9 @@ double seconds(const QRegularExpressionMatch &m, int first)
 /// <i>, <b>, <u>, <font …> tags; character references decoded.
 QString plain(QString text)
 {
-    static const QRegularExpression overrides(QStringLiteral("\\{\\\\[^}]*\\}"));
-    static const QRegularExpression tags(QStringLiteral("</?(?:i|b|u|s|font|c|v)(?:[\\s.][^>]*)?>"),
+    // Bounded: a line of unclosed "{\\" or "<i" costs linear time, not quadratic.
+    static const QRegularExpression overrides(QStringLiteral("\\{\\\\[^}\\n]{0,200}\\}"));
+    static const QRegularExpression tags(QStringLiteral("</?(?:i|b|u|s|font|c|v)(?:[\\s.][^>\\n]{0,200})?>"),
                                          QRegularExpression::CaseInsensitiveOption);
     text.replace(overrides, QString()).replace(tags, QString());
     return decodeCharacterReferences(text);

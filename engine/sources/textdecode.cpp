@@ -110,8 +110,14 @@ QString decodeCharacterReferences(const QString &text)
     QString out;
     out.reserve(text.size());
     for (qsizetype i = 0; i < text.size(); ++i) {
-        const qsizetype semi = text[i] == QLatin1Char('&') ? text.indexOf(QLatin1Char(';'), i) : -1;
-        if (semi < 0 || semi - i > 10) {
+        qsizetype semi = -1; // a reference is short: look no further than its longest name
+        for (qsizetype j = i + 1; text[i] == QLatin1Char('&') && j < text.size() && j <= i + 10; ++j) {
+            if (text[j] == QLatin1Char(';')) {
+                semi = j;
+                break;
+            }
+        }
+        if (semi < 0) {
             out += text[i];
             continue;
         }

@@ -125,9 +125,6 @@ std::optional<Cue> block(Input &in, bool inHeader)
                 if (!timings(line, *cue)) {
                     in.skip(begin, QStringLiteral("has a bad timestamp: \"%1\"").arg(line.trimmed().left(60)));
                     cue.reset(); // discarded: its text lines are read past
-                } else if (cue->end < cue->start) {
-                    in.skip(begin, QStringLiteral("ends before it starts"));
-                    cue.reset();
                 }
                 buffer.clear();
                 continue;
@@ -181,7 +178,7 @@ void tag(const QString &t, Runs &runs)
         return; // c, i, b, u, ruby, rt, lang: styling only
     while (n < t.size() && !isSpace(t[n]))
         ++n; // past the classes (<v.loud Name>)
-    runs.voices.append(tidy(t.mid(n))); // the annotation: who speaks
+    runs.voices.append(tidy(decodeCharacterReferences(t.mid(n)))); // the annotation: who speaks
 }
 
 /// "WebVTT cue text parsing rules", for who spoke which words.
@@ -223,6 +220,11 @@ Result<QList<Cue>> parseWebVtt(const QByteArray &payload)
     in.s.replace(QLatin1String("\r\n"), QLatin1String("\n")).replace(QLatin1Char('\r'), QLatin1Char('\n'));
     if (in.s.startsWith(QChar(0xfeff)))
         in.s.remove(0, 1);
+    // Not in the algorithm, but exporters write it: white space before the signature.
+    qsizetype lead = 0;
+    while (lead < in.s.size() && isSpace(in.s[lead]))
+        ++lead;
+    in.s.remove(0, lead);
     const QString first = in.line();
     if (!first.startsWith(QLatin1String("WEBVTT"))
         || (first.size() > 6 && first[6] != QLatin1Char(' ') && first[6] != QLatin1Char('\t')))

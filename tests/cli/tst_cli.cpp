@@ -2,6 +2,7 @@
 // `cli_tests sqlite|postgres`. Exit codes: 0 ok, 1 runtime failure, 2 usage error.
 #include "tests/support/httpclient.h"
 #include "tests/support/llmemulator.h"
+#include "tests/support/pgserver.h"
 #include "tests/support/rawhttp.h"
 #include "tests/support/salesflowd.h"
 #include "tests/support/testbackend.h"
@@ -396,12 +397,52 @@ private Q_SLOTS:
         const auto unreadable = runSalesflowd({QStringLiteral("status")}, env);
         QCOMPARE(unreadable.exitCode, 2);
         QVERIFY2(unreadable.err.contains("OPENAI_API_KEY_FILE: cannot read"), unreadable.err.constData());
+        QFile empty(m_dir.filePath(QStringLiteral("empty-key")));
+        QVERIFY(empty.open(QIODevice::WriteOnly));
+        empty.write("\n"); // a secret file left half-written
+        empty.close();
+        env.insert(QStringLiteral("OPENAI_API_KEY_FILE"), empty.fileName());
+        const auto blank = runSalesflowd({QStringLiteral("status")}, env);
+        QCOMPARE(blank.exitCode, 2);
+        QVERIFY2(blank.err.contains("OPENAI_API_KEY_FILE: ") && blank.err.contains("is empty"), blank.err.constData());
         env.remove(QStringLiteral("OPENAI_API_KEY_FILE"));
         env.insert(QStringLiteral("SALESFLOW_DB"), m_db);
         const auto both = runSalesflowd({QStringLiteral("status")}, env);
         QCOMPARE(both.exitCode, 2);
         QVERIFY2(both.err.contains("SALESFLOW_DB and SALESFLOW_DB_FILE are both set"), both.err.constData());
         QVERIFY(!both.err.contains(m_db.toUtf8()));
+    }
+
+    void metricsSayTheStoreIsDownWhileItIs()
+    {
+        // What SalesFlowStoreUnreachable alerts on: a scrape during a database outage still
+        // answers, with salesflow_store_up 0 (the scraper's token was vouched for before).
+        if (!test::isPostgres())
+            QSKIP("a database outage is a PostgreSQL matter");
+        test::PgServer pg;
+        QVERIFY2(pg.start(), qPrintable(pg.error()));
+        m_db = pg.createDatabase(QStringLiteral("outage"));
+        const QByteArray viewer = createToken(QStringLiteral("prometheus"), QStringLiteral("viewer"));
+        QProcess server;
+        const quint16 port = test::startServe(server, withDb({QStringLiteral("--role"), QStringLiteral("api")}));
+        QVERIFY2(port, server.readAllStandardError().constData());
+        const auto scrape = [&] {
+            return test::HttpClient("127.0.0.1", port)
+                .request("GET", "/metrics", {}, {{"Authorization", "Bearer " + viewer}});
+        };
+        QVERIFY(scrape().body.contains("salesflow_store_up 1"));
+        pg.stop();
+        const auto during = scrape();
+        QCOMPARE(during.status, 200);
+        QVERIFY2(during.body.contains("salesflow_store_up 0"), during.body.constData());
+        QCOMPARE(test::HttpClient("127.0.0.1", port)
+                     .request("GET", "/metrics", {}, {{"Authorization", "Bearer sft_never_seen"}})
+                     .status,
+                 503); // a token the store never vouched for is not let in
+        QVERIFY(pg.restart());
+        QTRY_VERIFY_WITH_TIMEOUT(scrape().body.contains("salesflow_store_up 1"), 20000);
+        server.terminate();
+        QVERIFY(server.waitForFinished(30000));
     }
 
     void bodyLimitsArePerSource()

@@ -212,12 +212,17 @@ def check_dockerfile(src, salesflowd):
 def check_migrations(src):
     """Rolling upgrades run the previous release on the new schema: migrations only add."""
     d = os.path.join(src, "migrations")
-    breaking = re.compile(r"\bDROP\s+(TABLE|COLUMN|INDEX)|\bRENAME\b|ALTER\s+COLUMN\s+\S+\s+(TYPE|SET\s+NOT\s+NULL)"
+    breaking = re.compile(r"\bDROP\s+(TABLE|COLUMN|INDEX|CONSTRAINT)|\bRENAME\b"
+                          r"|ALTER\s+COLUMN\s+\S+\s+(TYPE|SET\s+NOT\s+NULL)|\bADD\s+(CONSTRAINT|CHECK)\b"
                           r"|ADD\s+COLUMN\s+[^;,]*NOT\s+NULL(?![^;,]*DEFAULT)", re.I)
+    unique = re.compile(r"CREATE\s+UNIQUE\s+INDEX\s+\w+\s+ON\s+(\w+)", re.I)
     found = []
     for f in sorted(os.listdir(d)):
         sql = re.sub(r"--[^\n]*", "", read(os.path.join(d, f)))
         found += ["%s: %s" % (f, m.group(0)) for m in breaking.finditer(sql)]
+        # a unique index on a table that already holds rows can fail, or refuse the old release's writes
+        created = set(re.findall(r"CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", sql, re.I))
+        found += ["%s: %s" % (f, m.group(0)) for m in unique.finditer(sql) if m.group(1) not in created]
     check("migrations only add (the previous release runs on the new schema)", not found, "; ".join(found))
 
 

@@ -69,6 +69,9 @@ public:
     /// `100 Continue` is sent: an answer refuses the request (no such route, too large, not
     /// authenticated) and its body is never read. An empty optional lets it in.
     virtual QFuture<std::optional<HttpResponse>> screen(const HttpHead &head) = 0;
+    /// The most body bytes this request may send (its route's limit); -1: Options::maxBodyBytes.
+    /// A limit above Options::maxBodyBytes is cut to it. Called with the head, before screen().
+    virtual qint64 bodyLimit(const HttpHead &) const { return -1; }
     /// The whole request, body read (within the limit screen() allowed); answer through `responder`.
     virtual void handle(HttpRequest request, ResponderPtr responder) = 0;
 };

@@ -41,6 +41,7 @@ public:
     QByteArray body;
     Phase phase = Phase::Screening;
     qint64 dropped = 0; ///< body bytes dropped after an early answer
+    qint64 limit = 0; ///< the most body bytes this request may send (its route's limit)
     bool headAgain = false; ///< suspended while screening: the next empty call repeats the head
 
 private:

@@ -129,11 +129,12 @@ MHD_Result onHead(Impl *d, MHD_Connection *c, const ExchangePtr &ex, const char 
         ex->respond(*bad);
         return queueNow(ex);
     }
-    if (ex->head.contentLength > d->options.maxBodyBytes) { // refused by its length, unread
-        ex->respond(refusal(413, "Content Too Large",
-                            QStringLiteral("the body is %1 bytes; the limit is %2")
-                                .arg(ex->head.contentLength)
-                                .arg(d->options.maxBodyBytes)));
+    const qint64 routeLimit = d->handler->bodyLimit(ex->head);
+    ex->limit = routeLimit < 0 ? d->options.maxBodyBytes : qMin(routeLimit, d->options.maxBodyBytes);
+    if (ex->head.contentLength > ex->limit) { // refused by its length, unread
+        ex->respond(refusal(
+            413, "Content Too Large",
+            QStringLiteral("the body is %1 bytes; the limit is %2").arg(ex->head.contentLength).arg(ex->limit)));
         return queueNow(ex);
     }
     QFuture<std::optional<HttpResponse>> screened = d->handler->screen(ex->head);
@@ -161,14 +162,14 @@ MHD_Result dropBody(Impl *d, const ExchangePtr &ex, size_t *size)
 {
     ex->dropped += qint64(*size);
     *size = 0;
-    return ex->dropped > d->options.maxBodyBytes ? MHD_NO : MHD_YES;
+    return ex->dropped > ex->limit ? MHD_NO : MHD_YES;
 }
 
 MHD_Result onBody(Impl *d, const ExchangePtr &ex, const char *data, size_t *size)
 {
-    if (ex->body.size() + qint64(*size) > d->options.maxBodyBytes) { // a chunked body past the limit
-        ex->respond(refusal(413, "Content Too Large",
-                            QStringLiteral("the body is over the limit of %1 bytes").arg(d->options.maxBodyBytes)));
+    if (ex->body.size() + qint64(*size) > ex->limit) { // a chunked body past the limit
+        ex->respond(
+            refusal(413, "Content Too Large", QStringLiteral("the body is over the limit of %1 bytes").arg(ex->limit)));
         ex->body = QByteArray(); // nothing of it is used: free it now
         return dropBody(d, ex, size);
     }
