@@ -44,7 +44,7 @@ public:
         /// and scrapes reach it, events and people do not).
         bool operationsOnly = false;
         /// Larger (or smaller) limits for `/v1/events/{source}` of some sources.
-        QHash<QString, qint64> maxBodyBySource;
+        QHash<QString, qint64> maxBodyBySource = {};
     };
 
     ApiServer(IEngine *engine, IAuthenticator *auth, Options options, QObject *parent = nullptr);

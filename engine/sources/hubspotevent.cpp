@@ -7,6 +7,36 @@
 
 namespace salesflow::sources {
 
+namespace {
+
+/// The subject, text and property change of one event (a propertyChange names its property).
+Status describe(const QJsonObject &o, const QString &object, const QString &objectId, const QString &change,
+                Normalised &n)
+{
+    const QString source = firstText(o, {"changeSource"});
+    if (change != QLatin1String("propertyChange")) {
+        n.subject = QStringLiteral("%1 %2: %3").arg(object, objectId, change);
+        n.text = QStringLiteral("HubSpot %1 %2: %3 (source: %4)").arg(object, objectId, change, source);
+        return Done{};
+    }
+    const QString prop = firstText(o, {"propertyName"});
+    if (prop.isEmpty())
+        return parseError(QStringLiteral("hubspot: a propertyChange event needs \"propertyName\""));
+    const QString value = text(o.value(QLatin1String("propertyValue")));
+    // HubSpot masks sensitive properties' values in webhooks as "REDACTED".
+    const bool redacted = value == QLatin1String("REDACTED");
+    n.propertyChanges.append(PropertyChange{prop, redacted ? QString() : value, n.occurredAtMs, redacted});
+    n.subject = QStringLiteral("%1 %2: %3 changed").arg(object, objectId, prop);
+    n.text = redacted
+        ? QStringLiteral("HubSpot %1 %2: %3 changed; HubSpot withheld the value (a sensitive property) "
+                         "(source: %4)")
+              .arg(object, objectId, prop, source)
+        : QStringLiteral("HubSpot %1 %2: %3 set to \"%4\" (source: %5)").arg(object, objectId, prop, value, source);
+    return Done{};
+}
+
+} // namespace
+
 Result<Normalised> parseHubspotEvent(const QByteArray &payload)
 {
     auto o = jsonObject(payload, "hubspot webhook event");
@@ -36,25 +66,8 @@ Result<Normalised> parseHubspotEvent(const QByteArray &payload)
     }
     if (object == QLatin1String("deal"))
         n.dealRef = objectId;
-    const QString prop = firstText(o.value(), {"propertyName"});
-    if (change == QLatin1String("propertyChange")) {
-        if (prop.isEmpty())
-            return parseError(QStringLiteral("hubspot: a propertyChange event needs \"propertyName\""));
-        const QString value = text(o->value(QLatin1String("propertyValue")));
-        // HubSpot masks sensitive properties' values in webhooks as "REDACTED".
-        const bool redacted = value == QLatin1String("REDACTED");
-        n.propertyChanges.append(PropertyChange{prop, redacted ? QString() : value, at, redacted});
-        n.subject = QStringLiteral("%1 %2: %3 changed").arg(object, objectId, prop);
-        n.text = redacted ? QStringLiteral("HubSpot %1 %2: %3 changed; HubSpot withheld the value (a sensitive "
-                                           "property) (source: %4)")
-                                .arg(object, objectId, prop, firstText(o.value(), {"changeSource"}))
-                          : QStringLiteral("HubSpot %1 %2: %3 set to \"%4\" (source: %5)")
-                                .arg(object, objectId, prop, value, firstText(o.value(), {"changeSource"}));
-    } else {
-        n.subject = QStringLiteral("%1 %2: %3").arg(object, objectId, change);
-        n.text = QStringLiteral("HubSpot %1 %2: %3 (source: %4)")
-                     .arg(object, objectId, change, firstText(o.value(), {"changeSource"}));
-    }
+    if (Status described = describe(o.value(), object, objectId, change, n); !described)
+        return described.error();
     for (auto it = o->begin(); it != o->end(); ++it)
         n.attributes.insert(it.key(), it.value());
     if (!n.propertyChanges.isEmpty() && n.propertyChanges.first().redacted) {

@@ -19,6 +19,42 @@ QString summarise(const QJsonObject &props)
     }
     return parts.join(QStringLiteral(", "));
 }
+/// The subject and text of a message of `type` (its identity fields are already in `n`).
+Status describe(const QString &type, const QJsonObject &o, Normalised &n)
+{
+    const QString userId = firstText(o, {"userId"}), anonymousId = firstText(o, {"anonymousId"});
+    const QString who = userId.isEmpty() ? anonymousId : userId;
+    const QJsonObject props = o.value(QLatin1String("properties")).toObject();
+    const QJsonObject traits = o.value(QLatin1String("traits")).toObject();
+    if (type == QLatin1String("track")) {
+        const QString event = firstText(o, {"event"});
+        if (event.isEmpty())
+            return parseError(QStringLiteral("product: a track message needs an \"event\" name"));
+        n.subject = event;
+        n.text = props.isEmpty() ? QStringLiteral("Product event: %1").arg(event)
+                                 : QStringLiteral("Product event: %1 (%2)").arg(event, summarise(props));
+    } else if (type == QLatin1String("identify")) {
+        n.subject = QStringLiteral("Identified user");
+        n.text = QStringLiteral("User identified with traits: %1").arg(summarise(traits));
+    } else if (type == QLatin1String("group")) {
+        n.subject = QStringLiteral("Joined account %1").arg(firstText(o, {"groupId"}));
+        n.text = QStringLiteral("User %1 belongs to account %2 (%3)")
+                     .arg(who, firstText(o, {"groupId"}), summarise(traits));
+    } else if (type == QLatin1String("alias")) {
+        // alias ties an earlier identity (an anonymous visitor, an old user id) to userId.
+        const QString previous = firstText(o, {"previousId"});
+        if (previous.isEmpty())
+            return parseError(QStringLiteral("product: an alias message needs \"previousId\""));
+        n.subject = QStringLiteral("Alias: %1 is %2").arg(previous, who);
+        n.text = QStringLiteral("User %1 was earlier known as %2").arg(who, previous);
+    } else {
+        const QString page = firstText(o, {"name"});
+        const QString url = firstText(props, {"url", "path"});
+        n.subject = QStringLiteral("Viewed %1").arg(page.isEmpty() ? url : page);
+        n.text = QStringLiteral("Viewed %1 %2").arg(type, QStringList{page, url}.join(QLatin1Char(' ')).trimmed());
+    }
+    return Done{};
+}
 } // namespace
 
 Result<Normalised> parseProduct(const QByteArray &payload)
@@ -61,35 +97,8 @@ Result<Normalised> parseProduct(const QByteArray &payload)
     if (n.companyDomain.isEmpty())
         n.companyDomain = companyDomainOf(n.contactEmail);
     n.occurredAtMs = parseTimestamp(firstText(o.value(), {"timestamp", "originalTimestamp", "sentAt", "receivedAt"}));
-    if (type == QLatin1String("track")) {
-        const QString event = firstText(o.value(), {"event"});
-        if (event.isEmpty())
-            return parseError(QStringLiteral("product: a track message needs an \"event\" name"));
-        n.subject = event;
-        n.text = props.isEmpty() ? QStringLiteral("Product event: %1").arg(event)
-                                 : QStringLiteral("Product event: %1 (%2)").arg(event, summarise(props));
-    } else if (type == QLatin1String("identify")) {
-        n.subject = QStringLiteral("Identified user");
-        n.text = QStringLiteral("User identified with traits: %1").arg(summarise(traits));
-    } else if (type == QLatin1String("group")) {
-        n.subject = QStringLiteral("Joined account %1").arg(firstText(o.value(), {"groupId"}));
-        n.text
-            = QStringLiteral("User %1 belongs to account %2 (%3)")
-                  .arg(userId.isEmpty() ? anonymousId : userId, firstText(o.value(), {"groupId"}), summarise(traits));
-    } else if (type == QLatin1String("alias")) {
-        // alias ties an earlier identity (an anonymous visitor, an old user id) to userId.
-        const QString previous = firstText(o.value(), {"previousId"});
-        if (previous.isEmpty())
-            return parseError(QStringLiteral("product: an alias message needs \"previousId\""));
-        n.subject = QStringLiteral("Alias: %1 is %2").arg(previous, userId.isEmpty() ? anonymousId : userId);
-        n.text
-            = QStringLiteral("User %1 was earlier known as %2").arg(userId.isEmpty() ? anonymousId : userId, previous);
-    } else {
-        const QString page = firstText(o.value(), {"name"});
-        const QString url = firstText(props, {"url", "path"});
-        n.subject = QStringLiteral("Viewed %1").arg(page.isEmpty() ? url : page);
-        n.text = QStringLiteral("Viewed %1 %2").arg(type, QStringList{page, url}.join(QLatin1Char(' ')).trimmed());
-    }
+    if (Status described = describe(type, o.value(), n); !described)
+        return described.error();
     for (const char *k : {"messageId", "userId", "anonymousId", "previousId", "groupId", "event", "type"}) {
         if (o->contains(QLatin1String(k)))
             n.attributes.insert(QLatin1String(k), o->value(QLatin1String(k)));

@@ -7,6 +7,7 @@
 #include <uchardet/uchardet.h>
 
 #include <memory>
+#include <optional>
 #include <type_traits>
 
 namespace salesflow::sources {
@@ -88,10 +89,11 @@ QString decodeUnknownText(const QByteArray &bytes, const QByteArray &declared, Q
     return decodeAs(bytes, "windows-1252", encoding); // the likeliest 8-bit subtitle text
 }
 
-QString decodeCharacterReferences(const QString &text)
+namespace {
+
+/// What the reference `&name;` stands for; nothing when it is none we know.
+std::optional<QString> referenced(const QString &name)
 {
-    if (!text.contains(QLatin1Char('&')))
-        return text;
     static const QHash<QString, QString> named{{QStringLiteral("amp"), QStringLiteral("&")},
                                                {QStringLiteral("lt"), QStringLiteral("<")},
                                                {QStringLiteral("gt"), QStringLiteral(">")},
@@ -107,36 +109,46 @@ QString decodeCharacterReferences(const QString &text)
                                                {QStringLiteral("lsquo"), QStringLiteral("‘")},
                                                {QStringLiteral("rdquo"), QStringLiteral("”")},
                                                {QStringLiteral("ldquo"), QStringLiteral("“")}};
+    bool ok = false;
+    uint code = 0;
+    if (name.startsWith(QLatin1String("#x")) || name.startsWith(QLatin1String("#X")))
+        code = name.mid(2).toUInt(&ok, 16);
+    else if (name.startsWith(QLatin1Char('#')))
+        code = name.mid(1).toUInt(&ok, 10);
+    if (ok && code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)) {
+        const char32_t c = code;
+        return QString::fromUcs4(&c, 1);
+    }
+    const auto it = named.constFind(name);
+    return it == named.cend() ? std::nullopt : std::optional<QString>(*it);
+}
+
+/// The ';' closing a reference that starts at `amp`; -1 when none is within a name's length.
+qsizetype referenceEnd(const QString &text, qsizetype amp)
+{
+    for (qsizetype j = amp + 1; j < text.size() && j <= amp + 10; ++j) {
+        if (text[j] == QLatin1Char(';'))
+            return j;
+    }
+    return -1;
+}
+
+} // namespace
+
+QString decodeCharacterReferences(const QString &text)
+{
+    if (!text.contains(QLatin1Char('&')))
+        return text;
     QString out;
     out.reserve(text.size());
     for (qsizetype i = 0; i < text.size(); ++i) {
-        qsizetype semi = -1; // a reference is short: look no further than its longest name
-        for (qsizetype j = i + 1; text[i] == QLatin1Char('&') && j < text.size() && j <= i + 10; ++j) {
-            if (text[j] == QLatin1Char(';')) {
-                semi = j;
-                break;
-            }
-        }
-        if (semi < 0) {
+        const qsizetype semi = text[i] == QLatin1Char('&') ? referenceEnd(text, i) : -1;
+        const auto value = semi < 0 ? std::nullopt : referenced(text.mid(i + 1, semi - i - 1));
+        if (!value) {
             out += text[i];
             continue;
         }
-        const QString name = text.mid(i + 1, semi - i - 1);
-        bool ok = false;
-        uint code = 0;
-        if (name.startsWith(QLatin1String("#x")) || name.startsWith(QLatin1String("#X")))
-            code = name.mid(2).toUInt(&ok, 16);
-        else if (name.startsWith(QLatin1Char('#')))
-            code = name.mid(1).toUInt(&ok, 10);
-        if (ok && code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff)) {
-            const char32_t c = code;
-            out += QString::fromUcs4(&c, 1);
-        } else if (named.contains(name)) {
-            out += named.value(name);
-        } else {
-            out += text[i];
-            continue;
-        }
+        out += *value;
         i = semi;
     }
     return out;

@@ -48,51 +48,73 @@ Result<QList<Cue>> parseSegments(const QJsonArray &segments)
     return cues;
 }
 
-} // namespace
-
-Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArray &payload, const QByteArray &charset)
+/// What a transcript file holds before it becomes turns.
+struct Read
 {
-    Result<QList<Cue>> cues;
+    QList<Cue> cues;
     QString format, encoding;
     QJsonArray participants;
-    if (contentType == "application/json") {
-        QJsonParseError err{};
-        const QJsonDocument doc = QJsonDocument::fromJson(payload, &err);
-        if (err.error != QJsonParseError::NoError)
-            return parseError(
-                QStringLiteral("transcript: invalid JSON at byte %1: %2").arg(err.offset).arg(err.errorString()));
-        if (doc.isArray()) {
-            format = QStringLiteral("segments");
-            cues = parseSegments(doc.array());
-        } else if (doc.object().value(QLatin1String("results")).isObject()) {
-            format = QStringLiteral("aws-transcribe");
-            cues = parseAwsTranscribe(doc.object().value(QLatin1String("results")).toObject());
-        } else if (doc.object().value(QLatin1String("segments")).isArray()) {
-            format = QStringLiteral("segments");
-            participants = doc.object().value(QLatin1String("participants")).toArray();
-            cues = parseSegments(doc.object().value(QLatin1String("segments")).toArray());
-        } else {
-            return parseError(
-                QStringLiteral("transcript: JSON must be AWS Transcribe output ({\"results\": …}) or segments "
-                               "([{speaker, start, end, text}] or {\"segments\": […]})"));
-        }
+};
+
+Result<Read> readJson(const QByteArray &payload)
+{
+    QJsonParseError err{};
+    const QJsonDocument doc = QJsonDocument::fromJson(payload, &err);
+    if (err.error != QJsonParseError::NoError)
+        return parseError(
+            QStringLiteral("transcript: invalid JSON at byte %1: %2").arg(err.offset).arg(err.errorString()));
+    Read r;
+    Result<QList<Cue>> cues = QList<Cue>();
+    if (doc.isArray()) {
+        r.format = QStringLiteral("segments");
+        cues = parseSegments(doc.array());
+    } else if (doc.object().value(QLatin1String("results")).isObject()) {
+        r.format = QStringLiteral("aws-transcribe");
+        cues = parseAwsTranscribe(doc.object().value(QLatin1String("results")).toObject());
+    } else if (doc.object().value(QLatin1String("segments")).isArray()) {
+        r.format = QStringLiteral("segments");
+        r.participants = doc.object().value(QLatin1String("participants")).toArray();
+        cues = parseSegments(doc.object().value(QLatin1String("segments")).toArray());
     } else {
-        const bool vtt = contentType == "text/vtt" || payload.trimmed().startsWith("WEBVTT")
-            || payload.startsWith("\xef\xbb\xbfWEBVTT");
-        format = vtt ? QStringLiteral("webvtt") : QStringLiteral("srt");
-        cues = vtt ? parseWebVtt(payload) : parseSrt(payload, charset, &encoding);
+        return parseError(QStringLiteral("transcript: JSON must be AWS Transcribe output ({\"results\": …}) or "
+                                         "segments ([{speaker, start, end, text}] or {\"segments\": […]})"));
     }
     if (!cues)
         return cues.error();
-    QList<Cue> list = cues.value();
-    if (format == QLatin1String("webvtt") || format == QLatin1String("srt"))
-        attributeSpeakers(list);
-    if (list.isEmpty())
-        return parseError(QStringLiteral("transcript: no spoken text found (%1)").arg(format));
-    std::stable_sort(list.begin(), list.end(), [](const Cue &a, const Cue &b) { return a.start < b.start; });
-    // Turns: consecutive cues of one speaker.
+    r.cues = cues.value();
+    return r;
+}
+
+/// The cues of any transcript format, speakers attributed, in order of their start.
+Result<Read> readCues(const QByteArray &contentType, const QByteArray &payload, const QByteArray &charset)
+{
+    Read r;
+    if (contentType == "application/json") {
+        auto json = readJson(payload);
+        if (!json)
+            return json.error();
+        r = json.value();
+    } else {
+        const bool vtt = contentType == "text/vtt" || payload.trimmed().startsWith("WEBVTT")
+            || payload.startsWith("\xef\xbb\xbfWEBVTT");
+        r.format = vtt ? QStringLiteral("webvtt") : QStringLiteral("srt");
+        auto cues = vtt ? parseWebVtt(payload) : parseSrt(payload, charset, &r.encoding);
+        if (!cues)
+            return cues.error();
+        r.cues = cues.value();
+        attributeSpeakers(r.cues);
+    }
+    if (r.cues.isEmpty())
+        return parseError(QStringLiteral("transcript: no spoken text found (%1)").arg(r.format));
+    std::stable_sort(r.cues.begin(), r.cues.end(), [](const Cue &a, const Cue &b) { return a.start < b.start; });
+    return r;
+}
+
+/// Turns: consecutive cues of one speaker.
+QList<Cue> turnsOf(const QList<Cue> &cues)
+{
     QList<Cue> turns;
-    for (const Cue &c : std::as_const(list)) {
+    for (const Cue &c : cues) {
         if (!turns.isEmpty() && turns.last().speaker == c.speaker) {
             turns.last().text += QLatin1Char(' ') + c.text;
             turns.last().end = qMax(turns.last().end, c.end);
@@ -100,11 +122,48 @@ Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArr
             turns.append(c);
         }
     }
+    return turns;
+}
+
+/// Each participant's side; the first prospect (an email domain not in SALESFLOW_OWN_DOMAINS)
+/// becomes the event's contact. Without SALESFLOW_OWN_DOMAINS nobody is linked: our rep and the
+/// prospect cannot be told apart.
+QJsonArray linkParticipants(const QJsonArray &participants, Normalised &n)
+{
+    const QStringList own
+        = qEnvironmentVariable("SALESFLOW_OWN_DOMAINS").toLower().split(QLatin1Char(','), Qt::SkipEmptyParts);
+    QJsonArray roles;
+    for (const QJsonValue &p : participants) {
+        const QJsonObject po = p.toObject();
+        const QString email = normaliseEmail(firstText(po, {"email"})), name = firstText(po, {"name"});
+        const QString domain = email.section(QLatin1Char('@'), 1);
+        const bool ours = !domain.isEmpty() && own.contains(domain);
+        const QString side = email.isEmpty() || own.isEmpty() ? QStringLiteral("unknown")
+            : ours                                            ? QStringLiteral("ours")
+                                                              : QStringLiteral("prospect");
+        roles.append(QJsonObject{
+            {QStringLiteral("name"), name}, {QStringLiteral("email"), email}, {QStringLiteral("side"), side}});
+        if (side == QLatin1String("prospect") && n.contactEmail.isEmpty()) {
+            n.contactEmail = email;
+            n.actor = name.isEmpty() ? email : QStringLiteral("%1 <%2>").arg(name, email);
+        }
+    }
+    return roles;
+}
+
+} // namespace
+
+Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArray &payload, const QByteArray &charset)
+{
+    auto read = readCues(contentType, payload, charset);
+    if (!read)
+        return read.error();
+    const QList<Cue> turns = turnsOf(read->cues);
     Normalised n;
     n.kind = QStringLiteral("call_transcript");
     QStringList lines, speakers;
     double end = 0;
-    for (const Cue &t : std::as_const(turns)) {
+    for (const Cue &t : turns) {
         lines << (t.speaker.isEmpty() ? t.text : QStringLiteral("%1: %2").arg(t.speaker, t.text));
         if (!t.speaker.isEmpty() && !speakers.contains(t.speaker))
             speakers << t.speaker;
@@ -113,38 +172,17 @@ Result<Normalised> parseTranscript(const QByteArray &contentType, const QByteArr
     n.text = lines.join(QLatin1Char('\n'));
     n.subject = speakers.isEmpty() ? QStringLiteral("Call transcript")
                                    : QStringLiteral("Call: %1").arg(speakers.join(QStringLiteral(", ")));
-    // Who is the prospect: a participant whose email domain is not one of ours (SALESFLOW_OWN_DOMAINS).
-    const QStringList own
-        = qEnvironmentVariable("SALESFLOW_OWN_DOMAINS").toLower().split(QLatin1Char(','), Qt::SkipEmptyParts);
-    QJsonArray roles;
-    for (const QJsonValue &p : participants) {
-        const QJsonObject po = p.toObject();
-        const QString email = normaliseEmail(firstText(po, {"email"}));
-        const QString domain = email.section(QLatin1Char('@'), 1);
-        const bool ours = !domain.isEmpty() && own.contains(domain);
-        roles.append(QJsonObject{{QStringLiteral("name"), firstText(po, {"name"})},
-                                 {QStringLiteral("email"), email},
-                                 {QStringLiteral("side"),
-                                  email.isEmpty() || own.isEmpty() ? QStringLiteral("unknown")
-                                      : ours                       ? QStringLiteral("ours")
-                                                                   : QStringLiteral("prospect")}});
-        // Without SALESFLOW_OWN_DOMAINS we cannot tell our rep from the prospect: link nobody.
-        if (!own.isEmpty() && !ours && !email.isEmpty() && n.contactEmail.isEmpty()) {
-            n.contactEmail = email;
-            n.actor = firstText(po, {"name"}).isEmpty() ? email
-                                                        : QStringLiteral("%1 <%2>").arg(firstText(po, {"name"}), email);
-        }
-    }
+    const QJsonArray roles = linkParticipants(read->participants, n);
     n.companyDomain = companyDomainOf(n.contactEmail);
     if (n.actor.isEmpty())
         n.actor = speakers.join(QStringLiteral(", "));
-    n.attributes.insert(QStringLiteral("format"), format);
-    if (!encoding.isEmpty())
-        n.attributes.insert(QStringLiteral("encoding"), encoding);
+    n.attributes.insert(QStringLiteral("format"), read->format);
+    if (!read->encoding.isEmpty())
+        n.attributes.insert(QStringLiteral("encoding"), read->encoding);
     n.attributes.insert(QStringLiteral("speakers"), QJsonArray::fromStringList(speakers));
     n.attributes.insert(QStringLiteral("turns"), int(turns.size()));
     n.attributes.insert(QStringLiteral("duration_seconds"),
-                        qint64(std::llround(qBound(0.0, end - list.first().start, 1.0e7))));
+                        qint64(std::llround(qBound(0.0, end - read->cues.first().start, 1.0e7))));
     if (!roles.isEmpty())
         n.attributes.insert(QStringLiteral("participants"), roles);
     return n;

@@ -215,7 +215,8 @@ QList<Cue> cueText(const Cue &cue)
 
 Result<QList<Cue>> parseWebVtt(const QByteArray &payload)
 {
-    Input in{QString::fromUtf8(payload)};
+    Input in;
+    in.s = QString::fromUtf8(payload);
     in.s.replace(QChar(0), QChar::ReplacementCharacter);
     in.s.replace(QLatin1String("\r\n"), QLatin1String("\n")).replace(QLatin1Char('\r'), QLatin1Char('\n'));
     if (in.s.startsWith(QChar(0xfeff)))

@@ -158,7 +158,7 @@ MHD_Result onHead(Impl *d, MHD_Connection *c, const ExchangePtr &ex, const char 
 /// The rest of a body after its 413, dropped as it arrives so the answer can go out at its end
 /// (libmicrohttpd 0.9.75 sends nothing mid-body); past another limit's worth the connection is
 /// closed instead (a client streaming for ever gets no answer, only the end of the connection).
-MHD_Result dropBody(Impl *d, const ExchangePtr &ex, size_t *size)
+MHD_Result dropBody(Impl *, const ExchangePtr &ex, size_t *size)
 {
     ex->dropped += qint64(*size);
     *size = 0;
