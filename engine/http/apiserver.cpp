@@ -9,6 +9,7 @@
 #include "controllers/promptscontroller.h"
 #include "controllers/replayscontroller.h"
 #include "controllers/reviewcontroller.h"
+#include "controllers/segmentcontroller.h"
 #include "controllers/sessioncontroller.h"
 #include "controllers/statscontroller.h"
 #include "controllers/tokenscontroller.h"
@@ -16,6 +17,8 @@
 #include "gunzip.h"
 #include "requestid.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QUrl>
 
 namespace salesflow::http {
@@ -33,6 +36,7 @@ ApiServer::ApiServer(IEngine *engine, IAuthenticator *auth, Options options, QOb
         return;
     }
     m_controllers.push_back(std::make_unique<IngestController>(engine, this, m_options.hubspotClientSecret));
+    m_controllers.push_back(std::make_unique<SegmentController>(engine, this));
     m_controllers.push_back(std::make_unique<EventsController>(engine, this));
     m_controllers.push_back(std::make_unique<AuditController>(engine, this));
     m_controllers.push_back(std::make_unique<ChangesController>(engine, this));
@@ -54,9 +58,24 @@ namespace {
 /// less); a larger or open-ended one only for a caller allowed to send it.
 constexpr qint64 kReadBeforeAuthBytes = 64 * 1024;
 
+/// The token of `Authorization: Bearer TOKEN`, or of `Basic base64(TOKEN:)`: Segment's and
+/// RudderStack's SDKs send their write key as the Basic user name with no password.
 QByteArray bearer(const QByteArray &authorization)
 {
-    return authorization.startsWith("Bearer ") ? authorization.mid(7).trimmed() : QByteArray();
+    if (authorization.startsWith("Bearer "))
+        return authorization.mid(7).trimmed();
+    if (!authorization.startsWith("Basic "))
+        return QByteArray();
+    const QByteArray pair = QByteArray::fromBase64(authorization.mid(6).trimmed());
+    const qsizetype colon = pair.indexOf(':');
+    return colon < 0 ? pair : pair.left(colon);
+}
+
+/// The "writeKey" of a JSON body (Segment's SDKs); empty when there is none.
+QByteArray writeKeyOf(const QByteArray &body)
+{
+    const QJsonValue key = QJsonDocument::fromJson(body).object().value(QLatin1String("writeKey"));
+    return key.isString() ? key.toString().toUtf8() : QByteArray();
 }
 
 Error missingToken()
@@ -110,7 +129,8 @@ QFuture<std::optional<HttpResponse>> ApiServer::screen(const HttpHead &head) con
     if (head.contentLength > bodyLimit(head.path)) // the transport's limit is the largest of them
         return QtFuture::makeReadyFuture<Answer>(refuse(m_options.metrics, tooLarge(bodyLimit(head.path))));
     const bool chunked = !head.header("Transfer-Encoding").isEmpty();
-    if ((head.contentLength <= kReadBeforeAuthBytes && !chunked) || !m.route->needs)
+    const bool keyInBody = m.route->keyInBody && head.header("Authorization").isEmpty();
+    if ((head.contentLength <= kReadBeforeAuthBytes && !chunked) || !m.route->needs || keyInBody)
         return QtFuture::makeReadyFuture<Answer>(std::nullopt);
     const QByteArray token = bearer(head.header("Authorization"));
     if (token.isEmpty())
@@ -163,7 +183,18 @@ void ApiServer::dispatch(const HttpRequest &request, const ReplyPtr &reply)
     url.setQuery(QString::fromUtf8(head.query), QUrl::TolerantMode);
     const Route *route = m.route;
     Request copy{url, request.body, head.headers, m.params, QUrlQuery(url), Caller(), head.peer};
-    const bool gzipped = head.header("Content-Encoding").trimmed().compare("gzip", Qt::CaseInsensitive) == 0;
+    bool gzipped = head.header("Content-Encoding").trimmed().compare("gzip", Qt::CaseInsensitive) == 0;
+    QByteArray authorization = head.header("Authorization");
+    if (authorization.isEmpty() && route->keyInBody) {
+        if (gzipped) { // the key is inside: decode first (bounded as always)
+            auto plain = gunzip(copy.body, bodyLimit(head.path));
+            if (!plain)
+                return reply->problem(plain.error());
+            copy.body = std::move(plain).value();
+            gzipped = false;
+        }
+        authorization = "Bearer " + writeKeyOf(copy.body);
+    }
     auto run
         = [route, copy = std::move(copy), reply, gzipped, limit = bodyLimit(head.path)](const Caller &caller) mutable {
               if (gzipped) { // decoded only for a caller allowed here: inflating costs CPU
@@ -177,7 +208,7 @@ void ApiServer::dispatch(const HttpRequest &request, const ReplyPtr &reply)
           };
     if (!route->needs)
         return run(Caller::webhook(QStringLiteral("anonymous")));
-    authorize(head.header("Authorization"), reply, *route->needs, run);
+    authorize(authorization, reply, *route->needs, run);
 }
 
 void ApiServer::authorize(const QByteArray &authorization, const ReplyPtr &reply, Permission needs,

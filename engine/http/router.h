@@ -57,6 +57,9 @@ struct Route
     QString pattern;
     std::optional<Permission> needs;
     Handler handler;
+    /// Segment's SDKs send no Authorization header but `"writeKey"` in the JSON body: taken as
+    /// the token when the header is absent.
+    bool keyInBody = false;
 };
 
 /// Matches a request to a route. Paths are split on '/' before percent-decoding, so an encoded

@@ -478,6 +478,75 @@ private Q_SLOTS:
         QVERIFY(server.waitForFinished(30000));
     }
 
+    void theSdksTeamsRunSendUnchanged()
+    {
+        // @segment/analytics-node and @rudderstack/rudder-sdk-node from npm (tests/senders,
+        // installed by .ci/deps), pointed at salesflowd with an ingest token as the write key.
+        const QString senders = QStringLiteral(SALESFLOW_SENDERS_DIR);
+        if (!QFile::exists(senders + QStringLiteral("/node_modules/@segment/analytics-node/package.json")))
+            QSKIP("the SDKs are not installed: run .ci/deps (npm ci in tests/senders)");
+        const QByteArray token = createToken(QStringLiteral("sdk"), QStringLiteral("ingest"));
+        const QByteArray viewer = createToken(QStringLiteral("look"), QStringLiteral("viewer"));
+        QProcess server;
+        const quint16 port = test::startServe(server, withDb({}));
+        QVERIFY2(port, server.readAllStandardError().constData());
+        QProcess node;
+        node.setWorkingDirectory(senders);
+        node.start(QStringLiteral("node"),
+                   {QStringLiteral("send.cjs"), QStringLiteral("http://127.0.0.1:%1").arg(port),
+                    QString::fromLatin1(token), QStringLiteral("ci")});
+        QVERIFY(node.waitForFinished(90000));
+        const QByteArray said = node.readAllStandardOutput() + node.readAllStandardError();
+        QVERIFY2(node.exitCode() == 0, said.constData());
+        const auto events = [&] {
+            return QJsonDocument::fromJson(test::HttpClient("127.0.0.1", port)
+                                               .request("GET", "/v1/events?source=product&limit=200", {},
+                                                        {{"Authorization", "Bearer " + viewer}})
+                                               .body)
+                .object()
+                .value(QLatin1String("items"))
+                .toArray();
+        };
+        QCOMPARE(events().size(), 16); // eight calls through each SDK, each stored once
+        server.terminate();
+        QVERIFY(server.waitForFinished(30000));
+    }
+
+    void segmentsHttpApiAnswersWhatSendersRetryOn()
+    {
+        const QByteArray token = createToken(QStringLiteral("seg"), QStringLiteral("ingest"));
+        QProcess server;
+        const quint16 port = test::startServe(server, withDb({}));
+        QVERIFY2(port, server.readAllStandardError().constData());
+        const QByteArray basic = "Basic " + QByteArray(token + ":").toBase64();
+        const QByteArray batch = "{\"batch\":[{\"type\":\"track\",\"messageId\":\"r1\",\"userId\":\"u\","
+                                 "\"event\":\"A\"}],\"writeKey\":\""
+            + token + "\"}";
+        const auto post = [&](const char *path, const QByteArray &body, const QByteArray &auth) {
+            QList<QPair<QByteArray, QByteArray>> h{{"Content-Type", "application/json"}};
+            if (!auth.isEmpty())
+                h.append({"Authorization", auth});
+            return test::HttpClient("127.0.0.1", port).request("POST", path, body, h);
+        };
+        QCOMPARE(post("/v1/batch", batch, basic).status, 200);
+        const auto again = post("/v1/batch", batch, {}); // the key in the body, as analytics-node sends it
+        QCOMPARE(again.status, 200);
+        QVERIFY(QJsonDocument::fromJson(again.body)
+                    .object()
+                    .value(QLatin1String("items"))
+                    .toArray()[0]
+                    .toObject()
+                    .value(QLatin1String("duplicate"))
+                    .toBool()); // a retry is not a second event
+        QCOMPARE(post("/v1/track", "{\"userId\":\"u\",\"event\":\"B\",\"messageId\":\"r2\"}", basic).status, 200);
+        QCOMPARE(post("/v1/batch", batch, "Basic " + QByteArray("sft_wrong:").toBase64()).status, 401);
+        QCOMPARE(post("/v1/batch", "{\"batch\":", basic).status, 400); // malformed: no retry
+        QCOMPARE(post("/v1/identify", "[1]", basic).status, 400); // not a message at all
+        server.terminate();
+        QVERIFY(server.waitForFinished(30000));
+        QVERIFY(!server.readAllStandardError().contains(token)); // the key never reaches the log
+    }
+
     void readinessIsAnnouncedToSystemdOnceReady()
     {
         // What systemd does for Type=notify: a datagram socket named by NOTIFY_SOCKET.
