@@ -46,6 +46,20 @@ QJsonObject itemsOf(const QList<T> &list)
     return QJsonObject{{QStringLiteral("items"), items}};
 }
 
+/// One ingest receipt as the API answers it per item: {id, duplicate, status} or
+/// {status, code, detail}.
+inline QJsonObject receiptJson(const Result<IngestReceipt> &r)
+{
+    if (!r.ok()) {
+        return QJsonObject{{QStringLiteral("status"), r.error().httpStatus},
+                           {QStringLiteral("code"), r.error().code},
+                           {QStringLiteral("detail"), r.error().message}};
+    }
+    QJsonObject o = json::toJson(r.value());
+    o.insert(QStringLiteral("status"), r->duplicate ? 200 : 202);
+    return o;
+}
+
 /// A 400 problem for a bad query parameter.
 inline Error badQuery(const char *code, const QString &detail)
 {

@@ -11,18 +11,6 @@ namespace salesflow::http {
 
 namespace {
 
-QJsonObject receiptJson(const Result<IngestReceipt> &r)
-{
-    if (!r.ok()) {
-        return QJsonObject{{QStringLiteral("status"), r.error().httpStatus},
-                           {QStringLiteral("code"), r.error().code},
-                           {QStringLiteral("detail"), r.error().message}};
-    }
-    QJsonObject o = json::toJson(r.value());
-    o.insert(QStringLiteral("status"), r->duplicate ? 200 : 202);
-    return o;
-}
-
 Status knownSource(const QString &source)
 {
     if (sources::isKnownSource(source))

@@ -27,17 +27,6 @@ Result<IngestItem> itemOf(const QString &type, const Request &request)
         QStringLiteral("product"), "application/json", QJsonDocument(o).toJson(QJsonDocument::Compact), {}};
 }
 
-QJsonObject receiptJson(const Result<IngestReceipt> &r)
-{
-    if (!r)
-        return QJsonObject{{QStringLiteral("status"), r.error().httpStatus},
-                           {QStringLiteral("code"), r.error().code},
-                           {QStringLiteral("detail"), r.error().message}};
-    QJsonObject o = json::toJson(r.value());
-    o.insert(QStringLiteral("status"), r->duplicate ? 200 : 202);
-    return o;
-}
-
 } // namespace
 
 void SegmentController::addRoutes(Router &router)
