@@ -101,15 +101,6 @@ qint64 ApiServer::bodyLimit(const QByteArray &path) const
     return m_options.maxBodyBySource.value(QString::fromUtf8(source), m_options.maxBodyBytes);
 }
 
-static Error tooLarge(qint64 limit)
-{
-    return makeError("request.too_large",
-                     QStringLiteral("the body is over this route's limit of %1 bytes (SALESFLOW_MAX_BODY, "
-                                    "SALESFLOW_MAX_BODY_<SOURCE>)")
-                         .arg(limit),
-                     413);
-}
-
 QFuture<std::optional<HttpResponse>> ApiServer::screen(const HttpHead &head) const
 {
     using Answer = std::optional<HttpResponse>;
@@ -126,8 +117,6 @@ QFuture<std::optional<HttpResponse>> ApiServer::screen(const HttpHead &head) con
         return QtFuture::makeReadyFuture<Answer>(
             refuse(m_options.metrics,
                    makeError("request.encoding", QStringLiteral("Content-Encoding must be gzip or identity"), 415)));
-    if (head.contentLength > bodyLimit(head.path)) // the transport's limit is the largest of them
-        return QtFuture::makeReadyFuture<Answer>(refuse(m_options.metrics, tooLarge(bodyLimit(head.path))));
     const bool chunked = !head.header("Transfer-Encoding").isEmpty();
     const bool keyInBody = m.route->keyInBody && head.header("Authorization").isEmpty();
     if ((head.contentLength <= kReadBeforeAuthBytes && !chunked) || !m.route->needs || keyInBody)
@@ -176,8 +165,6 @@ void ApiServer::dispatch(const HttpRequest &request, const ReplyPtr &reply)
     }
     if (!m.route)
         return reply->problem(makeError("not_found", QStringLiteral("no such route"), 404));
-    if (request.body.size() > bodyLimit(head.path)) // chunked: its length was not known at the head
-        return reply->problem(tooLarge(bodyLimit(head.path)));
     QUrl url;
     url.setPath(QString::fromUtf8(head.path), QUrl::TolerantMode);
     url.setQuery(QString::fromUtf8(head.query), QUrl::TolerantMode);

@@ -57,7 +57,9 @@ public:
     QFuture<std::optional<HttpResponse>> screen(const HttpHead &head) const;
     /// Answers the request through `responder`; thread-safe.
     void handle(HttpRequest request, ResponderPtr responder);
-    /// The body limit of a request to `path`: its source's own, else maxBodyBytes. Thread-safe.
+    /// The body limit of a request to `path`: its source's own, else maxBodyBytes — what the
+    /// transport enforces (IHttpHandler::bodyLimit), by Content-Length and as a body streams.
+    /// Thread-safe.
     qint64 bodyLimit(const QByteArray &path) const;
     /// Requests received and not yet answered.
     int inFlight() const { return m_inFlight->load(); }
