@@ -4,6 +4,7 @@
 // cues into speaker turns). Parsers fail only when a file has no usable cue at all; a malformed
 // cue is skipped, as the players and the formats' own parsing rules do.
 #include "../api/result.h"
+#include "textdecode.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -33,15 +34,6 @@ Result<QList<Cue>> parseSrt(const QByteArray &payload, const QByteArray &declare
 /// AWS Transcribe job output's `results` (awstranscribe.cpp): audio_segments, channel_labels
 /// (one speaker per channel: stereo call recordings), speaker_labels, or the bare items.
 Result<QList<Cue>> parseAwsTranscribe(const QJsonObject &results);
-
-/// Text of unknown encoding: a byte-order mark, else the `declared` charset when it is one we
-/// know and the bytes decode in it cleanly, else valid UTF-8, else what libuchardet detects
-/// (windows-1252 when it cannot tell). `encoding` gets the name used.
-QString decodeUnknownText(const QByteArray &bytes, const QByteArray &declared, QString *encoding);
-
-/// HTML-style character references (&amp; &lt; &gt; &quot; &apos; &nbsp; &lrm; &rlm; &#NN;
-/// &#xHH;) decoded; an unknown one is kept as written. &lrm; and &rlm; vanish (direction marks).
-QString decodeCharacterReferences(const QString &text);
 
 /// Speakers for cues that have none, from "Name: …", "[Name] …", ">> Name: …" and "- Name: …"
 /// prefixes — taken only when the file's own pattern supports it: a name recurs, or most cues

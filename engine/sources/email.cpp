@@ -6,6 +6,7 @@
 #include "identity.h"
 #include "jsonutil.h"
 #include "mailtext.h"
+#include "textdecode.h"
 
 #include <QRegularExpression>
 
@@ -36,47 +37,6 @@ QString takeString(char *s)
     return out;
 }
 
-/// Entities the HTML of real mail uses; numeric ones in full.
-QString decodeEntities(QString s)
-{
-    static const QRegularExpression numeric(QStringLiteral("&#(x[0-9a-fA-F]+|[0-9]+);"));
-    QString out;
-    qsizetype last = 0;
-    for (auto it = numeric.globalMatch(s); it.hasNext();) {
-        const auto m = it.next();
-        out += QStringView(s).mid(last, m.capturedStart() - last);
-        const QString n = m.captured(1);
-        bool ok = false;
-        const uint code = n.startsWith(QLatin1Char('x')) ? n.mid(1).toUInt(&ok, 16) : n.toUInt(&ok, 10);
-        if (ok && code > 0 && code < 0x110000)
-            out += QString::fromUcs4(reinterpret_cast<const char32_t *>(&code), 1);
-        last = m.capturedEnd();
-    }
-    out += QStringView(s).mid(last);
-    static const QList<QPair<QString, QString>> named = {
-        {QStringLiteral("&auml;"), QStringLiteral("\u00e4")},   {QStringLiteral("&ouml;"), QStringLiteral("\u00f6")},
-        {QStringLiteral("&uuml;"), QStringLiteral("\u00fc")},   {QStringLiteral("&Auml;"), QStringLiteral("\u00c4")},
-        {QStringLiteral("&Ouml;"), QStringLiteral("\u00d6")},   {QStringLiteral("&Uuml;"), QStringLiteral("\u00dc")},
-        {QStringLiteral("&szlig;"), QStringLiteral("\u00df")},  {QStringLiteral("&eacute;"), QStringLiteral("\u00e9")},
-        {QStringLiteral("&egrave;"), QStringLiteral("\u00e8")}, {QStringLiteral("&agrave;"), QStringLiteral("\u00e0")},
-        {QStringLiteral("&ccedil;"), QStringLiteral("\u00e7")}, {QStringLiteral("&ntilde;"), QStringLiteral("\u00f1")},
-        {QStringLiteral("&euro;"), QStringLiteral("\u20ac")},   {QStringLiteral("&copy;"), QStringLiteral("\u00a9")},
-        {QStringLiteral("&ndash;"), QStringLiteral("\u2013")},  {QStringLiteral("&mdash;"), QStringLiteral("\u2014")},
-        {QStringLiteral("&lsquo;"), QStringLiteral("\u2018")},  {QStringLiteral("&ldquo;"), QStringLiteral("\u201c")},
-        {QStringLiteral("&rdquo;"), QStringLiteral("\u201d")}};
-    for (const auto &[entity, ch] : named)
-        out.replace(entity, ch);
-    out.replace(QLatin1String("&nbsp;"), QLatin1String(" "))
-        .replace(QLatin1String("&lt;"), QLatin1String("<"))
-        .replace(QLatin1String("&gt;"), QLatin1String(">"))
-        .replace(QLatin1String("&quot;"), QLatin1String("\""))
-        .replace(QLatin1String("&apos;"), QLatin1String("'"))
-        .replace(QLatin1String("&rsquo;"), QStringLiteral("\u2019"))
-        .replace(QLatin1String("&hellip;"), QStringLiteral("\u2026"))
-        .replace(QLatin1String("&amp;"), QLatin1String("&"));
-    return out;
-}
-
 } // namespace
 
 /// Readable text from mail HTML: no scripts or styles, block ends as line breaks, no tags.
@@ -97,7 +57,7 @@ QString htmlToText(const QString &html)
     s.replace(QLatin1Char('\n'), QLatin1Char(' '));
     s.replace(breaks, QStringLiteral("\n"));
     s.replace(tags, QString());
-    return tidy(decodeEntities(s));
+    return tidy(decodeCharacterReferences(s));
 }
 
 /// Cuts quoted replies ("> …", "On … wrote:", Outlook's "-----Original Message-----" or

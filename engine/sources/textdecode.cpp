@@ -1,5 +1,5 @@
 // Text of unknown encoding (SRT files, old mail parts) and HTML-style character references.
-#include "cues.h"
+#include "textdecode.h"
 
 #include <QHash>
 #include <QStringDecoder>
@@ -108,7 +108,21 @@ std::optional<QString> referenced(const QString &name)
                                                {QStringLiteral("rsquo"), QStringLiteral("’")},
                                                {QStringLiteral("lsquo"), QStringLiteral("‘")},
                                                {QStringLiteral("rdquo"), QStringLiteral("”")},
-                                               {QStringLiteral("ldquo"), QStringLiteral("“")}};
+                                               {QStringLiteral("ldquo"), QStringLiteral("“")},
+                                               {QStringLiteral("auml"), QStringLiteral("ä")},
+                                               {QStringLiteral("ouml"), QStringLiteral("ö")},
+                                               {QStringLiteral("uuml"), QStringLiteral("ü")},
+                                               {QStringLiteral("Auml"), QStringLiteral("Ä")},
+                                               {QStringLiteral("Ouml"), QStringLiteral("Ö")},
+                                               {QStringLiteral("Uuml"), QStringLiteral("Ü")},
+                                               {QStringLiteral("szlig"), QStringLiteral("ß")},
+                                               {QStringLiteral("eacute"), QStringLiteral("é")},
+                                               {QStringLiteral("egrave"), QStringLiteral("è")},
+                                               {QStringLiteral("agrave"), QStringLiteral("à")},
+                                               {QStringLiteral("ccedil"), QStringLiteral("ç")},
+                                               {QStringLiteral("ntilde"), QStringLiteral("ñ")},
+                                               {QStringLiteral("euro"), QStringLiteral("€")},
+                                               {QStringLiteral("copy"), QStringLiteral("©")}};
     bool ok = false;
     uint code = 0;
     if (name.startsWith(QLatin1String("#x")) || name.startsWith(QLatin1String("#X")))
