@@ -4,6 +4,8 @@
 #include <QFile>
 #include <QStandardPaths>
 
+#include <optional>
+
 namespace salesflow {
 
 namespace {
@@ -45,45 +47,67 @@ QString Config::environmentProblem()
     return QString();
 }
 
-Config Config::fromEnvironment()
+namespace {
+
+std::optional<int> intVar(const char *name)
 {
-    Config c;
-    c.dbUrl = QString::fromUtf8(secret("SALESFLOW_DB"));
-    if (qEnvironmentVariableIsSet("SALESFLOW_LISTEN"))
-        c.listen = qEnvironmentVariable("SALESFLOW_LISTEN");
     bool ok = false;
-    const qint64 maxBody = qEnvironmentVariable("SALESFLOW_MAX_BODY").toLongLong(&ok);
-    if (ok && maxBody > 0)
-        c.maxBodyBytes = maxBody;
+    const int v = qEnvironmentVariable(name).toInt(&ok);
+    return ok ? std::optional<int>(v) : std::nullopt;
+}
+
+std::optional<qint64> longVar(const char *name)
+{
+    bool ok = false;
+    const qint64 v = qEnvironmentVariable(name).toLongLong(&ok);
+    return ok ? std::optional<qint64>(v) : std::nullopt;
+}
+
+std::optional<double> realVar(const char *name)
+{
+    bool ok = false;
+    const double v = qEnvironmentVariable(name).toDouble(&ok);
+    return ok ? std::optional<double>(v) : std::nullopt;
+}
+
+/// SALESFLOW_MAX_BODY and the per-source SALESFLOW_MAX_BODY_<SOURCE>.
+void readBodyLimits(Config &c)
+{
+    if (auto v = longVar("SALESFLOW_MAX_BODY"); v && *v > 0)
+        c.maxBodyBytes = *v;
     for (auto it = c.maxBodyBySource.begin(); it != c.maxBodyBySource.end(); ++it)
         it.value() = qMax(it.value(), c.maxBodyBytes); // a default never undercuts SALESFLOW_MAX_BODY
     for (const char *source : {"form", "email", "transcript", "chat", "product", "hubspot"}) {
         const QByteArray var = "SALESFLOW_MAX_BODY_" + QByteArray(source).toUpper();
-        const qint64 limit = qEnvironmentVariable(var.constData()).toLongLong(&ok);
-        if (ok && limit > 0)
-            c.maxBodyBySource.insert(QLatin1String(source), limit);
+        if (auto v = longVar(var.constData()); v && *v > 0)
+            c.maxBodyBySource.insert(QLatin1String(source), *v);
     }
-    const int attempts = qEnvironmentVariable("SALESFLOW_MAX_ATTEMPTS").toInt(&ok);
-    if (ok && attempts > 0)
-        c.maxAttempts = attempts;
-    const int lease = qEnvironmentVariable("SALESFLOW_LEASE_MS").toInt(&ok);
-    if (ok && lease > 0) {
-        c.leaseMs = lease;
+}
+
+/// The queue and the HTTP server.
+void readEngine(Config &c)
+{
+    if (qEnvironmentVariableIsSet("SALESFLOW_LISTEN"))
+        c.listen = qEnvironmentVariable("SALESFLOW_LISTEN");
+    if (auto v = intVar("SALESFLOW_MAX_ATTEMPTS"); v && *v > 0)
+        c.maxAttempts = *v;
+    if (auto v = intVar("SALESFLOW_LEASE_MS"); v && *v > 0) {
+        c.leaseMs = *v;
         c.leaseSet = true;
     }
-    const int httpThreads = qEnvironmentVariable("SALESFLOW_HTTP_THREADS").toInt(&ok);
-    if (ok && httpThreads > 0)
-        c.httpThreads = qMin(httpThreads, 64);
-    const auto positive = [](const char *name, int *into) {
-        bool given = false;
-        const int v = qEnvironmentVariable(name).toInt(&given);
-        if (given && v > 0)
-            *into = v;
-    };
-    positive("SALESFLOW_HTTP_HEAD_TIMEOUT_MS", &c.httpHeadTimeoutMs);
-    positive("SALESFLOW_HTTP_BODY_TIMEOUT_MS", &c.httpBodyTimeoutMs);
-    positive("SALESFLOW_HTTP_MAX_CONNECTIONS", &c.httpMaxConnections);
-    c.hubspotClientSecret = secret("HUBSPOT_CLIENT_SECRET");
+    if (auto v = intVar("SALESFLOW_HTTP_THREADS"); v && *v > 0)
+        c.httpThreads = qMin(*v, 64);
+    const std::pair<const char *, int *> positive[] = {{"SALESFLOW_HTTP_HEAD_TIMEOUT_MS", &c.httpHeadTimeoutMs},
+                                                       {"SALESFLOW_HTTP_BODY_TIMEOUT_MS", &c.httpBodyTimeoutMs},
+                                                       {"SALESFLOW_HTTP_MAX_CONNECTIONS", &c.httpMaxConnections}};
+    for (const auto &[name, into] : positive) {
+        if (auto v = intVar(name); v && *v > 0)
+            *into = *v;
+    }
+}
+
+void readLlm(Config &c)
+{
     if (qEnvironmentVariableIsSet("SALESFLOW_LLM"))
         c.llm = qEnvironmentVariable("SALESFLOW_LLM").trimmed().toLower();
     c.llmModel = qEnvironmentVariable("SALESFLOW_LLM_MODEL");
@@ -91,40 +115,47 @@ Config Config::fromEnvironment()
     c.openaiBaseUrl = qEnvironmentVariable("OPENAI_BASE_URL");
     c.anthropicApiKey = secret("ANTHROPIC_API_KEY");
     c.anthropicBaseUrl = qEnvironmentVariable("ANTHROPIC_BASE_URL");
-    const double threshold = qEnvironmentVariable("SALESFLOW_REVIEW_THRESHOLD").toDouble(&ok);
-    if (ok && threshold >= 0 && threshold <= 1)
-        c.reviewThreshold = threshold;
-    const int concurrency = qEnvironmentVariable("SALESFLOW_LLM_CONCURRENCY").toInt(&ok);
-    if (ok && concurrency > 0)
-        c.llmConcurrency = qMin(concurrency, 256);
-    const int timeout = qEnvironmentVariable("SALESFLOW_LLM_TIMEOUT_MS").toInt(&ok);
-    if (ok && timeout > 0)
-        c.llmTimeoutMs = timeout;
-    const int retries = qEnvironmentVariable("SALESFLOW_LLM_MAX_RETRIES").toInt(&ok);
-    if (ok && retries >= 0)
-        c.llmMaxRetries = qMin(retries, 10);
+    if (auto v = realVar("SALESFLOW_REVIEW_THRESHOLD"); v && *v >= 0 && *v <= 1)
+        c.reviewThreshold = *v;
+    if (auto v = intVar("SALESFLOW_LLM_CONCURRENCY"); v && *v > 0)
+        c.llmConcurrency = qMin(*v, 256);
+    if (auto v = intVar("SALESFLOW_LLM_TIMEOUT_MS"); v && *v > 0)
+        c.llmTimeoutMs = *v;
+    if (auto v = intVar("SALESFLOW_LLM_MAX_RETRIES"); v && *v >= 0)
+        c.llmMaxRetries = qMin(*v, 10);
     c.llmPricesFile = qEnvironmentVariable("SALESFLOW_LLM_PRICES");
+}
+
+void readHubspot(Config &c)
+{
+    c.hubspotClientSecret = secret("HUBSPOT_CLIENT_SECRET");
     c.hubspotAccessToken = secret("HUBSPOT_ACCESS_TOKEN").trimmed();
     if (qEnvironmentVariableIsSet("HUBSPOT_BASE_URL"))
         c.hubspotBaseUrl = qEnvironmentVariable("HUBSPOT_BASE_URL");
-    const int burst = qEnvironmentVariable("SALESFLOW_HUBSPOT_BURST").toInt(&ok);
-    if (ok && burst > 1)
-        c.hubspotBurst = burst;
-    const qint64 daily = qEnvironmentVariable("SALESFLOW_HUBSPOT_DAILY").toLongLong(&ok);
-    if (ok && daily > 0)
-        c.hubspotDaily = daily;
-    const double reserve = qEnvironmentVariable("SALESFLOW_HUBSPOT_DAILY_RESERVE").toDouble(&ok);
-    if (ok && reserve >= 0 && reserve < 1)
-        c.hubspotDailyReserve = reserve;
-    const int hsWorkers = qEnvironmentVariable("SALESFLOW_HUBSPOT_WORKERS").toInt(&ok);
-    if (ok && hsWorkers > 0)
-        c.hubspotWorkers = qMin(hsWorkers, 32);
-    const double verify = qEnvironmentVariable("SALESFLOW_HUBSPOT_VERIFY").toDouble(&ok);
-    if (ok && verify >= 0 && verify <= 1)
-        c.hubspotVerify = verify;
-    const int hsTimeout = qEnvironmentVariable("SALESFLOW_HUBSPOT_TIMEOUT_MS").toInt(&ok);
-    if (ok && hsTimeout > 0)
-        c.hubspotTimeoutMs = hsTimeout;
+    if (auto v = intVar("SALESFLOW_HUBSPOT_BURST"); v && *v > 1)
+        c.hubspotBurst = *v;
+    if (auto v = longVar("SALESFLOW_HUBSPOT_DAILY"); v && *v > 0)
+        c.hubspotDaily = *v;
+    if (auto v = realVar("SALESFLOW_HUBSPOT_DAILY_RESERVE"); v && *v >= 0 && *v < 1)
+        c.hubspotDailyReserve = *v;
+    if (auto v = intVar("SALESFLOW_HUBSPOT_WORKERS"); v && *v > 0)
+        c.hubspotWorkers = qMin(*v, 32);
+    if (auto v = realVar("SALESFLOW_HUBSPOT_VERIFY"); v && *v >= 0 && *v <= 1)
+        c.hubspotVerify = *v;
+    if (auto v = intVar("SALESFLOW_HUBSPOT_TIMEOUT_MS"); v && *v > 0)
+        c.hubspotTimeoutMs = *v;
+}
+
+} // namespace
+
+Config Config::fromEnvironment()
+{
+    Config c;
+    c.dbUrl = QString::fromUtf8(secret("SALESFLOW_DB"));
+    readBodyLimits(c);
+    readEngine(c);
+    readLlm(c);
+    readHubspot(c);
     return c;
 }
 
