@@ -465,15 +465,25 @@ private Q_SLOTS:
                          {{"Content-Type", "application/json"}, {"Authorization", "Bearer " + token}})
                 .status;
         };
+        // A refusal by Content-Length is answered before the body is read and the connection
+        // closed: the head alone is sent, so a client still writing cannot miss the answer.
+        const auto refusedHead = [&](const char *path, qsizetype length) {
+            test::RawConnection c(port);
+            c.send(QByteArray("POST ") + path + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + token
+                   + "\r\nContent-Type: application/json\r\nContent-Length: " + QByteArray::number(length)
+                   + "\r\n\r\n");
+            const auto r = c.read(1, 10000);
+            return r.isEmpty() ? 0 : r.first().status;
+        };
         QCOMPARE(post("/v1/events/transcript", aws), 202);
-        QCOMPARE(post("/v1/events/chat", chat), 413);
+        QCOMPARE(refusedHead("/v1/events/chat", chat.size()), 413);
         server.terminate();
         QVERIFY(server.waitForFinished(30000));
         env.insert(QStringLiteral("SALESFLOW_MAX_BODY_TRANSCRIPT"), QStringLiteral("500000"));
         env.insert(QStringLiteral("SALESFLOW_MAX_BODY_CHAT"), QStringLiteral("2000000"));
         port = test::startServe(server, withDb({}), env);
         QVERIFY2(port, server.readAllStandardError().constData());
-        QCOMPARE(post("/v1/events/transcript", aws), 413);
+        QCOMPARE(refusedHead("/v1/events/transcript", aws.size()), 413);
         QCOMPARE(post("/v1/events/chat", chat), 202);
         server.terminate();
         QVERIFY(server.waitForFinished(30000));
