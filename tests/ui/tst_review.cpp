@@ -165,8 +165,14 @@ private Q_SLOTS:
         QTest::keyClicks(next, QStringLiteral("Send the SOC 2 report"));
         QTRY_VERIFY_WITH_TIMEOUT(rita.review()->previewText().contains(QStringLiteral("Send the SOC 2 report")), 5000);
         QTRY_VERIFY(rita.review()->previewText().contains(QStringLiteral("changed by your edits")));
+        QTRY_VERIFY(rita.review()->shortcuts().last()->isEnabled()); // approve is ready
         press(next, Qt::CTRL | Qt::Key_Return);
-        QTRY_VERIFY_WITH_TIMEOUT(rita.review()->currentId() != first && rita.review()->canDecide(), 10000);
+        QTRY_VERIFY2_WITH_TIMEOUT(rita.review()->currentId() != first && rita.review()->canDecide(),
+                                  qPrintable(QStringLiteral("open: %1 (first %2), claimed: %3, problem: %4")
+                                                 .arg(rita.review()->currentId(), first)
+                                                 .arg(rita.review()->canDecide())
+                                                 .arg(rita.review()->problemText())),
+                                  20000);
         QCOMPARE(rita.review()->queue()->rowCount(), 2); // the next item opened at once
 
         // An objection whose evidence is not in the text is flagged before anything is sent.

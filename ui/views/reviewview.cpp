@@ -202,6 +202,7 @@ void ReviewView::openRow(int row)
     m_previewDelay->stop();
     m_renew->stop();
     m_claimed = m_previewOk = false;
+    m_previewRetries = 0;
     m_baseline.clear();
     const ReviewItem *item = m_queue->item(row);
     m_currentId = item ? item->eventId : QString();
@@ -296,9 +297,24 @@ void ReviewView::highlightEvidence(const QString &picked)
     m_text->setExtraSelections(marks);
 }
 
+namespace {
+
+constexpr int kPreviewRetryMs = 1500;
+constexpr int kPreviewRetries = 20; // then the error is shown: the server stays away
+
+/// A failure that says nothing about the edits: an ended session (401, the app asks for the
+/// password meanwhile) or a server that cannot be reached or is busy (503, 429).
+bool isPassing(const Error &e)
+{
+    return e.httpStatus == 401 || e.httpStatus == 429 || e.httpStatus == 503;
+}
+
+} // namespace
+
 void ReviewView::schedulePreview()
 {
     m_previewOk = false;
+    m_previewRetries = 0;
     highlightEvidence();
     const QStringList problems = m_form->problems();
     setProblem(problems.join(QLatin1Char('\n')));
@@ -316,7 +332,16 @@ void ReviewView::runPreview()
         .then(this, [this, generation, edits](const Result<QList<ActionInfo>> &actions) {
             if (generation != m_generation || edits != m_form->edits())
                 return; // another item, or typed on meanwhile (a newer preview follows)
-            if (!actions) {
+            if (!actions && isPassing(actions.error()) && m_previewRetries++ < kPreviewRetries) {
+                // The session ended (a login is being asked for) or the server is briefly away:
+                // the edits are not at fault, so the preview is asked again instead of refused.
+                m_previewOk = false;
+                m_preview->setHtml(tr("<i>Waiting for the server to plan these edits…</i>"));
+                QTimer::singleShot(kPreviewRetryMs, this, [this, generation] {
+                    if (generation == m_generation && !m_previewDelay->isActive())
+                        runPreview();
+                });
+            } else if (!actions) {
                 m_previewOk = false;
                 setProblem(actions.error().message);
                 m_preview->setHtml(tr("<i>Nothing can be planned with these edits.</i>"));

@@ -93,6 +93,7 @@ private:
     QAction *m_approveAction = nullptr;
     QAction *m_rejectAction = nullptr;
     QTimer *m_previewDelay;
+    int m_previewRetries = 0;
     QTimer *m_renew;
     QInputDialog *m_rejectDialog = nullptr;
     QList<QAction *> m_actions;
