@@ -3,32 +3,21 @@
 // the JSON form {from, to, cc, subject, date, message_id, text, html, in_reply_to, references}.
 // The text to enrich prefers text/plain, else HTML turned into readable text; quoted replies
 // and signatures are trimmed from it; attachments are listed, not enriched.
+#include "gmimeref.h"
 #include "identity.h"
+#include "inboundmail.h"
+#include "intake.h"
 #include "jsonutil.h"
 #include "mailtext.h"
 #include "textdecode.h"
 
 #include <QRegularExpression>
 
-#include <gmime/gmime.h>
-
-#include <mutex>
 #include <optional>
 
 namespace salesflow::sources {
 
 namespace {
-
-template<typename T>
-struct GObjectRef
-{
-    T *p;
-    ~GObjectRef()
-    {
-        if (p)
-            g_object_unref(p);
-    }
-};
 
 QString takeString(char *s)
 {
@@ -244,40 +233,42 @@ Result<Normalised> fromMessage(GMimeMessage *msg, int depth)
 
 } // namespace
 
-Result<Normalised> parseEmail(const QByteArray &contentType, const QByteArray &payload)
+namespace {
+
+/// The JSON form {from, to, cc, subject, date, message_id, text, html, in_reply_to, references}.
+Result<Normalised> fromJsonForm(const QJsonObject &o)
 {
-    if (contentType == "application/json") {
-        auto o = jsonObject(payload, "email");
-        if (!o)
-            return o.error();
-        auto list = [&](const char *k) {
-            QStringList out;
-            const QJsonValue v = o->value(QLatin1String(k));
-            for (const QJsonValue &e : v.isArray() ? v.toArray() : QJsonArray{v}) {
-                const QString email = normaliseEmail(text(e));
-                if (!email.isEmpty())
-                    out << email;
-            }
-            return out;
-        };
-        const QStringList from = list("from"); // none usable: normalised unlinked
-        if (!o->value(QLatin1String("text")).isString() && !o->value(QLatin1String("html")).isString())
-            return parseError(QStringLiteral("email: the JSON form needs \"text\" or \"html\""));
-        const QString fromField = text(o->value(QLatin1String("from")));
-        const QString fromName = fromField.contains(QLatin1Char('<'))
-            ? fromField.section(QLatin1Char('<'), 0, 0).remove(QLatin1Char('"')).trimmed()
-            : QString();
-        Normalised n = finish(firstText(o.value(), {"subject"}), from, {fromName}, list("to"), list("cc"),
-                              o->value(QLatin1String("text")).toString(), o->value(QLatin1String("html")).toString(),
-                              parseTimestamp(firstText(o.value(), {"date"})));
-        for (const char *k : {"message_id", "in_reply_to", "references"}) {
-            if (o->contains(QLatin1String(k)))
-                n.attributes.insert(QLatin1String(k), o->value(QLatin1String(k)));
+    auto list = [&](const char *k) {
+        QStringList out;
+        const QJsonValue v = o.value(QLatin1String(k));
+        for (const QJsonValue &e : v.isArray() ? v.toArray() : QJsonArray{v}) {
+            const QString email = normaliseEmail(text(e));
+            if (!email.isEmpty())
+                out << email;
         }
-        return n;
+        return out;
+    };
+    const QStringList from = list("from"); // none usable: normalised unlinked
+    if (!o.value(QLatin1String("text")).isString() && !o.value(QLatin1String("html")).isString())
+        return parseError(QStringLiteral("email: the JSON form needs \"text\" or \"html\""));
+    const QString fromField = text(o.value(QLatin1String("from")));
+    const QString fromName = fromField.contains(QLatin1Char('<'))
+        ? fromField.section(QLatin1Char('<'), 0, 0).remove(QLatin1Char('"')).trimmed()
+        : QString();
+    Normalised n = finish(firstText(o, {"subject"}), from, {fromName}, list("to"), list("cc"),
+                          o.value(QLatin1String("text")).toString(), o.value(QLatin1String("html")).toString(),
+                          parseTimestamp(firstText(o, {"date"})));
+    for (const char *k : {"message_id", "in_reply_to", "references"}) {
+        if (!text(o.value(QLatin1String(k))).isEmpty())
+            n.attributes.insert(QLatin1String(k), o.value(QLatin1String(k)));
     }
-    static std::once_flag once;
-    std::call_once(once, [] { g_mime_init(); });
+    return n;
+}
+
+/// A raw RFC 5322 message, through GMime.
+Result<Normalised> fromRaw(const QByteArray &payload)
+{
+    ensureGMime();
     QString repair;
     const QByteArray message = tidyMessageHead(payload, &repair);
     GObjectRef<GMimeStream> stream{g_mime_stream_mem_new_with_buffer(message.constData(), size_t(message.size()))};
@@ -289,6 +280,35 @@ Result<Normalised> parseEmail(const QByteArray &contentType, const QByteArray &p
     if (n && !repair.isEmpty())
         n->attributes.insert(QStringLiteral("repaired"), repair);
     return n;
+}
+
+/// A mail service's webhook: the message it carries, with the service and what it listed.
+Result<Normalised> fromService(const InboundMail &mail)
+{
+    auto n = mail.rawMime.isEmpty() ? fromJsonForm(mail.parsed) : fromRaw(mail.rawMime);
+    if (!n)
+        return n;
+    n->attributes.insert(QStringLiteral("received_via"), mail.vendor);
+    if (!mail.vendorId.isEmpty())
+        n->attributes.insert(QStringLiteral("service_message_id"), mail.vendorId);
+    if (!mail.attachments.isEmpty() && !n->attributes.contains(QLatin1String("attachments")))
+        n->attributes.insert(QStringLiteral("attachments"), mail.attachments);
+    return n;
+}
+
+} // namespace
+
+Result<Normalised> parseEmail(const QByteArray &contentType, const QByteArray &payload)
+{
+    if (auto service = readInboundMail(contentType, payload))
+        return *service ? fromService(service->value()) : Result<Normalised>(service->error());
+    if (mediaType(contentType) == "application/json") {
+        auto o = jsonObject(payload, "email");
+        if (!o)
+            return o.error();
+        return fromJsonForm(o.value());
+    }
+    return fromRaw(payload);
 }
 
 } // namespace salesflow::sources

@@ -1,5 +1,7 @@
 #include "intake.h"
 
+#include "inboundmail.h"
+
 #include "../core/ids.h"
 
 #include <nlohmann/json.hpp>
@@ -27,7 +29,7 @@ QList<QByteArray> acceptedTypes(const QString &source)
     if (source == QLatin1String("form"))
         return {"application/json", "application/x-www-form-urlencoded"};
     if (source == QLatin1String("email"))
-        return {"message/rfc822", "application/json"};
+        return {"message/rfc822", "application/json", "multipart/form-data", "application/x-www-form-urlencoded"};
     if (source == QLatin1String("transcript"))
         return {"text/vtt", "application/x-subrip", "text/srt", "text/plain", "application/json"};
     return {"application/json"};
@@ -151,6 +153,17 @@ QString hubspotCompositeKey(const json &e)
     return QString::fromLatin1(ids::sha256Hex(parts.join(QChar(0x1f)).toUtf8()));
 }
 
+/// A mail service's post is the message it carries: its Message-ID (the same mail through two
+/// services, or a retry, is one event), else the service's own id of it.
+QString serviceMailKey(const InboundMail &mail)
+{
+    if (!mail.messageId.isEmpty())
+        return QStringLiteral("message-id:") + mail.messageId;
+    if (!mail.vendorId.isEmpty())
+        return mail.vendor + QStringLiteral("-id:") + mail.vendorId;
+    return {};
+}
+
 } // namespace
 
 bool isKnownSource(const QString &source)
@@ -214,7 +227,16 @@ Result<QString> admit(const IngestItem &item)
         return QString(prefix + QStringLiteral("key:") + QString::fromUtf8(item.idempotencyKey));
     }
     QString natural;
-    if (isJsonType(type)) {
+    if (item.source == QLatin1String("email") && type != "message/rfc822") {
+        if (auto service = readInboundMail(item.contentType, item.payload)) {
+            if (!*service)
+                return badRequest(service->error().message);
+            natural = serviceMailKey(service->value());
+        }
+    }
+    if (!natural.isEmpty()) {
+        // a mail service's webhook, keyed by the message it carries
+    } else if (isJsonType(type)) {
         auto parsed = parseJson(item.payload);
         if (!parsed)
             return parsed.error();

@@ -34,7 +34,7 @@ Result<Normalised> normalise(const QString &source, const QByteArray &contentTyp
     if (source == QLatin1String("transcript"))
         return parseTranscript(type, payload, charsetOf(contentType));
     if (source == QLatin1String("email"))
-        return parseEmail(type, payload);
+        return parseEmail(contentType, payload); // a multipart body needs its boundary
     // Not built yet (issue 3 is open): email (RFC 5322 through GMime, and the JSON form).
     // The event stays raw and replayable: it fails loudly here.
     return permanentError("permanent.unsupported",
