@@ -20,9 +20,9 @@ struct Config
     qint64 maxBodyBytes = 1024 * 1024; ///< SALESFLOW_MAX_BODY, 413 above it
     /// SALESFLOW_MAX_BODY_<SOURCE> (e.g. _TRANSCRIPT, _EMAIL): a source's own limit instead of
     /// SALESFLOW_MAX_BODY. Call transcripts with alternatives and mail with attachments are big:
-    /// 16 MiB and 32 MiB unless set.
+    /// 16 MiB and 40 MiB unless set (the inbound-mail services post up to 35 MB: Postmark's limit).
     QHash<QString, qint64> maxBodyBySource{{QStringLiteral("transcript"), 16 * 1024 * 1024},
-                                           {QStringLiteral("email"), 32 * 1024 * 1024}};
+                                           {QStringLiteral("email"), 40 * 1024 * 1024}};
     QByteArray hubspotClientSecret; ///< HUBSPOT_CLIENT_SECRET (webhook signatures)
     int maxAttempts = 5; ///< per job, then the event is failed
     int leaseMs = 60000; ///< a job lease; an expired lease is taken over

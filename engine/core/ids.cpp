@@ -69,4 +69,12 @@ QByteArray sha256Hex(const QByteArray &data)
     return QCryptographicHash::hash(data, QCryptographicHash::Sha256).toHex();
 }
 
+bool sameInConstantTime(const QByteArray &a, const QByteArray &b)
+{
+    unsigned diff = unsigned(a.size() ^ b.size());
+    for (qsizetype i = 0; i < a.size(); ++i)
+        diff |= unsigned(quint8(a[i]) ^ quint8(i < b.size() ? b[i] : 0));
+    return diff == 0;
+}
+
 } // namespace salesflow::ids

@@ -21,5 +21,8 @@ QByteArray randomToken(int bytes);
 
 /// Lower-case hex SHA-256.
 QByteArray sha256Hex(const QByteArray &data);
+/// True when the two are the same bytes, compared in constant time (signatures, secrets): the
+/// time taken says nothing about where they first differ.
+bool sameInConstantTime(const QByteArray &a, const QByteArray &b);
 
 } // namespace salesflow::ids

@@ -1,5 +1,7 @@
 #include "webhooksignature.h"
 
+#include "../core/ids.h"
+
 #include <QMessageAuthenticationCode>
 
 namespace salesflow::hubspot {
@@ -59,11 +61,7 @@ Status verifyV3(const QByteArray &secret, const QByteArray &method, const QByteA
     if (qAbs(nowMs - ts) > 300000)
         return unauthorized(QStringLiteral("X-HubSpot-Request-Timestamp is more than 5 minutes from now"));
     const QByteArray expected = signatureV3(secret, method, uri, body, timestamp);
-    // Constant time: every byte is compared whatever the first difference.
-    unsigned diff = unsigned(expected.size() ^ signature.size());
-    for (qsizetype i = 0; i < expected.size(); ++i)
-        diff |= unsigned(quint8(expected[i]) ^ quint8(i < signature.size() ? signature[i] : 0));
-    if (diff != 0)
+    if (!ids::sameInConstantTime(expected, signature))
         return unauthorized(QStringLiteral("the HubSpot v3 signature does not match"));
     return Done{};
 }

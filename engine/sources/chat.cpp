@@ -1,5 +1,6 @@
 // Chat conversations: {id, channel, participants: [{id, name, email, role}],
 // messages: [{author, role, text, sent_at}]}.
+#include "chatwebhooks.h"
 #include "identity.h"
 #include "jsonutil.h"
 
@@ -13,13 +14,9 @@ bool isOurSide(const QString &role)
         || r == QLatin1String("operator") || r == QLatin1String("assistant") || r == QLatin1String("staff")
         || r == QLatin1String("support");
 }
-} // namespace
 
-Result<Normalised> parseChat(const QByteArray &payload)
+Result<Normalised> fromChatForm(const Result<QJsonObject> &o)
 {
-    auto o = jsonObject(payload, "chat");
-    if (!o)
-        return o.error();
     const QJsonValue msgs = o->value(QLatin1String("messages"));
     if (!msgs.isArray())
         return parseError(QStringLiteral("chat: \"messages\" must be an array of {author, role, text, sent_at}"));
@@ -85,6 +82,29 @@ Result<Normalised> parseChat(const QByteArray &payload)
     n.attributes.insert(QStringLiteral("messages"), int(lines.size()));
     if (first)
         n.attributes.insert(QStringLiteral("started_at"), first);
+    if (!firstText(o.value(), {"subject"}).isEmpty())
+        n.subject = firstText(o.value(), {"subject"});
+    return n;
+}
+
+} // namespace
+
+Result<Normalised> parseChat(const QByteArray &payload)
+{
+    auto o = jsonObject(payload, "chat");
+    if (!o)
+        return o.error();
+    auto delivery = readChatWebhook(o.value());
+    if (!delivery)
+        return fromChatForm(o);
+    if (!*delivery)
+        return delivery->error();
+    auto n = fromChatForm(delivery->value().conversation);
+    if (n) {
+        n->attributes.insert(QStringLiteral("received_via"), delivery->value().vendor);
+        if (delivery->value().conversation.value(QLatin1String("preview_only")).toBool())
+            n->attributes.insert(QStringLiteral("preview_only"), true);
+    }
     return n;
 }
 

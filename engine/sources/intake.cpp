@@ -1,6 +1,9 @@
 #include "intake.h"
 
+#include "chatwebhooks.h"
 #include "inboundmail.h"
+
+#include <QJsonDocument>
 
 #include "../core/ids.h"
 
@@ -164,6 +167,20 @@ QString serviceMailKey(const InboundMail &mail)
     return {};
 }
 
+/// A chat platform's delivery keyed by the platform's id of it (the same id on every retry);
+/// empty for the chat form or a delivery without one (then a hash of the payload).
+Result<QString> chatDeliveryKey(const QByteArray &payload)
+{
+    const QJsonObject doc = QJsonDocument::fromJson(payload).object();
+    auto delivery = readChatWebhook(doc);
+    if (!delivery)
+        return QString();
+    if (!*delivery)
+        return badRequest(delivery->error().message);
+    const ChatDelivery &d = delivery->value();
+    return d.deliveryId.isEmpty() ? QString() : d.vendor + QStringLiteral("-delivery:") + d.deliveryId;
+}
+
 } // namespace
 
 bool isKnownSource(const QString &source)
@@ -234,8 +251,14 @@ Result<QString> admit(const IngestItem &item)
             natural = serviceMailKey(service->value());
         }
     }
+    if (item.source == QLatin1String("chat") && isJsonType(type) && natural.isEmpty()) {
+        auto key = chatDeliveryKey(item.payload);
+        if (!key)
+            return key.error();
+        natural = key.value();
+    }
     if (!natural.isEmpty()) {
-        // a mail service's webhook, keyed by the message it carries
+        // a service's or platform's webhook, keyed by what it carries
     } else if (isJsonType(type)) {
         auto parsed = parseJson(item.payload);
         if (!parsed)

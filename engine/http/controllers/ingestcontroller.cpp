@@ -36,7 +36,37 @@ QByteArray calledUri(const Request &request)
     return proto + "://" + host + request.url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority);
 }
 
+/// Mailgun and Postmark count only a 200 as delivered and stop retrying on one code each
+/// (Mailgun 406, Postmark 403); any other answer is retried for hours. Their posts get those
+/// codes: accepted is 200, a refusal that no retry can change is theirs. A 401 stays a 401 (a
+/// token fixed meanwhile lets the retries through); 429 and 5xx stay too (retry later).
+std::optional<SenderCodes> mailServiceCodes(const Request &request)
+{
+    const QByteArray type = sources::mediaType(request.header("Content-Type"));
+    const QByteArray &b = request.body;
+    if (type == "application/json" && b.contains("\"MessageID\"") && b.contains("\"FromFull\""))
+        return SenderCodes{200, 403, QStringLiteral("Postmark")};
+    const bool form = type == "multipart/form-data" || type == "application/x-www-form-urlencoded";
+    if (form && (b.contains("body-mime") || b.contains("body-plain")))
+        return SenderCodes{200, 406, QStringLiteral("Mailgun")};
+    return std::nullopt;
+}
+
+bool isPermanent(int status)
+{
+    return status >= 400 && status < 500 && status != 401 && status != 408 && status != 429;
+}
+
 } // namespace
+
+void SenderCodes::refuse(const ReplyPtr &reply, Error e) const
+{
+    if (refused != 0 && isPermanent(e.httpStatus)) {
+        e.message += QStringLiteral(" (answered %1 so that %2 does not retry it)").arg(refused).arg(sender);
+        e.httpStatus = refused;
+    }
+    reply->problem(e);
+}
 
 void IngestController::addRoutes(Router &router)
 {
@@ -56,7 +86,8 @@ void IngestController::single(const Request &request, const ReplyPtr &reply)
 {
     if (Status known = knownSource(request.param(0)); !known)
         return reply->problem(known.error());
-    submit(request.caller, {itemOf(request, request.param(0))}, true, reply);
+    const auto codes = request.param(0) == QLatin1String("email") ? mailServiceCodes(request) : std::nullopt;
+    submit(request.caller, {itemOf(request, request.param(0))}, true, reply, codes);
 }
 
 void IngestController::batch(const Request &request, const ReplyPtr &reply)
@@ -92,18 +123,20 @@ void IngestController::hubspotWebhook(const Request &request, const ReplyPtr &re
     submit(Caller::webhook(QStringLiteral("hubspot-webhook")), {item}, false, reply);
 }
 
-void IngestController::submit(const Caller &caller, QList<IngestItem> items, bool one, const ReplyPtr &reply)
+void IngestController::submit(const Caller &caller, QList<IngestItem> items, bool one, const ReplyPtr &reply,
+                              std::optional<SenderCodes> codes)
 {
     using Receipts = Result<QList<Result<IngestReceipt>>>;
-    m_engine->ingest(caller, std::move(items)).then(m_context, [reply, one](const Receipts &r) {
+    m_engine->ingest(caller, std::move(items)).then(m_context, [reply, one, codes](const Receipts &r) {
+        const SenderCodes contract = codes.value_or(SenderCodes{202, 0, {}});
         if (!r)
-            return reply->problem(r.error());
+            return contract.refuse(reply, r.error());
         if (one && r->size() == 1) { // one event; a HubSpot delivery or a Segment batch answers per item
             const Result<IngestReceipt> &first = r->first();
             if (!first)
-                return reply->problem(first.error());
+                return contract.refuse(reply, first.error());
             reply->noteEvent(first->id);
-            return reply->json(first->duplicate ? 200 : 202, json::toJson(first.value()));
+            return reply->json(first->duplicate ? 200 : contract.accepted, json::toJson(first.value()));
         }
         QJsonArray answers;
         bool anyNew = false;

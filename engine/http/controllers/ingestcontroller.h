@@ -4,6 +4,16 @@
 
 namespace salesflow::http {
 
+/// The answers a sender that cannot be told otherwise expects: `accepted` for a new event, and
+/// `refused` for a request no retry can fix (0: the contract's own 4xx).
+struct SenderCodes
+{
+    int accepted = 202;
+    int refused = 0;
+    QString sender;
+    void refuse(const ReplyPtr &reply, Error e) const;
+};
+
 /// POST /v1/events/{source} and /v1/events/{source}/batch (ingest tokens), and HubSpot's signed
 /// webhook POST /v1/events/hubspot and /v1/events/hubspot/batch (v3 signature, never a token). Answers 202 only after
 /// the engine says the raw payload is durably committed.
@@ -21,7 +31,8 @@ private:
     void hubspotWebhook(const Request &request, const ReplyPtr &reply);
     /// Hands the items to the engine; `one` answers the single item's receipt or problem, else
     /// every item's receipt in order.
-    void submit(const Caller &caller, QList<IngestItem> items, bool one, const ReplyPtr &reply);
+    void submit(const Caller &caller, QList<IngestItem> items, bool one, const ReplyPtr &reply,
+                std::optional<SenderCodes> codes = std::nullopt);
 
     QByteArray m_hubspotSecret;
 };
