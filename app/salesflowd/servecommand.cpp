@@ -212,7 +212,8 @@ std::unique_ptr<http::ApiListener> startHttp(LocalEngine *e, const LocalEngine::
         return nullptr;
     const Config &c = options.config;
     auto listener = std::make_unique<http::ApiListener>(
-        e, e, http::ApiServer::Options{c.maxBodyBytes, c.hubspotClientSecret, {}, worker, c.maxBodyBySource});
+        e, e,
+        http::ApiServer::Options{c.maxBodyBytes, c.hubspotClientSecret, {}, worker, c.maxBodyBySource, c.chatSecrets});
     listener->setLimits(c.httpHeadTimeoutMs, c.httpBodyTimeoutMs, c.httpMaxConnections);
     *rc = startListener(*listener, c.listen, c.httpThreads, f);
     return listener;

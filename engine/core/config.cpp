@@ -11,7 +11,8 @@ namespace salesflow {
 namespace {
 
 const char *const kSecrets[]
-    = {"SALESFLOW_DB", "HUBSPOT_ACCESS_TOKEN", "HUBSPOT_CLIENT_SECRET", "OPENAI_API_KEY", "ANTHROPIC_API_KEY"};
+    = {"SALESFLOW_DB",      "HUBSPOT_ACCESS_TOKEN",   "HUBSPOT_CLIENT_SECRET", "OPENAI_API_KEY",
+       "ANTHROPIC_API_KEY", "INTERCOM_CLIENT_SECRET", "FRONT_APP_SECRET",      "ZENDESK_WEBHOOK_SECRET"};
 
 /// The secret `name` from NAME_FILE when that is set, else from NAME.
 QByteArray secret(const char *name)
@@ -129,6 +130,7 @@ void readLlm(Config &c)
 void readHubspot(Config &c)
 {
     c.hubspotClientSecret = secret("HUBSPOT_CLIENT_SECRET");
+    c.chatSecrets = {secret("INTERCOM_CLIENT_SECRET"), secret("FRONT_APP_SECRET"), secret("ZENDESK_WEBHOOK_SECRET")};
     c.hubspotAccessToken = secret("HUBSPOT_ACCESS_TOKEN").trimmed();
     if (qEnvironmentVariableIsSet("HUBSPOT_BASE_URL"))
         c.hubspotBaseUrl = qEnvironmentVariable("HUBSPOT_BASE_URL");

@@ -7,6 +7,14 @@ namespace salesflow {
 
 /// Engine configuration. Every field has an environment variable (PRODUCT.md, "Environment");
 /// command-line flags override it.
+/// Keys that verify chat platforms' webhook signatures; empty: that platform must send a token.
+struct ChatWebhookSecrets
+{
+    QByteArray intercom;
+    QByteArray front;
+    QByteArray zendesk;
+};
+
 struct Config
 {
     QString dbUrl; ///< SALESFLOW_DB; empty: SQLite in the app-data folder
@@ -24,6 +32,9 @@ struct Config
     QHash<QString, qint64> maxBodyBySource{{QStringLiteral("transcript"), 16 * 1024 * 1024},
                                            {QStringLiteral("email"), 40 * 1024 * 1024}};
     QByteArray hubspotClientSecret; ///< HUBSPOT_CLIENT_SECRET (webhook signatures)
+    /// The chat platforms' webhook signing secrets: INTERCOM_CLIENT_SECRET (the app's client
+    /// secret), FRONT_APP_SECRET (the app's signing key), ZENDESK_WEBHOOK_SECRET (the webhook's).
+    ChatWebhookSecrets chatSecrets;
     int maxAttempts = 5; ///< per job, then the event is failed
     int leaseMs = 60000; ///< a job lease; an expired lease is taken over
     bool leaseSet = false; ///< SALESFLOW_LEASE_MS given: every stage uses it (else slow stages lease longer)

@@ -35,7 +35,8 @@ ApiServer::ApiServer(IEngine *engine, IAuthenticator *auth, Options options, QOb
             c->addRoutes(m_router);
         return;
     }
-    m_controllers.push_back(std::make_unique<IngestController>(engine, this, m_options.hubspotClientSecret));
+    m_controllers.push_back(
+        std::make_unique<IngestController>(engine, this, m_options.hubspotClientSecret, m_options.chatSecrets));
     m_controllers.push_back(std::make_unique<SegmentController>(engine, this));
     m_controllers.push_back(std::make_unique<EventsController>(engine, this));
     m_controllers.push_back(std::make_unique<AuditController>(engine, this));
@@ -118,8 +119,8 @@ QFuture<std::optional<HttpResponse>> ApiServer::screen(const HttpHead &head) con
             refuse(m_options.metrics,
                    makeError("request.encoding", QStringLiteral("Content-Encoding must be gzip or identity"), 415)));
     const bool chunked = !head.header("Transfer-Encoding").isEmpty();
-    const bool keyInBody = m.route->keyInBody && head.header("Authorization").isEmpty();
-    if ((head.contentLength <= kReadBeforeAuthBytes && !chunked) || !m.route->needs || keyInBody)
+    const bool inBody = (m.route->keyInBody || m.route->signedBy) && head.header("Authorization").isEmpty();
+    if ((head.contentLength <= kReadBeforeAuthBytes && !chunked) || !m.route->needs || inBody)
         return QtFuture::makeReadyFuture<Answer>(std::nullopt);
     const QByteArray token = bearer(head.header("Authorization"));
     if (token.isEmpty())
@@ -182,6 +183,8 @@ void ApiServer::dispatch(const HttpRequest &request, const ReplyPtr &reply)
         }
         authorization = "Bearer " + writeKeyOf(copy.body);
     }
+    // A signed webhook: checked over the body as sent, before anything decodes it.
+    const auto signature = authorization.isEmpty() && route->signedBy ? route->signedBy(copy) : std::nullopt;
     auto run
         = [route, copy = std::move(copy), reply, gzipped, limit = bodyLimit(head.path)](const Caller &caller) mutable {
               if (gzipped) { // decoded only for a caller allowed here: inflating costs CPU
@@ -195,6 +198,8 @@ void ApiServer::dispatch(const HttpRequest &request, const ReplyPtr &reply)
           };
     if (!route->needs)
         return run(Caller::webhook(QStringLiteral("anonymous")));
+    if (signature)
+        return *signature ? run(signature->value()) : reply->problem(signature->error());
     authorize(authorization, reply, *route->needs, run);
 }
 

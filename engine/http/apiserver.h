@@ -2,6 +2,7 @@
 
 #include "../api/iauthenticator.h"
 #include "../api/iengine.h"
+#include "../core/config.h"
 #include "httpmetrics.h"
 #include "router.h"
 
@@ -45,6 +46,8 @@ public:
         bool operationsOnly = false;
         /// Larger (or smaller) limits for `/v1/events/{source}` of some sources.
         QHash<QString, qint64> maxBodyBySource = {};
+        /// Chat platforms' signed webhooks to /v1/events/chat (no token needed when signed).
+        ChatWebhookSecrets chatSecrets = {};
     };
 
     ApiServer(IEngine *engine, IAuthenticator *auth, Options options, QObject *parent = nullptr);

@@ -60,6 +60,10 @@ struct Route
     /// Segment's SDKs send no Authorization header but `"writeKey"` in the JSON body: taken as
     /// the token when the header is absent.
     bool keyInBody = false;
+    /// A webhook its sender signs instead of sending a token (the chat platforms): when the
+    /// request has no Authorization header this checks the signature over the raw body and gives
+    /// the caller or a 401; nullopt: the request carries no signature it knows (a token is needed).
+    std::function<std::optional<Result<Caller>>(const Request &)> signedBy = {};
 };
 
 /// Matches a request to a route. Paths are split on '/' before percent-decoding, so an encoded

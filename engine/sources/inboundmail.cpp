@@ -220,6 +220,17 @@ Result<InboundMail> mailgun(const Fields &fields)
     return m;
 }
 
+/// A post with no words and no files is not a mail anybody sent.
+Result<InboundMail> withBody(Result<InboundMail> m, const char *fields)
+{
+    if (m && m->rawMime.isEmpty() && m->attachments.isEmpty()
+        && m->parsed.value(QLatin1String("text")).toString().trimmed().isEmpty()
+        && m->parsed.value(QLatin1String("html")).toString().trimmed().isEmpty())
+        return parseError(
+            QStringLiteral("email: the %1 post has no message: %2 are empty").arg(m->vendor, QLatin1String(fields)));
+    return m;
+}
+
 bool isMailgun(const Fields &f)
 {
     return has(f, "body-mime") || (has(f, "body-plain") && (has(f, "message-headers") || has(f, "recipient")));
@@ -235,9 +246,9 @@ std::optional<Result<InboundMail>> fromFields(const Result<Fields> &fields)
     if (!fields)
         return Result<InboundMail>(fields.error());
     if (isMailgun(fields.value()))
-        return mailgun(fields.value());
+        return withBody(mailgun(fields.value()), "body-mime, body-plain and body-html");
     if (isSendgrid(fields.value()))
-        return sendgrid(fields.value());
+        return withBody(sendgrid(fields.value()), "email, text and html");
     return Result<InboundMail>(
         parseError(QStringLiteral("email: a form post is read as SendGrid Inbound Parse (fields envelope, charsets "
                                   "and email or text/html) or a Mailgun route (body-mime, or body-plain with "

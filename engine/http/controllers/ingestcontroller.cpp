@@ -4,6 +4,7 @@
 #include "../../core/clock.h"
 #include "../../hubspot/webhooksignature.h"
 #include "../../sources/intake.h"
+#include "../chatsignatures.h"
 
 #include <QJsonArray>
 
@@ -76,6 +77,10 @@ void IngestController::addRoutes(Router &router)
     // A HubSpot delivery is signed, never token-authenticated, whichever path it takes.
     router.add({M::Post, QStringLiteral("/v1/events/hubspot/batch"), std::nullopt,
                 [this](const Request &rq, const ReplyPtr &r) { hubspotWebhook(rq, r); }});
+    Route chatRoute{M::Post, QStringLiteral("/v1/events/chat"), Permission::Ingest,
+                    [this](const Request &rq, const ReplyPtr &r) { chat(rq, r); }};
+    chatRoute.signedBy = [secrets = m_chatSecrets](const Request &rq) { return verifyChatSignature(secrets, rq); };
+    router.add(std::move(chatRoute));
     router.add({M::Post, QStringLiteral("/v1/events/{source}"), Permission::Ingest,
                 [this](const Request &rq, const ReplyPtr &r) { single(rq, r); }});
     router.add({M::Post, QStringLiteral("/v1/events/{source}/batch"), Permission::Ingest,
@@ -107,6 +112,18 @@ void IngestController::batch(const Request &request, const ReplyPtr &reply)
             items.value()[i].idempotencyKey = whole.idempotencyKey + '#' + QByteArray::number(i);
     }
     submit(request.caller, items.value(), false, reply);
+}
+
+void IngestController::chat(const Request &request, const ReplyPtr &reply)
+{
+    IngestItem item = itemOf(request, QStringLiteral("chat"));
+    if (request.caller.kind == Caller::Kind::Webhook) {
+        // Front checks a new webhook by sending a signed challenge to echo back.
+        if (const QByteArray challenge = request.header("X-Front-Challenge"); !challenge.isEmpty())
+            return reply->send(200, challenge, "text/plain");
+        item.idempotencyKey.clear(); // the dedup key comes from what was signed (the delivery id)
+    }
+    submit(request.caller, {item}, true, reply);
 }
 
 void IngestController::hubspotWebhook(const Request &request, const ReplyPtr &reply)

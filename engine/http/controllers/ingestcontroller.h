@@ -2,6 +2,8 @@
 
 #include "controller.h"
 
+#include "../../core/config.h"
+
 namespace salesflow::http {
 
 /// The answers a sender that cannot be told otherwise expects: `accepted` for a new event, and
@@ -20,8 +22,10 @@ struct SenderCodes
 class IngestController final : public Controller
 {
 public:
-    IngestController(IEngine *engine, QObject *context, QByteArray hubspotClientSecret)
-        : Controller(engine, context), m_hubspotSecret(std::move(hubspotClientSecret))
+    IngestController(IEngine *engine, QObject *context, QByteArray hubspotClientSecret,
+                     ChatWebhookSecrets chatSecrets = {})
+        : Controller(engine, context), m_hubspotSecret(std::move(hubspotClientSecret)),
+          m_chatSecrets(std::move(chatSecrets))
     { }
     void addRoutes(Router &router) override;
 
@@ -29,12 +33,16 @@ private:
     void single(const Request &request, const ReplyPtr &reply);
     void batch(const Request &request, const ReplyPtr &reply);
     void hubspotWebhook(const Request &request, const ReplyPtr &reply);
+    /// POST /v1/events/chat: a token's chat form, or a platform's signed webhook (Front's
+    /// subscription challenge is answered with its value).
+    void chat(const Request &request, const ReplyPtr &reply);
     /// Hands the items to the engine; `one` answers the single item's receipt or problem, else
     /// every item's receipt in order.
     void submit(const Caller &caller, QList<IngestItem> items, bool one, const ReplyPtr &reply,
                 std::optional<SenderCodes> codes = std::nullopt);
 
     QByteArray m_hubspotSecret;
+    ChatWebhookSecrets m_chatSecrets;
 };
 
 } // namespace salesflow::http
