@@ -33,11 +33,12 @@ Result<std::vector<std::shared_ptr<IStage>>> builtStages(const Config &config)
     wo.verifyRate = config.hubspotVerify;
     if (config.leaseSet)
         wo.leaseMs = config.leaseMs;
+    auto hubspot = std::make_shared<hubspot::Client>(hc); // one client: what it learns of the limits is shared
     std::vector<std::shared_ptr<IStage>> stages{
-        std::make_shared<NormaliseStage>(),
+        std::make_shared<NormaliseStage>(hubspot),
         std::make_shared<EnrichStage>(provider.value(), prices.value(), eo),
         std::make_shared<PlanStage>(),
-        std::make_shared<WriteStage>(std::make_shared<hubspot::Client>(hc), wo),
+        std::make_shared<WriteStage>(hubspot, wo),
     };
     return stages;
 }

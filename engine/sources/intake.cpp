@@ -153,6 +153,10 @@ QString hubspotCompositeKey(const json &e)
     for (const char *k :
          {"portalId", "subscriptionId", "objectId", "subscriptionType", "propertyName", "propertyValue", "occurredAt"})
         parts << field(k);
+    // Conversations: two messages of one thread differ only by messageId (appended only when
+    // present, so the keys of events stored before it was added stay the same).
+    if (!field("messageId").isEmpty())
+        parts << field("messageId");
     return QString::fromLatin1(ids::sha256Hex(parts.join(QChar(0x1f)).toUtf8()));
 }
 

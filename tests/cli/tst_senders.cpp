@@ -3,6 +3,7 @@
 // platforms' signed webhooks, with the payloads of tests/data/realworld, as the services post
 // them — each event stored once, normalised, and answered with the codes the sender's retry
 // logic expects.
+#include "engine/hubspot/webhooksignature.h"
 #include "tests/support/httpclient.h"
 #include "tests/support/salesflowd.h"
 #include "tests/support/testbackend.h"
@@ -25,6 +26,7 @@ using Headers = QList<QPair<QByteArray, QByteArray>>;
 const QByteArray kIntercomSecret = "intercom client secret 41f0";
 const QByteArray kFrontSecret = "front signing key 77ac";
 const QByteArray kZendeskSecret = "zendesk webhook secret 09d2";
+const QByteArray kHubspotSecret = "hubspot client secret 5e1b";
 
 QByteArray corpus(const char *path)
 {
@@ -111,6 +113,7 @@ private Q_SLOTS:
         env.insert(QStringLiteral("INTERCOM_CLIENT_SECRET"), QString::fromLatin1(kIntercomSecret));
         env.insert(QStringLiteral("FRONT_APP_SECRET"), QString::fromLatin1(kFrontSecret));
         env.insert(QStringLiteral("ZENDESK_WEBHOOK_SECRET"), QString::fromLatin1(kZendeskSecret));
+        env.insert(QStringLiteral("HUBSPOT_CLIENT_SECRET"), QString::fromLatin1(kHubspotSecret));
         m_port = test::startServe(m_server, {QStringLiteral("--db"), m_db}, env);
         QVERIFY2(m_port, m_server.readAllStandardError().constData());
     }
@@ -120,7 +123,7 @@ private Q_SLOTS:
         m_server.terminate();
         QVERIFY(m_server.waitForFinished(30000));
         const QByteArray log = m_server.readAllStandardError();
-        for (const QByteArray &secret : {m_token, kIntercomSecret, kFrontSecret, kZendeskSecret})
+        for (const QByteArray &secret : {m_token, kIntercomSecret, kFrontSecret, kZendeskSecret, kHubspotSecret})
             QVERIFY2(!log.contains(secret), "a secret reached the log");
     }
 
@@ -216,6 +219,25 @@ private Q_SLOTS:
                                {"X-Zendesk-Webhook-Signature", hmacBase64(kZendeskSecret, zts + zendesk)}});
         QCOMPARE(r.status, 202);
         const QString zendeskId = idOf(r);
+
+        // A HubSpot Conversations delivery sent here: v3-signed, stored as HubSpot events (the
+        // message text is read from HubSpot at normalise time: without a token it waits, failed).
+        const QByteArray hubspotDelivery
+            = R"([{"eventId":41,"subscriptionId":881,"portalId":44237313,"appId":4210286,"occurredAt":)"
+              R"(1796131000000,"subscriptionType":"conversation.newMessage","attemptNumber":0,"objectId":)"
+              R"(7301188221,"messageId":"f3b1c2d4e5","messageType":"MESSAGE","changeFlag":"NEW_MESSAGE"}])";
+        const QByteArray hts = QByteArray::number(QDateTime::currentMSecsSinceEpoch());
+        const QByteArray uri = "http://127.0.0.1:" + QByteArray::number(m_port) + "/v1/events/chat";
+        r = post("/v1/events/chat", hubspotDelivery,
+                 json
+                     + Headers{{"X-HubSpot-Request-Timestamp", hts},
+                               {"X-HubSpot-Signature-v3",
+                                hubspot::signatureV3(kHubspotSecret, "POST", uri, hubspotDelivery, hts)}});
+        QCOMPARE(r.status, 202);
+        QCOMPARE(get("/v1/events?source=hubspot").value(QLatin1String("items")).toArray().size(), 1);
+        r = post("/v1/events/chat", hubspotDelivery,
+                 json + Headers{{"X-HubSpot-Request-Timestamp", hts}, {"X-HubSpot-Signature-v3", "forged"}});
+        QCOMPARE(r.status, 401);
 
         QCOMPARE(post("/v1/events/chat", zendesk, json).status, 401); // neither signed nor a token
         // Our own chat form with a token, as before.

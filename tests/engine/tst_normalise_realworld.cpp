@@ -3,11 +3,16 @@
 // directly, then through ingest and the normalise stage on the suite's store.
 #include "tst_suites.h"
 
+#include "engine/hubspot/client.h"
 #include "engine/local/localengine.h"
 #include "engine/pipeline/normalise/normalisestage.h"
 #include "engine/sources/intake.h"
 #include "engine/sources/normalised.h"
 #include "engine/store/database.h"
+#include "tests/support/await.h"
+#include "tests/support/engines.h"
+#include "tests/support/hubspotemulator.h"
+#include "tests/support/hubspotfixture.h"
 #include "tests/support/testbackend.h"
 
 #include <QDir>
@@ -174,4 +179,85 @@ void TestNormalise::realWorldFilesThroughTheStage()
         QVERIFY2(direct && row->text(0, 2) == direct->text, qPrintable(what));
     }
     e.stop();
+}
+
+namespace {
+
+QByteArray conversationEvent(int eventId, const char *messageId)
+{
+    return QByteArray(R"([{"eventId":)") + QByteArray::number(eventId)
+        + R"(,"subscriptionId":881,"portalId":44237313,"appId":4210286,"occurredAt":1796131000000,)"
+          R"("subscriptionType":"conversation.newMessage","attemptNumber":0,"objectId":7301188221,"messageId":")"
+        + messageId + R"(","messageType":"MESSAGE","changeFlag":"NEW_MESSAGE"}])";
+}
+
+} // namespace
+
+void TestNormalise::hubspotConversationMessagesAreReadFromHubSpot()
+{
+    // A conversation.newMessage event names a thread and a message; the message (its text and
+    // who wrote it) is read from HubSpot's Conversations API, here the emulator.
+    test::HubSpotEmulator emu;
+    emu.start();
+    emu.addThreadMessage(QStringLiteral("7301188221"),
+                         QJsonDocument::fromJson(R"({"type":"MESSAGE","id":"f3b1c2d4e5","conversationsThreadId":
+            "7301188221","createdAt":"2026-12-01T11:02:03Z","createdBy":"V-58811","client":{"clientType":"HUBSPOT"},
+            "senders":[{"actorId":"V-58811","name":"Ada Novak","senderField":"FROM"}],"recipients":[],
+            "archived":false,"text":"","richText":"<div>Do you offer <b>SSO</b> on the Starter plan?</div>",
+            "attachments":[],"subject":null,"direction":"INCOMING","channelId":"1000","channelAccountId":"2001"})")
+                             .object());
+    emu.addActor(QJsonDocument::fromJson(
+                     R"({"type":"VISITOR","id":"V-58811","name":"Ada Novak","email":"ada.novak@kovac-bau.hr"})")
+                     .object());
+    LocalEngine::Options o;
+    o.config = test::hubspotConfig(emu);
+    o.config.dbUrl = test::freshDbUrl(QStringLiteral("conversations"));
+    o.stages = {std::make_shared<pipeline::NormaliseStage>(
+        std::make_shared<hubspot::Client>(hubspot::clientConfigFrom(o.config)))};
+    auto opened = LocalEngine::open(o);
+    QVERIFY(opened.ok());
+    auto &e = *opened.value();
+    const auto ingest = [&](const QByteArray &body) {
+        return test::await(e.ingest(test::caller(), {{QStringLiteral("hubspot"), "application/json", body, {}}}))
+            ->first()
+            ->id;
+    };
+    const QString read = ingest(conversationEvent(1, "f3b1c2d4e5"));
+    const QString gone = ingest(conversationEvent(2, "deleted0001"));
+    auto c = e.database()->acquire();
+    const auto row = [&](const QString &id) {
+        return c.value()->exec("SELECT r.status, r.last_error, n.body_text, n.kind FROM raw_events r LEFT JOIN "
+                               "normalised_events n ON n.event_id = r.id WHERE r.id = $1",
+                               {id});
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(row(read)->text(0, 0), QStringLiteral("normalised"), 20000);
+    QCOMPARE(row(read)->text(0, 3), QStringLiteral("chat"));
+    QCOMPARE(row(read)->text(0, 2), QStringLiteral("Ada Novak (customer): Do you offer SSO on the Starter plan?"));
+    QCOMPARE(test::count(e, "SELECT count(*) FROM crm_entities WHERE local_key = 'ada.novak@kovac-bau.hr'"), 1);
+    QTRY_COMPARE_WITH_TIMEOUT(row(gone)->text(0, 0), QStringLiteral("failed"), 20000);
+    QVERIFY2(row(gone)->text(0, 1).contains(QStringLiteral("HubSpot no longer has")),
+             qPrintable(row(gone)->text(0, 1)));
+    e.stop();
+
+    // Without a HubSpot token the message cannot be read: failed in words, kept for a replay.
+    LocalEngine::Options dry;
+    dry.config.dbUrl = test::freshDbUrl(QStringLiteral("conversations_dry"));
+    dry.stages
+        = {std::make_shared<pipeline::NormaliseStage>(std::make_shared<hubspot::Client>(hubspot::ClientConfig{}))};
+    auto dryEngine = LocalEngine::open(dry);
+    QVERIFY(dryEngine.ok());
+    const QString waiting
+        = test::await(dryEngine.value()->ingest(
+                          test::caller(),
+                          {{QStringLiteral("hubspot"), "application/json", conversationEvent(3, "f3b1c2d4e5"), {}}}))
+              ->first()
+              ->id;
+    auto d = dryEngine.value()->database()->acquire();
+    QTRY_COMPARE_WITH_TIMEOUT(d.value()->exec("SELECT status FROM raw_events WHERE id = $1", {waiting})->text(0, 0),
+                              QStringLiteral("failed"), 20000);
+    QVERIFY(d.value()
+                ->exec("SELECT last_error FROM raw_events WHERE id = $1", {waiting})
+                ->text(0, 0)
+                .contains(QStringLiteral("HUBSPOT_ACCESS_TOKEN is not set")));
+    dryEngine.value()->stop();
 }

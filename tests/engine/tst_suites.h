@@ -96,6 +96,7 @@ private Q_SLOTS:
     void everySampleComesOutNormalised();
     void realWorldFilesAsToolsExportThem();
     void realWorldFilesThroughTheStage();
+    void hubspotConversationMessagesAreReadFromHubSpot();
 };
 
 class TestEnrich : public QObject

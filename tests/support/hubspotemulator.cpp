@@ -38,6 +38,8 @@ struct HubSpotEmulator::State
     int tooMany = 0;
     QList<qint64> tooManyAt;
     int faults = 0;
+    QHash<QString, QJsonObject> threadMessages; ///< "thread/message" -> the Conversations message
+    QHash<QString, QJsonObject> actors; ///< "V-123" -> the Conversations actor
 
     explicit State(HubSpotEmulator *o) : owner(o)
     {
@@ -562,6 +564,21 @@ struct HubSpotEmulator::State
         return {200, def, false};
     }
 
+    /// GET /conversations/v3/conversations/threads/{thread}/messages/{message} and
+    /// /conversations/v3/conversations/actors/{actor}; 404 as HubSpot words it.
+    Answer conversations(const QStringList &p)
+    {
+        QJsonObject found;
+        if (p.size() == 7 && p[3] == QLatin1String("threads") && p[5] == QLatin1String("messages"))
+            found = threadMessages.value(p[4] + QLatin1Char('/') + p[6]);
+        else if (p.size() == 5 && p[3] == QLatin1String("actors"))
+            found = actors.value(p[4]);
+        if (found.isEmpty())
+            return errorBody(404, QStringLiteral("OBJECT_NOT_FOUND"),
+                             QStringLiteral("resource not found: %1").arg(p.join(QLatin1Char('/'))));
+        return {200, found, false};
+    }
+
     Answer route(const EmulatorServer::Request &r, const QJsonObject &body, qint64 now)
     {
         QString path = QString::fromUtf8(r.path);
@@ -611,6 +628,8 @@ struct HubSpotEmulator::State
                 }
             }
         }
+        if (p.size() >= 5 && p[0] == QLatin1String("conversations") && r.method == "GET")
+            return conversations(p);
         if (p.size() >= 4 && p[0] == QLatin1String("crm") && p[1] == QLatin1String("v3")
             && p[2] == QLatin1String("properties")) {
             const QString type = canonicalType(p[3]);
@@ -846,6 +865,18 @@ void HubSpotEmulator::setFaultRate(double rate, unsigned seed)
     QMutexLocker lock(&m_state->mutex);
     m_state->faultRate = rate;
     m_state->rng.seed(seed);
+}
+
+void HubSpotEmulator::addThreadMessage(const QString &thread, const QJsonObject &message)
+{
+    QMutexLocker lock(&m_state->mutex);
+    m_state->threadMessages.insert(thread + QLatin1Char('/') + message.value(QLatin1String("id")).toString(), message);
+}
+
+void HubSpotEmulator::addActor(const QJsonObject &actor)
+{
+    QMutexLocker lock(&m_state->mutex);
+    m_state->actors.insert(actor.value(QLatin1String("id")).toString(), actor);
 }
 
 QList<HubSpotEmulator::Object> HubSpotEmulator::objects(const QString &type) const

@@ -82,6 +82,10 @@ public:
     void script(Fault::Kind kind);
     void setFaultRate(double rate, unsigned seed);
 
+    /// Conversations API content: a thread's message (its "id" names it) and an actor.
+    void addThreadMessage(const QString &thread, const QJsonObject &message);
+    void addActor(const QJsonObject &actor);
+
     // Inspection (thread-safe).
     QList<Object> objects(const QString &type) const;
     QList<Association> associations() const;

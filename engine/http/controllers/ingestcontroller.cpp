@@ -79,7 +79,15 @@ void IngestController::addRoutes(Router &router)
                 [this](const Request &rq, const ReplyPtr &r) { hubspotWebhook(rq, r); }});
     Route chatRoute{M::Post, QStringLiteral("/v1/events/chat"), Permission::Ingest,
                     [this](const Request &rq, const ReplyPtr &r) { chat(rq, r); }};
-    chatRoute.signedBy = [secrets = m_chatSecrets](const Request &rq) { return verifyChatSignature(secrets, rq); };
+    // HubSpot Conversations events may be sent here too (PRODUCT: recognised by their shape):
+    // v3-signed like every HubSpot delivery, stored as HubSpot events, normalised as chats.
+    chatRoute.signedBy = [this](const Request &rq) -> std::optional<Result<Caller>> {
+        if (rq.header("X-HubSpot-Signature-v3").isEmpty())
+            return verifyChatSignature(m_chatSecrets, rq);
+        if (Status s = verifyHubspot(rq); !s)
+            return Result<Caller>(s.error());
+        return Result<Caller>(Caller::webhook(QStringLiteral("hubspot-webhook")));
+    };
     router.add(std::move(chatRoute));
     router.add({M::Post, QStringLiteral("/v1/events/{source}"), Permission::Ingest,
                 [this](const Request &rq, const ReplyPtr &r) { single(rq, r); }});
@@ -116,7 +124,13 @@ void IngestController::batch(const Request &request, const ReplyPtr &reply)
 
 void IngestController::chat(const Request &request, const ReplyPtr &reply)
 {
-    IngestItem item = itemOf(request, QStringLiteral("chat"));
+    const bool hubspot
+        = request.caller.kind == Caller::Kind::Webhook && request.caller.name == QLatin1String("hubspot-webhook");
+    IngestItem item = itemOf(request, hubspot ? QStringLiteral("hubspot") : QStringLiteral("chat"));
+    if (hubspot) {
+        item.idempotencyKey.clear();
+        return submit(request.caller, {item}, false, reply);
+    }
     if (request.caller.kind == Caller::Kind::Webhook) {
         // Front checks a new webhook by sending a signed challenge to echo back.
         if (const QByteArray challenge = request.header("X-Front-Challenge"); !challenge.isEmpty())
@@ -126,11 +140,16 @@ void IngestController::chat(const Request &request, const ReplyPtr &reply)
     submit(request.caller, {item}, true, reply);
 }
 
+Status IngestController::verifyHubspot(const Request &request) const
+{
+    return hubspot::verifyV3(m_hubspotSecret, "POST", calledUri(request), request.body,
+                             request.header("X-HubSpot-Request-Timestamp"), request.header("X-HubSpot-Signature-v3"),
+                             nowMs());
+}
+
 void IngestController::hubspotWebhook(const Request &request, const ReplyPtr &reply)
 {
-    Status s = hubspot::verifyV3(m_hubspotSecret, "POST", calledUri(request), request.body,
-                                 request.header("X-HubSpot-Request-Timestamp"),
-                                 request.header("X-HubSpot-Signature-v3"), nowMs());
+    Status s = verifyHubspot(request);
     if (!s)
         return reply->problem(s.error());
     // The dedup key comes from what was signed (the events' composite keys), never from an

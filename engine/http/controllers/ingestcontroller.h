@@ -33,6 +33,8 @@ private:
     void single(const Request &request, const ReplyPtr &reply);
     void batch(const Request &request, const ReplyPtr &reply);
     void hubspotWebhook(const Request &request, const ReplyPtr &reply);
+    /// HubSpot's v3 signature of the request (401 when missing, wrong or stale).
+    Status verifyHubspot(const Request &request) const;
     /// POST /v1/events/chat: a token's chat form, or a platform's signed webhook (Front's
     /// subscription challenge is answered with its value).
     void chat(const Request &request, const ReplyPtr &reply);

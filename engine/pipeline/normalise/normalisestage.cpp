@@ -5,8 +5,28 @@
 #include "../../store/entityrepository.h"
 
 #include <QJsonDocument>
+#include <QJsonObject>
 
 namespace salesflow::pipeline {
+
+Result<sources::Normalised> NormaliseStage::parse(const store::Rows &raw, store::Connection &conn) const
+{
+    if (raw.text(0, 0) == QLatin1String("hubspot")) {
+        if (auto chat = m_conversations.chatFormFor(raw.bytes(0, 2), conn)) {
+            if (!*chat)
+                return chat->error();
+            auto n = sources::parseChat(chat->value());
+            if (n) {
+                const QJsonObject event = QJsonDocument::fromJson(raw.bytes(0, 2)).object();
+                n->attributes.insert(QStringLiteral("received_via"), QStringLiteral("hubspot"));
+                n->attributes.insert(QStringLiteral("hubspot_message_id"), event.value(QLatin1String("messageId")));
+                n->attributes.insert(QStringLiteral("message_type"), event.value(QLatin1String("messageType")));
+            }
+            return n;
+        }
+    }
+    return sources::normalise(raw.text(0, 0), raw.bytes(0, 1), raw.bytes(0, 2));
+}
 
 Result<StageOutput> NormaliseStage::run(const queue::Job &job, store::Connection &conn)
 {
@@ -16,7 +36,7 @@ Result<StageOutput> NormaliseStage::run(const queue::Job &job, store::Connection
         return raw.error();
     if (raw->isEmpty())
         return permanentError("permanent.missing", QStringLiteral("event %1 has no raw row").arg(job.eventId));
-    auto parsed = sources::normalise(raw->text(0, 0), raw->bytes(0, 1), raw->bytes(0, 2));
+    auto parsed = parse(raw.value(), conn);
     if (!parsed)
         return parsed.error();
     sources::Normalised n = std::move(parsed).value();

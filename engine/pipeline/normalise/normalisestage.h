@@ -1,6 +1,8 @@
 #pragma once
 
+#include "../../sources/normalised.h"
 #include "../istage.h"
+#include "conversationreader.h"
 
 namespace salesflow::pipeline {
 
@@ -10,12 +12,21 @@ namespace salesflow::pipeline {
 /// entity's property snapshot only when it is newer than what is stored (deliveries reorder).
 /// An event with no usable identity is normalised all the same and marked unlinked. Parse
 /// errors fail the event at once with the parser's message; it stays raw and replayable.
+/// A HubSpot Conversations event is read through `conversations` (conversationreader.h): the
+/// message it names is fetched from HubSpot and normalised as a chat.
 class NormaliseStage final : public IStage
 {
 public:
+    explicit NormaliseStage(std::shared_ptr<hubspot::Client> hubspot = nullptr)
+        : m_conversations(std::move(hubspot)) { }
     QString name() const override { return QStringLiteral("normalise"); }
     int batchSize() const override { return 32; }
     Result<StageOutput> run(const queue::Job &job, store::Connection &conn) override;
+
+private:
+    Result<sources::Normalised> parse(const store::Rows &raw, store::Connection &conn) const;
+
+    ConversationReader m_conversations;
 };
 
 } // namespace salesflow::pipeline
