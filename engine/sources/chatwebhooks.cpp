@@ -168,7 +168,7 @@ Result<ChatDelivery> zendeskEvent(const QJsonObject &doc)
 
 /// The body of a Zendesk trigger webhook as the README gives it (Zendesk's event webhooks name
 /// people by id only): {"zendesk_ticket": {id, subject, requester {name, email}, comment {id,
-/// body, author {name, email, is_staff}, created_at}}}.
+/// body, author {name, email, role | is_staff}, created_at}}}.
 Result<ChatDelivery> zendeskTrigger(const QJsonObject &doc)
 {
     const QJsonObject t = doc.value(QLatin1String("zendesk_ticket")).toObject();
@@ -178,7 +178,10 @@ Result<ChatDelivery> zendeskTrigger(const QJsonObject &doc)
     const QString said = htmlToText(c.value(QLatin1String("body")).toString());
     if (said.isEmpty())
         return parseError(QStringLiteral("chat: the Zendesk trigger body has no comment.body"));
-    const bool staff = text(author.value(QLatin1String("is_staff"))) == QLatin1String("true");
+    const QString authorRole = firstText(author, {"role"}).toLower(); // "end-user", "agent", "admin"
+    const bool staff = text(author.value(QLatin1String("is_staff"))) == QLatin1String("true")
+        || author.value(QLatin1String("is_staff")).toBool() || authorRole == QLatin1String("agent")
+        || authorRole == QLatin1String("admin");
     const QString role = staff ? QStringLiteral("agent") : QStringLiteral("customer");
     const QString who = firstText(author, {"email", "name"});
     QJsonArray people{person(who, firstText(author, {"name"}), firstText(author, {"email"}), role)};
