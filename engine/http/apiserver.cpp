@@ -18,8 +18,10 @@
 #include "requestid.h"
 
 #include <QJsonDocument>
+
 #include <QJsonObject>
 #include <QUrl>
+#include <algorithm>
 
 namespace salesflow::http {
 
@@ -119,7 +121,9 @@ QFuture<std::optional<HttpResponse>> ApiServer::screen(const HttpHead &head) con
             refuse(m_options.metrics,
                    makeError("request.encoding", QStringLiteral("Content-Encoding must be gzip or identity"), 415)));
     const bool chunked = !head.header("Transfer-Encoding").isEmpty();
-    const bool inBody = (m.route->keyInBody || m.route->signedBy) && head.header("Authorization").isEmpty();
+    const bool signedHead = std::any_of(m.route->signatureHeaders.cbegin(), m.route->signatureHeaders.cend(),
+                                        [&head](const QByteArray &h) { return !head.header(h.constData()).isEmpty(); });
+    const bool inBody = (m.route->keyInBody || signedHead) && head.header("Authorization").isEmpty();
     if ((head.contentLength <= kReadBeforeAuthBytes && !chunked) || !m.route->needs || inBody)
         return QtFuture::makeReadyFuture<Answer>(std::nullopt);
     const QByteArray token = bearer(head.header("Authorization"));

@@ -64,6 +64,9 @@ struct Route
     /// request has no Authorization header this checks the signature over the raw body and gives
     /// the caller or a 401; nullopt: the request carries no signature it knows (a token is needed).
     std::function<std::optional<Result<Caller>>(const Request &)> signedBy = {};
+    /// The headers a signed request carries: only a request with one of them has its body read
+    /// before the caller is known (any other large body still waits for a token).
+    QByteArrayList signatureHeaders = {};
 };
 
 /// Matches a request to a route. Paths are split on '/' before percent-decoding, so an encoded

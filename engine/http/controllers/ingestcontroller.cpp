@@ -88,6 +88,8 @@ void IngestController::addRoutes(Router &router)
             return Result<Caller>(s.error());
         return Result<Caller>(Caller::webhook(QStringLiteral("hubspot-webhook")));
     };
+    chatRoute.signatureHeaders
+        = {"X-Hub-Signature", "X-Front-Signature", "X-Zendesk-Webhook-Signature", "X-HubSpot-Signature-v3"};
     router.add(std::move(chatRoute));
     router.add({M::Post, QStringLiteral("/v1/events/{source}"), Permission::Ingest,
                 [this](const Request &rq, const ReplyPtr &r) { single(rq, r); }});
