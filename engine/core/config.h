@@ -36,8 +36,10 @@ struct Config
     /// secret), FRONT_APP_SECRET (the app's signing key), ZENDESK_WEBHOOK_SECRET (the webhook's).
     ChatWebhookSecrets chatSecrets;
     int maxAttempts = 5; ///< per job, then the event is failed
-    int leaseMs = 60000; ///< a job lease; an expired lease is taken over
-    bool leaseSet = false; ///< SALESFLOW_LEASE_MS given: every stage uses it (else slow stages lease longer)
+    /// SALESFLOW_LEASE_MS: a job lease, renewed every third of it while the job runs; a dead
+    /// worker's lease lapses within it and another worker resumes the job.
+    int leaseMs = 20000;
+    bool leaseSet = false; ///< SALESFLOW_LEASE_MS was given
 
     // Enrichment (PRODUCT.md "Environment"; the last five are SalesFlow extensions).
     QString llm = QStringLiteral("offline"); ///< SALESFLOW_LLM: offline | openai | openai-compatible | anthropic

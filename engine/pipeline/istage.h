@@ -33,7 +33,8 @@ public:
     /// 0: the stage shares the Runner's general workers. N > 0: it gets N workers of its own,
     /// so a slow stage (an LLM call) never holds up the others, and N bounds its concurrency.
     virtual int dedicatedWorkers() const { return 0; }
-    /// The lease on this stage's jobs; 0 uses the Runner's. Longer than the slowest run().
+    /// The longest one run may take: the heartbeat renews its jobs' short leases up to this,
+    /// then lets go (a hung run). 0: one Runner lease.
     virtual qint64 leaseMs() const { return 0; }
     virtual Result<StageOutput> run(const queue::Job &job, store::Connection &conn) = 0;
     /// A whole leased batch at once (stages that group work across events override it).

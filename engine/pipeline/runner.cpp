@@ -21,7 +21,7 @@ using queue::Job;
 using queue::JobQueue;
 
 Runner::Runner(std::shared_ptr<store::Database> db, std::vector<std::shared_ptr<IStage>> stages, Options options)
-    : m_db(std::move(db)), m_stages(std::move(stages)), m_options(std::move(options))
+    : m_db(std::move(db)), m_stages(std::move(stages)), m_options(std::move(options)), m_keeper(m_db, m_options.leaseMs)
 { }
 
 Runner::~Runner()
@@ -35,6 +35,7 @@ void Runner::start()
         return;
     m_stopping = false;
     m_stop.reset();
+    m_keeper.start();
     std::vector<IStage *> shared;
     for (const auto &stage : m_stages) {
         if (stage->dedicatedWorkers() <= 0) {
@@ -64,6 +65,7 @@ void Runner::stop()
     for (std::thread &t : m_threads)
         t.join();
     m_threads.clear();
+    m_keeper.stop();
 }
 
 void Runner::listenLoop()
@@ -124,8 +126,7 @@ void Runner::workerLoop(const QString &owner, std::vector<IStage *> stages)
         bool worked = false;
         for (size_t k = 0; k < stages.size() && !m_stopping; ++k) {
             IStage &stage = *stages[(next + k) % stages.size()];
-            auto jobs = JobQueue::lease(*conn, stage.name(), stage.batchSize(), owner,
-                                        stage.leaseMs() > 0 ? stage.leaseMs() : m_options.leaseMs, nowMs());
+            auto jobs = JobQueue::lease(*conn, stage.name(), stage.batchSize(), owner, m_options.leaseMs, nowMs());
             if (!jobs) {
                 qCWarning(lcQueue) << owner << "lease failed:" << jobs.error().message;
                 break;
@@ -134,7 +135,10 @@ void Runner::workerLoop(const QString &owner, std::vector<IStage *> stages)
                 continue;
             worked = true;
             QList<Result<StageOutput>> outputs;
+            // Renewed while they run, up to the stage's longest run time.
+            m_keeper.hold(jobs.value(), stage.leaseMs() > 0 ? stage.leaseMs() : m_options.leaseMs);
             processBatch(*conn, stage, jobs.value(), outputs, &stranded);
+            m_keeper.release(jobs.value());
         }
         ++next;
         if (!worked && !m_stopping)

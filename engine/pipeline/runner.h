@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../core/stoptoken.h"
+#include "../queue/leasekeeper.h"
 #include "../queue/waker.h"
 #include "istage.h"
 
@@ -28,7 +29,7 @@ public:
     {
         int workers = 2;
         QString owner; ///< lease owner prefix, e.g. host:pid
-        qint64 leaseMs = 60000;
+        qint64 leaseMs = 20000; ///< renewed by the heartbeat while a job runs (queue/leasekeeper.h)
         int pollMs = 250;
     };
 
@@ -60,6 +61,7 @@ private:
     std::vector<std::shared_ptr<IStage>> m_stages;
     Options m_options;
     queue::Waker m_waker;
+    queue::LeaseKeeper m_keeper;
     std::atomic<bool> m_stopping{false};
     StopToken m_stop; // current on every worker thread: stop() aborts their sleeps and HTTP calls
     std::vector<std::thread> m_threads;

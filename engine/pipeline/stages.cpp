@@ -20,8 +20,6 @@ Result<std::vector<std::shared_ptr<IStage>>> builtStages(const Config &config)
         return prices.error();
     EnrichStage::Options eo;
     eo.reviewThreshold = config.reviewThreshold;
-    if (config.leaseSet)
-        eo.leaseMs = config.leaseMs;
     const hubspot::ClientConfig hc = hubspot::clientConfigFrom(config);
     const QUrl base(hc.baseUrl);
     if (!base.isValid() || base.host().isEmpty()
@@ -31,8 +29,6 @@ Result<std::vector<std::shared_ptr<IStage>>> builtStages(const Config &config)
     WriteStage::Options wo;
     wo.workers = config.hubspotWorkers;
     wo.verifyRate = config.hubspotVerify;
-    if (config.leaseSet)
-        wo.leaseMs = config.leaseMs;
     auto hubspot = std::make_shared<hubspot::Client>(hc); // one client: what it learns of the limits is shared
     std::vector<std::shared_ptr<IStage>> stages{
         std::make_shared<NormaliseStage>(hubspot),

@@ -134,6 +134,33 @@ Status JobQueue::noteError(Connection &c, const Job &job, const QString &error)
     return Done{};
 }
 
+Result<int> JobQueue::renew(Connection &c, const QList<Job> &jobs, qint64 untilMs)
+{
+    int renewed = 0;
+    if (c.dialect() == Dialect::Postgres) {
+        QList<qint64> idList;
+        QList<QString> tokens;
+        for (const Job &j : jobs) {
+            idList << j.id;
+            tokens << j.leaseToken;
+        }
+        auto r = c.exec("UPDATE jobs j SET run_after = $3 FROM unnest($1::bigint[], $2::text[]) AS t(id, token)"
+                        " WHERE j.id = t.id AND j.lease_token = t.token",
+                        {store::pgIntArray(idList), store::pgTextArray(tokens), untilMs});
+        if (!r)
+            return r.error();
+        return int(r->affected);
+    }
+    for (const Job &j : jobs) {
+        auto r = c.exec("UPDATE jobs SET run_after = $1 WHERE id = $2 AND lease_token = $3",
+                        {untilMs, j.id, j.leaseToken});
+        if (!r)
+            return r.error();
+        renewed += int(r->affected);
+    }
+    return renewed;
+}
+
 Status JobQueue::release(Connection &c, const QList<Job> &jobs, qint64 nowMs)
 {
     for (const Job &j : jobs) {

@@ -46,6 +46,10 @@ public:
     /// False when the lease was lost meanwhile (nothing changed).
     static Result<bool> retry(store::Connection &c, const Job &job, const QString &error, qint64 runAfterMs);
 
+    /// Moves the leases of jobs still leased by us to `untilMs` (the heartbeat of a long run);
+    /// returns how many were still ours.
+    static Result<int> renew(store::Connection &c, const QList<Job> &jobs, qint64 untilMs);
+
     /// Gives leased jobs back at once without counting the attempt (graceful stop).
     static Status release(store::Connection &c, const QList<Job> &jobs, qint64 nowMs);
     /// Records why a job is waiting (shown in the app and the lineage).

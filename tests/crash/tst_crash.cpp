@@ -5,18 +5,23 @@
 //    ran to a committed completion exactly once.
 //  - salesflowd is killed with SIGKILL in the middle of a replay; after a restart the replay goes
 //    on where it stopped, and every event was put back into the pipeline exactly once.
+//  - with the production lease settings, slow LLM calls keep their leases through the heartbeat,
+//    and the jobs of a worker killed with SIGKILL are resumed by another within 30 s.
 #include "engine/hubspot/setup.h"
 #include "engine/local/localengine.h"
 #include "engine/store/database.h"
 #include "engine/store/migrator.h"
 #include "engine/store/sharedratebudget.h"
+#include "tests/support/await.h"
 #include "tests/support/engines.h"
 #include "tests/support/httpclient.h"
 #include "tests/support/hubspotemulator.h"
+#include "tests/support/llmemulator.h"
 #include "tests/support/pgserver.h"
 #include "tests/support/salesflowd.h"
 #include "tests/support/testbackend.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
@@ -551,6 +556,72 @@ private Q_SLOTS:
               qPrintable(backend), events, doneAtKill);
         server->terminate();
         server->waitForFinished();
+    }
+
+    // Production lease settings (nothing shortened): a run longer than a lease keeps it through
+    // the heartbeat, and after `kill -9` of the worker holding it another worker resumes the work
+    // within 30 s.
+    void workResumesWithin30sOfKill9()
+    {
+        const QString url = dbUrl(QStringLiteral("postgres"), QStringLiteral("crash_resume"));
+        const int events = 4;
+        test::LlmEmulator llm;
+        QVERIFY(llm.start());
+        llm.setDefaultDelayMs(27000); // a slow model: longer than the 20 s lease
+        {
+            LocalEngine::Options o;
+            o.config.dbUrl = url;
+            o.runWorkers = false;
+            auto e = LocalEngine::open(o);
+            QVERIFY(e.ok());
+            QList<IngestItem> items;
+            for (int i = 0; i < events; ++i)
+                items.append({QStringLiteral("chat"),
+                              "application/json",
+                              QStringLiteral(R"({"id":"slow-%1","messages":[{"author":"ann%1@acme.example",)"
+                                             R"("role":"visitor","text":"Pricing for %1 seats, please."}]})")
+                                  .arg(i + 10)
+                                  .toUtf8(),
+                              {}});
+            QVERIFY(test::await(e.value()->ingest(test::caller(), items)).ok());
+            e.value()->stop();
+        }
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("salesflow.*.info=false"));
+        env.insert(QStringLiteral("SALESFLOW_LLM"), QStringLiteral("openai"));
+        env.insert(QStringLiteral("OPENAI_BASE_URL"), llm.openaiBaseUrl());
+        env.insert(QStringLiteral("OPENAI_API_KEY"), QString::fromLatin1(llm.openaiKey));
+        env.remove(QStringLiteral("SALESFLOW_LEASE_MS"));
+        const auto startWorker = [&](QProcess &w) {
+            w.setProcessEnvironment(env);
+            w.start(m_bin,
+                    {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--role"),
+                     QStringLiteral("worker")});
+            return w.waitForStarted(10000);
+        };
+        QProcess first, second;
+        QVERIFY(startWorker(first));
+        QTRY_COMPARE_WITH_TIMEOUT(llm.requestCount(), events, 20000); // every event in a slow call
+        QVERIFY(startWorker(second));
+        QTest::qWait(23000); // past one lease: the heartbeat kept them, nobody took them over
+        QCOMPARE(llm.requestCount(), events);
+        llm.setDefaultDelayMs(0);
+        first.kill(); // SIGKILL in the middle of every call
+        QVERIFY(first.waitForFinished(5000));
+        QElapsedTimer sinceKill;
+        sinceKill.start();
+        auto db = store::Database::open(url);
+        auto c = db.value()->acquire();
+        while (test::count(*c.value(), "SELECT count(*) FROM jobs WHERE stage = 'enrich'") > 0) {
+            QVERIFY2(sinceKill.elapsed() < 30000, "the killed worker's jobs were not resumed within 30 s");
+            QTest::qWait(100);
+        }
+        qInfo("postgres: %d slow LLM calls kept their 20 s leases for 23 s; after kill -9 resumed and done in "
+              "%lld ms",
+              events, sinceKill.elapsed());
+        QCOMPARE(test::count(*c.value(), "SELECT count(*) FROM enrichment_outputs"), events);
+        second.terminate();
+        QVERIFY(second.waitForFinished(30000));
     }
 };
 

@@ -26,7 +26,7 @@ public:
         double reviewThreshold = 0.6;
         int scoreChangePolicy = 15; ///< |lead_score_change| above this goes to review
         QString promptName = QStringLiteral("enrich");
-        qint64 leaseMs = 15 * 60 * 1000; ///< longer than the slowest call with its retries
+        qint64 leaseMs = 15 * 60 * 1000; ///< longest run: the slowest call with its retries
     };
 
     EnrichStage(std::shared_ptr<llm::IProvider> provider, llm::PriceTable prices, Options options);
