@@ -254,6 +254,7 @@ int serve(const QStringList &args)
         emf = std::make_unique<EmfReporter>(e, role, qMin(every, 3600));
     rc = runUntilSignalled();
     emf.reset();
+    e->endLongPolls(); // waiting change feeds answer now: the listener's grace is for real work
     if (listener)
         listener->stop(); // no new requests
     e->stop();

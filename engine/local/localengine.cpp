@@ -103,13 +103,16 @@ Result<std::unique_ptr<LocalEngine>> LocalEngine::open(Options options)
     return e;
 }
 
+void LocalEngine::endLongPolls()
+{
+    QMutexLocker lock(&m_changeMutex);
+    m_stopping = true;
+    m_changed.wakeAll();
+}
+
 void LocalEngine::stop()
 {
-    {
-        QMutexLocker lock(&m_changeMutex);
-        m_stopping = true;
-        m_changed.wakeAll();
-    }
+    endLongPolls();
     if (m_committer)
         m_committer->stop();
     if (m_runner)

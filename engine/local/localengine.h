@@ -104,6 +104,10 @@ public:
 
     /// Graceful stop: ingest drains, workers finish their current batch, long polls answer.
     void stop();
+    /// The first step of a graceful stop: every waiting long poll (GET /v1/changes) answers now
+    /// with what changed so far, and later ones at once — so an HTTP server waiting for its
+    /// requests to finish does not wait out 30-second polls (clients poll again elsewhere).
+    void endLongPolls();
 
     std::shared_ptr<store::Database> database() const { return m_db; }
     pipeline::Runner *runner() const { return m_runner.get(); }

@@ -20,6 +20,7 @@
 
 #include <cstring>
 #include <memory>
+#include <thread>
 #include <vector>
 
 using namespace salesflow;
@@ -556,6 +557,36 @@ private Q_SLOTS:
         server.terminate();
         QVERIFY(server.waitForFinished(30000));
         QVERIFY(!server.readAllStandardError().contains(token)); // the key never reaches the log
+    }
+
+    void aStopAnswersWaitingChangeFeedsFirst()
+    {
+        // A rolling restart: desktops wait in 30-second long polls. SIGTERM answers them with
+        // what changed so far (they poll again elsewhere) instead of dropping them unanswered.
+        const QByteArray viewer = createToken(QStringLiteral("desk"), QStringLiteral("viewer"));
+        QProcess server;
+        const quint16 port = test::startServe(server, withDb({}));
+        QVERIFY2(port, server.readAllStandardError().constData());
+        const QList<QPair<QByteArray, QByteArray>> auth{{"Authorization", "Bearer " + viewer}};
+        const QByteArray cursor
+            = QJsonDocument::fromJson(test::HttpClient("127.0.0.1", port).request("GET", "/v1/changes", {}, auth).body)
+                  .object()
+                  .value(QLatin1String("cursor"))
+                  .toString()
+                  .toUtf8();
+        QVERIFY(!cursor.isEmpty());
+        test::HttpResponse waited;
+        std::thread poll([&] {
+            waited = test::HttpClient("127.0.0.1", port)
+                         .request("GET", "/v1/changes?wait_ms=30000&after=" + cursor, {}, auth, 40000);
+        });
+        QTest::qWait(500); // the poll is waiting
+        server.terminate();
+        QVERIFY(server.waitForFinished(30000));
+        poll.join();
+        QCOMPARE(waited.status, 200);
+        const QByteArray log = server.readAllStandardError();
+        QVERIFY2(!log.contains("unanswered"), log.constData());
     }
 
     void readinessIsAnnouncedToSystemdOnceReady()

@@ -149,9 +149,12 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(rita.review()->queue()->rowCount() == 3 && rita.review()->canDecide(), 20000);
         const QString first = rita.review()->currentId();
 
-        // The second reviewer opens the same oldest item: held, said by whom, not decidable.
+        // The second reviewer is given the next free item, not rita's; going back to the oldest
+        // shows it held, by whom, and not decidable.
         Desk rolf(where, QStringLiteral("rolf"));
         rolf.window->showPage(ui::MainWindow::Page::Review);
+        QTRY_VERIFY_WITH_TIMEOUT(rolf.review()->canDecide() && rolf.review()->currentId() != first, 20000);
+        press(rolf.review(), Qt::CTRL | Qt::Key_K);
         QTRY_COMPARE(rolf.review()->currentId(), first);
         QTRY_VERIFY(rolf.review()->holderText().contains(QStringLiteral("rita")));
         QVERIFY(!rolf.review()->canDecide());

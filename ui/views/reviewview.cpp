@@ -80,11 +80,11 @@ ReviewView::ReviewView(IEngine *engine, Caller caller, QWidget *parent)
     });
     connect(m_form, &ReviewForm::edited, this, &ReviewView::schedulePreview);
     connect(m_form, &ReviewForm::evidencePicked, this, &ReviewView::highlightEvidence);
-    connect(m_list, &QListView::activated, this, [this](const QModelIndex &i) { openRow(i.row()); });
-    connect(m_list, &QListView::clicked, this, [this](const QModelIndex &i) { openRow(i.row()); });
+    connect(m_list, &QListView::activated, this, [this](const QModelIndex &i) { openChosen(i.row()); });
+    connect(m_list, &QListView::clicked, this, [this](const QModelIndex &i) { openChosen(i.row()); });
     connect(m_queue, &ReviewQueueModel::loaded, this, [this] {
         if (m_currentId.isEmpty() || m_queue->rowOf(m_currentId) < 0)
-            openRow(0);
+            openNextFree(0);
         updateButtons();
     });
     connect(m_queue, &ReviewQueueModel::loadFailed, this,
@@ -248,6 +248,9 @@ void ReviewView::claimed(const QString &eventId, const Result<ReviewClaim> &clai
         m_queue->setHolder(eventId, claim->holder, claim->untilMs);
         if (isVisible() && !isAncestorOf(QApplication::focusWidget()))
             m_text->setFocus(); // the keyboard stays on the workbench from item to item
+    } else if (claim.error().httpStatus == 409 && m_skipHeld && m_queue->rowOf(eventId) + 1 < m_queue->rowCount()) {
+        // Opened for us, not chosen: another reviewer took it meanwhile, so on to the next one.
+        openNextFree(m_queue->rowOf(eventId) + 1);
     } else if (claim.error().httpStatus == 409) {
         m_holder->setText(
             tr("Someone else is deciding this item: %1. Press Ctrl+J for the next one.").arg(claim.error().message));
@@ -429,14 +432,26 @@ void ReviewView::afterDecision(const QString &eventId, const Result<DecisionResu
     const int row = m_queue->rowOf(eventId);
     m_queue->remove(eventId);
     if (eventId == m_currentId)
-        openRow(qMin(row, m_queue->rowCount() - 1)); // the next item, at once
+        openNextFree(qMin(row, m_queue->rowCount() - 1)); // the next item, at once
 }
 
 void ReviewView::step(int delta)
 {
     const int row = m_queue->rowOf(m_currentId) + delta;
     if (row >= 0 && row < m_queue->rowCount())
-        openRow(row);
+        openChosen(row);
+}
+
+void ReviewView::openChosen(int row)
+{
+    m_skipHeld = false; // the reviewer chose it: a holder is shown, not skipped
+    openRow(row);
+}
+
+void ReviewView::openNextFree(int row)
+{
+    m_skipHeld = true;
+    openRow(row);
 }
 
 void ReviewView::skip()

@@ -60,6 +60,10 @@ private:
     void buildLayout();
     void buildActions();
     void openRow(int row);
+    /// Opened because the reviewer chose the row (click, Ctrl+J/K): a holder is shown.
+    void openChosen(int row);
+    /// Opened for the reviewer: an item someone else holds is passed over.
+    void openNextFree(int row);
     void claimed(const QString &eventId, const Result<ReviewClaim> &claim);
     void showEvent(const EventDetail &detail);
     void highlightEvidence(const QString &picked = QString());
@@ -94,6 +98,9 @@ private:
     QAction *m_rejectAction = nullptr;
     QTimer *m_previewDelay;
     int m_previewRetries = 0;
+    /// The open item was picked for the reviewer (after a decision, on load): when someone else
+    /// holds it, the next one is opened instead of showing the holder.
+    bool m_skipHeld = false;
     QTimer *m_renew;
     QInputDialog *m_rejectDialog = nullptr;
     QList<QAction *> m_actions;
