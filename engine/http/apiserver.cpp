@@ -89,10 +89,11 @@ Error missingToken()
 } // namespace
 
 std::optional<HttpResponse> ApiServer::refuse(const std::shared_ptr<HttpMetrics> &metrics, const Error &e,
-                                              const Reply::Headers &headers)
+                                              const QString &requestId, Reply::Headers headers)
 {
     metrics->request();
     metrics->response(e.httpStatus);
+    headers.append({"X-Request-Id", requestId.toLatin1()}); // refused before handle(): still traceable
     return problemResponse(e, headers);
 }
 
@@ -107,19 +108,20 @@ qint64 ApiServer::bodyLimit(const QByteArray &path) const
 QFuture<std::optional<HttpResponse>> ApiServer::screen(const HttpHead &head) const
 {
     using Answer = std::optional<HttpResponse>;
+    const auto id = [&head] { return requestIdOf(head); }; // only for a refusal: not on the hot path
     const Router::Match m = m_router.match(methodFrom(head.method), head.path);
     if (!m.route && !m.allowed.isEmpty())
         return QtFuture::makeReadyFuture<Answer>(
             refuse(m_options.metrics, makeError("method_not_allowed", QStringLiteral("method not allowed here"), 405),
-                   {{"Allow", m.allowed.join(", ")}}));
+                   id(), {{"Allow", m.allowed.join(", ")}}));
     if (!m.route)
         return QtFuture::makeReadyFuture<Answer>(
-            refuse(m_options.metrics, makeError("not_found", QStringLiteral("no such route"), 404)));
+            refuse(m_options.metrics, makeError("not_found", QStringLiteral("no such route"), 404), id()));
     const QByteArray encoding = head.header("Content-Encoding").trimmed().toLower();
     if (!encoding.isEmpty() && encoding != "gzip" && encoding != "identity")
-        return QtFuture::makeReadyFuture<Answer>(
-            refuse(m_options.metrics,
-                   makeError("request.encoding", QStringLiteral("Content-Encoding must be gzip or identity"), 415)));
+        return QtFuture::makeReadyFuture<Answer>(refuse(
+            m_options.metrics,
+            makeError("request.encoding", QStringLiteral("Content-Encoding must be gzip or identity"), 415), id()));
     const bool chunked = !head.header("Transfer-Encoding").isEmpty();
     const bool signedHead = std::any_of(m.route->signatureHeaders.cbegin(), m.route->signatureHeaders.cend(),
                                         [&head](const QByteArray &h) { return !head.header(h.constData()).isEmpty(); });
@@ -128,15 +130,15 @@ QFuture<std::optional<HttpResponse>> ApiServer::screen(const HttpHead &head) con
         return QtFuture::makeReadyFuture<Answer>(std::nullopt);
     const QByteArray token = bearer(head.header("Authorization"));
     if (token.isEmpty())
-        return QtFuture::makeReadyFuture<Answer>(refuse(m_options.metrics, missingToken()));
+        return QtFuture::makeReadyFuture<Answer>(refuse(m_options.metrics, missingToken(), id()));
     const Permission needs = *m.route->needs;
     // No `this`: the answer may come after the server is gone.
     return m_auth->authenticate(token).then(
-        [metrics = m_options.metrics, needs](const Result<Caller> &caller) -> Answer {
+        [metrics = m_options.metrics, needs, id = id()](const Result<Caller> &caller) -> Answer {
             if (!caller)
-                return refuse(metrics, caller.error());
+                return refuse(metrics, caller.error(), id);
             if (Status allowed = allow(caller.value(), needs); !allowed)
-                return refuse(metrics, allowed.error());
+                return refuse(metrics, allowed.error(), id);
             return std::nullopt;
         });
 }

@@ -73,7 +73,7 @@ private:
     void authorize(const QByteArray &authorization, const ReplyPtr &reply, Permission needs,
                    std::function<void(const Caller &)> next);
     static std::optional<HttpResponse> refuse(const std::shared_ptr<HttpMetrics> &metrics, const Error &e,
-                                              const Reply::Headers &headers = {});
+                                              const QString &requestId, Reply::Headers headers = {});
 
     IEngine *m_engine;
     IAuthenticator *m_auth;

@@ -306,6 +306,11 @@ private Q_SLOTS:
         QCOMPARE(posted.header("X-Request-Id"), QByteArray("req-42"));
         const QByteArray made = test::HttpClient("127.0.0.1", port).request("GET", "/healthz").header("X-Request-Id");
         QVERIFY2(made.size() == 16, made.constData()); // none given: one is made up and answered
+        // Refused by its head alone (no such route), before any handler: still traceable.
+        const auto refused
+            = test::HttpClient("127.0.0.1", port).request("GET", "/v1/nowhere", {}, {{"X-Request-Id", "req-43"}});
+        QCOMPARE(refused.status, 404);
+        QCOMPARE(refused.header("X-Request-Id"), QByteArray("req-43"));
         const QString eventId = QJsonDocument::fromJson(posted.body).object().value(QLatin1String("id")).toString();
         const auto broken = test::HttpClient("127.0.0.1", port)
                                 .request("POST", "/v1/events/transcript", "not a transcript",

@@ -184,6 +184,11 @@ void TestHttp::batchAnswersPerItemInOrder()
     QCOMPARE(repeat.status, 200);
     for (const QJsonValue &item : obj(repeat).value(QStringLiteral("items")).toArray())
         QVERIFY(item.toObject().value(QStringLiteral("duplicate")).toBool());
+    // A batch of one is still answered per message.
+    auto single = m_f->postJson(
+        "/v1/events/product", R"({"batch":[{"type":"track","messageId":"s3","userId":"u","event":"B"}]})", m_f->ingest);
+    QCOMPARE(single.status, 202);
+    QCOMPARE(obj(single).value(QStringLiteral("items")).toArray().size(), 1);
 }
 
 void TestHttp::hubspotWebhookChecksSignatureV3()

@@ -8,6 +8,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace salesflow::http {
 
 namespace {
@@ -102,7 +104,10 @@ void IngestController::single(const Request &request, const ReplyPtr &reply)
     if (Status known = knownSource(request.param(0)); !known)
         return reply->problem(known.error());
     const auto codes = request.param(0) == QLatin1String("email") ? mailServiceCodes(request) : std::nullopt;
-    submit(request.caller, {itemOf(request, request.param(0))}, true, reply, codes);
+    // A Segment batch answers per message even when it holds one (the sender reads "items").
+    const bool segmentBatch = request.param(0) == QLatin1String("product") && request.body.contains("\"batch\"");
+    submit(request.caller, {itemOf(request, request.param(0))}, segmentBatch ? Answer::Messages : Answer::One, reply,
+           codes);
 }
 
 void IngestController::batch(const Request &request, const ReplyPtr &reply)
@@ -121,7 +126,7 @@ void IngestController::batch(const Request &request, const ReplyPtr &reply)
         for (qsizetype i = 0; i < items->size(); ++i)
             items.value()[i].idempotencyKey = whole.idempotencyKey + '#' + QByteArray::number(i);
     }
-    submit(request.caller, items.value(), false, reply);
+    submit(request.caller, items.value(), Answer::PerItem, reply);
 }
 
 void IngestController::chat(const Request &request, const ReplyPtr &reply)
@@ -131,7 +136,7 @@ void IngestController::chat(const Request &request, const ReplyPtr &reply)
     IngestItem item = itemOf(request, hubspot ? QStringLiteral("hubspot") : QStringLiteral("chat"));
     if (hubspot) {
         item.idempotencyKey.clear();
-        return submit(request.caller, {item}, false, reply);
+        return submit(request.caller, {item}, Answer::PerItem, reply);
     }
     if (request.caller.kind == Caller::Kind::Webhook) {
         // Front checks a new webhook by sending a signed challenge to echo back.
@@ -139,7 +144,7 @@ void IngestController::chat(const Request &request, const ReplyPtr &reply)
             return reply->send(200, challenge, "text/plain");
         item.idempotencyKey.clear(); // the dedup key comes from what was signed (the delivery id)
     }
-    submit(request.caller, {item}, true, reply);
+    submit(request.caller, {item}, Answer::One, reply);
 }
 
 Status IngestController::verifyHubspot(const Request &request) const
@@ -158,18 +163,21 @@ void IngestController::hubspotWebhook(const Request &request, const ReplyPtr &re
     // unsigned header: a captured delivery replayed with a new Idempotency-Key stays a duplicate.
     IngestItem item = itemOf(request, QStringLiteral("hubspot"));
     item.idempotencyKey.clear();
-    submit(Caller::webhook(QStringLiteral("hubspot-webhook")), {item}, false, reply);
+    submit(Caller::webhook(QStringLiteral("hubspot-webhook")), {item}, Answer::PerItem, reply);
 }
 
-void IngestController::submit(const Caller &caller, QList<IngestItem> items, bool one, const ReplyPtr &reply,
+void IngestController::submit(const Caller &caller, QList<IngestItem> items, Answer answer, const ReplyPtr &reply,
                               std::optional<SenderCodes> codes)
 {
     using Receipts = Result<QList<Result<IngestReceipt>>>;
-    m_engine->ingest(caller, std::move(items)).then(m_context, [reply, one, codes](const Receipts &r) {
+    m_engine->ingest(caller, std::move(items)).then(m_context, [reply, answer, codes](const Receipts &r) {
         const SenderCodes contract = codes.value_or(SenderCodes{202, 0, {}});
         if (!r)
             return contract.refuse(reply, r.error());
-        if (one && r->size() == 1) { // one event; a HubSpot delivery or a Segment batch answers per item
+        const bool allRefused = std::none_of(r->cbegin(), r->cend(), [](const auto &each) { return each.ok(); });
+        if ((answer == Answer::One && r->size() == 1) || (answer == Answer::Messages && allRefused)) {
+            // One event, or a Segment batch none of whose messages could be taken (a 4xx tells
+            // the SDK not to retry); else a Segment batch or a delivery answers per item.
             const Result<IngestReceipt> &first = r->first();
             if (!first)
                 return contract.refuse(reply, first.error());

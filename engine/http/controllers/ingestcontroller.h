@@ -38,9 +38,11 @@ private:
     /// POST /v1/events/chat: a token's chat form, or a platform's signed webhook (Front's
     /// subscription challenge is answered with its value).
     void chat(const Request &request, const ReplyPtr &reply);
-    /// Hands the items to the engine; `one` answers the single item's receipt or problem, else
-    /// every item's receipt in order.
-    void submit(const Caller &caller, QList<IngestItem> items, bool one, const ReplyPtr &reply,
+    /// How the receipts are answered: One — the single event's receipt or problem (per item when
+    /// the door split it); PerItem — every item's receipt in order; Messages (a Segment batch) —
+    /// per item, but the first problem when no message was taken.
+    enum class Answer { One, PerItem, Messages };
+    void submit(const Caller &caller, QList<IngestItem> items, Answer answer, const ReplyPtr &reply,
                 std::optional<SenderCodes> codes = std::nullopt);
 
     QByteArray m_hubspotSecret;
