@@ -10,6 +10,22 @@ namespace salesflow::queue {
 using store::Connection;
 using store::Dialect;
 
+namespace {
+
+/// The jobs' ids and lease tokens as PostgreSQL array literals, in the same order (for unnest).
+std::pair<QString, QString> idsAndTokens(const QList<Job> &jobs)
+{
+    QList<qint64> ids;
+    QList<QString> tokens;
+    for (const Job &j : jobs) {
+        ids << j.id;
+        tokens << j.leaseToken;
+    }
+    return {store::pgIntArray(ids), store::pgTextArray(tokens)};
+}
+
+} // namespace
+
 Result<QList<Job>> JobQueue::lease(Connection &c, const QString &stage, int max, const QString &owner, qint64 leaseMs,
                                    qint64 nowMs)
 {
@@ -65,15 +81,10 @@ Result<QList<qint64>> JobQueue::complete(Connection &c, const QList<Job> &jobs)
     if (jobs.isEmpty())
         return done;
     if (c.dialect() == Dialect::Postgres) {
-        QList<QString> tokens;
-        QList<qint64> idList;
-        for (const Job &j : jobs) {
-            idList << j.id;
-            tokens << j.leaseToken;
-        }
+        const auto [idList, tokens] = idsAndTokens(jobs);
         auto r = c.exec("DELETE FROM jobs j USING unnest($1::bigint[], $2::text[]) AS t(id, token)"
                         " WHERE j.id = t.id AND j.lease_token = t.token RETURNING j.id",
-                        {store::pgIntArray(idList), store::pgTextArray(tokens)});
+                        {idList, tokens});
         if (!r)
             return r.error();
         for (int i = 0; i < r->size(); ++i)
@@ -138,15 +149,10 @@ Result<int> JobQueue::renew(Connection &c, const QList<Job> &jobs, qint64 untilM
 {
     int renewed = 0;
     if (c.dialect() == Dialect::Postgres) {
-        QList<qint64> idList;
-        QList<QString> tokens;
-        for (const Job &j : jobs) {
-            idList << j.id;
-            tokens << j.leaseToken;
-        }
+        const auto [idList, tokens] = idsAndTokens(jobs);
         auto r = c.exec("UPDATE jobs j SET run_after = $3 FROM unnest($1::bigint[], $2::text[]) AS t(id, token)"
                         " WHERE j.id = t.id AND j.lease_token = t.token",
-                        {store::pgIntArray(idList), store::pgTextArray(tokens), untilMs});
+                        {idList, tokens, untilMs});
         if (!r)
             return r.error();
         return int(r->affected);

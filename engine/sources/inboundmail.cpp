@@ -10,6 +10,7 @@
 #include "gmimeref.h"
 #include "intake.h"
 #include "jsonutil.h"
+#include "mailtext.h"
 #include "textdecode.h"
 
 #include <QUrlQuery>
@@ -110,8 +111,7 @@ QJsonArray fileNames(const Fields &fields)
     return out;
 }
 
-/// Message-ID, Date, In-Reply-To and References from a block of header lines (or a whole
-/// message: GMime reads its head), read by GMime.
+/// Message-ID, Date, In-Reply-To and References from a block of header lines, read by GMime.
 QJsonObject headerFacts(const QByteArray &headerBlock)
 {
     ensureGMime();
@@ -174,7 +174,7 @@ Result<InboundMail> wholeMessage(const QString &vendor, const Field &field)
     InboundMail m;
     m.vendor = vendor;
     m.rawMime = field.value;
-    m.messageId = messageIdOf(headerFacts(field.value));
+    m.messageId = rawMessageId(field.value); // its head only: the message is parsed at normalise
     return m;
 }
 

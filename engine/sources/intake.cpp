@@ -2,6 +2,7 @@
 
 #include "chatwebhooks.h"
 #include "inboundmail.h"
+#include "mailtext.h"
 
 #include <QJsonDocument>
 
@@ -101,29 +102,6 @@ bool hasControl(const QString &text)
     return std::any_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x20 || c.unicode() == 0x7f; });
 }
 
-/// The Message-ID header of a raw RFC 5322 message (header lookup only; the body is parsed by
-/// the email source's MIME parser in the normalise stage).
-QString rawMessageId(const QByteArray &raw)
-{
-    const qsizetype end = [&] {
-        qsizetype a = raw.indexOf("\r\n\r\n"), b = raw.indexOf("\n\n");
-        if (a < 0)
-            return b < 0 ? raw.size() : b;
-        return b < 0 ? a : qMin(a, b);
-    }();
-    const QList<QByteArray> lines = raw.left(end).split('\n');
-    for (qsizetype i = 0; i < lines.size(); ++i) {
-        QByteArray line = lines[i];
-        if (!line.toLower().startsWith("message-id:"))
-            continue;
-        QByteArray value = line.mid(11);
-        while (i + 1 < lines.size() && (lines[i + 1].startsWith(' ') || lines[i + 1].startsWith('\t')))
-            value += lines[++i];
-        return QString::fromUtf8(value.trimmed());
-    }
-    return {};
-}
-
 QString str(const json &o, std::initializer_list<const char *> keys)
 {
     if (!o.is_object())
@@ -175,6 +153,11 @@ QString serviceMailKey(const InboundMail &mail)
 /// empty for the chat form or a delivery without one (then a hash of the payload).
 Result<QString> chatDeliveryKey(const QByteArray &payload)
 {
+    // Most chat posts are the chat form itself: parsed a second time only when a platform's mark
+    // is in it (Intercom, Zendesk, Front: readChatWebhook's shapes).
+    if (!payload.contains("notification_event") && !payload.contains("zen:event-type:")
+        && !payload.contains("zendesk_ticket") && !payload.contains("\"target\""))
+        return QString();
     const QJsonObject doc = QJsonDocument::fromJson(payload).object();
     auto delivery = readChatWebhook(doc);
     if (!delivery)
@@ -216,14 +199,16 @@ QByteArray mediaType(const QByteArray &contentType)
     return (semi < 0 ? contentType : contentType.left(semi)).trimmed().toLower();
 }
 
-Result<QString> admit(const IngestItem &item)
+namespace {
+
+/// The source is known, the content type is one it takes, and there is a body.
+Status checkAdmissible(const IngestItem &item, const QByteArray &type)
 {
     if (!isKnownSource(item.source))
         return Error{QStringLiteral("ingest.unknown_source"),
                      QStringLiteral("unknown source '%1'; known sources: %2")
                          .arg(item.source, kSources.join(QStringLiteral(", "))),
                      404};
-    const QByteArray type = mediaType(item.contentType);
     if (type.isEmpty())
         return Error{QStringLiteral("ingest.content_type"),
                      QStringLiteral("a Content-Type header is required for source '%1'").arg(item.source), 415};
@@ -238,7 +223,68 @@ Result<QString> admit(const IngestItem &item)
     }
     if (item.payload.trimmed().isEmpty())
         return badRequest(QStringLiteral("the request body is empty"));
+    return Done{};
+}
 
+/// A mail service's or chat platform's webhook, keyed by what it carries; empty for anything else.
+Result<QString> webhookKey(const IngestItem &item, const QByteArray &type)
+{
+    if (item.source == QLatin1String("email") && type != "message/rfc822") {
+        if (auto service = readInboundMail(item.contentType, item.payload)) {
+            if (!*service)
+                return badRequest(service->error().message);
+            return serviceMailKey(service->value());
+        }
+    }
+    if (item.source == QLatin1String("chat") && isJsonType(type))
+        return chatDeliveryKey(item.payload);
+    return QString();
+}
+
+/// A JSON payload, checked, and the source's natural id in it (empty when it has none).
+Result<QString> jsonNaturalKey(const IngestItem &item)
+{
+    auto parsed = parseJson(item.payload);
+    if (!parsed)
+        return parsed.error();
+    const json &doc = parsed.value();
+    if (!doc.is_object() && !(item.source == QLatin1String("product") && doc.is_array())
+        && !(item.source == QLatin1String("transcript") && doc.is_array()))
+        return badRequest(QStringLiteral("payload must be a JSON object for source '%1'").arg(item.source));
+    const auto prefixed = [](const QString &kind, const QString &id) { return id.isEmpty() ? id : kind + id; };
+    if (item.source == QLatin1String("product"))
+        return prefixed(QStringLiteral("messageId:"), str(doc, {"messageId"}));
+    if (item.source == QLatin1String("form"))
+        return prefixed(QStringLiteral("submission:"), str(doc, {"submission_id", "submissionId", "conversionId"}));
+    if (item.source == QLatin1String("email"))
+        return prefixed(QStringLiteral("message-id:"), str(doc, {"message_id", "messageId"}));
+    if (item.source == QLatin1String("hubspot"))
+        return QString(QStringLiteral("event:") + hubspotCompositeKey(doc));
+    return QString();
+}
+
+/// The source's natural id: a webhook's, a JSON payload's, or a raw message's Message-ID.
+Result<QString> naturalKey(const IngestItem &item, const QByteArray &type)
+{
+    auto natural = webhookKey(item, type);
+    if (!natural || !natural->isEmpty())
+        return natural;
+    if (isJsonType(type))
+        return jsonNaturalKey(item);
+    if (type == "message/rfc822") {
+        const QString id = rawMessageId(item.payload);
+        return id.isEmpty() ? id : QStringLiteral("message-id:") + id;
+    }
+    return QString();
+}
+
+} // namespace
+
+Result<QString> admit(const IngestItem &item)
+{
+    const QByteArray type = mediaType(item.contentType);
+    if (Status ok = checkAdmissible(item, type); !ok)
+        return ok.error();
     const QString prefix = item.source + QLatin1Char(':');
     if (!item.idempotencyKey.isEmpty()) {
         if (item.idempotencyKey.size() > 255)
@@ -247,50 +293,10 @@ Result<QString> admit(const IngestItem &item)
             return badRequest(QStringLiteral("Idempotency-Key holds control characters; send printable text"));
         return QString(prefix + QStringLiteral("key:") + QString::fromUtf8(item.idempotencyKey));
     }
-    QString natural;
-    if (item.source == QLatin1String("email") && type != "message/rfc822") {
-        if (auto service = readInboundMail(item.contentType, item.payload)) {
-            if (!*service)
-                return badRequest(service->error().message);
-            natural = serviceMailKey(service->value());
-        }
-    }
-    if (item.source == QLatin1String("chat") && isJsonType(type) && natural.isEmpty()) {
-        auto key = chatDeliveryKey(item.payload);
-        if (!key)
-            return key.error();
-        natural = key.value();
-    }
-    if (!natural.isEmpty()) {
-        // a service's or platform's webhook, keyed by what it carries
-    } else if (isJsonType(type)) {
-        auto parsed = parseJson(item.payload);
-        if (!parsed)
-            return parsed.error();
-        const json &doc = parsed.value();
-        if (!doc.is_object() && !(item.source == QLatin1String("product") && doc.is_array())
-            && !(item.source == QLatin1String("transcript") && doc.is_array()))
-            return badRequest(QStringLiteral("payload must be a JSON object for source '%1'").arg(item.source));
-        if (item.source == QLatin1String("product")) {
-            natural = str(doc, {"messageId"});
-            if (!natural.isEmpty())
-                natural = QStringLiteral("messageId:") + natural;
-        } else if (item.source == QLatin1String("form")) {
-            natural = str(doc, {"submission_id", "submissionId", "conversionId"});
-            if (!natural.isEmpty())
-                natural = QStringLiteral("submission:") + natural;
-        } else if (item.source == QLatin1String("email")) {
-            natural = str(doc, {"message_id", "messageId"});
-            if (!natural.isEmpty())
-                natural = QStringLiteral("message-id:") + natural;
-        } else if (item.source == QLatin1String("hubspot")) {
-            natural = QStringLiteral("event:") + hubspotCompositeKey(doc);
-        }
-    } else if (type == "message/rfc822") {
-        natural = rawMessageId(item.payload);
-        if (!natural.isEmpty())
-            natural = QStringLiteral("message-id:") + natural;
-    }
+    auto found = naturalKey(item, type);
+    if (!found)
+        return found.error();
+    QString natural = found.value();
     if (hasControl(natural)) {
         return badRequest(QStringLiteral("the event's id (%1) holds control characters such as U+0000; send "
                                          "printable text")

@@ -110,4 +110,25 @@ QByteArray tidyMessageHead(const QByteArray &message, QString *repair)
     return head.join('\n');
 }
 
+QString rawMessageId(const QByteArray &raw)
+{
+    const qsizetype end = [&] {
+        qsizetype a = raw.indexOf("\r\n\r\n"), b = raw.indexOf("\n\n");
+        if (a < 0)
+            return b < 0 ? raw.size() : b;
+        return b < 0 ? a : qMin(a, b);
+    }();
+    const QList<QByteArray> lines = raw.left(end).split('\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        QByteArray line = lines[i];
+        if (!line.toLower().startsWith("message-id:"))
+            continue;
+        QByteArray value = line.mid(11);
+        while (i + 1 < lines.size() && (lines[i + 1].startsWith(' ') || lines[i + 1].startsWith('\t')))
+            value += lines[++i];
+        return QString::fromUtf8(value.trimmed());
+    }
+    return {};
+}
+
 } // namespace salesflow::sources

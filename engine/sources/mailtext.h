@@ -16,5 +16,8 @@ QString decodeHeaderText(const QByteArray &raw);
 /// before the first header and an mbox "From " line are dropped; a body that starts right after
 /// the header lines, with no blank line, gets one. `repair` says what was done (empty: nothing).
 QByteArray tidyMessageHead(const QByteArray &message, QString *repair);
+/// The Message-ID header of a raw RFC 5322 message as written ("<id@host>"), read from its head
+/// only (the door keys raw mail by it; the body is parsed in the normalise stage). Empty if none.
+QString rawMessageId(const QByteArray &message);
 
 } // namespace salesflow::sources
