@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -207,6 +208,25 @@ def check_dockerfile(src, salesflowd):
             missing.append("%s (%s)" % (lib, owner or "no package"))
     check("the runtime stage installs every library salesflowd links (%d)" % len(needed), not missing,
           ", ".join(missing))
+    check_build_deps(src, text[:text.rindex("\nFROM ")])
+
+
+def check_build_deps(src, build):
+    """The build stage's .ci/deps runs with only what was copied before it (the senders' npm step
+    once broke the image that way): run it so, on this machine, where the packages are installed."""
+    step = re.search(r"^RUN (/src/\.ci/deps[^&\n]*)", build, re.M)
+    check("the build stage installs its packages with .ci/deps", step is not None, "")
+    if not step:
+        return
+    with tempfile.TemporaryDirectory() as root:
+        for source, dest in re.findall(r"^COPY (\S+) (/src/\S+)$", build[:step.start()], re.M):
+            target = os.path.join(root, dest.lstrip("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            shutil.copy2(os.path.join(src, source), target)
+        argv = step.group(1).split()
+        run = subprocess.run([os.path.join(root, argv[0].lstrip("/"))] + argv[1:], capture_output=True, text=True)
+        check("the build stage's %s works with only the files copied before it" % step.group(1).strip(),
+              run.returncode == 0, (run.stdout + run.stderr)[-400:])
 
 
 def check_migrations(src):
