@@ -451,6 +451,7 @@ void WriteStage::verify(Batch &b)
                     QString::number(t.toObject().value(QLatin1String("toObjectId")).toVariant().toLongLong()));
         }
         for (Action *a : sample) {
+            LogScope scope({{}, {}, a->eventId, {}}); // a line about one action names its event
             QString verdict = QStringLiteral("ok");
             if (!present.contains(a->hubspotId)) {
                 verdict = QStringLiteral("missing: %1 %2 not found on read-back").arg(it.key(), a->hubspotId);
