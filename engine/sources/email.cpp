@@ -13,6 +13,7 @@
 
 #include <QRegularExpression>
 
+#include <cstring>
 #include <optional>
 
 namespace salesflow::sources {
@@ -201,10 +202,24 @@ std::optional<Result<Normalised>> forwarded(GMimeMessage *msg, const QStringList
     return n;
 }
 
+/// The From mailboxes, display names decoded as RFC 2047 reads them (see joinEncodedWords).
+QStringList senders(GMimeMessage *msg, QStringList *names)
+{
+    GMimeHeader *h = g_mime_header_list_get_header(g_mime_object_get_header_list(GMIME_OBJECT(msg)), "From");
+    const char *raw = h ? g_mime_header_get_raw_value(h) : nullptr;
+    if (!raw || !strstr(raw, "=?"))
+        return addresses(g_mime_message_get_from(msg), names);
+    InternetAddressList *list = internet_address_list_parse(nullptr, joinEncodedWords(QByteArray(raw)).constData());
+    const QStringList out = addresses(list, names);
+    if (list)
+        g_object_unref(list);
+    return out;
+}
+
 Result<Normalised> fromMessage(GMimeMessage *msg, int depth)
 {
     QStringList fromNames;
-    const QStringList from = addresses(g_mime_message_get_from(msg), &fromNames);
+    const QStringList from = senders(msg, &fromNames);
     if (auto inner = forwarded(msg, from, depth))
         return *inner;
     Walk walk;

@@ -43,11 +43,26 @@ QString inCharset(const QByteArray &bytes, const QByteArray &charset)
     return utf8.hasError() ? QString::fromLatin1(bytes) : s;
 }
 
+/// An RFC 2047 encoded-word: charset (with an optional *language), encoding, text.
+const QRegularExpression &encodedWord()
+{
+    static const QRegularExpression word(QStringLiteral("=\\?([^?\\s]+)\\?([BbQq])\\?([^?\\s]*)\\?="));
+    return word;
+}
+
+/// The bytes an encoded-word matched by encodedWord() carries.
+QByteArray wordBytes(const QRegularExpressionMatch &m)
+{
+    const QByteArray text = m.captured(3).toLatin1();
+    return m.captured(2).compare(QLatin1String("B"), Qt::CaseInsensitive) == 0 ? QByteArray::fromBase64(text)
+                                                                               : qDecode(text);
+}
+
 } // namespace
 
 QString decodeHeaderText(const QByteArray &raw)
 {
-    static const QRegularExpression word(QStringLiteral("=\\?([^?\\s]+)\\?([BbQq])\\?([^?\\s]*)\\?="));
+    const QRegularExpression &word = encodedWord();
     QByteArray unfolded = raw;
     unfolded.replace("\r\n", "").replace('\n', "");
     const QString s = QString::fromLatin1(unfolded); // bytes as they came: decoded per piece below
@@ -73,16 +88,42 @@ QString decodeHeaderText(const QByteArray &raw)
             out += inCharset(gap.toLatin1(), "UTF-8");
         }
         const QByteArray charset = m.captured(1).section(QLatin1Char('*'), 0, 0).toLatin1().toLower();
-        const QByteArray text = m.captured(3).toLatin1();
-        pending.append({charset,
-                        m.captured(2).compare(QLatin1String("B"), Qt::CaseInsensitive) == 0
-                            ? QByteArray::fromBase64(text)
-                            : qDecode(text)});
+        pending.append({charset, wordBytes(m)});
         last = m.capturedEnd();
     }
     flush();
     out += inCharset(s.mid(last).toLatin1(), "UTF-8");
     return out.trimmed();
+}
+
+QByteArray joinEncodedWords(const QByteArray &raw)
+{
+    const QRegularExpression &word = encodedWord();
+    const QString s = QString::fromLatin1(raw);
+    QByteArray out, charset, bytes;
+    int words = 0; // in the run being joined
+    const auto flush = [&] {
+        if (words > 0)
+            out += "=?" + charset + "?B?" + bytes.toBase64() + "?=";
+        words = 0;
+        bytes.clear();
+    };
+    qsizetype last = 0;
+    for (auto it = word.globalMatch(s); it.hasNext();) {
+        const auto m = it.next();
+        const QString gap = s.mid(last, m.capturedStart() - last);
+        const QByteArray cs = m.captured(1).toLatin1();
+        if (words == 0 || !gap.trimmed().isEmpty() || cs.compare(charset, Qt::CaseInsensitive) != 0) {
+            flush();
+            out += gap.toLatin1();
+            charset = cs;
+        }
+        bytes += wordBytes(m);
+        ++words;
+        last = m.capturedEnd();
+    }
+    flush();
+    return out + s.mid(last).toLatin1();
 }
 
 QByteArray tidyMessageHead(const QByteArray &message, QString *repair)

@@ -12,6 +12,11 @@ namespace salesflow::sources {
 /// not UTF-8 is read as Latin-1. Never fails: a malformed encoded-word stays as written.
 QString decodeHeaderText(const QByteArray &raw);
 
+/// A structured header's raw value (From, To) with each run of adjacent encoded-words of one
+/// charset rewritten as one base64 word of their joined bytes, for a parser that decodes words
+/// one by one (GMime 3.2 drops the words after one ending in '=' padding). Unchanged otherwise.
+QByteArray joinEncodedWords(const QByteArray &raw);
+
 /// The message as mail clients read it when its head is sloppy: blank or white-space lines
 /// before the first header and an mbox "From " line are dropped; a body that starts right after
 /// the header lines, with no blank line, gets one. `repair` says what was done (empty: nothing).

@@ -33,10 +33,44 @@ Prefix prefixOf(const QString &line)
     return {};
 }
 
+/// Caption sound tags ("[Music] la la", "[APPLAUSE]") and the labels notes are written with
+/// ("Warning: …", "Note: …"): capitalised and recurring like names, but nobody speaking.
+bool isSoundOrLabel(const QString &name)
+{
+    static const QSet<QString> sounds{
+        QStringLiteral("music"),      QStringLiteral("applause"),   QStringLiteral("laughter"),
+        QStringLiteral("laughs"),     QStringLiteral("laughing"),   QStringLiteral("inaudible"),
+        QStringLiteral("crosstalk"),  QStringLiteral("silence"),    QStringLiteral("noise"),
+        QStringLiteral("cheering"),   QStringLiteral("cheers"),     QStringLiteral("sighs"),
+        QStringLiteral("chuckles"),   QStringLiteral("coughs"),     QStringLiteral("foreign"),
+        QStringLiteral("background"), QStringLiteral("indistinct"), QStringLiteral("unintelligible"),
+        QStringLiteral("beep"),       QStringLiteral("static"),     QStringLiteral("ringing"),
+        QStringLiteral("pause"),      QStringLiteral("sound"),      QStringLiteral("playing")};
+    static const QSet<QString> labels{
+        QStringLiteral("warning"),    QStringLiteral("note"),        QStringLiteral("caution"),
+        QStringLiteral("tip"),        QStringLiteral("important"),   QStringLiteral("update"),
+        QStringLiteral("reminder"),   QStringLiteral("agenda"),      QStringLiteral("summary"),
+        QStringLiteral("action"),     QStringLiteral("action item"), QStringLiteral("step"),
+        QStringLiteral("example"),    QStringLiteral("todo"),        QStringLiteral("fyi"),
+        QStringLiteral("ps"),         QStringLiteral("subject"),     QStringLiteral("re"),
+        QStringLiteral("next steps"), QStringLiteral("decision")};
+    static const QRegularExpression nonWord(QStringLiteral("[^\\w]+"));
+    const QString lower = name.toLower();
+    if (labels.contains(lower))
+        return true;
+    for (const QString &w : lower.split(nonWord, Qt::SkipEmptyParts)) {
+        if (sounds.contains(w))
+            return true;
+    }
+    return false;
+}
+
 /// A name as transcripts write one: 1–3 words, each capitalised (or initials, "Dr.", all caps),
-/// none of the small words sentences are made of.
+/// none of the small words sentences are made of, and no sound tag or note label.
 bool looksLikeName(const QString &name)
 {
+    if (isSoundOrLabel(name))
+        return false;
     static const QSet<QString> sentenceWords{
         QStringLiteral("and"),     QStringLiteral("the"),  QStringLiteral("but"),  QStringLiteral("so"),
         QStringLiteral("says"),    QStringLiteral("said"), QStringLiteral("then"), QStringLiteral("well"),

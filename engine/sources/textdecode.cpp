@@ -62,23 +62,25 @@ QString decodeUnknownText(const QByteArray &bytes, const QByteArray &declared, Q
         return decodeAs(bytes.mid(2), "UTF-16LE", encoding);
     if (bytes.startsWith("\xfe\xff"))
         return decodeAs(bytes.mid(2), "UTF-16BE", encoding);
-    if (!declared.isEmpty()) {
-        QStringDecoder d(declared.constData(), QStringDecoder::Flag::Stateless);
-        if (d.isValid()) {
-            const QString text = d(bytes);
-            if (!d.hasError()) {
-                *encoding = QString::fromLatin1(declared);
-                return text;
-            }
-        }
-    }
     if (const char *utf16 = utf16WithoutBom(bytes))
         return decodeAs(bytes, utf16, encoding);
+    // Valid UTF-8 is UTF-8 whatever the sender declared: 8-bit text with any letter beyond ASCII
+    // is almost never valid UTF-8, while a wrong declaration on UTF-8 text is common.
     QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
     QString text = utf8(bytes);
     if (!utf8.hasError()) {
         *encoding = QStringLiteral("UTF-8");
         return text;
+    }
+    if (!declared.isEmpty()) {
+        QStringDecoder d(declared.constData(), QStringDecoder::Flag::Stateless);
+        if (d.isValid()) {
+            text = d(bytes);
+            if (!d.hasError()) {
+                *encoding = QString::fromLatin1(declared);
+                return text;
+            }
+        }
     }
     const QByteArray guess = detected(bytes);
     if (!guess.isEmpty() && guess != "UTF-8") {

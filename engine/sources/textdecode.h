@@ -6,9 +6,9 @@
 
 namespace salesflow::sources {
 
-/// Text of unknown encoding: a byte-order mark, else the `declared` charset when it is one we
-/// know and the bytes decode in it cleanly, else valid UTF-8, else what libuchardet detects
-/// (windows-1252 when it cannot tell). `encoding` gets the name used.
+/// Text of unknown encoding: a byte-order mark, else valid UTF-8 (whatever was declared), else
+/// the `declared` charset when it is one we know and the bytes decode in it cleanly, else what
+/// libuchardet detects (windows-1252 when it cannot tell). `encoding` gets the name used.
 QString decodeUnknownText(const QByteArray &bytes, const QByteArray &declared, QString *encoding);
 
 /// HTML-style character references (&amp; &lt; &gt; &quot; &apos; &nbsp; &lrm; &rlm; &#NN;
