@@ -555,6 +555,23 @@ private Q_SLOTS:
                     .toObject()
                     .value(QLatin1String("duplicate"))
                     .toBool()); // a retry is not a second event
+        // A batch with one message already taken and one new: each answered for itself, in order.
+        const QByteArray mixed = "{\"batch\":[{\"type\":\"track\",\"messageId\":\"r1\",\"userId\":\"u\","
+                                 "\"event\":\"A\"},{\"type\":\"track\",\"messageId\":\"r3\",\"userId\":\"u\","
+                                 "\"event\":\"C\"}]}";
+        const auto both = post("/v1/batch", mixed, basic);
+        QCOMPARE(both.status, 200);
+        const QJsonArray items = QJsonDocument::fromJson(both.body).object().value(QLatin1String("items")).toArray();
+        QCOMPARE(items.size(), 2);
+        QVERIFY(items[0].toObject().value(QLatin1String("duplicate")).toBool());
+        QCOMPARE(items[0].toObject().value(QLatin1String("id")),
+                 QJsonDocument::fromJson(again.body)
+                     .object()
+                     .value(QLatin1String("items"))
+                     .toArray()[0]
+                     .toObject()
+                     .value(QLatin1String("id")));
+        QVERIFY(!items[1].toObject().value(QLatin1String("duplicate")).toBool());
         QCOMPARE(post("/v1/track", "{\"userId\":\"u\",\"event\":\"B\",\"messageId\":\"r2\"}", basic).status, 200);
         QCOMPARE(post("/v1/batch", batch, "Basic " + QByteArray("sft_wrong:").toBase64()).status, 401);
         QCOMPARE(post("/v1/batch", "{\"batch\":", basic).status, 400); // malformed: no retry
