@@ -113,8 +113,7 @@ Status JobQueue::enqueue(Connection &c, const QList<QString> &eventIds, const QS
                         {store::pgTextArray(eventIds), stage, maxAttempts, runAfterMs, nowMs, argsValue});
         if (!r)
             return r.error();
-        if (auto n = c.exec("SELECT pg_notify('salesflow_jobs', $1)", {stage}); !n)
-            return n.error();
+        c.wakeAfterCommit(channel(), stage);
         return Done{};
     }
     for (const QString &id : eventIds) {

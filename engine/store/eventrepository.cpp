@@ -103,10 +103,8 @@ Result<QList<IngestReceipt>> insertBatchPg(Connection &c, const QList<NewRawEven
                 return makeError("store.error", QStringLiteral("dedup lookup found no row for a conflicting key"));
         }
     }
-    if (!inserted.isEmpty()) {
-        if (auto n = c.exec("SELECT pg_notify('salesflow_jobs', $1)", {firstStage}); !n)
-            return n.error();
-    }
+    if (!inserted.isEmpty())
+        c.wakeAfterCommit("salesflow_jobs", firstStage);
     return out;
 }
 

@@ -156,13 +156,42 @@ Status PgConnection::begin(bool)
 Status PgConnection::commit()
 {
     // A failed COMMIT means the transaction is gone: the caller must not acknowledge anything.
-    return execScript("COMMIT");
+    Status s = execScript("COMMIT");
+    if (s)
+        sendWakes();
+    m_wakes.clear();
+    return s;
 }
 
 void PgConnection::rollback()
 {
+    m_wakes.clear();
     if (!broken() && PQtransactionStatus(m_conn) != PQTRANS_IDLE)
         execScript("ROLLBACK");
+}
+
+void PgConnection::wakeAfterCommit(const QByteArray &channel, const QString &payload)
+{
+    const std::pair<QByteArray, QString> wake{channel, payload};
+    if (!m_wakes.contains(wake))
+        m_wakes.append(wake);
+    if (PQtransactionStatus(m_conn) == PQTRANS_IDLE) {
+        sendWakes();
+        m_wakes.clear();
+    }
+}
+
+void PgConnection::sendWakes()
+{
+    for (const auto &[channel, payload] : std::as_const(m_wakes)) {
+        if (auto n = exec("SELECT pg_notify($1, $2)", {QString::fromLatin1(channel), payload}); !n) {
+            static LogThrottle throttle(10000);
+            qint64 held = 0;
+            if (throttle.allow(&held))
+                qCWarning(lcStore) << "could not wake the workers listening on" << channel << ":" << n.error().message
+                                   << "(they poll; " << held << "more not logged)";
+        }
+    }
 }
 
 Result<QStringList> PgConnection::waitForNotifications(int timeoutMs)

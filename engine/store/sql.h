@@ -62,6 +62,16 @@ public:
     virtual Status commit() = 0;
     virtual void rollback() = 0;
     virtual bool broken() const = 0;
+    /// Wakes the listeners of `channel` (PostgreSQL NOTIFY) once the current transaction has
+    /// committed — at once outside one; forgotten if it rolls back. Never inside the transaction:
+    /// a NOTIFY holds a database-wide lock from COMMIT until its WAL is flushed, which made every
+    /// notifying commit of every process wait for the one before (no group commit). A failed
+    /// wake-up is logged; listeners also poll. No-op on SQLite (the process wakes its own workers).
+    virtual void wakeAfterCommit(const QByteArray &channel, const QString &payload)
+    {
+        Q_UNUSED(channel);
+        Q_UNUSED(payload);
+    }
 };
 
 using ConnectionPtr = std::shared_ptr<Connection>;

@@ -10,6 +10,7 @@
 #include "engine/store/database.h"
 #include "engine/store/eventrepository.h"
 #include "engine/store/migrator.h"
+#include "engine/store/pgconnection.h"
 #include "tests/support/engines.h"
 #include "tests/support/manualclock.h"
 #include "tests/support/testbackend.h"
@@ -84,6 +85,37 @@ public:
 using test::count;
 
 } // namespace
+
+void TestQueue::enqueueWakesListenersOnlyOnceCommitted()
+{
+    auto db = openDb(QStringLiteral("wake"));
+    if (db->dialect() != Dialect::Postgres)
+        QSKIP("SQLite has no NOTIFY: the process wakes its own workers");
+    auto listenerConn = db->connect();
+    auto *listener = dynamic_cast<PgConnection *>(listenerConn.value().get());
+    QVERIFY(listener && listener->exec("LISTEN " + JobQueue::channel(), {}));
+    const QStringList ids = seed(*db, 1, nowMs()); // one event and its job, committed
+    auto woke = listener->waitForNotifications(2000);
+    QVERIFY(woke && woke->contains(QString::fromLatin1(JobQueue::channel())));
+    auto c = db->connect();
+    {
+        Tx tx(*c.value());
+        QVERIFY(tx.begin(true));
+        QVERIFY(JobQueue::enqueue(*c.value(), ids, QStringLiteral("enrich"), 3, 0, nowMs()));
+        woke = listener->waitForNotifications(300);
+        QVERIFY(woke && woke->isEmpty()); // not while the jobs are invisible to the listener
+        QVERIFY(tx.commit());
+    }
+    woke = listener->waitForNotifications(2000);
+    QVERIFY(woke && woke->contains(QString::fromLatin1(JobQueue::channel())));
+    {
+        Tx tx(*c.value());
+        QVERIFY(tx.begin(true));
+        QVERIFY(JobQueue::enqueue(*c.value(), ids, QStringLiteral("plan"), 3, 0, nowMs()));
+    } // rolled back: nothing to wake for
+    woke = listener->waitForNotifications(300);
+    QVERIFY(woke && woke->isEmpty());
+}
 
 void TestQueue::leaseTakesDueJobsInOrderOnce()
 {

@@ -26,6 +26,7 @@ class TestQueue : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void leaseTakesDueJobsInOrderOnce();
+    void enqueueWakesListenersOnlyOnceCommitted();
     void expiredLeaseIsTakenOverAndStaleCompletionRejected();
     void backoffGrowsWithJitterAndCap();
     void runnerCompletesEveryJobExactlyOnce();
