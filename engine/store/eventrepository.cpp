@@ -33,8 +33,9 @@ EventSummary summaryFrom(const Rows &r, int i)
     return s;
 }
 
-Result<QList<IngestReceipt>> insertBatchPg(Connection &c, const QList<NewRawEvent> &events, const QString &firstStage,
-                                           int maxAttempts, qint64 now)
+/// The new events' rows and first jobs, one statement (atomic on its own); the ids inserted.
+Result<QSet<QString>> insertRowsPg(Connection &c, const QList<NewRawEvent> &events, const QString &firstStage,
+                                   int maxAttempts, qint64 now)
 {
     QList<QString> ids, sources, types, keys, actors;
     QList<QByteArray> payloads;
@@ -56,7 +57,6 @@ Result<QList<IngestReceipt>> insertBatchPg(Connection &c, const QList<NewRawEven
         payloads << e.payload;
         sizes << e.payload.size();
     }
-    // One statement: the rows, their first jobs and audit entries. RI checks run at statement end.
     // One statement: the rows and their first jobs. The first audit entry is the row itself
     // (received_at, received_by), so ingest writes two rows per event, not three.
     auto ins
@@ -76,6 +76,13 @@ Result<QList<IngestReceipt>> insertBatchPg(Connection &c, const QList<NewRawEven
     QSet<QString> inserted;
     for (int i = 0; i < ins->size(); ++i)
         inserted.insert(ins->text(i, 0));
+    return inserted;
+}
+
+/// Receipts in input order: the new events' own ids, and for a duplicate the stored event's id
+/// (read after the insert: a conflicting row another transaction committed meanwhile is seen).
+Result<QList<IngestReceipt>> receiptsPg(Connection &c, const QList<NewRawEvent> &events, const QSet<QString> &inserted)
+{
     QList<IngestReceipt> out;
     out.reserve(events.size());
     if (inserted.size() == events.size()) {
@@ -103,9 +110,20 @@ Result<QList<IngestReceipt>> insertBatchPg(Connection &c, const QList<NewRawEven
                 return makeError("store.error", QStringLiteral("dedup lookup found no row for a conflicting key"));
         }
     }
-    if (!inserted.isEmpty())
-        c.wakeAfterCommit("salesflow_jobs", firstStage);
     return out;
+}
+
+Result<QList<IngestReceipt>> insertBatchPg(Connection &c, const QList<NewRawEvent> &events, const QString &firstStage,
+                                           int maxAttempts, qint64 now, bool *inserted = nullptr)
+{
+    auto rows = insertRowsPg(c, events, firstStage, maxAttempts, now);
+    if (!rows)
+        return rows.error();
+    if (inserted)
+        *inserted = true;
+    if (!rows->isEmpty())
+        c.wakeAfterCommit("salesflow_jobs", firstStage);
+    return receiptsPg(c, events, rows.value());
 }
 
 Result<QList<IngestReceipt>> insertBatchSqlite(Connection &c, const QList<NewRawEvent> &events,
@@ -150,6 +168,31 @@ Result<QList<IngestReceipt>> EventRepository::insertBatch(Connection &c, const Q
         return QList<IngestReceipt>{};
     return c.dialect() == Dialect::Postgres ? insertBatchPg(c, events, firstStage, maxAttempts, nowMs)
                                             : insertBatchSqlite(c, events, firstStage, maxAttempts, nowMs);
+}
+
+Result<QList<IngestReceipt>> EventRepository::storeBatch(Connection &c, const QList<NewRawEvent> &events,
+                                                         const QString &firstStage, int maxAttempts, qint64 nowMs,
+                                                         bool *maybeCommitted)
+{
+    *maybeCommitted = false;
+    if (c.dialect() == Dialect::Postgres) {
+        // The writes are one statement, atomic on its own; once it succeeded they are committed.
+        bool inserted = false;
+        auto r = insertBatchPg(c, events, firstStage, maxAttempts, nowMs, &inserted);
+        *maybeCommitted = !r && (inserted || c.broken());
+        return r;
+    }
+    Tx tx(c);
+    if (Status s = tx.begin(true); !s)
+        return s.error();
+    auto r = insertBatch(c, events, firstStage, maxAttempts, nowMs);
+    if (!r)
+        return r;
+    if (Status s = tx.commit(); !s) {
+        *maybeCommitted = true;
+        return s.error();
+    }
+    return r;
 }
 
 namespace {

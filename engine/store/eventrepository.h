@@ -25,6 +25,14 @@ public:
     /// of the stored event instead. Receipts come back in input order.
     static Result<QList<IngestReceipt>> insertBatch(Connection &c, const QList<NewRawEvent> &events,
                                                     const QString &firstStage, int maxAttempts, qint64 nowMs);
+    /// insertBatch in a transaction of its own, committed when this returns receipts. On
+    /// PostgreSQL that is one statement in autocommit — one round trip, no BEGIN and COMMIT.
+    /// On failure `*maybeCommitted` says whether the batch may have been stored anyway (the
+    /// connection broke with the statement sent: its outcome is unknown, it must not be
+    /// answered as refused nor sent again blindly); when false nothing of it was stored.
+    static Result<QList<IngestReceipt>> storeBatch(Connection &c, const QList<NewRawEvent> &events,
+                                                   const QString &firstStage, int maxAttempts, qint64 nowMs,
+                                                   bool *maybeCommitted);
 
     static Result<EventPage> list(Connection &c, const EventQuery &q);
     static Result<EventDetail> detail(Connection &c, const QString &id);

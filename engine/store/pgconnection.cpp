@@ -6,6 +6,7 @@
 
 #include <poll.h>
 
+#include <utility>
 #include <vector>
 
 namespace salesflow::store {
@@ -157,17 +158,32 @@ Status PgConnection::commit()
 {
     // A failed COMMIT means the transaction is gone: the caller must not acknowledge anything.
     Status s = execScript("COMMIT");
-    if (s)
-        sendWakes();
-    m_wakes.clear();
+    if (s && !m_wakesDeferred)
+        flushWakes();
+    else if (!s && !m_wakesDeferred) // deferred: kept (a spurious wake-up only makes workers look)
+        m_wakes.clear();
     return s;
 }
 
 void PgConnection::rollback()
 {
-    m_wakes.clear();
+    if (!m_wakesDeferred)
+        m_wakes.clear();
     if (!broken() && PQtransactionStatus(m_conn) != PQTRANS_IDLE)
         execScript("ROLLBACK");
+}
+
+void PgConnection::probe()
+{
+    if (broken() || PQtransactionStatus(m_conn) != PQTRANS_IDLE)
+        return;
+    // Nothing is owed to an idle connection: what is readable is a notice or a goodbye (a FATAL,
+    // then EOF, which libpq reads one at a time and at which it marks the connection bad).
+    for (int i = 0; i < 4 && !broken(); ++i) {
+        pollfd p{PQsocket(m_conn), POLLIN, 0};
+        if (::poll(&p, 1, 0) <= 0 || !PQconsumeInput(m_conn))
+            return;
+    }
 }
 
 void PgConnection::wakeAfterCommit(const QByteArray &channel, const QString &payload)
@@ -175,15 +191,14 @@ void PgConnection::wakeAfterCommit(const QByteArray &channel, const QString &pay
     const std::pair<QByteArray, QString> wake{channel, payload};
     if (!m_wakes.contains(wake))
         m_wakes.append(wake);
-    if (PQtransactionStatus(m_conn) == PQTRANS_IDLE) {
-        sendWakes();
-        m_wakes.clear();
-    }
+    if (PQtransactionStatus(m_conn) == PQTRANS_IDLE && !m_wakesDeferred)
+        flushWakes();
 }
 
-void PgConnection::sendWakes()
+void PgConnection::flushWakes()
 {
-    for (const auto &[channel, payload] : std::as_const(m_wakes)) {
+    const auto wakes = std::exchange(m_wakes, {});
+    for (const auto &[channel, payload] : wakes) {
         if (auto n = exec("SELECT pg_notify($1, $2)", {QString::fromLatin1(channel), payload}); !n) {
             static LogThrottle throttle(10000);
             qint64 held = 0;

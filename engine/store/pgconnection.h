@@ -27,6 +27,9 @@ public:
     void rollback() override;
     bool broken() const override;
     void wakeAfterCommit(const QByteArray &channel, const QString &payload) override;
+    void deferWakes() override { m_wakesDeferred = true; }
+    void flushWakes() override;
+    void probe() override;
 
     /// Waits up to `timeoutMs` for a notification on a LISTENed channel; returns the channels
     /// that fired (empty on timeout). An Error when the connection is lost.
@@ -36,11 +39,10 @@ private:
     explicit PgConnection(pg_conn *conn);
     Error lastError(const char *what, const char *sqlstate = nullptr) const;
 
-    void sendWakes();
-
     pg_conn *m_conn;
     QHash<QByteArray, QByteArray> m_prepared; // sql -> statement name
     QList<std::pair<QByteArray, QString>> m_wakes; // owed once the transaction commits
+    bool m_wakesDeferred = false;
 };
 
 } // namespace salesflow::store

@@ -72,6 +72,13 @@ public:
         Q_UNUSED(channel);
         Q_UNUSED(payload);
     }
+    /// From now on, wake-ups owed outside a transaction wait for flushWakes() (a caller that
+    /// answers its clients first, e.g. ingest's group commit).
+    virtual void deferWakes() { }
+    /// Reads what the server sent while the connection sat idle (a restarting server's goodbye),
+    /// so broken() is current before a statement whose outcome must be known.
+    virtual void probe() { }
+    virtual void flushWakes() { }
 };
 
 using ConnectionPtr = std::shared_ptr<Connection>;

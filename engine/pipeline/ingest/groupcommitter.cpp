@@ -87,33 +87,31 @@ std::vector<GroupCommitter::Pending> GroupCommitter::takeBatch()
 GroupCommitter::Receipts GroupCommitter::commit(std::unique_ptr<store::Connection> &conn,
                                                 const QList<store::NewRawEvent> &events, bool *commitSent)
 {
-    // A failure before COMMIT was sent leaves nothing behind, so a connection that turned out
-    // dead (database restarted) is replaced and the batch tried once more. A failed COMMIT is
-    // never retried: its outcome is unknown, and the caller gets a 503 instead.
+    // A failure before the batch was sent leaves nothing behind, so a connection that turned out
+    // dead (database restarted) is replaced and the batch tried once more. A batch whose outcome
+    // is unknown (the connection broke with it sent) is never retried: the caller gets a 503 and
+    // sends again, which dedup answers as a duplicate if it was stored after all.
     auto attempt = [&]() -> Receipts {
+        if (conn)
+            conn->probe(); // a restarted server's goodbye, read now rather than after sending
         if (!conn || conn->broken()) {
             auto c = m_db->connect();
             if (!c)
                 return c.error();
             conn = std::move(c).value();
+            conn->deferWakes(); // the workers are woken after the callers are answered (loop)
         }
-        store::Tx tx(*conn);
-        if (Status s = tx.begin(true); !s)
-            return s.error();
-        auto receipts = store::EventRepository::insertBatch(*conn, events, m_firstStage, m_maxAttempts, nowMs());
-        if (!receipts)
-            return receipts.error();
-        *commitSent = true;
-        if (Status s = tx.commit(); !s)
-            return s.error();
-        return receipts;
+        return store::EventRepository::storeBatch(*conn, events, m_firstStage, m_maxAttempts, nowMs(), commitSent);
     };
     *commitSent = false;
     Receipts result = attempt();
     if (!result && !*commitSent && conn && conn->broken())
         result = attempt();
     if (!result && conn && conn->broken())
-        return makeError("store.unavailable", QStringLiteral("the event store is unavailable; nothing was stored"),
+        return makeError("store.unavailable",
+                         *commitSent ? QStringLiteral("the event store went away while storing this; send it again "
+                                                      "(if it was stored, the retry is answered as a duplicate)")
+                                     : QStringLiteral("the event store is unavailable; nothing was stored"),
                          503);
     return result;
 }
@@ -183,6 +181,8 @@ void GroupCommitter::loop()
                 offset += p.events.size();
             }
         }
+        if (conn && !conn->broken())
+            conn->flushWakes(); // other processes' workers; this one's are woken by m_onCommitted
         if (m_onCommitted)
             m_onCommitted();
     }
