@@ -1,6 +1,7 @@
 #include "actionrepository.h"
 
 #include "../core/ids.h"
+#include "pgarray.h"
 
 #include <QJsonArray>
 
@@ -44,80 +45,191 @@ QList<Action> fromRows(const Rows &r)
 
 } // namespace
 
-Status ActionRepository::plan(Connection &c, const QString &eventId, const QList<PlannedAction> &actions, qint64 now)
+namespace {
+
+struct Prepared
 {
-    for (const PlannedAction &p : actions) {
-        const QString payload = compact(p.payload);
-        const QString hash = QString::fromLatin1(ids::sha256Hex((p.kind + QLatin1Char('\n') + payload).toUtf8()));
-        // Insert first: two workers planning the same shared key (a company) at once must not
-        // collide; the loser finds the row and compares.
+    const PlannedAction *p;
+    QString payload, hash;
+};
+
+/// The keys of `actions` that were new (inserted now); the others already have a row. Inserted
+/// first: two workers planning the same shared key (a company) at once must not collide; the
+/// loser finds the row and compares. On PostgreSQL one statement, in key order.
+Result<QSet<QString>> insertNew(Connection &c, const QString &eventId, const QList<Prepared> &actions, qint64 now)
+{
+    QSet<QString> inserted;
+    QSet<QString> keys;
+    for (const Prepared &a : actions)
+        keys.insert(a.p->key);
+    if (c.dialect() == Dialect::Postgres && keys.size() == actions.size()) {
+        QList<QString> kinds, targets, keyList, payloads, types, hashes;
+        for (const Prepared &a : actions) {
+            kinds << a.p->kind;
+            targets << a.p->target;
+            keyList << a.p->key;
+            payloads << a.payload;
+            types << a.p->objectType;
+            hashes << a.hash;
+        }
+        auto ins = c.exec("INSERT INTO crm_actions (event_id, kind, target, idempotency_key, payload, status,"
+                          " created_at, updated_at, object_type, payload_hash)"
+                          " SELECT $1, t.kind, t.target, t.k, t.payload, 'planned', $2, $2, t.type, t.hash"
+                          " FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])"
+                          "   AS t(kind, target, k, payload, type, hash) ORDER BY t.k"
+                          " ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key",
+                          {eventId, now, pgTextArray(kinds), pgTextArray(targets), pgTextArray(keyList),
+                           pgTextArray(payloads), pgTextArray(types), pgTextArray(hashes)});
+        if (!ins)
+            return ins.error();
+        for (int i = 0; i < ins->size(); ++i)
+            inserted.insert(ins->text(i, 0));
+        return inserted;
+    }
+    for (const Prepared &a : actions) {
         auto ins
             = c.exec("INSERT INTO crm_actions (event_id, kind, target, idempotency_key, payload, status, created_at,"
                      " updated_at, object_type, payload_hash) VALUES ($1, $2, $3, $4, $5, 'planned', $6, $6, $7, $8)"
                      " ON CONFLICT (idempotency_key) DO NOTHING",
-                     {eventId, p.kind, p.target, p.key, payload, now, p.objectType, hash});
+                     {eventId, a.p->kind, a.p->target, a.p->key, a.payload, now, a.p->objectType, a.hash});
         if (!ins)
             return ins.error();
         if (ins->affected == 1)
-            continue;
-        auto row = c.exec("SELECT id, payload_hash, status FROM crm_actions WHERE idempotency_key = $1", {p.key});
-        if (!row)
-            return row.error();
-        if (row->isEmpty())
-            return makeError("store.conflict", QStringLiteral("action %1 vanished while planning").arg(p.key));
-        const qint64 id = row->int64(0, 0);
-        const QString status = row->text(0, 2);
-        if (row->text(0, 1) == hash) {
-            if (status == ActionStatus::Failed || status == ActionStatus::DryRun) {
-                if (auto u = c.exec(
-                        "UPDATE crm_actions SET status = 'planned', last_error = NULL, updated_at = $1 WHERE id = $2",
+            inserted.insert(a.p->key);
+    }
+    return inserted;
+}
+
+/// An action whose key already had a row: unchanged, it is planned again only if it failed or
+/// ran dry; changed, the next write updates the object this key made before (upsert by its key).
+Status replan(Connection &c, const Prepared &a, qint64 now)
+{
+    auto row = c.exec("SELECT id, payload_hash, status FROM crm_actions WHERE idempotency_key = $1", {a.p->key});
+    if (!row)
+        return row.error();
+    if (row->isEmpty())
+        return makeError("store.conflict", QStringLiteral("action %1 vanished while planning").arg(a.p->key));
+    const qint64 id = row->int64(0, 0);
+    const QString status = row->text(0, 2);
+    if (row->text(0, 1) == a.hash) {
+        if (status != ActionStatus::Failed && status != ActionStatus::DryRun)
+            return Done{}; // unchanged: nothing to send again
+        auto u = c.exec("UPDATE crm_actions SET status = 'planned', last_error = NULL, updated_at = $1 WHERE id = $2",
                         {now, id});
-                    !u)
-                    return u.error();
-            }
-            continue; // unchanged: nothing to send again
-        }
-        // Changed: the next write updates the object this key made before (upsert by its key).
-        auto u = c.exec("UPDATE crm_actions SET payload = $1, payload_hash = $2, status = 'planned', last_error = NULL,"
-                        " verified = NULL, updated_at = $3 WHERE id = $4",
-                        {payload, hash, now, id});
-        if (!u)
-            return u.error();
+        return u ? Status(Done{}) : Status(u.error());
+    }
+    auto u = c.exec("UPDATE crm_actions SET payload = $1, payload_hash = $2, status = 'planned', last_error = NULL,"
+                    " verified = NULL, updated_at = $3 WHERE id = $4",
+                    {a.payload, a.hash, now, id});
+    return u ? Status(Done{}) : Status(u.error());
+}
+
+} // namespace
+
+Status ActionRepository::plan(Connection &c, const QString &eventId, const QList<PlannedAction> &actions, qint64 now)
+{
+    QList<Prepared> prepared;
+    for (const PlannedAction &p : actions) {
+        const QString payload = compact(p.payload);
+        prepared.append(
+            {&p, payload, QString::fromLatin1(ids::sha256Hex((p.kind + QLatin1Char('\n') + payload).toUtf8()))});
+    }
+    auto inserted = insertNew(c, eventId, prepared, now);
+    if (!inserted)
+        return inserted.error();
+    for (const Prepared &a : std::as_const(prepared)) {
+        if (inserted->contains(a.p->key))
+            continue;
+        if (Status s = replan(c, a, now); !s)
+            return s;
     }
     return Done{};
 }
 
-Result<QList<Action>> ActionRepository::unfinished(Connection &c, const QStringList &eventIds)
+namespace {
+
+/// The actions of `eventIds` matching `where` (SQL over crm_actions), event by event in the
+/// order given, each event's by id. PostgreSQL: one statement for them all.
+Result<QList<Action>> ofEvents(Connection &c, const QStringList &eventIds, const QByteArray &where)
 {
     QList<Action> out;
-    QStringList deps;
-    for (const QString &id : eventIds) {
-        auto r = c.exec(kColumns + "WHERE event_id = $1 AND status IN ('planned', 'written', 'dry_run') ORDER BY id",
-                        {id});
+    if (c.dialect() == Dialect::Postgres) {
+        auto r
+            = c.exec(kColumns + "WHERE event_id = ANY($1::text[])" + where + " ORDER BY id", {pgTextArray(eventIds)});
         if (!r)
             return r.error();
-        for (const Action &a : fromRows(r.value())) {
-            out.append(a);
-            for (const QJsonValue &as : a.payload.value(QLatin1String("associations")).toArray()) {
-                const QJsonObject o = as.toObject();
-                const QString entity = o.value(QLatin1String("entity")).toString();
-                deps << entity + QLatin1Char(':') + o.value(QLatin1String("key")).toString();
-            }
-            if (a.kind == QLatin1String("update_contact"))
-                deps << QStringLiteral("contact:") + a.payload.value(QLatin1String("entity_key")).toString();
+        QHash<QString, qsizetype> order;
+        for (qsizetype i = 0; i < eventIds.size(); ++i)
+            order.insert(eventIds[i], i);
+        out = fromRows(r.value());
+        std::stable_sort(out.begin(), out.end(), [&order](const Action &a, const Action &b) {
+            return order.value(a.eventId) < order.value(b.eventId);
+        });
+        return out;
+    }
+    for (const QString &id : eventIds) {
+        auto r = c.exec(kColumns + "WHERE event_id = $1" + where + " ORDER BY id", {id});
+        if (!r)
+            return r.error();
+        out += fromRows(r.value());
+    }
+    return out;
+}
+
+} // namespace
+
+namespace {
+
+/// What the actions depend on: the contact and company upserts they associate with.
+QStringList dependencyKeys(const QList<Action> &actions)
+{
+    QStringList deps;
+    for (const Action &a : actions) {
+        for (const QJsonValue &as : a.payload.value(QLatin1String("associations")).toArray()) {
+            const QJsonObject o = as.toObject();
+            deps << o.value(QLatin1String("entity")).toString() + QLatin1Char(':')
+                    + o.value(QLatin1String("key")).toString();
         }
+        if (a.kind == QLatin1String("update_contact"))
+            deps << QStringLiteral("contact:") + a.payload.value(QLatin1String("entity_key")).toString();
     }
     deps.removeDuplicates();
-    for (const QString &key : deps) {
-        auto r = c.exec(kColumns + "WHERE idempotency_key = $1 AND status = 'planned'", {key});
+    return deps;
+}
+
+} // namespace
+
+Result<QList<Action>> ActionRepository::unfinished(Connection &c, const QStringList &eventIds)
+{
+    auto own = ofEvents(c, eventIds, " AND status IN ('planned', 'written', 'dry_run')");
+    if (!own)
+        return own.error();
+    QList<Action> out = own.value();
+    QSet<qint64> have;
+    for (const Action &a : out)
+        have.insert(a.id);
+    const QStringList deps = dependencyKeys(out);
+    QList<Rows> found;
+    if (c.dialect() == Dialect::Postgres && !deps.isEmpty()) {
+        auto r = c.exec(kColumns + "WHERE idempotency_key = ANY($1::text[]) AND status = 'planned' ORDER BY id",
+                        {pgTextArray(deps)});
         if (!r)
             return r.error();
-        for (const Action &a : fromRows(r.value())) {
-            bool have = false;
-            for (const Action &o : out)
-                have = have || o.id == a.id;
-            if (!have)
+        found.append(r.value());
+    } else {
+        for (const QString &key : deps) {
+            auto r = c.exec(kColumns + "WHERE idempotency_key = $1 AND status = 'planned'", {key});
+            if (!r)
+                return r.error();
+            found.append(r.value());
+        }
+    }
+    for (const Rows &rows : std::as_const(found)) {
+        for (const Action &a : fromRows(rows)) {
+            if (!have.contains(a.id)) {
+                have.insert(a.id);
                 out.append(a);
+            }
         }
     }
     return out;
@@ -125,14 +237,7 @@ Result<QList<Action>> ActionRepository::unfinished(Connection &c, const QStringL
 
 Result<QList<Action>> ActionRepository::forEvents(Connection &c, const QStringList &eventIds)
 {
-    QList<Action> out;
-    for (const QString &id : eventIds) {
-        auto r = c.exec(kColumns + "WHERE event_id = $1 ORDER BY id", {id});
-        if (!r)
-            return r.error();
-        out += fromRows(r.value());
-    }
-    return out;
+    return ofEvents(c, eventIds, QByteArray());
 }
 
 Result<std::optional<Action>> ActionRepository::byKey(Connection &c, const QString &key)
@@ -144,6 +249,49 @@ Result<std::optional<Action>> ActionRepository::byKey(Connection &c, const QStri
     return found.isEmpty() ? std::optional<Action>() : std::optional<Action>(found.first());
 }
 
+namespace {
+
+/// PostgreSQL: every outcome in one statement (the actions' new state and their attempt rows),
+/// atomic on its own. The same rules as recordEach's statements, row for row.
+Status recordAllPg(Connection &c, const QList<ActionRepository::Outcome> &outcomes, qint64 now)
+{
+    QList<qint64> ids, codes, sent;
+    QList<QString> statuses, hubspotIds, errors, requests, bodies;
+    for (const ActionRepository::Outcome &o : outcomes) {
+        ids << o.actionId;
+        statuses << o.status;
+        hubspotIds << o.hubspotId;
+        errors << o.error;
+        sent << (o.sent ? 1 : 0);
+        requests << QString::fromUtf8(o.request.left(8000));
+        codes << o.responseCode;
+        bodies << QString::fromUtf8(o.responseBody.left(8000));
+    }
+    auto r = c.exec(
+        "WITH o AS (SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[],"
+        "   $7::int[], $8::text[]) AS o(id, status, hubspot_id, error, sent, request, code, body)),"
+        " u AS (UPDATE crm_actions a SET"
+        "   status = CASE WHEN a.status IN ('done', 'superseded') THEN a.status"
+        "            ELSE COALESCE(NULLIF(o.status, ''), a.status) END,"
+        "   hubspot_id = COALESCE(NULLIF(o.hubspot_id, ''), a.hubspot_id),"
+        "   last_error = CASE WHEN a.status IN ('done', 'superseded') THEN a.last_error ELSE NULLIF(o.error, '') END,"
+        "   attempts = a.attempts + o.sent, updated_at = $9,"
+        "   sent_hash = CASE WHEN a.status NOT IN ('done', 'superseded') AND o.status IN ('done', 'written')"
+        "               THEN a.payload_hash ELSE a.sent_hash END"
+        "   FROM o WHERE a.id = o.id RETURNING a.id, a.attempts)"
+        " INSERT INTO crm_action_results (action_id, attempt, request, response_code, response_body, hubspot_id,"
+        "   error, at)"
+        " SELECT o.id, u.attempts, o.request, NULLIF(o.code, 0), o.body, NULLIF(o.hubspot_id, ''),"
+        "   NULLIF(o.error, ''), $9 FROM o JOIN u ON u.id = o.id WHERE o.sent = 1 OR o.error <> ''",
+        {pgIntArray(ids), pgTextArray(statuses), pgTextArray(hubspotIds), pgTextArray(errors), pgIntArray(sent),
+         pgTextArray(requests), pgIntArray(codes), pgTextArray(bodies), now});
+    if (!r)
+        return r.error();
+    return Done{};
+}
+
+} // namespace
+
 Status ActionRepository::record(Connection &c, const QList<Outcome> &unsorted, qint64 now)
 {
     if (unsorted.isEmpty())
@@ -152,6 +300,12 @@ Status ActionRepository::record(Connection &c, const QList<Outcome> &unsorted, q
     QList<Outcome> outcomes = unsorted;
     std::stable_sort(outcomes.begin(), outcomes.end(),
                      [](const Outcome &a, const Outcome &b) { return a.actionId < b.actionId; });
+    const bool distinct
+        = std::adjacent_find(outcomes.cbegin(), outcomes.cend(),
+                             [](const Outcome &a, const Outcome &b) { return a.actionId == b.actionId; })
+        == outcomes.cend();
+    if (c.dialect() == Dialect::Postgres && distinct) // one row per action: one statement does them all
+        return recordAllPg(c, outcomes, now);
     Tx tx(c);
     if (Status s = tx.begin(true); !s)
         return s;

@@ -9,24 +9,21 @@ namespace salesflow::store {
 
 namespace {
 
-Result<std::optional<EnrichContext::Entity>> entity(Connection &c, const Rows &row, int col)
+/// An entity from its columns in a row (local_key, hubspot_id, properties from `col`); none when
+/// the row has none there.
+std::optional<EnrichContext::Entity> entityAt(const Rows &r, int row, int col)
 {
-    if (row.isNull(0, col))
-        return std::optional<EnrichContext::Entity>();
-    auto r = c.exec("SELECT local_key, hubspot_id, properties FROM crm_entities WHERE id = $1", {row.int64(0, col)});
-    if (!r)
-        return r.error();
-    if (r->isEmpty())
-        return std::optional<EnrichContext::Entity>();
+    if (r.isNull(row, col))
+        return std::nullopt;
     EnrichContext::Entity e;
-    e.key = r->text(0, 0);
-    e.hubspotId = r->text(0, 1);
+    e.key = r.text(row, col);
+    e.hubspotId = r.text(row, col + 1);
     // The snapshot keeps {value, occurred_at} per property; the prompt needs the values.
-    const QJsonObject snapshot = QJsonDocument::fromJson(r->bytes(0, 2)).object();
+    const QJsonObject snapshot = QJsonDocument::fromJson(r.bytes(row, col + 2)).object();
     for (auto it = snapshot.begin(); it != snapshot.end(); ++it)
         e.properties.insert(it.key(),
                             it.value().isObject() ? it.value().toObject().value(QLatin1String("value")) : it.value());
-    return std::optional<EnrichContext::Entity>(e);
+    return e;
 }
 
 bool closedStage(const QJsonObject &props)
@@ -39,10 +36,15 @@ bool closedStage(const QJsonObject &props)
 
 Result<EnrichContext> EnrichmentRepository::loadContext(Connection &c, const QString &eventId, int recentEvents)
 {
-    auto r = c.exec("SELECT r.source, n.kind, n.occurred_at, n.actor, n.company, n.subject, n.body_text, n.attributes,"
-                    " n.contact_id, n.company_id, n.deal_id"
-                    " FROM raw_events r JOIN normalised_events n ON n.event_id = r.id WHERE r.id = $1",
-                    {eventId});
+    // The event and its contact, company and deal in one statement (columns 11-19).
+    auto r
+        = c.exec("SELECT r.source, n.kind, n.occurred_at, n.actor, n.company, n.subject, n.body_text, n.attributes,"
+                 " n.contact_id, n.company_id, n.deal_id, ct.local_key, ct.hubspot_id, ct.properties,"
+                 " co.local_key, co.hubspot_id, co.properties, d.local_key, d.hubspot_id, d.properties"
+                 " FROM raw_events r JOIN normalised_events n ON n.event_id = r.id"
+                 " LEFT JOIN crm_entities ct ON ct.id = n.contact_id LEFT JOIN crm_entities co ON co.id = n.company_id"
+                 " LEFT JOIN crm_entities d ON d.id = n.deal_id WHERE r.id = $1",
+                 {eventId});
     if (!r)
         return r.error();
     if (r->isEmpty())
@@ -59,31 +61,25 @@ Result<EnrichContext> EnrichmentRepository::loadContext(Connection &c, const QSt
     ctx.text = r->text(0, 6);
     ctx.attributes = QJsonDocument::fromJson(r->bytes(0, 7)).object();
     ctx.linked = ctx.attributes.value(QLatin1String("linked")).toBool(!r->isNull(0, 8));
-    for (auto [col, slot] : {std::pair{8, &ctx.contact}, std::pair{9, &ctx.company_}, std::pair{10, &ctx.deal}}) {
-        auto e = entity(c, r.value(), col);
-        if (!e)
-            return e.error();
-        *slot = e.value();
-    }
+    ctx.contact = entityAt(r.value(), 0, 11);
+    ctx.company_ = entityAt(r.value(), 0, 14);
+    ctx.deal = entityAt(r.value(), 0, 17);
     if (r->isNull(0, 8))
         return ctx;
     const qint64 contactId = r->int64(0, 8);
     if (!ctx.deal) {
-        auto deals
-            = c.exec("SELECT DISTINCT deal_id FROM normalised_events WHERE contact_id = $1 AND deal_id IS NOT NULL"
-                     " AND event_id < $2 ORDER BY deal_id DESC LIMIT 5",
-                     {contactId, eventId});
+        // The contact's newest open deal among those its earlier events named.
+        auto deals = c.exec("SELECT d.local_key, d.hubspot_id, d.properties FROM crm_entities d WHERE d.id IN"
+                            " (SELECT DISTINCT deal_id FROM normalised_events WHERE contact_id = $1"
+                            "  AND deal_id IS NOT NULL AND event_id < $2 ORDER BY deal_id DESC LIMIT 5)"
+                            " ORDER BY d.id DESC",
+                            {contactId, eventId});
         if (!deals)
             return deals.error();
         for (int i = 0; i < deals->size() && !ctx.deal; ++i) {
-            Rows one;
-            one.setColumns(1);
-            one.addRow({deals->bytes(i, 0)}, {false});
-            auto d = entity(c, one, 0);
-            if (!d)
-                return d.error();
-            if (d.value() && !closedStage(d.value()->properties))
-                ctx.deal = d.value();
+            auto d = entityAt(deals.value(), i, 0);
+            if (d && !closedStage(d->properties))
+                ctx.deal = d;
         }
     }
     if (recentEvents > 0) {
