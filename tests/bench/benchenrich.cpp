@@ -1,5 +1,7 @@
 #include "benchenrich.h"
 
+#include "benchtools.h"
+
 #include "engine/core/config.h"
 #include "engine/local/localengine.h"
 #include "engine/store/database.h"
@@ -13,23 +15,9 @@
 #include <QProcess>
 #include <QThread>
 
-#include <unistd.h>
-
 namespace salesflow::bench {
 
 namespace {
-
-/// utime + stime of a process, in ms.
-qint64 cpuMsOf(qint64 pid)
-{
-    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
-    if (!f.open(QIODevice::ReadOnly))
-        return -1;
-    const QByteArray stat = f.readAll();
-    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    const qint64 ticks = fields.value(11).toLongLong() + fields.value(12).toLongLong(); // fields 14 and 15
-    return ticks * 1000 / sysconf(_SC_CLK_TCK);
-}
 
 struct Round
 {

@@ -1,5 +1,8 @@
 #include "benchqueue.h"
 
+#include "benchtools.h"
+#include "wrkoutput.h"
+
 #include "engine/core/clock.h"
 #include "engine/core/ids.h"
 #include "engine/pipeline/runner.h"
@@ -9,8 +12,13 @@
 #include "tests/support/pgserver.h"
 
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
 #include <QHash>
 #include <QMutex>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTemporaryDir>
 #include <QThread>
 
 #include <algorithm>
@@ -86,39 +94,111 @@ double percentile(std::vector<double> v, double p)
     return v[std::min(v.size() - 1, size_t(p * double(v.size())))];
 }
 
+constexpr int kJobs = 100000;
+
+/// Our runner, no-op stage: jobs completed (committed) per second draining kJobs due jobs.
+double ourQueue(test::PgServer &pg, int workers)
+{
+    auto db = freshDb(pg, QStringLiteral("queue_tp_%1").arg(workers));
+    seedJobs(*db, kJobs, QStringLiteral("normalise"), 0, QStringLiteral("00000000-0000-7000-8000-"));
+    pipeline::Runner runner(db, {std::make_shared<NoopStage>()},
+                            pipeline::Runner::Options{workers, QStringLiteral("bench"), 60000, 50});
+    QElapsedTimer t;
+    t.start();
+    runner.start();
+    while (runner.completed.load() < kJobs)
+        QThread::msleep(2);
+    const qint64 ms = t.elapsed();
+    runner.stop();
+    return double(kJobs) * 1000 / double(qMax<qint64>(1, ms));
+}
+
+/// The raw loop: pgbench clients each taking 50 due jobs per transaction with SKIP LOCKED and
+/// deleting them (lease and completion in one), on the same jobs table and index as ours.
+double rawSkipLocked(test::PgServer &pg, int workers)
+{
+    const QString name = QStringLiteral("queue_raw_%1").arg(workers);
+    auto db = freshDb(pg, name);
+    seedJobs(*db, kJobs + 50 * workers, QStringLiteral("normalise"), 0, QStringLiteral("00000000-0000-7000-a000-"));
+    QTemporaryDir tmp;
+    QFile script(tmp.filePath(QStringLiteral("lease.sql")));
+    script.open(QIODevice::WriteOnly);
+    script.write("WITH j AS (SELECT id FROM jobs WHERE stage = 'normalise' AND run_after <= 9000000000000000 "
+                 "ORDER BY stage, run_after, id LIMIT 50 FOR UPDATE SKIP LOCKED) "
+                 "DELETE FROM jobs USING j WHERE jobs.id = j.id;\n");
+    script.close();
+    const QString out = runTool(
+        pg.binDir() + QStringLiteral("/pgbench"),
+        pgConnArgs(pg)
+            + QStringList{QStringLiteral("-n"), QStringLiteral("-M"), QStringLiteral("prepared"), QStringLiteral("-c"),
+                          QString::number(workers), QStringLiteral("-j"), QStringLiteral("2"), QStringLiteral("-t"),
+                          QString::number(kJobs / 50 / workers), QStringLiteral("-f"), script.fileName(), name});
+    return grab(out, QStringLiteral("tps = ([0-9.]+)")) * 50;
+}
+
+QString graphileDir()
+{
+    return QStringLiteral(SALESFLOW_BENCH_DIR "/graphile");
+}
+
+/// graphile-worker from npm at the version package-lock.json pins (installed on first use).
+bool graphileReady(const std::function<void(const QString &)> &say)
+{
+    if (QStandardPaths::findExecutable(QStringLiteral("node")).isEmpty()
+        || QStandardPaths::findExecutable(QStringLiteral("npm")).isEmpty()) {
+        say(QStringLiteral("graphile-worker: not measured — node and npm are not installed (.ci/deps installs them)"));
+        return false;
+    }
+    if (QFileInfo::exists(graphileDir() + QStringLiteral("/node_modules/graphile-worker")))
+        return true;
+    QProcess npm;
+    npm.setWorkingDirectory(graphileDir());
+    npm.setProcessChannelMode(QProcess::MergedChannels);
+    npm.start(QStringLiteral("npm"),
+              {QStringLiteral("ci"), QStringLiteral("--no-audit"), QStringLiteral("--no-fund"),
+               QStringLiteral("--loglevel=error")});
+    if (!npm.waitForFinished(300000) || npm.exitCode() != 0) {
+        say(QStringLiteral("graphile-worker: not measured — npm ci in tests/bench/graphile failed: %1")
+                .arg(QString::fromLocal8Bit(npm.readAll()).trimmed()));
+        return false;
+    }
+    return true;
+}
+
+/// One graphile-worker process with `workers` concurrent jobs draining kJobs no-op jobs.
+double graphileWorker(test::PgServer &pg, int workers)
+{
+    const QString url = pg.createDatabase(QStringLiteral("graphile_%1").arg(workers));
+    const QString out
+        = runTool(QStringLiteral("node"),
+                  {graphileDir() + QStringLiteral("/run.cjs"), url, QString::number(workers), QString::number(kJobs)});
+    return grab(out, QStringLiteral("\"jobsPerSecond\":([0-9.]+)"));
+}
+
 } // namespace
 
 void runQueueBenchmarks(test::PgServer &pg, const std::function<void(const QString &)> &say)
 {
-    const int total = 100000;
+    say(QStringLiteral("baselines on the same server: a raw FOR UPDATE SKIP LOCKED loop in pgbench (-M prepared, one "
+                       "client per worker, each transaction takes 50 due jobs and deletes them), and graphile-worker "
+                       "0.17.3 with the batching preset of its performance page (node tests/bench/graphile/run.cjs: "
+                       "local queue 500, completions batched)"));
+    const bool graphile = graphileReady(say);
     for (int workers : {4, 16}) {
-        auto db = freshDb(pg, QStringLiteral("queue_tp_%1").arg(workers));
-        seedJobs(*db, total, QStringLiteral("normalise"), 0, QStringLiteral("00000000-0000-7000-8000-"));
-        pipeline::Runner runner(db, {std::make_shared<NoopStage>()},
-                                pipeline::Runner::Options{workers, QStringLiteral("bench"), 60000, 50});
-        QElapsedTimer t;
-        t.start();
-        runner.start();
-        QStringList tenths;
-        qint64 lastMs = 0;
-        for (int tenth = 1; tenth <= 10; ++tenth) {
-            while (runner.completed.load() < qint64(total) * tenth / 10)
-                QThread::msleep(2);
-            const qint64 ms = t.elapsed();
-            tenths << QString::number(double(total / 10) * 1000.0 / double(qMax<qint64>(1, ms - lastMs)), 'f', 0);
-            lastMs = ms;
-        }
-        runner.stop();
-        say(QStringLiteral("%1 workers: %2 no-op jobs in %3 s = %4 jobs/s (each completion committed, batches of 64); "
-                           "jobs/s per tenth of the 100,000 backlog: %5")
+        const double ours = ourQueue(pg, workers);
+        const double raw = rawSkipLocked(pg, workers);
+        const double gw = graphile ? graphileWorker(pg, workers) : -1;
+        say(QStringLiteral("%1 workers: ours %2 jobs/s | raw SKIP LOCKED %3 jobs/s -> ours %4% of it (target >= 90%) | "
+                           "graphile-worker %5 -> ours %6x (target >= 1.5x)")
                 .arg(workers)
-                .arg(total)
-                .arg(double(lastMs) / 1000, 0, 'f', 2)
-                .arg(double(total) * 1000 / double(lastMs), 0, 'f', 0)
-                .arg(tenths.join(QStringLiteral(" "))));
+                .arg(ours, 0, 'f', 0)
+                .arg(raw, 0, 'f', 0)
+                .arg(100 * ours / raw, 0, 'f', 0)
+                .arg(gw > 0 ? QStringLiteral("%1 jobs/s").arg(gw, 0, 'f', 0) : QStringLiteral("not measured"))
+                .arg(gw > 0 ? QString::number(ours / gw, 'f', 2) : QStringLiteral("-")));
     }
 
-    for (int backlog : {0, 10000, 100000}) {
+    for (int backlog : {0, 10000, 100000, 1000000}) {
         auto db = freshDb(pg, QStringLiteral("queue_lat_%1").arg(backlog));
         // Other jobs in the queue: retries scheduled for later, which the lease must skip cheaply.
         if (backlog > 0)

@@ -9,8 +9,11 @@ function setup(thread)
   table.insert(threads, thread)
 end
 
+local prefix
+
 function init(args)
   thread_id = tid
+  prefix = "bench-" .. os.getenv("SALESFLOW_BENCH_RUN") .. "-" .. thread_id .. "-"
   wrk.method = "POST"
   wrk.headers["Content-Type"] = "application/json"
   wrk.headers["Authorization"] = "Bearer " .. os.getenv("SALESFLOW_BENCH_TOKEN")
@@ -20,6 +23,6 @@ local body = [[{"form_id":"contact-sales","page_url":"https://www.example-saas.c
 
 function request()
   counter = counter + 1
-  wrk.headers["Idempotency-Key"] = "bench-" .. os.getenv("SALESFLOW_BENCH_RUN") .. "-" .. thread_id .. "-" .. counter
+  wrk.headers["Idempotency-Key"] = prefix .. counter
   return wrk.format(nil, "/v1/events/form", nil, body)
 end

@@ -1,0 +1,67 @@
+#include "benchtools.h"
+
+#include "tests/support/pgserver.h"
+
+#include <QFile>
+#include <QProcess>
+
+#include <unistd.h>
+
+namespace salesflow::bench {
+
+QString runTool(const QString &program, const QStringList &args, const QProcessEnvironment &env, int timeoutMs)
+{
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(program, args);
+    if (!p.waitForFinished(timeoutMs) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0)
+        qFatal("%s failed: %s", qPrintable(program), p.readAll().constData());
+    return QString::fromLocal8Bit(p.readAll());
+}
+
+QStringList pgConnArgs(const test::PgServer &pg)
+{
+    return {QStringLiteral("-h"),       QStringLiteral("127.0.0.1"), QStringLiteral("-p"),
+            QString::number(pg.port()), QStringLiteral("-U"),        QStringLiteral("postgres")};
+}
+
+QString psql(const test::PgServer &pg, const QString &db, const QString &sql)
+{
+    return runTool(pg.binDir() + QStringLiteral("/psql"),
+                   pgConnArgs(pg)
+                       + QStringList{QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-At"),
+                                     QStringLiteral("-v"), QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"), db,
+                                     QStringLiteral("-c"), sql});
+}
+
+qint64 cpuMsOf(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray stat = f.readAll();
+    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+    const qint64 ticks = fields.value(11).toLongLong() + fields.value(12).toLongLong(); // fields 14 and 15
+    return ticks * 1000 / sysconf(_SC_CLK_TCK);
+}
+
+qint64 rssKbOf(qint64 pid)
+{
+    QFile f(QStringLiteral("/proc/%1/status").arg(pid));
+    if (!f.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : f.readAll().split('\n')) {
+        if (line.startsWith("VmRSS:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+int benchSeconds()
+{
+    const int s = qEnvironmentVariableIntValue("SALESFLOW_BENCH_SECONDS");
+    return s > 0 ? s : 8;
+}
+
+} // namespace salesflow::bench

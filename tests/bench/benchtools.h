@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QProcessEnvironment>
+#include <QString>
+#include <QStringList>
+
+#include <functional>
+
+namespace salesflow::test {
+class PgServer;
+}
+
+namespace salesflow::bench {
+
+using Say = std::function<void(const QString &)>;
+
+/// Runs a tool to its end and returns what it printed (stdout and stderr); a failure is fatal.
+QString runTool(const QString &program, const QStringList &args,
+                const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(), int timeoutMs = 900000);
+
+/// psql/pgbench connection arguments for the bench's private server.
+QStringList pgConnArgs(const test::PgServer &pg);
+
+/// Runs `sql` with psql on database `db` of the bench's server.
+QString psql(const test::PgServer &pg, const QString &db, const QString &sql);
+
+/// utime + stime of a process, in ms; -1 when it is gone.
+qint64 cpuMsOf(qint64 pid);
+
+/// Resident set size of a process, in KiB; -1 when it is gone.
+qint64 rssKbOf(qint64 pid);
+
+/// The benchmark's length per measurement: SALESFLOW_BENCH_SECONDS, default 8.
+int benchSeconds();
+
+} // namespace salesflow::bench
