@@ -69,13 +69,7 @@ Round runRound(test::PgServer &pg, int delayMs, int concurrency, int events, con
     env.insert(QStringLiteral("OPENAI_BASE_URL"), emu.openaiBaseUrl());
     env.insert(QStringLiteral("OPENAI_API_KEY"), QString::fromLatin1(emu.openaiKey));
     env.insert(QStringLiteral("SALESFLOW_LLM_CONCURRENCY"), QString::number(concurrency));
-    worker.setProcessEnvironment(env);
-    worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    worker.start(QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd"),
-                 {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--role"),
-                  QStringLiteral("worker"), QStringLiteral("--workers"), QStringLiteral("2")});
-    if (!worker.waitForStarted(10000))
-        qFatal("salesflowd did not start");
+    startWorker(worker, url, env);
     QElapsedTimer clock;
     clock.start();
     qint64 t10 = -1, t90 = -1;

@@ -1,11 +1,8 @@
 #include "benchpipeline.h"
 
 #include "engine/core/config.h"
-#include "engine/hubspot/client.h"
-#include "engine/hubspot/setup.h"
 #include "engine/local/localengine.h"
 #include "engine/store/database.h"
-#include "engine/store/sharedratebudget.h"
 #include "tests/support/hubspotemulator.h"
 #include "tests/support/llmemulator.h"
 #include "tests/support/pgserver.h"
@@ -56,20 +53,6 @@ QString storeBacklog(test::PgServer &pg, const QString &tag, int events)
     return url;
 }
 
-/// HubSpot's custom properties, created once as `salesflowd hubspot setup` would.
-void setUpHubSpot(const test::HubSpotEmulator &emu, const QString &url)
-{
-    auto db = store::Database::open(url);
-    auto c = db.value()->acquire();
-    hubspot::ClientConfig hc;
-    hc.baseUrl = emu.baseUrl();
-    hc.token = emu.token;
-    hubspot::Client client(hc);
-    store::SharedRateBudget budget(*c.value());
-    if (auto s = hubspot::setup(client, budget); !s)
-        qFatal("%s", qPrintable(s.error().message));
-}
-
 QProcessEnvironment workerEnv(const Mode &m, const test::LlmEmulator &llm, const test::HubSpotEmulator &hs)
 {
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -102,18 +85,12 @@ QString drain(test::PgServer &pg, const Mode &m, int events, int round)
     hs.start();
     const QString url
         = storeBacklog(pg, QStringLiteral("pipeline_%1_%2").arg(round).arg(m.hubspot + 2 * m.llm), events);
-    if (m.hubspot)
-        setUpHubSpot(hs, url);
     auto db = store::Database::open(url);
     auto c = db.value()->acquire();
+    if (m.hubspot)
+        setUpHubSpot(hs.baseUrl(), hs.token, *c.value());
     QProcess worker;
-    worker.setProcessEnvironment(workerEnv(m, llm, hs));
-    worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    worker.start(QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd"),
-                 {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--role"),
-                  QStringLiteral("worker"), QStringLiteral("--workers"), QStringLiteral("2")});
-    if (!worker.waitForStarted(10000))
-        qFatal("salesflowd did not start");
+    startWorker(worker, url, workerEnv(m, llm, hs));
     QElapsedTimer clock;
     clock.start();
     QStringList tenths;

@@ -1,7 +1,11 @@
 #include "benchtools.h"
 
+#include "engine/hubspot/client.h"
+#include "engine/hubspot/setup.h"
+#include "engine/store/sharedratebudget.h"
 #include "tests/support/pgserver.h"
 
+#include <QCoreApplication>
 #include <QFile>
 #include <QProcess>
 
@@ -62,6 +66,28 @@ int benchSeconds()
 {
     const int s = qEnvironmentVariableIntValue("SALESFLOW_BENCH_SECONDS");
     return s > 0 ? s : 8;
+}
+
+void startWorker(QProcess &worker, const QString &url, const QProcessEnvironment &env, int workers)
+{
+    worker.setProcessEnvironment(env);
+    worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    worker.start(QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd"),
+                 {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--role"),
+                  QStringLiteral("worker"), QStringLiteral("--workers"), QString::number(workers)});
+    if (!worker.waitForStarted(10000))
+        qFatal("salesflowd did not start");
+}
+
+void setUpHubSpot(const QString &baseUrl, const QByteArray &token, store::Connection &c)
+{
+    hubspot::ClientConfig hc;
+    hc.baseUrl = baseUrl;
+    hc.token = token;
+    hubspot::Client client(hc);
+    store::SharedRateBudget budget(c);
+    if (auto s = hubspot::setup(client, budget); !s)
+        qFatal("%s", qPrintable(s.error().message));
 }
 
 } // namespace salesflow::bench

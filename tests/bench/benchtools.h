@@ -6,8 +6,13 @@
 
 #include <functional>
 
+class QProcess;
+
 namespace salesflow::test {
 class PgServer;
+}
+namespace salesflow::store {
+class Connection;
 }
 
 namespace salesflow::bench {
@@ -32,5 +37,12 @@ qint64 rssKbOf(qint64 pid);
 
 /// The benchmark's length per measurement: SALESFLOW_BENCH_SECONDS, default 8.
 int benchSeconds();
+
+/// Starts this build's `salesflowd serve --role worker --workers N` on `url`, its log on the
+/// bench's stderr; fatal when it does not start.
+void startWorker(QProcess &worker, const QString &url, const QProcessEnvironment &env, int workers = 2);
+
+/// HubSpot's custom properties on an emulator, created as `salesflowd hubspot setup` does.
+void setUpHubSpot(const QString &baseUrl, const QByteArray &token, store::Connection &c);
 
 } // namespace salesflow::bench

@@ -1,5 +1,7 @@
 #include "benchwrite.h"
 
+#include "benchtools.h"
+
 #include "engine/core/config.h"
 #include "engine/hubspot/setup.h"
 #include "engine/local/localengine.h"
@@ -39,13 +41,7 @@ void runWriteBenchmarks(test::PgServer &pg, const std::function<void(const QStri
         if (!e)
             qFatal("%s", qPrintable(e.error().message));
         auto c = e.value()->database()->acquire();
-        hubspot::ClientConfig hc;
-        hc.baseUrl = emu.baseUrl();
-        hc.token = emu.token;
-        hubspot::Client client(hc);
-        store::SharedRateBudget budget(*c.value());
-        if (auto s = hubspot::setup(client, budget); !s)
-            qFatal("%s", qPrintable(s.error().message));
+        setUpHubSpot(emu.baseUrl(), emu.token, *c.value());
         QList<IngestItem> items;
         for (int i = 0; i < events; ++i) {
             items.append(IngestItem{
@@ -80,12 +76,7 @@ void runWriteBenchmarks(test::PgServer &pg, const std::function<void(const QStri
     env.insert(QStringLiteral("HUBSPOT_ACCESS_TOKEN"), QString::fromLatin1(emu.token));
     env.insert(QStringLiteral("HUBSPOT_BASE_URL"), emu.baseUrl());
     env.insert(QStringLiteral("SALESFLOW_HUBSPOT_BURST"), QString::number(burst));
-    worker.setProcessEnvironment(env);
-    worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    worker.start(
-        QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd"),
-        {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--role"), QStringLiteral("worker")});
-    worker.waitForStarted(10000);
+    startWorker(worker, url, env);
     QElapsedTimer t;
     t.start();
     while (c.value()->exec("SELECT count(*) FROM raw_events WHERE status = 'done'")->int64(0, 0) < events
