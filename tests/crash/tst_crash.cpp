@@ -473,8 +473,8 @@ private Q_SLOTS:
             w.terminate();
             w.waitForFinished(30000);
         }
-        api.terminate();
-        QVERIFY(api.waitForFinished(30000));
+        const QString stuck = test::stopOrDescribe(api);
+        QVERIFY2(stuck.isEmpty(), qPrintable(stuck));
     }
 
     void replaysResumeAfterKill9_data() { acknowledgedEventsSurviveKill9_data(); }

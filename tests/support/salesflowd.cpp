@@ -1,6 +1,8 @@
 #include "salesflowd.h"
 
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 
 namespace salesflow::test {
 
@@ -64,6 +66,31 @@ std::pair<QString, QString> selfSignedCertificate(const QString &dir)
         return {};
     }
     return {cert, key};
+}
+
+QString stopOrDescribe(QProcess &p, int timeoutMs)
+{
+    p.terminate();
+    if (p.waitForFinished(timeoutMs))
+        return {};
+    QString out
+        = QStringLiteral("pid %1 still running %2 ms after SIGTERM; its threads:\n").arg(p.processId()).arg(timeoutMs);
+    const QString tasks = QStringLiteral("/proc/%1/task").arg(p.processId());
+    for (const QString &tid : QDir(tasks).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        const auto read = [&](const char *name) {
+            QFile f(tasks + QLatin1Char('/') + tid + QLatin1Char('/') + QLatin1String(name));
+            return f.open(QIODevice::ReadOnly) ? QString::fromLatin1(f.readAll()).simplified() : QStringLiteral("?");
+        };
+        const QString stat = read("stat");
+        out += QStringLiteral("  %1 %2 state %3 wchan %4 syscall %5\n")
+                   .arg(tid, read("comm"),
+                        stat.section(QLatin1Char(')'), 1).simplified().section(QLatin1Char(' '), 0, 0), read("wchan"),
+                        read("syscall").section(QLatin1Char(' '), 0, 0));
+    }
+    out += QStringLiteral("its log's end:\n") + QString::fromUtf8(p.readAllStandardError().right(3000));
+    p.kill();
+    p.waitForFinished(5000);
+    return out;
 }
 
 } // namespace salesflow::test

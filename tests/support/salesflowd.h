@@ -25,6 +25,11 @@ CliRun runSalesflowd(const QStringList &args, const QProcessEnvironment &env = Q
 quint16 startServe(QProcess &p, const QStringList &args,
                    const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment(), quint16 port = 0);
 
+/// Stops `p` with SIGTERM within `timeoutMs`. When it does not stop, answers what it was doing
+/// (each thread's name, state and kernel wait channel, and its log's last lines), kills it and
+/// answers that text; an empty answer means it stopped in time.
+QString stopOrDescribe(QProcess &p, int timeoutMs = 30000);
+
 /// A self-signed certificate for 127.0.0.1 and its key (openssl, valid a day) written into
 /// `dir` as cert.pem and key.pem; empty strings when openssl failed (a warning says why).
 std::pair<QString, QString> selfSignedCertificate(const QString &dir);
