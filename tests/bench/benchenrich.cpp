@@ -36,12 +36,6 @@ Round runRound(test::PgServer &pg, int delayMs, int concurrency, int events, con
     const QString url = pg.createDatabase(tag);
     {
         // Events stored up front (ingest is measured elsewhere); a worker process then drains them.
-        LocalEngine::Options o;
-        o.config.dbUrl = url;
-        o.runWorkers = false;
-        auto e = LocalEngine::open(o);
-        if (!e)
-            qFatal("%s", qPrintable(e.error().message));
         QList<IngestItem> items;
         for (int i = 0; i < events; ++i) {
             items.append(IngestItem{
@@ -54,11 +48,7 @@ Round runRound(test::PgServer &pg, int delayMs, int concurrency, int events, con
                     .toUtf8(),
                 {}});
         }
-        for (qsizetype i = 0; i < items.size(); i += 500) {
-            auto f = e.value()->ingest(test::caller(), items.mid(i, 500));
-            f.waitForFinished();
-        }
-        e.value()->stop();
+        storeReceived(url, items);
     }
     auto db = store::Database::open(url);
     auto c = db.value()->acquire();

@@ -28,28 +28,18 @@ struct Mode
 QString storeBacklog(test::PgServer &pg, const QString &tag, int events)
 {
     const QString url = pg.createDatabase(tag);
-    LocalEngine::Options o;
-    o.config.dbUrl = url;
-    o.runWorkers = false;
-    auto e = LocalEngine::open(o);
-    if (!e)
-        qFatal("%s", qPrintable(e.error().message));
-    for (int i = 0; i < events; i += 1000) {
-        QList<IngestItem> items;
-        for (int j = i; j < qMin(events, i + 1000); ++j)
-            items.append(IngestItem{
-                QStringLiteral("chat"),
-                "application/json",
-                QStringLiteral(
-                    R"({"id":"p-%1","participants":[{"id":"v","name":"Pat Kim","email":"pat%1@firm-%2.com","role":"visitor"}],"messages":[{"author":"v","role":"visitor","text":"We need pricing for 40 seats and a demo next week; is there SSO? Our security team needs the SOC 2 report.","sent_at":"2026-11-26T10:00:00Z"}]})")
-                    .arg(j)
-                    .arg(j % 500)
-                    .toUtf8(),
-                {}});
-        auto f = e.value()->ingest(test::caller(), items);
-        f.waitForFinished();
-    }
-    e.value()->stop();
+    QList<IngestItem> items;
+    for (int j = 0; j < events; ++j)
+        items.append(IngestItem{
+            QStringLiteral("chat"),
+            "application/json",
+            QStringLiteral(
+                R"({"id":"p-%1","participants":[{"id":"v","name":"Pat Kim","email":"pat%1@firm-%2.com","role":"visitor"}],"messages":[{"author":"v","role":"visitor","text":"We need pricing for 40 seats and a demo next week; is there SSO? Our security team needs the SOC 2 report.","sent_at":"2026-11-26T10:00:00Z"}]})")
+                .arg(j)
+                .arg(j % 500)
+                .toUtf8(),
+            {}});
+    storeReceived(url, items);
     return url;
 }
 

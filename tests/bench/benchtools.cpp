@@ -2,8 +2,10 @@
 
 #include "engine/hubspot/client.h"
 #include "engine/hubspot/setup.h"
+#include "engine/local/localengine.h"
 #include "engine/store/sharedratebudget.h"
 #include "tests/support/pgserver.h"
+#include "tests/support/testbackend.h"
 
 #include <QCoreApplication>
 #include <QFile>
@@ -77,6 +79,28 @@ void startWorker(QProcess &worker, const QString &url, const QProcessEnvironment
                   QStringLiteral("worker"), QStringLiteral("--workers"), QString::number(workers)});
     if (!worker.waitForStarted(10000))
         qFatal("salesflowd did not start");
+}
+
+void ingestInChunks(IEngine &engine, const QList<IngestItem> &items)
+{
+    for (qsizetype i = 0; i < items.size(); i += 500) {
+        auto f = engine.ingest(test::caller(), items.mid(i, 500));
+        f.waitForFinished();
+        if (!f.result())
+            qFatal("ingest failed: %s", qPrintable(f.result().error().message));
+    }
+}
+
+void storeReceived(const QString &url, const QList<IngestItem> &items)
+{
+    LocalEngine::Options o;
+    o.config.dbUrl = url;
+    o.runWorkers = false;
+    auto e = LocalEngine::open(o);
+    if (!e)
+        qFatal("%s", qPrintable(e.error().message));
+    ingestInChunks(*e.value(), items);
+    e.value()->stop();
 }
 
 void setUpHubSpot(const QString &baseUrl, const QByteArray &token, store::Connection &c)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "engine/api/types.h"
+
 #include <QProcessEnvironment>
 #include <QString>
 #include <QStringList>
@@ -8,6 +10,9 @@
 
 class QProcess;
 
+namespace salesflow {
+class IEngine;
+}
 namespace salesflow::test {
 class PgServer;
 }
@@ -41,6 +46,13 @@ int benchSeconds();
 /// Starts this build's `salesflowd serve --role worker --workers N` on `url`, its log on the
 /// bench's stderr; fatal when it does not start.
 void startWorker(QProcess &worker, const QString &url, const QProcessEnvironment &env, int workers = 2);
+
+/// `items` posted through `engine` 500 at a time, each chunk waited for.
+void ingestInChunks(IEngine &engine, const QList<IngestItem> &items);
+
+/// `items` stored as received in the store at `url` by an engine without workers (ingest is
+/// measured elsewhere); nothing processed yet.
+void storeReceived(const QString &url, const QList<IngestItem> &items);
 
 /// HubSpot's custom properties on an emulator, created as `salesflowd hubspot setup` does.
 void setUpHubSpot(const QString &baseUrl, const QByteArray &token, store::Connection &c);

@@ -19,57 +19,50 @@
 
 namespace salesflow::bench {
 
-void runWriteBenchmarks(test::PgServer &pg, const std::function<void(const QString &)> &say)
+namespace {
+
+/// Plans the actions of `events` chat events with the real pipeline (offline enrichment),
+/// writing nothing to HubSpot yet.
+void planActions(const QString &url, const test::HubSpotEmulator &emu, int events)
 {
-    const int burst = 100;
-    const int events = 2450; // 4 actions each plus one company upsert per domain: 10,000 actions
-    test::HubSpotEmulator emu;
-    emu.burstLimit = burst;
-    emu.start();
-    const QString url = pg.createDatabase(QStringLiteral("writeback"));
-    {
-        // Plan the actions with the real pipeline (offline enrichment), writing nothing yet.
-        LocalEngine::Options o;
-        o.config.dbUrl = url;
-        o.config.reviewThreshold = 0;
-        o.config.workers = 2;
-        auto stages = pipeline::builtStages(o.config);
-        for (const auto &s : stages.value())
-            if (s->name() != QLatin1String("write"))
-                o.stages.push_back(s);
-        auto e = LocalEngine::open(o);
-        if (!e)
-            qFatal("%s", qPrintable(e.error().message));
-        auto c = e.value()->database()->acquire();
-        setUpHubSpot(emu.baseUrl(), emu.token, *c.value());
-        QList<IngestItem> items;
-        for (int i = 0; i < events; ++i) {
-            items.append(IngestItem{
-                QStringLiteral("chat"),
-                "application/json",
-                QStringLiteral(
-                    R"({"id":"b-%1","participants":[{"id":"v","name":"Pat Kim","email":"pat%1@firm-%2.com","role":"visitor"}],
+    LocalEngine::Options o;
+    o.config.dbUrl = url;
+    o.config.reviewThreshold = 0;
+    o.config.workers = 2;
+    auto stages = pipeline::builtStages(o.config);
+    for (const auto &s : stages.value())
+        if (s->name() != QLatin1String("write"))
+            o.stages.push_back(s);
+    auto e = LocalEngine::open(o);
+    if (!e)
+        qFatal("%s", qPrintable(e.error().message));
+    auto c = e.value()->database()->acquire();
+    setUpHubSpot(emu.baseUrl(), emu.token, *c.value());
+    QList<IngestItem> items;
+    for (int i = 0; i < events; ++i) {
+        items.append(IngestItem{
+            QStringLiteral("chat"),
+            "application/json",
+            QStringLiteral(
+                R"({"id":"b-%1","participants":[{"id":"v","name":"Pat Kim","email":"pat%1@firm-%2.com","role":"visitor"}],
                                         "messages":[{"author":"v","role":"visitor","text":"We need pricing for 40 seats and a demo next week; is there SSO?","sent_at":"2026-11-26T10:00:00Z"}]})")
-                    .arg(i)
-                    .arg(i % 200)
-                    .toUtf8(),
-                {}});
-        }
-        for (qsizetype i = 0; i < items.size(); i += 500) {
-            auto f = e.value()->ingest(test::caller(), items.mid(i, 500));
-            f.waitForFinished();
-        }
-        QElapsedTimer t;
-        t.start();
-        while (c.value()->exec("SELECT count(*) FROM raw_events WHERE status = 'planned'")->int64(0, 0) < events
-               && t.elapsed() < 300000)
-            QThread::msleep(200);
-        e.value()->stop();
+                .arg(i)
+                .arg(i % 200)
+                .toUtf8(),
+            {}});
     }
-    auto db = store::Database::open(url);
-    auto c = db.value()->acquire();
-    const qint64 actions = c.value()->exec("SELECT count(*) FROM crm_actions")->int64(0, 0);
-    const int setupCalls = emu.calls();
+    ingestInChunks(*e.value(), items);
+    QElapsedTimer t;
+    t.start();
+    while (c.value()->exec("SELECT count(*) FROM raw_events WHERE status = 'planned'")->int64(0, 0) < events
+           && t.elapsed() < 300000)
+        QThread::msleep(200);
+    e.value()->stop();
+}
+
+/// A `salesflowd --role worker` writes every planned action to the emulator.
+void writeAll(const QString &url, const test::HubSpotEmulator &emu, int burst, int events, store::Connection &c)
+{
     QProcess worker;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("salesflow.*.info=false"));
@@ -79,11 +72,42 @@ void runWriteBenchmarks(test::PgServer &pg, const std::function<void(const QStri
     startWorker(worker, url, env);
     QElapsedTimer t;
     t.start();
-    while (c.value()->exec("SELECT count(*) FROM raw_events WHERE status = 'done'")->int64(0, 0) < events
+    while (c.exec("SELECT count(*) FROM raw_events WHERE status = 'done'")->int64(0, 0) < events
            && t.elapsed() < 600000)
         QThread::msleep(200);
     worker.terminate();
     worker.waitForFinished(20000);
+}
+
+/// Calls per rolling-limit window from the first call (the last one is partial).
+QList<int> callsPerWindow(const QList<test::HubSpotEmulator::Exchange> &exchanges, qint64 windowMs)
+{
+    QList<int> perWindow;
+    for (const auto &x : exchanges) {
+        const int w = int((x.atMs - exchanges.first().atMs) / windowMs);
+        while (perWindow.size() <= w)
+            perWindow.append(0);
+        ++perWindow[w];
+    }
+    return perWindow;
+}
+
+} // namespace
+
+void runWriteBenchmarks(test::PgServer &pg, const std::function<void(const QString &)> &say)
+{
+    const int burst = 100;
+    const int events = 2450; // 4 actions each plus one company upsert per domain: 10,000 actions
+    test::HubSpotEmulator emu;
+    emu.burstLimit = burst;
+    emu.start();
+    const QString url = pg.createDatabase(QStringLiteral("writeback"));
+    planActions(url, emu, events);
+    auto db = store::Database::open(url);
+    auto c = db.value()->acquire();
+    const qint64 actions = c.value()->exec("SELECT count(*) FROM crm_actions")->int64(0, 0);
+    const int setupCalls = emu.calls();
+    writeAll(url, emu, burst, events, *c.value());
     const auto exchanges = emu.exchanges().mid(setupCalls);
     if (exchanges.isEmpty()) {
         say(QStringLiteral("writeback: no calls were made - FAILED"));
@@ -103,14 +127,7 @@ void runWriteBenchmarks(test::PgServer &pg, const std::function<void(const QStri
                 ++lateTooMany;
         }
     }
-    // Calls per full window after the first (the steady state a rolling limit allows).
-    QList<int> perWindow;
-    for (const auto &x : exchanges) {
-        const int w = int((x.atMs - first) / emu.windowMs);
-        while (perWindow.size() <= w)
-            perWindow.append(0);
-        ++perWindow[w];
-    }
+    const QList<int> perWindow = callsPerWindow(exchanges, emu.windowMs);
     QStringList windowsText;
     for (int n : perWindow)
         windowsText << QString::number(n);
