@@ -85,7 +85,7 @@ std::vector<GroupCommitter::Pending> GroupCommitter::takeBatch()
 }
 
 GroupCommitter::Receipts GroupCommitter::commit(std::unique_ptr<store::Connection> &conn,
-                                                const QList<store::NewRawEvent> &events, bool *commitSent)
+                                                const QList<store::NewRawEvent> &events, bool *maybeCommitted)
 {
     // A failure before the batch was sent leaves nothing behind, so a connection that turned out
     // dead (database restarted) is replaced and the batch tried once more. A batch whose outcome
@@ -101,15 +101,15 @@ GroupCommitter::Receipts GroupCommitter::commit(std::unique_ptr<store::Connectio
             conn = std::move(c).value();
             conn->deferWakes(); // the workers are woken after the callers are answered (loop)
         }
-        return store::EventRepository::storeBatch(*conn, events, m_firstStage, m_maxAttempts, nowMs(), commitSent);
+        return store::EventRepository::storeBatch(*conn, events, m_firstStage, m_maxAttempts, nowMs(), maybeCommitted);
     };
-    *commitSent = false;
+    *maybeCommitted = false;
     Receipts result = attempt();
-    if (!result && !*commitSent && conn && conn->broken())
+    if (!result && !*maybeCommitted && conn && conn->broken())
         result = attempt();
     if (!result && conn && conn->broken())
         return makeError("store.unavailable",
-                         *commitSent ? QStringLiteral("the event store went away while storing this; send it again "
+                         *maybeCommitted ? QStringLiteral("the event store went away while storing this; send it again "
                                                       "(if it was stored, the retry is answered as a duplicate)")
                                      : QStringLiteral("the event store is unavailable; nothing was stored"),
                          503);
@@ -158,9 +158,9 @@ void GroupCommitter::loop()
         QList<store::NewRawEvent> all;
         for (const Pending &p : batch)
             all += p.events;
-        bool commitSent = false;
-        Receipts result = commit(conn, all, &commitSent);
-        if (!result && !commitSent && result.error().httpStatus != 503) {
+        bool maybeCommitted = false;
+        Receipts result = commit(conn, all, &maybeCommitted);
+        if (!result && !maybeCommitted && result.error().httpStatus != 503) {
             // The store refused the data of one submission (nothing was committed): commit each
             // on its own, so only that one fails and the others it shared the batch with do not.
             commitEach(conn, batch);

@@ -52,7 +52,7 @@ private:
     void loop();
     std::vector<Pending> takeBatch();
     Receipts commit(std::unique_ptr<store::Connection> &conn, const QList<store::NewRawEvent> &events,
-                    bool *commitSent);
+                    bool *maybeCommitted);
     void commitEach(std::unique_ptr<store::Connection> &conn, std::vector<Pending> &batch);
     static void answer(Pending &p, const Receipts &receipts);
 
