@@ -30,7 +30,8 @@ class JobQueue
 {
 public:
     /// Leases up to `max` due jobs of `stage` in lease order (run_after, id). PostgreSQL uses
-    /// FOR UPDATE SKIP LOCKED, so concurrent workers never lease the same job.
+    /// FOR UPDATE SKIP LOCKED, so concurrent workers never lease the same job. Outside any
+    /// transaction: the lease commits on its own, in one statement (one round trip).
     static Result<QList<Job>> lease(store::Connection &c, const QString &stage, int max, const QString &owner,
                                     qint64 leaseMs, qint64 nowMs);
 

@@ -6,6 +6,8 @@
 
 #include <poll.h>
 
+#include <array>
+
 #include <utility>
 #include <vector>
 
@@ -62,16 +64,28 @@ Error PgConnection::lastError(const char *what, const char *sqlstate) const
                  unavailable ? 503 : 500};
 }
 
-Result<Rows> PgConnection::exec(const QByteArray &sql, const QVariantList &params)
+QByteArray PgConnection::preparedName(const QByteArray &sql, Error *error)
 {
     QByteArray name = m_prepared.value(sql);
-    if (name.isEmpty()) {
-        name = "s" + QByteArray::number(m_prepared.size());
-        PgResult prep{PQprepare(m_conn, name.constData(), sql.constData(), 0, nullptr)};
-        if (PQresultStatus(prep.r) != PGRES_COMMAND_OK)
-            return lastError("prepare", PQresultErrorField(prep.r, PG_DIAG_SQLSTATE));
-        m_prepared.insert(sql, name);
+    if (!name.isEmpty())
+        return name;
+    name = "s" + QByteArray::number(m_prepared.size());
+    PgResult prep{PQprepare(m_conn, name.constData(), sql.constData(), 0, nullptr)};
+    if (PQresultStatus(prep.r) != PGRES_COMMAND_OK) {
+        if (error)
+            *error = lastError("prepare", PQresultErrorField(prep.r, PG_DIAG_SQLSTATE));
+        return {};
     }
+    m_prepared.insert(sql, name);
+    return name;
+}
+
+Result<Rows> PgConnection::exec(const QByteArray &sql, const QVariantList &params)
+{
+    Error prepareError;
+    const QByteArray name = preparedName(sql, &prepareError);
+    if (name.isEmpty())
+        return prepareError;
     const int n = int(params.size());
     std::vector<QByteArray> storage(static_cast<size_t>(n));
     std::vector<const char *> values(static_cast<size_t>(n));
@@ -99,49 +113,102 @@ Result<Rows> PgConnection::exec(const QByteArray &sql, const QVariantList &param
         values[size_t(i)] = storage[size_t(i)].constData();
         lengths[size_t(i)] = int(storage[size_t(i)].size());
     }
-    PgResult res{PQexecPrepared(m_conn, name.constData(), n, values.data(), lengths.data(), formats.data(), 0)};
-    const ExecStatusType st = PQresultStatus(res.r);
+    if (!m_beginPending) {
+        PgResult res{PQexecPrepared(m_conn, name.constData(), n, values.data(), lengths.data(), formats.data(), 0)};
+        return toRows(res.r);
+    }
+    // The transaction's first statement: its BEGIN goes in the same round trip.
+    m_beginPending = false;
+    auto results = pipeline({Sent{"BEGIN", {}, 0, nullptr, nullptr, nullptr},
+                             Sent{{}, name, n, values.data(), lengths.data(), formats.data()}},
+                            false);
+    if (results[0] && PQresultStatus(results[0].get()) != PGRES_COMMAND_OK)
+        return toRows(results[0].get());
+    return toRows(results[1].get());
+}
+
+Result<Rows> PgConnection::toRows(pg_result *res)
+{
+    const ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        Error e = lastError("query", PQresultErrorField(res.r, PG_DIAG_SQLSTATE));
+        Error e = lastError("query", res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr);
         if (broken())
             m_prepared.clear();
         return e;
     }
     Rows rows;
-    const int ncol = PQnfields(res.r);
-    const int nrow = PQntuples(res.r);
+    const int ncol = PQnfields(res);
+    const int nrow = PQntuples(res);
     rows.setColumns(ncol);
     std::vector<bool> isBytea(static_cast<size_t>(ncol));
     for (int c = 0; c < ncol; ++c)
-        isBytea[size_t(c)] = PQftype(res.r, c) == kByteaOid;
+        isBytea[size_t(c)] = PQftype(res, c) == kByteaOid;
     for (int r = 0; r < nrow; ++r) {
         QList<QByteArray> cells;
         QList<bool> nulls;
         cells.reserve(ncol);
         nulls.reserve(ncol);
         for (int c = 0; c < ncol; ++c) {
-            const bool null = PQgetisnull(res.r, r, c);
+            const bool null = PQgetisnull(res, r, c);
             nulls.append(null);
             if (null) {
                 cells.append(QByteArray());
             } else if (isBytea[size_t(c)]) {
                 size_t len = 0;
                 unsigned char *raw
-                    = PQunescapeBytea(reinterpret_cast<const unsigned char *>(PQgetvalue(res.r, r, c)), &len);
+                    = PQunescapeBytea(reinterpret_cast<const unsigned char *>(PQgetvalue(res, r, c)), &len);
                 cells.append(QByteArray(reinterpret_cast<const char *>(raw), qsizetype(len)));
                 PQfreemem(raw);
             } else {
-                cells.append(QByteArray(PQgetvalue(res.r, r, c), PQgetlength(res.r, r, c)));
+                cells.append(QByteArray(PQgetvalue(res, r, c), PQgetlength(res, r, c)));
             }
         }
         rows.addRow(std::move(cells), std::move(nulls));
     }
-    rows.affected = QByteArray(PQcmdTuples(res.r)).toLongLong();
+    rows.affected = QByteArray(PQcmdTuples(res)).toLongLong();
     return rows;
+}
+
+std::vector<PgConnection::ResultPtr> PgConnection::pipeline(const std::vector<Sent> &statements, bool syncEach)
+{
+    std::vector<ResultPtr> results;
+    for (size_t i = 0; i < statements.size(); ++i)
+        results.emplace_back(nullptr, PQclear);
+    if (!PQenterPipelineMode(m_conn))
+        return results;
+    size_t sent = 0;
+    for (const Sent &q : statements) {
+        const bool ok = q.prepared.isEmpty()
+            ? PQsendQueryParams(m_conn, q.text.constData(), 0, nullptr, nullptr, nullptr, nullptr, 0)
+            : PQsendQueryPrepared(m_conn, q.prepared.constData(), q.n, q.values, q.lengths, q.formats, 0);
+        if (!ok || ((syncEach || sent + 1 == statements.size()) && !PQpipelineSync(m_conn)))
+            break;
+        ++sent;
+    }
+    // Each statement's results end with a null; each sync answers PGRES_PIPELINE_SYNC.
+    for (size_t i = 0; i < sent && !broken(); ++i) {
+        results[i].reset(PQgetResult(m_conn));
+        while (PGresult *extra = PQgetResult(m_conn))
+            PQclear(extra);
+        if (syncEach || i + 1 == sent)
+            PQclear(PQgetResult(m_conn));
+    }
+    PQexitPipelineMode(m_conn);
+    return results;
+}
+
+bool PgConnection::inTransaction() const
+{
+    return m_beginPending || PQtransactionStatus(m_conn) != PQTRANS_IDLE;
 }
 
 Status PgConnection::execScript(const QByteArray &sql)
 {
+    if (m_beginPending) {
+        m_beginPending = false;
+        if (Status s = execScript("BEGIN"); !s)
+            return s;
+    }
     PgResult res{PQexec(m_conn, sql.constData())};
     const ExecStatusType st = PQresultStatus(res.r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
@@ -151,22 +218,62 @@ Status PgConnection::execScript(const QByteArray &sql)
 
 Status PgConnection::begin(bool)
 {
-    return execScript("BEGIN");
+    if (broken())
+        return lastError("begin");
+    if (!inTransaction())
+        m_beginPending = true;
+    return Done{};
 }
 
 Status PgConnection::commit()
 {
-    // A failed COMMIT means the transaction is gone: the caller must not acknowledge anything.
-    Status s = execScript("COMMIT");
-    if (s && !m_wakesDeferred)
-        flushWakes();
-    else if (!s && !m_wakesDeferred) // deferred: kept (a spurious wake-up only makes workers look)
-        m_wakes.clear();
-    return s;
+    if (std::exchange(m_beginPending, false)) { // nothing was sent: nothing to commit
+        if (!m_wakesDeferred)
+            flushWakes();
+        return Done{};
+    }
+    if (m_wakes.isEmpty() || m_wakesDeferred) {
+        Status s = execScript("COMMIT");
+        if (!s && !m_wakesDeferred) // deferred: kept (a spurious wake-up only makes workers look)
+            m_wakes.clear();
+        return s;
+    }
+    return commitAndWake();
+}
+
+Status PgConnection::commitAndWake()
+{
+    // COMMIT and the wake-ups in one round trip, each its own segment: the NOTIFYs run after the
+    // commit (never inside it), and a COMMIT that fails sends at worst a spurious wake-up.
+    const auto wakes = std::exchange(m_wakes, {});
+    const auto n = size_t(wakes.size());
+    std::vector<QByteArray> storage; // the parameters' bytes, kept until the pipeline is read
+    storage.reserve(n * 2);
+    std::vector<std::array<const char *, 2>> values(n);
+    std::vector<Sent> statements{Sent{"COMMIT", {}, 0, nullptr, nullptr, nullptr}};
+    const QByteArray notify = preparedName("SELECT pg_notify($1, $2)");
+    for (size_t i = 0; i < n; ++i) {
+        storage.push_back(wakes[qsizetype(i)].first);
+        storage.push_back(wakes[qsizetype(i)].second.toUtf8());
+        values[i] = {storage[2 * i].constData(), storage[2 * i + 1].constData()};
+        if (!notify.isEmpty())
+            statements.push_back(Sent{{}, notify, 2, values[i].data(), nullptr, nullptr});
+    }
+    auto results = pipeline(statements, true);
+    if (!results[0] || PQresultStatus(results[0].get()) != PGRES_COMMAND_OK)
+        return lastError("commit", results[0] ? PQresultErrorField(results[0].get(), PG_DIAG_SQLSTATE) : nullptr);
+    for (size_t i = 1; i < results.size(); ++i) {
+        if (!results[i] || PQresultStatus(results[i].get()) != PGRES_TUPLES_OK)
+            logWakeFailure(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed());
+    }
+    if (notify.isEmpty())
+        logWakeFailure(QStringLiteral("the wake-up statement could not be prepared"));
+    return Done{};
 }
 
 void PgConnection::rollback()
 {
+    m_beginPending = false;
     if (!m_wakesDeferred)
         m_wakes.clear();
     if (!broken() && PQtransactionStatus(m_conn) != PQTRANS_IDLE)
@@ -175,7 +282,7 @@ void PgConnection::rollback()
 
 void PgConnection::probe()
 {
-    if (broken() || PQtransactionStatus(m_conn) != PQTRANS_IDLE)
+    if (broken() || inTransaction())
         return;
     // Nothing is owed to an idle connection: what is readable is a notice or a goodbye (a FATAL,
     // then EOF, which libpq reads one at a time and at which it marks the connection bad).
@@ -191,7 +298,7 @@ void PgConnection::wakeAfterCommit(const QByteArray &channel, const QString &pay
     const std::pair<QByteArray, QString> wake{channel, payload};
     if (!m_wakes.contains(wake))
         m_wakes.append(wake);
-    if (PQtransactionStatus(m_conn) == PQTRANS_IDLE && !m_wakesDeferred)
+    if (!inTransaction() && !m_wakesDeferred)
         flushWakes();
 }
 
@@ -199,14 +306,18 @@ void PgConnection::flushWakes()
 {
     const auto wakes = std::exchange(m_wakes, {});
     for (const auto &[channel, payload] : wakes) {
-        if (auto n = exec("SELECT pg_notify($1, $2)", {QString::fromLatin1(channel), payload}); !n) {
-            static LogThrottle throttle(10000);
-            qint64 held = 0;
-            if (throttle.allow(&held))
-                qCWarning(lcStore) << "could not wake the workers listening on" << channel << ":" << n.error().message
-                                   << "(they poll; " << held << "more not logged)";
-        }
+        if (auto n = exec("SELECT pg_notify($1, $2)", {QString::fromLatin1(channel), payload}); !n)
+            logWakeFailure(n.error().message);
     }
+}
+
+void PgConnection::logWakeFailure(const QString &why)
+{
+    static LogThrottle throttle(10000);
+    qint64 held = 0;
+    if (throttle.allow(&held))
+        qCWarning(lcStore) << "could not wake the workers listening for jobs:" << why << "(they poll;" << held
+                           << "more not logged)";
 }
 
 Result<QStringList> PgConnection::waitForNotifications(int timeoutMs)

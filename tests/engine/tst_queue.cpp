@@ -117,6 +117,22 @@ void TestQueue::enqueueWakesListenersOnlyOnceCommitted()
     QVERIFY(woke && woke->isEmpty());
 }
 
+void TestQueue::aLeaseCommitsOnItsOwnWithoutChangingTheSession()
+{
+    auto db = openDb(QStringLiteral("leaseown"));
+    const qint64 now = nowMs();
+    seed(*db, 3, now);
+    auto c = db->connect();
+    auto other = db->connect();
+    auto leased = JobQueue::lease(*c.value(), QStringLiteral("normalise"), 2, QStringLiteral("w1"), 60000, now);
+    QVERIFY(leased && leased->size() == 2);
+    // Committed at once: another connection sees the two leases.
+    QCOMPARE(other.value()->exec("SELECT count(*) FROM jobs WHERE lease_owner = 'w1'")->int64(0, 0), 2);
+    if (db->dialect() == Dialect::Postgres) { // the lease's asynchronous commit stayed its own
+        QCOMPARE(c.value()->exec("SELECT current_setting('synchronous_commit')")->text(0, 0), QStringLiteral("on"));
+    }
+}
+
 void TestQueue::leaseTakesDueJobsInOrderOnce()
 {
     auto db = openDb(QStringLiteral("lease"));

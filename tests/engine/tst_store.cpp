@@ -180,6 +180,53 @@ void TestStore::rolledBackBatchLeavesNothing()
     QCOMPARE(c.value()->exec("SELECT count(*) FROM jobs")->int64(0, 0), 0);
 }
 
+void TestStore::aTransactionIsOpenFromItsFirstStatement()
+{
+    // PostgreSQL sends BEGIN with the first statement (one round trip): that statement and the
+    // ones after it are still invisible to others until COMMIT, and an empty one commits nothing.
+    auto db = openDb(QStringLiteral("txfirst"));
+    auto writer = db->connect();
+    auto reader = db->connect();
+    QVERIFY(writer && reader);
+    {
+        Tx empty(*writer.value());
+        QVERIFY(empty.begin(true));
+        QVERIFY(empty.commit());
+    }
+    Tx tx(*writer.value());
+    QVERIFY(tx.begin(true));
+    QVERIFY(EventRepository::insertBatch(*writer.value(), {ev(QStringLiteral("a"))}, QStringLiteral("normalise"), 5,
+                                         nowMs()));
+    QCOMPARE(reader.value()->exec("SELECT count(*) FROM raw_events")->int64(0, 0), 0);
+    QVERIFY(tx.commit());
+    QCOMPARE(reader.value()->exec("SELECT count(*) FROM raw_events")->int64(0, 0), 1);
+    QCOMPARE(reader.value()->exec("SELECT count(*) FROM jobs")->int64(0, 0), 1);
+}
+
+void TestStore::aFailedStatementRollsBackItsWholeTransaction()
+{
+    auto db = openDb(QStringLiteral("txfail"));
+    auto c = db->connect();
+    QVERIFY(c);
+    {
+        Tx tx(*c.value());
+        QVERIFY(tx.begin(true));
+        QVERIFY(EventRepository::insertBatch(*c.value(), {ev(QStringLiteral("a"))}, QStringLiteral("normalise"), 5,
+                                             nowMs()));
+        auto bad = c.value()->exec("INSERT INTO no_such_table VALUES (1)");
+        QVERIFY(!bad);
+        QCOMPARE(bad.error().code, QStringLiteral("store.error"));
+    }
+    {
+        Tx tx(*c.value()); // the first statement of a transaction fails: nothing is left open
+        QVERIFY(tx.begin(true));
+        QVERIFY(!c.value()->exec("SELECT * FROM no_such_table"));
+    }
+    QCOMPARE(c.value()->exec("SELECT count(*) FROM raw_events")->int64(0, 0), 0);
+    QVERIFY(insert(*c.value(), {ev(QStringLiteral("b"))})); // the connection goes on
+    QCOMPARE(c.value()->exec("SELECT count(*) FROM raw_events")->int64(0, 0), 1);
+}
+
 void TestStore::keysetPagesCoverEverythingOnce()
 {
     auto db = openDb(QStringLiteral("pages"));

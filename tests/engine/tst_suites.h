@@ -16,6 +16,8 @@ private Q_SLOTS:
     void insertBatchDedupsByUniqueKey();
     void payloadBytesAreKeptExactly();
     void rolledBackBatchLeavesNothing();
+    void aTransactionIsOpenFromItsFirstStatement();
+    void aFailedStatementRollsBackItsWholeTransaction();
     void keysetPagesCoverEverythingOnce();
     void tokensAreStoredHashed();
     void keysWithQuotesAndBracesRoundTrip();
@@ -26,6 +28,7 @@ class TestQueue : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void leaseTakesDueJobsInOrderOnce();
+    void aLeaseCommitsOnItsOwnWithoutChangingTheSession();
     void enqueueWakesListenersOnlyOnceCommitted();
     void expiredLeaseIsTakenOverAndStaleCompletionRejected();
     void backoffGrowsWithJitterAndCap();
