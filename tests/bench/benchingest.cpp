@@ -84,10 +84,7 @@ public:
         for (const char *script : {"post.lua", "post_batch.lua"})
             QFile::copy(QStringLiteral(SALESFLOW_BENCH_DIR "/") + QLatin1String(script),
                         tmp.filePath(QLatin1String(script)));
-        // SALESFLOW_BENCH_DAEMON: another salesflowd build (e.g. the previous commit's) for a before/after.
-        const QString daemon = qEnvironmentVariableIsSet("SALESFLOW_BENCH_DAEMON")
-            ? qEnvironmentVariable("SALESFLOW_BENCH_DAEMON")
-            : QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd");
+        const QString daemon = daemonPath();
         m_env = QProcessEnvironment::systemEnvironment();
         m_env.insert(QStringLiteral("QT_LOGGING_RULES"), QStringLiteral("salesflow.*.info=false"));
         m_server.setProcessEnvironment(m_env);

@@ -70,11 +70,18 @@ int benchSeconds()
     return s > 0 ? s : 8;
 }
 
+QString daemonPath()
+{
+    return qEnvironmentVariableIsSet("SALESFLOW_BENCH_DAEMON")
+        ? qEnvironmentVariable("SALESFLOW_BENCH_DAEMON")
+        : QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd");
+}
+
 void startWorker(QProcess &worker, const QString &url, const QProcessEnvironment &env, int workers)
 {
     worker.setProcessEnvironment(env);
     worker.setProcessChannelMode(QProcess::ForwardedErrorChannel);
-    worker.start(QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/salesflowd"),
+    worker.start(daemonPath(),
                  {QStringLiteral("serve"), QStringLiteral("--db"), url, QStringLiteral("--role"),
                   QStringLiteral("worker"), QStringLiteral("--workers"), QString::number(workers)});
     if (!worker.waitForStarted(10000))

@@ -43,7 +43,11 @@ qint64 rssKbOf(qint64 pid);
 /// The benchmark's length per measurement: SALESFLOW_BENCH_SECONDS, default 8.
 int benchSeconds();
 
-/// Starts this build's `salesflowd serve --role worker --workers N` on `url`, its log on the
+/// The salesflowd the bench runs: SALESFLOW_BENCH_DAEMON when set (another build, e.g. the
+/// previous commit's, for a before/after), else this build's.
+QString daemonPath();
+
+/// Starts daemonPath()'s `salesflowd serve --role worker --workers N` on `url`, its log on the
 /// bench's stderr; fatal when it does not start.
 void startWorker(QProcess &worker, const QString &url, const QProcessEnvironment &env, int workers = 2);
 
