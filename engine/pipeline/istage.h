@@ -14,6 +14,10 @@ struct StageOutput
     QString nextStage; ///< the job to enqueue next; empty for none
     std::function<Status(store::Connection &)> apply; ///< the stage's own writes, may be empty
     QString detail; ///< for the audit entry
+    /// Keys `apply` writes that other events' writes share (a company's upsert): the Runner
+    /// locks a batch's keys in one global order before any apply, so two batches writing the
+    /// same keys in different orders wait for each other instead of deadlocking.
+    QStringList contended;
 };
 
 /// One stage of the pipeline (normalise, enrich, plan, write). Stages plug into the Runner.

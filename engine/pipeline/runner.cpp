@@ -10,6 +10,7 @@
 #include "../core/logging.h"
 #include "../store/database.h"
 #include "../store/eventrepository.h"
+#include "../store/pgarray.h"
 #include "../store/pgconnection.h"
 
 #include <QHash>
@@ -275,6 +276,29 @@ Result<QSet<qint64>> completeSucceeded(store::Connection &c, const QList<Job> &j
     return QSet<qint64>(doneIds->begin(), doneIds->end());
 }
 
+/// The contended keys of the jobs about to apply, locked in one order for the transaction
+/// (PostgreSQL; SQLite has one writer at a time).
+Status lockContended(store::Connection &c, const QList<Job> &jobs, const QList<Result<StageOutput>> &outputs,
+                     const QSet<qint64> &done)
+{
+    if (c.dialect() != store::Dialect::Postgres)
+        return Done{};
+    QStringList keys;
+    for (qsizetype i = 0; i < jobs.size(); ++i) {
+        if (outputs[i].ok() && done.contains(jobs[i].id))
+            keys += outputs[i].value().contended;
+    }
+    if (keys.isEmpty())
+        return Done{};
+    // 7243: this lock space's first key, apart from the migrator's and the rate budget's.
+    auto r = c.exec("SELECT pg_advisory_xact_lock(7243, h) FROM"
+                    " (SELECT DISTINCT hashtext(k) AS h FROM unnest($1::text[]) AS k ORDER BY h OFFSET 0) AS ordered",
+                    {store::pgTextArray(keys)});
+    if (!r)
+        return r.error();
+    return Done{};
+}
+
 } // namespace
 
 bool Runner::commitBatch(store::Connection &c, IStage &stage, const QList<Job> &jobs,
@@ -291,6 +315,8 @@ bool Runner::commitBatch(store::Connection &c, IStage &stage, const QList<Job> &
     auto done = completeSucceeded(c, jobs, outputs);
     if (!done)
         return fail(done.error());
+    if (Status s = lockContended(c, jobs, outputs, done.value()); !s)
+        return fail(s.error());
     Outcomes o;
     for (qsizetype i = 0; i < jobs.size(); ++i) {
         if (outputs[i].ok() && !done->contains(jobs[i].id))

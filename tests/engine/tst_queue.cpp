@@ -15,6 +15,7 @@
 #include "tests/support/manualclock.h"
 #include "tests/support/testbackend.h"
 
+#include <QThread>
 #include <QtTest>
 
 #include <atomic>
@@ -208,6 +209,60 @@ void TestQueue::runnerCompletesEveryJobExactlyOnce()
                    " AND after_state = 'normalised' AND actor = 'engine:normalise'"),
              300);
     QCOMPARE(runner.completed.load(), 300);
+}
+
+namespace {
+/// Two batches of two jobs whose writes take the same two unique keys in opposite orders
+/// ("x" then "y", and "y" then "x"), each waiting after its first write for the other's.
+class CrossingStage : public pipeline::IStage
+{
+public:
+    explicit CrossingStage(QStringList events) : m_events(std::move(events)) { }
+    QString name() const override { return QStringLiteral("normalise"); }
+    int batchSize() const override { return 2; }
+    Result<pipeline::StageOutput> run(const Job &job, Connection &) override
+    {
+        const int i = int(m_events.indexOf(job.eventId));
+        const QString key = (i == 0 || i == 3) ? QStringLiteral("x") : QStringLiteral("y");
+        pipeline::StageOutput out;
+        out.contended = {QStringLiteral("x"), QStringLiteral("y")};
+        out.apply = [this, i, key](Connection &c) -> Status {
+            ++applied;
+            auto r = c.exec("INSERT INTO crossing (k) VALUES ($1) ON CONFLICT (k) DO NOTHING", {key});
+            if (!r)
+                return r.error();
+            if (i == 0 || i == 2) { // the batch's first write: wait (bounded) for the other batch's
+                firstWrites.fetch_add(1);
+                for (int t = 0; t < 300 && firstWrites.load() < 2; ++t)
+                    QThread::msleep(10);
+            }
+            return Done{};
+        };
+        return out;
+    }
+    std::atomic<int> applied{0};
+    std::atomic<int> firstWrites{0};
+
+private:
+    QStringList m_events;
+};
+} // namespace
+
+void TestQueue::batchesWritingSharedKeysInOppositeOrdersDoNotDeadlock()
+{
+    auto db = openDb(QStringLiteral("crossing"));
+    if (db->dialect() != Dialect::Postgres)
+        QSKIP("SQLite has one writer at a time");
+    db->acquire().value()->execScript("CREATE TABLE crossing (k TEXT PRIMARY KEY)");
+    auto stage = std::make_shared<CrossingStage>(seed(*db, 4, nowMs()));
+    pipeline::Runner runner(db, {stage}, pipeline::Runner::Options{2, QStringLiteral("test"), 60000, 20});
+    runner.start();
+    QTRY_COMPARE_WITH_TIMEOUT(runner.completed.load(), 4, 20000);
+    runner.stop();
+    // A deadlock would have aborted one batch, and its jobs would have been applied again one by
+    // one: each apply ran once, the second batch having waited for the first's locks.
+    QCOMPARE(stage->applied.load(), 4);
+    QCOMPARE(db->acquire().value()->exec("SELECT count(*) FROM crossing")->int64(0, 0), 2);
 }
 
 void TestQueue::failingStageRetriesThenSucceeds()

@@ -33,6 +33,7 @@ private Q_SLOTS:
     void expiredLeaseIsTakenOverAndStaleCompletionRejected();
     void backoffGrowsWithJitterAndCap();
     void runnerCompletesEveryJobExactlyOnce();
+    void batchesWritingSharedKeysInOppositeOrdersDoNotDeadlock();
     void failingStageRetriesThenSucceeds();
     void lastAttemptFailsTheEventVisibly();
     void permanentErrorFailsAtOnce();

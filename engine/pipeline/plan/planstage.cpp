@@ -287,6 +287,10 @@ Result<StageOutput> PlanStage::run(const queue::Job &job, store::Connection &con
     out.newStatus = EventStatus::Planned;
     out.nextStage = QStringLiteral("write");
     out.detail = QStringLiteral("%1 actions planned").arg(actions->size());
+    for (const store::PlannedAction &a : actions.value()) {
+        if (a.kind.startsWith(QLatin1String("upsert_")))
+            out.contended << a.key; // shared by every event of the contact or company
+    }
     out.apply = [eventId, plan = actions.value()](store::Connection &c) {
         return store::ActionRepository::plan(c, eventId, plan, nowMs());
     };
