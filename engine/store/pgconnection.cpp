@@ -49,9 +49,14 @@ bool PgConnection::broken() const
     return PQstatus(m_conn) != CONNECTION_OK;
 }
 
-Error PgConnection::lastError(const char *what, const char *sqlstate) const
+Error PgConnection::lastError(const char *what, const pg_result *res) const
 {
-    const QString msg = QString::fromUtf8(PQerrorMessage(m_conn)).trimmed();
+    // The result's own message: in pipeline mode the connection's is that of the last one read.
+    const char *resultMessage = res ? PQresultErrorMessage(res) : "";
+    QString msg = QString::fromUtf8(*resultMessage ? resultMessage : PQerrorMessage(m_conn)).trimmed();
+    if (msg.isEmpty() && res && PQresultStatus(res) == PGRES_PIPELINE_ABORTED)
+        msg = QStringLiteral("not run: an earlier statement sent with it failed");
+    const char *sqlstate = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr;
     const QByteArray state(sqlstate ? sqlstate : "");
     // Class 08 (connection), 57P (shutdown), 53 (resources): the store is unavailable.
     const bool unavailable = broken() || state.startsWith("08") || state.startsWith("57P") || state.startsWith("53");
@@ -73,7 +78,7 @@ QByteArray PgConnection::preparedName(const QByteArray &sql, Error *error)
     PgResult prep{PQprepare(m_conn, name.constData(), sql.constData(), 0, nullptr)};
     if (PQresultStatus(prep.r) != PGRES_COMMAND_OK) {
         if (error)
-            *error = lastError("prepare", PQresultErrorField(prep.r, PG_DIAG_SQLSTATE));
+            *error = lastError("prepare", prep.r);
         return {};
     }
     m_prepared.insert(sql, name);
@@ -131,7 +136,7 @@ Result<Rows> PgConnection::toRows(pg_result *res)
 {
     const ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        Error e = lastError("query", res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : nullptr);
+        Error e = lastError("query", res);
         if (broken())
             m_prepared.clear();
         return e;
@@ -212,7 +217,7 @@ Status PgConnection::execScript(const QByteArray &sql)
     PgResult res{PQexec(m_conn, sql.constData())};
     const ExecStatusType st = PQresultStatus(res.r);
     if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-        return lastError("script", PQresultErrorField(res.r, PG_DIAG_SQLSTATE));
+        return lastError("script", res.r);
     return Done{};
 }
 
@@ -261,10 +266,10 @@ Status PgConnection::commitAndWake()
     }
     auto results = pipeline(statements, true);
     if (!results[0] || PQresultStatus(results[0].get()) != PGRES_COMMAND_OK)
-        return lastError("commit", results[0] ? PQresultErrorField(results[0].get(), PG_DIAG_SQLSTATE) : nullptr);
+        return lastError("commit", results[0].get());
     for (size_t i = 1; i < results.size(); ++i) {
         if (!results[i] || PQresultStatus(results[i].get()) != PGRES_TUPLES_OK)
-            logWakeFailure(QString::fromUtf8(PQerrorMessage(m_conn)).trimmed());
+            logWakeFailure(lastError("wake-up", results[i].get()).message);
     }
     if (notify.isEmpty())
         logWakeFailure(QStringLiteral("the wake-up statement could not be prepared"));

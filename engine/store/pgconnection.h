@@ -54,7 +54,7 @@ private:
     using ResultPtr = std::unique_ptr<pg_result, void (*)(pg_result *)>;
 
     explicit PgConnection(pg_conn *conn);
-    Error lastError(const char *what, const char *sqlstate = nullptr) const;
+    Error lastError(const char *what, const pg_result *res = nullptr) const;
     bool inTransaction() const;
     /// Sends `statements` in one round trip (libpq pipeline mode) and answers each one's result
     /// (null when none came: the connection broke). `syncEach`: each statement is its own

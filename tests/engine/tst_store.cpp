@@ -220,7 +220,9 @@ void TestStore::aFailedStatementRollsBackItsWholeTransaction()
     {
         Tx tx(*c.value()); // the first statement of a transaction fails: nothing is left open
         QVERIFY(tx.begin(true));
-        QVERIFY(!c.value()->exec("SELECT * FROM no_such_table"));
+        auto bad = c.value()->exec("SELECT * FROM no_such_table");
+        QVERIFY(!bad);
+        QVERIFY2(bad.error().message.contains(QLatin1String("no_such_table")), qPrintable(bad.error().message));
     }
     QCOMPARE(c.value()->exec("SELECT count(*) FROM raw_events")->int64(0, 0), 0);
     QVERIFY(insert(*c.value(), {ev(QStringLiteral("b"))})); // the connection goes on
