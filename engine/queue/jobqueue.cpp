@@ -145,8 +145,13 @@ Result<int> JobQueue::renew(Connection &c, const QList<Job> &jobs, qint64 untilM
     int renewed = 0;
     if (c.dialect() == Dialect::Postgres) {
         const auto [idList, tokens] = idsAndTokens(jobs);
-        auto r = c.exec("UPDATE jobs j SET run_after = $3 FROM unnest($1::bigint[], $2::text[]) AS t(id, token)"
-                        " WHERE j.id = t.id AND j.lease_token = t.token",
+        // SKIP LOCKED: a job whose row a worker has locked is being completed (or given back);
+        // waiting for it would deadlock with that commit's own row locks taken in another order.
+        auto r = c.exec("UPDATE jobs j SET run_after = $3 FROM"
+                        " (SELECT jobs.id FROM jobs JOIN unnest($1::bigint[], $2::text[]) AS t(id, token)"
+                        "    ON jobs.id = t.id AND jobs.lease_token = t.token"
+                        "  FOR UPDATE OF jobs SKIP LOCKED) AS mine"
+                        " WHERE j.id = mine.id",
                         {idList, tokens, untilMs});
         if (!r)
             return r.error();

@@ -48,7 +48,8 @@ public:
     static Result<bool> retry(store::Connection &c, const Job &job, const QString &error, qint64 runAfterMs);
 
     /// Moves the leases of jobs still leased by us to `untilMs` (the heartbeat of a long run);
-    /// returns how many were still ours.
+    /// returns how many were still ours. Never waits: a job a worker is completing right now is
+    /// skipped (not counted), as are jobs whose lease was taken over.
     static Result<int> renew(store::Connection &c, const QList<Job> &jobs, qint64 untilMs);
 
     /// Gives leased jobs back at once without counting the attempt (graceful stop).

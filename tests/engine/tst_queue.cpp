@@ -134,6 +134,31 @@ void TestQueue::aLeaseCommitsOnItsOwnWithoutChangingTheSession()
     }
 }
 
+void TestQueue::theHeartbeatNeverWaitsForAJobBeingCompleted()
+{
+    auto db = openDb(QStringLiteral("renewskip"));
+    if (db->dialect() != Dialect::Postgres)
+        QSKIP("SQLite has one writer at a time: the heartbeat waits its turn");
+    const qint64 now = nowMs();
+    seed(*db, 2, now);
+    auto worker = db->connect();
+    auto keeper = db->connect();
+    auto jobs = JobQueue::lease(*worker.value(), QStringLiteral("normalise"), 2, QStringLiteral("w"), 60000, now);
+    QVERIFY(jobs && jobs->size() == 2);
+    // A renewal that waited would hang here (and could deadlock with the completion): it fails
+    // instead of hanging past this.
+    QVERIFY(keeper.value()->exec("SET statement_timeout = 5000"));
+    Tx tx(*worker.value());
+    QVERIFY(tx.begin(true));
+    QCOMPARE(JobQueue::complete(*worker.value(), {jobs->first()})->size(), 1); // its row is locked
+    auto renewed = JobQueue::renew(*keeper.value(), jobs.value(), now + 120000);
+    QVERIFY2(renewed, renewed ? "" : qPrintable(renewed.error().message));
+    QCOMPARE(renewed.value(), 1); // the other job; the one being completed was skipped
+    QVERIFY(tx.commit());
+    QCOMPARE(count(*db, "SELECT count(*) FROM jobs"), 1);
+    QCOMPARE(count(*db, "SELECT run_after FROM jobs"), now + 120000);
+}
+
 void TestQueue::leaseTakesDueJobsInOrderOnce()
 {
     auto db = openDb(QStringLiteral("lease"));

@@ -27,6 +27,7 @@ class TestQueue : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void theHeartbeatNeverWaitsForAJobBeingCompleted();
     void leaseTakesDueJobsInOrderOnce();
     void aLeaseCommitsOnItsOwnWithoutChangingTheSession();
     void enqueueWakesListenersOnlyOnceCommitted();
