@@ -164,14 +164,15 @@ double residentMb()
     return m.hasMatch() ? m.captured(1).toDouble() / 1024 : -1;
 }
 
-/// Runs the event loop until `done`, keeping the longest single pass (a GUI stall) in `stall`.
-double waitFor(const std::function<bool()> &done, double *stall)
+/// Runs the event loop until `done`, keeping the longest single pass (a GUI stall) in `stall`;
+/// fatal, naming `what`, after two minutes.
+double waitFor(const char *what, const std::function<bool()> &done, double *stall)
 {
     QElapsedTimer t, pass;
     t.start();
     while (!done()) {
         if (t.elapsed() > 120000)
-            qFatal("the desktop probe gave up waiting");
+            qFatal("the desktop probe gave up waiting for %s", what);
         pass.start();
         QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
         *stall = std::max(*stall, double(pass.nsecsElapsed()) / 1e6);
@@ -196,23 +197,35 @@ int desktopProbe(int argc, char *argv[])
     w.resize(1280, 800);
     w.show();
     double stall = 0;
-    waitFor([&] { return w.eventModel()->rowCount() > 0; }, &stall);
+    waitFor(
+        "the first rows", [&] { return w.eventModel()->rowCount() > 0; }, &stall);
     const double first = double(opened.nsecsElapsed()) / 1e6;
-    waitFor([&] { return w.queueModel()->count(QStringLiteral("done")) > 0; }, &stall);
+    waitFor(
+        "the counts", [&] { return w.queueModel()->count(QStringLiteral("done")) > 0; }, &stall);
     const double counts = double(opened.nsecsElapsed()) / 1e6;
     QElapsedTimer t;
     t.start();
     w.setStatusFilter(QStringLiteral("in_review"));
-    waitFor([&] { return w.eventModel()->rowCount() > 0 && !w.eventModel()->isLoading(); }, &stall);
+    waitFor(
+        "the In review rows", [&] { return w.eventModel()->rowCount() > 0 && !w.eventModel()->isLoading(); }, &stall);
     const double switched = double(t.nsecsElapsed()) / 1e6;
     w.setStatusFilter(QString());
-    waitFor([&] { return w.eventModel()->rowCount() > 0 && !w.eventModel()->isLoading(); }, &stall);
+    waitFor(
+        "all events again", [&] { return w.eventModel()->rowCount() > 0 && !w.eventModel()->isLoading(); }, &stall);
     stall = 0; // what follows is the scroll
     t.restart();
+    QScrollBar *bar = w.eventTable()->verticalScrollBar();
+    int laidOut = -1;
     while (w.eventModel()->rowCount() < 10000) {
-        w.eventTable()->verticalScrollBar()->setValue(w.eventTable()->verticalScrollBar()->maximum());
+        // As a user does: drag to the end once the view has taken the rows that came (the range
+        // grows on the view's next layout; setting the value it already has would ask nothing).
+        waitFor(
+            "the view to lay out the new rows", [&] { return bar->maximum() > laidOut; }, &stall);
+        laidOut = bar->maximum();
         const int had = w.eventModel()->rowCount();
-        waitFor([&] { return w.eventModel()->rowCount() > had; }, &stall);
+        bar->setValue(laidOut);
+        waitFor(
+            "more rows on scrolling", [&] { return w.eventModel()->rowCount() > had; }, &stall);
     }
     const double scrolled = double(t.nsecsElapsed()) / 1e6;
     const double scrollStall = stall;
@@ -221,7 +234,8 @@ int desktopProbe(int argc, char *argv[])
     search.text = QStringLiteral("Subject line number 999990");
     t.restart();
     w.eventModel()->setFilter(search);
-    waitFor([&] { return !w.eventModel()->isLoading(); }, &stall);
+    waitFor(
+        "the search", [&] { return !w.eventModel()->isLoading(); }, &stall);
     const double searched = double(t.nsecsElapsed()) / 1e6;
     std::printf("first=%.1f counts=%.1f switch=%.1f search=%.1f scroll=%.1f stall=%.1f rss=%.1f\n", first, counts,
                 switched, searched, scrolled, scrollStall, rss);
