@@ -190,6 +190,8 @@ std::vector<PgConnection::ResultPtr> PgConnection::pipeline(const std::vector<Se
             break;
         ++sent;
     }
+    if (!syncEach && sent > 0 && sent < statements.size())
+        PQpipelineSync(m_conn); // a later statement could not be sent: what was is still read
     // Each statement's results end with a null; each sync answers PGRES_PIPELINE_SYNC.
     for (size_t i = 0; i < sent && !broken(); ++i) {
         results[i].reset(PQgetResult(m_conn));
