@@ -113,27 +113,50 @@ double ourQueue(test::PgServer &pg, int workers)
     return double(kJobs) * 1000 / double(qMax<qint64>(1, ms));
 }
 
-/// The raw loop: pgbench clients each taking 50 due jobs per transaction with SKIP LOCKED and
-/// deleting them (lease and completion in one), on the same jobs table and index as ours.
-double rawSkipLocked(test::PgServer &pg, int workers)
+/// One pgbench client per worker running `script` on kJobs seeded due jobs (plus one lease
+/// more per client); answers jobs per second (each transaction takes 50).
+double pgbenchQueue(test::PgServer &pg, int workers, const QString &name, const QByteArray &script)
 {
-    const QString name = QStringLiteral("queue_raw_%1").arg(workers);
     auto db = freshDb(pg, name);
     seedJobs(*db, kJobs + 50 * workers, QStringLiteral("normalise"), 0, QStringLiteral("00000000-0000-7000-a000-"));
     QTemporaryDir tmp;
-    QFile script(tmp.filePath(QStringLiteral("lease.sql")));
-    script.open(QIODevice::WriteOnly);
-    script.write("WITH j AS (SELECT id FROM jobs WHERE stage = 'normalise' AND run_after <= 9000000000000000 "
-                 "ORDER BY stage, run_after, id LIMIT 50 FOR UPDATE SKIP LOCKED) "
-                 "DELETE FROM jobs USING j WHERE jobs.id = j.id;\n");
-    script.close();
+    QFile file(tmp.filePath(QStringLiteral("loop.sql")));
+    file.open(QIODevice::WriteOnly);
+    file.write(script);
+    file.close();
     const QString out = runTool(
         pg.binDir() + QStringLiteral("/pgbench"),
         pgConnArgs(pg)
             + QStringList{QStringLiteral("-n"), QStringLiteral("-M"), QStringLiteral("prepared"), QStringLiteral("-c"),
                           QString::number(workers), QStringLiteral("-j"), QStringLiteral("2"), QStringLiteral("-t"),
-                          QString::number(kJobs / 50 / workers), QStringLiteral("-f"), script.fileName(), name});
+                          QString::number(kJobs / 50 / workers), QStringLiteral("-f"), file.fileName(), name});
     return grab(out, QStringLiteral("tps = ([0-9.]+)")) * 50;
+}
+
+/// The raw loop: each transaction takes 50 due jobs with SKIP LOCKED and deletes them (lease
+/// and completion in one), on the same jobs table and index as ours.
+double rawSkipLocked(test::PgServer &pg, int workers)
+{
+    return pgbenchQueue(pg, workers, QStringLiteral("queue_raw_%1").arg(workers),
+                        "WITH j AS (SELECT id FROM jobs WHERE stage = 'normalise' AND run_after <= 9000000000000000 "
+                        "ORDER BY stage, run_after, id LIMIT 50 FOR UPDATE SKIP LOCKED) "
+                        "DELETE FROM jobs USING j WHERE jobs.id = j.id;\n");
+}
+
+/// Our lease protocol with nothing around it: the lease statement JobQueue::lease sends (its
+/// own transaction, committed), then a second transaction deleting the jobs by id and token as
+/// JobQueue::complete does. What the committed lease itself costs against the raw loop.
+double leasedSkipLocked(test::PgServer &pg, int workers)
+{
+    return pgbenchQueue(
+        pg, workers, QStringLiteral("queue_leased_%1").arg(workers),
+        "WITH due AS (SELECT id FROM jobs WHERE stage = 'normalise' AND run_after <= 8000000000000000"
+        " ORDER BY run_after, id LIMIT 50 FOR UPDATE SKIP LOCKED),"
+        " leased AS (UPDATE jobs j SET run_after = 9000000000000000, lease_owner = 'pgbench', lease_token = 'tok',"
+        " attempts = j.attempts + 1 FROM due WHERE j.id = due.id"
+        " AND (SELECT set_config('synchronous_commit', 'off', true)) = 'off' RETURNING j.id)"
+        " SELECT array_agg(id) AS ids FROM leased \\gset\n"
+        "DELETE FROM jobs WHERE id = ANY(:ids::bigint[]) AND lease_token = 'tok';\n");
 }
 
 QString graphileDir()
@@ -180,22 +203,29 @@ double graphileWorker(test::PgServer &pg, int workers)
 void runQueueBenchmarks(test::PgServer &pg, const std::function<void(const QString &)> &say)
 {
     say(QStringLiteral("baselines on the same server: a raw FOR UPDATE SKIP LOCKED loop in pgbench (-M prepared, one "
-                       "client per worker, each transaction takes 50 due jobs and deletes them), and graphile-worker "
+                       "client per worker, each transaction takes 50 due jobs and deletes them), our lease protocol "
+                       "alone in pgbench (lease 50 in one committed statement, delete them in a second transaction), "
+                       "and graphile-worker "
                        "0.17.3 with the batching preset of its performance page (node tests/bench/graphile/run.cjs: "
                        "local queue 500, completions batched)"));
     const bool graphile = graphileReady(say);
     for (int workers : {4, 16}) {
         const double ours = ourQueue(pg, workers);
         const double raw = rawSkipLocked(pg, workers);
+        const double leased = leasedSkipLocked(pg, workers);
         const double gw = graphile ? graphileWorker(pg, workers) : -1;
         say(QStringLiteral("%1 workers: ours %2 jobs/s | raw SKIP LOCKED %3 jobs/s -> ours %4% of it (target >= 90%) | "
+                           "the committed-lease protocol alone in pgbench %7 jobs/s (%8% of raw) -> ours %9% of it | "
                            "graphile-worker %5 -> ours %6x (target >= 1.5x)")
                 .arg(workers)
                 .arg(ours, 0, 'f', 0)
                 .arg(raw, 0, 'f', 0)
                 .arg(100 * ours / raw, 0, 'f', 0)
                 .arg(gw > 0 ? QStringLiteral("%1 jobs/s").arg(gw, 0, 'f', 0) : QStringLiteral("not measured"))
-                .arg(gw > 0 ? QString::number(ours / gw, 'f', 2) : QStringLiteral("-")));
+                .arg(gw > 0 ? QString::number(ours / gw, 'f', 2) : QStringLiteral("-"))
+                .arg(leased, 0, 'f', 0)
+                .arg(100 * leased / raw, 0, 'f', 0)
+                .arg(100 * ours / leased, 0, 'f', 0));
     }
 
     for (int backlog : {0, 10000, 100000, 1000000}) {
