@@ -89,8 +89,8 @@ void Runner::listenLoop()
                 qCWarning(lcQueue) << "listener lost its connection:" << fired.error().message;
                 break;
             }
-            if (!fired->isEmpty())
-                m_waker.notify();
+            for (const store::PgConnection::Notification &n : fired.value())
+                m_waker.notify(n.payload); // the stage whose jobs arrived (empty: any)
         }
     }
 }
@@ -102,6 +102,7 @@ void Runner::workerLoop(const QString &owner, std::vector<IStage *> stages)
     int backoff = 100;
     size_t next = 0;
     QList<Job> stranded; // leased, run, not committed: the store was down
+    std::vector<Drained> drained(stages.size());
     while (!m_stopping) {
         if (!conn || conn->broken()) {
             auto c = m_db->connect();
@@ -126,12 +127,17 @@ void Runner::workerLoop(const QString &owner, std::vector<IStage *> stages)
         const quint64 gen = m_waker.generation();
         bool worked = false;
         for (size_t k = 0; k < stages.size() && !m_stopping; ++k) {
-            IStage &stage = *stages[(next + k) % stages.size()];
+            const size_t i = (next + k) % stages.size();
+            IStage &stage = *stages[i];
+            const quint64 announced = m_waker.stageGeneration(stage.name());
+            if (drained[i].seen(announced, nowMs(), m_options.pollMs))
+                continue; // nothing announced since it ran dry: no statement to learn that again
             auto jobs = JobQueue::lease(*conn, stage.name(), stage.batchSize(), owner, m_options.leaseMs, nowMs());
             if (!jobs) {
                 qCWarning(lcQueue) << owner << "lease failed:" << jobs.error().message;
                 break;
             }
+            drained[i] = jobs->size() < stage.batchSize() ? Drained{announced, nowMs()} : Drained{};
             if (jobs->isEmpty())
                 continue;
             worked = true;
@@ -337,8 +343,8 @@ bool Runner::commitBatch(store::Connection &c, IStage &stage, const QList<Job> &
     completed += done->size();
     retried += o.retried;
     failed += o.failed;
-    if (!o.nextJobs.isEmpty())
-        m_waker.notify();
+    for (auto it = o.nextJobs.cbegin(); it != o.nextJobs.cend(); ++it)
+        m_waker.notify(it.key());
     return true;
 }
 

@@ -50,6 +50,19 @@ public:
     std::atomic<qint64> failed{0};
 
 private:
+    /// A stage a worker's lease found with fewer due jobs than it asked for. Until a wake-up
+    /// announces jobs of that stage, or a poll interval has passed (retries and lapsed leases
+    /// fall due unannounced), leasing it again would find nothing new, so the worker skips it.
+    struct Drained
+    {
+        quint64 announced = 0; ///< the stage's wake-up generation before that lease
+        qint64 atMs = -1; ///< when; -1: not drained
+        bool seen(quint64 announcedNow, qint64 nowMs, int pollMs) const
+        {
+            return atMs >= 0 && announced == announcedNow && nowMs - atMs < pollMs;
+        }
+    };
+
     void workerLoop(const QString &owner, std::vector<IStage *> stages);
     void listenLoop();
     bool processBatch(store::Connection &c, IStage &stage, const QList<queue::Job> &jobs,

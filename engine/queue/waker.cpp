@@ -4,11 +4,15 @@
 
 namespace salesflow::queue {
 
-void Waker::notify()
+void Waker::notify(const QString &stage)
 {
     {
         std::lock_guard lock(m_mutex);
         ++m_generation;
+        if (stage.isEmpty())
+            ++m_allStages;
+        else
+            ++m_stages[stage];
     }
     m_cv.notify_all();
 }
@@ -17,6 +21,12 @@ quint64 Waker::generation() const
 {
     std::lock_guard lock(m_mutex);
     return m_generation;
+}
+
+quint64 Waker::stageGeneration(const QString &stage) const
+{
+    std::lock_guard lock(m_mutex);
+    return m_allStages + m_stages.value(stage);
 }
 
 bool Waker::wait(quint64 seen, int timeoutMs)

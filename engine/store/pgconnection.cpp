@@ -327,12 +327,12 @@ void PgConnection::logWakeFailure(const QString &why)
                            << "more not logged)";
 }
 
-Result<QStringList> PgConnection::waitForNotifications(int timeoutMs)
+Result<QList<PgConnection::Notification>> PgConnection::waitForNotifications(int timeoutMs)
 {
-    QStringList channels;
+    QList<Notification> channels;
     auto drain = [&] {
         while (PGnotify *n = PQnotifies(m_conn)) {
-            channels.append(QString::fromUtf8(n->relname));
+            channels.append({QString::fromUtf8(n->relname), QString::fromUtf8(n->extra)});
             PQfreemem(n);
         }
     };

@@ -36,9 +36,14 @@ public:
     void flushWakes() override;
     void probe() override;
 
-    /// Waits up to `timeoutMs` for a notification on a LISTENed channel; returns the channels
-    /// that fired (empty on timeout). An Error when the connection is lost.
-    Result<QStringList> waitForNotifications(int timeoutMs);
+    struct Notification
+    {
+        QString channel;
+        QString payload;
+    };
+    /// Waits up to `timeoutMs` for a notification on a LISTENed channel; returns those that
+    /// fired (empty on timeout). An Error when the connection is lost.
+    Result<QList<Notification>> waitForNotifications(int timeoutMs);
 
 private:
     /// One statement sent in a pipeline: `text` without parameters, or a prepared statement.

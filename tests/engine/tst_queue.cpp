@@ -97,7 +97,9 @@ void TestQueue::enqueueWakesListenersOnlyOnceCommitted()
     QVERIFY(listener && listener->exec("LISTEN " + JobQueue::channel(), {}));
     const QStringList ids = seed(*db, 1, nowMs()); // one event and its job, committed
     auto woke = listener->waitForNotifications(2000);
-    QVERIFY(woke && woke->contains(QString::fromLatin1(JobQueue::channel())));
+    QVERIFY(woke && woke->size() == 1);
+    QCOMPARE(woke->first().channel, QString::fromLatin1(JobQueue::channel()));
+    QCOMPARE(woke->first().payload, QStringLiteral("normalise")); // the stage whose jobs arrived
     auto c = db->connect();
     {
         Tx tx(*c.value());
@@ -108,7 +110,8 @@ void TestQueue::enqueueWakesListenersOnlyOnceCommitted()
         QVERIFY(tx.commit());
     }
     woke = listener->waitForNotifications(2000);
-    QVERIFY(woke && woke->contains(QString::fromLatin1(JobQueue::channel())));
+    QVERIFY(woke && woke->size() == 1);
+    QCOMPARE(woke->first().payload, QStringLiteral("enrich"));
     {
         Tx tx(*c.value());
         QVERIFY(tx.begin(true));
