@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <tuple>
+
 namespace salesflow::store {
 
 Result<qint64> EntityRepository::upsert(Connection &c, const QString &kind, const QString &localKey,
@@ -17,6 +19,12 @@ Result<qint64> EntityRepository::upsert(Connection &c, const QString &kind, cons
         return known.error();
     if (!known->isEmpty() && (hubspotId.isEmpty() || !known->isNull(0, 1)))
         return known->int64(0, 0);
+    return insert(c, kind, localKey, hubspotId);
+}
+
+Result<qint64> EntityRepository::insert(Connection &c, const QString &kind, const QString &localKey,
+                                        const QString &hubspotId)
+{
     auto r = c.exec(
         "INSERT INTO crm_entities (kind, local_key, hubspot_id, properties, updated_at) VALUES ($1, $2, $3, '{}', $4)"
         " ON CONFLICT (kind, local_key) DO UPDATE SET"
@@ -63,25 +71,45 @@ Status EntityRepository::applyPropertyChanges(Connection &c, qint64 entityId,
     return Done{};
 }
 
-Status EntityRepository::precreate(Connection &c, const sources::Normalised &n)
+Result<EntityRepository::Linked> EntityRepository::precreate(Connection &c, const sources::Normalised &n)
 {
-    // Outside any transaction: each insert commits on its own and holds no lock afterwards.
-    for (const auto &[kind, key] : {std::pair{QStringLiteral("contact"), n.contactEmail},
-                                    std::pair{QStringLiteral("company"), n.companyDomain}}) {
-        if (key.isEmpty())
+    Linked linked;
+    if (n.contactEmail.isEmpty() && n.companyDomain.isEmpty())
+        return linked;
+    // Outside any transaction: a plain read takes no lock; each insert commits on its own.
+    auto known = c.exec("SELECT kind, id FROM crm_entities WHERE (kind = 'contact' AND local_key = $1)"
+                        " OR (kind = 'company' AND local_key = $2)",
+                        {n.contactEmail, n.companyDomain});
+    if (!known)
+        return known.error();
+    for (int i = 0; i < known->size(); ++i)
+        (known->text(i, 0) == QLatin1String("contact") ? linked.contactId : linked.companyId) = known->int64(i, 1);
+    for (const auto &[kind, key, slot] : {std::tuple{QStringLiteral("contact"), n.contactEmail, &linked.contactId},
+                                          std::tuple{QStringLiteral("company"), n.companyDomain, &linked.companyId}}) {
+        if (key.isEmpty() || !slot->isNull())
             continue;
-        if (auto id = upsert(c, kind, key, {}); !id)
+        auto id = insert(c, kind, key, {});
+        if (!id)
             return id.error();
+        *slot = id.value();
     }
-    return Done{};
+    return linked;
 }
 
-Status EntityRepository::storeNormalised(Connection &c, const QString &eventId, const sources::Normalised &n)
+Status EntityRepository::storeNormalised(Connection &c, const QString &eventId, const sources::Normalised &n,
+                                         const Linked &known)
 {
     QVariant contactId, companyId, dealId;
     auto link = [&](const QString &kind, const QString &key, const QString &hubspotId, QVariant *slot) -> Status {
         if (key.isEmpty())
             return Done{};
+        const QVariant given = kind == QLatin1String("contact") ? known.contactId
+            : kind == QLatin1String("company")                  ? known.companyId
+                                                                : QVariant();
+        if (hubspotId.isEmpty() && !given.isNull()) {
+            *slot = given;
+            return Done{};
+        }
         auto id = upsert(c, kind, key, hubspotId);
         if (!id)
             return id.error();

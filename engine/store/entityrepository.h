@@ -9,13 +9,22 @@ namespace salesflow::store {
 class EntityRepository
 {
 public:
+    /// The ids of an event's contact and company entities (null: it names none).
+    struct Linked
+    {
+        QVariant contactId, companyId;
+    };
+
     /// Inside the caller's transaction: links the identities (creating entities on first
-    /// sight) and writes the normalised row (replacing an earlier one on replay).
-    static Status storeNormalised(Connection &c, const QString &eventId, const sources::Normalised &n);
+    /// sight; `known` are ids precreate() gave, taken as they are, entities are never deleted)
+    /// and writes the normalised row (replacing an earlier one on replay).
+    static Status storeNormalised(Connection &c, const QString &eventId, const sources::Normalised &n,
+                                  const Linked &known = {});
 
     /// Creates the event's contact and company entities ahead of the stage's transaction (in
-    /// autocommit), so the batch transaction only reads them.
-    static Status precreate(Connection &c, const sources::Normalised &n);
+    /// autocommit), so the batch transaction only reads them; answers their ids. One statement
+    /// when both exist already, plus one insert for each that does not.
+    static Result<Linked> precreate(Connection &c, const sources::Normalised &n);
 
     /// The id of the entity (kind, key), created when missing.
     static Result<qint64> upsert(Connection &c, const QString &kind, const QString &localKey, const QString &hubspotId);
@@ -23,6 +32,11 @@ public:
     /// Applies HubSpot property changes to an entity's snapshot, each only if newer than the
     /// stored one for that property.
     static Status applyPropertyChanges(Connection &c, qint64 entityId, const QList<sources::PropertyChange> &changes);
+
+private:
+    /// Inserts the entity, or on a conflict answers the existing one's id (filling in its
+    /// HubSpot id when it had none).
+    static Result<qint64> insert(Connection &c, const QString &kind, const QString &localKey, const QString &hubspotId);
 };
 
 } // namespace salesflow::store

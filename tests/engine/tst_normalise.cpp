@@ -327,6 +327,15 @@ void TestNormalise::stageNormalisesAndLinks()
     QCOMPARE(scalar("SELECT count(*) FROM normalised_events n JOIN crm_entities e ON e.id = n.contact_id"
                     " WHERE e.local_key = 'lena.fischer@brightpath.de'"),
              2);
+    // Each link points at an entity of its own kind: the ids read ahead of the transaction are
+    // not mixed up, whether the entity was new or known.
+    QCOMPARE(scalar("SELECT count(*) FROM normalised_events n JOIN crm_entities e ON e.id = n.contact_id"
+                    " WHERE e.kind <> 'contact'"),
+             0);
+    QCOMPARE(scalar("SELECT count(*) FROM normalised_events n JOIN crm_entities e ON e.id = n.company_id"
+                    " WHERE e.kind <> 'company'"),
+             0);
+    QVERIFY(scalar("SELECT count(*) FROM normalised_events WHERE company_id IS NOT NULL") >= 2);
     QCOMPARE(
         scalar("SELECT count(*) FROM crm_entities WHERE kind = 'company' AND local_key = 'northwind-logistics.com'"),
         1);

@@ -317,27 +317,68 @@ Result<EnrichmentInfo> EnrichStage::enrichWith(const store::EnrichContext &ctx, 
     return info;
 }
 
-Result<StageOutput> EnrichStage::run(const queue::Job &job, store::Connection &conn)
+namespace {
+
+/// HubSpot telling us about its own records: it updated the entity snapshot (context for later
+/// events) and there is nothing for a model to analyse or a rep to act on.
+StageOutput crmChangeDone()
 {
-    auto kind = conn.exec("SELECT kind FROM normalised_events WHERE event_id = $1", {job.eventId});
-    if (!kind)
-        return kind.error();
-    if (!kind->isEmpty() && kind->text(0, 0) == QLatin1String("crm_change")) {
-        // HubSpot telling us about its own records: it updated the entity snapshot (context for
-        // later events) and there is nothing for a model to analyse or a rep to act on.
-        StageOutput out;
-        out.newStatus = EventStatus::Done;
-        out.detail = QStringLiteral("HubSpot change kept as CRM context; nothing to enrich");
-        return out;
-    }
-    // A replay may pin a prompt version; otherwise the active one.
+    StageOutput out;
+    out.newStatus = EventStatus::Done;
+    out.detail = QStringLiteral("HubSpot change kept as CRM context; nothing to enrich");
+    return out;
+}
+
+bool isCrmChange(store::Connection &conn, const QString &eventId)
+{
+    auto kind = conn.exec("SELECT kind FROM normalised_events WHERE event_id = $1", {eventId});
+    return kind && !kind->isEmpty() && kind->text(0, 0) == QLatin1String("crm_change");
+}
+
+} // namespace
+
+Result<llm::PromptVersion> EnrichStage::promptFor(store::Connection &conn, const queue::Job &job, Prompts &prompts)
+{
+    // A replay may pin a prompt version; otherwise the active one (0).
     const int pinned
         = QJsonDocument::fromJson(job.args.toUtf8()).object().value(QLatin1String("prompt_version")).toInt();
+    if (auto it = prompts.constFind(qMax(0, pinned)); it != prompts.cend())
+        return it.value();
     auto prompt = pinned > 0 ? store::PromptRepository::get(conn, m_options.promptName, pinned)
                              : store::PromptRepository::active(conn, m_options.promptName);
-    if (!prompt)
-        return prompt.error();
-    auto info = enrich(conn, job.eventId, prompt.value());
+    if (prompt)
+        prompts.insert(qMax(0, pinned), prompt.value());
+    return prompt;
+}
+
+QList<Result<StageOutput>> EnrichStage::runBatch(const QList<queue::Job> &jobs, store::Connection &conn)
+{
+    Prompts prompts; // read once a batch: an activation applies from the next batch on
+    QList<Result<StageOutput>> out;
+    for (const queue::Job &job : jobs) {
+        LogScope scope({{}, {}, job.eventId, {}});
+        out.append(runWith(job, conn, prompts));
+    }
+    return out;
+}
+
+Result<StageOutput> EnrichStage::run(const queue::Job &job, store::Connection &conn)
+{
+    Prompts prompts;
+    return runWith(job, conn, prompts);
+}
+
+Result<StageOutput> EnrichStage::runWith(const queue::Job &job, store::Connection &conn, Prompts &prompts)
+{
+    auto prompt = promptFor(conn, job, prompts);
+    if (!prompt) // a HubSpot change needs no prompt, whatever the prompt's trouble
+        return isCrmChange(conn, job.eventId) ? Result<StageOutput>(crmChangeDone()) : prompt.error();
+    auto ctx = store::EnrichmentRepository::loadContext(conn, job.eventId, recentEvents(prompt.value()));
+    if (!ctx)
+        return ctx.error();
+    if (ctx->kind == QLatin1String("crm_change"))
+        return crmChangeDone();
+    auto info = enrichWith(ctx.value(), prompt.value());
     if (!info)
         return info.error();
     StageOutput out;

@@ -8,6 +8,8 @@
 #include "../../store/promptrepository.h"
 #include "../istage.h"
 
+#include <QHash>
+
 #include <memory>
 
 namespace salesflow::pipeline {
@@ -32,10 +34,15 @@ public:
     EnrichStage(std::shared_ptr<llm::IProvider> provider, llm::PriceTable prices, Options options);
 
     QString name() const override { return QStringLiteral("enrich"); }
-    int batchSize() const override { return 1; }
+    /// A model's answer is committed as soon as it arrives (one job a lease: an answer paid for
+    /// is never held back behind the next call, nor lost with it in a crash). The offline
+    /// analyser costs nothing and answers at once: its jobs go in batches like normalise's.
+    int batchSize() const override { return m_provider->name() == QLatin1String("offline") ? 32 : 1; }
     int dedicatedWorkers() const override;
     qint64 leaseMs() const override { return m_options.leaseMs; }
     Result<StageOutput> run(const queue::Job &job, store::Connection &conn) override;
+    /// Each job as run() does, reading each prompt version once for the batch.
+    QList<Result<StageOutput>> runBatch(const QList<queue::Job> &jobs, store::Connection &conn) override;
 
     /// The enrichment of one event with a given prompt version, written nowhere (the stage and
     /// prompt tests use it). `in_review` reasons are filled; reviewState says pending or not.
@@ -48,6 +55,11 @@ public:
     const llm::IProvider &provider() const { return *m_provider; }
 
 private:
+    /// Prompt versions read for a batch: 0 the active one, else a pinned version.
+    using Prompts = QHash<int, llm::PromptVersion>;
+    /// The job's prompt: the version its replay pinned, else the active one.
+    Result<llm::PromptVersion> promptFor(store::Connection &conn, const queue::Job &job, Prompts &prompts);
+    Result<StageOutput> runWith(const queue::Job &job, store::Connection &conn, Prompts &prompts);
     /// Calls the model; an answer that fails validation is retried once with the errors. Adds
     /// tokens, latency and cost to `info`; `validation` is the last answer's.
     Result<llm::Response> callModel(llm::Request req, const QString &eventText, EnrichmentInfo &info,

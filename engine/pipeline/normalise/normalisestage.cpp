@@ -42,15 +42,16 @@ Result<StageOutput> NormaliseStage::run(const queue::Job &job, store::Connection
     sources::Normalised n = std::move(parsed).value();
     if (!n.occurredAtMs)
         n.occurredAtMs = raw->int64(0, 3);
-    if (Status s = store::EntityRepository::precreate(conn, n); !s)
-        return s.error();
+    auto linked = store::EntityRepository::precreate(conn, n);
+    if (!linked)
+        return linked.error();
     StageOutput out;
     out.newStatus = EventStatus::Normalised;
     out.nextStage = QStringLiteral("enrich");
     const QString eventId = job.eventId;
     out.detail = n.kind;
-    out.apply = [eventId, n](store::Connection &c) -> Status {
-        return store::EntityRepository::storeNormalised(c, eventId, n);
+    out.apply = [eventId, n, known = linked.value()](store::Connection &c) -> Status {
+        return store::EntityRepository::storeNormalised(c, eventId, n, known);
     };
     return out;
 }
