@@ -36,11 +36,18 @@ bool closedStage(const QJsonObject &props)
 
 Result<EnrichContext> EnrichmentRepository::loadContext(Connection &c, const QString &eventId, int recentEvents)
 {
-    // The event and its contact, company and deal in one statement (columns 11-19).
+    // The event and its contact, company and deal in one statement (columns 11-19), whether the
+    // contact's earlier events named any deal (20: else there is no open deal to look for) and
+    // whether it has earlier events at all (21: a first contact has no history to read).
     auto r
         = c.exec("SELECT r.source, n.kind, n.occurred_at, n.actor, n.company, n.subject, n.body_text, n.attributes,"
                  " n.contact_id, n.company_id, n.deal_id, ct.local_key, ct.hubspot_id, ct.properties,"
-                 " co.local_key, co.hubspot_id, co.properties, d.local_key, d.hubspot_id, d.properties"
+                 " co.local_key, co.hubspot_id, co.properties, d.local_key, d.hubspot_id, d.properties,"
+                 " CASE WHEN n.deal_id IS NULL AND EXISTS (SELECT 1 FROM normalised_events p"
+                 "   WHERE p.contact_id = n.contact_id AND p.deal_id IS NOT NULL AND p.event_id < n.event_id)"
+                 " THEN 1 ELSE 0 END,"
+                 " CASE WHEN EXISTS (SELECT 1 FROM normalised_events p"
+                 "   WHERE p.contact_id = n.contact_id AND p.event_id < n.event_id) THEN 1 ELSE 0 END"
                  " FROM raw_events r JOIN normalised_events n ON n.event_id = r.id"
                  " LEFT JOIN crm_entities ct ON ct.id = n.contact_id LEFT JOIN crm_entities co ON co.id = n.company_id"
                  " LEFT JOIN crm_entities d ON d.id = n.deal_id WHERE r.id = $1",
@@ -67,7 +74,7 @@ Result<EnrichContext> EnrichmentRepository::loadContext(Connection &c, const QSt
     if (r->isNull(0, 8))
         return ctx;
     const qint64 contactId = r->int64(0, 8);
-    if (!ctx.deal) {
+    if (!ctx.deal && r->int64(0, 20) == 1) {
         // The contact's newest open deal among those its earlier events named.
         auto deals = c.exec("SELECT d.local_key, d.hubspot_id, d.properties FROM crm_entities d WHERE d.id IN"
                             " (SELECT DISTINCT deal_id FROM normalised_events WHERE contact_id = $1"
@@ -82,7 +89,7 @@ Result<EnrichContext> EnrichmentRepository::loadContext(Connection &c, const QSt
                 ctx.deal = d;
         }
     }
-    if (recentEvents > 0) {
+    if (recentEvents > 0 && r->int64(0, 21) == 1) {
         auto rec = c.exec(
             "SELECT n.event_id, n.kind, n.occurred_at, n.subject, n.body_text,"
             " (SELECT e.summary FROM enrichment_outputs e WHERE e.event_id = n.event_id ORDER BY e.id DESC LIMIT 1)"

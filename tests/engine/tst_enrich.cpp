@@ -6,6 +6,7 @@
 #include "engine/api/json.h"
 #include "engine/core/clock.h"
 #include "engine/core/config.h"
+#include "engine/core/ids.h"
 #include "engine/llm/analysis.h"
 #include "engine/llm/httpcall.h"
 #include "engine/llm/offline.h"
@@ -16,6 +17,9 @@
 #include "engine/pipeline/stages.h"
 #include "engine/sources/intake.h"
 #include "engine/store/database.h"
+#include "engine/store/enrichmentrepository.h"
+#include "engine/store/entityrepository.h"
+#include "engine/store/eventrepository.h"
 #include "engine/store/promptrepository.h"
 #include "tests/support/engines.h"
 #include "tests/support/llmemulator.h"
@@ -321,6 +325,53 @@ void TestEnrich::contextCarriesCrmKnowledgeWithinBudget()
     QCOMPARE(rf.value(QLatin1String("json_schema")).toObject().value(QLatin1String("strict")).toBool(), true);
     QCOMPARE(got.last().header("x-stainless-retry-count"), QByteArray("0"));
     engine->stop();
+}
+
+void TestEnrich::contextFindsTheContactsOpenDealAndHistory()
+{
+    auto db = test::openDb(QStringLiteral("dealctx"));
+    auto c = db->acquire();
+    QStringList ids;
+    for (int i = 0; i < 5; ++i)
+        ids << ids::newEventId(); // in order
+    QList<store::NewRawEvent> raws;
+    for (const QString &id : ids)
+        raws << store::NewRawEvent{id, QStringLiteral("form"), "application/json", "{}", id, QStringLiteral("t")};
+    QVERIFY(store::EventRepository::insertBatch(*c.value(), raws, QStringLiteral("enrich"), 3, nowMs()));
+    // ana: a closed deal, then an open one, then an event naming none; ben: a first event; cy:
+    // events without any deal.
+    auto store = [&](const QString &id, const QString &email, const QString &deal) {
+        sources::Normalised n;
+        n.kind = QStringLiteral("form_submission");
+        n.contactEmail = email;
+        n.dealRef = deal;
+        return store::EntityRepository::storeNormalised(*c.value(), id, n).ok();
+    };
+    QVERIFY(store(ids[0], QStringLiteral("ana@a.io"), QStringLiteral("D-closed")));
+    QVERIFY(c.value()->exec("UPDATE crm_entities SET properties = '{\"dealstage\":\"closedlost\"}'"
+                            " WHERE local_key = 'D-closed'"));
+    QVERIFY(store(ids[1], QStringLiteral("ana@a.io"), QStringLiteral("D-open")));
+    QVERIFY(store(ids[2], QStringLiteral("ana@a.io"), {}));
+    QVERIFY(store(ids[3], QStringLiteral("ben@b.io"), {}));
+    QVERIFY(store(ids[4], QStringLiteral("ana@a.io"), {}));
+    auto third = store::EnrichmentRepository::loadContext(*c.value(), ids[2], 5);
+    QVERIFY(third.ok());
+    QVERIFY(third->deal.has_value());
+    QCOMPARE(third->deal->key, QStringLiteral("D-open")); // the newest open one, not the closed one
+    QCOMPARE(third->recent.size(), 2);
+    QCOMPARE(third->recent.first().eventId, ids[1]);
+    auto first = store::EnrichmentRepository::loadContext(*c.value(), ids[0], 5);
+    QVERIFY(first.ok());
+    QCOMPARE(first->deal->key, QStringLiteral("D-closed")); // its own deal, whatever its stage
+    QVERIFY(first->recent.isEmpty());
+    auto ben = store::EnrichmentRepository::loadContext(*c.value(), ids[3], 5);
+    QVERIFY(ben.ok());
+    QVERIFY(!ben->deal.has_value());
+    QVERIFY(ben->recent.isEmpty()); // ana's events are not ben's history
+    auto later = store::EnrichmentRepository::loadContext(*c.value(), ids[4], 5);
+    QVERIFY(later.ok());
+    QCOMPARE(later->deal->key, QStringLiteral("D-open"));
+    QCOMPARE(later->recent.size(), 3);
 }
 
 void TestEnrich::everyProviderEnrichesTheSamples_data()

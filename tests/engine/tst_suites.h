@@ -114,6 +114,7 @@ private Q_SLOTS:
     void promptsAreSeededVersionedAndChecked();
     void offlineEnrichesEverySampleWithContext();
     void contextCarriesCrmKnowledgeWithinBudget();
+    void contextFindsTheContactsOpenDealAndHistory();
     void everyProviderEnrichesTheSamples_data();
     void everyProviderEnrichesTheSamples();
     void everyFaultEndsRetriedOrReviewed_data();

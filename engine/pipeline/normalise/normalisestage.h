@@ -22,9 +22,13 @@ public:
     QString name() const override { return QStringLiteral("normalise"); }
     int batchSize() const override { return 32; }
     Result<StageOutput> run(const queue::Job &job, store::Connection &conn) override;
+    /// Each job as run() does; on PostgreSQL the batch's raw events are read in one statement.
+    QList<Result<StageOutput>> runBatch(const QList<queue::Job> &jobs, store::Connection &conn) override;
 
 private:
-    Result<sources::Normalised> parse(const store::Rows &raw, store::Connection &conn) const;
+    /// `raw`'s row `row`: source, content type, payload, received_at.
+    Result<sources::Normalised> parse(const store::Rows &raw, int row, store::Connection &conn) const;
+    Result<StageOutput> normalise(const queue::Job &job, const store::Rows &raw, int row, store::Connection &conn);
 
     ConversationReader m_conversations;
 };
