@@ -1,6 +1,7 @@
 #include "enrichmentrepository.h"
 
 #include "../core/clock.h"
+#include "pgarray.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -170,58 +171,95 @@ Result<qint64> EnrichmentRepository::newestId(Connection &c, const QString &even
     return r->int64(0, 0);
 }
 
+namespace {
+
+const QByteArray kEnrichmentColumns
+    = "SELECT id, summary, intent, lead_quality, objections, next_action, follow_up_subject, follow_up_body,"
+      " score_change, confidence, prompt_name, prompt_version, provider, model, request_id, input_tokens,"
+      " output_tokens, cached_tokens, latency_ms, cost_usd, llm_calls, http_retries, outcome, review_state,"
+      " review_reasons, validation_notes, raw_output, created_at, reviewed_by, review_comment, event_id"
+      " FROM enrichment_outputs";
+
+EnrichmentInfo enrichmentAt(const Rows &rows, int i);
+
+} // namespace
+
 Result<QList<EnrichmentInfo>> EnrichmentRepository::forEvent(Connection &c, const QString &eventId)
 {
-    auto r
-        = c.exec("SELECT id, summary, intent, lead_quality, objections, next_action, follow_up_subject, follow_up_body,"
-                 " score_change, confidence, prompt_name, prompt_version, provider, model, request_id, input_tokens,"
-                 " output_tokens, cached_tokens, latency_ms, cost_usd, llm_calls, http_retries, outcome, review_state,"
-                 " review_reasons, validation_notes, raw_output, created_at, reviewed_by, review_comment"
-                 " FROM enrichment_outputs WHERE event_id = $1 ORDER BY id",
-                 {eventId});
+    auto r = c.exec(kEnrichmentColumns + " WHERE event_id = $1 ORDER BY id", {eventId});
     if (!r)
         return r.error();
     QList<EnrichmentInfo> out;
-    for (int i = 0; i < r->size(); ++i) {
-        EnrichmentInfo e;
-        e.id = r->int64(i, 0);
-        e.summary = r->text(i, 1);
-        e.intent = r->text(i, 2);
-        e.leadQuality = int(r->int64(i, 3));
-        for (const QJsonValue &v : QJsonDocument::fromJson(r->bytes(i, 4)).array())
-            e.objections.append({v.toObject().value(QLatin1String("category")).toString(),
-                                 v.toObject().value(QLatin1String("evidence")).toString()});
-        e.nextAction = r->text(i, 5);
-        e.followUpSubject = r->text(i, 6);
-        e.followUpBody = r->text(i, 7);
-        e.leadScoreChange = int(r->int64(i, 8));
-        e.confidence = r->real(i, 9);
-        e.promptName = r->text(i, 10);
-        e.promptVersion = int(r->int64(i, 11));
-        e.provider = r->text(i, 12);
-        e.model = r->text(i, 13);
-        e.requestId = r->text(i, 14);
-        e.inputTokens = r->int64(i, 15);
-        e.outputTokens = r->int64(i, 16);
-        e.cachedTokens = r->int64(i, 17);
-        e.latencyMs = r->int64(i, 18);
-        if (!r->isNull(i, 19))
-            e.costUsd = r->real(i, 19);
-        e.llmCalls = int(r->int64(i, 20));
-        e.httpRetries = int(r->int64(i, 21));
-        e.outcome = r->text(i, 22);
-        e.reviewState = r->text(i, 23);
-        for (const QJsonValue &v : QJsonDocument::fromJson(r->bytes(i, 24)).array())
-            e.reviewReasons << v.toString();
-        for (const QJsonValue &v : QJsonDocument::fromJson(r->bytes(i, 25)).array())
-            e.validationNotes << v.toString();
-        e.rawOutput = r->text(i, 26);
-        e.createdAtMs = r->int64(i, 27);
-        e.reviewedBy = r->text(i, 28);
-        e.reviewComment = r->text(i, 29);
-        out.append(e);
-    }
+    for (int i = 0; i < r->size(); ++i)
+        out.append(enrichmentAt(r.value(), i));
     return out;
 }
+
+Result<QHash<QString, QList<EnrichmentInfo>>> EnrichmentRepository::forEvents(Connection &c, const QStringList &ids)
+{
+    QHash<QString, QList<EnrichmentInfo>> out;
+    if (c.dialect() != Dialect::Postgres) {
+        for (const QString &id : ids) {
+            auto one = forEvent(c, id);
+            if (!one)
+                return one.error();
+            out.insert(id, one.value());
+        }
+        return out;
+    }
+    auto r = c.exec(kEnrichmentColumns + " WHERE event_id = ANY($1::text[]) ORDER BY id", {pgTextArray(ids)});
+    if (!r)
+        return r.error();
+    for (const QString &id : ids)
+        out.insert(id, {});
+    for (int i = 0; i < r->size(); ++i)
+        out[r->text(i, 30)].append(enrichmentAt(r.value(), i));
+    return out;
+}
+
+namespace {
+
+EnrichmentInfo enrichmentAt(const Rows &rows, int i)
+{
+    EnrichmentInfo e;
+    e.id = rows.int64(i, 0);
+    e.summary = rows.text(i, 1);
+    e.intent = rows.text(i, 2);
+    e.leadQuality = int(rows.int64(i, 3));
+    for (const QJsonValue &v : QJsonDocument::fromJson(rows.bytes(i, 4)).array())
+        e.objections.append({v.toObject().value(QLatin1String("category")).toString(),
+                             v.toObject().value(QLatin1String("evidence")).toString()});
+    e.nextAction = rows.text(i, 5);
+    e.followUpSubject = rows.text(i, 6);
+    e.followUpBody = rows.text(i, 7);
+    e.leadScoreChange = int(rows.int64(i, 8));
+    e.confidence = rows.real(i, 9);
+    e.promptName = rows.text(i, 10);
+    e.promptVersion = int(rows.int64(i, 11));
+    e.provider = rows.text(i, 12);
+    e.model = rows.text(i, 13);
+    e.requestId = rows.text(i, 14);
+    e.inputTokens = rows.int64(i, 15);
+    e.outputTokens = rows.int64(i, 16);
+    e.cachedTokens = rows.int64(i, 17);
+    e.latencyMs = rows.int64(i, 18);
+    if (!rows.isNull(i, 19))
+        e.costUsd = rows.real(i, 19);
+    e.llmCalls = int(rows.int64(i, 20));
+    e.httpRetries = int(rows.int64(i, 21));
+    e.outcome = rows.text(i, 22);
+    e.reviewState = rows.text(i, 23);
+    for (const QJsonValue &v : QJsonDocument::fromJson(rows.bytes(i, 24)).array())
+        e.reviewReasons << v.toString();
+    for (const QJsonValue &v : QJsonDocument::fromJson(rows.bytes(i, 25)).array())
+        e.validationNotes << v.toString();
+    e.rawOutput = rows.text(i, 26);
+    e.createdAtMs = rows.int64(i, 27);
+    e.reviewedBy = rows.text(i, 28);
+    e.reviewComment = rows.text(i, 29);
+    return e;
+}
+
+} // namespace
 
 } // namespace salesflow::store

@@ -50,6 +50,8 @@ public:
     /// Inside the caller's transaction.
     static Status insert(Connection &c, const QString &eventId, const EnrichmentInfo &e);
     static Result<QList<EnrichmentInfo>> forEvent(Connection &c, const QString &eventId);
+    /// forEvent() for several events (one statement on PostgreSQL); every id has an entry.
+    static Result<QHash<QString, QList<EnrichmentInfo>>> forEvents(Connection &c, const QStringList &ids);
     /// Inside the caller's transaction: pending → approved | rejected.
     static Status setReviewState(Connection &c, qint64 enrichmentId, const QString &state);
     /// The id of the newest row of the event (inside the caller's transaction).

@@ -265,11 +265,32 @@ Result<QList<store::PlannedAction>> PlanStage::planFor(store::Connection &conn, 
 
 Result<StageOutput> PlanStage::run(const queue::Job &job, store::Connection &conn)
 {
-    const QString eventId = job.eventId;
-    auto outputs = store::EnrichmentRepository::forEvent(conn, eventId);
+    auto outputs = store::EnrichmentRepository::forEvent(conn, job.eventId);
     if (!outputs)
         return outputs.error();
-    const EnrichmentInfo *e = usable(outputs.value());
+    return planEvent(job.eventId, outputs.value(), conn);
+}
+
+QList<Result<StageOutput>> PlanStage::runBatch(const QList<queue::Job> &jobs, store::Connection &conn)
+{
+    QStringList ids;
+    for (const queue::Job &job : jobs)
+        ids << job.eventId;
+    auto outputs = store::EnrichmentRepository::forEvents(conn, ids);
+    if (!outputs) // the store's trouble is every job's: each retries
+        return QList<Result<StageOutput>>(jobs.size(), outputs.error());
+    QList<Result<StageOutput>> out;
+    for (const queue::Job &job : jobs) {
+        LogScope scope({{}, {}, job.eventId, {}});
+        out.append(planEvent(job.eventId, outputs->value(job.eventId), conn));
+    }
+    return out;
+}
+
+Result<StageOutput> PlanStage::planEvent(const QString &eventId, const QList<EnrichmentInfo> &outputs,
+                                         store::Connection &conn)
+{
+    const EnrichmentInfo *e = usable(outputs);
     if (!e)
         return permanentError("permanent.plan",
                               QStringLiteral("event %1 has no usable enrichment to plan from").arg(eventId));
@@ -277,7 +298,7 @@ Result<StageOutput> PlanStage::run(const queue::Job &job, store::Connection &con
     if (!ctx)
         return ctx.error();
     StageOutput out;
-    auto actions = planFor(conn, ctx.value(), *e, outputs.value(), &out.detail);
+    auto actions = planFor(conn, ctx.value(), *e, outputs, &out.detail);
     if (!actions)
         return actions.error();
     if (actions->isEmpty()) {
