@@ -239,6 +239,39 @@ void TestQueue::runnerCompletesEveryJobExactlyOnce()
     QCOMPARE(runner.completed.load(), 300);
 }
 
+void TestQueue::aDrainedStageIsLeasedAgainOnlyWhenItsJobsAreAnnounced()
+{
+    auto db = openDb(QStringLiteral("drained"));
+    auto stage = std::make_shared<RecordingStage>();
+    // A poll interval far beyond the test: only wake-ups decide when the stage is leased again.
+    pipeline::Runner runner(db, {stage}, pipeline::Runner::Options{2, QStringLiteral("test"), 60000, 120000});
+    runner.start();
+    QThread::msleep(500); // both workers have leased the stage once and found it drained
+    auto c = db->connect();
+    auto announce = [&](const QString &stageName) {
+        if (db->dialect() == Dialect::Postgres) // as another process's enqueue would
+            QVERIFY(c.value()->exec("SELECT pg_notify('salesflow_jobs', $1)", {stageName}));
+        else
+            runner.waker().notify(stageName);
+    };
+    // A job written without a wake-up, as a retry falling due would be.
+    const QString id = ids::newEventId();
+    QVERIFY(c.value()->exec("INSERT INTO raw_events (id, source, content_type, dedup_key, payload, size_bytes,"
+                            " received_at, received_by, status, updated_at)"
+                            " VALUES ($1, 'chat', 'application/json', $1, '{}', 2, 0, 't', 'received', 0)",
+                            {id}));
+    QVERIFY(c.value()->exec("INSERT INTO jobs (event_id, stage, attempts, max_attempts, run_after, created_at)"
+                            " VALUES ($1, 'normalise', 0, 3, 0, 0)",
+                            {id}));
+    announce(QStringLiteral("plan")); // another stage's jobs: the workers wake and skip this stage
+    QThread::msleep(1000);
+    QCOMPARE(count(*db, "SELECT count(*) FROM jobs"), 1);
+    announce(QStringLiteral("normalise"));
+    QTRY_COMPARE_WITH_TIMEOUT(count(*db, "SELECT count(*) FROM jobs"), 0, 10000);
+    runner.stop();
+    QCOMPARE(count(*db, "SELECT count(*) FROM test_effects"), 1);
+}
+
 namespace {
 /// Two batches of two jobs whose writes take the same two unique keys in opposite orders
 /// ("x" then "y", and "y" then "x"), each waiting after its first write for the other's.

@@ -34,6 +34,7 @@ private Q_SLOTS:
     void expiredLeaseIsTakenOverAndStaleCompletionRejected();
     void backoffGrowsWithJitterAndCap();
     void runnerCompletesEveryJobExactlyOnce();
+    void aDrainedStageIsLeasedAgainOnlyWhenItsJobsAreAnnounced();
     void batchesWritingSharedKeysInOppositeOrdersDoNotDeadlock();
     void failingStageRetriesThenSucceeds();
     void lastAttemptFailsTheEventVisibly();
