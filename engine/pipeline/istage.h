@@ -44,10 +44,19 @@ public:
     /// A whole leased batch at once (stages that group work across events override it).
     virtual QList<Result<StageOutput>> runBatch(const QList<queue::Job> &jobs, store::Connection &conn)
     {
+        return eachJob(jobs, [&](const queue::Job &job) { return run(job, conn); });
+    }
+
+protected:
+    /// `runOne` for each job in order, its log lines tagged with the job's event.
+    template<typename RunOne>
+    static QList<Result<StageOutput>> eachJob(const QList<queue::Job> &jobs, RunOne runOne)
+    {
         QList<Result<StageOutput>> out;
+        out.reserve(jobs.size());
         for (const queue::Job &job : jobs) {
             LogScope scope({{}, {}, job.eventId, {}});
-            out.append(run(job, conn));
+            out.append(runOne(job));
         }
         return out;
     }

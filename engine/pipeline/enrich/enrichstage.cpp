@@ -354,12 +354,7 @@ Result<llm::PromptVersion> EnrichStage::promptFor(store::Connection &conn, const
 QList<Result<StageOutput>> EnrichStage::runBatch(const QList<queue::Job> &jobs, store::Connection &conn)
 {
     Prompts prompts; // read once a batch: an activation applies from the next batch on
-    QList<Result<StageOutput>> out;
-    for (const queue::Job &job : jobs) {
-        LogScope scope({{}, {}, job.eventId, {}});
-        out.append(runWith(job, conn, prompts));
-    }
-    return out;
+    return eachJob(jobs, [&](const queue::Job &job) { return runWith(job, conn, prompts); });
 }
 
 Result<StageOutput> EnrichStage::run(const queue::Job &job, store::Connection &conn)

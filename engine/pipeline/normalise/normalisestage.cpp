@@ -57,15 +57,12 @@ QList<Result<StageOutput>> NormaliseStage::runBatch(const QList<queue::Job> &job
     QHash<QString, int> rowOf;
     for (int i = 0; i < raw->size(); ++i)
         rowOf.insert(raw->text(i, 4), i);
-    QList<Result<StageOutput>> out;
-    for (const queue::Job &job : jobs) {
-        LogScope scope({{}, {}, job.eventId, {}});
+    return eachJob(jobs, [&](const queue::Job &job) -> Result<StageOutput> {
         const int row = rowOf.value(job.eventId, -1);
-        out.append(row < 0
-                       ? permanentError("permanent.missing", QStringLiteral("event %1 has no raw row").arg(job.eventId))
-                       : normalise(job, raw.value(), row, conn));
-    }
-    return out;
+        if (row < 0)
+            return permanentError("permanent.missing", QStringLiteral("event %1 has no raw row").arg(job.eventId));
+        return normalise(job, raw.value(), row, conn);
+    });
 }
 
 Result<StageOutput> NormaliseStage::normalise(const queue::Job &job, const store::Rows &raw, int row,

@@ -279,12 +279,8 @@ QList<Result<StageOutput>> PlanStage::runBatch(const QList<queue::Job> &jobs, st
     auto outputs = store::EnrichmentRepository::forEvents(conn, ids);
     if (!outputs) // the store's trouble is every job's: each retries
         return QList<Result<StageOutput>>(jobs.size(), outputs.error());
-    QList<Result<StageOutput>> out;
-    for (const queue::Job &job : jobs) {
-        LogScope scope({{}, {}, job.eventId, {}});
-        out.append(planEvent(job.eventId, outputs->value(job.eventId), conn));
-    }
-    return out;
+    return eachJob(jobs,
+                   [&](const queue::Job &job) { return planEvent(job.eventId, outputs->value(job.eventId), conn); });
 }
 
 Result<StageOutput> PlanStage::planEvent(const QString &eventId, const QList<EnrichmentInfo> &outputs,
