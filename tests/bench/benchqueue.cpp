@@ -198,16 +198,14 @@ double graphileWorker(test::PgServer &pg, int workers)
     return grab(out, QStringLiteral("\"jobsPerSecond\":([0-9.]+)"));
 }
 
-} // namespace
-
-void runQueueBenchmarks(test::PgServer &pg, const std::function<void(const QString &)> &say)
+/// Jobs per second, ours beside the raw loop, the lease protocol alone and graphile-worker.
+void throughput(test::PgServer &pg, const std::function<void(const QString &)> &say)
 {
     say(QStringLiteral("baselines on the same server: a raw FOR UPDATE SKIP LOCKED loop in pgbench (-M prepared, one "
                        "client per worker, each transaction takes 50 due jobs and deletes them), our lease protocol "
                        "alone in pgbench (lease 50 in one committed statement, delete them in a second transaction), "
-                       "and graphile-worker "
-                       "0.17.3 with the batching preset of its performance page (node tests/bench/graphile/run.cjs: "
-                       "local queue 500, completions batched)"));
+                       "and graphile-worker 0.17.3 with the batching preset of its performance page (node "
+                       "tests/bench/graphile/run.cjs: local queue 500, completions batched)"));
     const bool graphile = graphileReady(say);
     for (int workers : {4, 16}) {
         const double ours = ourQueue(pg, workers);
@@ -227,63 +225,73 @@ void runQueueBenchmarks(test::PgServer &pg, const std::function<void(const QStri
                 .arg(100 * leased / raw, 0, 'f', 0)
                 .arg(100 * ours / leased, 0, 'f', 0));
     }
+}
 
-    for (int backlog : {0, 10000, 100000, 1000000}) {
-        auto db = freshDb(pg, QStringLiteral("queue_lat_%1").arg(backlog));
-        // Other jobs in the queue: retries scheduled for later, which the lease must skip cheaply.
-        if (backlog > 0)
-            seedJobs(*db, backlog, QStringLiteral("normalise"), nowMs() + 3600 * 1000,
-                     QStringLiteral("00000000-0000-7000-9000-"));
-        auto stage = std::make_shared<LatencyStage>();
-        pipeline::Runner runner(db, {stage}, pipeline::Runner::Options{4, QStringLiteral("bench"), 60000, 250});
-        runner.start();
-        QThread::msleep(300); // workers idle, listening
-        auto c = db->connect();
-        QHash<QString, Clock::time_point> committed;
-        std::vector<double> commitMs;
-        const int samples = 400;
-        for (int i = 0; i < samples; ++i) {
-            const QString id = ids::newEventId();
-            store::Tx tx(*c.value());
-            tx.begin(true);
-            const auto t0 = Clock::now();
-            store::EventRepository::insertBatch(
-                *c.value(),
-                {store::NewRawEvent{id, QStringLiteral("chat"), "application/json", "{}", id, QStringLiteral("bench")}},
-                QStringLiteral("normalise"), 5, nowMs());
-            tx.commit();
-            const auto t1 = Clock::now();
-            committed.insert(id, t1);
-            commitMs.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-            QThread::msleep(5);
-        }
-        QElapsedTimer wait;
-        wait.start();
-        while (wait.elapsed() < 10000) {
-            QMutexLocker lock(&stage->mutex);
-            if (stage->starts.size() >= samples)
-                break;
-            lock.unlock();
-            QThread::msleep(10);
-        }
-        runner.stop();
-        std::vector<double> latencies;
-        for (auto it = committed.cbegin(); it != committed.cend(); ++it) {
-            if (stage->starts.contains(it.key()))
-                latencies.push_back(std::max(
-                    0.0,
-                    std::chrono::duration<double, std::milli>(stage->starts.value(it.key()) - it.value()).count()));
-        }
-        say(QStringLiteral("start latency with %1 other jobs queued: p50 %2 ms, p90 %3 ms, p99 %4 ms over %5 jobs "
-                           "(from COMMIT returned to the stage starting; 4 idle workers woken by LISTEN/NOTIFY; "
-                           "enqueue commit p50 %6 ms)")
-                .arg(backlog)
-                .arg(percentile(latencies, 0.5), 0, 'f', 2)
-                .arg(percentile(latencies, 0.9), 0, 'f', 2)
-                .arg(percentile(latencies, 0.99), 0, 'f', 2)
-                .arg(latencies.size())
-                .arg(percentile(commitMs, 0.5), 0, 'f', 2));
+/// From an enqueue's COMMIT to the stage starting the job, with `backlog` other jobs queued.
+void startLatency(test::PgServer &pg, const std::function<void(const QString &)> &say, int backlog)
+{
+    auto db = freshDb(pg, QStringLiteral("queue_lat_%1").arg(backlog));
+    // Other jobs in the queue: retries scheduled for later, which the lease must skip cheaply.
+    if (backlog > 0)
+        seedJobs(*db, backlog, QStringLiteral("normalise"), nowMs() + 3600 * 1000,
+                 QStringLiteral("00000000-0000-7000-9000-"));
+    auto stage = std::make_shared<LatencyStage>();
+    pipeline::Runner runner(db, {stage}, pipeline::Runner::Options{4, QStringLiteral("bench"), 60000, 250});
+    runner.start();
+    QThread::msleep(300); // workers idle, listening
+    auto c = db->connect();
+    QHash<QString, Clock::time_point> committed;
+    std::vector<double> commitMs;
+    const int samples = 400;
+    for (int i = 0; i < samples; ++i) {
+        const QString id = ids::newEventId();
+        store::Tx tx(*c.value());
+        tx.begin(true);
+        const auto t0 = Clock::now();
+        store::EventRepository::insertBatch(
+            *c.value(),
+            {store::NewRawEvent{id, QStringLiteral("chat"), "application/json", "{}", id, QStringLiteral("bench")}},
+            QStringLiteral("normalise"), 5, nowMs());
+        tx.commit();
+        const auto t1 = Clock::now();
+        committed.insert(id, t1);
+        commitMs.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        QThread::msleep(5);
     }
+    QElapsedTimer wait;
+    wait.start();
+    while (wait.elapsed() < 10000) {
+        QMutexLocker lock(&stage->mutex);
+        if (stage->starts.size() >= samples)
+            break;
+        lock.unlock();
+        QThread::msleep(10);
+    }
+    runner.stop();
+    std::vector<double> latencies;
+    for (auto it = committed.cbegin(); it != committed.cend(); ++it) {
+        if (stage->starts.contains(it.key()))
+            latencies.push_back(std::max(
+                0.0, std::chrono::duration<double, std::milli>(stage->starts.value(it.key()) - it.value()).count()));
+    }
+    say(QStringLiteral("start latency with %1 other jobs queued: p50 %2 ms, p90 %3 ms, p99 %4 ms over %5 jobs "
+                       "(from COMMIT returned to the stage starting; 4 idle workers woken by LISTEN/NOTIFY; "
+                       "enqueue commit p50 %6 ms)")
+            .arg(backlog)
+            .arg(percentile(latencies, 0.5), 0, 'f', 2)
+            .arg(percentile(latencies, 0.9), 0, 'f', 2)
+            .arg(percentile(latencies, 0.99), 0, 'f', 2)
+            .arg(latencies.size())
+            .arg(percentile(commitMs, 0.5), 0, 'f', 2));
+}
+
+} // namespace
+
+void runQueueBenchmarks(test::PgServer &pg, const std::function<void(const QString &)> &say)
+{
+    throughput(pg, say);
+    for (int backlog : {0, 10000, 100000, 1000000})
+        startLatency(pg, say, backlog);
 }
 
 } // namespace salesflow::bench

@@ -6,6 +6,8 @@
 #include <QJsonDocument>
 #include <QRandomGenerator>
 
+#include <optional>
+
 namespace salesflow::test {
 
 using namespace hubspotwire;
@@ -160,62 +162,40 @@ QList<QPair<QByteArray, QByteArray>> HubSpotEmulator::State::rateHeaders(qint64 
              QByteArray::number(qMax<qint64>(0, owner->burstLimit - qint64(window.size())))}};
 }
 
-void HubSpotEmulator::State::handle(const EmulatorServer::Request &r, const EmulatorServer::Reply &reply)
+QJsonObject HubSpotEmulator::State::stateJson() const
 {
-    QMutexLocker lock(&mutex);
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    auto respond = [&](const Answer &a, QList<QPair<QByteArray, QByteArray>> headers) {
-        const QByteArray body = a.empty ? QByteArray() : QJsonDocument(a.body).toJson(QJsonDocument::Compact);
-        log.append({r.method, r.path, r.body, a.status, body, now});
-        reply.send(a.status, a.empty ? QByteArray() : QByteArrayLiteral("application/json;charset=utf-8"), body,
-                   headers, owner->answerDelayMs);
-    };
-    if (r.path == "/__emulator/state") {
-        QJsonObject objs;
-        for (auto it = objects.begin(); it != objects.end(); ++it) {
-            QJsonArray arr;
-            for (const Object &o : it.value())
-                arr.append(objectJson(it.key(), o));
-            objs.insert(it.key(), arr);
-        }
-        QJsonArray as;
-        for (const Association &a : assocs)
-            as.append(QJsonObject{{QStringLiteral("from"), QStringLiteral("%1/%2").arg(a.fromType).arg(a.fromId)},
-                                  {QStringLiteral("to"), QStringLiteral("%1/%2").arg(a.toType).arg(a.toId)},
-                                  {QStringLiteral("typeId"), a.typeId}});
-        reply.send(200, "application/json",
-                   QJsonDocument(QJsonObject{{QStringLiteral("objects"), objs},
-                                             {QStringLiteral("associations"), as},
-                                             {QStringLiteral("calls"), calls},
-                                             {QStringLiteral("tooManyRequests"), tooMany}})
-                       .toJson(QJsonDocument::Compact));
-        return;
+    QJsonObject objs;
+    for (auto it = objects.begin(); it != objects.end(); ++it) {
+        QJsonArray arr;
+        for (const Object &o : it.value())
+            arr.append(objectJson(it.key(), o));
+        objs.insert(it.key(), arr);
     }
-    ++calls;
-    if (r.header("authorization") != "Bearer " + owner->token) {
-        respond(errorBody(
-                    401, QStringLiteral("INVALID_AUTHENTICATION"),
-                    QStringLiteral(
-                        "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can "
-                        "find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview")),
-                {});
-        return;
-    }
-    const bool isSearch = r.path.endsWith("/search");
+    QJsonArray as;
+    for (const Association &a : assocs)
+        as.append(QJsonObject{{QStringLiteral("from"), QStringLiteral("%1/%2").arg(a.fromType).arg(a.fromId)},
+                              {QStringLiteral("to"), QStringLiteral("%1/%2").arg(a.toType).arg(a.toId)},
+                              {QStringLiteral("typeId"), a.typeId}});
+    return QJsonObject{{QStringLiteral("objects"), objs},
+                       {QStringLiteral("associations"), as},
+                       {QStringLiteral("calls"), calls},
+                       {QStringLiteral("tooManyRequests"), tooMany}};
+}
+
+std::optional<Answer> HubSpotEmulator::State::rateLimit(bool isSearch, qint64 now)
+{
     if (isSearch) {
-        // Search has its own per-second limit and sends no rate-limit headers.
         while (!searchWindow.empty() && searchWindow.front() <= now - 1000)
             searchWindow.pop_front();
         if (int(searchWindow.size()) >= owner->searchPerSecond) {
             ++tooMany;
-            respond({429,
-                     QJsonObject{{QStringLiteral("status"), QStringLiteral("error")},
-                                 {QStringLiteral("message"), QStringLiteral("You have reached your secondly limit.")},
-                                 {QStringLiteral("errorType"), QStringLiteral("RATE_LIMIT")},
-                                 {QStringLiteral("correlationId"), uuid()}},
-                     false},
-                    {});
-            return;
+            return Answer{
+                429,
+                QJsonObject{{QStringLiteral("status"), QStringLiteral("error")},
+                            {QStringLiteral("message"), QStringLiteral("You have reached your secondly limit.")},
+                            {QStringLiteral("errorType"), QStringLiteral("RATE_LIMIT")},
+                            {QStringLiteral("correlationId"), uuid()}},
+                false};
         }
         searchWindow.push_back(now);
     } else {
@@ -238,23 +218,23 @@ void HubSpotEmulator::State::handle(const EmulatorServer::Request &r, const Emul
         };
         if (dayCount >= owner->dailyLimit) {
             ++tooMany;
-            respond(tooManyBody(QStringLiteral("DAILY"), QStringLiteral("You have reached your daily limit.")),
-                    rateHeaders(now));
-            return;
+            return tooManyBody(QStringLiteral("DAILY"), QStringLiteral("You have reached your daily limit."));
         }
         if (int(window.size()) >= owner->burstLimit) {
             ++tooMany;
             tooManyAt.append(now);
-            respond(tooManyBody(QStringLiteral("TEN_SECONDLY_ROLLING"),
-                                QStringLiteral("You have reached your ten_secondly_rolling limit.")),
-                    rateHeaders(now));
-            return;
+            return tooManyBody(QStringLiteral("TEN_SECONDLY_ROLLING"),
+                               QStringLiteral("You have reached your ten_secondly_rolling limit."));
         }
         window.push_back(now);
         ++dayCount;
     }
+    return std::nullopt;
+}
+
+HubSpotEmulator::Fault::Kind HubSpotEmulator::State::nextFault(bool write)
+{
     Fault::Kind fault = Fault::None;
-    const bool write = r.method != "GET";
     if (!scripted.isEmpty()) {
         fault = scripted.takeFirst();
     } else if (write && faultRate > 0 && std::uniform_real_distribution<double>(0, 1)(rng) < faultRate) {
@@ -263,6 +243,40 @@ void HubSpotEmulator::State::handle(const EmulatorServer::Request &r, const Emul
                Fault::Timeout,   Fault::DropAfterCommit, Fault::TimeoutAfterCommit};
         fault = kinds[std::uniform_int_distribution<int>(0, 6)(rng)];
     }
+    return fault;
+}
+
+void HubSpotEmulator::State::handle(const EmulatorServer::Request &r, const EmulatorServer::Reply &reply)
+{
+    QMutexLocker lock(&mutex);
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    auto respond = [&](const Answer &a, QList<QPair<QByteArray, QByteArray>> headers) {
+        const QByteArray body = a.empty ? QByteArray() : QJsonDocument(a.body).toJson(QJsonDocument::Compact);
+        log.append({r.method, r.path, r.body, a.status, body, now});
+        reply.send(a.status, a.empty ? QByteArray() : QByteArrayLiteral("application/json;charset=utf-8"), body,
+                   headers, owner->answerDelayMs);
+    };
+    if (r.path == "/__emulator/state") {
+        reply.send(200, "application/json", QJsonDocument(stateJson()).toJson(QJsonDocument::Compact));
+        return;
+    }
+    ++calls;
+    if (r.header("authorization") != "Bearer " + owner->token) {
+        respond(errorBody(
+                    401, QStringLiteral("INVALID_AUTHENTICATION"),
+                    QStringLiteral(
+                        "Authentication credentials not found. This API supports OAuth 2.0 authentication and you can "
+                        "find more details at https://developers.hubspot.com/docs/methods/auth/oauth-overview")),
+                {});
+        return;
+    }
+    const bool isSearch = r.path.endsWith("/search");
+    if (const std::optional<Answer> limited = rateLimit(isSearch, now)) {
+        // Search has its own per-second limit and sends no rate-limit headers.
+        respond(*limited, isSearch ? QList<QPair<QByteArray, QByteArray>>() : rateHeaders(now));
+        return;
+    }
+    const Fault::Kind fault = nextFault(r.method != "GET");
     if (fault != Fault::None)
         ++faults;
     switch (fault) {

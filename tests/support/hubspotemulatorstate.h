@@ -14,6 +14,7 @@
 #include <QSet>
 
 #include <deque>
+#include <optional>
 #include <random>
 
 namespace salesflow::test {
@@ -81,6 +82,14 @@ struct HubSpotEmulator::State
     hubspotwire::Answer route(const EmulatorServer::Request &r, const QJsonObject &body, qint64 now);
 
     QList<QPair<QByteArray, QByteArray>> rateHeaders(qint64 now);
+
+    /// What GET /__emulator/state answers: every object, association and call count.
+    QJsonObject stateJson() const;
+    /// The 429 a request over its limit gets (search: per second; else the rolling window and the
+    /// day), or nothing, counting the request against its limit.
+    std::optional<hubspotwire::Answer> rateLimit(bool isSearch, qint64 now);
+    /// The fault this request meets: the next scripted one, else one of the writes at random.
+    Fault::Kind nextFault(bool write);
 
     void handle(const EmulatorServer::Request &r, const EmulatorServer::Reply &reply);
 };
