@@ -2,78 +2,154 @@
 
 #include "stoptoken.h"
 
-#include <QBuffer>
-#include <QEventLoop>
-#include <QNetworkAccessManager>
-#include <QNetworkReply>
-#include <QThreadStorage>
-#include <QTimer>
+#include <curl/curl.h>
+
+#include <mutex>
 
 namespace salesflow::net {
 
 namespace {
-QNetworkAccessManager *threadNam()
+
+/// Each thread's libcurl handles: the multi handle keeps the thread's open connections (reused
+/// from one call to the next), the easy handle is reset before each call.
+struct ThreadHandles
 {
-    static QThreadStorage<QNetworkAccessManager *> storage;
-    if (!storage.hasLocalData())
-        storage.setLocalData(new QNetworkAccessManager);
-    return storage.localData();
+    CURLM *multi = nullptr;
+    CURL *easy = nullptr;
+    ThreadHandles()
+    {
+        static std::once_flag once;
+        std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+        multi = curl_multi_init();
+        easy = curl_easy_init();
+    }
+    ~ThreadHandles()
+    {
+        curl_easy_cleanup(easy);
+        curl_multi_cleanup(multi);
+    }
+    ThreadHandles(const ThreadHandles &) = delete;
+    ThreadHandles &operator=(const ThreadHandles &) = delete;
+};
+
+ThreadHandles &threadHandles()
+{
+    thread_local ThreadHandles handles;
+    return handles;
 }
+
+/// What one exchange collects while it runs.
+struct Exchange
+{
+    Answer answer;
+    curl_slist *headers = nullptr;
+    char error[CURL_ERROR_SIZE] = {};
+    ~Exchange() { curl_slist_free_all(headers); }
+};
+
+size_t onBody(char *data, size_t size, size_t count, void *exchange)
+{
+    static_cast<Exchange *>(exchange)->answer.body.append(data, qsizetype(size * count));
+    return size * count;
+}
+
+/// One header line; a status line starts a new set (an interim 100 Continue's headers are dropped).
+size_t onHeader(char *data, size_t size, size_t count, void *exchange)
+{
+    const QByteArray line = QByteArray(data, qsizetype(size * count)).trimmed();
+    auto &headers = static_cast<Exchange *>(exchange)->answer.headers;
+    if (line.startsWith("HTTP/")) {
+        headers.clear();
+    } else if (const qsizetype colon = line.indexOf(':'); colon > 0) {
+        headers.insert(line.left(colon).trimmed().toLower(), line.mid(colon + 1).trimmed());
+    }
+    return size * count;
+}
+
+bool sendsBody(const QByteArray &method, const QByteArray &body)
+{
+    return !body.isEmpty() || method == "POST" || method == "PATCH" || method == "PUT";
+}
+
+void setRequest(CURL *h, Exchange &x, const QByteArray &method, const QUrl &url,
+                const QList<std::pair<QByteArray, QByteArray>> &headers, const QByteArray &body, int timeoutMs)
+{
+    curl_easy_reset(h);
+    curl_easy_setopt(h, CURLOPT_URL, url.toEncoded().constData());
+    if (sendsBody(method, body)) {
+        x.headers = curl_slist_append(x.headers, "Content-Type: application/json");
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.constData());
+    }
+    if (method != "GET" && method != "POST")
+        curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.constData());
+    x.headers = curl_slist_append(x.headers, "Expect:"); // no 100-continue round trip before a large body
+    for (const auto &[name, value] : headers)
+        x.headers = curl_slist_append(x.headers, QByteArray(name + ": " + value).constData());
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, x.headers);
+    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); // gzip and deflate answers, decoded
+    curl_easy_setopt(h, CURLOPT_PROXY, ""); // as before (QNetworkAccessManager): no proxy from the environment
+    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, long(qMax(1, timeoutMs)));
+    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, x.error);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &onBody);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, &onHeader);
+    curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
+}
+
+/// Drives the transfer on this thread until it ends; a stop request ends it within 100 ms.
+/// The outcome, or CURLE_ABORTED_BY_CALLBACK when stopped.
+CURLcode run(ThreadHandles &t)
+{
+    curl_multi_add_handle(t.multi, t.easy);
+    CURLcode result = CURLE_ABORTED_BY_CALLBACK;
+    for (int running = 1;;) {
+        if (StopToken::stopping())
+            break;
+        if (const CURLMcode m = curl_multi_perform(t.multi, &running); m != CURLM_OK) {
+            result = CURLE_RECV_ERROR;
+            break;
+        }
+        if (running == 0) {
+            int queued = 0;
+            const CURLMsg *msg = curl_multi_info_read(t.multi, &queued);
+            result = msg && msg->msg == CURLMSG_DONE ? msg->data.result : CURLE_RECV_ERROR;
+            break;
+        }
+        curl_multi_poll(t.multi, nullptr, 0, 100, nullptr);
+    }
+    curl_multi_remove_handle(t.multi, t.easy);
+    return result;
+}
+
 } // namespace
 
 Answer send(const QByteArray &method, const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers,
             const QByteArray &body, int timeoutMs)
 {
-    QNetworkRequest req(url);
-    if (!body.isEmpty() || method == "POST" || method == "PATCH" || method == "PUT")
-        req.setHeader(QNetworkRequest::ContentTypeHeader, QByteArrayLiteral("application/json"));
-    for (const auto &[name, value] : headers)
-        req.setRawHeader(name, value);
-    QEventLoop loop;
-    QTimer timer;
-    timer.setSingleShot(true);
-    Answer a;
-    QBuffer buffer;
-    buffer.setData(body);
-    buffer.open(QIODevice::ReadOnly);
-    QNetworkReply *reply = threadNam()->sendCustomRequest(req, method, &buffer);
-    QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-    QObject::connect(&timer, &QTimer::timeout, &loop, [&] {
-        a.timedOut = true;
-        reply->abort();
-    });
-    // A stop request aborts the call: the caller gets no answer and gives the job back.
-    QTimer stopCheck;
-    QObject::connect(&stopCheck, &QTimer::timeout, &loop, [&] {
-        if (StopToken::stopping()) {
-            a.stopped = true;
-            reply->abort();
-        }
-    });
-    if (StopToken::current())
-        stopCheck.start(100);
-    timer.start(timeoutMs);
-    if (!reply->isFinished() && !StopToken::stopping())
-        loop.exec();
-    timer.stop();
-    stopCheck.stop();
-    if (!reply->isFinished()) { // stopping before the call left
-        a.stopped = true;
-        reply->abort();
+    ThreadHandles &t = threadHandles();
+    Exchange x;
+    if (!t.multi || !t.easy) {
+        x.answer.failure = QStringLiteral("the HTTP client could not start (libcurl)");
+        return x.answer;
     }
-
-    const QVariant status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
-    if (!a.timedOut && !a.stopped && status.isValid()) {
-        a.status = status.toInt();
-        a.body = reply->readAll();
-        for (const auto &[name, value] : reply->rawHeaderPairs())
-            a.headers.insert(name.toLower(), value);
-    } else {
-        a.failure = a.stopped ? QStringLiteral("stopped: the process is shutting down")
-            : a.timedOut      ? QStringLiteral("no answer within %1 ms").arg(timeoutMs)
-                              : reply->errorString();
+    setRequest(t.easy, x, method, url, headers, body, timeoutMs);
+    const CURLcode result = run(t);
+    Answer a = std::move(x.answer);
+    long status = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+    if (result == CURLE_OK && status > 0) {
+        a.status = int(status);
+        return a;
     }
-    reply->deleteLater();
+    a.body.clear();
+    a.headers.clear();
+    a.stopped = result == CURLE_ABORTED_BY_CALLBACK;
+    a.timedOut = result == CURLE_OPERATION_TIMEDOUT;
+    a.failure = a.stopped ? QStringLiteral("stopped: the process is shutting down")
+        : a.timedOut      ? QStringLiteral("no answer within %1 ms").arg(timeoutMs)
+                          : QString::fromUtf8(x.error[0] ? x.error : curl_easy_strerror(result));
     return a;
 }
 

@@ -21,9 +21,11 @@ struct Answer
     bool stopped = false; ///< aborted: the calling thread's StopToken asked to stop
 };
 
-/// Sends one request and waits for the answer on the calling (worker) thread; each thread keeps
-/// its own QNetworkAccessManager, so connections are reused. `timeoutMs` bounds the whole exchange;
-/// the thread's StopToken (core/stoptoken.h) aborts it within 100 ms.
+/// Sends one request and waits for the answer on the calling (worker) thread, with libcurl: no
+/// other thread and no event loop is involved, and each thread keeps its own connections, so they
+/// are reused. `timeoutMs` bounds the whole exchange; the thread's StopToken (core/stoptoken.h)
+/// aborts it within 100 ms. No redirect is followed (a 3xx is the answer) and no proxy is taken
+/// from the environment. Failures never throw: `status` 0 and `failure` say what happened.
 Answer send(const QByteArray &method, const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers,
             const QByteArray &body, int timeoutMs);
 

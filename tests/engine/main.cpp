@@ -35,10 +35,11 @@ int main(int argc, char *argv[])
     TestContractRemote contractRemote;
     TestRemote remote;
     TestJson json;
+    TestHttpClient httpClient;
     TestMigrations migrations;
-    const std::initializer_list<QObject *> suites{&store,         &queue,        &ingest,    &http, &frontDoor,
-                                                  &normalise,     &enrich,       &writeback, &replay,
-                                                  &contractLocal, &contractHttp, &contractRemote, &remote, &json,      &migrations};
+    const std::initializer_list<QObject *> suites{
+        &store,  &queue,         &ingest,       &http,           &frontDoor, &normalise, &enrich,     &writeback,
+        &replay, &contractLocal, &contractHttp, &contractRemote, &remote,    &json,      &httpClient, &migrations};
     bool ran = false;
     for (QObject *suite : suites) {
         if (!only.isEmpty() && only != suite->metaObject()->className())

@@ -233,6 +233,16 @@ private Q_SLOTS:
 };
 
 /// The JSON codec of engine/api: every type round-trips (tst_json.cpp).
+class TestHttpClient : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void sendsTheRequestAndReadsTheAnswerOnOneKeptConnection();
+    void decodesCompressedAnswersAndFollowsNoRedirect();
+    void aCallWithoutAnAnswerSaysWhy();
+    void aStopRequestEndsAWaitingCall();
+};
+
 class TestJson : public QObject
 {
     Q_OBJECT
