@@ -435,6 +435,16 @@ void TestWriteback::partialBatchRetriesOnlyTheFailedItems()
                      " WHERE a.idempotency_key = 'note:p1'")
               ->text(0, 0);
     QCOMPARE(code, QStringLiteral("207"));
+    // Each attempt records what was sent for its own action: its input, not the batch's body.
+    auto sent = c.value()->exec("SELECT a.idempotency_key, r.request FROM crm_action_results r"
+                                " JOIN crm_actions a ON a.id = r.action_id ORDER BY a.idempotency_key");
+    QCOMPARE(sent->size(), 3);
+    for (int i = 0; i < 3; ++i) {
+        const QJsonObject input = QJsonDocument::fromJson(sent->text(i, 1).toUtf8()).object();
+        QCOMPARE(input.value(QLatin1String("id")).toString(), sent->text(i, 0));
+        QCOMPARE(input.value(QLatin1String("properties")).toObject().value(QLatin1String("hs_note_body")).toString(),
+                 QStringLiteral("note %1").arg(i));
+    }
     // Run again: the two done notes are not sent; nothing is left to do but the failed one.
     const int calls = emu.calls();
     out = stage.runBatch({job}, *c.value());

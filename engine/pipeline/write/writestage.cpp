@@ -87,101 +87,130 @@ Result<StageOutput> WriteStage::run(const queue::Job &job, store::Connection &co
     return runBatch({job}, conn).first();
 }
 
-void WriteStage::upsert(Batch &b, const QString &objectType, QList<Action *> actions)
+/// One upsert request: its inputs, and each action's own input as its record of what was sent
+/// (not the whole batch's body, which would be stored once per action).
+struct WriteStage::UpsertChunk
 {
-    for (qsizetype from = 0; from < actions.size() && !b.hold; from += kBatchInputs) {
-        const QList<Action *> chunk = actions.mid(from, kBatchInputs);
+    QList<Action *> actions;
+    QJsonObject body;
+    QHash<QString, Action *> byTrace;
+    QHash<QString, Action *> byKey;
+    QHash<const Action *, QByteArray> sent;
+
+    explicit UpsertChunk(QList<Action *> chunk) : actions(std::move(chunk))
+    {
         QJsonArray inputs;
-        QHash<QString, Action *> byTrace;
-        QHash<QString, Action *> byKey;
-        for (Action *a : chunk) {
+        for (Action *a : actions) {
             const QString trace = QString::number(a->id);
-            inputs.append(QJsonObject{{QStringLiteral("idProperty"), a->payload.value(QLatin1String("idProperty"))},
-                                      {QStringLiteral("id"), a->payload.value(QLatin1String("id"))},
-                                      {QStringLiteral("properties"), a->payload.value(QLatin1String("properties"))},
-                                      {QStringLiteral("objectWriteTraceId"), trace}});
+            const QJsonObject input{{QStringLiteral("idProperty"), a->payload.value(QLatin1String("idProperty"))},
+                                    {QStringLiteral("id"), a->payload.value(QLatin1String("id"))},
+                                    {QStringLiteral("properties"), a->payload.value(QLatin1String("properties"))},
+                                    {QStringLiteral("objectWriteTraceId"), trace}};
+            inputs.append(input);
+            sent.insert(a, compact(input));
             byTrace.insert(trace, a);
             byKey.insert(a->payload.value(QLatin1String("id")).toString().toLower(), a);
         }
-        const QJsonObject body{{QStringLiteral("inputs"), inputs}};
+        body = QJsonObject{{QStringLiteral("inputs"), inputs}};
+    }
+
+    /// The action a result belongs to: by its trace id, else by the key it was upserted by.
+    Action *actionOf(const QJsonObject &result) const
+    {
+        if (Action *a = byTrace.value(result.value(QLatin1String("objectWriteTraceId")).toString()))
+            return a;
+        if (actions.isEmpty())
+            return nullptr;
+        const QString idProperty = actions.first()->payload.value(QLatin1String("idProperty")).toString();
+        return byKey.value(result.value(QLatin1String("properties")).toObject().value(idProperty).toString().toLower());
+    }
+};
+
+void WriteStage::upsert(Batch &b, const QString &objectType, QList<Action *> actions)
+{
+    for (qsizetype from = 0; from < actions.size() && !b.hold; from += kBatchInputs) {
+        const UpsertChunk chunk(actions.mid(from, kBatchInputs));
         auto res = m_client->call(b.budget, "POST", QStringLiteral("/crm/v3/objects/%1/batch/upsert").arg(objectType),
-                                  QJsonDocument(body));
+                                  QJsonDocument(chunk.body));
         if (!res) {
             if (res.error().retry == Retry::Hold)
                 b.hold = res.error();
-            for (Action *a : chunk)
-                b.outcome(*a, {}, {}, compact(body), 0, {}, res.error().message);
+            for (Action *a : chunk.actions)
+                b.outcome(*a, {}, {}, chunk.sent.value(a), 0, {}, res.error().message);
             b.flush();
             continue;
         }
         const hubspot::Response &r = res.value();
         if (r.status == 200 || r.status == 201 || r.status == 207) {
-            QSet<Action *> seen;
-            for (const QJsonValue &v : r.json.object().value(QLatin1String("results")).toArray()) {
-                const QJsonObject o = v.toObject();
-                Action *a = byTrace.value(o.value(QLatin1String("objectWriteTraceId")).toString());
-                if (!a && !chunk.isEmpty()) {
-                    const QString idProperty = chunk.first()->payload.value(QLatin1String("idProperty")).toString();
-                    a = byKey.value(
-                        o.value(QLatin1String("properties")).toObject().value(idProperty).toString().toLower());
-                }
-                if (!a || seen.contains(a))
-                    continue;
-                seen.insert(a);
-                const QString id = o.value(QLatin1String("id")).toString();
-                const bool hasAssociations = !a->payload.value(QLatin1String("associations")).toArray().isEmpty();
-                if (a->kind == QLatin1String("upsert_contact") || a->kind == QLatin1String("upsert_company")) {
-                    const QString kind = a->kind == QLatin1String("upsert_contact") ? QStringLiteral("contact")
-                                                                                    : QStringLiteral("company");
-                    const QString key = a->payload.value(QLatin1String("entity_key")).toString();
-                    if (Status linked = ActionRepository::linkEntity(b.conn, kind, key, id); !linked) {
-                        // Without the link nothing can be associated with it: keep the action
-                        // open, so the next attempt upserts (harmlessly) and links again.
-                        b.outcome(*a, {}, id, compact(body).left(2000), r.status, compact(o),
-                                  QStringLiteral("HubSpot has it as %1, but linking %2 %3 failed: %4")
-                                      .arg(id, kind, key, linked.error().message));
-                        continue;
-                    }
-                    b.hubspotIds.insert(kind + QLatin1Char('\n') + key, id);
-                }
-                b.outcome(*a, hasAssociations ? AS::Written : AS::Done, id, compact(body).left(2000), r.status,
-                          compact(o), {});
-            }
-            for (const QJsonValue &v : r.json.object().value(QLatin1String("errors")).toArray()) {
-                const QJsonObject err = v.toObject();
-                const QJsonArray traces = err.value(QLatin1String("context"))
-                                              .toObject()
-                                              .value(QLatin1String("objectWriteTraceId"))
-                                              .toArray();
-                Action *a = traces.isEmpty() ? nullptr : byTrace.value(traces.first().toString());
-                if (!a || seen.contains(a))
-                    continue;
-                seen.insert(a);
-                const QString category = err.value(QLatin1String("category")).toString();
-                const QString msg = QStringLiteral("HubSpot refused it (%1): %2 [correlationId %3]")
-                                        .arg(category, err.value(QLatin1String("message")).toString(), r.correlationId);
-                b.outcome(*a, permanentCategory(category) ? AS::Failed : QString(), {}, compact(body).left(2000),
-                          r.status, compact(err), msg);
-            }
-            for (Action *a : chunk) {
-                if (!seen.contains(a))
-                    b.outcome(*a, {}, {}, compact(body).left(2000), r.status, r.body.left(2000),
-                              QStringLiteral("HubSpot's answer has no result for this input; it is sent again"));
-            }
+            recordUpserts(b, chunk, r);
             b.flush();
             continue;
         }
         // A 4xx for the whole batch: find the bad input by sending the inputs one by one.
-        if (chunk.size() > 1) {
+        if (chunk.actions.size() > 1) {
             b.flush();
-            for (Action *a : chunk)
+            for (Action *a : chunk.actions)
                 upsert(b, objectType, {a});
             continue;
         }
-        b.outcome(*chunk.first(), AS::Failed, {}, compact(body), r.status, r.body.left(4000),
+        Action *only = chunk.actions.first();
+        b.outcome(*only, AS::Failed, {}, chunk.sent.value(only), r.status, r.body.left(4000),
                   hubspot::Client::describe(r));
         b.flush();
     }
+}
+
+void WriteStage::recordUpserts(Batch &b, const UpsertChunk &chunk, const hubspot::Response &r)
+{
+    QSet<Action *> seen;
+    for (const QJsonValue &v : r.json.object().value(QLatin1String("results")).toArray()) {
+        const QJsonObject o = v.toObject();
+        Action *a = chunk.actionOf(o);
+        if (!a || seen.contains(a))
+            continue;
+        seen.insert(a);
+        recordUpserted(b, *a, o.value(QLatin1String("id")).toString(), chunk.sent.value(a), r.status, compact(o));
+    }
+    for (const QJsonValue &v : r.json.object().value(QLatin1String("errors")).toArray()) {
+        const QJsonObject err = v.toObject();
+        const QJsonArray traces
+            = err.value(QLatin1String("context")).toObject().value(QLatin1String("objectWriteTraceId")).toArray();
+        Action *a = traces.isEmpty() ? nullptr : chunk.byTrace.value(traces.first().toString());
+        if (!a || seen.contains(a))
+            continue;
+        seen.insert(a);
+        const QString category = err.value(QLatin1String("category")).toString();
+        const QString msg = QStringLiteral("HubSpot refused it (%1): %2 [correlationId %3]")
+                                .arg(category, err.value(QLatin1String("message")).toString(), r.correlationId);
+        b.outcome(*a, permanentCategory(category) ? AS::Failed : QString(), {}, chunk.sent.value(a), r.status,
+                  compact(err), msg);
+    }
+    for (Action *a : chunk.actions) {
+        if (!seen.contains(a))
+            b.outcome(*a, {}, {}, chunk.sent.value(a), r.status, r.body.left(2000),
+                      QStringLiteral("HubSpot's answer has no result for this input; it is sent again"));
+    }
+}
+
+void WriteStage::recordUpserted(Batch &b, Action &a, const QString &id, const QByteArray &sent, int status,
+                                const QByteArray &result)
+{
+    const bool hasAssociations = !a.payload.value(QLatin1String("associations")).toArray().isEmpty();
+    if (a.kind == QLatin1String("upsert_contact") || a.kind == QLatin1String("upsert_company")) {
+        const QString kind
+            = a.kind == QLatin1String("upsert_contact") ? QStringLiteral("contact") : QStringLiteral("company");
+        const QString key = a.payload.value(QLatin1String("entity_key")).toString();
+        if (Status linked = ActionRepository::linkEntity(b.conn, kind, key, id); !linked) {
+            // Without the link nothing can be associated with it: keep the action open, so the
+            // next attempt upserts (harmlessly) and links again.
+            b.outcome(a, {}, id, sent, status, result,
+                      QStringLiteral("HubSpot has it as %1, but linking %2 %3 failed: %4")
+                          .arg(id, kind, key, linked.error().message));
+            return;
+        }
+        b.hubspotIds.insert(kind + QLatin1Char('\n') + key, id);
+    }
+    b.outcome(a, hasAssociations ? AS::Written : AS::Done, id, sent, status, result, {});
 }
 
 /// The association calls a batch needs: inputs grouped by (from type, to type, type id), and per
@@ -359,9 +388,13 @@ void WriteStage::updateContacts(Batch &b)
     for (qsizetype from = 0; from < ready.size() && !b.hold; from += kBatchInputs) {
         const auto chunk = ready.mid(from, kBatchInputs);
         QJsonArray inputs;
-        for (const auto &[a, id] : chunk)
-            inputs.append(QJsonObject{{QStringLiteral("id"), id},
-                                      {QStringLiteral("properties"), a->payload.value(QLatin1String("properties"))}});
+        QHash<const Action *, QByteArray> sent; // each action's own input, its record of what was sent
+        for (const auto &[a, id] : chunk) {
+            const QJsonObject input{{QStringLiteral("id"), id},
+                                    {QStringLiteral("properties"), a->payload.value(QLatin1String("properties"))}};
+            inputs.append(input);
+            sent.insert(a, compact(input));
+        }
         const QJsonObject body{{QStringLiteral("inputs"), inputs}};
         auto res = m_client->call(b.budget, "POST", QStringLiteral("/crm/v3/objects/contacts/batch/update"),
                                   QJsonDocument(body));
@@ -369,7 +402,7 @@ void WriteStage::updateContacts(Batch &b)
             if (res.error().retry == Retry::Hold)
                 b.hold = res.error();
             for (const auto &[a, id] : chunk)
-                b.outcome(*a, {}, {}, compact(body).left(2000), 0, {}, res.error().message);
+                b.outcome(*a, {}, {}, sent.value(a), 0, {}, res.error().message);
             b.flush();
             continue;
         }
@@ -389,12 +422,11 @@ void WriteStage::updateContacts(Batch &b)
         }
         for (const auto &[a, id] : chunk) {
             if (ok.contains(id))
-                b.outcome(*a, AS::Done, id, compact(body).left(2000), r.status, {}, {});
+                b.outcome(*a, AS::Done, id, sent.value(a), r.status, {}, {});
             else if (r.status >= 400 && r.status < 500)
-                b.outcome(*a, AS::Failed, {}, compact(body).left(2000), r.status, r.body.left(4000),
-                          hubspot::Client::describe(r));
+                b.outcome(*a, AS::Failed, {}, sent.value(a), r.status, r.body.left(4000), hubspot::Client::describe(r));
             else
-                b.outcome(*a, failed.contains(id) ? AS::Failed : QString(), {}, compact(body).left(2000), r.status,
+                b.outcome(*a, failed.contains(id) ? AS::Failed : QString(), {}, sent.value(a), r.status,
                           r.body.left(2000),
                           failed.value(id, QStringLiteral("no result for this contact; sent again")));
         }

@@ -15,7 +15,8 @@ namespace salesflow::pipeline {
 /// salesflow_action_key (so a call repeated after a crash or a timeout updates the object it
 /// made instead of making a second one), then their associations (v4 batch create), then the
 /// contacts' properties (batch update, newest event per contact). Every attempt is recorded in
-/// crm_action_results. Without HUBSPOT_ACCESS_TOKEN nothing is sent: actions become dry_run.
+/// crm_action_results, with the action's own input as what was sent. Without HUBSPOT_ACCESS_TOKEN nothing is sent:
+/// actions become dry_run.
 class WriteStage final : public IStage
 {
 public:
@@ -37,7 +38,11 @@ public:
 private:
     struct Batch;
     struct Associations;
+    struct UpsertChunk;
     void upsert(Batch &b, const QString &objectType, QList<store::Action *> actions);
+    void recordUpserts(Batch &b, const UpsertChunk &chunk, const hubspot::Response &r);
+    void recordUpserted(Batch &b, store::Action &a, const QString &id, const QByteArray &sent, int status,
+                        const QByteArray &result);
     void associate(Batch &b);
     /// Sends one batch/create call for `chunk` of `pair`'s inputs and notes which it confirmed.
     void sendAssociations(Batch &b, Associations &plan, qsizetype group, qsizetype from);
