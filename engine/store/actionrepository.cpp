@@ -352,6 +352,32 @@ Status ActionRepository::linkEntity(Connection &c, const QString &kind, const QS
     return Done{};
 }
 
+Status ActionRepository::linkEntities(Connection &c, const QList<EntityLink> &links)
+{
+    if (links.isEmpty())
+        return Done{};
+    if (c.dialect() != Dialect::Postgres) {
+        for (const EntityLink &l : links) {
+            if (Status s = linkEntity(c, l.kind, l.localKey, l.hubspotId); !s)
+                return s;
+        }
+        return Done{};
+    }
+    QList<QString> kinds, keys, ids;
+    for (const EntityLink &l : links) {
+        kinds << l.kind;
+        keys << l.localKey;
+        ids << l.hubspotId;
+    }
+    auto r = c.exec("UPDATE crm_entities e SET hubspot_id = t.id"
+                    " FROM unnest($1::text[], $2::text[], $3::text[]) AS t(kind, k, id)"
+                    " WHERE e.kind = t.kind AND e.local_key = t.k AND e.hubspot_id IS NULL",
+                    {pgTextArray(kinds), pgTextArray(keys), pgTextArray(ids)});
+    if (!r)
+        return r.error();
+    return Done{};
+}
+
 Result<QString> ActionRepository::hubspotIdOf(Connection &c, const QString &kind, const QString &localKey)
 {
     if (localKey.startsWith(QLatin1String("hubspot:")))

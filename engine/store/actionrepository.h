@@ -75,6 +75,14 @@ public:
 
     /// Sets crm_entities.hubspot_id for a contact (email) or company (domain).
     static Status linkEntity(Connection &c, const QString &kind, const QString &localKey, const QString &hubspotId);
+    struct EntityLink
+    {
+        QString kind; ///< contact | company
+        QString localKey;
+        QString hubspotId;
+    };
+    /// linkEntity for many, one statement on PostgreSQL; all or none.
+    static Status linkEntities(Connection &c, const QList<EntityLink> &links);
     /// The HubSpot id of an entity key (email, domain, deal id, or hubspot:ID); empty if unknown.
     static Result<QString> hubspotIdOf(Connection &c, const QString &kind, const QString &localKey);
     static Status setVerified(Connection &c, qint64 actionId, const QString &verdict);

@@ -163,14 +163,16 @@ void WriteStage::upsert(Batch &b, const QString &objectType, QList<Action *> act
 void WriteStage::recordUpserts(Batch &b, const UpsertChunk &chunk, const hubspot::Response &r)
 {
     QSet<Action *> seen;
+    QList<Upserted> upserted;
     for (const QJsonValue &v : r.json.object().value(QLatin1String("results")).toArray()) {
         const QJsonObject o = v.toObject();
         Action *a = chunk.actionOf(o);
         if (!a || seen.contains(a))
             continue;
         seen.insert(a);
-        recordUpserted(b, *a, o.value(QLatin1String("id")).toString(), chunk.sent.value(a), r.status, compact(o));
+        upserted.append({a, o.value(QLatin1String("id")).toString(), compact(o)});
     }
+    recordUpserted(b, chunk, upserted, r.status);
     for (const QJsonValue &v : r.json.object().value(QLatin1String("errors")).toArray()) {
         const QJsonObject err = v.toObject();
         const QJsonArray traces
@@ -192,25 +194,45 @@ void WriteStage::recordUpserts(Batch &b, const UpsertChunk &chunk, const hubspot
     }
 }
 
-void WriteStage::recordUpserted(Batch &b, Action &a, const QString &id, const QByteArray &sent, int status,
-                                const QByteArray &result)
+namespace {
+/// The crm_entities kind a contact or company upsert links, else empty.
+QString linkedKind(const Action &a)
 {
-    const bool hasAssociations = !a.payload.value(QLatin1String("associations")).toArray().isEmpty();
-    if (a.kind == QLatin1String("upsert_contact") || a.kind == QLatin1String("upsert_company")) {
-        const QString kind
-            = a.kind == QLatin1String("upsert_contact") ? QStringLiteral("contact") : QStringLiteral("company");
-        const QString key = a.payload.value(QLatin1String("entity_key")).toString();
-        if (Status linked = ActionRepository::linkEntity(b.conn, kind, key, id); !linked) {
-            // Without the link nothing can be associated with it: keep the action open, so the
-            // next attempt upserts (harmlessly) and links again.
-            b.outcome(a, {}, id, sent, status, result,
-                      QStringLiteral("HubSpot has it as %1, but linking %2 %3 failed: %4")
-                          .arg(id, kind, key, linked.error().message));
-            return;
-        }
-        b.hubspotIds.insert(kind + QLatin1Char('\n') + key, id);
+    if (a.kind == QLatin1String("upsert_contact"))
+        return QStringLiteral("contact");
+    if (a.kind == QLatin1String("upsert_company"))
+        return QStringLiteral("company");
+    return {};
+}
+} // namespace
+
+void WriteStage::recordUpserted(Batch &b, const UpsertChunk &chunk, const QList<Upserted> &upserted, int status)
+{
+    // The contacts' and companies' HubSpot ids, in one statement for the request.
+    QList<ActionRepository::EntityLink> links;
+    for (const Upserted &u : upserted) {
+        if (const QString kind = linkedKind(*u.action); !kind.isEmpty())
+            links.append({kind, u.action->payload.value(QLatin1String("entity_key")).toString(), u.id});
     }
-    b.outcome(a, hasAssociations ? AS::Written : AS::Done, id, sent, status, result, {});
+    const Status linked = ActionRepository::linkEntities(b.conn, links);
+    for (const Upserted &u : upserted) {
+        Action &a = *u.action;
+        const QByteArray sent = chunk.sent.value(&a);
+        if (const QString kind = linkedKind(a); !kind.isEmpty()) {
+            const QString key = a.payload.value(QLatin1String("entity_key")).toString();
+            if (!linked) {
+                // Without the link nothing can be associated with it: keep the action open, so
+                // the next attempt upserts (harmlessly) and links again.
+                b.outcome(a, {}, u.id, sent, status, u.result,
+                          QStringLiteral("HubSpot has it as %1, but linking %2 %3 failed: %4")
+                              .arg(u.id, kind, key, linked.error().message));
+                continue;
+            }
+            b.hubspotIds.insert(kind + QLatin1Char('\n') + key, u.id);
+        }
+        const bool hasAssociations = !a.payload.value(QLatin1String("associations")).toArray().isEmpty();
+        b.outcome(a, hasAssociations ? AS::Written : AS::Done, u.id, sent, status, u.result, {});
+    }
 }
 
 /// The association calls a batch needs: inputs grouped by (from type, to type, type id), and per

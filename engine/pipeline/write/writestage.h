@@ -41,8 +41,13 @@ private:
     struct UpsertChunk;
     void upsert(Batch &b, const QString &objectType, QList<store::Action *> actions);
     void recordUpserts(Batch &b, const UpsertChunk &chunk, const hubspot::Response &r);
-    void recordUpserted(Batch &b, store::Action &a, const QString &id, const QByteArray &sent, int status,
-                        const QByteArray &result);
+    struct Upserted
+    {
+        store::Action *action;
+        QString id; ///< HubSpot's
+        QByteArray result; ///< HubSpot's result for it
+    };
+    void recordUpserted(Batch &b, const UpsertChunk &chunk, const QList<Upserted> &upserted, int status);
     void associate(Batch &b);
     /// Sends one batch/create call for `chunk` of `pair`'s inputs and notes which it confirmed.
     void sendAssociations(Batch &b, Associations &plan, qsizetype group, qsizetype from);
