@@ -1,9 +1,12 @@
 #include "entityrepository.h"
 
 #include "../core/clock.h"
+#include "pgarray.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QMap>
+#include <QSet>
 
 #include <tuple>
 
@@ -94,6 +97,86 @@ Result<EntityRepository::Linked> EntityRepository::precreate(Connection &c, cons
         *slot = id.value();
     }
     return linked;
+}
+
+namespace {
+
+using EntityKey = std::pair<QString, QString>; // kind, local key
+
+/// The ids of `keys` found in crm_entities (read) or made there (insert, in key order so two
+/// batches inserting the same keys wait for each other rather than deadlock).
+Result<QMap<EntityKey, qint64>> entityIds(Connection &c, const QList<EntityKey> &keys, bool insert)
+{
+    QList<QString> kinds, locals;
+    for (const auto &[kind, key] : keys) {
+        kinds << kind;
+        locals << key;
+    }
+    const QByteArray sql = insert
+        ? "INSERT INTO crm_entities (kind, local_key, properties, updated_at)"
+          " SELECT t.kind, t.k, '{}', $3 FROM unnest($1::text[], $2::text[]) AS t(kind, k) ORDER BY t.kind, t.k"
+          " ON CONFLICT (kind, local_key) DO UPDATE SET hubspot_id = crm_entities.hubspot_id"
+          " RETURNING kind, local_key, id"
+        : "SELECT e.kind, e.local_key, e.id FROM crm_entities e"
+          " JOIN unnest($1::text[], $2::text[]) AS t(kind, k) ON e.kind = t.kind AND e.local_key = t.k";
+    QVariantList params{pgTextArray(kinds), pgTextArray(locals)};
+    if (insert)
+        params.append(nowMs());
+    auto r = c.exec(sql, params);
+    if (!r)
+        return r.error();
+    QMap<EntityKey, qint64> ids;
+    for (int i = 0; i < r->size(); ++i)
+        ids.insert({r->text(i, 0), r->text(i, 1)}, r->int64(i, 2));
+    return ids;
+}
+
+} // namespace
+
+Result<QList<EntityRepository::Linked>> EntityRepository::precreateAll(Connection &c,
+                                                                       const QList<const sources::Normalised *> &events)
+{
+    QList<Linked> out;
+    if (c.dialect() != Dialect::Postgres) {
+        for (const sources::Normalised *n : events) {
+            auto one = precreate(c, *n);
+            if (!one)
+                return one.error();
+            out.append(one.value());
+        }
+        return out;
+    }
+    QSet<EntityKey> wanted;
+    for (const sources::Normalised *n : events) {
+        if (!n->contactEmail.isEmpty())
+            wanted.insert({QStringLiteral("contact"), n->contactEmail});
+        if (!n->companyDomain.isEmpty())
+            wanted.insert({QStringLiteral("company"), n->companyDomain});
+    }
+    QList<EntityKey> keys(wanted.cbegin(), wanted.cend());
+    std::sort(keys.begin(), keys.end());
+    auto ids = entityIds(c, keys, false);
+    if (!ids)
+        return ids.error();
+    QList<EntityKey> missing;
+    for (const EntityKey &k : std::as_const(keys)) {
+        if (!ids->contains(k))
+            missing.append(k);
+    }
+    if (!missing.isEmpty()) {
+        auto made = entityIds(c, missing, true);
+        if (!made)
+            return made.error();
+        ids->insert(made.value());
+    }
+    auto idOf = [&ids](const QString &kind, const QString &key) {
+        const auto it = ids->constFind({kind, key});
+        return key.isEmpty() || it == ids->cend() ? QVariant() : QVariant(it.value());
+    };
+    for (const sources::Normalised *n : events)
+        out.append(Linked{idOf(QStringLiteral("contact"), n->contactEmail),
+                          idOf(QStringLiteral("company"), n->companyDomain)});
+    return out;
 }
 
 Status EntityRepository::storeNormalised(Connection &c, const QString &eventId, const sources::Normalised &n,

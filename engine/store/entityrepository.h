@@ -25,6 +25,9 @@ public:
     /// autocommit), so the batch transaction only reads them; answers their ids. One statement
     /// when both exist already, plus one insert for each that does not.
     static Result<Linked> precreate(Connection &c, const sources::Normalised &n);
+    /// precreate() for a batch of events, in the same order: on PostgreSQL one read for all
+    /// their contacts and companies and one insert (in key order) for those missing.
+    static Result<QList<Linked>> precreateAll(Connection &c, const QList<const sources::Normalised *> &events);
 
     /// The id of the entity (kind, key), created when missing.
     static Result<qint64> upsert(Connection &c, const QString &kind, const QString &localKey, const QString &hubspotId);

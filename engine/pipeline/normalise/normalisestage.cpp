@@ -57,16 +57,43 @@ QList<Result<StageOutput>> NormaliseStage::runBatch(const QList<queue::Job> &job
     QHash<QString, int> rowOf;
     for (int i = 0; i < raw->size(); ++i)
         rowOf.insert(raw->text(i, 4), i);
-    return eachJob(jobs, [&](const queue::Job &job) -> Result<StageOutput> {
+    QList<Result<sources::Normalised>> parsed = eachParsed(jobs, [&](const queue::Job &job) {
         const int row = rowOf.value(job.eventId, -1);
         if (row < 0)
-            return permanentError("permanent.missing", QStringLiteral("event %1 has no raw row").arg(job.eventId));
-        return normalise(job, raw.value(), row, conn);
+            return Result<sources::Normalised>(
+                permanentError("permanent.missing", QStringLiteral("event %1 has no raw row").arg(job.eventId)));
+        return parseRow(raw.value(), row, conn);
     });
+    // The batch's contacts and companies, read (and the missing ones made) together.
+    QList<const sources::Normalised *> named;
+    for (const auto &n : std::as_const(parsed)) {
+        if (n)
+            named.append(&n.value());
+    }
+    auto linked = store::EntityRepository::precreateAll(conn, named);
+    if (!linked)
+        return QList<Result<StageOutput>>(jobs.size(), linked.error());
+    QList<Result<StageOutput>> out;
+    qsizetype next = 0;
+    for (qsizetype i = 0; i < jobs.size(); ++i)
+        out.append(parsed[i] ? Result<StageOutput>(outputFor(jobs[i].eventId, parsed[i].value(), linked->at(next++)))
+                             : Result<StageOutput>(parsed[i].error()));
+    return out;
 }
 
-Result<StageOutput> NormaliseStage::normalise(const queue::Job &job, const store::Rows &raw, int row,
-                                              store::Connection &conn)
+template<typename ParseOne>
+QList<Result<sources::Normalised>> NormaliseStage::eachParsed(const QList<queue::Job> &jobs, ParseOne parseOne)
+{
+    QList<Result<sources::Normalised>> out;
+    out.reserve(jobs.size());
+    for (const queue::Job &job : jobs) {
+        LogScope scope({{}, {}, job.eventId, {}});
+        out.append(parseOne(job));
+    }
+    return out;
+}
+
+Result<sources::Normalised> NormaliseStage::parseRow(const store::Rows &raw, int row, store::Connection &conn) const
 {
     auto parsed = parse(raw, row, conn);
     if (!parsed)
@@ -74,18 +101,32 @@ Result<StageOutput> NormaliseStage::normalise(const queue::Job &job, const store
     sources::Normalised n = std::move(parsed).value();
     if (!n.occurredAtMs)
         n.occurredAtMs = raw.int64(row, 3);
-    auto linked = store::EntityRepository::precreate(conn, n);
-    if (!linked)
-        return linked.error();
+    return n;
+}
+
+StageOutput NormaliseStage::outputFor(const QString &eventId, const sources::Normalised &n,
+                                      const store::EntityRepository::Linked &known)
+{
     StageOutput out;
     out.newStatus = EventStatus::Normalised;
     out.nextStage = QStringLiteral("enrich");
-    const QString eventId = job.eventId;
     out.detail = n.kind;
-    out.apply = [eventId, n, known = linked.value()](store::Connection &c) -> Status {
+    out.apply = [eventId, n, known](store::Connection &c) -> Status {
         return store::EntityRepository::storeNormalised(c, eventId, n, known);
     };
     return out;
+}
+
+Result<StageOutput> NormaliseStage::normalise(const queue::Job &job, const store::Rows &raw, int row,
+                                              store::Connection &conn)
+{
+    auto n = parseRow(raw, row, conn);
+    if (!n)
+        return n.error();
+    auto linked = store::EntityRepository::precreate(conn, n.value());
+    if (!linked)
+        return linked.error();
+    return outputFor(job.eventId, n.value(), linked.value());
 }
 
 } // namespace salesflow::pipeline

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "../../sources/normalised.h"
+#include "../../store/entityrepository.h"
 #include "../istage.h"
 #include "conversationreader.h"
 
@@ -22,13 +23,21 @@ public:
     QString name() const override { return QStringLiteral("normalise"); }
     int batchSize() const override { return 32; }
     Result<StageOutput> run(const queue::Job &job, store::Connection &conn) override;
-    /// Each job as run() does; on PostgreSQL the batch's raw events are read in one statement.
+    /// Each job as run() does; on PostgreSQL the batch's raw events are read in one statement,
+    /// and their contacts and companies looked up (and made) together.
     QList<Result<StageOutput>> runBatch(const QList<queue::Job> &jobs, store::Connection &conn) override;
 
 private:
     /// `raw`'s row `row`: source, content type, payload, received_at.
     Result<sources::Normalised> parse(const store::Rows &raw, int row, store::Connection &conn) const;
+    /// parse(), with the time it was received when the event does not say when it happened.
+    Result<sources::Normalised> parseRow(const store::Rows &raw, int row, store::Connection &conn) const;
     Result<StageOutput> normalise(const queue::Job &job, const store::Rows &raw, int row, store::Connection &conn);
+    static StageOutput outputFor(const QString &eventId, const sources::Normalised &n,
+                                 const store::EntityRepository::Linked &known);
+    /// `parseOne` for each job in order, its log lines tagged with the job's event.
+    template<typename ParseOne>
+    static QList<Result<sources::Normalised>> eachParsed(const QList<queue::Job> &jobs, ParseOne parseOne);
 
     ConversationReader m_conversations;
 };
