@@ -4,8 +4,20 @@
 #include "../queue/jobqueue.h"
 
 #include <functional>
+#include <memory>
 
 namespace salesflow::pipeline {
+
+/// Writes a stage makes for several jobs of a batch at once (one statement for all, not one
+/// each): the outputs of one runBatch share it, each naming its own part. The Runner applies it
+/// once per commit, for the parts of the jobs it commits (all of them, or one when it commits
+/// job by job after a failure), before the jobs' own `apply`.
+class BatchWrite
+{
+public:
+    virtual ~BatchWrite() = default;
+    virtual Status apply(store::Connection &c, const QList<int> &parts) = 0;
+};
 
 /// What a stage produced for one job, committed with the job's completion in one transaction.
 struct StageOutput
@@ -14,6 +26,8 @@ struct StageOutput
     QString nextStage; ///< the job to enqueue next; empty for none
     std::function<Status(store::Connection &)> apply; ///< the stage's own writes, may be empty
     QString detail; ///< for the audit entry
+    std::shared_ptr<BatchWrite> batchWrite; ///< shared writes of the batch, may be null
+    int batchPart = -1; ///< this job's part of `batchWrite`
     /// Keys `apply` writes that other events' writes share (a company's upsert): the Runner
     /// locks a batch's keys in one global order before any apply, so two batches writing the
     /// same keys in different orders wait for each other instead of deadlocking.

@@ -15,6 +15,7 @@
 
 #include <QHash>
 #include <QSet>
+#include <algorithm>
 
 namespace salesflow::pipeline {
 
@@ -305,6 +306,27 @@ Status lockContended(store::Connection &c, const QList<Job> &jobs, const QList<R
     return Done{};
 }
 
+/// The batch's shared writes (StageOutput::batchWrite), each once, for the jobs about to apply.
+Status applyBatchWrites(store::Connection &c, const QList<Job> &jobs, const QList<Result<StageOutput>> &outputs,
+                        const QSet<qint64> &done)
+{
+    QList<std::pair<BatchWrite *, QList<int>>> writes;
+    for (qsizetype i = 0; i < jobs.size(); ++i) {
+        if (!outputs[i].ok() || !done.contains(jobs[i].id) || !outputs[i].value().batchWrite)
+            continue;
+        BatchWrite *w = outputs[i].value().batchWrite.get();
+        auto it = std::find_if(writes.begin(), writes.end(), [w](const auto &e) { return e.first == w; });
+        if (it == writes.end())
+            it = writes.insert(writes.end(), {w, {}});
+        it->second.append(outputs[i].value().batchPart);
+    }
+    for (const auto &[write, parts] : std::as_const(writes)) {
+        if (Status s = write->apply(c, parts); !s)
+            return s;
+    }
+    return Done{};
+}
+
 } // namespace
 
 bool Runner::commitBatch(store::Connection &c, IStage &stage, const QList<Job> &jobs,
@@ -322,6 +344,8 @@ bool Runner::commitBatch(store::Connection &c, IStage &stage, const QList<Job> &
     if (!done)
         return fail(done.error());
     if (Status s = lockContended(c, jobs, outputs, done.value()); !s)
+        return fail(s.error());
+    if (Status s = applyBatchWrites(c, jobs, outputs, done.value()); !s)
         return fail(s.error());
     Outcomes o;
     for (qsizetype i = 0; i < jobs.size(); ++i) {

@@ -55,37 +55,10 @@ struct Prepared
 
 /// The keys of `actions` that were new (inserted now); the others already have a row. Inserted
 /// first: two workers planning the same shared key (a company) at once must not collide; the
-/// loser finds the row and compares. On PostgreSQL one statement, in key order.
+/// loser finds the row and compares. (SQLite; PostgreSQL plans a batch at once: planAllPg.)
 Result<QSet<QString>> insertNew(Connection &c, const QString &eventId, const QList<Prepared> &actions, qint64 now)
 {
     QSet<QString> inserted;
-    QSet<QString> keys;
-    for (const Prepared &a : actions)
-        keys.insert(a.p->key);
-    if (c.dialect() == Dialect::Postgres && keys.size() == actions.size()) {
-        QList<QString> kinds, targets, keyList, payloads, types, hashes;
-        for (const Prepared &a : actions) {
-            kinds << a.p->kind;
-            targets << a.p->target;
-            keyList << a.p->key;
-            payloads << a.payload;
-            types << a.p->objectType;
-            hashes << a.hash;
-        }
-        auto ins = c.exec("INSERT INTO crm_actions (event_id, kind, target, idempotency_key, payload, status,"
-                          " created_at, updated_at, object_type, payload_hash)"
-                          " SELECT $1, t.kind, t.target, t.k, t.payload, 'planned', $2, $2, t.type, t.hash"
-                          " FROM unnest($3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])"
-                          "   AS t(kind, target, k, payload, type, hash) ORDER BY t.k"
-                          " ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key",
-                          {eventId, now, pgTextArray(kinds), pgTextArray(targets), pgTextArray(keyList),
-                           pgTextArray(payloads), pgTextArray(types), pgTextArray(hashes)});
-        if (!ins)
-            return ins.error();
-        for (int i = 0; i < ins->size(); ++i)
-            inserted.insert(ins->text(i, 0));
-        return inserted;
-    }
     for (const Prepared &a : actions) {
         auto ins
             = c.exec("INSERT INTO crm_actions (event_id, kind, target, idempotency_key, payload, status, created_at,"
@@ -128,6 +101,8 @@ Status replan(Connection &c, const Prepared &a, qint64 now)
 
 Status ActionRepository::plan(Connection &c, const QString &eventId, const QList<PlannedAction> &actions, qint64 now)
 {
+    if (c.dialect() == Dialect::Postgres)
+        return planAll(c, {{eventId, actions}}, now);
     QList<Prepared> prepared;
     for (const PlannedAction &p : actions) {
         const QString payload = compact(p.payload);
@@ -144,6 +119,145 @@ Status ActionRepository::plan(Connection &c, const QString &eventId, const QList
             return s;
     }
     return Done{};
+}
+
+namespace {
+
+/// One action of a batch plan, ready to write.
+struct Row
+{
+    QString eventId;
+    const PlannedAction *p;
+    QString payload, hash;
+};
+
+/// The batch's new rows, in key order; the keys inserted. A key given twice is inserted once.
+Result<QSet<QString>> insertRowsPg(Connection &c, const QList<Row> &rows, qint64 now)
+{
+    QList<QString> events, kinds, targets, keys, payloads, types, hashes;
+    for (const Row &r : rows) {
+        events << r.eventId;
+        kinds << r.p->kind;
+        targets << r.p->target;
+        keys << r.p->key;
+        payloads << r.payload;
+        types << r.p->objectType;
+        hashes << r.hash;
+    }
+    auto ins = c.exec("INSERT INTO crm_actions (event_id, kind, target, idempotency_key, payload, status,"
+                      " created_at, updated_at, object_type, payload_hash)"
+                      " SELECT t.e, t.kind, t.target, t.k, t.payload, 'planned', $1, $1, t.type, t.hash"
+                      " FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[])"
+                      "   AS t(e, kind, target, k, payload, type, hash) ORDER BY t.k"
+                      " ON CONFLICT (idempotency_key) DO NOTHING RETURNING idempotency_key",
+                      {now, pgTextArray(events), pgTextArray(kinds), pgTextArray(targets), pgTextArray(keys),
+                       pgTextArray(payloads), pgTextArray(types), pgTextArray(hashes)});
+    if (!ins)
+        return ins.error();
+    QSet<QString> inserted;
+    for (int i = 0; i < ins->size(); ++i)
+        inserted.insert(ins->text(i, 0));
+    return inserted;
+}
+
+/// A key's stored row as planning goes, and what planning again changes in it.
+struct Stored
+{
+    qint64 id = 0;
+    QString hash, status;
+    QString newPayload, newHash; ///< empty: the payload stays
+    bool replanned = false;
+};
+
+/// The rows whose keys were not new now, planned again in one statement where they changed or
+/// had failed or run dry (replan(), for many).
+Status replanPg(Connection &c, const QList<const Row *> &repeats, qint64 now)
+{
+    QList<QString> keys;
+    for (const Row *r : repeats)
+        keys << r->p->key;
+    auto read = c.exec("SELECT idempotency_key, id, payload_hash, status FROM crm_actions"
+                       " WHERE idempotency_key = ANY($1::text[])",
+                       {pgTextArray(keys)});
+    if (!read)
+        return read.error();
+    QHash<QString, Stored> stored;
+    for (int i = 0; i < read->size(); ++i)
+        stored.insert(read->text(i, 0), Stored{read->int64(i, 1), read->text(i, 2), read->text(i, 3), {}, {}, false});
+    for (const Row *r : repeats) {
+        auto it = stored.find(r->p->key);
+        if (it == stored.end())
+            return makeError("store.conflict", QStringLiteral("action %1 vanished while planning").arg(r->p->key));
+        if (it->hash == r->hash && it->status != ActionStatus::Failed && it->status != ActionStatus::DryRun)
+            continue; // unchanged: nothing to send again
+        if (it->hash != r->hash) {
+            it->newPayload = r->payload;
+            it->newHash = it->hash = r->hash;
+        }
+        it->status = ActionStatus::Planned;
+        it->replanned = true;
+    }
+    QList<qint64> ids;
+    QList<QString> payloads, hashes;
+    for (const Stored &st : std::as_const(stored)) {
+        if (!st.replanned)
+            continue;
+        ids << st.id;
+        payloads << st.newPayload;
+        hashes << st.newHash;
+    }
+    if (ids.isEmpty())
+        return Done{};
+    auto u = c.exec("UPDATE crm_actions a SET payload = COALESCE(NULLIF(t.payload, ''), a.payload),"
+                    " payload_hash = COALESCE(NULLIF(t.hash, ''), a.payload_hash), status = 'planned',"
+                    " last_error = NULL, verified = CASE WHEN t.hash = '' THEN a.verified END, updated_at = $1"
+                    " FROM unnest($2::bigint[], $3::text[], $4::text[]) AS t(id, payload, hash) WHERE a.id = t.id",
+                    {now, pgIntArray(ids), pgTextArray(payloads), pgTextArray(hashes)});
+    return u ? Status(Done{}) : Status(u.error());
+}
+
+} // namespace
+
+Status ActionRepository::planAll(Connection &c, const QList<EventPlan> &plans, qint64 now)
+{
+    if (c.dialect() != Dialect::Postgres) {
+        for (const EventPlan &e : plans) {
+            if (Status s = plan(c, e.eventId, e.actions, now); !s)
+                return s;
+        }
+        return Done{};
+    }
+    QList<Row> rows;
+    for (const EventPlan &e : plans) {
+        for (const PlannedAction &p : e.actions) {
+            const QString payload = compact(p.payload);
+            rows.append({e.eventId, &p, payload,
+                         QString::fromLatin1(ids::sha256Hex((p.kind + QLatin1Char('\n') + payload).toUtf8()))});
+        }
+    }
+    // Each key's first row is offered for insert; any later row of that key, and a first row
+    // whose key had one before, is planned again over it, in order.
+    QList<Row> firsts;
+    QSet<QString> seen;
+    for (const Row &r : std::as_const(rows)) {
+        if (!seen.contains(r.p->key))
+            firsts.append(r);
+        seen.insert(r.p->key);
+    }
+    if (firsts.isEmpty())
+        return Done{};
+    auto inserted = insertRowsPg(c, firsts, now);
+    if (!inserted)
+        return inserted.error();
+    QList<const Row *> repeats;
+    QSet<QString> owned;
+    for (const Row &r : std::as_const(rows)) {
+        if (inserted->contains(r.p->key) && !owned.contains(r.p->key))
+            owned.insert(r.p->key); // this row is the one inserted
+        else
+            repeats.append(&r);
+    }
+    return repeats.isEmpty() ? Status(Done{}) : replanPg(c, repeats, now);
 }
 
 namespace {

@@ -51,6 +51,15 @@ public:
     /// as it is (a done action sends nothing again; a failed or dry-run one is planned again);
     /// changed payload → planned again, keeping the HubSpot id it produced.
     static Status plan(Connection &c, const QString &eventId, const QList<PlannedAction> &actions, qint64 nowMs);
+    struct EventPlan
+    {
+        QString eventId;
+        QList<PlannedAction> actions;
+    };
+    /// plan() for several events, as if planned one after the other in this order (a key two of
+    /// them share belongs to the first). On PostgreSQL three statements for them all: the new
+    /// rows, a read of the keys that had one, and the rows planned again.
+    static Status planAll(Connection &c, const QList<EventPlan> &plans, qint64 nowMs);
 
     /// Unfinished actions of these events, plus the unfinished contact/company upserts they
     /// depend on (planned by an earlier event).

@@ -307,7 +307,71 @@ public:
 private:
     QStringList m_events;
 };
+/// A stage whose jobs write their rows together (one BatchWrite for the batch); one job's own
+/// apply fails, so the Runner commits the batch job by job.
+class SharedWriteStage : public pipeline::IStage
+{
+public:
+    explicit SharedWriteStage(QStringList events) : m_events(std::move(events)) { }
+    QString name() const override { return QStringLiteral("normalise"); }
+    int batchSize() const override { return 8; }
+    Result<pipeline::StageOutput> run(const Job &job, Connection &c) override { return runBatch({job}, c).first(); }
+    QList<Result<pipeline::StageOutput>> runBatch(const QList<Job> &jobs, Connection &) override
+    {
+        struct Rows final : pipeline::BatchWrite
+        {
+            QStringList events;
+            std::atomic<int> *calls;
+            Status apply(Connection &c, const QList<int> &parts) override
+            {
+                ++*calls;
+                for (int part : parts) {
+                    if (auto r = c.exec("INSERT INTO shared_rows (event_id) VALUES ($1)", {events.at(part)}); !r)
+                        return r.error();
+                }
+                return Done{};
+            }
+        };
+        auto write = std::make_shared<Rows>();
+        write->calls = &batchApplies;
+        QList<Result<pipeline::StageOutput>> out;
+        for (const Job &job : jobs) {
+            pipeline::StageOutput o;
+            o.newStatus = EventStatus::Normalised;
+            o.batchWrite = write;
+            o.batchPart = int(write->events.size());
+            write->events.append(job.eventId);
+            if (job.eventId == m_events.at(2)) // this job's own write breaks its transaction
+                o.apply = [](Connection &c) -> Status { return c.exec("SELECT * FROM no_such_table").error(); };
+            out.append(o);
+        }
+        return out;
+    }
+    std::atomic<int> batchApplies{0};
+
+private:
+    QStringList m_events;
+};
 } // namespace
+
+void TestQueue::aBatchsSharedWritesAreMadeOnceForTheJobsThatCommit()
+{
+    auto db = openDb(QStringLiteral("sharedwrite"));
+    db->acquire().value()->execScript("CREATE TABLE shared_rows (event_id TEXT NOT NULL)");
+    const QStringList events = seed(*db, 4, nowMs());
+    auto stage = std::make_shared<SharedWriteStage>(events);
+    pipeline::Runner runner(db, {stage}, pipeline::Runner::Options{1, QStringLiteral("test"), 60000, 20});
+    runner.start();
+    QTRY_COMPARE_WITH_TIMEOUT(count(*db, "SELECT count(*) FROM raw_events WHERE status = 'normalised'"), 3, 20000);
+    runner.stop();
+    // The batch failed as a whole (nothing of it stays), then each job committed on its own with
+    // its own part: every committed job's row once, none for the job whose write failed.
+    QCOMPARE(count(*db, "SELECT count(*) FROM shared_rows"), 3);
+    QCOMPARE(count(*db, "SELECT count(DISTINCT event_id) FROM shared_rows"), 3);
+    auto c = db->acquire();
+    QCOMPARE(c.value()->exec("SELECT count(*) FROM shared_rows WHERE event_id = $1", {events.at(2)})->int64(0, 0), 0);
+    QVERIFY(stage->batchApplies.load() >= 1 + 4); // the batch, then each job (the failing one again on retry)
+}
 
 void TestQueue::batchesWritingSharedKeysInOppositeOrdersDoNotDeadlock()
 {

@@ -35,6 +35,7 @@ private Q_SLOTS:
     void backoffGrowsWithJitterAndCap();
     void runnerCompletesEveryJobExactlyOnce();
     void aDrainedStageIsLeasedAgainOnlyWhenItsJobsAreAnnounced();
+    void aBatchsSharedWritesAreMadeOnceForTheJobsThatCommit();
     void batchesWritingSharedKeysInOppositeOrdersDoNotDeadlock();
     void failingStageRetriesThenSucceeds();
     void lastAttemptFailsTheEventVisibly();
@@ -136,6 +137,7 @@ private Q_SLOTS:
     void rejectedTokenStopsTheWriterWithoutAStorm();
     void faultsAndRetriesEndExactlyOnce();
     void partialBatchRetriesOnlyTheFailedItems();
+    void planningABatchEqualsPlanningItsEventsOneByOne();
     void rateBudgetKeepsUnderTheLimit();
     void emulatorMatchesTheOpenApiFiles();
 };

@@ -263,12 +263,26 @@ Result<QList<store::PlannedAction>> PlanStage::planFor(store::Connection &conn, 
     return actions;
 }
 
+namespace {
+
+/// The batch's planned actions, written together (ActionRepository::planAll).
+struct PlanWrite final : BatchWrite
+{
+    QList<store::ActionRepository::EventPlan> plans;
+    Status apply(store::Connection &c, const QList<int> &parts) override
+    {
+        QList<store::ActionRepository::EventPlan> chosen;
+        for (int part : parts)
+            chosen.append(plans.at(part));
+        return store::ActionRepository::planAll(c, chosen, nowMs());
+    }
+};
+
+} // namespace
+
 Result<StageOutput> PlanStage::run(const queue::Job &job, store::Connection &conn)
 {
-    auto outputs = store::EnrichmentRepository::forEvent(conn, job.eventId);
-    if (!outputs)
-        return outputs.error();
-    return planEvent(job.eventId, outputs.value(), conn);
+    return runBatch({job}, conn).first();
 }
 
 QList<Result<StageOutput>> PlanStage::runBatch(const QList<queue::Job> &jobs, store::Connection &conn)
@@ -279,12 +293,21 @@ QList<Result<StageOutput>> PlanStage::runBatch(const QList<queue::Job> &jobs, st
     auto outputs = store::EnrichmentRepository::forEvents(conn, ids);
     if (!outputs) // the store's trouble is every job's: each retries
         return QList<Result<StageOutput>>(jobs.size(), outputs.error());
-    return eachJob(jobs,
-                   [&](const queue::Job &job) { return planEvent(job.eventId, outputs->value(job.eventId), conn); });
+    auto write = std::make_shared<PlanWrite>();
+    return eachJob(jobs, [&](const queue::Job &job) {
+        QList<store::PlannedAction> planned;
+        auto out = planEvent(job.eventId, outputs->value(job.eventId), conn, &planned);
+        if (out && !planned.isEmpty()) {
+            out->batchWrite = write;
+            out->batchPart = int(write->plans.size());
+            write->plans.append({job.eventId, planned});
+        }
+        return out;
+    });
 }
 
 Result<StageOutput> PlanStage::planEvent(const QString &eventId, const QList<EnrichmentInfo> &outputs,
-                                         store::Connection &conn)
+                                         store::Connection &conn, QList<store::PlannedAction> *planned)
 {
     const EnrichmentInfo *e = usable(outputs);
     if (!e)
@@ -308,9 +331,7 @@ Result<StageOutput> PlanStage::planEvent(const QString &eventId, const QList<Enr
         if (a.kind.startsWith(QLatin1String("upsert_")))
             out.contended << a.key; // shared by every event of the contact or company
     }
-    out.apply = [eventId, plan = actions.value()](store::Connection &c) {
-        return store::ActionRepository::plan(c, eventId, plan, nowMs());
-    };
+    *planned = std::move(actions).value();
     return out;
 }
 

@@ -18,7 +18,8 @@ public:
     QString name() const override { return QStringLiteral("plan"); }
     int batchSize() const override { return 32; }
     Result<StageOutput> run(const queue::Job &job, store::Connection &conn) override;
-    /// Each job as run() does, with the batch's enrichments read in one statement (PostgreSQL).
+    /// Each job's plan, with the batch's enrichments read in one statement and its actions
+    /// written together when the batch commits (ActionRepository::planAll). run() is a batch of one.
     QList<Result<StageOutput>> runBatch(const QList<queue::Job> &jobs, store::Connection &conn) override;
 
     /// The actions the planner would put in the ledger for `e`, writing nothing (dry runs and
@@ -32,9 +33,9 @@ public:
     static const EnrichmentInfo *usable(const QList<EnrichmentInfo> &outputs);
 
 private:
-    /// The plan of one event from its stored enrichments (oldest first).
+    /// The plan of one event from its stored enrichments (oldest first); its actions in `planned`.
     static Result<StageOutput> planEvent(const QString &eventId, const QList<EnrichmentInfo> &outputs,
-                                         store::Connection &conn);
+                                         store::Connection &conn, QList<store::PlannedAction> *planned);
 };
 
 } // namespace salesflow::pipeline
