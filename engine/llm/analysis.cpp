@@ -41,7 +41,8 @@ QJsonObject closedObject(const QJsonObject &properties)
 
 } // namespace
 
-QJsonObject analysisSchema()
+namespace {
+QJsonObject buildAnalysisSchema()
 {
     const QJsonObject objection = closedObject(
         {{QStringLiteral("category"), enumOf(objectionCategories())}, {QStringLiteral("evidence"), str()}});
@@ -57,6 +58,13 @@ QJsonObject analysisSchema()
         {QStringLiteral("lead_score_change"), QJsonObject{{QStringLiteral("type"), QStringLiteral("integer")}}},
         {QStringLiteral("confidence"), QJsonObject{{QStringLiteral("type"), QStringLiteral("number")}}},
     });
+}
+} // namespace
+
+QJsonObject analysisSchema()
+{
+    static const QJsonObject schema = buildAnalysisSchema(); // built once, shared (implicitly) by every call
+    return schema;
 }
 
 QJsonObject toJson(const Analysis &a)

@@ -427,7 +427,12 @@ QString followUpBodyOf(const Analysis &a, const QString &kind, const QString &fi
 /// How much signal the rules actually found.
 double confidenceOf(const Analysis &a, const Signals &sig, const QString &text, bool linked)
 {
-    const qsizetype words = text.split(QRegularExpression(QStringLiteral("\\s+")), Qt::SkipEmptyParts).size();
+    qsizetype words = 0;
+    bool inWord = false;
+    for (const QChar ch : text) {
+        words += !inWord && !ch.isSpace();
+        inWord = !ch.isSpace();
+    }
     const double signal = std::min(5.0,
                                    sig.strong.size() + 0.5 * sig.medium.size() + double(a.objections.size())
                                        + (sig.negative.isEmpty() ? 0 : 2));
