@@ -6,6 +6,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <utility>
+
 namespace salesflow::store {
 
 namespace {
@@ -35,53 +37,125 @@ bool closedStage(const QJsonObject &props)
 
 } // namespace
 
+namespace {
+
+// The event and its contact, company and deal (columns 11-19), whether the contact's earlier
+// events named any deal (20: else there is no open deal to look for), whether it has earlier
+// events at all (21: a first contact has no history to read), and the event's id (22).
+const QByteArray kContextColumns
+    = "SELECT r.source, n.kind, n.occurred_at, n.actor, n.company, n.subject, n.body_text, n.attributes,"
+      " n.contact_id, n.company_id, n.deal_id, ct.local_key, ct.hubspot_id, ct.properties,"
+      " co.local_key, co.hubspot_id, co.properties, d.local_key, d.hubspot_id, d.properties,"
+      " CASE WHEN n.deal_id IS NULL AND EXISTS (SELECT 1 FROM normalised_events p"
+      "   WHERE p.contact_id = n.contact_id AND p.deal_id IS NOT NULL AND p.event_id < n.event_id)"
+      " THEN 1 ELSE 0 END,"
+      " CASE WHEN EXISTS (SELECT 1 FROM normalised_events p"
+      "   WHERE p.contact_id = n.contact_id AND p.event_id < n.event_id) THEN 1 ELSE 0 END, r.id";
+// 23: the score changes of the contact's earlier events, each event's latest answer.
+const QByteArray kScoreColumn
+    = ", (SELECT COALESCE(SUM(e.score_change), 0) FROM enrichment_outputs e"
+      " JOIN normalised_events p ON p.event_id = e.event_id"
+      " WHERE p.contact_id = n.contact_id AND e.outcome = 'ok' AND e.event_id < n.event_id"
+      " AND e.id = (SELECT MAX(e2.id) FROM enrichment_outputs e2 WHERE e2.event_id = e.event_id"
+      " AND e2.outcome = 'ok'))";
+const QByteArray kContextFrom
+    = " FROM raw_events r JOIN normalised_events n ON n.event_id = r.id"
+      " LEFT JOIN crm_entities ct ON ct.id = n.contact_id LEFT JOIN crm_entities co ON co.id = n.company_id"
+      " LEFT JOIN crm_entities d ON d.id = n.deal_id";
+
+EnrichContext contextAt(const Rows &r, int i, bool withScore)
+{
+    EnrichContext ctx;
+    ctx.eventId = r.text(i, 22);
+    ctx.source = r.text(i, 0);
+    ctx.kind = r.text(i, 1);
+    ctx.occurredAtMs = r.int64(i, 2);
+    ctx.actor = r.text(i, 3);
+    ctx.company = r.text(i, 4);
+    ctx.subject = r.text(i, 5);
+    ctx.text = r.text(i, 6);
+    ctx.attributes = QJsonDocument::fromJson(r.bytes(i, 7)).object();
+    ctx.linked = ctx.attributes.value(QLatin1String("linked")).toBool(!r.isNull(i, 8));
+    ctx.contact = entityAt(r, i, 11);
+    ctx.company_ = entityAt(r, i, 14);
+    ctx.deal = entityAt(r, i, 17);
+    if (!r.isNull(i, 8))
+        ctx.pending = {r.int64(i, 8), !ctx.deal && r.int64(i, 20) == 1, r.int64(i, 21) == 1};
+    if (withScore)
+        ctx.earlierScoreChange = r.int64(i, 23);
+    return ctx;
+}
+
+Error notNormalised(const QString &eventId)
+{
+    return permanentError("permanent.missing",
+                          QStringLiteral("event %1 is not normalised; replay it from normalise").arg(eventId));
+}
+
+} // namespace
+
 Result<EnrichContext> EnrichmentRepository::loadContext(Connection &c, const QString &eventId, int recentEvents)
 {
-    // The event and its contact, company and deal in one statement (columns 11-19), whether the
-    // contact's earlier events named any deal (20: else there is no open deal to look for) and
-    // whether it has earlier events at all (21: a first contact has no history to read).
-    auto r
-        = c.exec("SELECT r.source, n.kind, n.occurred_at, n.actor, n.company, n.subject, n.body_text, n.attributes,"
-                 " n.contact_id, n.company_id, n.deal_id, ct.local_key, ct.hubspot_id, ct.properties,"
-                 " co.local_key, co.hubspot_id, co.properties, d.local_key, d.hubspot_id, d.properties,"
-                 " CASE WHEN n.deal_id IS NULL AND EXISTS (SELECT 1 FROM normalised_events p"
-                 "   WHERE p.contact_id = n.contact_id AND p.deal_id IS NOT NULL AND p.event_id < n.event_id)"
-                 " THEN 1 ELSE 0 END,"
-                 " CASE WHEN EXISTS (SELECT 1 FROM normalised_events p"
-                 "   WHERE p.contact_id = n.contact_id AND p.event_id < n.event_id) THEN 1 ELSE 0 END"
-                 " FROM raw_events r JOIN normalised_events n ON n.event_id = r.id"
-                 " LEFT JOIN crm_entities ct ON ct.id = n.contact_id LEFT JOIN crm_entities co ON co.id = n.company_id"
-                 " LEFT JOIN crm_entities d ON d.id = n.deal_id WHERE r.id = $1",
-                 {eventId});
+    auto r = c.exec(kContextColumns + kContextFrom + " WHERE r.id = $1", {eventId});
     if (!r)
         return r.error();
     if (r->isEmpty())
-        return permanentError("permanent.missing",
-                              QStringLiteral("event %1 is not normalised; replay it from normalise").arg(eventId));
-    EnrichContext ctx;
-    ctx.eventId = eventId;
-    ctx.source = r->text(0, 0);
-    ctx.kind = r->text(0, 1);
-    ctx.occurredAtMs = r->int64(0, 2);
-    ctx.actor = r->text(0, 3);
-    ctx.company = r->text(0, 4);
-    ctx.subject = r->text(0, 5);
-    ctx.text = r->text(0, 6);
-    ctx.attributes = QJsonDocument::fromJson(r->bytes(0, 7)).object();
-    ctx.linked = ctx.attributes.value(QLatin1String("linked")).toBool(!r->isNull(0, 8));
-    ctx.contact = entityAt(r.value(), 0, 11);
-    ctx.company_ = entityAt(r.value(), 0, 14);
-    ctx.deal = entityAt(r.value(), 0, 17);
-    if (r->isNull(0, 8))
-        return ctx;
-    const qint64 contactId = r->int64(0, 8);
-    if (!ctx.deal && r->int64(0, 20) == 1) {
+        return notNormalised(eventId);
+    EnrichContext ctx = contextAt(r.value(), 0, false);
+    if (Status s = completeContext(c, ctx, recentEvents); !s)
+        return s.error();
+    return ctx;
+}
+
+Result<QHash<QString, Result<EnrichContext>>>
+EnrichmentRepository::loadContexts(Connection &c, const QStringList &eventIds, bool withScore)
+{
+    QHash<QString, Result<EnrichContext>> out;
+    const QByteArray columns = kContextColumns + (withScore ? kScoreColumn : QByteArray());
+    auto read = [&](const QByteArray &where, const QVariantList &params) -> Status {
+        auto r = c.exec(columns + kContextFrom + where, params);
+        if (!r)
+            return r.error();
+        for (int i = 0; i < r->size(); ++i)
+            out.insert(r->text(i, 22), contextAt(r.value(), i, withScore));
+        return Done{};
+    };
+    if (c.dialect() == Dialect::Postgres) {
+        if (Status s = read(" WHERE r.id = ANY($1::text[])", {pgTextArray(eventIds)}); !s)
+            return s.error();
+    } else {
+        for (const QString &id : eventIds) {
+            if (Status s = read(" WHERE r.id = $1", {id}); !s)
+                return s.error();
+        }
+    }
+    for (const QString &id : eventIds) {
+        if (!out.contains(id))
+            out.insert(id, notNormalised(id));
+    }
+    return out;
+}
+
+Result<qint64> EnrichmentRepository::earlierScoreChange(Connection &c, const QString &eventId)
+{
+    auto r = c.exec("SELECT" + kScoreColumn.mid(1) + " FROM normalised_events n WHERE n.event_id = $1", {eventId});
+    if (!r)
+        return r.error();
+    return r->isEmpty() ? 0 : r->int64(0, 0);
+}
+
+Status EnrichmentRepository::completeContext(Connection &c, EnrichContext &ctx, int recentEvents)
+{
+    const EnrichContext::Pending pending = std::exchange(ctx.pending, {});
+    if (pending.contactId == 0)
+        return Done{};
+    if (pending.earlierDeal && !ctx.deal) {
         // The contact's newest open deal among those its earlier events named.
         auto deals = c.exec("SELECT d.local_key, d.hubspot_id, d.properties FROM crm_entities d WHERE d.id IN"
                             " (SELECT DISTINCT deal_id FROM normalised_events WHERE contact_id = $1"
                             "  AND deal_id IS NOT NULL AND event_id < $2 ORDER BY deal_id DESC LIMIT 5)"
                             " ORDER BY d.id DESC",
-                            {contactId, eventId});
+                            {pending.contactId, ctx.eventId});
         if (!deals)
             return deals.error();
         for (int i = 0; i < deals->size() && !ctx.deal; ++i) {
@@ -90,20 +164,20 @@ Result<EnrichContext> EnrichmentRepository::loadContext(Connection &c, const QSt
                 ctx.deal = d;
         }
     }
-    if (recentEvents > 0 && r->int64(0, 21) == 1) {
+    if (recentEvents > 0 && pending.earlierEvents) {
         auto rec = c.exec(
             "SELECT n.event_id, n.kind, n.occurred_at, n.subject, n.body_text,"
             " (SELECT e.summary FROM enrichment_outputs e WHERE e.event_id = n.event_id ORDER BY e.id DESC LIMIT 1)"
             " FROM normalised_events n WHERE n.contact_id = $1 AND n.event_id < $2"
             " ORDER BY n.event_id DESC LIMIT $3",
-            {contactId, eventId, recentEvents});
+            {pending.contactId, ctx.eventId, recentEvents});
         if (!rec)
             return rec.error();
         for (int i = 0; i < rec->size(); ++i)
             ctx.recent.append({rec->text(i, 0), rec->text(i, 1), rec->int64(i, 2), rec->text(i, 3), rec->text(i, 4),
                                rec->text(i, 5)});
     }
-    return ctx;
+    return Done{};
 }
 
 Status EnrichmentRepository::insert(Connection &c, const QString &eventId, const EnrichmentInfo &e)

@@ -40,6 +40,17 @@ struct EnrichContext
     std::optional<Entity> company_;
     std::optional<Entity> deal; ///< the event's deal, else the contact's latest open one
     QList<Earlier> recent; ///< newest first
+    /// The sum of the score changes of the contact's earlier events (their latest answers), when
+    /// it was asked for (loadContexts).
+    std::optional<qint64> earlierScoreChange;
+
+    /// What completeContext() still has to read (set by loadContexts).
+    struct Pending
+    {
+        qint64 contactId = 0; ///< 0: no contact, nothing more to read
+        bool earlierDeal = false; ///< the contact's earlier events named a deal
+        bool earlierEvents = false; ///< the contact has earlier events
+    } pending;
 };
 
 class EnrichmentRepository
@@ -47,6 +58,16 @@ class EnrichmentRepository
 public:
     /// The event's context with up to `recentEvents` earlier events of the same contact.
     static Result<EnrichContext> loadContext(Connection &c, const QString &eventId, int recentEvents);
+    /// The contexts of several events (one statement on PostgreSQL), without the contact's open
+    /// deal and history, which completeContext() adds; `withScore` adds earlierScoreChange. An id
+    /// that is not normalised has a permanent error.
+    static Result<QHash<QString, Result<EnrichContext>>> loadContexts(Connection &c, const QStringList &eventIds,
+                                                                      bool withScore);
+    /// The open deal (when the event names none) and up to `recentEvents` earlier events of the
+    /// contact, read only when the context says its contact has any.
+    static Status completeContext(Connection &c, EnrichContext &ctx, int recentEvents);
+    /// EnrichContext::earlierScoreChange of one event.
+    static Result<qint64> earlierScoreChange(Connection &c, const QString &eventId);
     /// Inside the caller's transaction.
     static Status insert(Connection &c, const QString &eventId, const EnrichmentInfo &e);
     static Result<QList<EnrichmentInfo>> forEvent(Connection &c, const QString &eventId);

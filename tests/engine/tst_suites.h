@@ -138,6 +138,7 @@ private Q_SLOTS:
     void faultsAndRetriesEndExactlyOnce();
     void partialBatchRetriesOnlyTheFailedItems();
     void planningABatchEqualsPlanningItsEventsOneByOne();
+    void leadScoreAddsUpTheContactsLatestAnswersPlannedTogetherOrAlone();
     void rateBudgetKeepsUnderTheLimit();
     void emulatorMatchesTheOpenApiFiles();
 };

@@ -7,6 +7,7 @@
 #include "engine/core/config.h"
 #include "engine/hubspot/setup.h"
 #include "engine/local/localengine.h"
+#include "engine/pipeline/plan/planstage.h"
 #include "engine/pipeline/replay.h"
 #include "engine/pipeline/runner.h"
 #include "engine/pipeline/stages.h"
@@ -14,6 +15,8 @@
 #include "engine/sources/intake.h"
 #include "engine/store/actionrepository.h"
 #include "engine/store/database.h"
+#include "engine/store/enrichmentrepository.h"
+#include "engine/store/entityrepository.h"
 #include "engine/store/migrator.h"
 #include "engine/store/sharedratebudget.h"
 #include "tests/support/engines.h"
@@ -547,6 +550,80 @@ void TestWriteback::planningABatchEqualsPlanningItsEventsOneByOne()
     QVERIFY(row("contact:bob").at(3).contains(QLatin1String("v2")));
     QCOMPARE(row("note:e1").at(1), QStringLiteral("e1"));
     QCOMPARE(rows.size(), 6);
+}
+
+namespace {
+
+/// Three enriched chats of one contact with score changes +5, +10 (a first answer of +20 was
+/// replaced) and -3; planned in one batch or one by one, and applied.
+QStringList plannedScores(store::Connection &c, bool together)
+{
+    const int changes[] = {5, 10, -3};
+    QList<queue::Job> jobs;
+    for (int i = 0; i < 3; ++i) {
+        const QString id = QStringLiteral("ev%1").arg(i);
+        c.exec("INSERT INTO raw_events (id, source, content_type, dedup_key, payload, size_bytes, received_at,"
+               " received_by, status, updated_at) VALUES ($1, 'chat', 'application/json', $1, $2, 2, 1, 't',"
+               " 'enriched', 1)",
+               {id, QByteArray("{}")});
+        sources::Normalised n;
+        n.kind = QStringLiteral("chat");
+        n.contactEmail = QStringLiteral("pat@firm.example");
+        n.occurredAtMs = 1000 + i;
+        n.text = QStringLiteral("We need pricing.");
+        store::EntityRepository::storeNormalised(c, id, n);
+        EnrichmentInfo e;
+        e.summary = QStringLiteral("wants pricing");
+        e.intent = QStringLiteral("high");
+        e.outcome = QStringLiteral("ok");
+        e.reviewState = QStringLiteral("not_required");
+        e.createdAtMs = 2000 + i;
+        if (i == 1) {
+            e.leadScoreChange = 20;
+            store::EnrichmentRepository::insert(c, id, e);
+        }
+        e.leadScoreChange = changes[i];
+        store::EnrichmentRepository::insert(c, id, e);
+        queue::Job job;
+        job.eventId = id;
+        jobs << job;
+    }
+    pipeline::PlanStage stage;
+    QList<Result<pipeline::StageOutput>> outs;
+    if (together)
+        outs = stage.runBatch(jobs, c);
+    else
+        for (const queue::Job &job : jobs)
+            outs << stage.run(job, c);
+    for (const auto &out : outs) {
+        if (!out || !out->batchWrite || !out->batchWrite->apply(c, {out->batchPart}))
+            return {QStringLiteral("plan failed: ") + (out ? QString() : out.error().message)};
+    }
+    QStringList scores;
+    auto r = c.exec("SELECT payload FROM crm_actions WHERE kind = 'update_contact' ORDER BY idempotency_key");
+    for (int i = 0; i < r->size(); ++i)
+        scores << QJsonDocument::fromJson(r->bytes(i, 0))
+                      .object()
+                      .value(QLatin1String("properties"))
+                      .toObject()
+                      .value(QLatin1String("salesflow_lead_score"))
+                      .toString();
+    return scores;
+}
+
+} // namespace
+
+void TestWriteback::leadScoreAddsUpTheContactsLatestAnswersPlannedTogetherOrAlone()
+{
+    for (const bool together : {true, false}) {
+        auto db = store::Database::open(
+            test::freshDbUrl(together ? QStringLiteral("score_batch") : QStringLiteral("score_each")));
+        auto c = db.value()->acquire();
+        QVERIFY(store::Migrator::migrate(*c.value()).ok());
+        // 50, plus the earlier events' latest answers, plus this one's.
+        QCOMPARE(plannedScores(*c.value(), together),
+                 (QStringList{QStringLiteral("55"), QStringLiteral("65"), QStringLiteral("62")}));
+    }
 }
 
 void TestWriteback::rateBudgetKeepsUnderTheLimit()

@@ -354,7 +354,16 @@ Result<llm::PromptVersion> EnrichStage::promptFor(store::Connection &conn, const
 QList<Result<StageOutput>> EnrichStage::runBatch(const QList<queue::Job> &jobs, store::Connection &conn)
 {
     Prompts prompts; // read once a batch: an activation applies from the next batch on
-    return eachJob(jobs, [&](const queue::Job &job) { return runWith(job, conn, prompts); });
+    QStringList ids;
+    for (const queue::Job &job : jobs)
+        ids << job.eventId;
+    auto contexts = store::EnrichmentRepository::loadContexts(conn, ids, false); // one statement for the batch
+    if (!contexts) // the store's trouble is every job's: each retries
+        return QList<Result<StageOutput>>(jobs.size(), contexts.error());
+    return eachJob(jobs, [&](const queue::Job &job) {
+        auto it = contexts->find(job.eventId);
+        return runWith(job, conn, prompts, it == contexts->end() ? nullptr : &it.value());
+    });
 }
 
 Result<StageOutput> EnrichStage::run(const queue::Job &job, store::Connection &conn)
@@ -363,14 +372,21 @@ Result<StageOutput> EnrichStage::run(const queue::Job &job, store::Connection &c
     return runWith(job, conn, prompts);
 }
 
-Result<StageOutput> EnrichStage::runWith(const queue::Job &job, store::Connection &conn, Prompts &prompts)
+Result<StageOutput> EnrichStage::runWith(const queue::Job &job, store::Connection &conn, Prompts &prompts,
+                                         Result<store::EnrichContext> *loaded)
 {
     auto prompt = promptFor(conn, job, prompts);
     if (!prompt) // a HubSpot change needs no prompt, whatever the prompt's trouble
         return isCrmChange(conn, job.eventId) ? Result<StageOutput>(crmChangeDone()) : prompt.error();
-    auto ctx = store::EnrichmentRepository::loadContext(conn, job.eventId, recentEvents(prompt.value()));
+    auto ctx = loaded ? std::move(*loaded)
+                      : store::EnrichmentRepository::loadContext(conn, job.eventId, recentEvents(prompt.value()));
     if (!ctx)
         return ctx.error();
+    if (loaded) {
+        if (Status s = store::EnrichmentRepository::completeContext(conn, ctx.value(), recentEvents(prompt.value()));
+            !s)
+            return s.error();
+    }
     if (ctx->kind == QLatin1String("crm_change"))
         return crmChangeDone();
     auto info = enrichWith(ctx.value(), prompt.value());

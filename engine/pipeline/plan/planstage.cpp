@@ -175,18 +175,15 @@ store::PlannedAction taskAction(const QString &eventId, const EnrichmentInfo &e,
 /// The contact's properties, as absolute values (a replay sets the same values again); the
 /// lead score is 50 plus the score change of this answer and of the contact's earlier events.
 Result<store::PlannedAction> contactUpdate(store::Connection &conn, const QString &eventId, const EnrichmentInfo &e,
-                                           qint64 asOfMs, const QString &contactKey)
+                                           qint64 asOfMs, const QString &contactKey, std::optional<qint64> earlier)
 {
-    auto sum = conn.exec(
-        "SELECT COALESCE(SUM(e.score_change), 0) FROM enrichment_outputs e"
-        " JOIN normalised_events n ON n.event_id = e.event_id"
-        " WHERE n.contact_id = (SELECT contact_id FROM normalised_events WHERE event_id = $1) AND e.outcome = 'ok'"
-        " AND e.id = (SELECT MAX(e2.id) FROM enrichment_outputs e2 WHERE e2.event_id = e.event_id"
-        " AND e2.outcome = 'ok') AND e.event_id < $1",
-        {eventId});
-    if (!sum)
-        return sum.error();
-    const qint64 score = std::clamp<qint64>(50 + sum->int64(0, 0) + e.leadScoreChange, 0, 100);
+    if (!earlier) {
+        auto sum = store::EnrichmentRepository::earlierScoreChange(conn, eventId);
+        if (!sum)
+            return sum.error();
+        earlier = sum.value();
+    }
+    const qint64 score = std::clamp<qint64>(50 + *earlier + e.leadScoreChange, 0, 100);
     const QJsonObject props{{QStringLiteral("salesflow_intent"), e.intent},
                             {QStringLiteral("salesflow_lead_quality"), QString::number(e.leadQuality)},
                             {QStringLiteral("salesflow_lead_score"), QString::number(score)},
@@ -255,7 +252,7 @@ Result<QList<store::PlannedAction>> PlanStage::planFor(store::Connection &conn, 
     actions.append(noteAction(ctx.eventId, e, ctx, t.noteAssociations));
     actions.append(taskAction(ctx.eventId, e, ctx.actor.isEmpty() ? t.contactKey : ctx.actor, t.taskAssociations));
     if (ctx.contact) {
-        auto update = contactUpdate(conn, ctx.eventId, e, e.createdAtMs, t.contactKey);
+        auto update = contactUpdate(conn, ctx.eventId, e, e.createdAtMs, t.contactKey, ctx.earlierScoreChange);
         if (!update)
             return update.error();
         actions.append(update.value());
@@ -293,10 +290,14 @@ QList<Result<StageOutput>> PlanStage::runBatch(const QList<queue::Job> &jobs, st
     auto outputs = store::EnrichmentRepository::forEvents(conn, ids);
     if (!outputs) // the store's trouble is every job's: each retries
         return QList<Result<StageOutput>>(jobs.size(), outputs.error());
+    auto contexts = store::EnrichmentRepository::loadContexts(conn, ids, true);
+    if (!contexts)
+        return QList<Result<StageOutput>>(jobs.size(), contexts.error());
     auto write = std::make_shared<PlanWrite>();
     return eachJob(jobs, [&](const queue::Job &job) {
         QList<store::PlannedAction> planned;
-        auto out = planEvent(job.eventId, outputs->value(job.eventId), conn, &planned);
+        auto out = planEvent(job.eventId, outputs->value(job.eventId), contexts->value(job.eventId, Error{}), conn,
+                             &planned);
         if (out && !planned.isEmpty()) {
             out->batchWrite = write;
             out->batchPart = int(write->plans.size());
@@ -307,15 +308,17 @@ QList<Result<StageOutput>> PlanStage::runBatch(const QList<queue::Job> &jobs, st
 }
 
 Result<StageOutput> PlanStage::planEvent(const QString &eventId, const QList<EnrichmentInfo> &outputs,
-                                         store::Connection &conn, QList<store::PlannedAction> *planned)
+                                         Result<store::EnrichContext> ctx, store::Connection &conn,
+                                         QList<store::PlannedAction> *planned)
 {
     const EnrichmentInfo *e = usable(outputs);
     if (!e)
         return permanentError("permanent.plan",
                               QStringLiteral("event %1 has no usable enrichment to plan from").arg(eventId));
-    auto ctx = store::EnrichmentRepository::loadContext(conn, eventId, 0);
     if (!ctx)
         return ctx.error();
+    if (Status s = store::EnrichmentRepository::completeContext(conn, ctx.value(), 0); !s)
+        return s.error();
     StageOutput out;
     auto actions = planFor(conn, ctx.value(), *e, outputs, &out.detail);
     if (!actions)

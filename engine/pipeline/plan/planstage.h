@@ -33,9 +33,11 @@ public:
     static const EnrichmentInfo *usable(const QList<EnrichmentInfo> &outputs);
 
 private:
-    /// The plan of one event from its stored enrichments (oldest first); its actions in `planned`.
+    /// The plan of one event from its stored enrichments (oldest first) and its context (as
+    /// loadContexts gave it); its actions in `planned`.
     static Result<StageOutput> planEvent(const QString &eventId, const QList<EnrichmentInfo> &outputs,
-                                         store::Connection &conn, QList<store::PlannedAction> *planned);
+                                         Result<store::EnrichContext> ctx, store::Connection &conn,
+                                         QList<store::PlannedAction> *planned);
 };
 
 } // namespace salesflow::pipeline
