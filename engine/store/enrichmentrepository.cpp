@@ -180,50 +180,89 @@ Status EnrichmentRepository::completeContext(Connection &c, EnrichContext &ctx, 
     return Done{};
 }
 
-Status EnrichmentRepository::insert(Connection &c, const QString &eventId, const EnrichmentInfo &e)
+namespace {
+
+const QByteArray kOutputColumns
+    = "event_id, summary, intent, lead_quality, objections, next_action, follow_up_subject, follow_up_body,"
+      " score_change, confidence, prompt_name, prompt_version, provider, model, input_tokens, output_tokens,"
+      " latency_ms, review_state, created_at, request_id, cached_tokens, cost_usd, llm_calls, http_retries,"
+      " outcome, review_reasons, validation_notes, raw_output, reviewed_by, review_comment";
+
+QString compactJson(const QJsonArray &a)
+{
+    return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact));
+}
+
+QJsonValue orNull(const QString &s)
+{
+    return s.isEmpty() ? QJsonValue() : QJsonValue(s);
+}
+
+/// One enrichment_outputs row, by column name.
+QJsonObject outputRow(const QString &eventId, const EnrichmentInfo &e)
 {
     QJsonArray objections;
     for (const ObjectionInfo &o : e.objections)
         objections.append(
             QJsonObject{{QStringLiteral("category"), o.category}, {QStringLiteral("evidence"), o.evidence}});
-    auto json = [](const QJsonArray &a) { return QString::fromUtf8(QJsonDocument(a).toJson(QJsonDocument::Compact)); };
-    auto r = c.exec(
-        "INSERT INTO enrichment_outputs (event_id, summary, intent, lead_quality, objections, next_action,"
-        " follow_up_subject, follow_up_body, score_change, confidence, prompt_name, prompt_version, provider, model,"
-        " input_tokens, output_tokens, latency_ms, review_state, created_at, request_id, cached_tokens, cost_usd,"
-        " llm_calls, http_retries, outcome, review_reasons, validation_notes, raw_output, reviewed_by, review_comment)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21,"
-        " $22, $23, $24, $25, $26, $27, $28, $29, $30)",
-        {eventId,
-         e.summary,
-         e.intent,
-         e.leadQuality,
-         json(objections),
-         e.nextAction,
-         e.followUpSubject,
-         e.followUpBody,
-         e.leadScoreChange,
-         e.confidence,
-         e.promptName,
-         e.promptVersion,
-         e.provider,
-         e.model,
-         e.inputTokens,
-         e.outputTokens,
-         e.latencyMs,
-         e.reviewState,
-         e.createdAtMs ? e.createdAtMs : nowMs(),
-         e.requestId,
-         e.cachedTokens,
-         e.costUsd ? QVariant(*e.costUsd) : QVariant(),
-         e.llmCalls,
-         e.httpRetries,
-         e.outcome,
-         json(QJsonArray::fromStringList(e.reviewReasons)),
-         json(QJsonArray::fromStringList(e.validationNotes)),
-         e.rawOutput,
-         e.reviewedBy.isEmpty() ? QVariant() : QVariant(e.reviewedBy),
-         e.reviewComment.isEmpty() ? QVariant() : QVariant(e.reviewComment)});
+    return QJsonObject{{QStringLiteral("event_id"), eventId},
+                       {QStringLiteral("summary"), e.summary},
+                       {QStringLiteral("intent"), e.intent},
+                       {QStringLiteral("lead_quality"), e.leadQuality},
+                       {QStringLiteral("objections"), compactJson(objections)},
+                       {QStringLiteral("next_action"), e.nextAction},
+                       {QStringLiteral("follow_up_subject"), e.followUpSubject},
+                       {QStringLiteral("follow_up_body"), e.followUpBody},
+                       {QStringLiteral("score_change"), e.leadScoreChange},
+                       {QStringLiteral("confidence"), e.confidence},
+                       {QStringLiteral("prompt_name"), e.promptName},
+                       {QStringLiteral("prompt_version"), e.promptVersion},
+                       {QStringLiteral("provider"), e.provider},
+                       {QStringLiteral("model"), e.model},
+                       {QStringLiteral("input_tokens"), e.inputTokens},
+                       {QStringLiteral("output_tokens"), e.outputTokens},
+                       {QStringLiteral("latency_ms"), e.latencyMs},
+                       {QStringLiteral("review_state"), e.reviewState},
+                       {QStringLiteral("created_at"), e.createdAtMs ? e.createdAtMs : nowMs()},
+                       {QStringLiteral("request_id"), e.requestId},
+                       {QStringLiteral("cached_tokens"), e.cachedTokens},
+                       {QStringLiteral("cost_usd"), e.costUsd ? QJsonValue(*e.costUsd) : QJsonValue()},
+                       {QStringLiteral("llm_calls"), e.llmCalls},
+                       {QStringLiteral("http_retries"), e.httpRetries},
+                       {QStringLiteral("outcome"), e.outcome},
+                       {QStringLiteral("review_reasons"), compactJson(QJsonArray::fromStringList(e.reviewReasons))},
+                       {QStringLiteral("validation_notes"), compactJson(QJsonArray::fromStringList(e.validationNotes))},
+                       {QStringLiteral("raw_output"), e.rawOutput},
+                       {QStringLiteral("reviewed_by"), orNull(e.reviewedBy)},
+                       {QStringLiteral("review_comment"), orNull(e.reviewComment)}};
+}
+
+} // namespace
+
+Status EnrichmentRepository::insert(Connection &c, const QString &eventId, const EnrichmentInfo &e)
+{
+    return insertAll(c, {{eventId, e}});
+}
+
+Status EnrichmentRepository::insertAll(Connection &c, const QList<std::pair<QString, EnrichmentInfo>> &rows)
+{
+    QJsonArray all;
+    for (const auto &[eventId, e] : rows)
+        all.append(outputRow(eventId, e));
+    if (all.isEmpty())
+        return Done{};
+    // The rows as one JSON array, taken apart by the database: one statement however many rows.
+    QByteArray select;
+    if (c.dialect() == Dialect::Postgres) {
+        select = kOutputColumns + " FROM json_populate_recordset(NULL::enrichment_outputs, $1::json)";
+    } else {
+        QByteArrayList extracts;
+        for (const QByteArray &column : kOutputColumns.split(','))
+            extracts << "json_extract(value, '$." + column.trimmed() + "')";
+        select = extracts.join(", ") + " FROM json_each($1)";
+    }
+    auto r = c.exec("INSERT INTO enrichment_outputs (" + kOutputColumns + ") SELECT " + select,
+                    {QString::fromUtf8(QJsonDocument(all).toJson(QJsonDocument::Compact))});
     if (!r)
         return r.error();
     return Done{};

@@ -70,6 +70,8 @@ public:
     static Result<qint64> earlierScoreChange(Connection &c, const QString &eventId);
     /// Inside the caller's transaction.
     static Status insert(Connection &c, const QString &eventId, const EnrichmentInfo &e);
+    /// insert() for several events (event id, enrichment), in one statement.
+    static Status insertAll(Connection &c, const QList<std::pair<QString, EnrichmentInfo>> &rows);
     static Result<QList<EnrichmentInfo>> forEvent(Connection &c, const QString &eventId);
     /// forEvent() for several events (one statement on PostgreSQL); every id has an entry.
     static Result<QHash<QString, QList<EnrichmentInfo>>> forEvents(Connection &c, const QStringList &ids);

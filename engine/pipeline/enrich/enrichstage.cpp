@@ -360,20 +360,29 @@ QList<Result<StageOutput>> EnrichStage::runBatch(const QList<queue::Job> &jobs, 
     auto contexts = store::EnrichmentRepository::loadContexts(conn, ids, false); // one statement for the batch
     if (!contexts) // the store's trouble is every job's: each retries
         return QList<Result<StageOutput>>(jobs.size(), contexts.error());
+    auto write = std::make_shared<Outputs>();
     return eachJob(jobs, [&](const queue::Job &job) {
         auto it = contexts->find(job.eventId);
-        return runWith(job, conn, prompts, it == contexts->end() ? nullptr : &it.value());
+        return runWith(job, conn, prompts, write, it == contexts->end() ? nullptr : &it.value());
     });
+}
+
+Status EnrichStage::Outputs::apply(store::Connection &c, const QList<int> &parts)
+{
+    QList<std::pair<QString, EnrichmentInfo>> chosen;
+    for (int part : parts)
+        chosen.append(rows.at(part));
+    return store::EnrichmentRepository::insertAll(c, chosen);
 }
 
 Result<StageOutput> EnrichStage::run(const queue::Job &job, store::Connection &conn)
 {
     Prompts prompts;
-    return runWith(job, conn, prompts);
+    return runWith(job, conn, prompts, std::make_shared<Outputs>());
 }
 
 Result<StageOutput> EnrichStage::runWith(const queue::Job &job, store::Connection &conn, Prompts &prompts,
-                                         Result<store::EnrichContext> *loaded)
+                                         const std::shared_ptr<Outputs> &write, Result<store::EnrichContext> *loaded)
 {
     auto prompt = promptFor(conn, job, prompts);
     if (!prompt) // a HubSpot change needs no prompt, whatever the prompt's trouble
@@ -401,9 +410,9 @@ Result<StageOutput> EnrichStage::runWith(const queue::Job &job, store::Connectio
                      .arg(info->promptVersion);
     if (review)
         out.detail += QStringLiteral("; review: ") + info->reviewReasons.join(QLatin1String("; "));
-    const QString eventId = job.eventId;
-    EnrichmentInfo row = std::move(info).value();
-    out.apply = [eventId, row](store::Connection &c) { return store::EnrichmentRepository::insert(c, eventId, row); };
+    out.batchWrite = write;
+    out.batchPart = int(write->rows.size());
+    write->rows.append({job.eventId, std::move(info).value()});
     return out;
 }
 

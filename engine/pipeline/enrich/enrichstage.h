@@ -59,9 +59,16 @@ private:
     using Prompts = QHash<int, llm::PromptVersion>;
     /// The job's prompt: the version its replay pinned, else the active one.
     Result<llm::PromptVersion> promptFor(store::Connection &conn, const queue::Job &job, Prompts &prompts);
-    /// One job; `loaded` is its context when the batch read it already (else it is read now).
+    /// The batch's enrichments, written together when it commits.
+    struct Outputs final : BatchWrite
+    {
+        QList<std::pair<QString, EnrichmentInfo>> rows; ///< event id, enrichment
+        Status apply(store::Connection &c, const QList<int> &parts) override;
+    };
+    /// One job, its enrichment added to `write`; `loaded` is its context when the batch read it
+    /// already (else it is read now).
     Result<StageOutput> runWith(const queue::Job &job, store::Connection &conn, Prompts &prompts,
-                                Result<store::EnrichContext> *loaded = nullptr);
+                                const std::shared_ptr<Outputs> &write, Result<store::EnrichContext> *loaded = nullptr);
     /// Calls the model; an answer that fails validation is retried once with the errors. Adds
     /// tokens, latency and cost to `info`; `validation` is the last answer's.
     Result<llm::Response> callModel(llm::Request req, const QString &eventText, EnrichmentInfo &info,
