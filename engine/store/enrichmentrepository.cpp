@@ -252,16 +252,8 @@ Status EnrichmentRepository::insertAll(Connection &c, const QList<std::pair<QStr
     if (all.isEmpty())
         return Done{};
     // The rows as one JSON array, taken apart by the database: one statement however many rows.
-    QByteArray select;
-    if (c.dialect() == Dialect::Postgres) {
-        select = kOutputColumns + " FROM json_populate_recordset(NULL::enrichment_outputs, $1::json)";
-    } else {
-        QByteArrayList extracts;
-        for (const QByteArray &column : kOutputColumns.split(','))
-            extracts << "json_extract(value, '$." + column.trimmed() + "')";
-        select = extracts.join(", ") + " FROM json_each($1)";
-    }
-    auto r = c.exec("INSERT INTO enrichment_outputs (" + kOutputColumns + ") SELECT " + select,
+    auto r = c.exec("INSERT INTO enrichment_outputs (" + kOutputColumns + ") "
+                        + jsonRowsSelect(c.dialect() == Dialect::Postgres, "enrichment_outputs", kOutputColumns),
                     {QString::fromUtf8(QJsonDocument(all).toJson(QJsonDocument::Compact))});
     if (!r)
         return r.error();

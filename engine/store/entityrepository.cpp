@@ -3,6 +3,8 @@
 #include "../core/clock.h"
 #include "pgarray.h"
 
+#include <QHash>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QMap>
@@ -179,10 +181,10 @@ Result<QList<EntityRepository::Linked>> EntityRepository::precreateAll(Connectio
     return out;
 }
 
-Status EntityRepository::storeNormalised(Connection &c, const QString &eventId, const sources::Normalised &n,
-                                         const Linked &known)
+Result<EntityRepository::LinkedIds> EntityRepository::linkAll(Connection &c, const sources::Normalised &n,
+                                                              const Linked &known)
 {
-    QVariant contactId, companyId, dealId;
+    LinkedIds ids;
     auto link = [&](const QString &kind, const QString &key, const QString &hubspotId, QVariant *slot) -> Status {
         if (key.isEmpty())
             return Done{};
@@ -199,47 +201,98 @@ Status EntityRepository::storeNormalised(Connection &c, const QString &eventId, 
         *slot = id.value();
         return Done{};
     };
-    if (Status s = link(QStringLiteral("contact"), n.contactEmail, {}, &contactId); !s)
-        return s;
-    if (Status s = link(QStringLiteral("company"), n.companyDomain, {}, &companyId); !s)
-        return s;
+    if (Status s = link(QStringLiteral("contact"), n.contactEmail, {}, &ids.contact); !s)
+        return s.error();
+    if (Status s = link(QStringLiteral("company"), n.companyDomain, {}, &ids.company); !s)
+        return s.error();
     if (!n.dealRef.isEmpty() && n.hubspotObjectType != QLatin1String("deal")) {
-        if (Status s = link(QStringLiteral("deal"), n.dealRef, {}, &dealId); !s)
-            return s;
+        if (Status s = link(QStringLiteral("deal"), n.dealRef, {}, &ids.deal); !s)
+            return s.error();
     }
     if (!n.hubspotObjectId.isEmpty()) {
         // Known to us only by its HubSpot id until it is matched by email or domain.
-        QVariant *slot = n.hubspotObjectType == QLatin1String("contact") ? &contactId
-            : n.hubspotObjectType == QLatin1String("company")            ? &companyId
-                                                                         : &dealId;
+        QVariant *slot = n.hubspotObjectType == QLatin1String("contact") ? &ids.contact
+            : n.hubspotObjectType == QLatin1String("company")            ? &ids.company
+                                                                         : &ids.deal;
         if (Status s
             = link(n.hubspotObjectType, QStringLiteral("hubspot:") + n.hubspotObjectId, n.hubspotObjectId, slot);
             !s)
-            return s;
+            return s.error();
         if (Status s = applyPropertyChanges(c, slot->toLongLong(), n.propertyChanges); !s)
-            return s;
+            return s.error();
     }
+    return ids;
+}
+
+namespace {
+
+const QByteArray kNormalisedColumns = "event_id, kind, occurred_at, actor, company, deal_ref, subject, body_text,"
+                                      " attributes, contact_id, company_id, deal_id, created_at";
+
+QJsonValue idValue(const QVariant &id)
+{
+    return id.isNull() ? QJsonValue() : QJsonValue(id.toLongLong());
+}
+
+/// One normalised_events row, by column name.
+QJsonObject normalisedRow(const QString &eventId, const sources::Normalised &n, const EntityRepository::LinkedIds &ids)
+{
     QJsonObject attributes = n.attributes;
-    const bool linked = !contactId.isNull() || !companyId.isNull() || !dealId.isNull();
-    attributes.insert(QStringLiteral("linked"), linked);
+    attributes.insert(QStringLiteral("linked"), !ids.contact.isNull() || !ids.company.isNull() || !ids.deal.isNull());
     if (!n.companyName.isEmpty())
         attributes.insert(QStringLiteral("company_name"), n.companyName);
-    const QVariantList params{
-        eventId,   n.kind,      n.occurredAtMs,
-        n.actor,   n.company(), n.dealRef,
-        n.subject, n.text,      QString::fromUtf8(QJsonDocument(attributes).toJson(QJsonDocument::Compact)),
-        contactId, companyId,   dealId,
-        nowMs()};
+    return QJsonObject{
+        {QStringLiteral("event_id"), eventId},
+        {QStringLiteral("kind"), n.kind},
+        {QStringLiteral("occurred_at"), n.occurredAtMs},
+        {QStringLiteral("actor"), n.actor},
+        {QStringLiteral("company"), n.company()},
+        {QStringLiteral("deal_ref"), n.dealRef},
+        {QStringLiteral("subject"), n.subject},
+        {QStringLiteral("body_text"), n.text},
+        {QStringLiteral("attributes"), QString::fromUtf8(QJsonDocument(attributes).toJson(QJsonDocument::Compact))},
+        {QStringLiteral("contact_id"), idValue(ids.contact)},
+        {QStringLiteral("company_id"), idValue(ids.company)},
+        {QStringLiteral("deal_id"), idValue(ids.deal)},
+        {QStringLiteral("created_at"), nowMs()}};
+}
+
+} // namespace
+
+Status EntityRepository::storeNormalised(Connection &c, const QString &eventId, const sources::Normalised &n,
+                                         const Linked &known)
+{
+    return storeNormalisedAll(c, {{eventId, &n, known}});
+}
+
+Status EntityRepository::storeNormalisedAll(Connection &c, const QList<ToStore> &events)
+{
+    QHash<QString, qsizetype> last; // an event given twice: its last version
+    for (qsizetype i = 0; i < events.size(); ++i)
+        last.insert(events[i].eventId, i);
+    QJsonArray rows;
+    for (qsizetype i = 0; i < events.size(); ++i) {
+        const ToStore &e = events[i];
+        if (last.value(e.eventId) != i)
+            continue;
+        auto ids = linkAll(c, *e.normalised, e.known);
+        if (!ids)
+            return ids.error();
+        rows.append(normalisedRow(e.eventId, *e.normalised, ids.value()));
+    }
+    if (rows.isEmpty())
+        return Done{};
+    // One statement for the rows (a JSON array taken apart by the database); a replay replaces
+    // the earlier row.
     auto r = c.exec(
-        "INSERT INTO normalised_events (event_id, kind, occurred_at, actor, company, deal_ref, subject, body_text,"
-        " attributes, contact_id, company_id, deal_id, created_at)"
-        " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
-        " ON CONFLICT (event_id) DO UPDATE SET kind = excluded.kind, occurred_at = excluded.occurred_at,"
-        " actor = excluded.actor, company = excluded.company, deal_ref = excluded.deal_ref,"
-        " subject = excluded.subject, body_text = excluded.body_text, attributes = excluded.attributes,"
-        " contact_id = excluded.contact_id, company_id = excluded.company_id, deal_id = excluded.deal_id,"
-        " created_at = excluded.created_at",
-        params);
+        "INSERT INTO normalised_events (" + kNormalisedColumns + ") "
+            + jsonRowsSelect(c.dialect() == Dialect::Postgres, "normalised_events", kNormalisedColumns)
+            + " WHERE true ON CONFLICT (event_id) DO UPDATE SET kind = excluded.kind,"
+              " occurred_at = excluded.occurred_at, actor = excluded.actor, company = excluded.company,"
+              " deal_ref = excluded.deal_ref, subject = excluded.subject, body_text = excluded.body_text,"
+              " attributes = excluded.attributes, contact_id = excluded.contact_id,"
+              " company_id = excluded.company_id, deal_id = excluded.deal_id, created_at = excluded.created_at",
+        {QString::fromUtf8(QJsonDocument(rows).toJson(QJsonDocument::Compact))});
     if (!r)
         return r.error();
     return Done{};

@@ -20,6 +20,22 @@ public:
     /// and writes the normalised row (replacing an earlier one on replay).
     static Status storeNormalised(Connection &c, const QString &eventId, const sources::Normalised &n,
                                   const Linked &known = {});
+    struct ToStore
+    {
+        QString eventId;
+        const sources::Normalised *normalised;
+        Linked known;
+    };
+    /// storeNormalised() for several events: the rows in one statement.
+    static Status storeNormalisedAll(Connection &c, const QList<ToStore> &events);
+    /// The ids an event's normalised row links to.
+    struct LinkedIds
+    {
+        QVariant contact, company, deal;
+    };
+    /// Links the event's identities (creating entities on first sight, `known` taken as they
+    /// are) and applies its HubSpot property changes.
+    static Result<LinkedIds> linkAll(Connection &c, const sources::Normalised &n, const Linked &known);
 
     /// Creates the event's contact and company entities ahead of the stage's transaction (in
     /// autocommit), so the batch transaction only reads them; answers their ids. One statement

@@ -81,4 +81,14 @@ QString pgIntArray(const QList<qint64> &values)
     return out;
 }
 
+QByteArray jsonRowsSelect(bool postgres, const QByteArray &table, const QByteArray &columns)
+{
+    if (postgres)
+        return "SELECT " + columns + " FROM json_populate_recordset(NULL::" + table + ", $1::json)";
+    QByteArrayList extracts;
+    for (const QByteArray &column : columns.split(','))
+        extracts << "json_extract(value, '$." + column.trimmed() + "')";
+    return "SELECT " + extracts.join(", ") + " FROM json_each($1)";
+}
+
 } // namespace salesflow::store

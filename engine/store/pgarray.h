@@ -15,4 +15,9 @@ QByteArray pgByteaArrayBinary(const QList<QByteArray> &values);
 QString pgByteaArray(const QList<QByteArray> &values);
 QString pgIntArray(const QList<qint64> &values);
 
+/// `SELECT <columns> FROM` a JSON array of row objects (keys named like `columns`) given as $1:
+/// json_populate_recordset on PostgreSQL (typed by `table`'s row type), json_each on SQLite. For
+/// `INSERT INTO table (columns) ` + this: one statement for many rows of many columns.
+QByteArray jsonRowsSelect(bool postgres, const QByteArray &table, const QByteArray &columns);
+
 } // namespace salesflow::store

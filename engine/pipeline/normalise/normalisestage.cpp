@@ -74,9 +74,11 @@ QList<Result<StageOutput>> NormaliseStage::runBatch(const QList<queue::Job> &job
     if (!linked)
         return QList<Result<StageOutput>>(jobs.size(), linked.error());
     QList<Result<StageOutput>> out;
+    auto write = std::make_shared<Rows>();
     qsizetype next = 0;
     for (qsizetype i = 0; i < jobs.size(); ++i)
-        out.append(parsed[i] ? Result<StageOutput>(outputFor(jobs[i].eventId, parsed[i].value(), linked->at(next++)))
+        out.append(parsed[i] ? Result<StageOutput>(
+                       outputFor(jobs[i].eventId, std::move(parsed[i]).value(), linked->at(next++), write))
                              : Result<StageOutput>(parsed[i].error()));
     return out;
 }
@@ -104,16 +106,24 @@ Result<sources::Normalised> NormaliseStage::parseRow(const store::Rows &raw, int
     return n;
 }
 
-StageOutput NormaliseStage::outputFor(const QString &eventId, const sources::Normalised &n,
-                                      const store::EntityRepository::Linked &known)
+Status NormaliseStage::Rows::apply(store::Connection &c, const QList<int> &parts)
+{
+    QList<store::EntityRepository::ToStore> chosen;
+    for (int part : parts)
+        chosen.append({events.at(part).eventId, &events.at(part).normalised, events.at(part).known});
+    return store::EntityRepository::storeNormalisedAll(c, chosen);
+}
+
+StageOutput NormaliseStage::outputFor(const QString &eventId, sources::Normalised n,
+                                      const store::EntityRepository::Linked &known, const std::shared_ptr<Rows> &write)
 {
     StageOutput out;
     out.newStatus = EventStatus::Normalised;
     out.nextStage = QStringLiteral("enrich");
     out.detail = n.kind;
-    out.apply = [eventId, n, known](store::Connection &c) -> Status {
-        return store::EntityRepository::storeNormalised(c, eventId, n, known);
-    };
+    out.batchWrite = write;
+    out.batchPart = int(write->events.size());
+    write->events.append({eventId, std::move(n), known});
     return out;
 }
 
@@ -126,7 +136,7 @@ Result<StageOutput> NormaliseStage::normalise(const queue::Job &job, const store
     auto linked = store::EntityRepository::precreate(conn, n.value());
     if (!linked)
         return linked.error();
-    return outputFor(job.eventId, n.value(), linked.value());
+    return outputFor(job.eventId, std::move(n).value(), linked.value(), std::make_shared<Rows>());
 }
 
 } // namespace salesflow::pipeline

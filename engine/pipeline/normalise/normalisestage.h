@@ -33,8 +33,21 @@ private:
     /// parse(), with the time it was received when the event does not say when it happened.
     Result<sources::Normalised> parseRow(const store::Rows &raw, int row, store::Connection &conn) const;
     Result<StageOutput> normalise(const queue::Job &job, const store::Rows &raw, int row, store::Connection &conn);
-    static StageOutput outputFor(const QString &eventId, const sources::Normalised &n,
-                                 const store::EntityRepository::Linked &known);
+    /// The batch's normalised rows, written together when it commits.
+    struct Rows final : BatchWrite
+    {
+        struct Event
+        {
+            QString eventId;
+            sources::Normalised normalised;
+            store::EntityRepository::Linked known;
+        };
+        QList<Event> events;
+        Status apply(store::Connection &c, const QList<int> &parts) override;
+    };
+    /// The job's output, its row added to `write`.
+    static StageOutput outputFor(const QString &eventId, sources::Normalised n,
+                                 const store::EntityRepository::Linked &known, const std::shared_ptr<Rows> &write);
     /// `parseOne` for each job in order, its log lines tagged with the job's event.
     template<typename ParseOne>
     static QList<Result<sources::Normalised>> eachParsed(const QList<queue::Job> &jobs, ParseOne parseOne);
