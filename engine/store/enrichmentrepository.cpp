@@ -254,7 +254,7 @@ Status EnrichmentRepository::insertAll(Connection &c, const QList<std::pair<QStr
     // The rows as one JSON array, taken apart by the database: one statement however many rows.
     auto r = c.exec("INSERT INTO enrichment_outputs (" + kOutputColumns + ") "
                         + jsonRowsSelect(c.dialect() == Dialect::Postgres, "enrichment_outputs", kOutputColumns),
-                    {QString::fromUtf8(QJsonDocument(all).toJson(QJsonDocument::Compact))});
+                    {jsonRowsParam(all)});
     if (!r)
         return r.error();
     return Done{};

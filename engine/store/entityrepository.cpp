@@ -292,7 +292,7 @@ Status EntityRepository::storeNormalisedAll(Connection &c, const QList<ToStore> 
               " deal_ref = excluded.deal_ref, subject = excluded.subject, body_text = excluded.body_text,"
               " attributes = excluded.attributes, contact_id = excluded.contact_id,"
               " company_id = excluded.company_id, deal_id = excluded.deal_id, created_at = excluded.created_at",
-        {QString::fromUtf8(QJsonDocument(rows).toJson(QJsonDocument::Compact))});
+        {jsonRowsParam(rows)});
     if (!r)
         return r.error();
     return Done{};

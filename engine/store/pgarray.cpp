@@ -1,5 +1,7 @@
 #include "pgarray.h"
 
+#include <QJsonDocument>
+
 namespace salesflow::store {
 
 QString pgTextArray(const QList<QString> &values)
@@ -89,6 +91,19 @@ QByteArray jsonRowsSelect(bool postgres, const QByteArray &table, const QByteArr
     for (const QByteArray &column : columns.split(','))
         extracts << "json_extract(value, '$." + column.trimmed() + "')";
     return "SELECT " + extracts.join(", ") + " FROM json_each($1)";
+}
+
+QString jsonRowsParam(const QJsonArray &rows)
+{
+    QByteArray json = QJsonDocument(rows).toJson(QJsonDocument::Compact);
+    // Escapes only: a backslash in the text is written as "\\", so an escape starts at each
+    // backslash not consumed by the one before it.
+    for (qsizetype i = json.indexOf('\\'); i >= 0 && i + 1 < json.size(); i = json.indexOf('\\', i)) {
+        if (json.at(i + 1) == 'u' && json.mid(i + 2, 4) == "0000")
+            json.replace(i + 2, 4, "fffd");
+        i += json.at(i + 1) == 'u' ? 6 : 2;
+    }
+    return QString::fromUtf8(json);
 }
 
 } // namespace salesflow::store

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QList>
 #include <QString>
 
@@ -19,5 +20,8 @@ QString pgIntArray(const QList<qint64> &values);
 /// json_populate_recordset on PostgreSQL (typed by `table`'s row type), json_each on SQLite. For
 /// `INSERT INTO table (columns) ` + this: one statement for many rows of many columns.
 QByteArray jsonRowsSelect(bool postgres, const QByteArray &table, const QByteArray &columns);
+/// The $1 of jsonRowsSelect: `rows` as compact JSON, U+0000 in any string kept visible as
+/// U+FFFD (as text parameters do: PostgreSQL text cannot hold it and refuses its escape).
+QString jsonRowsParam(const QJsonArray &rows);
 
 } // namespace salesflow::store

@@ -4,6 +4,7 @@
 #include "engine/core/clock.h"
 #include "engine/core/ids.h"
 #include "engine/store/database.h"
+#include "engine/store/enrichmentrepository.h"
 #include "engine/store/eventrepository.h"
 #include "engine/store/migrator.h"
 #include "engine/store/tokenrepository.h"
@@ -315,4 +316,30 @@ void TestStore::keysWithQuotesAndBracesRoundTrip()
     }
     auto again = insert(*c.value(), {ev(keys[0]), ev(keys[5])});
     QVERIFY(again->at(0).duplicate && again->at(1).duplicate);
+}
+
+void TestStore::rowsWrittenAsJsonKeepTheirTextExactly()
+{
+    auto db = openDb(QStringLiteral("jsonrows"));
+    auto c = db->acquire();
+    auto r = insert(*c.value(), {ev(QStringLiteral("j1"))});
+    QVERIFY(r.ok());
+    const QString id = r->at(0).id;
+    // Backslashes, quotes, an escape written out as text, a real NUL (kept visible as U+FFFD,
+    // as text parameters keep it), control bytes, non-BMP characters.
+    EnrichmentInfo e;
+    e.summary = QStringLiteral("a\\u0000b \\\"q\" ") + QChar(0) + QStringLiteral(" \t\x01 \U0001F600 größe");
+    e.intent = QStringLiteral("high");
+    e.outcome = QStringLiteral("ok");
+    e.costUsd = 0.000125;
+    e.createdAtMs = 7;
+    QVERIFY(store::EnrichmentRepository::insertAll(*c.value(), {{id, e}}).ok());
+    auto stored = store::EnrichmentRepository::forEvent(*c.value(), id);
+    QVERIFY(stored.ok());
+    QCOMPARE(stored->size(), 1);
+    QString expected = e.summary;
+    expected.replace(QChar(0), QChar::ReplacementCharacter);
+    QCOMPARE(stored->first().summary, expected);
+    QCOMPARE(stored->first().costUsd, std::optional<double>(0.000125));
+    QVERIFY(stored->first().reviewedBy.isEmpty()); // null, not "null"
 }

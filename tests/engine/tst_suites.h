@@ -21,6 +21,7 @@ private Q_SLOTS:
     void keysetPagesCoverEverythingOnce();
     void tokensAreStoredHashed();
     void keysWithQuotesAndBracesRoundTrip();
+    void rowsWrittenAsJsonKeepTheirTextExactly();
 };
 
 class TestQueue : public QObject
