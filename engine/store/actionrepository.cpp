@@ -169,9 +169,8 @@ struct Stored
     bool replanned = false;
 };
 
-/// The rows whose keys were not new now, planned again in one statement where they changed or
-/// had failed or run dry (replan(), for many).
-Status replanPg(Connection &c, const QList<const Row *> &repeats, qint64 now)
+/// The stored rows of the repeats' keys.
+Result<QHash<QString, Stored>> storedRows(Connection &c, const QList<const Row *> &repeats)
 {
     QList<QString> keys;
     for (const Row *r : repeats)
@@ -184,6 +183,17 @@ Status replanPg(Connection &c, const QList<const Row *> &repeats, qint64 now)
     QHash<QString, Stored> stored;
     for (int i = 0; i < read->size(); ++i)
         stored.insert(read->text(i, 0), Stored{read->int64(i, 1), read->text(i, 2), read->text(i, 3), {}, {}, false});
+    return stored;
+}
+
+/// The rows whose keys were not new now, planned again in one statement where they changed or
+/// had failed or run dry (replan(), for many).
+Status replanPg(Connection &c, const QList<const Row *> &repeats, qint64 now)
+{
+    auto read = storedRows(c, repeats);
+    if (!read)
+        return read.error();
+    QHash<QString, Stored> &stored = read.value();
     for (const Row *r : repeats) {
         auto it = stored.find(r->p->key);
         if (it == stored.end())

@@ -133,6 +133,21 @@ Result<QMap<EntityKey, qint64>> entityIds(Connection &c, const QList<EntityKey> 
     return ids;
 }
 
+/// The contacts and companies `events` name, each once, in key order.
+QList<EntityKey> contactsAndCompanies(const QList<const sources::Normalised *> &events)
+{
+    QSet<EntityKey> wanted;
+    for (const sources::Normalised *n : events) {
+        if (!n->contactEmail.isEmpty())
+            wanted.insert({QStringLiteral("contact"), n->contactEmail});
+        if (!n->companyDomain.isEmpty())
+            wanted.insert({QStringLiteral("company"), n->companyDomain});
+    }
+    QList<EntityKey> keys(wanted.cbegin(), wanted.cend());
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
 } // namespace
 
 Result<QList<EntityRepository::Linked>> EntityRepository::precreateAll(Connection &c,
@@ -148,15 +163,7 @@ Result<QList<EntityRepository::Linked>> EntityRepository::precreateAll(Connectio
         }
         return out;
     }
-    QSet<EntityKey> wanted;
-    for (const sources::Normalised *n : events) {
-        if (!n->contactEmail.isEmpty())
-            wanted.insert({QStringLiteral("contact"), n->contactEmail});
-        if (!n->companyDomain.isEmpty())
-            wanted.insert({QStringLiteral("company"), n->companyDomain});
-    }
-    QList<EntityKey> keys(wanted.cbegin(), wanted.cend());
-    std::sort(keys.begin(), keys.end());
+    const QList<EntityKey> keys = contactsAndCompanies(events);
     auto ids = entityIds(c, keys, false);
     if (!ids)
         return ids.error();

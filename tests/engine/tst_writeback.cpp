@@ -555,8 +555,8 @@ void TestWriteback::planningABatchEqualsPlanningItsEventsOneByOne()
 namespace {
 
 /// Three enriched chats of one contact with score changes +5, +10 (a first answer of +20 was
-/// replaced) and -3; planned in one batch or one by one, and applied.
-QStringList plannedScores(store::Connection &c, bool together)
+/// replaced) and -3; their jobs.
+QList<queue::Job> seedScoredChats(store::Connection &c)
 {
     const int changes[] = {5, 10, -3};
     QList<queue::Job> jobs;
@@ -588,6 +588,13 @@ QStringList plannedScores(store::Connection &c, bool together)
         job.eventId = id;
         jobs << job;
     }
+    return jobs;
+}
+
+/// The lead scores planned for seedScoredChats' events, in one batch or one by one (applied).
+QStringList plannedScores(store::Connection &c, bool together)
+{
+    const QList<queue::Job> jobs = seedScoredChats(c);
     pipeline::PlanStage stage;
     QList<Result<pipeline::StageOutput>> outs;
     if (together)
