@@ -37,6 +37,80 @@
 
 using namespace salesflow;
 
+namespace {
+
+// Clients of the replica test. Each posts chat events one after another and, as a real sender
+// does, sends an unanswered event again under the same Idempotency-Key until it is acknowledged:
+// a 503 from a commit whose outcome is unknown (the database went away with it sent) means
+// "send it again", and that retry is answered 200 duplicate when the first attempt was stored.
+struct AckingClients
+{
+    quint16 port = 0;
+    QByteArray token;
+    std::mutex mutex;
+    QHash<QByteArray, QString> acked; // key -> event id
+    QSet<QByteArray> storedBeforeTheirAnswer; // acknowledged by a retry's 200 duplicate
+    QList<QByteArray> neverAnswered; // gave up after a minute
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> threads;
+
+    void post(const QByteArray &key)
+    {
+        QElapsedTimer trying;
+        trying.start();
+        for (;;) {
+            const auto r
+                = test::HttpClient("127.0.0.1", port)
+                      .request("POST", "/v1/events/chat",
+                               R"({"id":")" + key
+                                   + R"(","messages":[{"author":"visitor","text":"SSO pricing for 40 seats?"}]})",
+                               {{"Content-Type", "application/json"},
+                                {"Authorization", "Bearer " + token},
+                                {"Idempotency-Key", key}},
+                               5000);
+            std::lock_guard lock(mutex);
+            if (r.status == 202 || r.status == 200) {
+                acked.insert(key, QString::fromLatin1(r.body.mid(r.body.indexOf("\"id\":\"") + 6, 36)));
+                if (r.status == 200)
+                    storedBeforeTheirAnswer.insert(key);
+                return;
+            }
+            if (trying.elapsed() > 60000) {
+                neverAnswered.append(key);
+                return;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(20)); // 503 while the store is down
+        }
+    }
+
+    void start(int n)
+    {
+        for (int t = 0; t < n; ++t)
+            threads.emplace_back([this, t] {
+                for (int seq = 0; !stop; ++seq)
+                    post("c" + QByteArray::number(t) + "-" + QByteArray::number(seq));
+            });
+    }
+
+    void join()
+    {
+        stop = true;
+        for (auto &c : threads)
+            if (c.joinable())
+                c.join();
+    }
+
+    ~AckingClients() { join(); } // a failed check returns early: the threads still end
+
+    qint64 count()
+    {
+        std::lock_guard lock(mutex);
+        return acked.size();
+    }
+};
+
+} // namespace
+
 class TestCrash : public QObject
 {
     Q_OBJECT
@@ -394,35 +468,12 @@ private Q_SLOTS:
         auto workers = std::make_unique<std::array<QProcess, 2>>();
         QVERIFY(startWorker((*workers)[0]) && startWorker((*workers)[1]));
 
-        std::mutex mutex;
-        QHash<QByteArray, QString> acked;
-        std::atomic<bool> stop{false};
-        std::vector<std::thread> clients;
-        for (int t = 0; t < 4; ++t) {
-            clients.emplace_back([&, t] {
-                for (int seq = 0; !stop; ++seq) {
-                    const QByteArray key = "c" + QByteArray::number(t) + "-" + QByteArray::number(seq);
-                    const auto r
-                        = test::HttpClient("127.0.0.1", port)
-                              .request(
-                                  "POST", "/v1/events/chat",
-                                  R"({"id":")" + key
-                                      + R"(","messages":[{"author":"visitor","text":"SSO pricing for 40 seats?"}]})",
-                                  {{"Content-Type", "application/json"},
-                                   {"Authorization", "Bearer " + token},
-                                   {"Idempotency-Key", key}},
-                                  5000);
-                    if (r.status == 202 || r.status == 200) {
-                        std::lock_guard lock(mutex);
-                        acked.insert(key, QString::fromLatin1(r.body.mid(r.body.indexOf("\"id\":\"") + 6, 36)));
-                    } else {
-                        std::this_thread::sleep_for(std::chrono::milliseconds(20)); // 503 while the store is down
-                    }
-                }
-            });
-        }
+        AckingClients clients;
+        clients.port = port;
+        clients.token = token;
+        clients.start(4);
         QTest::qWait(1500);
-        qInfo("restarting PostgreSQL with %lld acknowledged", qint64(acked.size()));
+        qInfo("restarting PostgreSQL with %lld acknowledged", clients.count());
         QVERIFY(m_pg->restart());
         qInfo("PostgreSQL is back");
         QTest::qWait(1500);
@@ -434,10 +485,13 @@ private Q_SLOTS:
             QVERIFY(startWorker(w));
             QTest::qWait(1000);
         }
-        stop = true;
-        for (auto &c : clients)
-            c.join();
-        qInfo("clients stopped with %lld acknowledged", qint64(acked.size()));
+        clients.join();
+        const QHash<QByteArray, QString> &acked = clients.acked;
+        qInfo("clients stopped with %lld acknowledged, %lld of them stored before a retry's duplicate answer",
+              qint64(acked.size()), qint64(clients.storedBeforeTheirAnswer.size()));
+        QVERIFY2(clients.neverAnswered.isEmpty(),
+                 qPrintable(QStringLiteral("not acknowledged within a minute: %1")
+                                .arg(QString::fromLatin1(clients.neverAnswered.join(' ')))));
         QVERIFY2(acked.size() > 100, qPrintable(QStringLiteral("only %1 events acknowledged").arg(acked.size())));
 
         auto db = store::Database::open(url);
