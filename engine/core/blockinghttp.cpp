@@ -4,32 +4,45 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <mutex>
+#include <vector>
 
 namespace salesflow::net {
 
 namespace {
 
 /// Each thread's libcurl handles: the multi handle keeps the thread's open connections (reused
-/// from one call to the next), the easy handle is reset before each call.
+/// from one call to the next), the easy handles (one per exchange in flight) are reset before use.
 struct ThreadHandles
 {
     CURLM *multi = nullptr;
-    CURL *easy = nullptr;
+    std::vector<CURL *> easies;
     ThreadHandles()
     {
         static std::once_flag once;
         std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
         multi = curl_multi_init();
-        easy = curl_easy_init();
     }
     ~ThreadHandles()
     {
-        curl_easy_cleanup(easy);
+        for (CURL *h : easies)
+            curl_easy_cleanup(h);
         curl_multi_cleanup(multi);
     }
     ThreadHandles(const ThreadHandles &) = delete;
     ThreadHandles &operator=(const ThreadHandles &) = delete;
+    /// At least `n` easy handles; false when libcurl could not make them.
+    bool reserve(qsizetype n)
+    {
+        while (qsizetype(easies.size()) < n) {
+            CURL *h = curl_easy_init();
+            if (!h)
+                return false;
+            easies.push_back(h);
+        }
+        return multi != nullptr;
+    }
 };
 
 ThreadHandles &threadHandles()
@@ -98,47 +111,40 @@ void setRequest(CURL *h, Exchange &x, const QByteArray &method, const QUrl &url,
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
 }
 
-/// Drives the transfer on this thread until it ends; a stop request ends it within 100 ms.
-/// The outcome, or CURLE_ABORTED_BY_CALLBACK when stopped.
-CURLcode run(ThreadHandles &t)
+/// Drives the first `n` easy handles' transfers on this thread until all end; a stop request
+/// ends them within 100 ms. Each one's outcome (CURLE_ABORTED_BY_CALLBACK when stopped).
+std::vector<CURLcode> run(ThreadHandles &t, qsizetype n)
 {
-    curl_multi_add_handle(t.multi, t.easy);
-    CURLcode result = CURLE_ABORTED_BY_CALLBACK;
-    for (int running = 1;;) {
+    std::vector<CURLcode> results(size_t(n), CURLE_ABORTED_BY_CALLBACK);
+    for (qsizetype i = 0; i < n; ++i)
+        curl_multi_add_handle(t.multi, t.easies[size_t(i)]);
+    for (int running = 1; running > 0;) {
         if (StopToken::stopping())
             break;
         if (const CURLMcode m = curl_multi_perform(t.multi, &running); m != CURLM_OK) {
-            result = CURLE_RECV_ERROR;
+            std::fill(results.begin(), results.end(), CURLE_RECV_ERROR);
             break;
         }
-        if (running == 0) {
-            int queued = 0;
-            const CURLMsg *msg = curl_multi_info_read(t.multi, &queued);
-            result = msg && msg->msg == CURLMSG_DONE ? msg->data.result : CURLE_RECV_ERROR;
-            break;
+        int queued = 0;
+        while (const CURLMsg *msg = curl_multi_info_read(t.multi, &queued)) {
+            const auto it = std::find(t.easies.begin(), t.easies.begin() + n, msg->easy_handle);
+            if (msg->msg == CURLMSG_DONE && it != t.easies.begin() + n)
+                results[size_t(it - t.easies.begin())] = msg->data.result;
         }
-        curl_multi_poll(t.multi, nullptr, 0, 100, nullptr);
+        if (running > 0)
+            curl_multi_poll(t.multi, nullptr, 0, 100, nullptr);
     }
-    curl_multi_remove_handle(t.multi, t.easy);
-    return result;
+    for (qsizetype i = 0; i < n; ++i)
+        curl_multi_remove_handle(t.multi, t.easies[size_t(i)]);
+    return results;
 }
 
-} // namespace
-
-Answer send(const QByteArray &method, const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers,
-            const QByteArray &body, int timeoutMs)
+/// The exchange's answer once its transfer ended with `result`.
+Answer conclude(CURL *h, Exchange &x, CURLcode result, int timeoutMs)
 {
-    ThreadHandles &t = threadHandles();
-    Exchange x;
-    if (!t.multi || !t.easy) {
-        x.answer.failure = QStringLiteral("the HTTP client could not start (libcurl)");
-        return x.answer;
-    }
-    setRequest(t.easy, x, method, url, headers, body, timeoutMs);
-    const CURLcode result = run(t);
     Answer a = std::move(x.answer);
     long status = 0;
-    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
     if (result == CURLE_OK && status > 0) {
         a.status = int(status);
         return a;
@@ -151,6 +157,35 @@ Answer send(const QByteArray &method, const QUrl &url, const QList<std::pair<QBy
         : a.timedOut      ? QStringLiteral("no answer within %1 ms").arg(timeoutMs)
                           : QString::fromUtf8(x.error[0] ? x.error : curl_easy_strerror(result));
     return a;
+}
+
+} // namespace
+
+QList<Answer> sendAll(const QList<Request> &requests)
+{
+    ThreadHandles &t = threadHandles();
+    if (!t.reserve(requests.size())) {
+        Answer failed;
+        failed.failure = QStringLiteral("the HTTP client could not start (libcurl)");
+        return QList<Answer>(requests.size(), failed);
+    }
+    std::vector<Exchange> exchanges(size_t(requests.size()));
+    for (qsizetype i = 0; i < requests.size(); ++i) {
+        const Request &r = requests[i];
+        setRequest(t.easies[size_t(i)], exchanges[size_t(i)], r.method, r.url, r.headers, r.body, r.timeoutMs);
+    }
+    const std::vector<CURLcode> results = run(t, requests.size());
+    QList<Answer> answers;
+    answers.reserve(requests.size());
+    for (qsizetype i = 0; i < requests.size(); ++i)
+        answers.append(conclude(t.easies[size_t(i)], exchanges[size_t(i)], results[size_t(i)], requests[i].timeoutMs));
+    return answers;
+}
+
+Answer send(const QByteArray &method, const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers,
+            const QByteArray &body, int timeoutMs)
+{
+    return sendAll({Request{method, url, headers, body, timeoutMs}}).first();
 }
 
 } // namespace salesflow::net

@@ -76,40 +76,91 @@ Error stoppingError(const QUrl &url)
 }
 } // namespace
 
+namespace {
+
+QList<std::pair<QByteArray, QByteArray>> attemptHeaders(QList<std::pair<QByteArray, QByteArray>> headers,
+                                                        const RetryPolicy &policy, int attempt)
+{
+    headers.append({QByteArrayLiteral("x-stainless-retry-count"), QByteArray::number(attempt)});
+    headers.append({QByteArrayLiteral("x-stainless-read-timeout"), QByteArray::number(policy.timeoutMs / 1000)});
+    return headers;
+}
+
+/// What one attempt's answer comes to: the call's result, or the delay before the next attempt.
+struct Verdict
+{
+    std::optional<Result<HttpAnswer>> result;
+    qint64 delayMs = 0;
+};
+
+Verdict judge(const QUrl &url, const net::Answer &answer, const RetryPolicy &policy, int attempt, qint64 elapsedMs)
+{
+    if (answer.stopped)
+        return {Result<HttpAnswer>(stoppingError(url))};
+    HttpAnswer a;
+    a.status = answer.status;
+    a.body = answer.body;
+    a.headers = answer.headers;
+    const auto delay
+        = retryDelayMs(policy, a.status, a.headers, a.body, attempt, QRandomGenerator::global()->generateDouble());
+    if (delay) {
+        qCInfo(lcLlm) << "LLM call to" << url.host() << "answered"
+                      << (a.status ? QString::number(a.status) : answer.failure) << "- retry" << attempt + 1 << "in"
+                      << *delay << "ms";
+        return {std::nullopt, *delay};
+    }
+    a.retries = attempt;
+    a.latencyMs = elapsedMs;
+    if (a.status == 0)
+        return {Result<HttpAnswer>(
+            Error{answer.timedOut ? QStringLiteral("llm.timeout") : QStringLiteral("llm.connection"),
+                  QStringLiteral("%1: %2 (after %3 retries)").arg(url.host(), answer.failure).arg(attempt), 502})};
+    return {Result<HttpAnswer>(std::move(a))};
+}
+
+/// Attempts from `attempt` on, one at a time, after waiting `delayMs`.
+Result<HttpAnswer> retryFrom(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers,
+                             const QByteArray &body, const RetryPolicy &policy, int attempt, qint64 delayMs,
+                             const QElapsedTimer &clock)
+{
+    for (;; ++attempt) {
+        if (delayMs > 0 && !StopToken::sleep(delayMs))
+            return stoppingError(url);
+        const net::Answer answer
+            = net::send("POST", url, attemptHeaders(headers, policy, attempt), body, policy.timeoutMs);
+        Verdict v = judge(url, answer, policy, attempt, clock.elapsed());
+        if (v.result)
+            return std::move(*v.result);
+        delayMs = v.delayMs;
+    }
+}
+
+} // namespace
+
 Result<HttpAnswer> postJson(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers,
                             const QByteArray &body, const RetryPolicy &policy)
 {
     QElapsedTimer clock;
     clock.start();
-    for (int attempt = 0;; ++attempt) {
-        QList<std::pair<QByteArray, QByteArray>> hs = headers;
-        hs.append({QByteArrayLiteral("x-stainless-retry-count"), QByteArray::number(attempt)});
-        hs.append({QByteArrayLiteral("x-stainless-read-timeout"), QByteArray::number(policy.timeoutMs / 1000)});
-        const net::Answer answer = net::send("POST", url, hs, body, policy.timeoutMs);
-        if (answer.stopped)
-            return stoppingError(url);
-        HttpAnswer a;
-        a.status = answer.status;
-        a.body = answer.body;
-        a.headers = answer.headers;
-        const QString failure = answer.failure;
-        const bool timedOut = answer.timedOut;
-        const auto delay
-            = retryDelayMs(policy, a.status, a.headers, a.body, attempt, QRandomGenerator::global()->generateDouble());
-        if (!delay) {
-            a.retries = attempt;
-            a.latencyMs = clock.elapsed();
-            if (a.status == 0) {
-                return Error{timedOut ? QStringLiteral("llm.timeout") : QStringLiteral("llm.connection"),
-                             QStringLiteral("%1: %2 (after %3 retries)").arg(url.host(), failure).arg(attempt), 502};
-            }
-            return a;
-        }
-        qCInfo(lcLlm) << "LLM call to" << url.host() << "answered" << (a.status ? QString::number(a.status) : failure)
-                      << "- retry" << attempt + 1 << "in" << *delay << "ms";
-        if (!StopToken::sleep(*delay))
-            return stoppingError(url);
+    return retryFrom(url, headers, body, policy, 0, 0, clock);
+}
+
+QList<Result<HttpAnswer>> postJsonAll(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers,
+                                      const QList<QByteArray> &bodies, const RetryPolicy &policy)
+{
+    QElapsedTimer clock;
+    clock.start();
+    QList<net::Request> first;
+    for (const QByteArray &body : bodies)
+        first.append(net::Request{"POST", url, attemptHeaders(headers, policy, 0), body, policy.timeoutMs});
+    const QList<net::Answer> answers = net::sendAll(first);
+    QList<Result<HttpAnswer>> out;
+    for (qsizetype i = 0; i < answers.size(); ++i) {
+        Verdict v = judge(url, answers[i], policy, 0, clock.elapsed());
+        // The rare call the SDKs would retry goes on alone; the others keep their answers.
+        out.append(v.result ? std::move(*v.result) : retryFrom(url, headers, bodies[i], policy, 1, v.delayMs, clock));
     }
+    return out;
 }
 
 } // namespace salesflow::llm

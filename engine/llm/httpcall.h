@@ -45,4 +45,10 @@ std::optional<qint64> retryDelayMs(const RetryPolicy &policy, int status, const 
 Result<HttpAnswer> postJson(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers,
                             const QByteArray &body, const RetryPolicy &policy);
 
+/// postJson() for several bodies to one endpoint: the first attempts go out at once (one
+/// connection each, net::sendAll); a call the rules retry then goes on by itself, one after the
+/// other. The results in body order.
+QList<Result<HttpAnswer>> postJsonAll(const QUrl &url, const QList<std::pair<QByteArray, QByteArray>> &headers,
+                                      const QList<QByteArray> &bodies, const RetryPolicy &policy);
+
 } // namespace salesflow::llm

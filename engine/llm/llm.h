@@ -69,6 +69,16 @@ public:
     /// How many calls may run at once; the enrich stage gets this many workers.
     virtual int concurrency() const = 0;
     virtual Result<Response> complete(const Request &request) = 0;
+    /// Several calls, each as complete() would make it, at once as far as concurrency() allows
+    /// (the HTTP providers send them together); the results in request order. By default one
+    /// after the other.
+    virtual QList<Result<Response>> completeAll(const QList<Request> &requests)
+    {
+        QList<Result<Response>> out;
+        for (const Request &r : requests)
+            out.append(complete(r));
+        return out;
+    }
 };
 
 /// The provider the configuration names (SALESFLOW_LLM and friends). Errors name the missing

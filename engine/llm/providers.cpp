@@ -76,26 +76,12 @@ Error badBody(const QString &provider, const HttpAnswer &a, const QString &why)
                  502};
 }
 
-class SemaphoreGuard
-{
-public:
-    explicit SemaphoreGuard(QSemaphore &s) : m_s(s) { m_s.acquire(); }
-    ~SemaphoreGuard() { m_s.release(); }
-    SemaphoreGuard(const SemaphoreGuard &) = delete;
-    SemaphoreGuard &operator=(const SemaphoreGuard &) = delete;
+using Exchanged = Result<std::pair<HttpAnswer, QJsonObject>>;
 
-private:
-    QSemaphore &m_s;
-};
-
-/// One call under the provider's concurrency cap: the 200 answer and its JSON object, or the
-/// provider's error (statusError) or a bad body.
-Result<std::pair<HttpAnswer, QJsonObject>> exchange(const QString &provider, QSemaphore &slots, const QUrl &url,
-                                                    const QList<std::pair<QByteArray, QByteArray>> &headers,
-                                                    const QJsonObject &body, const RetryPolicy &policy)
+/// One call's answer: the 200 answer and its JSON object, or the provider's error
+/// (statusError) or a bad body.
+Exchanged parse(const QString &provider, Result<HttpAnswer> answer)
 {
-    SemaphoreGuard slot(slots);
-    auto answer = postJson(url, headers, QJsonDocument(body).toJson(QJsonDocument::Compact), policy);
     if (!answer)
         return answer.error();
     const HttpAnswer &a = answer.value();
@@ -107,6 +93,65 @@ Result<std::pair<HttpAnswer, QJsonObject>> exchange(const QString &provider, QSe
         return badBody(provider, a, QStringLiteral("a body that is not JSON"));
     return std::make_pair(a, doc.object());
 }
+
+/// The bodies' calls under the provider's concurrency cap, in waves: each wave takes the slots
+/// free at that moment (at least one, waited for) and sends that many calls at once.
+QList<Exchanged> exchangeAll(const QString &provider, QSemaphore &slots, const QUrl &url,
+                             const QList<std::pair<QByteArray, QByteArray>> &headers, const QList<QJsonObject> &bodies,
+                             const RetryPolicy &policy)
+{
+    QList<Exchanged> out;
+    for (qsizetype next = 0; next < bodies.size();) {
+        slots.acquire();
+        qsizetype wave = 1;
+        while (next + wave < bodies.size() && slots.tryAcquire())
+            ++wave;
+        QList<QByteArray> encoded;
+        for (qsizetype i = next; i < next + wave; ++i)
+            encoded.append(QJsonDocument(bodies[i]).toJson(QJsonDocument::Compact));
+        QList<Result<HttpAnswer>> answers = postJsonAll(url, headers, encoded, policy);
+        slots.release(int(wave));
+        for (auto &a : answers)
+            out.append(parse(provider, std::move(a)));
+        next += wave;
+    }
+    return out;
+}
+
+/// OpenAI's and Anthropic's common part: a call is a JSON body to one URL, read back from JSON.
+class HttpProvider : public IProvider
+{
+public:
+    HttpProvider(int concurrency, RetryPolicy policy)
+        : m_concurrency(concurrency), m_slots(concurrency), m_policy(policy)
+    { }
+    int concurrency() const override { return m_concurrency; }
+    Result<Response> complete(const Request &r) override { return completeAll({r}).first(); }
+    QList<Result<Response>> completeAll(const QList<Request> &requests) override
+    {
+        QList<QJsonObject> bodies;
+        for (const Request &r : requests)
+            bodies.append(bodyFor(r));
+        const QList<Exchanged> exchanged = exchangeAll(name(), m_slots, m_url, headers(), bodies, m_policy);
+        QList<Result<Response>> out;
+        for (qsizetype i = 0; i < requests.size(); ++i)
+            out.append(exchanged[i] ? read(requests[i], exchanged[i]->first, exchanged[i]->second)
+                                    : Result<Response>(exchanged[i].error()));
+        return out;
+    }
+
+protected:
+    virtual QJsonObject bodyFor(const Request &r) const = 0;
+    virtual QList<std::pair<QByteArray, QByteArray>> headers() const = 0;
+    virtual Result<Response> read(const Request &r, const HttpAnswer &a, const QJsonObject &root) const = 0;
+
+    QUrl m_url;
+
+private:
+    int m_concurrency;
+    QSemaphore m_slots;
+    RetryPolicy m_policy;
+};
 
 /// What every answer records about where it came from.
 Response provenance(const QString &provider, const QString &configuredModel, const HttpAnswer &a,
@@ -121,11 +166,12 @@ Response provenance(const QString &provider, const QString &configuredModel, con
     return out;
 }
 
-class OpenAiProvider final : public IProvider
+class OpenAiProvider final : public HttpProvider
 {
 public:
     OpenAiProvider(const Config &c, bool compatible)
-        : m_compatible(compatible), m_key(c.openaiApiKey), m_concurrency(c.llmConcurrency), m_slots(c.llmConcurrency)
+        : HttpProvider(c.llmConcurrency, RetryPolicy{RetryPolicy::Flavour::OpenAi, c.llmMaxRetries, c.llmTimeoutMs}),
+          m_compatible(compatible), m_key(c.openaiApiKey)
     {
         QString base = c.openaiBaseUrl.isEmpty() ? QStringLiteral("https://api.openai.com/v1") : c.openaiBaseUrl;
         while (base.endsWith(QLatin1Char('/')))
@@ -134,16 +180,15 @@ public:
         m_model = !c.llmModel.isEmpty() ? c.llmModel
             : compatible                ? QStringLiteral("llama3.1")
                                         : QStringLiteral("gpt-4o-mini");
-        m_policy = RetryPolicy{RetryPolicy::Flavour::OpenAi, c.llmMaxRetries, c.llmTimeoutMs};
     }
     QString name() const override
     {
         return m_compatible ? QStringLiteral("openai-compatible") : QStringLiteral("openai");
     }
     QString model() const override { return m_model; }
-    int concurrency() const override { return m_concurrency; }
 
-    Result<Response> complete(const Request &r) override
+protected:
+    QJsonObject bodyFor(const Request &r) const override
     {
         QJsonObject body{
             {QStringLiteral("model"), r.model.isEmpty() ? m_model : r.model},
@@ -168,14 +213,18 @@ public:
             body.insert(QStringLiteral("max_completion_tokens"), r.maxOutputTokens);
             body.insert(QStringLiteral("store"), false);
         }
-        QList<std::pair<QByteArray, QByteArray>> headers;
-        if (!m_key.isEmpty())
-            headers.append({QByteArrayLiteral("Authorization"), QByteArray("Bearer " + m_key)});
-        auto exchanged = exchange(name(), m_slots, m_url, headers, body, m_policy);
-        if (!exchanged)
-            return exchanged.error();
-        const HttpAnswer &a = exchanged->first;
-        const QJsonObject &root = exchanged->second;
+        return body;
+    }
+
+    QList<std::pair<QByteArray, QByteArray>> headers() const override
+    {
+        if (m_key.isEmpty())
+            return {};
+        return {{QByteArrayLiteral("Authorization"), QByteArray("Bearer " + m_key)}};
+    }
+
+    Result<Response> read(const Request &r, const HttpAnswer &a, const QJsonObject &root) const override
+    {
         const QJsonArray choices = root.value(QLatin1String("choices")).toArray();
         if (choices.isEmpty())
             return badBody(name(), a, QStringLiteral("no choices"));
@@ -221,18 +270,15 @@ public:
 private:
     bool m_compatible;
     QByteArray m_key;
-    int m_concurrency;
-    QSemaphore m_slots;
-    QUrl m_url;
     QString m_model;
-    RetryPolicy m_policy;
 };
 
-class AnthropicProvider final : public IProvider
+class AnthropicProvider final : public HttpProvider
 {
 public:
     explicit AnthropicProvider(const Config &c)
-        : m_key(c.anthropicApiKey), m_concurrency(c.llmConcurrency), m_slots(c.llmConcurrency)
+        : HttpProvider(c.llmConcurrency, RetryPolicy{RetryPolicy::Flavour::Anthropic, c.llmMaxRetries, c.llmTimeoutMs}),
+          m_key(c.anthropicApiKey)
     {
         QString base = c.anthropicBaseUrl.isEmpty() ? QStringLiteral("https://api.anthropic.com") : c.anthropicBaseUrl;
         while (base.endsWith(QLatin1Char('/')))
@@ -241,15 +287,14 @@ public:
             base.chop(3);
         m_url = QUrl(base + QStringLiteral("/v1/messages"));
         m_model = c.llmModel.isEmpty() ? QStringLiteral("claude-sonnet-4-5") : c.llmModel;
-        m_policy = RetryPolicy{RetryPolicy::Flavour::Anthropic, c.llmMaxRetries, c.llmTimeoutMs};
     }
     QString name() const override { return QStringLiteral("anthropic"); }
     QString model() const override { return m_model; }
-    int concurrency() const override { return m_concurrency; }
 
-    Result<Response> complete(const Request &r) override
+protected:
+    QJsonObject bodyFor(const Request &r) const override
     {
-        const QJsonObject body{
+        return QJsonObject{
             {QStringLiteral("model"), r.model.isEmpty() ? m_model : r.model},
             {QStringLiteral("max_tokens"), r.maxOutputTokens},
             // Static instructions first and marked for the prompt cache; the event comes after.
@@ -272,14 +317,16 @@ public:
                          {QStringLiteral("disable_parallel_tool_use"), true}}},
             {QStringLiteral("temperature"), std::clamp(r.temperature, 0.0, 1.0)},
         };
-        const QList<std::pair<QByteArray, QByteArray>> headers{
-            {QByteArrayLiteral("x-api-key"), m_key},
-            {QByteArrayLiteral("anthropic-version"), QByteArrayLiteral("2023-06-01")}};
-        auto exchanged = exchange(name(), m_slots, m_url, headers, body, m_policy);
-        if (!exchanged)
-            return exchanged.error();
-        const HttpAnswer &a = exchanged->first;
-        const QJsonObject &root = exchanged->second;
+    }
+
+    QList<std::pair<QByteArray, QByteArray>> headers() const override
+    {
+        return {{QByteArrayLiteral("x-api-key"), m_key},
+                {QByteArrayLiteral("anthropic-version"), QByteArrayLiteral("2023-06-01")}};
+    }
+
+    Result<Response> read(const Request &r, const HttpAnswer &a, const QJsonObject &root) const override
+    {
         if (root.value(QLatin1String("type")).toString() != QLatin1String("message"))
             return badBody(name(), a, QStringLiteral("no message object"));
         Response out = provenance(name(), m_model, a, root, "request-id");
@@ -333,11 +380,7 @@ public:
 
 private:
     QByteArray m_key;
-    int m_concurrency;
-    QSemaphore m_slots;
-    QUrl m_url;
     QString m_model;
-    RetryPolicy m_policy;
 };
 
 } // namespace

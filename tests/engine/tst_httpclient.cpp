@@ -149,3 +149,41 @@ void TestHttpClient::aStopRequestEndsAWaitingCall()
     std::lock_guard lock(rec.mutex);
     QCOMPARE(rec.requests.size(), 1);
 }
+
+void TestHttpClient::sendAllSendsTogetherAndAnswersInRequestOrder()
+{
+    // The server answers nothing until three calls wait at once, then answers the last first:
+    // calls sent one after the other would each time out.
+    std::vector<std::pair<QByteArray, EmulatorServer::Reply>> waiting; // server thread only
+    EmulatorServer server([&](const EmulatorServer::Request &r, const EmulatorServer::Reply &reply) {
+        if (r.path == "/drop")
+            return reply.drop();
+        waiting.emplace_back(r.body, reply);
+        if (waiting.size() < 3)
+            return;
+        for (auto it = waiting.rbegin(); it != waiting.rend(); ++it)
+            it->second.send(200, "application/json", "{\"echo\":" + it->first + "}");
+        waiting.clear();
+    });
+    QVERIFY(server.start());
+    const auto url = [&](const char *path) {
+        return QUrl(QStringLiteral("http://127.0.0.1:%1%2").arg(server.port()).arg(QLatin1String(path)));
+    };
+    QList<net::Request> requests;
+    for (int i = 0; i < 3; ++i)
+        requests.append({"POST", url("/gate"), {{"Authorization", "Bearer k"}}, QByteArray::number(i), 5000});
+    requests.insert(1, {"POST", url("/drop"), {}, "{}", 5000});
+    const QList<net::Answer> answers = net::sendAll(requests);
+    QCOMPARE(answers.size(), 4);
+    for (int i : {0, 2, 3}) {
+        QCOMPARE(answers[i].status, 200);
+        QCOMPARE(answers[i].body, "{\"echo\":" + requests[i].body + "}");
+    }
+    QCOMPARE(answers[1].status, 0); // the dropped one fails alone
+    QVERIFY(!answers[1].failure.isEmpty());
+    // The thread's next calls still work, together and alone.
+    const QList<net::Answer> again = net::sendAll({requests[0], requests[2], requests[3]});
+    QCOMPARE(again.size(), 3);
+    QCOMPARE(again[2].body, QByteArray("{\"echo\":2}"));
+    QCOMPARE(net::send("POST", url("/drop"), {}, "{}", 5000).status, 0);
+}

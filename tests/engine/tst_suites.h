@@ -126,6 +126,8 @@ private Q_SLOTS:
     void badConfigurationIsRefusedClearly();
     void replayWithAPromptVersionReEnriches();
     void stopAbandonsASlowCallAndGivesTheJobBack();
+    void aBatchsCallsGoOutTogetherAndAnInvalidAnswerIsAskedAgainAlone();
+    void aBatchKeepsTheConcurrencyCapAndOneFailureIsThatJobsOnly();
 };
 
 class TestWriteback : public QObject
@@ -245,6 +247,7 @@ private Q_SLOTS:
     void decodesCompressedAnswersAndFollowsNoRedirect();
     void aCallWithoutAnAnswerSaysWhy();
     void aStopRequestEndsAWaitingCall();
+    void sendAllSendsTogetherAndAnswersInRequestOrder();
 };
 
 class TestJson : public QObject

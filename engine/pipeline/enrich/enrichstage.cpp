@@ -212,42 +212,54 @@ llm::Analysis analysisOf(const EnrichmentInfo &e)
     return a;
 }
 
-Result<llm::Response> EnrichStage::callModel(llm::Request req, const QString &eventText, EnrichmentInfo &info,
-                                             llm::Validation &validation)
+bool EnrichStage::takeAnswer(Call &c, llm::Response answer, int call)
 {
-    llm::Response last;
-    const QString originalUser = req.user;
-    for (int call = 1; call <= 2; ++call) {
-        auto answer = m_provider->complete(req);
-        if (!answer) {
-            Metrics::instance().add("salesflow_llm_errors_total", Metrics::label("code", answer.error().code));
-            return answer.error();
+    c.last = std::move(answer);
+    const llm::Response &last = c.last;
+    EnrichmentInfo &info = c.info;
+    info.llmCalls = call;
+    info.inputTokens += last.inputTokens;
+    info.outputTokens += last.outputTokens;
+    info.cachedTokens += last.cachedTokens;
+    info.latencyMs += last.latencyMs;
+    info.httpRetries += last.retries;
+    const auto cost
+        = m_prices.cost(last.model, last.inputTokens, last.cachedTokens, last.cacheWriteTokens, last.outputTokens);
+    countCall(last, cost);
+    if (cost)
+        info.costUsd = info.costUsd.value_or(0) + *cost;
+    else
+        info.costUsd.reset();
+    if (last.outcome != llm::Outcome::Ok)
+        return false; // refusal, truncation, filter, no tool use: not retried, reviewed
+    c.validation = last.parseError.isEmpty() ? llm::validate(last.output, c.request.eventText)
+                                             : llm::Validation{{}, {last.parseError}, {}};
+    if (c.validation.analysis || call == 2)
+        return false;
+    c.request.user = c.originalUser + QStringLiteral("\n\nYour previous answer was rejected because: ")
+        + c.validation.errors.join(QLatin1String("; "))
+        + QStringLiteral(". Answer again, following the schema and the ranges exactly.");
+    return true;
+}
+
+void EnrichStage::callModels(QList<Call *> calls)
+{
+    for (int call = 1; call <= 2 && !calls.isEmpty(); ++call) {
+        QList<llm::Request> requests;
+        for (const Call *c : calls)
+            requests.append(c->request);
+        QList<Result<llm::Response>> answers = m_provider->completeAll(requests);
+        QList<Call *> again;
+        for (qsizetype i = 0; i < calls.size(); ++i) {
+            if (!answers[i]) {
+                Metrics::instance().add("salesflow_llm_errors_total", Metrics::label("code", answers[i].error().code));
+                calls[i]->error = answers[i].error();
+            } else if (takeAnswer(*calls[i], std::move(answers[i]).value(), call)) {
+                again.append(calls[i]);
+            }
         }
-        last = std::move(answer).value();
-        info.llmCalls = call;
-        info.inputTokens += last.inputTokens;
-        info.outputTokens += last.outputTokens;
-        info.cachedTokens += last.cachedTokens;
-        info.latencyMs += last.latencyMs;
-        info.httpRetries += last.retries;
-        const auto cost
-            = m_prices.cost(last.model, last.inputTokens, last.cachedTokens, last.cacheWriteTokens, last.outputTokens);
-        countCall(last, cost);
-        if (cost)
-            info.costUsd = info.costUsd.value_or(0) + *cost;
-        else
-            info.costUsd.reset();
-        if (last.outcome != llm::Outcome::Ok)
-            break; // refusal, truncation, filter, no tool use: not retried, reviewed
-        validation = last.parseError.isEmpty() ? llm::validate(last.output, eventText)
-                                               : llm::Validation{{}, {last.parseError}, {}};
-        if (validation.analysis || call == 2)
-            break;
-        req.user = originalUser + QStringLiteral("\n\nYour previous answer was rejected because: ")
-            + validation.errors.join(QLatin1String("; "))
-            + QStringLiteral(". Answer again, following the schema and the ranges exactly.");
+        calls = again;
     }
-    return last;
 }
 
 void EnrichStage::judge(EnrichmentInfo &info, const llm::Response &last, const llm::Validation &validation) const
@@ -294,27 +306,43 @@ int EnrichStage::recentEvents(const llm::PromptVersion &prompt)
     return prompt.settings.value(QLatin1String("recent_events")).toInt(5);
 }
 
-Result<EnrichmentInfo> EnrichStage::enrichWith(const store::EnrichContext &ctx, const llm::PromptVersion &prompt)
+Result<EnrichStage::Call> EnrichStage::callFor(const store::EnrichContext &ctx, const llm::PromptVersion &prompt) const
 {
     auto user = renderWithinBudget(prompt, ctx);
     if (!user)
         return user.error();
-    EnrichmentInfo info;
-    info.promptName = prompt.name;
-    info.promptVersion = prompt.version;
-    llm::Validation validation;
-    auto last = callModel(requestFor(prompt, ctx, user.value()), ctx.text, info, validation);
-    if (!last)
-        return last.error();
-    info.provider = last->provider.isEmpty() ? m_provider->name() : last->provider;
-    info.model = last->model.isEmpty() ? m_provider->model() : last->model;
-    info.requestId = last->requestId;
-    info.rawOutput = last->rawOutput.isEmpty() && !last->output.isEmpty()
-        ? QString::fromUtf8(QJsonDocument(last->output).toJson(QJsonDocument::Compact))
-        : last->rawOutput;
+    Call c;
+    c.request = requestFor(prompt, ctx, user.value());
+    c.originalUser = c.request.user;
+    c.info.promptName = prompt.name;
+    c.info.promptVersion = prompt.version;
+    return c;
+}
+
+Result<EnrichmentInfo> EnrichStage::finish(Call &c) const
+{
+    if (c.error)
+        return *c.error;
+    EnrichmentInfo &info = c.info;
+    const llm::Response &last = c.last;
+    info.provider = last.provider.isEmpty() ? m_provider->name() : last.provider;
+    info.model = last.model.isEmpty() ? m_provider->model() : last.model;
+    info.requestId = last.requestId;
+    info.rawOutput = last.rawOutput.isEmpty() && !last.output.isEmpty()
+        ? QString::fromUtf8(QJsonDocument(last.output).toJson(QJsonDocument::Compact))
+        : last.rawOutput;
     info.createdAtMs = nowMs();
-    judge(info, last.value(), validation);
+    judge(info, last, c.validation);
     return info;
+}
+
+Result<EnrichmentInfo> EnrichStage::enrichWith(const store::EnrichContext &ctx, const llm::PromptVersion &prompt)
+{
+    auto call = callFor(ctx, prompt);
+    if (!call)
+        return call.error();
+    callModels({&call.value()});
+    return finish(call.value());
 }
 
 namespace {
@@ -360,10 +388,23 @@ QList<Result<StageOutput>> EnrichStage::runBatch(const QList<queue::Job> &jobs, 
     auto contexts = store::EnrichmentRepository::loadContexts(conn, ids, false); // one statement for the batch
     if (!contexts) // the store's trouble is every job's: each retries
         return QList<Result<StageOutput>>(jobs.size(), contexts.error());
-    auto write = std::make_shared<Outputs>();
-    return eachJob(jobs, [&](const queue::Job &job) {
+    std::vector<Work> work;
+    work.reserve(size_t(jobs.size()));
+    for (const queue::Job &job : jobs) {
+        LogScope scope({{}, {}, job.eventId, {}});
         auto it = contexts->find(job.eventId);
-        return runWith(job, conn, prompts, write, it == contexts->end() ? nullptr : &it.value());
+        work.push_back(prepare(job, conn, prompts, it == contexts->end() ? nullptr : &it.value()));
+    }
+    QList<Call *> calls; // the batch's model calls, made together
+    for (Work &w : work)
+        if (!w.settled)
+            calls.append(&w.call);
+    callModels(calls);
+    auto write = std::make_shared<Outputs>();
+    qsizetype index = 0;
+    return eachJob(jobs, [&](const queue::Job &job) {
+        Work &w = work[size_t(index++)];
+        return w.settled ? std::move(*w.settled) : outputFor(job.eventId, finish(w.call), write);
     });
 }
 
@@ -377,28 +418,40 @@ Status EnrichStage::Outputs::apply(store::Connection &c, const QList<int> &parts
 
 Result<StageOutput> EnrichStage::run(const queue::Job &job, store::Connection &conn)
 {
-    Prompts prompts;
-    return runWith(job, conn, prompts, std::make_shared<Outputs>());
+    return runBatch({job}, conn).first();
 }
 
-Result<StageOutput> EnrichStage::runWith(const queue::Job &job, store::Connection &conn, Prompts &prompts,
-                                         const std::shared_ptr<Outputs> &write, Result<store::EnrichContext> *loaded)
+EnrichStage::Work EnrichStage::prepare(const queue::Job &job, store::Connection &conn, Prompts &prompts,
+                                       Result<store::EnrichContext> *loaded)
 {
+    Work w;
     auto prompt = promptFor(conn, job, prompts);
-    if (!prompt) // a HubSpot change needs no prompt, whatever the prompt's trouble
-        return isCrmChange(conn, job.eventId) ? Result<StageOutput>(crmChangeDone()) : prompt.error();
+    if (!prompt) { // a HubSpot change needs no prompt, whatever the prompt's trouble
+        w.settled = isCrmChange(conn, job.eventId) ? Result<StageOutput>(crmChangeDone()) : prompt.error();
+        return w;
+    }
     auto ctx = loaded ? std::move(*loaded)
                       : store::EnrichmentRepository::loadContext(conn, job.eventId, recentEvents(prompt.value()));
-    if (!ctx)
-        return ctx.error();
-    if (loaded) {
+    if (ctx && loaded) {
         if (Status s = store::EnrichmentRepository::completeContext(conn, ctx.value(), recentEvents(prompt.value()));
             !s)
-            return s.error();
+            ctx = s.error();
     }
-    if (ctx->kind == QLatin1String("crm_change"))
-        return crmChangeDone();
-    auto info = enrichWith(ctx.value(), prompt.value());
+    if (!ctx) {
+        w.settled = ctx.error();
+    } else if (ctx->kind == QLatin1String("crm_change")) {
+        w.settled = crmChangeDone();
+    } else if (auto call = callFor(ctx.value(), prompt.value()); !call) {
+        w.settled = call.error();
+    } else {
+        w.call = std::move(call).value();
+    }
+    return w;
+}
+
+Result<StageOutput> EnrichStage::outputFor(const QString &eventId, Result<EnrichmentInfo> info,
+                                           const std::shared_ptr<Outputs> &write)
+{
     if (!info)
         return info.error();
     StageOutput out;
@@ -412,7 +465,7 @@ Result<StageOutput> EnrichStage::runWith(const queue::Job &job, store::Connectio
         out.detail += QStringLiteral("; review: ") + info->reviewReasons.join(QLatin1String("; "));
     out.batchWrite = write;
     out.batchPart = int(write->rows.size());
-    write->rows.append({job.eventId, std::move(info).value()});
+    write->rows.append({eventId, std::move(info).value()});
     return out;
 }
 

@@ -10,7 +10,9 @@
 
 #include <QHash>
 
+#include <algorithm>
 #include <memory>
+#include <optional>
 
 namespace salesflow::pipeline {
 
@@ -34,10 +36,15 @@ public:
     EnrichStage(std::shared_ptr<llm::IProvider> provider, llm::PriceTable prices, Options options);
 
     QString name() const override { return QStringLiteral("enrich"); }
-    /// A model's answer is committed as soon as it arrives (one job a lease: an answer paid for
-    /// is never held back behind the next call, nor lost with it in a crash). The offline
+    /// A model's calls for a batch go out together, as many at once as the provider's
+    /// concurrency allows, and are committed together: an answer waits for the slowest call of
+    /// its batch (never behind a call made after it), and a crash loses at most a batch of
+    /// answers paid for. The batch is the provider's concurrency (at most 16). The offline
     /// analyser costs nothing and answers at once: its jobs go in batches like normalise's.
-    int batchSize() const override { return m_provider->name() == QLatin1String("offline") ? 32 : 1; }
+    int batchSize() const override
+    {
+        return m_provider->name() == QLatin1String("offline") ? 32 : std::clamp(m_provider->concurrency(), 1, 16);
+    }
     int dedicatedWorkers() const override;
     qint64 leaseMs() const override { return m_options.leaseMs; }
     Result<StageOutput> run(const queue::Job &job, store::Connection &conn) override;
@@ -65,14 +72,39 @@ private:
         QList<std::pair<QString, EnrichmentInfo>> rows; ///< event id, enrichment
         Status apply(store::Connection &c, const QList<int> &parts) override;
     };
-    /// One job, its enrichment added to `write`; `loaded` is its context when the batch read it
-    /// already (else it is read now).
-    Result<StageOutput> runWith(const queue::Job &job, store::Connection &conn, Prompts &prompts,
-                                const std::shared_ptr<Outputs> &write, Result<store::EnrichContext> *loaded = nullptr);
-    /// Calls the model; an answer that fails validation is retried once with the errors. Adds
-    /// tokens, latency and cost to `info`; `validation` is the last answer's.
-    Result<llm::Response> callModel(llm::Request req, const QString &eventText, EnrichmentInfo &info,
-                                    llm::Validation &validation);
+    /// One event's model calls: the request, and what its answers added up to.
+    struct Call
+    {
+        llm::Request request;
+        QString originalUser; ///< the user part before a re-ask added the validation errors
+        EnrichmentInfo info;
+        llm::Validation validation; ///< the last answer's
+        llm::Response last;
+        std::optional<Error> error; ///< no answer (the provider's error; the job queue retries)
+    };
+    /// A job of a batch: settled without a model call (a HubSpot change, a missing prompt or
+    /// context), or the call to make.
+    struct Work
+    {
+        std::optional<Result<StageOutput>> settled;
+        Call call;
+    };
+    /// The job's prompt and context (`loaded` when the batch read it already, else read now).
+    Work prepare(const queue::Job &job, store::Connection &conn, Prompts &prompts,
+                 Result<store::EnrichContext> *loaded);
+    /// The request for an event: the prompt rendered within its budget.
+    Result<Call> callFor(const store::EnrichContext &ctx, const llm::PromptVersion &prompt) const;
+    /// Makes the calls together (the provider sends them at once as far as its concurrency
+    /// allows); an answer that fails validation is asked again once with the errors, again
+    /// together with the batch's other re-asks.
+    void callModels(QList<Call *> calls);
+    /// Adds an answer's tokens, latency and cost to the call; true when it is to be asked again.
+    bool takeAnswer(Call &c, llm::Response answer, int call);
+    /// The enrichment the call's last answer makes, or its error.
+    Result<EnrichmentInfo> finish(Call &c) const;
+    /// The job's output, its enrichment added to `write`.
+    static Result<StageOutput> outputFor(const QString &eventId, Result<EnrichmentInfo> info,
+                                         const std::shared_ptr<Outputs> &write);
     /// Fills outcome, the analysis and the review reasons from the last answer.
     void judge(EnrichmentInfo &info, const llm::Response &last, const llm::Validation &validation) const;
 
