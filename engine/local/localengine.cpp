@@ -21,6 +21,7 @@
 #include "storecall.h"
 
 #include <QHostInfo>
+#include <QPromise>
 #include <QtConcurrent>
 
 namespace salesflow {
@@ -195,14 +196,18 @@ QFuture<Result<QList<Result<IngestReceipt>>>> LocalEngine::ingest(const Caller &
     }
     if (accepted.isEmpty())
         return QtFuture::makeReadyFuture(Out(answers));
-    return m_committer->submit(accepted).then(
-        [answers, slots](const pipeline::GroupCommitter::Receipts &r) mutable -> Out {
-            if (!r)
-                return r.error();
+    auto promise = std::make_shared<QPromise<Out>>();
+    QFuture<Out> answered = promise->future();
+    promise->start();
+    m_committer->submit(accepted, [promise, answers, slots](const pipeline::GroupCommitter::Receipts &r) mutable {
+        if (r) {
             for (qsizetype i = 0; i < slots.size(); ++i)
                 answers[slots[i]] = r->at(i);
-            return answers;
-        });
+        }
+        promise->addResult(r ? Out(answers) : Out(r.error()));
+        promise->finish();
+    });
+    return answered;
 }
 
 QFuture<Result<Caller>> LocalEngine::authenticate(QByteArray token)

@@ -11,6 +11,7 @@
 #include "tests/support/pgserver.h"
 #include "tests/support/testbackend.h"
 
+#include <QPromise>
 #include <QtConcurrent>
 #include <QtTest>
 
@@ -20,6 +21,19 @@ namespace {
 std::unique_ptr<LocalEngine> openEngine(const QString &tag)
 {
     return test::openEngine(Config{}, tag);
+}
+
+/// The committer's answer to one submission, as a future the test can wait for.
+QFuture<pipeline::GroupCommitter::Receipts> submitted(pipeline::GroupCommitter &committer,
+                                                      QList<store::NewRawEvent> events)
+{
+    auto promise = std::make_shared<QPromise<pipeline::GroupCommitter::Receipts>>();
+    promise->start();
+    committer.submit(std::move(events), [promise](const pipeline::GroupCommitter::Receipts &r) {
+        promise->addResult(r);
+        promise->finish();
+    });
+    return promise->future();
 }
 
 QList<Result<IngestReceipt>> post(LocalEngine &e, QList<IngestItem> items)
@@ -285,15 +299,16 @@ void TestIngest::oneRefusedSubmissionDoesNotFailItsBatch()
     QVERIFY(holder.value()->exec("LOCK TABLE raw_events IN EXCLUSIVE MODE", {}).ok());
     QList<QFuture<pipeline::GroupCommitter::Receipts>> good;
     for (int i = 0; i < 30; ++i) {
-        good << e->committer()->submit(
-            {store::NewRawEvent{ids::newEventId(), QStringLiteral("chat"), "application/json", "{}",
-                                QStringLiteral("chat:k%1").arg(i), QStringLiteral("t")}});
+        good << submitted(*e->committer(),
+                          {store::NewRawEvent{ids::newEventId(), QStringLiteral("chat"), "application/json", "{}",
+                                              QStringLiteral("chat:k%1").arg(i), QStringLiteral("t")}});
     }
     // Past the door's checks (as a future bug might let it): a key too long for the unique
     // index (random, so compression cannot shrink it under PostgreSQL's 2,704-byte entry limit).
-    auto bad = e->committer()->submit({store::NewRawEvent{
-        ids::newEventId(), QStringLiteral("chat"), "application/json", "{}",
-        QStringLiteral("chat:bad") + QString::fromLatin1(ids::randomToken(9000)), QStringLiteral("t")}});
+    auto bad = submitted(*e->committer(),
+                         {store::NewRawEvent{ids::newEventId(), QStringLiteral("chat"), "application/json", "{}",
+                                             QStringLiteral("chat:bad") + QString::fromLatin1(ids::randomToken(9000)),
+                                             QStringLiteral("t")}});
     QTest::qWait(100);
     holder.value()->rollback();
     for (auto &f : good) {

@@ -36,33 +36,27 @@ void GroupCommitter::stop()
         t.join();
     m_threads.clear();
     // Anything still waiting was never written: say so rather than leave callers hanging.
-    std::lock_guard lock(m_mutex);
-    for (Pending &p : m_queue) {
-        p.promise.start();
-        p.promise.addResult(
-            Receipts(makeError("store.unavailable", QStringLiteral("the engine is shutting down"), 503)));
-        p.promise.finish();
-    }
-    m_queue.clear();
-}
-
-QFuture<GroupCommitter::Receipts> GroupCommitter::submit(QList<store::NewRawEvent> events)
-{
-    Pending p{std::move(events), QPromise<Receipts>()};
-    QFuture<Receipts> f = p.promise.future();
-    p.promise.start();
+    std::deque<Pending> left;
     {
         std::lock_guard lock(m_mutex);
-        if (m_stopping) {
-            p.promise.addResult(
-                Receipts(makeError("store.unavailable", QStringLiteral("the engine is shutting down"), 503)));
-            p.promise.finish();
-            return f;
-        }
-        m_queue.push_back(std::move(p));
+        left.swap(m_queue);
     }
-    m_cv.notify_one();
-    return f;
+    for (Pending &p : left) // answered outside the lock: a caller's callback may submit again
+        answer(p, Receipts(makeError("store.unavailable", QStringLiteral("the engine is shutting down"), 503)));
+}
+
+void GroupCommitter::submit(QList<store::NewRawEvent> events, Done done)
+{
+    Pending p{std::move(events), std::move(done)};
+    {
+        std::lock_guard lock(m_mutex);
+        if (!m_stopping) {
+            m_queue.push_back(std::move(p));
+            m_cv.notify_one();
+            return;
+        }
+    }
+    answer(p, Receipts(makeError("store.unavailable", QStringLiteral("the engine is shutting down"), 503)));
 }
 
 std::vector<GroupCommitter::Pending> GroupCommitter::takeBatch()
@@ -110,16 +104,15 @@ GroupCommitter::Receipts GroupCommitter::commit(std::unique_ptr<store::Connectio
     if (!result && conn && conn->broken())
         return makeError("store.unavailable",
                          *maybeCommitted ? QStringLiteral("the event store went away while storing this; send it again "
-                                                      "(if it was stored, the retry is answered as a duplicate)")
-                                     : QStringLiteral("the event store is unavailable; nothing was stored"),
+                                                          "(if it was stored, the retry is answered as a duplicate)")
+                                         : QStringLiteral("the event store is unavailable; nothing was stored"),
                          503);
     return result;
 }
 
 void GroupCommitter::answer(Pending &p, const Receipts &receipts)
 {
-    p.promise.addResult(receipts);
-    p.promise.finish();
+    p.done(receipts);
 }
 
 void GroupCommitter::commitEach(std::unique_ptr<store::Connection> &conn, std::vector<Pending> &batch)
