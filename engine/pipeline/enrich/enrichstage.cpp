@@ -94,7 +94,15 @@ EnrichStage::EnrichStage(std::shared_ptr<llm::IProvider> provider, llm::PriceTab
 
 int EnrichStage::dedicatedWorkers() const
 {
-    return m_provider->concurrency();
+    // Offline: one worker per core's worth of analysis. A network model: a worker's batch
+    // already has its calls in flight together, so enough workers to fill the cap, plus one
+    // that commits and leases while the others wait on their calls, keep every slot busy
+    // without holding many more jobs leased than can be called.
+    const int concurrency = m_provider->concurrency();
+    if (m_provider->name() == QLatin1String("offline"))
+        return concurrency;
+    const int batch = batchSize();
+    return (concurrency + batch - 1) / batch + (concurrency > 1 ? 1 : 0);
 }
 
 namespace {
