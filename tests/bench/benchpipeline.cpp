@@ -22,6 +22,7 @@ struct Mode
     QString name;
     bool llm = false; ///< the OpenAI emulator answering at once, else the offline analyser
     bool hubspot = false; ///< the HubSpot emulator, else a dry run
+    int llmConcurrency = 0; ///< SALESFLOW_LLM_CONCURRENCY (0: the default, 4), i.e. the enrich batch
 };
 
 /// `events` chat events stored as received (ingest is measured elsewhere), none processed yet.
@@ -53,6 +54,8 @@ QProcessEnvironment workerEnv(const Mode &m, const test::LlmEmulator &llm, const
         env.insert(QStringLiteral("SALESFLOW_LLM"), QStringLiteral("openai"));
         env.insert(QStringLiteral("OPENAI_BASE_URL"), llm.openaiBaseUrl());
         env.insert(QStringLiteral("OPENAI_API_KEY"), QString::fromLatin1(llm.openaiKey));
+        if (m.llmConcurrency > 0)
+            env.insert(QStringLiteral("SALESFLOW_LLM_CONCURRENCY"), QString::number(m.llmConcurrency));
     } else {
         env.insert(QStringLiteral("SALESFLOW_LLM"), QStringLiteral("offline"));
     }
@@ -126,9 +129,11 @@ void runPipelineBenchmarks(test::PgServer &pg, const Say &say)
                        "(SALESFLOW_BENCH_BACKLOG=%1; the issue's 1,000,000 takes about an hour at these rates); "
                        "CPU = salesflowd utime+stime over the whole drain; HubSpot emulator without rate limits")
             .arg(backlog));
-    const Mode modes[] = {{QStringLiteral("offline analyser, dry run"), false, false},
-                          {QStringLiteral("instant LLM (OpenAI emulator), dry run"), true, false},
-                          {QStringLiteral("offline analyser, HubSpot emulator"), false, true}};
+    const Mode modes[]
+        = {{QStringLiteral("offline analyser, dry run"), false, false},
+           {QStringLiteral("instant LLM (OpenAI emulator), dry run"), true, false},
+           {QStringLiteral("instant LLM, 16 calls at once (SALESFLOW_LLM_CONCURRENCY=16), dry run"), true, false, 16},
+           {QStringLiteral("offline analyser, HubSpot emulator"), false, true}};
     int round = 0;
     for (const Mode &m : modes) {
         const int events = round == 0 ? backlog : qMin(backlog, 5000); // the first mode drains the whole backlog
