@@ -6,8 +6,11 @@ namespace salesflow::store {
 
 QString pgTextArray(const QList<QString> &values)
 {
+    qsizetype total = 2;
+    for (const QString &v : values)
+        total += v.size() + 3; // quotes and comma; escapes, when there are any, may grow it once
     QString out;
-    out.reserve(values.size() * 40);
+    out.reserve(total);
     out += QLatin1Char('{');
     for (qsizetype i = 0; i < values.size(); ++i) {
         if (i)
@@ -73,7 +76,9 @@ QByteArray pgByteaArrayBinary(const QList<QByteArray> &values)
 
 QString pgIntArray(const QList<qint64> &values)
 {
-    QString out = QStringLiteral("{");
+    QString out;
+    out.reserve(2 + values.size() * 12);
+    out += QLatin1Char('{');
     for (qsizetype i = 0; i < values.size(); ++i) {
         if (i)
             out += QLatin1Char(',');

@@ -84,7 +84,9 @@ int main(int argc, char *argv[])
     say(QStringLiteral("# machine: %1 cores; PostgreSQL fsync=on, synchronous_commit=on, wal_init_zero=off, "
                        "max_wal_size=2GB (one server for every side), private server on loopback")
             .arg(QThread::idealThreadCount()));
-    test::PgServer pg(test::PgServer::Options{true, 300});
+    // SALESFLOW_BENCH_PG_PROFILE=1: pg_stat_statements on (a few % slower), where the database's time goes
+    test::PgServer pg(
+        test::PgServer::Options{true, 300, qEnvironmentVariableIntValue("SALESFLOW_BENCH_PG_PROFILE") == 1});
     if (!pg.start())
         qFatal("%s", qPrintable(pg.error()));
     for (const Section &s : sections()) {

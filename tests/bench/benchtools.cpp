@@ -8,6 +8,7 @@
 #include "tests/support/testbackend.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
 #include <QProcess>
 
@@ -41,15 +42,48 @@ QString psql(const test::PgServer &pg, const QString &db, const QString &sql)
                                      QStringLiteral("-c"), sql});
 }
 
-qint64 cpuMsOf(qint64 pid)
+namespace {
+
+/// /proc/PID/stat from field 3 (state) on: [1] is the parent, [11..14] utime, stime, cutime, cstime.
+QList<QByteArray> statFields(qint64 pid)
 {
     QFile f(QStringLiteral("/proc/%1/stat").arg(pid));
     if (!f.open(QIODevice::ReadOnly))
-        return -1;
+        return {};
     const QByteArray stat = f.readAll();
-    const QList<QByteArray> fields = stat.mid(stat.lastIndexOf(')') + 2).split(' ');
-    const qint64 ticks = fields.value(11).toLongLong() + fields.value(12).toLongLong(); // fields 14 and 15
+    return stat.mid(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+qint64 ticksToMs(qint64 ticks)
+{
     return ticks * 1000 / sysconf(_SC_CLK_TCK);
+}
+
+} // namespace
+
+qint64 cpuMsOf(qint64 pid)
+{
+    const QList<QByteArray> fields = statFields(pid);
+    if (fields.size() < 15)
+        return -1;
+    return ticksToMs(fields[11].toLongLong() + fields[12].toLongLong());
+}
+
+qint64 cpuMsOfServer(qint64 serverPid)
+{
+    qint64 ticks = 0;
+    const QList<QByteArray> own = statFields(serverPid);
+    if (own.size() < 15)
+        return -1;
+    for (int i = 11; i <= 14; ++i) // children it has reaped count in cutime and cstime
+        ticks += own[i].toLongLong();
+    const QStringList pids = QDir(QStringLiteral("/proc")).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+    for (const QString &pid : pids) {
+        const QList<QByteArray> fields = statFields(pid.toLongLong());
+        if (fields.size() >= 15 && fields[1].toLongLong() == serverPid)
+            ticks += fields[11].toLongLong() + fields[12].toLongLong();
+    }
+    return ticksToMs(ticks);
 }
 
 qint64 rssKbOf(qint64 pid)

@@ -36,6 +36,9 @@ QString psql(const test::PgServer &pg, const QString &db, const QString &sql);
 
 /// utime + stime of a process, in ms; -1 when it is gone.
 qint64 cpuMsOf(qint64 pid);
+/// utime + stime of a server process and every child it has now or has reaped (PostgreSQL's
+/// postmaster: its backends, autovacuum, checkpointer), in ms; -1 when it is gone.
+qint64 cpuMsOfServer(qint64 serverPid);
 
 /// Resident set size of a process, in KiB; -1 when it is gone.
 qint64 rssKbOf(qint64 pid);

@@ -108,7 +108,10 @@ bool PgServer::start()
               .arg(m_port)
               .arg(m_dir->path())
               .arg(m_options.maxConnections)
-              .arg(m_options.fsync ? QStringLiteral("on") : QStringLiteral("off"));
+              .arg(m_options.fsync ? QStringLiteral("on") : QStringLiteral("off"))
+        + (m_options.statementStats ? QStringLiteral(" -c shared_preload_libraries=pg_stat_statements "
+                                                     "-c pg_stat_statements.track_planning=on")
+                                    : QString());
     if (!run({m_bin + QStringLiteral("/pg_ctl"), QStringLiteral("-D"), m_dir->path() + QStringLiteral("/data"),
               QStringLiteral("-l"), m_dir->path() + QStringLiteral("/server.log"), QStringLiteral("-o"), opts,
               QStringLiteral("-w"), QStringLiteral("-t"), QStringLiteral("60"), QStringLiteral("start")}))

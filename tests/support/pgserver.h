@@ -17,6 +17,7 @@ public:
     {
         bool fsync = false; ///< benchmarks turn it on; tests do not need it
         int maxConnections = 200;
+        bool statementStats = false; ///< preload pg_stat_statements (planning included), for profiles
     };
     PgServer();
     explicit PgServer(Options options);
