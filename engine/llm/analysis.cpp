@@ -118,21 +118,8 @@ bool isInteger(const QJsonValue &v)
     return v.isDouble() && std::isfinite(v.toDouble()) && v.toDouble() == std::floor(v.toDouble());
 }
 
-} // namespace
-
-Validation validate(const QJsonObject &answer, const QString &eventText)
+void checkKnownKeys(const QJsonObject &answer, Validation &v)
 {
-    Validation v;
-    Analysis a;
-    auto needString = [&](const char *key, QString *into, bool nonEmpty) {
-        const QJsonValue value = answer.value(QLatin1String(key));
-        if (!value.isString())
-            v.errors << QStringLiteral("%1 must be a string").arg(QLatin1String(key));
-        else if (nonEmpty && value.toString().trimmed().isEmpty())
-            v.errors << QStringLiteral("%1 must not be empty").arg(QLatin1String(key));
-        else
-            *into = value.toString().trimmed();
-    };
     const QStringList known{QStringLiteral("summary"),           QStringLiteral("intent"),
                             QStringLiteral("lead_quality"),      QStringLiteral("objections"),
                             QStringLiteral("next_action"),       QStringLiteral("follow_up_email"),
@@ -141,8 +128,37 @@ Validation validate(const QJsonObject &answer, const QString &eventText)
         if (!known.contains(k))
             v.errors << QStringLiteral("unexpected property %1").arg(k);
     }
-    needString("summary", &a.summary, true);
-    needString("next_action", &a.nextAction, true);
+}
+
+void readText(const QJsonObject &answer, Validation &v, Analysis &a)
+{
+    auto needString = [&](const char *key, QString *into) {
+        const QJsonValue value = answer.value(QLatin1String(key));
+        if (!value.isString())
+            v.errors << QStringLiteral("%1 must be a string").arg(QLatin1String(key));
+        else if (value.toString().trimmed().isEmpty())
+            v.errors << QStringLiteral("%1 must not be empty").arg(QLatin1String(key));
+        else
+            *into = value.toString().trimmed();
+    };
+    needString("summary", &a.summary);
+    needString("next_action", &a.nextAction);
+}
+
+void readFollowUp(const QJsonObject &answer, Validation &v, Analysis &a)
+{
+    const QJsonValue email = answer.value(QLatin1String("follow_up_email"));
+    if (!email.isObject() || !email.toObject().value(QLatin1String("subject")).isString()
+        || !email.toObject().value(QLatin1String("body")).isString()) {
+        v.errors << QStringLiteral("follow_up_email must be an object with string subject and body");
+    } else {
+        a.followUpSubject = email.toObject().value(QLatin1String("subject")).toString().trimmed();
+        a.followUpBody = email.toObject().value(QLatin1String("body")).toString().trimmed();
+    }
+}
+
+void readScales(const QJsonObject &answer, Validation &v, Analysis &a)
+{
     const QJsonValue intent = answer.value(QLatin1String("intent"));
     if (!intent.isString() || !intents().contains(intent.toString()))
         v.errors << QStringLiteral("intent must be one of high, medium, low, none");
@@ -163,38 +179,48 @@ Validation validate(const QJsonObject &answer, const QString &eventText)
         v.errors << QStringLiteral("confidence must be a number from 0 to 1");
     else
         a.confidence = confidence.toDouble();
-    const QJsonValue email = answer.value(QLatin1String("follow_up_email"));
-    if (!email.isObject() || !email.toObject().value(QLatin1String("subject")).isString()
-        || !email.toObject().value(QLatin1String("body")).isString()) {
-        v.errors << QStringLiteral("follow_up_email must be an object with string subject and body");
-    } else {
-        a.followUpSubject = email.toObject().value(QLatin1String("subject")).toString().trimmed();
-        a.followUpBody = email.toObject().value(QLatin1String("body")).toString().trimmed();
-    }
+}
+
+/// Objections whose evidence is not in the event's text are dropped with a note, not an error.
+void readObjections(const QJsonObject &answer, const QString &eventText, Validation &v, Analysis &a)
+{
     const QJsonValue objections = answer.value(QLatin1String("objections"));
     if (!objections.isArray()) {
         v.errors << QStringLiteral("objections must be an array");
-    } else {
-        const QString haystack = foldForMatch(eventText);
-        int i = 0;
-        for (const QJsonValue &o : objections.toArray()) {
-            const QJsonObject obj = o.toObject();
-            const QString category = obj.value(QLatin1String("category")).toString();
-            const QString evidence = obj.value(QLatin1String("evidence")).toString().trimmed();
-            if (!o.isObject() || !objectionCategories().contains(category)
-                || !obj.value(QLatin1String("evidence")).isString()) {
-                v.errors << QStringLiteral("objections[%1] must be {category: one of %2, evidence: string}")
-                                .arg(i)
-                                .arg(objectionCategories().join(QLatin1String(", ")));
-            } else if (evidence.isEmpty() || !haystack.contains(foldForMatch(evidence))) {
-                v.notes << QStringLiteral("dropped %1 objection: its evidence \"%2\" is not in the event text")
-                               .arg(category, evidence.left(120));
-            } else {
-                a.objections.append({category, evidence});
-            }
-            ++i;
-        }
+        return;
     }
+    const QString haystack = foldForMatch(eventText);
+    int i = 0;
+    for (const QJsonValue &o : objections.toArray()) {
+        const QJsonObject obj = o.toObject();
+        const QString category = obj.value(QLatin1String("category")).toString();
+        const QString evidence = obj.value(QLatin1String("evidence")).toString().trimmed();
+        if (!o.isObject() || !objectionCategories().contains(category)
+            || !obj.value(QLatin1String("evidence")).isString()) {
+            v.errors << QStringLiteral("objections[%1] must be {category: one of %2, evidence: string}")
+                            .arg(i)
+                            .arg(objectionCategories().join(QLatin1String(", ")));
+        } else if (evidence.isEmpty() || !haystack.contains(foldForMatch(evidence))) {
+            v.notes << QStringLiteral("dropped %1 objection: its evidence \"%2\" is not in the event text")
+                           .arg(category, evidence.left(120));
+        } else {
+            a.objections.append({category, evidence});
+        }
+        ++i;
+    }
+}
+
+} // namespace
+
+Validation validate(const QJsonObject &answer, const QString &eventText)
+{
+    Validation v;
+    Analysis a;
+    checkKnownKeys(answer, v);
+    readText(answer, v, a);
+    readScales(answer, v, a);
+    readFollowUp(answer, v, a);
+    readObjections(answer, eventText, v, a);
     if (!v.errors.isEmpty())
         return v;
     const int dropped = int(v.notes.size());
