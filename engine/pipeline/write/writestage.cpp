@@ -29,6 +29,21 @@ bool permanentCategory(const QString &category)
     return category == QLatin1String("VALIDATION_ERROR") || category == QLatin1String("OBJECT_NOT_FOUND")
         || category == QLatin1String("CONFLICT") || category == QLatin1String("INVALID_PARAMS");
 }
+
+/// The ids a batch answer's `errors` name, each with HubSpot's reason.
+QHash<QString, QString> refusedIds(const hubspot::Response &r)
+{
+    QHash<QString, QString> failed;
+    for (const QJsonValue &v : r.json.object().value(QLatin1String("errors")).toArray()) {
+        const QJsonObject e = v.toObject();
+        for (const QJsonValue &id : e.value(QLatin1String("context")).toObject().value(QLatin1String("ids")).toArray())
+            failed.insert(
+                id.toString(),
+                QStringLiteral("HubSpot refused it (%1): %2")
+                    .arg(e.value(QLatin1String("category")).toString(), e.value(QLatin1String("message")).toString()));
+    }
+    return failed;
+}
 } // namespace
 
 struct WriteStage::Batch
@@ -375,9 +390,9 @@ void WriteStage::associate(Batch &b)
     b.flush();
 }
 
-void WriteStage::updateContacts(Batch &b)
+/// The newest event's update per contact; older updates of the same contact are superseded.
+QHash<QString, Action *> WriteStage::newestContactUpdates(Batch &b)
 {
-    // The newest event's values per contact; older updates of the same contact are superseded.
     QHash<QString, Action *> newest;
     for (Action &a : b.actions) {
         if (a.kind != QLatin1String("update_contact") || a.status != AS::Planned)
@@ -394,7 +409,13 @@ void WriteStage::updateContacts(Batch &b)
                       QStringLiteral("a newer event's update of the same contact was sent"), false);
         slot = &a;
     }
-    QList<std::pair<Action *, QString>> ready;
+    return newest;
+}
+
+void WriteStage::updateContacts(Batch &b)
+{
+    const QHash<QString, Action *> newest = newestContactUpdates(b);
+    QList<ContactUpdate> ready;
     for (auto it = newest.begin(); it != newest.end(); ++it) {
         auto id = b.hubspotIdOf(QStringLiteral("contact"), it.key());
         if (!id)
@@ -408,53 +429,73 @@ void WriteStage::updateContacts(Batch &b)
     }
     b.flush();
     for (qsizetype from = 0; from < ready.size() && !b.hold; from += kBatchInputs) {
-        const auto chunk = ready.mid(from, kBatchInputs);
-        QJsonArray inputs;
-        QHash<const Action *, QByteArray> sent; // each action's own input, its record of what was sent
-        for (const auto &[a, id] : chunk) {
-            const QJsonObject input{{QStringLiteral("id"), id},
-                                    {QStringLiteral("properties"), a->payload.value(QLatin1String("properties"))}};
-            inputs.append(input);
-            sent.insert(a, compact(input));
-        }
-        const QJsonObject body{{QStringLiteral("inputs"), inputs}};
-        auto res = m_client->call(b.budget, "POST", QStringLiteral("/crm/v3/objects/contacts/batch/update"),
-                                  QJsonDocument(body));
-        if (!res) {
-            if (res.error().retry == Retry::Hold)
-                b.hold = res.error();
-            for (const auto &[a, id] : chunk)
-                b.outcome(*a, {}, {}, sent.value(a), 0, {}, res.error().message);
-            b.flush();
-            continue;
-        }
-        const hubspot::Response &r = res.value();
-        QSet<QString> ok;
-        QHash<QString, QString> failed;
-        for (const QJsonValue &v : r.json.object().value(QLatin1String("results")).toArray())
-            ok.insert(v.toObject().value(QLatin1String("id")).toString());
-        for (const QJsonValue &v : r.json.object().value(QLatin1String("errors")).toArray()) {
-            const QJsonObject e = v.toObject();
-            for (const QJsonValue &id :
-                 e.value(QLatin1String("context")).toObject().value(QLatin1String("ids")).toArray())
-                failed.insert(id.toString(),
-                              QStringLiteral("HubSpot refused it (%1): %2")
-                                  .arg(e.value(QLatin1String("category")).toString(),
-                                       e.value(QLatin1String("message")).toString()));
-        }
-        for (const auto &[a, id] : chunk) {
-            if (ok.contains(id))
-                b.outcome(*a, AS::Done, id, sent.value(a), r.status, {}, {});
-            else if (r.status >= 400 && r.status < 500)
-                b.outcome(*a, AS::Failed, {}, sent.value(a), r.status, r.body.left(4000), hubspot::Client::describe(r));
-            else
-                b.outcome(*a, failed.contains(id) ? AS::Failed : QString(), {}, sent.value(a), r.status,
-                          r.body.left(2000),
-                          failed.value(id, QStringLiteral("no result for this contact; sent again")));
-        }
+        sendContactUpdates(b, ready.mid(from, kBatchInputs));
         b.flush();
     }
 }
+
+/// One batch/update call for `chunk`; each action's outcome from HubSpot's results and errors.
+void WriteStage::sendContactUpdates(Batch &b, const QList<ContactUpdate> &chunk)
+{
+    QJsonArray inputs;
+    QHash<const Action *, QByteArray> sent; // each action's own input, its record of what was sent
+    for (const auto &[a, id] : chunk) {
+        const QJsonObject input{{QStringLiteral("id"), id},
+                                {QStringLiteral("properties"), a->payload.value(QLatin1String("properties"))}};
+        inputs.append(input);
+        sent.insert(a, compact(input));
+    }
+    const QJsonObject body{{QStringLiteral("inputs"), inputs}};
+    auto res = m_client->call(b.budget, "POST", QStringLiteral("/crm/v3/objects/contacts/batch/update"),
+                              QJsonDocument(body));
+    if (!res) {
+        if (res.error().retry == Retry::Hold)
+            b.hold = res.error();
+        for (const auto &[a, id] : chunk)
+            b.outcome(*a, {}, {}, sent.value(a), 0, {}, res.error().message);
+        return;
+    }
+    const hubspot::Response &r = res.value();
+    QSet<QString> ok;
+    for (const QJsonValue &v : r.json.object().value(QLatin1String("results")).toArray())
+        ok.insert(v.toObject().value(QLatin1String("id")).toString());
+    const QHash<QString, QString> failed = refusedIds(r);
+    for (const auto &[a, id] : chunk) {
+        if (ok.contains(id))
+            b.outcome(*a, AS::Done, id, sent.value(a), r.status, {}, {});
+        else if (r.status >= 400 && r.status < 500)
+            b.outcome(*a, AS::Failed, {}, sent.value(a), r.status, r.body.left(4000), hubspot::Client::describe(r));
+        else
+            b.outcome(*a, failed.contains(id) ? AS::Failed : QString(), {}, sent.value(a), r.status, r.body.left(2000),
+                      failed.value(id, QStringLiteral("no result for this contact; sent again")));
+    }
+}
+
+namespace {
+
+QSet<QString> resultIds(const hubspot::Response &read)
+{
+    QSet<QString> present;
+    for (const QJsonValue &v : read.json.object().value(QLatin1String("results")).toArray())
+        present.insert(v.toObject().value(QLatin1String("id")).toString());
+    return present;
+}
+
+/// From an associations batch/read answer: each object id and the ids it is associated with.
+QHash<QString, QSet<QString>> linkedIds(const hubspot::Response &assoc)
+{
+    QHash<QString, QSet<QString>> linked;
+    for (const QJsonValue &v : assoc.json.object().value(QLatin1String("results")).toArray()) {
+        const QJsonObject o = v.toObject();
+        const QString from = o.value(QLatin1String("from")).toObject().value(QLatin1String("id")).toString();
+        for (const QJsonValue &t : o.value(QLatin1String("to")).toArray())
+            linked[from].insert(
+                QString::number(t.toObject().value(QLatin1String("toObjectId")).toVariant().toLongLong()));
+    }
+    return linked;
+}
+
+} // namespace
 
 void WriteStage::verify(Batch &b)
 {
@@ -473,58 +514,57 @@ void WriteStage::verify(Batch &b)
     }
     if (first.isEmpty() || qHash(first) % 1000 >= uint(m_options.verifyRate * 1000))
         return;
-    for (auto it = byType.begin(); it != byType.end() && !b.hold; ++it) {
-        const QList<Action *> sample = it.value().mid(0, kBatchInputs);
-        QJsonArray inputs;
-        for (Action *a : sample)
-            inputs.append(QJsonObject{{QStringLiteral("id"), a->hubspotId}});
-        auto read = m_client->call(b.budget, "POST", QStringLiteral("/crm/v3/objects/%1/batch/read").arg(it.key()),
-                                   QJsonDocument(QJsonObject{{QStringLiteral("inputs"), inputs},
-                                                             {QStringLiteral("properties"),
-                                                              QJsonArray{QStringLiteral("salesflow_action_key")}}}));
-        auto assoc = m_client->call(b.budget, "POST",
-                                    QStringLiteral("/crm/v4/associations/%1/contacts/batch/read").arg(it.key()),
-                                    QJsonDocument(QJsonObject{{QStringLiteral("inputs"), inputs}}));
-        if (!read || !assoc) {
-            // The writes themselves are recorded; this sample stays unverified (verified NULL).
-            qCWarning(lcPipeline) << "write verification skipped for" << sample.size() << it.key() << ":"
-                                  << (!read ? read.error().message : assoc.error().message);
-            if (!read && read.error().retry == Retry::Hold)
-                b.hold = read.error();
-            continue;
-        }
-        QSet<QString> present;
-        for (const QJsonValue &v : read->json.object().value(QLatin1String("results")).toArray())
-            present.insert(v.toObject().value(QLatin1String("id")).toString());
-        QHash<QString, QSet<QString>> linked;
-        for (const QJsonValue &v : assoc->json.object().value(QLatin1String("results")).toArray()) {
-            const QJsonObject o = v.toObject();
-            const QString from = o.value(QLatin1String("from")).toObject().value(QLatin1String("id")).toString();
-            for (const QJsonValue &t : o.value(QLatin1String("to")).toArray())
-                linked[from].insert(
-                    QString::number(t.toObject().value(QLatin1String("toObjectId")).toVariant().toLongLong()));
-        }
-        for (Action *a : sample) {
-            LogScope scope({{}, {}, a->eventId, {}}); // a line about one action names its event
-            QString verdict = QStringLiteral("ok");
-            if (!present.contains(a->hubspotId)) {
-                verdict = QStringLiteral("missing: %1 %2 not found on read-back").arg(it.key(), a->hubspotId);
-            } else {
-                for (const QJsonValue &v : a->payload.value(QLatin1String("associations")).toArray()) {
-                    const QJsonObject as = v.toObject();
-                    if (as.value(QLatin1String("entity")).toString() != QLatin1String("contact"))
-                        continue;
-                    auto cid = b.hubspotIdOf(QStringLiteral("contact"), as.value(QLatin1String("key")).toString());
-                    if (cid && !cid->isEmpty() && !linked.value(a->hubspotId).contains(cid.value()))
-                        verdict = QStringLiteral("missing: association to contact %1").arg(cid.value());
-                }
-            }
-            if (verdict != QLatin1String("ok"))
-                qCWarning(lcPipeline) << "write verification:" << a->key << verdict;
-            if (Status s = ActionRepository::setVerified(b.conn, a->id, verdict); !s)
-                qCWarning(lcPipeline) << "could not store the verification of" << a->key << ":" << s.error().message;
-        }
+    for (auto it = byType.begin(); it != byType.end() && !b.hold; ++it)
+        verifyType(b, it.key(), it.value().mid(0, kBatchInputs));
+}
+
+void WriteStage::verifyType(Batch &b, const QString &type, const QList<Action *> &sample)
+{
+    QJsonArray inputs;
+    for (Action *a : sample)
+        inputs.append(QJsonObject{{QStringLiteral("id"), a->hubspotId}});
+    auto read = m_client->call(
+        b.budget, "POST", QStringLiteral("/crm/v3/objects/%1/batch/read").arg(type),
+        QJsonDocument(QJsonObject{{QStringLiteral("inputs"), inputs},
+                                  {QStringLiteral("properties"), QJsonArray{QStringLiteral("salesflow_action_key")}}}));
+    auto assoc
+        = m_client->call(b.budget, "POST", QStringLiteral("/crm/v4/associations/%1/contacts/batch/read").arg(type),
+                         QJsonDocument(QJsonObject{{QStringLiteral("inputs"), inputs}}));
+    if (!read || !assoc) {
+        // The writes themselves are recorded; this sample stays unverified (verified NULL).
+        qCWarning(lcPipeline) << "write verification skipped for" << sample.size() << type << ":"
+                              << (!read ? read.error().message : assoc.error().message);
+        if (!read && read.error().retry == Retry::Hold)
+            b.hold = read.error();
+        return;
     }
+    const QSet<QString> present = resultIds(read.value());
+    const QHash<QString, QSet<QString>> linked = linkedIds(assoc.value());
+    for (Action *a : sample) {
+        LogScope scope({{}, {}, a->eventId, {}}); // a line about one action names its event
+        const QString verdict = present.contains(a->hubspotId)
+            ? associationVerdict(b, *a, linked.value(a->hubspotId))
+            : QStringLiteral("missing: %1 %2 not found on read-back").arg(type, a->hubspotId);
+        if (verdict != QLatin1String("ok"))
+            qCWarning(lcPipeline) << "write verification:" << a->key << verdict;
+        if (Status s = ActionRepository::setVerified(b.conn, a->id, verdict); !s)
+            qCWarning(lcPipeline) << "could not store the verification of" << a->key << ":" << s.error().message;
+    }
+}
+
+/// "ok", or the contact association the action asked for and HubSpot does not have.
+QString WriteStage::associationVerdict(Batch &b, const Action &a, const QSet<QString> &linkedTo)
+{
+    QString verdict = QStringLiteral("ok");
+    for (const QJsonValue &v : a.payload.value(QLatin1String("associations")).toArray()) {
+        const QJsonObject as = v.toObject();
+        if (as.value(QLatin1String("entity")).toString() != QLatin1String("contact"))
+            continue;
+        auto cid = b.hubspotIdOf(QStringLiteral("contact"), as.value(QLatin1String("key")).toString());
+        if (cid && !cid->isEmpty() && !linkedTo.contains(cid.value()))
+            verdict = QStringLiteral("missing: association to contact %1").arg(cid.value());
+    }
+    return verdict;
 }
 
 namespace {

@@ -4,6 +4,8 @@
 #include "../../store/actionrepository.h"
 #include "../istage.h"
 
+#include <QSet>
+
 #include <memory>
 #include <optional>
 
@@ -51,8 +53,13 @@ private:
     void associate(Batch &b);
     /// Sends one batch/create call for `chunk` of `pair`'s inputs and notes which it confirmed.
     void sendAssociations(Batch &b, Associations &plan, qsizetype group, qsizetype from);
+    using ContactUpdate = std::pair<store::Action *, QString>; ///< the action and its contact's HubSpot id
+    QHash<QString, store::Action *> newestContactUpdates(Batch &b);
     void updateContacts(Batch &b);
+    void sendContactUpdates(Batch &b, const QList<ContactUpdate> &chunk);
     void verify(Batch &b);
+    void verifyType(Batch &b, const QString &type, const QList<store::Action *> &sample);
+    static QString associationVerdict(Batch &b, const store::Action &a, const QSet<QString> &linkedTo);
 
     std::shared_ptr<hubspot::Client> m_client;
     Options m_options;
