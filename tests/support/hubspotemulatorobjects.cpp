@@ -126,6 +126,127 @@ Answer HubSpotEmulator::State::batchResponse(int okStatus, const QJsonArray &res
     return {okStatus, o, false};
 }
 
+namespace {
+
+bool isWrite(const QString &op)
+{
+    return op == QLatin1String("upsert") || op == QLatin1String("create") || op == QLatin1String("update");
+}
+
+bool needsTimestamp(const QString &type, const QJsonObject &properties)
+{
+    return (type == QLatin1String("notes") || type == QLatin1String("tasks"))
+        && !properties.contains(QLatin1String("hs_timestamp"));
+}
+
+QJsonObject traceContextOf(const QJsonObject &in)
+{
+    const QString trace = in.value(QLatin1String("objectWriteTraceId")).toString();
+    return trace.isEmpty() ? QJsonObject{} : QJsonObject{{QStringLiteral("objectWriteTraceId"), QJsonArray{trace}}};
+}
+
+} // namespace
+
+std::optional<Answer> HubSpotEmulator::State::refuseBatch(const QString &type, const QString &op,
+                                                          const QJsonArray &inputs) const
+{
+    QSet<QString> ids;
+    for (const QJsonValue &v : inputs) {
+        const QJsonObject in = v.toObject();
+        if (const QString bad = checkProperties(type, in.value(QLatin1String("properties")).toObject()); !bad.isEmpty())
+            return errorBody(400, QStringLiteral("VALIDATION_ERROR"), bad);
+        if (op == QLatin1String("upsert")) {
+            const QString idProperty = in.value(QLatin1String("idProperty")).toString();
+            if (!isUnique(type, idProperty))
+                return errorBody(
+                    400, QStringLiteral("VALIDATION_ERROR"),
+                    QStringLiteral("idProperty %1 is not a unique identifier property of %2").arg(idProperty, type));
+        }
+        if (op != QLatin1String("create")) {
+            const QString id = in.value(QLatin1String("id")).toString().toLower();
+            if (ids.contains(id))
+                return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
+                                 QStringLiteral("Duplicate IDs found in batch input: [%1]").arg(id));
+            ids.insert(id);
+        }
+    }
+    return std::nullopt;
+}
+
+void HubSpotEmulator::State::batchUpsert(const QString &type, const QJsonObject &in, qint64 now, BatchOut &out)
+{
+    const QString idProperty = in.value(QLatin1String("idProperty")).toString();
+    const QString value = in.value(QLatin1String("id")).toString();
+    QJsonObject all = in.value(QLatin1String("properties")).toObject();
+    all.insert(idProperty, value);
+    const qint64 existing = findByUnique(type, idProperty, value);
+    if (const QString clash = uniqueClash(type, all, existing); !clash.isEmpty()) {
+        out.errors.append(standardError(QStringLiteral("CONFLICT"), clash, traceContextOf(in)));
+        return;
+    }
+    if (!existing && needsTimestamp(type, all)) {
+        out.errors.append(standardError(QStringLiteral("VALIDATION_ERROR"), QStringLiteral("hs_timestamp is required"),
+                                        traceContextOf(in)));
+        return;
+    }
+    Object *o = existing ? &objects[type][existing] : &create(type, all, now);
+    if (existing)
+        update(*o, all, now);
+    QJsonObject r = objectJson(type, *o);
+    r.insert(QStringLiteral("new"), existing == 0);
+    if (const QString trace = in.value(QLatin1String("objectWriteTraceId")).toString(); !trace.isEmpty())
+        r.insert(QStringLiteral("objectWriteTraceId"), trace);
+    out.results.append(r);
+}
+
+void HubSpotEmulator::State::batchCreate(const QString &type, const QJsonObject &in, qint64 now, BatchOut &out)
+{
+    const QJsonObject properties = in.value(QLatin1String("properties")).toObject();
+    if (const QString clash = uniqueClash(type, properties, 0); !clash.isEmpty()) {
+        out.errors.append(standardError(QStringLiteral("CONFLICT"), clash, traceContextOf(in)));
+        return;
+    }
+    if (needsTimestamp(type, properties)) {
+        out.errors.append(standardError(QStringLiteral("VALIDATION_ERROR"), QStringLiteral("hs_timestamp is required"),
+                                        traceContextOf(in)));
+        return;
+    }
+    out.results.append(objectJson(type, create(type, properties, now)));
+}
+
+/// update, read and archive: the input names an existing object by id.
+void HubSpotEmulator::State::batchById(const QString &type, const QString &op, const QJsonObject &in,
+                                       const QJsonObject &body, qint64 now, BatchOut &out)
+{
+    const qint64 id = in.value(QLatin1String("id")).toString().toLongLong();
+    auto &table = objects[type];
+    if (!table.contains(id) || table[id].archived) {
+        out.errors.append(standardError(
+            QStringLiteral("OBJECT_NOT_FOUND"),
+            QStringLiteral("Could not get some %1 objects, they may be deleted or not exist. Check that ids are valid.")
+                .arg(type.toUpper()),
+            QJsonObject{{QStringLiteral("ids"), QJsonArray{in.value(QLatin1String("id")).toString()}}}));
+        return;
+    }
+    const QJsonObject properties = in.value(QLatin1String("properties")).toObject();
+    if (op == QLatin1String("update")) {
+        if (const QString clash = uniqueClash(type, properties, id); !clash.isEmpty()) {
+            out.errors.append(standardError(QStringLiteral("CONFLICT"), clash,
+                                            QJsonObject{{QStringLiteral("ids"), QJsonArray{QString::number(id)}}}));
+            return;
+        }
+        update(table[id], properties, now);
+        out.results.append(objectJson(type, table[id]));
+    } else if (op == QLatin1String("read")) {
+        QStringList only;
+        for (const QJsonValue &p : body.value(QLatin1String("properties")).toArray())
+            only << p.toString();
+        out.results.append(objectJson(type, table[id], only));
+    } else {
+        table[id].archived = true;
+    }
+}
+
 Answer HubSpotEmulator::State::batch(const QString &type, const QString &op, const QJsonObject &body, qint64 now)
 {
     const QJsonArray inputs = body.value(QLatin1String("inputs")).toArray();
@@ -136,115 +257,26 @@ Answer HubSpotEmulator::State::batch(const QString &type, const QString &op, con
         return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
                          QStringLiteral("Object API batch endpoints are limited to 100 inputs per request (got %1)")
                              .arg(inputs.size()));
-    QJsonArray results, errors;
-    if (op == QLatin1String("upsert") || op == QLatin1String("create") || op == QLatin1String("update")) {
-        // Validate the whole batch first: HubSpot refuses it as one.
-        QSet<QString> ids;
-        for (const QJsonValue &v : inputs) {
-            const QJsonObject in = v.toObject();
-            if (const QString bad = checkProperties(type, in.value(QLatin1String("properties")).toObject());
-                !bad.isEmpty())
-                return errorBody(400, QStringLiteral("VALIDATION_ERROR"), bad);
-            if (op == QLatin1String("upsert")) {
-                const QString idProperty = in.value(QLatin1String("idProperty")).toString();
-                if (!isUnique(type, idProperty))
-                    return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
-                                     QStringLiteral("idProperty %1 is not a unique identifier property of %2")
-                                         .arg(idProperty, type));
-            }
-            if (op != QLatin1String("create")) {
-                const QString id = in.value(QLatin1String("id")).toString().toLower();
-                if (ids.contains(id))
-                    return errorBody(400, QStringLiteral("VALIDATION_ERROR"),
-                                     QStringLiteral("Duplicate IDs found in batch input: [%1]").arg(id));
-                ids.insert(id);
-            }
-        }
+    const bool byId = op == QLatin1String("update") || op == QLatin1String("read") || op == QLatin1String("archive");
+    if (op != QLatin1String("upsert") && op != QLatin1String("create") && !byId)
+        return errorBody(404, QStringLiteral("OBJECT_NOT_FOUND"), QStringLiteral("Unknown batch operation %1").arg(op));
+    // Validate the whole batch first: HubSpot refuses it as one.
+    if (isWrite(op)) {
+        if (auto refused = refuseBatch(type, op, inputs))
+            return *refused;
     }
+    BatchOut out;
     for (const QJsonValue &v : inputs) {
-        const QJsonObject in = v.toObject();
-        const QJsonObject properties = in.value(QLatin1String("properties")).toObject();
-        const QString trace = in.value(QLatin1String("objectWriteTraceId")).toString();
-        QJsonObject traceContext;
-        if (!trace.isEmpty())
-            traceContext.insert(QStringLiteral("objectWriteTraceId"), QJsonArray{trace});
-        if (op == QLatin1String("upsert")) {
-            const QString idProperty = in.value(QLatin1String("idProperty")).toString();
-            const QString value = in.value(QLatin1String("id")).toString();
-            QJsonObject all = properties;
-            all.insert(idProperty, value);
-            const qint64 existing = findByUnique(type, idProperty, value);
-            if (const QString clash = uniqueClash(type, all, existing); !clash.isEmpty()) {
-                errors.append(standardError(QStringLiteral("CONFLICT"), clash, traceContext));
-                continue;
-            }
-            Object *o;
-            if (existing) {
-                o = &objects[type][existing];
-                update(*o, all, now);
-            } else {
-                if ((type == QLatin1String("notes") || type == QLatin1String("tasks"))
-                    && !all.contains(QLatin1String("hs_timestamp"))) {
-                    errors.append(standardError(QStringLiteral("VALIDATION_ERROR"),
-                                                QStringLiteral("hs_timestamp is required"), traceContext));
-                    continue;
-                }
-                o = &create(type, all, now);
-            }
-            QJsonObject r = objectJson(type, *o);
-            r.insert(QStringLiteral("new"), existing == 0);
-            if (!trace.isEmpty())
-                r.insert(QStringLiteral("objectWriteTraceId"), trace);
-            results.append(r);
-        } else if (op == QLatin1String("create")) {
-            if (const QString clash = uniqueClash(type, properties, 0); !clash.isEmpty()) {
-                errors.append(standardError(QStringLiteral("CONFLICT"), clash, traceContext));
-                continue;
-            }
-            if ((type == QLatin1String("notes") || type == QLatin1String("tasks"))
-                && !properties.contains(QLatin1String("hs_timestamp"))) {
-                errors.append(standardError(QStringLiteral("VALIDATION_ERROR"),
-                                            QStringLiteral("hs_timestamp is required"), traceContext));
-                continue;
-            }
-            Object &o = create(type, properties, now);
-            results.append(objectJson(type, o));
-        } else if (op == QLatin1String("update") || op == QLatin1String("read") || op == QLatin1String("archive")) {
-            const qint64 id = in.value(QLatin1String("id")).toString().toLongLong();
-            auto &table = objects[type];
-            if (!table.contains(id) || table[id].archived) {
-                errors.append(standardError(
-                    QStringLiteral("OBJECT_NOT_FOUND"),
-                    QStringLiteral("Could not get some %1 objects, they may be deleted or not exist. Check that "
-                                   "ids are valid.")
-                        .arg(type.toUpper()),
-                    QJsonObject{{QStringLiteral("ids"), QJsonArray{in.value(QLatin1String("id")).toString()}}}));
-                continue;
-            }
-            if (op == QLatin1String("update")) {
-                if (const QString clash = uniqueClash(type, properties, id); !clash.isEmpty()) {
-                    errors.append(standardError(QStringLiteral("CONFLICT"), clash,
-                                                QJsonObject{{QStringLiteral("ids"), QJsonArray{QString::number(id)}}}));
-                    continue;
-                }
-                update(table[id], properties, now);
-                results.append(objectJson(type, table[id]));
-            } else if (op == QLatin1String("read")) {
-                QStringList only;
-                for (const QJsonValue &p : body.value(QLatin1String("properties")).toArray())
-                    only << p.toString();
-                results.append(objectJson(type, table[id], only));
-            } else {
-                table[id].archived = true;
-            }
-        } else {
-            return errorBody(404, QStringLiteral("OBJECT_NOT_FOUND"),
-                             QStringLiteral("Unknown batch operation %1").arg(op));
-        }
+        if (op == QLatin1String("upsert"))
+            batchUpsert(type, v.toObject(), now, out);
+        else if (op == QLatin1String("create"))
+            batchCreate(type, v.toObject(), now, out);
+        else
+            batchById(type, op, v.toObject(), body, now, out);
     }
     if (op == QLatin1String("archive"))
         return {204, {}, true};
-    return batchResponse(op == QLatin1String("create") ? 201 : 200, results, errors, now);
+    return batchResponse(op == QLatin1String("create") ? 201 : 200, out.results, out.errors, now);
 }
 
 Answer HubSpotEmulator::State::associationsBatch(const QString &from, const QString &to, const QString &op,

@@ -66,6 +66,16 @@ struct HubSpotEmulator::State
                                       qint64 started);
 
     hubspotwire::Answer batch(const QString &type, const QString &op, const QJsonObject &body, qint64 now);
+    struct BatchOut
+    {
+        QJsonArray results, errors;
+    };
+    std::optional<hubspotwire::Answer> refuseBatch(const QString &type, const QString &op,
+                                                   const QJsonArray &inputs) const;
+    void batchUpsert(const QString &type, const QJsonObject &in, qint64 now, BatchOut &out);
+    void batchCreate(const QString &type, const QJsonObject &in, qint64 now, BatchOut &out);
+    void batchById(const QString &type, const QString &op, const QJsonObject &in, const QJsonObject &body, qint64 now,
+                   BatchOut &out);
 
     hubspotwire::Answer search(const QString &type, const QJsonObject &body, const QByteArray &raw, qint64 now);
 
