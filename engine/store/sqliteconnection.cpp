@@ -16,6 +16,50 @@ QByteArray toSqlite(const QByteArray &sql)
     }
     return out;
 }
+
+/// Binds one parameter (1-based) by its type: bytes as a blob, integers and bools as int64, text otherwise.
+int bindValue(sqlite3_stmt *stmt, int at, const QVariant &v)
+{
+    if (v.isNull())
+        return sqlite3_bind_null(stmt, at);
+    switch (v.typeId()) {
+    case QMetaType::QByteArray: {
+        const QByteArray b = v.toByteArray();
+        return sqlite3_bind_blob64(stmt, at, b.constData(), sqlite3_uint64(b.size()), SQLITE_TRANSIENT);
+    }
+    case QMetaType::Int:
+    case QMetaType::LongLong:
+    case QMetaType::UInt:
+    case QMetaType::ULongLong:
+    case QMetaType::Bool:
+        return sqlite3_bind_int64(stmt, at, v.toLongLong());
+    case QMetaType::Double:
+        return sqlite3_bind_double(stmt, at, v.toDouble());
+    default: {
+        const QByteArray t = v.toString().toUtf8();
+        return sqlite3_bind_text64(stmt, at, t.constData(), sqlite3_uint64(t.size()), SQLITE_TRANSIENT, SQLITE_UTF8);
+    }
+    }
+}
+
+/// Appends the row the statement stands on: each cell's bytes, and which cells are NULL.
+void readRow(sqlite3_stmt *stmt, int ncol, Rows &rows)
+{
+    QList<QByteArray> cells;
+    QList<bool> nulls;
+    cells.reserve(ncol);
+    nulls.reserve(ncol);
+    for (int c = 0; c < ncol; ++c) {
+        const int t = sqlite3_column_type(stmt, c);
+        nulls.append(t == SQLITE_NULL);
+        const void *data
+            = t == SQLITE_BLOB ? sqlite3_column_blob(stmt, c) : static_cast<const void *>(sqlite3_column_text(stmt, c));
+        const int n = sqlite3_column_bytes(stmt, c);
+        cells.append(QByteArray(static_cast<const char *>(data), data ? n : 0));
+    }
+    rows.addRow(std::move(cells), std::move(nulls));
+}
+
 } // namespace
 
 SqliteConnection::SqliteConnection(sqlite3 *db, std::shared_ptr<std::mutex> writeLock)
@@ -76,38 +120,9 @@ Result<Rows> SqliteConnection::exec(const QByteArray &sql, const QVariantList &p
     }
     sqlite3_reset(stmt);
     sqlite3_clear_bindings(stmt);
-    for (int i = 0; i < params.size(); ++i) {
-        const QVariant &v = params[i];
-        int rc = SQLITE_OK;
-        if (v.isNull()) {
-            rc = sqlite3_bind_null(stmt, i + 1);
-        } else {
-            switch (v.typeId()) {
-            case QMetaType::QByteArray: {
-                const QByteArray b = v.toByteArray();
-                rc = sqlite3_bind_blob64(stmt, i + 1, b.constData(), sqlite3_uint64(b.size()), SQLITE_TRANSIENT);
-                break;
-            }
-            case QMetaType::Int:
-            case QMetaType::LongLong:
-            case QMetaType::UInt:
-            case QMetaType::ULongLong:
-            case QMetaType::Bool:
-                rc = sqlite3_bind_int64(stmt, i + 1, v.toLongLong());
-                break;
-            case QMetaType::Double:
-                rc = sqlite3_bind_double(stmt, i + 1, v.toDouble());
-                break;
-            default: {
-                const QByteArray t = v.toString().toUtf8();
-                rc = sqlite3_bind_text64(stmt, i + 1, t.constData(), sqlite3_uint64(t.size()), SQLITE_TRANSIENT,
-                                         SQLITE_UTF8);
-            }
-            }
-        }
-        if (rc != SQLITE_OK)
+    for (int i = 0; i < params.size(); ++i)
+        if (bindValue(stmt, i + 1, params[i]) != SQLITE_OK)
             return lastError("bind");
-    }
     Rows rows;
     const int ncol = sqlite3_column_count(stmt);
     rows.setColumns(ncol);
@@ -120,19 +135,7 @@ Result<Rows> SqliteConnection::exec(const QByteArray &sql, const QVariantList &p
             sqlite3_reset(stmt);
             return e;
         }
-        QList<QByteArray> cells;
-        QList<bool> nulls;
-        cells.reserve(ncol);
-        nulls.reserve(ncol);
-        for (int c = 0; c < ncol; ++c) {
-            const int t = sqlite3_column_type(stmt, c);
-            nulls.append(t == SQLITE_NULL);
-            const void *data = t == SQLITE_BLOB ? sqlite3_column_blob(stmt, c)
-                                                : static_cast<const void *>(sqlite3_column_text(stmt, c));
-            const int n = sqlite3_column_bytes(stmt, c);
-            cells.append(QByteArray(static_cast<const char *>(data), data ? n : 0));
-        }
-        rows.addRow(std::move(cells), std::move(nulls));
+        readRow(stmt, ncol, rows);
     }
     rows.affected = sqlite3_changes64(m_db);
     sqlite3_reset(stmt);
