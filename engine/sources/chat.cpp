@@ -15,30 +15,45 @@ bool isOurSide(const QString &role)
         || r == QLatin1String("support");
 }
 
-Result<Normalised> fromChatForm(const Result<QJsonObject> &o)
+struct Person
 {
-    const QJsonValue msgs = o->value(QLatin1String("messages"));
-    if (!msgs.isArray())
-        return parseError(QStringLiteral("chat: \"messages\" must be an array of {author, role, text, sent_at}"));
-    struct Person
-    {
-        QString name, email, role;
-    };
-    QHash<QString, Person> people;
-    const QJsonValue parts = o->value(QLatin1String("participants"));
+    QString name, email, role;
+};
+using People = QHash<QString, Person>;
+
+/// "Ana <ana@x.com>", or the email alone.
+QString actorOf(const Person &p)
+{
+    return p.name.isEmpty() ? p.email : QStringLiteral("%1 <%2>").arg(p.name, p.email);
+}
+
+/// The participants by id (or email, or name).
+Result<People> readParticipants(const QJsonObject &o)
+{
+    const QJsonValue parts = o.value(QLatin1String("participants"));
     if (!parts.isUndefined() && !parts.isArray())
         return parseError(QStringLiteral("chat: \"participants\" must be an array"));
+    People people;
     for (const QJsonValue &p : parts.toArray()) {
         const QJsonObject po = p.toObject();
         people.insert(
             firstText(po, {"id", "email", "name"}),
             Person{firstText(po, {"name"}), normaliseEmail(firstText(po, {"email"})), firstText(po, {"role"})});
     }
-    Normalised n;
-    n.kind = QStringLiteral("chat");
+    return people;
+}
+
+/// The conversation as read: one line per message and the span of their times.
+struct Transcript
+{
     QStringList lines;
-    qint64 first = 0, last = 0;
-    const QJsonArray arr = msgs.toArray();
+    qint64 first = 0;
+    qint64 last = 0;
+};
+
+/// Reads the messages into lines; the first visitor with an email becomes the contact.
+Status readMessages(const QJsonArray &arr, const People &people, Normalised &n, Transcript &t)
+{
     for (qsizetype i = 0; i < arr.size(); ++i) {
         if (!arr[i].isObject())
             return parseError(QStringLiteral("chat: messages[%1] is not an object").arg(i));
@@ -49,39 +64,55 @@ Result<Normalised> fromChatForm(const Result<QJsonObject> &o)
         const Person who = people.value(author, Person{author, normaliseEmail(author), firstText(m, {"role"})});
         const QString role = firstText(m, {"role"}).isEmpty() ? who.role : firstText(m, {"role"});
         const QString label = who.name.isEmpty() ? author : who.name;
-        lines << QStringLiteral("%1%2: %3")
-                     .arg(label.isEmpty() ? QStringLiteral("unknown") : label,
-                          role.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(role),
-                          tidy(m.value(QLatin1String("text")).toString()));
+        t.lines << QStringLiteral("%1%2: %3")
+                       .arg(label.isEmpty() ? QStringLiteral("unknown") : label,
+                            role.isEmpty() ? QString() : QStringLiteral(" (%1)").arg(role),
+                            tidy(m.value(QLatin1String("text")).toString()));
         const qint64 at = parseTimestamp(firstText(m, {"sent_at", "sentAt", "timestamp"}));
-        if (at && (!first || at < first))
-            first = at;
-        last = qMax(last, at);
+        if (at && (!t.first || at < t.first))
+            t.first = at;
+        t.last = qMax(t.last, at);
         if (!isOurSide(role) && n.contactEmail.isEmpty() && !who.email.isEmpty()) {
             n.contactEmail = who.email;
-            n.actor = who.name.isEmpty() ? who.email : QStringLiteral("%1 <%2>").arg(who.name, who.email);
+            n.actor = actorOf(who);
         }
     }
-    if (lines.isEmpty())
+    return Done{};
+}
+
+Result<Normalised> fromChatForm(const Result<QJsonObject> &o)
+{
+    const QJsonValue msgs = o->value(QLatin1String("messages"));
+    if (!msgs.isArray())
+        return parseError(QStringLiteral("chat: \"messages\" must be an array of {author, role, text, sent_at}"));
+    const Result<People> people = readParticipants(o.value());
+    if (!people)
+        return people.error();
+    Normalised n;
+    n.kind = QStringLiteral("chat");
+    Transcript t;
+    if (const Status read = readMessages(msgs.toArray(), people.value(), n, t); !read)
+        return read.error();
+    if (t.lines.isEmpty())
         return parseError(QStringLiteral("chat: the conversation has no messages"));
     if (n.contactEmail.isEmpty()) { // a participant list may name the visitor even if they never wrote
-        for (const Person &p : std::as_const(people)) {
+        for (const Person &p : people.value()) {
             if (!isOurSide(p.role) && !p.email.isEmpty()) {
                 n.contactEmail = p.email;
-                n.actor = p.name.isEmpty() ? p.email : QStringLiteral("%1 <%2>").arg(p.name, p.email);
+                n.actor = actorOf(p);
                 break;
             }
         }
     }
     n.companyDomain = companyDomainOf(n.contactEmail);
-    n.occurredAtMs = last ? last : first;
-    n.subject = QStringLiteral("Chat conversation, %1 message(s)").arg(lines.size());
-    n.text = lines.join(QLatin1Char('\n'));
+    n.occurredAtMs = t.last ? t.last : t.first;
+    n.subject = QStringLiteral("Chat conversation, %1 message(s)").arg(t.lines.size());
+    n.text = t.lines.join(QLatin1Char('\n'));
     n.attributes.insert(QStringLiteral("conversation_id"), firstText(o.value(), {"id", "conversation_id"}));
     n.attributes.insert(QStringLiteral("channel"), firstText(o.value(), {"channel"}));
-    n.attributes.insert(QStringLiteral("messages"), int(lines.size()));
-    if (first)
-        n.attributes.insert(QStringLiteral("started_at"), first);
+    n.attributes.insert(QStringLiteral("messages"), int(t.lines.size()));
+    if (t.first)
+        n.attributes.insert(QStringLiteral("started_at"), t.first);
     if (!firstText(o.value(), {"subject"}).isEmpty())
         n.subject = firstText(o.value(), {"subject"});
     return n;
