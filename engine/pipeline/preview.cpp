@@ -224,6 +224,58 @@ void addUsage(const EnrichmentInfo &e, qint64 *in, qint64 *out, double *cost)
     *cost += e.costUsd.value_or(0);
 }
 
+/// The context the stage after `stage` would see; from normalise, the fields the parser would change go into `item`.
+Result<EnrichContext> contextFor(store::Connection &c, const QString &eventId, const QString &stage, int recent,
+                                 ReplayItem &item)
+{
+    if (stage != QLatin1String("normalise"))
+        return store::EnrichmentRepository::loadContext(c, eventId, recent);
+    auto n = reparse(c, eventId);
+    auto before = n ? storedNormalised(c, eventId) : Result<QJsonObject>(n.error());
+    if (!before)
+        return before.error();
+    item.fields = objectChanges(before.value(), normalisedJson(n.value()), QStringLiteral("normalised."));
+    return contextAfterNormalise(c, eventId, n.value(), recent);
+}
+
+/// From plan, the usable analysis as stored; otherwise a new one, whose changes go into `item`.
+Result<EnrichmentInfo> analysisFor(EnrichStage &enrich, const EnrichContext &ctx, const QString &stage,
+                                   const llm::PromptVersion &prompt, const EnrichmentInfo *current, ReplayItem &item)
+{
+    if (stage == QLatin1String("plan")) {
+        if (!current)
+            return makeError("replay.no_enrichment",
+                             QStringLiteral("the event has no usable enrichment to plan from; replay it from enrich"),
+                             409);
+        return *current;
+    }
+    auto enriched = enrich.enrichWith(ctx, prompt);
+    if (!enriched)
+        return enriched.error();
+    item.fields += Preview::enrichmentChanges(current, enriched.value());
+    return enriched;
+}
+
+/// Plans from `after` and puts what would change in HubSpot into `item`.
+Status planInto(store::Connection &c, const EnrichContext &ctx, const EnrichmentInfo &after,
+                const QList<EnrichmentInfo> &outputs, ReplayItem &item)
+{
+    QString why;
+    auto plan = PlanStage::planFor(c, ctx, after, outputs, &why);
+    if (!plan)
+        return plan.error();
+    auto changes = actionChanges(c, item.eventId, plan.value());
+    if (!changes)
+        return changes.error();
+    item.actions = changes.value();
+    item.note = !after.reviewReasons.isEmpty()
+        ? QStringLiteral("would go to review (%1); the actions are planned when a reviewer approves")
+              .arg(after.reviewReasons.join(QLatin1String("; ")))
+        : why;
+    item.changed = !item.fields.isEmpty() || !item.actions.isEmpty();
+    return Done{};
+}
+
 } // namespace
 
 Preview::Preview(std::shared_ptr<EnrichStage> enrich) : m_enrich(std::move(enrich)) { }
@@ -255,7 +307,6 @@ Result<ReplayItem> Preview::dryRun(store::Connection &c, const QString &eventId,
     auto outputs = store::EnrichmentRepository::forEvent(c, eventId);
     if (!outputs)
         return outputs.error();
-    const EnrichmentInfo *current = PlanStage::usable(outputs.value());
     if (stage == QLatin1String("write")) {
         auto actions = store::ActionRepository::forEvents(c, {eventId});
         if (!actions)
@@ -264,17 +315,7 @@ Result<ReplayItem> Preview::dryRun(store::Connection &c, const QString &eventId,
         item.changed = !item.actions.isEmpty();
         return item;
     }
-    Result<EnrichContext> ctx = Error{};
-    if (stage == QLatin1String("normalise")) {
-        auto n = reparse(c, eventId);
-        auto before = n ? storedNormalised(c, eventId) : Result<QJsonObject>(n.error());
-        if (!before)
-            return before.error();
-        item.fields = objectChanges(before.value(), normalisedJson(n.value()), QStringLiteral("normalised."));
-        ctx = contextAfterNormalise(c, eventId, n.value(), EnrichStage::recentEvents(prompt));
-    } else {
-        ctx = store::EnrichmentRepository::loadContext(c, eventId, EnrichStage::recentEvents(prompt));
-    }
+    const Result<EnrichContext> ctx = contextFor(c, eventId, stage, EnrichStage::recentEvents(prompt), item);
     if (!ctx)
         return ctx.error();
     if (ctx->kind == QLatin1String("crm_change")) {
@@ -282,40 +323,19 @@ Result<ReplayItem> Preview::dryRun(store::Connection &c, const QString &eventId,
         item.changed = !item.fields.isEmpty();
         return item;
     }
-    EnrichmentInfo after;
-    if (stage == QLatin1String("plan")) {
-        if (!current)
-            return makeError("replay.no_enrichment",
-                             QStringLiteral("the event has no usable enrichment to plan from; replay it from enrich"),
-                             409);
-        after = *current;
-    } else {
-        auto enriched = m_enrich->enrichWith(ctx.value(), prompt);
-        if (!enriched)
-            return enriched.error();
-        after = enriched.value();
-        addUsage(after, inTokens, outTokens, cost);
-        item.fields += enrichmentChanges(current, after);
-    }
-    if (after.outcome != QLatin1String("ok")) {
+    auto after = analysisFor(*m_enrich, ctx.value(), stage, prompt, PlanStage::usable(outputs.value()), item);
+    if (!after)
+        return after.error();
+    if (stage != QLatin1String("plan")) // a new analysis was paid for; plan reuses the stored one
+        addUsage(after.value(), inTokens, outTokens, cost);
+    if (after->outcome != QLatin1String("ok")) {
         item.note = QStringLiteral("the model's answer would be unusable (%1): the event would go to review")
-                        .arg(after.outcome);
+                        .arg(after->outcome);
         item.changed = true;
         return item;
     }
-    QString why;
-    auto plan = PlanStage::planFor(c, ctx.value(), after, outputs.value(), &why);
-    if (!plan)
-        return plan.error();
-    auto changes = actionChanges(c, eventId, plan.value());
-    if (!changes)
-        return changes.error();
-    item.actions = changes.value();
-    item.note = !after.reviewReasons.isEmpty()
-        ? QStringLiteral("would go to review (%1); the actions are planned when a reviewer approves")
-              .arg(after.reviewReasons.join(QLatin1String("; ")))
-        : why;
-    item.changed = !item.fields.isEmpty() || !item.actions.isEmpty();
+    if (const Status planned = planInto(c, ctx.value(), after.value(), outputs.value(), item); !planned)
+        return planned.error();
     return item;
 }
 
