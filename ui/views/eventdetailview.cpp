@@ -174,41 +174,56 @@ void EventDetailView::render(const EventDetail &d)
     if (!s.lastError.isEmpty())
         fields += QLatin1Char('\n') + tr("Failed in stage %1: %2").arg(s.failedStage, s.lastError);
     m_fields->setText(fields);
-
-    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
-    const QString text = utf8.decode(d.payload);
-    if (!utf8.hasError()) {
-        m_raw->setPlainText(text);
-    } else {
-        // Not UTF-8: show the bytes, never a lossy conversion of them.
-        QString dump = tr("Binary or non-UTF-8 payload, %n byte(s); hexadecimal:", nullptr, int(d.payload.size()))
-            + QLatin1Char('\n');
-        for (qsizetype i = 0; i < d.payload.size() && i < 64 * 1024; i += 16)
-            dump += QString::fromLatin1(d.payload.mid(i, 16).toHex(' ')) + QLatin1Char('\n');
-        m_raw->setPlainText(dump);
-    }
-    if (d.normalised) {
-        const NormalisedInfo &n = *d.normalised;
-        auto orDash = [](const QString &s) { return s.isEmpty() ? QStringLiteral("—") : s; };
-        const bool linked = !n.contactKey.isEmpty() || !n.companyKey.isEmpty() || !n.dealKey.isEmpty();
-        m_normalisedFields->setText(
-            tr("Kind: %1\nOccurred: %2\nWho: %3\nCompany: %4\nSubject: %5\nLinked: %6")
-                .arg(n.kind, QLocale().toString(QDateTime::fromMSecsSinceEpoch(n.occurredAtMs), QLocale::LongFormat),
-                     orDash(n.actor), orDash(n.company), orDash(n.subject),
-                     linked ? tr("contact %1, company %2, deal %3")
-                                  .arg(orDash(n.contactKey), orDash(n.companyKey), orDash(n.dealKey))
-                            : tr("unlinked — no usable email, domain or deal reference")));
-        m_normalisedText->setPlainText(n.text);
-    } else {
-        m_normalisedFields->setText(s.status == EventStatus::Failed
-                                        ? tr("Not normalised: the %1 stage failed (see above).").arg(s.failedStage)
-                                        : tr("Not normalised yet."));
-        m_normalisedText->clear();
-    }
+    renderPayload(d.payload);
+    renderNormalised(d);
     renderEnrichments(d);
     m_story->setHtml(EventStory::html(d));
     m_json->setPlainText(QString::fromUtf8(QJsonDocument(json::toJson(d)).toJson(QJsonDocument::Indented)));
     m_audit->setEntries(d.audit);
+    renderJobsAndActions(d);
+}
+
+void EventDetailView::renderPayload(const QByteArray &payload)
+{
+    QStringDecoder utf8(QStringDecoder::Utf8, QStringDecoder::Flag::Stateless);
+    const QString text = utf8.decode(payload);
+    if (!utf8.hasError()) {
+        m_raw->setPlainText(text);
+        return;
+    }
+    // Not UTF-8: show the bytes, never a lossy conversion of them.
+    QString dump
+        = tr("Binary or non-UTF-8 payload, %n byte(s); hexadecimal:", nullptr, int(payload.size())) + QLatin1Char('\n');
+    for (qsizetype i = 0; i < payload.size() && i < 64 * 1024; i += 16)
+        dump += QString::fromLatin1(payload.mid(i, 16).toHex(' ')) + QLatin1Char('\n');
+    m_raw->setPlainText(dump);
+}
+
+void EventDetailView::renderNormalised(const EventDetail &d)
+{
+    if (!d.normalised) {
+        m_normalisedFields->setText(
+            d.summary.status == EventStatus::Failed
+                ? tr("Not normalised: the %1 stage failed (see above).").arg(d.summary.failedStage)
+                : tr("Not normalised yet."));
+        m_normalisedText->clear();
+        return;
+    }
+    const NormalisedInfo &n = *d.normalised;
+    auto orDash = [](const QString &s) { return s.isEmpty() ? QStringLiteral("—") : s; };
+    const bool linked = !n.contactKey.isEmpty() || !n.companyKey.isEmpty() || !n.dealKey.isEmpty();
+    m_normalisedFields->setText(
+        tr("Kind: %1\nOccurred: %2\nWho: %3\nCompany: %4\nSubject: %5\nLinked: %6")
+            .arg(n.kind, QLocale().toString(QDateTime::fromMSecsSinceEpoch(n.occurredAtMs), QLocale::LongFormat),
+                 orDash(n.actor), orDash(n.company), orDash(n.subject),
+                 linked ? tr("contact %1, company %2, deal %3")
+                              .arg(orDash(n.contactKey), orDash(n.companyKey), orDash(n.dealKey))
+                        : tr("unlinked — no usable email, domain or deal reference")));
+    m_normalisedText->setPlainText(n.text);
+}
+
+void EventDetailView::renderJobsAndActions(const EventDetail &d)
+{
     m_jobs->clear();
     for (const JobInfo &j : d.jobs) {
         m_jobs->addTopLevelItem(
@@ -231,6 +246,29 @@ void EventDetailView::render(const EventDetail &d)
         m_actions->addTopLevelItem(new QTreeWidgetItem({tr("(nothing planned)")}));
 }
 
+namespace {
+
+QString esc(const QString &s)
+{
+    return s.toHtmlEscaped();
+}
+
+/// A bold heading over a bulleted list; the items are HTML already.
+QString listHtml(const QString &title, const QString &items)
+{
+    return QStringLiteral("<p><b>%1</b></p><ul>%2</ul>").arg(esc(title), items);
+}
+
+QString itemsHtml(const QStringList &lines)
+{
+    QString items;
+    for (const QString &l : lines)
+        items += QStringLiteral("<li>%1</li>").arg(esc(l));
+    return items;
+}
+
+} // namespace
+
 void EventDetailView::renderEnrichments(const EventDetail &d)
 {
     if (d.enrichments.isEmpty()) {
@@ -241,81 +279,82 @@ void EventDetailView::renderEnrichments(const EventDetail &d)
         m_enrichment->setHtml(QStringLiteral("<p>%1</p>").arg(why.toHtmlEscaped()));
         return;
     }
-    auto esc = [](const QString &s) { return s.toHtmlEscaped(); };
     const EnrichmentInfo &e = d.enrichments.last();
-    QString html;
-    // Provenance first: who produced this, with which prompt, at what cost.
+    QString html = provenanceHtml(e);
+    if (!e.reviewReasons.isEmpty())
+        html += listHtml(tr("Needs review (%1):").arg(e.reviewState), itemsHtml(e.reviewReasons));
+    html += e.outcome == QLatin1String("ok")
+        ? answerHtml(e)
+        : QStringLiteral("<p>%1</p><p style=\"white-space: pre-wrap\"><tt>%2</tt></p>")
+              .arg(esc(tr("The model's answer (%1):").arg(e.outcome)), esc(e.rawOutput.left(4000)));
+    if (!e.validationNotes.isEmpty())
+        html += listHtml(tr("Corrected by validation"), itemsHtml(e.validationNotes));
+    if (d.enrichments.size() > 1)
+        html += earlierHtml(d.enrichments);
+    m_enrichment->setHtml(html);
+}
+
+/// Provenance first: who produced this, with which prompt, at what cost.
+QString EventDetailView::provenanceHtml(const EnrichmentInfo &e) const
+{
     const QString cost = e.costUsd ? QLocale().toString(*e.costUsd, 'f', 5) + QStringLiteral(" USD")
                                    : tr("unknown (no price for this model)");
-    html += QStringLiteral("<p><small>%1</small></p>")
-                .arg(esc(tr("By %1 / %2 with prompt %3 v%4 · %5 ms · tokens in %6 (cached %7), out %8 · cost %9 · "
-                            "calls %10, retries %11%12")
-                             .arg(e.provider, e.model, e.promptName)
-                             .arg(e.promptVersion)
-                             .arg(e.latencyMs)
-                             .arg(e.inputTokens)
-                             .arg(e.cachedTokens)
-                             .arg(e.outputTokens)
-                             .arg(cost)
-                             .arg(e.llmCalls)
-                             .arg(e.httpRetries)
-                             .arg(e.requestId.isEmpty() ? QString() : tr(" · request %1").arg(e.requestId))));
-    if (!e.reviewReasons.isEmpty()) {
-        QString items;
-        for (const QString &r : e.reviewReasons)
-            items += QStringLiteral("<li>%1</li>").arg(esc(r));
-        html += QStringLiteral("<p><b>%1</b></p><ul>%2</ul>")
-                    .arg(esc(tr("Needs review (%1):").arg(e.reviewState)), items);
-    }
-    if (e.outcome == QLatin1String("ok")) {
-        static const QHash<QString, const char *> intents = {{QStringLiteral("high"), QT_TR_NOOP("high")},
-                                                             {QStringLiteral("medium"), QT_TR_NOOP("medium")},
-                                                             {QStringLiteral("low"), QT_TR_NOOP("low")},
-                                                             {QStringLiteral("none"), QT_TR_NOOP("none")}};
-        html += QStringLiteral("<p>%1</p>").arg(esc(e.summary));
-        html += QStringLiteral("<p>%1</p>")
-                    .arg(esc(tr("Intent: %1 · Lead quality: %2/100 · Lead score change: %3 · Confidence: %4")
-                                 .arg(tr(intents.value(e.intent, "?")))
-                                 .arg(e.leadQuality)
-                                 .arg(e.leadScoreChange > 0 ? QStringLiteral("+%1").arg(e.leadScoreChange)
-                                                            : QString::number(e.leadScoreChange))
-                                 .arg(QLocale().toString(e.confidence, 'f', 2))));
-        if (e.objections.isEmpty()) {
-            html += QStringLiteral("<p>%1</p>").arg(esc(tr("No objections found.")));
-        } else {
-            QString items;
-            for (const ObjectionInfo &o : e.objections)
-                items += QStringLiteral("<li><b>%1</b>: “%2”</li>").arg(esc(o.category), esc(o.evidence));
-            html += QStringLiteral("<p><b>%1</b></p><ul>%2</ul>").arg(esc(tr("Objections")), items);
-        }
-        html += QStringLiteral("<p><b>%1</b> %2</p>").arg(esc(tr("Next action:")), esc(e.nextAction));
-        html += QStringLiteral("<p><b>%1</b> %2</p><p style=\"white-space: pre-wrap\">%3</p>")
-                    .arg(esc(tr("Follow-up email:")), esc(e.followUpSubject), esc(e.followUpBody));
+    return QStringLiteral("<p><small>%1</small></p>")
+        .arg(esc(tr("By %1 / %2 with prompt %3 v%4 · %5 ms · tokens in %6 (cached %7), out %8 · cost %9 · "
+                    "calls %10, retries %11%12")
+                     .arg(e.provider, e.model, e.promptName)
+                     .arg(e.promptVersion)
+                     .arg(e.latencyMs)
+                     .arg(e.inputTokens)
+                     .arg(e.cachedTokens)
+                     .arg(e.outputTokens)
+                     .arg(cost)
+                     .arg(e.llmCalls)
+                     .arg(e.httpRetries)
+                     .arg(e.requestId.isEmpty() ? QString() : tr(" · request %1").arg(e.requestId))));
+}
+
+QString EventDetailView::answerHtml(const EnrichmentInfo &e) const
+{
+    static const QHash<QString, const char *> intents = {{QStringLiteral("high"), QT_TR_NOOP("high")},
+                                                         {QStringLiteral("medium"), QT_TR_NOOP("medium")},
+                                                         {QStringLiteral("low"), QT_TR_NOOP("low")},
+                                                         {QStringLiteral("none"), QT_TR_NOOP("none")}};
+    QString html = QStringLiteral("<p>%1</p>").arg(esc(e.summary));
+    html += QStringLiteral("<p>%1</p>")
+                .arg(esc(tr("Intent: %1 · Lead quality: %2/100 · Lead score change: %3 · Confidence: %4")
+                             .arg(tr(intents.value(e.intent, "?")))
+                             .arg(e.leadQuality)
+                             .arg(e.leadScoreChange > 0 ? QStringLiteral("+%1").arg(e.leadScoreChange)
+                                                        : QString::number(e.leadScoreChange))
+                             .arg(QLocale().toString(e.confidence, 'f', 2))));
+    if (e.objections.isEmpty()) {
+        html += QStringLiteral("<p>%1</p>").arg(esc(tr("No objections found.")));
     } else {
-        html += QStringLiteral("<p>%1</p><p style=\"white-space: pre-wrap\"><tt>%2</tt></p>")
-                    .arg(esc(tr("The model's answer (%1):").arg(e.outcome)), esc(e.rawOutput.left(4000)));
-    }
-    if (!e.validationNotes.isEmpty()) {
         QString items;
-        for (const QString &n : e.validationNotes)
-            items += QStringLiteral("<li>%1</li>").arg(esc(n));
-        html += QStringLiteral("<p><b>%1</b></p><ul>%2</ul>").arg(esc(tr("Corrected by validation")), items);
+        for (const ObjectionInfo &o : e.objections)
+            items += QStringLiteral("<li><b>%1</b>: “%2”</li>").arg(esc(o.category), esc(o.evidence));
+        html += listHtml(tr("Objections"), items);
     }
-    if (d.enrichments.size() > 1) {
-        QString items;
-        for (qsizetype i = d.enrichments.size() - 2; i >= 0; --i) {
-            const EnrichmentInfo &old = d.enrichments[i];
-            items += QStringLiteral("<li>%1</li>")
-                         .arg(esc(tr("%1: %2 / %3, prompt v%4, %5")
-                                      .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(old.createdAtMs),
-                                                              QLocale::ShortFormat),
-                                           old.provider, old.model)
-                                      .arg(old.promptVersion)
-                                      .arg(old.outcome == QLatin1String("ok") ? old.intent : old.outcome)));
-        }
-        html += QStringLiteral("<p><b>%1</b></p><ul>%2</ul>").arg(esc(tr("Earlier analyses")), items);
+    html += QStringLiteral("<p><b>%1</b> %2</p>").arg(esc(tr("Next action:")), esc(e.nextAction));
+    html += QStringLiteral("<p><b>%1</b> %2</p><p style=\"white-space: pre-wrap\">%3</p>")
+                .arg(esc(tr("Follow-up email:")), esc(e.followUpSubject), esc(e.followUpBody));
+    return html;
+}
+
+/// The analyses before the last, newest first.
+QString EventDetailView::earlierHtml(const QList<EnrichmentInfo> &all) const
+{
+    QStringList lines;
+    for (qsizetype i = all.size() - 2; i >= 0; --i) {
+        const EnrichmentInfo &old = all[i];
+        lines << tr("%1: %2 / %3, prompt v%4, %5")
+                     .arg(QLocale().toString(QDateTime::fromMSecsSinceEpoch(old.createdAtMs), QLocale::ShortFormat),
+                          old.provider, old.model)
+                     .arg(old.promptVersion)
+                     .arg(old.outcome == QLatin1String("ok") ? old.intent : old.outcome);
     }
-    m_enrichment->setHtml(html);
+    return listHtml(tr("Earlier analyses"), itemsHtml(lines));
 }
 
 } // namespace salesflow::ui

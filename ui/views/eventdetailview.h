@@ -44,7 +44,13 @@ Q_SIGNALS:
 private:
     void render(const EventDetail &d);
     void clear(const QString &message);
+    void renderPayload(const QByteArray &payload);
+    void renderNormalised(const EventDetail &d);
     void renderEnrichments(const EventDetail &d);
+    void renderJobsAndActions(const EventDetail &d);
+    QString provenanceHtml(const EnrichmentInfo &e) const;
+    QString answerHtml(const EnrichmentInfo &e) const;
+    QString earlierHtml(const QList<EnrichmentInfo> &all) const;
 
     IEngine *m_engine;
     Caller m_caller;
